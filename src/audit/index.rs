@@ -1,0 +1,59 @@
+//! What the log says the store holds: the last logged hash of every file and the current
+//! version of every record and actor. Built during the chain walk.
+
+use super::entry::Entry;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone)]
+pub struct RecordHead {
+    pub kind: String,
+    pub version: u32,
+    /// Store-relative path of the current version file.
+    pub path: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Default)]
+pub struct LogIndex {
+    /// path → sha256, for every file ever logged (files are immutable once written).
+    pub files: HashMap<String, String>,
+    /// record id → its current version.
+    pub records: BTreeMap<String, RecordHead>,
+    /// actor name → its current register version.
+    pub actors: BTreeMap<String, RecordHead>,
+    /// Archive numbers assigned so far (R-C15).
+    pub archive_numbers: Vec<String>,
+}
+
+/// The folder under `records/` holding the staff register.
+pub const ACTORS_DIR: &str = "_actors";
+
+impl LogIndex {
+    pub fn add(&mut self, entry: &Entry) {
+        for f in &entry.files {
+            self.files.insert(f.path.clone(), f.sha256.clone());
+        }
+        if let Some(n) = entry.detail.get("archive_number") {
+            self.archive_numbers.push(n.clone());
+        }
+        if entry.record.is_empty() || entry.version == 0 {
+            return;
+        }
+        let suffix = format!("/v{:04}.toml", entry.version);
+        let Some(file) = entry.files.iter().find(|f| f.path.ends_with(&suffix)) else {
+            return;
+        };
+        let kind = file.path.split('/').nth(1).unwrap_or_default().to_string();
+        let head = RecordHead {
+            kind: kind.clone(),
+            version: entry.version,
+            path: file.path.clone(),
+            sha256: file.sha256.clone(),
+        };
+        if kind == ACTORS_DIR {
+            self.actors.insert(entry.record.clone(), head);
+        } else {
+            self.records.insert(entry.record.clone(), head);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The hash-chained audit log (R-A4): entry encoding, the chain walk, and the index of
+//! what the log says the store holds.
+
+pub mod chain;
+pub mod entry;
+pub mod index;
+
+pub use chain::{Head, LOG_NAME, is_torn_tail, walk, walk_strict};
+pub use entry::{Entry, FileHash, sha256_hex};
+pub use index::{LogIndex, RecordHead};

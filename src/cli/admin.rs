@@ -1,0 +1,419 @@
+//! `init`, `actor`, `types`, `log`, `verify`, `recover`.
+
+use super::output::{Format, csv, pretty_json, table};
+use super::{Global, Output, now};
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+use docket::error::{Error, Result};
+use docket::ops::actors::{self, ActorChange};
+use docket::ops::{init as initialize, log as audit_log, verify as checking};
+use docket::schema::kind::Kind;
+use docket::store::lock::{LockMode, StoreLock};
+use docket::store::{LOCK_NAME, Store};
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// Where to create the store (default: here)
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// The first administrator's actor name
+    #[arg(long)]
+    admin: String,
+    /// The store's display name (default: the folder's name)
+    #[arg(long)]
+    name: Option<String>,
+    /// The site code of this company or branch
+    #[arg(long, default_value = "MAIN")]
+    site_code: String,
+    /// When the administrator signed the security agreement (default: today)
+    #[arg(long, value_parser = parse_date_arg)]
+    agreement_signed: Option<NaiveDate>,
+    /// When the administrator was last trained (default: today)
+    #[arg(long, value_parser = parse_date_arg)]
+    trained_on: Option<NaiveDate>,
+}
+
+fn parse_date_arg(s: &str) -> std::result::Result<NaiveDate, String> {
+    docket::schema::value::parse_date(s)
+}
+
+pub fn init(g: &Global, a: InitArgs) -> Result<Output> {
+    let store = initialize::init(&initialize::InitSpec {
+        dir: &a.dir,
+        admin: &a.admin,
+        name: a.name.as_deref(),
+        site_code: &a.site_code,
+        agreement_signed: a.agreement_signed,
+        trained_on: a.trained_on,
+        now: now()?,
+    })?;
+    g.note(&format!(
+        "created store `{}` in {} with administrator `{}`; register staff with `docket actor add`",
+        store.config.store.name,
+        a.dir.display(),
+        a.admin
+    ));
+    Ok(String::new())
+}
+
+#[derive(Subcommand)]
+pub enum ActorCommand {
+    /// Register a member of staff
+    Add(ActorAddArgs),
+    /// Change an actor's role, agreement or training date
+    Update(ActorUpdateArgs),
+    /// Revoke an actor: they may no longer act
+    Revoke(ActorRevokeArgs),
+    /// List the register
+    List,
+}
+
+#[derive(Args)]
+pub struct ActorAddArgs {
+    name: String,
+    #[arg(long)]
+    role: String,
+    /// When the information-security agreement was signed (R-B1)
+    #[arg(long, value_parser = parse_date_arg)]
+    agreement_signed: Option<NaiveDate>,
+    /// When data-protection training was last completed (R-A8)
+    #[arg(long, value_parser = parse_date_arg)]
+    trained_on: Option<NaiveDate>,
+}
+
+#[derive(Args)]
+pub struct ActorUpdateArgs {
+    name: String,
+    #[arg(long)]
+    role: Option<String>,
+    #[arg(long, value_parser = parse_date_arg)]
+    agreement_signed: Option<NaiveDate>,
+    #[arg(long, value_parser = parse_date_arg)]
+    trained_on: Option<NaiveDate>,
+}
+
+#[derive(Args)]
+pub struct ActorRevokeArgs {
+    name: String,
+    #[arg(long)]
+    reason: String,
+}
+
+pub fn actor(g: &Global, c: ActorCommand) -> Result<Output> {
+    let mode = if matches!(c, ActorCommand::List) {
+        LockMode::Shared
+    } else {
+        LockMode::Exclusive
+    };
+    let mut session = g.open(mode, false)?;
+    match c {
+        ActorCommand::Add(a) => {
+            let change = ActorChange {
+                role: Some(a.role),
+                agreement_signed: a.agreement_signed,
+                trained_on: a.trained_on,
+            };
+            let actor = actors::add(&mut session, &a.name, change)?;
+            g.note(&format!("registered `{}` as {}", actor.name, actor.role));
+        }
+        ActorCommand::Update(a) => {
+            let change = ActorChange {
+                role: a.role,
+                agreement_signed: a.agreement_signed,
+                trained_on: a.trained_on,
+            };
+            let actor = actors::update(&mut session, &a.name, change)?;
+            g.note(&format!(
+                "updated `{}` (version {})",
+                actor.name, actor.version
+            ));
+        }
+        ActorCommand::Revoke(a) => {
+            if a.reason.trim().is_empty() {
+                return Err(Error::usage("--reason must not be empty", None));
+            }
+            let actor = actors::revoke(&mut session, &a.name, &a.reason)?;
+            g.note(&format!("revoked `{}`", actor.name));
+        }
+        ActorCommand::List => {
+            let list = actors::list(&session)?;
+            let header = ["name", "role", "agreement_signed", "trained_on", "state"];
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|a| {
+                    let d = |x: Option<NaiveDate>| {
+                        x.map(|d| d.to_string()).unwrap_or_else(|| "-".into())
+                    };
+                    vec![
+                        a.name.clone(),
+                        a.role.clone(),
+                        d(a.agreement_signed),
+                        d(a.trained_on),
+                        if a.revoked {
+                            "revoked".into()
+                        } else {
+                            "active".into()
+                        },
+                    ]
+                })
+                .collect();
+            return Ok(match g.format {
+                Format::Csv => csv(&header, &rows),
+                Format::Json | Format::Toml => pretty_json(
+                    &serde_json::to_value(&list).map_err(|e| Error::Internal(e.to_string()))?,
+                ),
+                Format::Table => table(&header, &rows),
+            });
+        }
+    }
+    Ok(String::new())
+}
+
+#[derive(Args)]
+pub struct TypesArgs {
+    /// One kind to describe
+    kind: Option<String>,
+}
+
+pub fn types(g: &Global, a: TypesArgs) -> Result<Output> {
+    let session = g.open(LockMode::Shared, true)?;
+    let schemas = &session.schemas;
+    let Some(name) = a.kind else {
+        let header = ["kind", "prefix", "lifecycle", "title"];
+        let rows: Vec<Vec<String>> = schemas
+            .kinds
+            .values()
+            .map(|k| {
+                vec![
+                    k.name.clone(),
+                    k.prefix.clone(),
+                    if k.is_contract() {
+                        "contract".into()
+                    } else {
+                        "register".into()
+                    },
+                    k.title.clone(),
+                ]
+            })
+            .collect();
+        return Ok(match g.format {
+            Format::Csv => csv(&header, &rows),
+            Format::Json | Format::Toml => pretty_json(&serde_json::Value::Array(
+                schemas.kinds.values().map(kind_json).collect(),
+            )),
+            Format::Table => table(&header, &rows),
+        });
+    };
+    let k = schemas.kind(&name)?;
+    if matches!(g.format, Format::Json | Format::Toml) {
+        return Ok(pretty_json(&kind_json(k)));
+    }
+    let mut s = format!(
+        "{} ({}): {}\nid prefix {}, {} lifecycle",
+        k.name,
+        k.file,
+        k.title,
+        k.prefix,
+        if k.is_contract() {
+            "contract"
+        } else {
+            "register"
+        }
+    );
+    if let Some(e) = k.effective {
+        s.push_str(&format!(", in force from {e}"));
+    }
+    s.push('\n');
+    if let Some(r) = &k.create_roles {
+        s.push_str(&format!("drafted only by: {}\n", r.join(", ")));
+    }
+    s.push_str("\nfields:\n");
+    let rows: Vec<Vec<String>> = k
+        .fields
+        .iter()
+        .map(|f| {
+            let req = if f.required {
+                "required".to_string()
+            } else if let Some(w) = &f.required_when {
+                format!("required when {}", w.source)
+            } else {
+                "optional".into()
+            };
+            vec![
+                f.name.clone(),
+                f.ty.to_string(),
+                req,
+                f.pii.clone().unwrap_or_else(|| "-".into()),
+                f.purpose.clone(),
+            ]
+        })
+        .collect();
+    s.push_str(&indent(&table(
+        &["name", "type", "required", "pii", "purpose"],
+        &rows,
+    )));
+    if !k.rules.is_empty() {
+        s.push_str("\nrules:\n");
+        for r in &k.rules {
+            s.push_str(&format!(
+                "  {}{}: {}\n    {}\n",
+                r.id,
+                if r.warning { " (warning)" } else { "" },
+                r.check.source,
+                r.message
+            ));
+        }
+    }
+    if !k.fees.is_empty() {
+        s.push_str("\nfees:\n");
+        for f in &k.fees {
+            let basis = match (&f.tariff, &f.equals) {
+                (Some(t), _) => format!(
+                    "tariff {t}{}",
+                    f.per
+                        .as_ref()
+                        .map(|p| format!(" × {p}"))
+                        .unwrap_or_default()
+                ),
+                (_, Some(e)) => e.clone(),
+                _ => String::new(),
+            };
+            let when = f
+                .when
+                .as_ref()
+                .map(|w| format!(" when {}", w.source))
+                .unwrap_or_default();
+            s.push_str(&format!("  {} {} = {basis}{when}\n", f.rule, f.field));
+        }
+    }
+    if !k.steps.is_empty() {
+        s.push_str("\napproval steps:\n");
+        for st in &k.steps {
+            let when = st
+                .when
+                .as_ref()
+                .map(|w| format!(" when {}", w.source))
+                .unwrap_or_else(|| " always".into());
+            s.push_str(&format!("  {} ({}){when}\n", st.role, st.rule));
+        }
+    }
+    Ok(s)
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}\n")).collect()
+}
+
+fn kind_json(k: &Kind) -> serde_json::Value {
+    serde_json::json!({
+        "kind": k.name, "title": k.title, "prefix": k.prefix,
+        "lifecycle": if k.is_contract() { "contract" } else { "register" },
+        "create_roles": k.create_roles,
+        "fields": k.fields.iter().map(|f| serde_json::json!({
+            "name": f.name, "type": f.ty.to_string(), "required": f.required,
+            "required_when": f.required_when.as_ref().map(|e| e.source.clone()),
+            "pii": f.pii, "purpose": f.purpose,
+        })).collect::<Vec<_>>(),
+        "rules": k.rules.iter().map(|r| serde_json::json!({"id": r.id, "check": r.check.source, "message": r.message, "warning": r.warning})).collect::<Vec<_>>(),
+        "steps": k.steps.iter().map(|s| serde_json::json!({"role": s.role, "rule": s.rule, "when": s.when.as_ref().map(|e| e.source.clone())})).collect::<Vec<_>>(),
+    })
+}
+
+#[derive(Args)]
+pub struct LogArgs {
+    /// Entries about this record (or actor)
+    #[arg(long)]
+    record: Option<String>,
+    /// Entries by this actor
+    #[arg(long = "actor", id = "log_actor", value_name = "ACTOR")]
+    by: Option<String>,
+    /// Entries of this action (create, approve, reveal, …)
+    #[arg(long)]
+    action: Option<String>,
+    /// Entries on or after this date (YYYY-MM-DD)
+    #[arg(long, value_parser = parse_date_arg)]
+    since: Option<NaiveDate>,
+}
+
+pub fn log(g: &Global, a: LogArgs) -> Result<Output> {
+    let session = g.open(LockMode::Shared, false)?;
+    let since = a.since.map(|d| d.to_string());
+    let filter = audit_log::LogFilter {
+        record: a.record.as_deref(),
+        actor: a.by.as_deref(),
+        action: a.action.as_deref(),
+        since: since.as_deref(),
+    };
+    let entries = audit_log::entries(&session.store, &filter)?;
+    let header = [
+        "seq", "time", "actor", "role", "action", "record", "version", "detail",
+    ];
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            let detail: Vec<String> = e.detail.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            vec![
+                e.seq.to_string(),
+                e.time.clone(),
+                e.actor.clone(),
+                e.role.clone(),
+                e.action.clone(),
+                e.record.clone(),
+                if e.version == 0 {
+                    String::new()
+                } else {
+                    e.version.to_string()
+                },
+                detail.join(" "),
+            ]
+        })
+        .collect();
+    Ok(match g.format {
+        Format::Json | Format::Toml => pretty_json(
+            &serde_json::to_value(&entries).map_err(|e| Error::Internal(e.to_string()))?,
+        ),
+        Format::Csv => csv(&header, &rows),
+        Format::Table => table(&header, &rows),
+    })
+}
+
+pub fn verify(g: &Global) -> Result<Output> {
+    let store: Store = g.store()?;
+    let timeout = Duration::from_secs(store.config.policy.lock_timeout_seconds);
+    let _lock = StoreLock::acquire(&store.abs(LOCK_NAME), LockMode::Shared, timeout, &|| {})?;
+    let report = checking::verify(&store)?;
+    if !report.problems.is_empty() {
+        return Err(Error::Integrity {
+            problems: report.problems,
+        });
+    }
+    Ok(format!(
+        "ok: {} audit entries, {} files, {} records; chain head {}\n",
+        report.head.entries,
+        report.files,
+        report.records,
+        &report.head.hash[..16]
+    ))
+}
+
+pub fn recover(g: &Global) -> Result<Output> {
+    let mut session = g.open_with(LockMode::Exclusive, false, true)?;
+    let r = checking::recover(&mut session)?;
+    if r.moved.is_empty() && r.torn_bytes == 0 {
+        g.note("nothing to recover: every file is logged");
+        return Ok(String::new());
+    }
+    let mut out = String::new();
+    for m in &r.moved {
+        out.push_str(&format!("moved {m} → {}/\n", r.quarantine));
+    }
+    if r.torn_bytes > 0 {
+        out.push_str(&format!(
+            "moved the torn last audit line ({} bytes) → {}/audit.log.torn-tail\n",
+            r.torn_bytes, r.quarantine
+        ));
+    }
+    Ok(out)
+}

@@ -1,0 +1,155 @@
+//! `approve`, `reject`, `pending`, `complete`, `terminate`, `archive`.
+
+use super::output::{Format, csv, pretty_json, table};
+use super::{Global, Output};
+use clap::Args;
+use docket::error::{Error, Result};
+use docket::ops::{archive as archiving, lifecycle};
+use docket::store::lock::LockMode;
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct ApproveArgs {
+    id: String,
+    /// A comment kept with the approval
+    #[arg(long)]
+    comment: Option<String>,
+}
+
+#[derive(Args)]
+pub struct RejectArgs {
+    id: String,
+    /// Why (kept with the record and in the audit log)
+    #[arg(long)]
+    reason: String,
+}
+
+#[derive(Args)]
+pub struct CompleteArgs {
+    id: String,
+}
+
+#[derive(Args)]
+pub struct TerminateArgs {
+    id: String,
+    #[arg(long)]
+    reason: String,
+}
+
+#[derive(Args)]
+pub struct ArchiveArgs {
+    id: String,
+    /// A paper to file with the contract (letters, charts, approvals, budgets, notices); repeat
+    #[arg(long = "attach", value_name = "FILE", num_args = 1..)]
+    attach: Vec<PathBuf>,
+    #[arg(long)]
+    note: Option<String>,
+}
+
+fn non_empty(text: &str, flag: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        return Err(Error::usage(format!("{flag} must not be empty"), None));
+    }
+    Ok(())
+}
+
+pub fn approve(g: &Global, a: ApproveArgs) -> Result<Output> {
+    let mut session = g.open(LockMode::Exclusive, false)?;
+    let r = lifecycle::approve(&mut session, &a.id, a.comment.as_deref())?;
+    match &r.next {
+        Some(n) => g.note(&format!(
+            "{}: {} step approved; next step: {n}",
+            r.id,
+            r.step.unwrap_or_default()
+        )),
+        None => g.note(&format!(
+            "{}: {} step approved; all steps done, the contract is {}",
+            r.id,
+            r.step.unwrap_or_default(),
+            r.status
+        )),
+    }
+    Ok(String::new())
+}
+
+pub fn reject(g: &Global, a: RejectArgs) -> Result<Output> {
+    non_empty(&a.reason, "--reason")?;
+    let mut session = g.open(LockMode::Exclusive, false)?;
+    let r = lifecycle::reject(&mut session, &a.id, &a.reason)?;
+    g.note(&format!(
+        "{}: rejected at the {} step; amending it sends it back for approval",
+        r.id,
+        r.step.unwrap_or_default()
+    ));
+    Ok(String::new())
+}
+
+pub fn complete(g: &Global, a: CompleteArgs) -> Result<Output> {
+    let mut session = g.open(LockMode::Exclusive, false)?;
+    let r = lifecycle::finish(&mut session, &a.id, "complete", None)?;
+    g.note(&format!(
+        "{}: {}; hand its papers to the archivist",
+        r.id, r.status
+    ));
+    Ok(String::new())
+}
+
+pub fn terminate(g: &Global, a: TerminateArgs) -> Result<Output> {
+    non_empty(&a.reason, "--reason")?;
+    let mut session = g.open(LockMode::Exclusive, false)?;
+    let r = lifecycle::finish(&mut session, &a.id, "terminate", Some(&a.reason))?;
+    g.note(&format!(
+        "{}: {}; hand its papers to the archivist",
+        r.id, r.status
+    ));
+    Ok(String::new())
+}
+
+pub fn archive(g: &Global, a: ArchiveArgs) -> Result<Output> {
+    let mut session = g.open(LockMode::Exclusive, false)?;
+    let r = archiving::archive(&mut session, &a.id, &a.attach, a.note.as_deref())?;
+    g.note(&format!(
+        "{}: archived as {} with {} attachment(s)",
+        r.id,
+        r.number,
+        r.attachments.len()
+    ));
+    Ok(format!("{}\n", r.number))
+}
+
+pub fn pending(g: &Global) -> Result<Output> {
+    let session = g.open(LockMode::Shared, false)?;
+    let items = lifecycle::pending(&session)?;
+    let header = ["id", "kind", "status", "awaits", "since", "overdue"];
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|w| {
+            vec![
+                w.id.clone(),
+                w.kind.clone(),
+                w.status.clone(),
+                w.awaits.clone(),
+                w.since.clone(),
+                if w.overdue {
+                    "OVERDUE".into()
+                } else {
+                    String::new()
+                },
+            ]
+        })
+        .collect();
+    if items.is_empty() && g.format == Format::Table {
+        g.note("nothing waits for you");
+        return Ok(String::new());
+    }
+    Ok(match g.format {
+        Format::Json | Format::Toml => pretty_json(&serde_json::Value::Array(
+            items
+                .iter()
+                .map(|w| serde_json::json!({"id": w.id, "kind": w.kind, "status": w.status, "awaits": w.awaits, "since": w.since, "overdue": w.overdue}))
+                .collect(),
+        )),
+        Format::Csv => csv(&header, &rows),
+        Format::Table => table(&header, &rows),
+    })
+}

@@ -1,0 +1,92 @@
+//! Rendering data for people and scripts: aligned tables (CJK-aware), JSON, CSV, TOML.
+//! A closed pipe (`docket query | head`) ends output quietly.
+
+use docket::ops::read::RecordView;
+use docket::schema::value::Value;
+use serde_json::json;
+use std::io::{self, Write};
+use unicode_width::UnicodeWidthStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Toml,
+}
+
+/// Print to stdout; a broken pipe is reported as `Err` and treated as success upstream.
+pub fn emit(text: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.width());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            s.push_str(c);
+            if i + 1 < cells.len() {
+                s.push_str(&" ".repeat(widths[i] - c.width() + 2));
+            }
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    let mut out = line(header.to_vec());
+    for r in rows {
+        out.push_str(&line(r.iter().map(String::as_str).collect()));
+    }
+    out
+}
+
+pub fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header).expect("in-memory csv");
+    for r in rows {
+        w.write_record(r).expect("in-memory csv");
+    }
+    String::from_utf8(w.into_inner().expect("in-memory csv")).expect("utf-8 in, utf-8 out")
+}
+
+pub fn record_json(v: &RecordView) -> serde_json::Value {
+    let fields: serde_json::Map<String, serde_json::Value> = v
+        .fields
+        .iter()
+        .map(|(k, x)| (k.clone(), x.to_json()))
+        .collect();
+    let mut o = json!({
+        "id": v.id,
+        "kind": v.kind,
+        "version": v.version,
+        "status": v.status,
+        "written_at": v.written_at,
+        "written_by": v.written_by,
+        "fields": fields,
+        "approvals": v.approvals.iter().map(|a| json!({
+            "step": a.step, "rule": a.rule, "actor": a.actor, "at": a.at,
+            "decision": a.decision, "comment": a.comment,
+        })).collect::<Vec<_>>(),
+    });
+    if let Some(a) = &v.archive {
+        o["archive"] = json!({
+            "number": a.number, "archived_at": a.archived_at, "archived_by": a.archived_by, "note": a.note,
+            "attachments": a.attachments.iter().map(|x| json!({"name": x.name, "path": x.path, "sha256": x.sha256, "bytes": x.bytes})).collect::<Vec<_>>(),
+        });
+    }
+    o
+}
+
+pub fn cell(v: Option<&Value>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+pub fn pretty_json(v: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(v).expect("json serializes") + "\n"
+}

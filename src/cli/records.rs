@@ -1,0 +1,411 @@
+//! `create`, `amend`, `show`, `history`, `diff`, `query`.
+
+use super::output::{Format, cell, csv, pretty_json, record_json, table};
+use super::{Global, Output, RevealArgs, reveal_request};
+use clap::Args;
+use docket::error::{Error, InputError, Location, Result};
+use docket::ops::input::{Origin, parse_file, parse_sets};
+use docket::ops::read::{self, QuerySpec, RecordView};
+use docket::ops::write;
+use docket::schema::value::Value;
+use docket::store::lock::LockMode;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct CreateArgs {
+    /// The record kind (see `docket types`)
+    kind: String,
+    /// A field value, parsed by the field's type; repeat for more fields
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    sets: Vec<String>,
+    /// A TOML file with one `field = value` per field (`-` reads stdin)
+    #[arg(long)]
+    file: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct AmendArgs {
+    id: String,
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    sets: Vec<String>,
+    /// Remove an optional field
+    #[arg(long = "unset", value_name = "FIELD")]
+    unsets: Vec<String>,
+    #[arg(long)]
+    file: Option<PathBuf>,
+    /// Why the record changes (kept in the version and the audit log)
+    #[arg(long)]
+    reason: String,
+}
+
+/// Read `--file` and `--set` into field values; `--set` wins over the file.
+fn gather(
+    kind: &docket::schema::kind::Kind,
+    file: Option<&PathBuf>,
+    sets: &[String],
+) -> Result<(BTreeMap<String, Value>, Origin)> {
+    let mut fields = BTreeMap::new();
+    let mut errors = Vec::new();
+    let mut origin = Origin::Set;
+    if let Some(path) = file {
+        let (name, text) = if path.as_os_str() == "-" {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| Error::io("<stdin>", e))?;
+            ("<stdin>".to_string(), s)
+        } else {
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                InputError::new(
+                    Location::file(path.display().to_string()),
+                    "the file is not UTF-8 text",
+                )
+                .hint("save it as UTF-8")
+            })?;
+            (path.display().to_string(), text)
+        };
+        errors.extend(parse_file(kind, &name, &text, &mut fields));
+        origin = Origin::File { name, text };
+    }
+    errors.extend(parse_sets(kind, sets, &mut fields));
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    Ok((fields, origin))
+}
+
+fn warn(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
+pub fn create(g: &Global, a: CreateArgs) -> Result<Output> {
+    let mut session = g.open(LockMode::Exclusive, false)?;
+    let schemas = session.schemas.clone();
+    let kind = schemas.kind(&a.kind)?;
+    if a.sets.is_empty() && a.file.is_none() {
+        return Err(Error::usage(
+            "give the fields with --set FIELD=VALUE or --file F.toml",
+            Some(format!("see `docket types {}`", a.kind)),
+        ));
+    }
+    let (fields, origin) = gather(kind, a.file.as_ref(), &a.sets)?;
+    let w = write::create(&mut session, &a.kind, fields, &origin)?;
+    warn(&w.warnings);
+    if w.status == "pending" {
+        g.note(&format!(
+            "{} is pending approval: `docket show {}` lists its steps",
+            w.id, w.id
+        ));
+    }
+    Ok(format!("{}\n", w.id))
+}
+
+pub fn amend(g: &Global, a: AmendArgs) -> Result<Output> {
+    let mut session = g.open(LockMode::Exclusive, false)?;
+    let current = session.load(&a.id)?;
+    let schemas = session.schemas.clone();
+    let kind = schemas.kind(&current.kind)?;
+    if a.sets.is_empty() && a.unsets.is_empty() && a.file.is_none() {
+        return Err(Error::usage(
+            "nothing to amend: give --set, --unset or --file",
+            None,
+        ));
+    }
+    if a.reason.trim().is_empty() {
+        return Err(Error::usage(
+            "--reason must say why the record changes",
+            None,
+        ));
+    }
+    let (fields, origin) = gather(kind, a.file.as_ref(), &a.sets)?;
+    let w = write::amend(&mut session, &a.id, fields, &a.unsets, &a.reason, &origin)?;
+    warn(&w.warnings);
+    g.note(&format!(
+        "{} is now version {} ({})",
+        w.id, w.version, w.status
+    ));
+    Ok(String::new())
+}
+
+#[derive(Args)]
+pub struct ShowArgs {
+    id: String,
+    /// Show an earlier version
+    #[arg(long)]
+    version: Option<u32>,
+    #[command(flatten)]
+    reveal: RevealArgs,
+}
+
+fn lock_for(r: &RevealArgs) -> LockMode {
+    // A reveal appends an audit entry, so it needs the writer's lock.
+    if r.reveal {
+        LockMode::Exclusive
+    } else {
+        LockMode::Shared
+    }
+}
+
+pub fn show(g: &Global, a: ShowArgs) -> Result<Output> {
+    let mut session = g.open(lock_for(&a.reveal), false)?;
+    let reveal = reveal_request(&session, &a.reveal)?;
+    let v = read::show(&mut session, &a.id, a.version, reveal.as_ref())?;
+    Ok(match g.format {
+        Format::Json => pretty_json(&record_json(&v)),
+        Format::Toml => {
+            let j = record_json(&v);
+            let t: toml::Value = serde_json::from_value(strip_nulls(j))
+                .map_err(|e| Error::Internal(e.to_string()))?;
+            toml::to_string(&t).map_err(|e| Error::Internal(e.to_string()))?
+        }
+        Format::Csv => {
+            let rows: Vec<Vec<String>> = v
+                .fields
+                .iter()
+                .map(|(k, x)| vec![k.clone(), x.to_string()])
+                .collect();
+            csv(&["field", "value"], &rows)
+        }
+        Format::Table => show_table(&session, &v),
+    })
+}
+
+fn strip_nulls(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => serde_json::Value::Object(
+            m.into_iter()
+                .filter(|(_, x)| !x.is_null())
+                .map(|(k, x)| (k, strip_nulls(x)))
+                .collect(),
+        ),
+        serde_json::Value::Array(a) => {
+            serde_json::Value::Array(a.into_iter().map(strip_nulls).collect())
+        }
+        other => other,
+    }
+}
+
+fn show_table(session: &docket::session::Session, v: &RecordView) -> String {
+    let mut rows = vec![
+        vec!["id".to_string(), v.id.clone()],
+        vec!["kind".into(), v.kind.clone()],
+        vec!["version".into(), v.version.to_string()],
+        vec!["status".into(), v.status.clone()],
+        vec![
+            "written".into(),
+            format!("{} by {}", v.written_at, v.written_by),
+        ],
+    ];
+    if let Ok(kind) = session.schemas.kind(&v.kind) {
+        for f in &kind.fields {
+            if let Some(x) = v.fields.get(&f.name) {
+                rows.push(vec![f.name.clone(), x.to_string()]);
+            }
+        }
+        if kind.is_contract()
+            && let Ok(scope) =
+                session.scope(kind, &v.fields, (&v.id, &v.status, v.version), &|_| true)
+            && let Ok(steps) = docket::policy::approval::required_steps(kind, &scope)
+        {
+            for s in steps {
+                let done = v.approvals.iter().rev().find(|a| a.step == s.role);
+                let state = match done {
+                    Some(a) => format!(
+                        "{} by {} at {}{}",
+                        a.decision,
+                        a.actor,
+                        a.at,
+                        a.comment
+                            .as_ref()
+                            .map(|c| format!(": {c}"))
+                            .unwrap_or_default()
+                    ),
+                    None => "waiting".into(),
+                };
+                rows.push(vec![
+                    format!("step {}", s.role),
+                    format!("{state} ({})", s.rule),
+                ]);
+            }
+        }
+    }
+    if let Some(a) = &v.archive {
+        rows.push(vec![
+            "archive".into(),
+            format!("{} at {} by {}", a.number, a.archived_at, a.archived_by),
+        ]);
+        for x in &a.attachments {
+            rows.push(vec![
+                "attachment".into(),
+                format!("{} ({} bytes, sha256 {})", x.name, x.bytes, &x.sha256[..16]),
+            ]);
+        }
+    }
+    table(&["field", "value"], &rows)
+        .split_once('\n')
+        .map(|(_, rest)| rest.to_string())
+        .unwrap_or_default()
+}
+
+#[derive(Args)]
+pub struct HistoryArgs {
+    id: String,
+}
+
+pub fn history(g: &Global, a: HistoryArgs) -> Result<Output> {
+    let session = g.open(LockMode::Shared, false)?;
+    let lines = read::history(&session, &a.id)?;
+    let header = ["version", "action", "status", "at", "by", "note"];
+    let rows: Vec<Vec<String>> = lines
+        .iter()
+        .map(|l| {
+            vec![
+                l.version.to_string(),
+                l.action.clone(),
+                l.status.clone(),
+                l.at.clone(),
+                l.by.clone(),
+                l.note.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Ok(match g.format {
+        Format::Json | Format::Toml => pretty_json(&serde_json::Value::Array(
+            rows.iter()
+                .map(|r| {
+                    serde_json::Value::Object(
+                        header
+                            .iter()
+                            .zip(r)
+                            .map(|(h, c)| (h.to_string(), serde_json::Value::String(c.clone())))
+                            .collect(),
+                    )
+                })
+                .collect(),
+        )),
+        Format::Csv => csv(&header, &rows),
+        Format::Table => table(&header, &rows),
+    })
+}
+
+#[derive(Args)]
+pub struct DiffArgs {
+    id: String,
+    /// The older version (default: the one before --to)
+    #[arg(long)]
+    from: Option<u32>,
+    /// The newer version (default: the current one)
+    #[arg(long)]
+    to: Option<u32>,
+    #[command(flatten)]
+    reveal: RevealArgs,
+}
+
+pub fn diff(g: &Global, a: DiffArgs) -> Result<Output> {
+    let mut session = g.open(lock_for(&a.reveal), false)?;
+    let reveal = reveal_request(&session, &a.reveal)?;
+    let d = read::diff(&mut session, &a.id, a.from, a.to, reveal.as_ref())?;
+    Ok(match g.format {
+        Format::Json | Format::Toml => pretty_json(&serde_json::json!({
+            "id": a.id, "from": d.from, "to": d.to,
+            "changes": d.changes.iter().map(|c| serde_json::json!({
+                "field": c.field, "from": c.from.as_ref().map(Value::to_json), "to": c.to.as_ref().map(Value::to_json),
+            })).collect::<Vec<_>>(),
+        })),
+        Format::Csv => csv(
+            &["field", "from", "to"],
+            &d.changes
+                .iter()
+                .map(|c| vec![c.field.clone(), cell(c.from.as_ref()), cell(c.to.as_ref())])
+                .collect::<Vec<_>>(),
+        ),
+        Format::Table => {
+            let mut s = format!("{} v{} → v{}\n", a.id, d.from, d.to);
+            if d.changes.is_empty() {
+                s.push_str("  (no changes)\n");
+            }
+            for c in &d.changes {
+                if let Some(x) = &c.from {
+                    s.push_str(&format!("- {}: {x}\n", c.field));
+                }
+                if let Some(y) = &c.to {
+                    s.push_str(&format!("+ {}: {y}\n", c.field));
+                }
+            }
+            s
+        }
+    })
+}
+
+#[derive(Args)]
+pub struct QueryArgs {
+    /// Only this kind
+    kind: Option<String>,
+    /// A CEL expression over the fields, e.g. "category == 'commercial' && meter_reading_m3 > 100"
+    #[arg(long = "where", value_name = "EXPR")]
+    filter: Option<String>,
+    /// Only records in this status
+    #[arg(long)]
+    status: Option<String>,
+    /// Columns to show (comma-separated field names)
+    #[arg(long, value_delimiter = ',')]
+    fields: Vec<String>,
+    /// Sort by this field (prefix `-` for descending)
+    #[arg(long, allow_hyphen_values = true)]
+    sort: Option<String>,
+    /// At most this many records
+    #[arg(long)]
+    limit: Option<usize>,
+    #[command(flatten)]
+    reveal: RevealArgs,
+}
+
+pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
+    let mut session = g.open(lock_for(&a.reveal), false)?;
+    let reveal = reveal_request(&session, &a.reveal)?;
+    let spec = QuerySpec {
+        kind: a.kind.as_deref(),
+        filter: a.filter.as_deref(),
+        status: a.status.as_deref(),
+        sort: a.sort.as_deref(),
+        limit: a.limit,
+    };
+    let views = read::query(&mut session, &spec, reveal.as_ref())?;
+    if g.format == Format::Json || g.format == Format::Toml {
+        return Ok(pretty_json(&serde_json::Value::Array(
+            views.iter().map(record_json).collect(),
+        )));
+    }
+    let columns: Vec<String> = if !a.fields.is_empty() {
+        a.fields.clone()
+    } else if let Some(k) = a.kind.as_deref() {
+        session.schemas.kind(k)?.list_fields.clone()
+    } else {
+        Vec::new()
+    };
+    let mut header: Vec<&str> = vec!["id", "kind", "status"];
+    header.extend(columns.iter().map(String::as_str));
+    let rows: Vec<Vec<String>> = views
+        .iter()
+        .map(|v| {
+            let mut r = vec![v.id.clone(), v.kind.clone(), v.status.clone()];
+            r.extend(columns.iter().map(|c| cell(v.fields.get(c))));
+            r
+        })
+        .collect();
+    let out = if g.format == Format::Csv {
+        csv(&header, &rows)
+    } else {
+        table(&header, &rows)
+    };
+    if views.is_empty() && g.format == Format::Table {
+        g.note("no records match");
+        return Ok(String::new());
+    }
+    Ok(out)
+}

@@ -1,0 +1,13 @@
+//! docket: a company's user-information policy made executable over plain files —
+//! schema-defined records as versioned TOML, approvals, archiving, purposeful reveal of
+//! personal data, and a hash-chained audit log checked on every run.
+
+pub mod audit;
+pub mod error;
+pub mod ops;
+pub mod policy;
+pub mod schema;
+pub mod session;
+pub mod store;
+
+pub use error::{Error, Result};

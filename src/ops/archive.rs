@@ -1,0 +1,141 @@
+//! Archiving finished contracts with their papers (R-C15): the archivist copies in the
+//! letters, charts, approvals, budgets and notices, each content-hashed, and the record
+//! gets an archive number and never changes again.
+
+use crate::error::{Error, Result};
+use crate::session::Session;
+use crate::store::ids::next_id;
+use crate::store::tx::Transaction;
+use crate::store::version::{ArchiveInfo, Attachment, version_path};
+use chrono::Datelike;
+use std::path::PathBuf;
+
+pub struct Archived {
+    pub id: String,
+    pub number: String,
+    pub version: u32,
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file name safe to store: its last component, no leading dot, no separators.
+fn safe_name(path: &std::path::Path) -> String {
+    let base = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let cleaned: String = base
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let trimmed = cleaned.trim_start_matches('.');
+    if trimmed.is_empty() {
+        "attachment".into()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+pub fn archive(
+    session: &mut Session,
+    id: &str,
+    files: &[PathBuf],
+    note: Option<&str>,
+) -> Result<Archived> {
+    let v = session.load(id)?;
+    let schemas = session.schemas.clone();
+    let kind = schemas.kind(&v.kind)?;
+    session.require("archive", "archive records")?;
+    super::write::refuse_archived(&v)?;
+    if !matches!(v.status.as_str(), "completed" | "terminated") {
+        return Err(Error::conflict(
+            format!(
+                "record `{id}` is {}: only completed or terminated contracts are archived (R-C15)",
+                v.status
+            ),
+            Some(format!(
+                "the contract is first completed (`docket complete {id}`) or terminated"
+            )),
+        ));
+    }
+    if files.is_empty() {
+        return Err(Error::usage(
+            "archive needs the contract's papers: --attach FILE (letters, charts, approvals, budgets, notices)",
+            None,
+        ));
+    }
+    let folder = format!("records/{}/{id}", kind.name);
+    session.check_folder(&folder)?;
+    session.check_folder(&format!("{folder}/attachments"))?;
+    let mut tx = Transaction::new();
+    let mut logged = Vec::new();
+    let mut attachments = Vec::new();
+    for f in files {
+        let bytes = std::fs::read(f).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::invalid(
+                    crate::error::Location::file(f.display().to_string()),
+                    "attachment file not found; nothing was archived",
+                )
+            } else {
+                Error::io(f, e)
+            }
+        })?;
+        let sha = crate::audit::sha256_hex(&bytes);
+        let name = safe_name(f);
+        let rel = format!("{folder}/attachments/{}-{name}", &sha[..16]);
+        if attachments.iter().any(|a: &Attachment| a.path == rel) {
+            continue; // the same paper given twice
+        }
+        let hash = session.stage(&mut tx, &rel, bytes.clone())?;
+        attachments.push(Attachment {
+            name,
+            path: rel,
+            sha256: sha,
+            bytes: bytes.len() as u64,
+        });
+        logged.push(hash);
+    }
+    let number = next_id(
+        "ARC",
+        session.now.year(),
+        session.index.archive_numbers.iter(),
+    );
+    // Written here rather than by write_next: the papers and the version share one entry.
+    let mut next = v.clone();
+    next.version += 1;
+    next.status = "archived".into();
+    next.written_at = session.timestamp();
+    next.written_by = session.actor()?.name.clone();
+    next.action = "archive".into();
+    next.reason = None;
+    next.archive = Some(ArchiveInfo {
+        number: number.clone(),
+        archived_at: session.timestamp(),
+        archived_by: session.actor()?.name.clone(),
+        note: note.map(str::to_string),
+        attachments: attachments.clone(),
+    });
+    let rel = version_path(&kind.name, id, next.version);
+    let vf = session.stage(&mut tx, &rel, next.to_toml().into_bytes())?;
+    logged.insert(0, vf);
+    let mut entry = session.entry("archive", id, next.version, logged);
+    entry.detail.insert("archive_number".into(), number.clone());
+    entry.detail.insert("status".into(), "archived".into());
+    entry
+        .detail
+        .insert("attachments".into(), attachments.len().to_string());
+    tx.log(entry);
+    session.commit(tx)?;
+    Ok(Archived {
+        id: id.to_string(),
+        number,
+        version: next.version,
+        attachments,
+    })
+}

@@ -1,0 +1,130 @@
+//! Field values as users give them: `--set FIELD=VALUE`, `--unset FIELD`, `--file F.toml`.
+//! Every problem is reported with where it came from and what to do.
+
+use crate::error::{InputError, Location};
+use crate::schema::kind::{Kind, line_at, line_of};
+use crate::schema::value::Value;
+use std::collections::BTreeMap;
+
+/// Where a record's values came from, to point messages at the right place.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    Set,
+    File { name: String, text: String },
+    Row { file: String, line: usize },
+}
+
+impl Origin {
+    pub fn locate(&self, field: &str) -> Location {
+        match self {
+            Origin::Set => Location::default().field(field),
+            Origin::File { name, text } => Location::file(name.clone())
+                .line(line_of(text, &format!("{field} ")).or(line_of(text, &format!("{field}="))))
+                .field(field),
+            Origin::Row { file, line } => {
+                Location::file(file.clone()).line(Some(*line)).field(field)
+            }
+        }
+    }
+}
+
+fn unknown_field(kind: &Kind, at: Location, name: &str) -> InputError {
+    InputError::new(at, format!("kind `{}` has no field `{name}`", kind.name)).hint(format!(
+        "fields of {}: {} (see `docket types {}`)",
+        kind.name,
+        kind.fields
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        kind.name
+    ))
+}
+
+/// Parse `FIELD=VALUE` pairs by each field's type.
+pub fn parse_sets(
+    kind: &Kind,
+    sets: &[String],
+    out: &mut BTreeMap<String, Value>,
+) -> Vec<InputError> {
+    let mut errors = Vec::new();
+    for set in sets {
+        let Some((name, value)) = set.split_once('=') else {
+            errors.push(
+                InputError::new(
+                    Location::file(format!("--set {set}")),
+                    "expected FIELD=VALUE",
+                )
+                .hint("e.g. --set phone=13812341234"),
+            );
+            continue;
+        };
+        let name = name.trim();
+        let at = Location::file(format!("--set {name}")).field(name);
+        let Some(field) = kind.field(name) else {
+            errors.push(unknown_field(kind, at, name));
+            continue;
+        };
+        if value.trim().is_empty() {
+            errors.push(InputError::new(at, "the value is empty").hint(format!(
+                "give a value, or remove the field with --unset {name} (amend only)"
+            )));
+            continue;
+        }
+        match field.ty.parse_text(value) {
+            Ok(v) => {
+                out.insert(name.to_string(), v);
+            }
+            Err(m) => errors.push(InputError::new(at, m)),
+        }
+    }
+    errors
+}
+
+/// Parse a TOML document with one top-level key per field.
+pub fn parse_file(
+    kind: &Kind,
+    name: &str,
+    text: &str,
+    out: &mut BTreeMap<String, Value>,
+) -> Vec<InputError> {
+    let table: toml::Table = match toml::from_str(text) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = e.span().map(|s| line_at(text, s.start));
+            return vec![
+                InputError::new(
+                    Location::file(name).line(line),
+                    format!("TOML syntax error: {}", e.message().trim()),
+                )
+                .hint("fix the file: one `field = value` per line, strings in quotes"),
+            ];
+        }
+    };
+    let origin = Origin::File {
+        name: name.to_string(),
+        text: text.to_string(),
+    };
+    let mut errors = Vec::new();
+    for (key, raw) in &table {
+        let at = origin.locate(key);
+        let Some(field) = kind.field(key) else {
+            errors.push(unknown_field(kind, at, key));
+            continue;
+        };
+        if matches!(raw, toml::Value::String(s) if s.trim().is_empty()) {
+            errors.push(
+                InputError::new(at, "the value is empty")
+                    .hint("give a value or leave the field out"),
+            );
+            continue;
+        }
+        match field.ty.from_toml(raw) {
+            Ok(v) => {
+                out.insert(key.clone(), v);
+            }
+            Err(m) => errors.push(InputError::new(at, m)),
+        }
+    }
+    errors
+}

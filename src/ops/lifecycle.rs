@@ -1,0 +1,273 @@
+//! The contract lifecycle: approve and reject the next step, complete and terminate, and
+//! what waits for the acting actor (`pending`). Each act writes a new version.
+
+use super::write::{refuse_archived, write_next};
+use crate::error::{Error, Result};
+use crate::policy::approval::{next_step, required_steps};
+use crate::schema::kind::{Kind, Step};
+use crate::session::Session;
+use crate::store::version::{Approval, Version};
+use chrono::DateTime;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub struct Acted {
+    pub id: String,
+    pub version: u32,
+    pub status: String,
+    /// The step taken, for approvals.
+    pub step: Option<String>,
+    /// What the record waits for next, if anything.
+    pub next: Option<String>,
+}
+
+/// Everyone who wrote the record's terms (created or amended it): none of them may approve.
+fn authors(session: &Session, v: &Version) -> Result<BTreeSet<String>> {
+    let mut out = BTreeSet::new();
+    for n in 1..=v.version {
+        let old = if n == v.version {
+            v.clone()
+        } else {
+            session.load_version(&v.id, n)?
+        };
+        if old.action == "create" || old.action == "amend" {
+            out.insert(old.written_by);
+        }
+    }
+    Ok(out)
+}
+
+fn steps_for<'k>(session: &Session, kind: &'k Kind, v: &Version) -> Result<Vec<&'k Step>> {
+    let scope = session.scope(kind, &v.fields, (&v.id, &v.status, v.version), &|_| true)?;
+    required_steps(kind, &scope).map_err(Error::Internal)
+}
+
+fn require_status(v: &Version, allowed: &[&str], act: &str) -> Result<()> {
+    refuse_archived(v)?;
+    if allowed.contains(&v.status.as_str()) {
+        return Ok(());
+    }
+    Err(Error::conflict(
+        format!(
+            "record `{}` is {}; only {} records can be {act}",
+            v.id,
+            v.status,
+            allowed.join(" or ")
+        ),
+        None,
+    ))
+}
+
+/// The step the actor may take now, or why not (exit 4).
+fn actors_step<'k>(session: &Session, kind: &'k Kind, v: &Version, verb: &str) -> Result<&'k Step> {
+    let actor = session.actor()?;
+    let role = &actor.role;
+    let steps = steps_for(session, kind, v)?;
+    let Some(next) = next_step(&steps, &v.approvals) else {
+        return Err(Error::conflict(
+            format!("record `{}` has no approval step left", v.id),
+            None,
+        ));
+    };
+    if &next.role != role {
+        let later = steps.iter().any(|s| &s.role == role);
+        let message = if later {
+            format!(
+                "out of turn: `{}` waits for the {} step ({}) before {role} may {verb} it",
+                v.id, next.role, next.rule
+            )
+        } else {
+            format!(
+                "actor `{}` (role {role}) has no approval step on `{}`; it waits for {} ({})",
+                actor.name, v.id, next.role, next.rule
+            )
+        };
+        return Err(Error::denied(
+            message,
+            Some(format!("`docket pending` as a {} lists it", next.role)),
+        ));
+    }
+    if authors(session, v)?.contains(&actor.name) {
+        return Err(Error::denied(
+            format!(
+                "actor `{}` drafted or amended `{}` and may not also {verb} it (separation of duties)",
+                actor.name, v.id
+            ),
+            Some(format!("another {role} must take this step")),
+        ));
+    }
+    Ok(next)
+}
+
+pub fn approve(session: &mut Session, id: &str, comment: Option<&str>) -> Result<Acted> {
+    let v = session.load(id)?;
+    let schemas = session.schemas.clone();
+    let kind = schemas.kind(&v.kind)?;
+    require_status(&v, &["pending"], "approved")?;
+    let step = actors_step(session, kind, &v, "approve")?;
+    let mut next = v.clone();
+    next.approvals.push(Approval {
+        step: step.role.clone(),
+        rule: step.rule.clone(),
+        actor: session.actor()?.name.clone(),
+        at: session.timestamp(),
+        decision: "approved".into(),
+        comment: comment.map(str::to_string),
+    });
+    let steps = steps_for(session, kind, &next)?;
+    let following = next_step(&steps, &next.approvals).map(|s| s.role.clone());
+    if following.is_none() {
+        next.status = "active".into();
+    }
+    next.reason = None;
+    let mut detail = BTreeMap::new();
+    detail.insert("step".into(), step.role.clone());
+    detail.insert("rule".into(), step.rule.clone());
+    if let Some(c) = comment {
+        detail.insert("comment".into(), c.to_string());
+    }
+    let status = next.status.clone();
+    let version = write_next(session, kind, next, "approve", detail)?;
+    Ok(Acted {
+        id: id.to_string(),
+        version,
+        status,
+        step: Some(step.role.clone()),
+        next: following,
+    })
+}
+
+pub fn reject(session: &mut Session, id: &str, reason: &str) -> Result<Acted> {
+    let v = session.load(id)?;
+    let schemas = session.schemas.clone();
+    let kind = schemas.kind(&v.kind)?;
+    require_status(&v, &["pending"], "rejected")?;
+    let step = actors_step(session, kind, &v, "reject")?;
+    let mut next = v.clone();
+    next.approvals.push(Approval {
+        step: step.role.clone(),
+        rule: step.rule.clone(),
+        actor: session.actor()?.name.clone(),
+        at: session.timestamp(),
+        decision: "rejected".into(),
+        comment: Some(reason.to_string()),
+    });
+    next.status = "rejected".into();
+    next.reason = Some(reason.to_string());
+    let mut detail = BTreeMap::new();
+    detail.insert("step".into(), step.role.clone());
+    detail.insert("reason".into(), reason.to_string());
+    let version = write_next(session, kind, next, "reject", detail)?;
+    Ok(Acted {
+        id: id.to_string(),
+        version,
+        status: "rejected".into(),
+        step: Some(step.role.clone()),
+        next: None,
+    })
+}
+
+/// `complete` (performed) or `terminate` (no longer performed): active contracts only.
+pub fn finish(
+    session: &mut Session,
+    id: &str,
+    action: &str,
+    reason: Option<&str>,
+) -> Result<Acted> {
+    let v = session.load(id)?;
+    let schemas = session.schemas.clone();
+    let kind = schemas.kind(&v.kind)?;
+    if !kind.is_contract() {
+        return Err(Error::conflict(
+            format!(
+                "`{id}` is a {} record, not a contract: it is never {action}d",
+                kind.name
+            ),
+            None,
+        ));
+    }
+    let (status, verb) = if action == "complete" {
+        ("completed", "completed")
+    } else {
+        ("terminated", "terminated")
+    };
+    require_status(&v, &["active"], verb)?;
+    session.require(action, &format!("{action} contracts"))?;
+    let mut next = v.clone();
+    next.status = status.into();
+    next.reason = reason.map(str::to_string);
+    let mut detail = BTreeMap::new();
+    if let Some(r) = reason {
+        detail.insert("reason".into(), r.to_string());
+    }
+    let version = write_next(session, kind, next, action, detail)?;
+    Ok(Acted {
+        id: id.to_string(),
+        version,
+        status: status.into(),
+        step: None,
+        next: None,
+    })
+}
+
+/// One line of `pending`.
+pub struct Waiting {
+    pub id: String,
+    pub kind: String,
+    pub status: String,
+    /// What is awaited: the step and its rule, or archiving.
+    pub awaits: String,
+    pub since: String,
+    pub overdue: bool,
+}
+
+/// What waits for the acting actor's role: approval steps that are its turn, and for
+/// those who archive, finished contracts not yet archived (overdue past the policy limit).
+pub fn pending(session: &Session) -> Result<Vec<Waiting>> {
+    let actor = session.actor()?;
+    let role = session.role()?;
+    let archives = role.may("archive");
+    let limit = session.store.config.policy.archive_within_days;
+    let mut out = Vec::new();
+    for (id, head) in &session.index.records {
+        let Ok(kind) = session.schemas.kind(&head.kind) else {
+            continue;
+        };
+        if !kind.is_contract() {
+            continue;
+        }
+        let v = session.load_version(id, head.version)?;
+        match v.status.as_str() {
+            "pending" => {
+                let steps = steps_for(session, kind, &v)?;
+                if let Some(step) = next_step(&steps, &v.approvals)
+                    && step.role == actor.role
+                    && !authors(session, &v)?.contains(&actor.name)
+                {
+                    out.push(Waiting {
+                        id: id.clone(),
+                        kind: kind.name.clone(),
+                        status: v.status.clone(),
+                        awaits: format!("{} ({})", step.role, step.rule),
+                        since: v.written_at.clone(),
+                        overdue: false,
+                    });
+                }
+            }
+            "completed" | "terminated" if archives => {
+                let age = DateTime::parse_from_rfc3339(&v.written_at)
+                    .map(|t| (session.now - t.to_utc()).num_days())
+                    .unwrap_or(0);
+                out.push(Waiting {
+                    id: id.clone(),
+                    kind: kind.name.clone(),
+                    status: v.status.clone(),
+                    awaits: "archive (R-C15)".into(),
+                    since: v.written_at.clone(),
+                    overdue: age > limit,
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}

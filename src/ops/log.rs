@@ -1,0 +1,34 @@
+//! Reading the audit log with filters (`docket log`). Entries hold no personal data, so
+//! they are shown as they are.
+
+use crate::audit::{self, Entry};
+use crate::error::Result;
+use crate::store::Store;
+
+#[derive(Default)]
+pub struct LogFilter<'a> {
+    pub record: Option<&'a str>,
+    pub actor: Option<&'a str>,
+    pub action: Option<&'a str>,
+    /// Entries at or after this date (YYYY-MM-DD).
+    pub since: Option<&'a str>,
+}
+
+pub fn entries(store: &Store, filter: &LogFilter) -> Result<Vec<Entry>> {
+    let mut out = Vec::new();
+    audit::walk_strict(&store.log_path(), |_, e| {
+        let keep = filter.record.is_none_or(|r| {
+            e.record == r
+                || e.detail
+                    .get("records")
+                    .is_some_and(|l| l.split(',').any(|x| x == r))
+        }) && filter.actor.is_none_or(|a| e.actor == a)
+            && filter.action.is_none_or(|a| e.action == a)
+            && filter.since.is_none_or(|s| e.time.as_str() >= s);
+        if keep {
+            out.push(e.clone());
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}

@@ -1,0 +1,12 @@
+//! What each command does, as library functions returning data: the CLI renders it.
+
+pub mod actors;
+pub mod archive;
+pub mod init;
+pub mod input;
+pub mod lifecycle;
+pub mod log;
+pub mod read;
+pub mod validate;
+pub mod verify;
+pub mod write;

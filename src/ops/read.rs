@@ -1,0 +1,385 @@
+//! Reading records: `show`, `query`, `history`, `diff`. Personal data is masked unless a
+//! permitted reveal was granted, and every reveal is logged with its purpose.
+
+use crate::error::{Error, InputError, Location, Result};
+use crate::policy::reveal::{Reveal, shown_fields};
+use crate::schema::expr::Expr;
+use crate::schema::kind::Kind;
+use crate::schema::value::{FieldType, Value};
+use crate::session::Session;
+use crate::store::tx::Transaction;
+use crate::store::version::{Approval, ArchiveInfo, Version};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A record as it may be shown to the acting actor.
+#[derive(Debug, Clone)]
+pub struct RecordView {
+    pub id: String,
+    pub kind: String,
+    pub version: u32,
+    pub status: String,
+    pub written_at: String,
+    pub written_by: String,
+    pub fields: BTreeMap<String, Value>,
+    pub approvals: Vec<Approval>,
+    pub archive: Option<ArchiveInfo>,
+}
+
+pub fn view(
+    kind: &Kind,
+    v: &Version,
+    reveal: Option<&Reveal>,
+    revealed: &mut BTreeSet<String>,
+) -> RecordView {
+    let (fields, classes) = shown_fields(kind, &v.fields, reveal);
+    revealed.extend(classes);
+    RecordView {
+        id: v.id.clone(),
+        kind: v.kind.clone(),
+        version: v.version,
+        status: v.status.clone(),
+        written_at: v.written_at.clone(),
+        written_by: v.written_by.clone(),
+        fields,
+        approvals: v.approvals.clone(),
+        archive: v.archive.clone(),
+    }
+}
+
+/// Log what was revealed, to whom and why (R-C16). Nothing is logged when nothing
+/// personal was shown.
+pub fn log_reveal(
+    session: &mut Session,
+    command: &str,
+    ids: &[String],
+    classes: &BTreeSet<String>,
+    reveal: &Reveal,
+) -> Result<()> {
+    if classes.is_empty() || ids.is_empty() {
+        return Ok(());
+    }
+    let mut tx = Transaction::new();
+    let record = if ids.len() == 1 { ids[0].as_str() } else { "" };
+    let mut entry = session.entry("reveal", record, 0, Vec::new());
+    entry.detail.insert("command".into(), command.into());
+    entry
+        .detail
+        .insert("purpose".into(), reveal.purpose.clone());
+    entry.detail.insert(
+        "classes".into(),
+        classes.iter().cloned().collect::<Vec<_>>().join(","),
+    );
+    entry.detail.insert("records".into(), ids.join(","));
+    tx.log(entry);
+    session.commit(tx)
+}
+
+pub fn show(
+    session: &mut Session,
+    id: &str,
+    version: Option<u32>,
+    reveal: Option<&Reveal>,
+) -> Result<RecordView> {
+    let v = match version {
+        Some(n) => session.load_version(id, n)?,
+        None => session.load(id)?,
+    };
+    let schemas = session.schemas.clone();
+    let kind = schemas.kind(&v.kind)?;
+    let mut classes = BTreeSet::new();
+    let out = view(kind, &v, reveal, &mut classes);
+    if let Some(r) = reveal {
+        log_reveal(session, "show", &[id.to_string()], &classes, r)?;
+    }
+    Ok(out)
+}
+
+pub struct QuerySpec<'a> {
+    pub kind: Option<&'a str>,
+    pub filter: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub sort: Option<&'a str>,
+    pub limit: Option<usize>,
+}
+
+/// PII fields an expression or sort key reads, directly or through a reference.
+fn pii_read(session: &Session, kind: &Kind, expr: &Expr) -> BTreeSet<String> {
+    let mut classes = BTreeSet::new();
+    for f in &kind.fields {
+        if !expr.uses(&f.name) {
+            continue;
+        }
+        if let Some(c) = &f.pii {
+            classes.insert(c.clone());
+        }
+        if let FieldType::Ref(target) = &f.ty
+            && let Ok(rk) = session.schemas.kind(target)
+        {
+            for rf in rk.fields.iter().filter(|rf| rf.pii.is_some()) {
+                if expr.source.contains(&format!("{}.{}", f.name, rf.name)) {
+                    classes.insert(rf.pii.clone().unwrap_or_default());
+                }
+            }
+        }
+    }
+    classes
+}
+
+/// Filtering or sorting on personal data is itself a look at it: it needs a reveal
+/// that covers the class, or masked values could be probed one guess at a time.
+fn require_reveal_for(
+    session: &Session,
+    classes: &BTreeSet<String>,
+    reveal: Option<&Reveal>,
+    what: &str,
+) -> Result<()> {
+    let missing: Vec<&String> = classes
+        .iter()
+        .filter(|c| !reveal.is_some_and(|r| r.classes.contains(*c)))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::denied(
+        format!(
+            "{what} reads personal data ({}): that needs --reveal --purpose TEXT and a role that may see it",
+            missing
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Some(format!(
+            "actor `{}` has role {}",
+            session.actor()?.name,
+            session.actor()?.role
+        )),
+    ))
+}
+
+pub fn query(
+    session: &mut Session,
+    spec: &QuerySpec,
+    reveal: Option<&Reveal>,
+) -> Result<Vec<RecordView>> {
+    let schemas = session.schemas.clone();
+    let only_kind = match spec.kind {
+        Some(k) => Some(schemas.kind(k)?),
+        None => None,
+    };
+    let filter = match spec.filter {
+        None => None,
+        Some(src) => {
+            Some(Expr::compile(src).map_err(|m| InputError::new(Location::file("--where"), m))?)
+        }
+    };
+    if let (Some(e), Some(k)) = (&filter, only_kind) {
+        let known = |v: &String| {
+            k.field(v).is_some() || crate::schema::expr::RECORD_VARIABLES.contains(&v.as_str())
+        };
+        if let Some(bad) = e.variables().iter().find(|v| !known(v)) {
+            return Err(InputError::new(
+                Location::file("--where"),
+                format!("kind `{}` has no field `{bad}`", k.name),
+            )
+            .hint(format!("see `docket types {}`", k.name))
+            .into());
+        }
+    }
+    let mut rows: Vec<(Version, &Kind)> = Vec::new();
+    for (id, head) in &session.index.records {
+        if only_kind.is_some_and(|k| k.name != head.kind) {
+            continue;
+        }
+        let Ok(kind) = schemas.kind(&head.kind) else {
+            continue;
+        };
+        let v = session.load_version(id, head.version)?;
+        if spec.status.is_some_and(|s| s != v.status) {
+            continue;
+        }
+        if let Some(e) = &filter {
+            require_reveal_for(session, &pii_read(session, kind, e), reveal, "--where")?;
+            let scope = session.scope(kind, &v.fields, (&v.id, &v.status, v.version), &|name| {
+                e.uses(name)
+            })?;
+            // A record the expression cannot be evaluated on (a field it lacks) does not match.
+            if !e.eval_bool(&scope).unwrap_or(false) {
+                continue;
+            }
+        }
+        rows.push((v, kind));
+    }
+    if let Some(key) = spec.sort {
+        let (key, descending) = match key.strip_prefix('-') {
+            Some(k) => (k, true),
+            None => (key, false),
+        };
+        for (_, kind) in &rows {
+            if let Some(f) = kind.field(key)
+                && let Some(c) = &f.pii
+            {
+                require_reveal_for(session, &BTreeSet::from([c.clone()]), reveal, "--sort")?;
+            }
+        }
+        rows.sort_by(|(a, _), (b, _)| {
+            let ord = match key {
+                "id" => a.id.cmp(&b.id),
+                "status" => a.status.cmp(&b.status),
+                _ => compare(a.fields.get(key), b.fields.get(key)),
+            };
+            if descending { ord.reverse() } else { ord }
+        });
+    }
+    if let Some(n) = spec.limit {
+        rows.truncate(n);
+    }
+    let mut classes = BTreeSet::new();
+    let views: Vec<RecordView> = rows
+        .iter()
+        .map(|(v, k)| view(k, v, reveal, &mut classes))
+        .collect();
+    if let Some(r) = reveal {
+        let ids: Vec<String> = views.iter().map(|v| v.id.clone()).collect();
+        log_reveal(session, "query", &ids, &classes, r)?;
+    }
+    Ok(views)
+}
+
+/// Missing values sort last.
+fn compare(a: Option<&Value>, b: Option<&Value>) -> Ordering {
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, _) => Ordering::Greater,
+        (_, None) => Ordering::Less,
+        (Some(Value::Int(x)), Some(Value::Int(y))) => x.cmp(y),
+        (Some(Value::Money(x)), Some(Value::Money(y))) => x.cmp(y),
+        (Some(Value::Date(x)), Some(Value::Date(y))) => x.cmp(y),
+        (Some(x), Some(y)) => x.to_string().cmp(&y.to_string()),
+    }
+}
+
+/// One line of `history`.
+pub struct HistoryLine {
+    pub version: u32,
+    pub action: String,
+    pub status: String,
+    pub at: String,
+    pub by: String,
+    pub note: Option<String>,
+}
+
+pub fn history(session: &Session, id: &str) -> Result<Vec<HistoryLine>> {
+    let head = session
+        .index
+        .records
+        .get(id)
+        .ok_or_else(|| session.unknown_id(id))?;
+    let mut out = Vec::new();
+    for n in 1..=head.version {
+        let v = session.load_version(id, n)?;
+        let note = match v.action.as_str() {
+            "approve" | "reject" => v.approvals.last().map(|a| {
+                let c = a
+                    .comment
+                    .as_deref()
+                    .map(|c| format!(": {c}"))
+                    .unwrap_or_default();
+                format!("{} step {} ({}){c}", a.decision, a.step, a.rule)
+            }),
+            "archive" => v.archive.as_ref().map(|a| {
+                format!(
+                    "archive number {}, {} attachment(s)",
+                    a.number,
+                    a.attachments.len()
+                )
+            }),
+            _ => v.reason.clone(),
+        };
+        out.push(HistoryLine {
+            version: n,
+            action: v.action,
+            status: v.status,
+            at: v.written_at,
+            by: v.written_by,
+            note,
+        });
+    }
+    Ok(out)
+}
+
+/// One changed field between two versions.
+pub struct Change {
+    pub field: String,
+    pub from: Option<Value>,
+    pub to: Option<Value>,
+}
+
+pub struct Diff {
+    pub from: u32,
+    pub to: u32,
+    pub changes: Vec<Change>,
+}
+
+pub fn diff(
+    session: &mut Session,
+    id: &str,
+    from: Option<u32>,
+    to: Option<u32>,
+    reveal: Option<&Reveal>,
+) -> Result<Diff> {
+    let head = session
+        .index
+        .records
+        .get(id)
+        .ok_or_else(|| session.unknown_id(id))?
+        .version;
+    let to = to.unwrap_or(head);
+    let from = from.unwrap_or(to.saturating_sub(1).max(1));
+    let a = session.load_version(id, from)?;
+    let b = session.load_version(id, to)?;
+    let schemas = session.schemas.clone();
+    let kind = schemas.kind(&b.kind)?;
+    let mut classes = BTreeSet::new();
+    let va = view(kind, &a, reveal, &mut classes);
+    let vb = view(kind, &b, reveal, &mut classes);
+    let mut changes = Vec::new();
+    let status = |v: &Version| Some(Value::Str(v.status.clone()));
+    if a.status != b.status {
+        changes.push(Change {
+            field: "status".into(),
+            from: status(&a),
+            to: status(&b),
+        });
+    }
+    for f in &kind.fields {
+        // Compare real values, show the (possibly masked) ones.
+        if a.fields.get(&f.name) != b.fields.get(&f.name) {
+            changes.push(Change {
+                field: f.name.clone(),
+                from: va.fields.get(&f.name).cloned(),
+                to: vb.fields.get(&f.name).cloned(),
+            });
+        }
+    }
+    if a.approvals != b.approvals {
+        let count = |v: &Version| {
+            Some(Value::Int(
+                v.approvals
+                    .iter()
+                    .filter(|x| x.decision == "approved")
+                    .count() as i64,
+            ))
+        };
+        changes.push(Change {
+            field: "approvals".into(),
+            from: count(&a),
+            to: count(&b),
+        });
+    }
+    if let Some(r) = reveal {
+        log_reveal(session, "diff", &[id.to_string()], &classes, r)?;
+    }
+    Ok(Diff { from, to, changes })
+}

@@ -1,0 +1,247 @@
+//! Drafting and changing records: `create` writes version 1, `amend` the next version
+//! (resetting approvals), both validated in full and logged in one transaction.
+
+use super::input::Origin;
+use super::validate::validate;
+use crate::error::{Error, Result};
+use crate::policy::approval::required_steps;
+use crate::schema::kind::{Kind, Lifecycle};
+use crate::schema::value::Value;
+use crate::session::Session;
+use crate::store::ids::next_id;
+use crate::store::tx::Transaction;
+use crate::store::version::{Version, version_path};
+use chrono::Datelike;
+use std::collections::BTreeMap;
+
+pub struct Written {
+    pub id: String,
+    pub version: u32,
+    pub status: String,
+    pub warnings: Vec<String>,
+}
+
+/// May the acting actor draft (and amend) records of this kind? (R-C6 and roles.toml)
+pub fn require_drafter(session: &Session, kind: &Kind) -> Result<()> {
+    let actor = session.actor()?;
+    let role = session.role()?;
+    let by_role = role.create.iter().any(|k| k == &kind.name);
+    let by_kind = kind
+        .create_roles
+        .as_ref()
+        .is_none_or(|roles| roles.contains(&role.name));
+    if by_role && by_kind {
+        return Ok(());
+    }
+    let who: Vec<String> = session
+        .schemas
+        .roles
+        .roles
+        .values()
+        .filter(|r| {
+            r.create.contains(&kind.name)
+                && kind
+                    .create_roles
+                    .as_ref()
+                    .is_none_or(|c| c.contains(&r.name))
+        })
+        .map(|r| r.name.clone())
+        .collect();
+    Err(Error::denied(
+        format!(
+            "actor `{}` (role {}) may not draft {} records",
+            actor.name, role.name, kind.name
+        ),
+        Some(format!("drafted by: {}", who.join(", "))),
+    ))
+}
+
+/// Validate and turn findings into an error (exit 5) or warnings.
+fn check(
+    session: &Session,
+    kind: &Kind,
+    fields: &BTreeMap<String, Value>,
+    id: &str,
+    origin: &Origin,
+) -> Result<Vec<String>> {
+    let findings = validate(session, kind, fields, id, origin)?;
+    if findings.errors.is_empty() {
+        Ok(findings.warnings)
+    } else {
+        Err(Error::Invalid(findings.errors))
+    }
+}
+
+/// Status of a freshly written or amended record: contracts wait for their steps.
+fn initial_status(
+    session: &Session,
+    kind: &Kind,
+    fields: &BTreeMap<String, Value>,
+    id: &str,
+) -> Result<String> {
+    if kind.lifecycle == Lifecycle::Register {
+        return Ok("active".into());
+    }
+    let scope = session.scope(kind, fields, (id, "pending", 0), &|_| true)?;
+    let steps = required_steps(kind, &scope).map_err(Error::Internal)?;
+    Ok(if steps.is_empty() {
+        "active".into()
+    } else {
+        "pending".into()
+    })
+}
+
+pub fn create(
+    session: &mut Session,
+    kind_name: &str,
+    fields: BTreeMap<String, Value>,
+    origin: &Origin,
+) -> Result<Written> {
+    let schemas = session.schemas.clone();
+    let kind = schemas.kind(kind_name)?;
+    require_drafter(session, kind)?;
+    let id = next_id(
+        &kind.prefix,
+        session.now.year(),
+        session.index.records.keys(),
+    );
+    let warnings = check(session, kind, &fields, &id, origin)?;
+    let status = initial_status(session, kind, &fields, &id)?;
+    let actor = session.actor()?.name.clone();
+    let v = Version {
+        id: id.clone(),
+        kind: kind.name.clone(),
+        version: 1,
+        status: status.clone(),
+        written_at: session.timestamp(),
+        written_by: actor,
+        action: "create".into(),
+        reason: None,
+        fields,
+        approvals: Vec::new(),
+        archive: None,
+    };
+    let mut tx = Transaction::new();
+    let rel = version_path(&kind.name, &id, 1);
+    session.check_folder(&format!("records/{}/{id}", kind.name))?;
+    let file = session.stage(&mut tx, &rel, v.to_toml().into_bytes())?;
+    let mut entry = session.entry("create", &id, 1, vec![file]);
+    entry.detail.insert("status".into(), status.clone());
+    tx.log(entry);
+    session.commit(tx)?;
+    Ok(Written {
+        id,
+        version: 1,
+        status,
+        warnings,
+    })
+}
+
+/// Refuse to change an archived record (R-C15), exit 6.
+pub fn refuse_archived(v: &Version) -> Result<()> {
+    if v.status == "archived" {
+        return Err(Error::conflict(
+            format!(
+                "record `{}` is archived: archived records never change (R-C15)",
+                v.id
+            ),
+            None,
+        ));
+    }
+    Ok(())
+}
+
+/// Write `next` as the record's next version, logged as `action`.
+pub fn write_next(
+    session: &mut Session,
+    kind: &Kind,
+    mut next: Version,
+    action: &str,
+    detail: BTreeMap<String, String>,
+) -> Result<u32> {
+    next.version += 1;
+    next.written_at = session.timestamp();
+    next.written_by = session.actor()?.name.clone();
+    next.action = action.to_string();
+    let folder = format!("records/{}/{}", kind.name, next.id);
+    session.check_folder(&folder)?;
+    let mut tx = Transaction::new();
+    let rel = version_path(&kind.name, &next.id, next.version);
+    let file = session.stage(&mut tx, &rel, next.to_toml().into_bytes())?;
+    let mut entry = session.entry(action, &next.id, next.version, vec![file]);
+    entry.detail = detail;
+    entry.detail.insert("status".into(), next.status.clone());
+    tx.log(entry);
+    session.commit(tx)?;
+    Ok(next.version)
+}
+
+pub fn amend(
+    session: &mut Session,
+    id: &str,
+    sets: BTreeMap<String, Value>,
+    unsets: &[String],
+    reason: &str,
+    origin: &Origin,
+) -> Result<Written> {
+    let current = session.load(id)?;
+    let schemas = session.schemas.clone();
+    let kind = schemas.kind(&current.kind)?;
+    refuse_archived(&current)?;
+    require_drafter(session, kind)?;
+    if matches!(current.status.as_str(), "completed" | "terminated") {
+        return Err(Error::conflict(
+            format!(
+                "record `{id}` is {}: a finished contract is not amended",
+                current.status
+            ),
+            Some("archive it, or draft a new contract".to_string()),
+        ));
+    }
+    let mut fields = current.fields.clone();
+    for u in unsets {
+        if kind.field(u).is_none() {
+            return Err(Error::invalid(
+                crate::error::Location::file(format!("--unset {u}")).field(u),
+                format!("kind `{}` has no field `{u}`", kind.name),
+            ));
+        }
+        fields.remove(u);
+    }
+    fields.extend(sets);
+    if fields == current.fields {
+        return Err(Error::invalid(
+            crate::error::Location::default(),
+            format!("the amendment changes nothing in `{id}`"),
+        ));
+    }
+    let warnings = check(session, kind, &fields, id, origin)?;
+    let mut next = current.clone();
+    next.fields = fields;
+    next.reason = Some(reason.to_string());
+    if kind.lifecycle == Lifecycle::Contract {
+        // Amending resets approvals: whoever signed, signed the old terms.
+        next.approvals.clear();
+        next.status = initial_status(session, kind, &next.fields, id)?;
+    }
+    let status = next.status.clone();
+    let mut detail = BTreeMap::new();
+    detail.insert("reason".into(), reason.to_string());
+    let changed: Vec<String> = next
+        .fields
+        .keys()
+        .chain(current.fields.keys())
+        .filter(|k| next.fields.get(*k) != current.fields.get(*k))
+        .cloned()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    detail.insert("fields".into(), changed.join(","));
+    let version = write_next(session, kind, next, "amend", detail)?;
+    Ok(Written {
+        id: id.to_string(),
+        version,
+        status,
+        warnings,
+    })
+}

@@ -1,0 +1,86 @@
+//! The staff register (R-B1, R-A8): who may act, in which role, with a signed security
+//! agreement and training recent enough. Each actor is a versioned file like a record.
+
+use crate::error::{Error, InputError, Location, Result};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    pub name: String,
+    pub version: u32,
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement_signed: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trained_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub revoked: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_reason: Option<String>,
+    pub written_at: String,
+    pub written_by: String,
+}
+
+impl Actor {
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("actors serialize")
+    }
+
+    pub fn parse(file: &str, text: &str) -> Result<Actor> {
+        toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| crate::schema::kind::line_at(text, s.start));
+            Error::from(InputError::new(
+                Location::file(file).line(line),
+                e.message().trim().to_string(),
+            ))
+        })
+    }
+
+    /// Whether the register lets this actor act today (R-B1, R-A8); exit 4 if not.
+    pub fn check_standing(&self, today: NaiveDate, training_valid_days: i64) -> Result<()> {
+        let name = &self.name;
+        if self.revoked {
+            return Err(Error::denied(
+                format!("actor `{name}` has been revoked and may not act"),
+                Some("ask an administrator if this is wrong".to_string()),
+            ));
+        }
+        if self.agreement_signed.is_none_or(|d| d > today) {
+            return Err(Error::denied(
+                format!("actor `{name}` has not signed the information-security agreement (R-B1)"),
+                Some(format!(
+                    "an administrator records it: docket actor update {name} --agreement-signed DATE"
+                )),
+            ));
+        }
+        match self.trained_on {
+            None => Err(Error::denied(
+                format!("actor `{name}` has no recorded data-protection training (R-A8)"),
+                Some(format!(
+                    "an administrator records it: docket actor update {name} --trained-on DATE"
+                )),
+            )),
+            Some(d) if (today - d).num_days() > training_valid_days => Err(Error::denied(
+                format!(
+                    "actor `{name}`'s data-protection training of {d} is more than {training_valid_days} days old (R-A8)"
+                ),
+                Some(format!(
+                    "after refresher training: docket actor update {name} --trained-on DATE"
+                )),
+            )),
+            Some(_) => Ok(()),
+        }
+    }
+}
+
+/// `records/_actors/<name>/v0001.toml`
+pub fn actor_path(name: &str, version: u32) -> String {
+    format!(
+        "records/{}/{name}/v{version:04}.toml",
+        crate::audit::index::ACTORS_DIR
+    )
+}

@@ -1,0 +1,7 @@
+//! Who may do what: the staff register, role permissions, masking and purposeful reveal,
+//! and the approval steps a record needs.
+
+pub mod actors;
+pub mod approval;
+pub mod mask;
+pub mod reveal;

@@ -1,0 +1,72 @@
+//! Purposeful reveal (R-A3, R-C16): personal data is masked unless the actor's role may
+//! see its class and a purpose is stated; what was revealed is then logged.
+
+use super::mask::mask;
+use crate::error::{Error, Result};
+use crate::schema::kind::Kind;
+use crate::schema::roles::Role;
+use crate::schema::value::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// An approved request to see personal data.
+#[derive(Debug, Clone)]
+pub struct Reveal {
+    pub purpose: String,
+    /// Classes the actor's role may see.
+    pub classes: BTreeSet<String>,
+}
+
+/// Check a `--reveal --purpose` request against the role (exit 2 without a purpose,
+/// exit 4 when the role may reveal nothing).
+pub fn authorize(role: &Role, actor: &str, purpose: Option<&str>) -> Result<Reveal> {
+    let purpose = purpose.map(str::trim).filter(|p| !p.is_empty()).ok_or_else(|| {
+        Error::usage(
+            "--reveal needs --purpose TEXT: personal data is shown only for a stated purpose (R-A3)",
+            Some("e.g. --reveal --purpose \"call the customer about meter replacement\"".to_string()),
+        )
+    })?;
+    if role.reveal.is_empty() {
+        return Err(Error::denied(
+            format!("actor `{actor}` (role {}) may not see personal data", role.name),
+            Some("ask someone whose role may reveal it, or query without --reveal to see masked values".to_string()),
+        ));
+    }
+    Ok(Reveal {
+        purpose: purpose.to_string(),
+        classes: role.reveal.iter().cloned().collect(),
+    })
+}
+
+/// The fields as they may be shown, and the PII classes actually revealed.
+pub fn shown_fields(
+    kind: &Kind,
+    fields: &BTreeMap<String, Value>,
+    reveal: Option<&Reveal>,
+) -> (BTreeMap<String, Value>, BTreeSet<String>) {
+    let mut revealed = BTreeSet::new();
+    let mut out = BTreeMap::new();
+    for (name, value) in fields {
+        let field = kind.field(name);
+        let shown = match field.and_then(|f| f.pii.as_ref().map(|c| (f, c))) {
+            None => value.clone(),
+            Some((f, class)) => {
+                if reveal.is_some_and(|r| r.classes.contains(class)) {
+                    revealed.insert(class.clone());
+                    value.clone()
+                } else {
+                    match value {
+                        Value::List(items) => Value::List(
+                            items
+                                .iter()
+                                .map(|i| Value::Str(mask(f.mask, &i.to_string())))
+                                .collect(),
+                        ),
+                        other => Value::Str(mask(f.mask, &other.to_string())),
+                    }
+                }
+            }
+        };
+        out.insert(name.clone(), shown);
+    }
+    (out, revealed)
+}

@@ -1,0 +1,147 @@
+//! Named string formats a schema can demand of a field: the national identity-number
+//! standards (GB 11643 resident ids, GB 32100 unified social credit codes) and phones.
+
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// GB 11643-1999 citizen identity number: 17 digits, a birth date, an ISO 7064 MOD 11-2 check.
+    Gb11643,
+    /// GB 32100-2015 unified social credit code: 18 characters, MOD 31 check character.
+    Gb32100,
+    /// A Chinese mobile (11 digits starting with 1) or a landline with area code.
+    Phone,
+}
+
+impl Format {
+    pub fn parse(name: &str) -> Option<Format> {
+        match name {
+            "gb11643" => Some(Format::Gb11643),
+            "gb32100" => Some(Format::Gb32100),
+            "phone" => Some(Format::Phone),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Gb11643 => "gb11643",
+            Format::Gb32100 => "gb32100",
+            Format::Phone => "phone",
+        }
+    }
+
+    /// Why `text` fails the format, or `None` when it passes. Messages never repeat the
+    /// value: it may be personal data.
+    pub fn check(self, text: &str) -> Option<String> {
+        match self {
+            Format::Gb11643 => check_resident_id(text),
+            Format::Gb32100 => check_uscc(text),
+            Format::Phone => check_phone(text),
+        }
+    }
+}
+
+const RIC_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const RIC_CHECK: &[u8; 11] = b"10X98765432";
+
+fn check_resident_id(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
+        return Some("a resident id (GB 11643) has 17 digits and a check character".into());
+    }
+    let birth = std::str::from_utf8(&b[6..14]).unwrap_or("");
+    if NaiveDate::parse_from_str(birth, "%Y%m%d").is_err() {
+        return Some("the resident id's birth-date digits (7–14) are not a calendar date".into());
+    }
+    let sum: u32 = b[..17]
+        .iter()
+        .zip(RIC_WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    let expected = RIC_CHECK[(sum % 11) as usize];
+    if b[17].to_ascii_uppercase() != expected {
+        return Some("the resident id's check character (GB 11643) is wrong: check the number for a typing error".into());
+    }
+    None
+}
+
+const USCC_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+const USCC_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
+
+fn check_uscc(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let value = |c: u8| USCC_ALPHABET.iter().position(|&a| a == c).map(|p| p as u32);
+    if b.len() != 18 || !b.iter().all(|&c| value(c).is_some()) {
+        return Some(
+            "a unified social credit code (GB 32100) has 18 characters from 0-9 and A-Y without I, O, S, V, Z".into(),
+        );
+    }
+    let sum: u32 = b[..17]
+        .iter()
+        .zip(USCC_WEIGHTS)
+        .map(|(&c, w)| value(c).unwrap_or(0) * w)
+        .sum();
+    let expected = USCC_ALPHABET[((31 - sum % 31) % 31) as usize];
+    if b[17] != expected {
+        return Some("the unified social credit code's check character (GB 32100) is wrong: check the code for a typing error".into());
+    }
+    None
+}
+
+fn check_phone(text: &str) -> Option<String> {
+    let digits: String = text.chars().filter(|c| *c != '-' && *c != ' ').collect();
+    let digits = digits.strip_prefix("+86").unwrap_or(&digits);
+    let ok = digits.bytes().all(|b| b.is_ascii_digit())
+        && ((digits.len() == 11 && digits.starts_with('1'))
+            || (digits.starts_with('0') && (10..=12).contains(&digits.len())));
+    if ok {
+        None
+    } else {
+        Some("a phone number is an 11-digit mobile (13812341234) or a landline with area code (0571-88881234)".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Examples published with GB 11643-1999 and widely reproduced.
+    #[test]
+    fn gb11643_published_examples() {
+        assert_eq!(Format::Gb11643.check("11010519491231002X"), None);
+        assert_eq!(Format::Gb11643.check("440524188001010014"), None);
+        assert!(Format::Gb11643.check("110105194912310021").is_some());
+        assert!(Format::Gb11643.check("440524188001010015").is_some());
+        assert!(
+            Format::Gb11643.check("440524188002300014").is_some(),
+            "Feb 30th"
+        );
+        assert!(
+            Format::Gb11643.check("44052418800101001").is_some(),
+            "17 chars"
+        );
+    }
+
+    // Codes printed on published business licences.
+    #[test]
+    fn gb32100_published_examples() {
+        assert_eq!(Format::Gb32100.check("91350100M000100Y43"), None);
+        assert_eq!(Format::Gb32100.check("914403001922038216"), None);
+        assert_eq!(Format::Gb32100.check("91330100799655058B"), None);
+        assert!(Format::Gb32100.check("91350100M000100Y44").is_some());
+        assert!(
+            Format::Gb32100.check("91350100M000100Y4I").is_some(),
+            "I is not in the alphabet"
+        );
+    }
+
+    #[test]
+    fn phones() {
+        assert_eq!(Format::Phone.check("13812341234"), None);
+        assert_eq!(Format::Phone.check("0571-88881234"), None);
+        assert!(Format::Phone.check("12345").is_some());
+    }
+}

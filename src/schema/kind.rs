@@ -1,0 +1,555 @@
+//! A record kind as declared by one schema file: its fields, rules, fee checks and
+//! approval steps, compiled and checked against each other when loaded.
+
+use super::expr::{Expr, RECORD_VARIABLES};
+use super::formats::Format;
+use super::value::FieldType;
+use crate::error::{InputError, Location};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifecycle {
+    /// Active from creation (customer accounts).
+    Register,
+    /// pending → active → completed | terminated → archived.
+    Contract,
+}
+
+/// How a PII field is masked when shown without a permitted purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaskStyle {
+    Phone,
+    Id,
+    Name,
+    Address,
+    Full,
+}
+
+impl MaskStyle {
+    fn parse(name: &str) -> Option<MaskStyle> {
+        Some(match name {
+            "phone" => MaskStyle::Phone,
+            "id" => MaskStyle::Id,
+            "name" => MaskStyle::Name,
+            "address" => MaskStyle::Address,
+            "full" => MaskStyle::Full,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct Field {
+    pub name: String,
+    pub ty: FieldType,
+    pub required: bool,
+    pub required_when: Option<Expr>,
+    /// The seed rule that makes this field required, quoted in messages.
+    pub rule: Option<String>,
+    /// PII class (`contact`, `identity`, …); `None` for non-personal data.
+    pub pii: Option<String>,
+    pub mask: MaskStyle,
+    pub purpose: String,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub format: Option<Format>,
+    pub conditional_formats: Vec<(Expr, Format)>,
+}
+
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub check: Expr,
+    pub message: String,
+    pub warning: bool,
+}
+
+/// A fee that must equal a tariff (times a quantity field) or another money field (R-C11).
+#[derive(Debug)]
+pub struct FeeCheck {
+    pub rule: String,
+    pub field: String,
+    pub when: Option<Expr>,
+    pub tariff: Option<String>,
+    pub per: Option<String>,
+    pub equals: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Step {
+    pub role: String,
+    pub when: Option<Expr>,
+    pub rule: String,
+}
+
+#[derive(Debug)]
+pub struct Kind {
+    pub name: String,
+    pub title: String,
+    pub prefix: String,
+    pub lifecycle: Lifecycle,
+    pub effective: Option<NaiveDate>,
+    pub list_fields: Vec<String>,
+    /// Roles that may draft this kind, beyond the roles file's `create` lists (R-C6 narrows
+    /// take-or-pay to the operations VP this way).
+    pub create_roles: Option<Vec<String>>,
+    pub fields: Vec<Field>,
+    pub rules: Vec<Rule>,
+    pub fees: Vec<FeeCheck>,
+    pub steps: Vec<Step>,
+    pub file: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKind {
+    kind: String,
+    title: String,
+    prefix: String,
+    lifecycle: String,
+    effective: Option<toml::value::Datetime>,
+    #[serde(default)]
+    list_fields: Vec<String>,
+    create_roles: Option<Vec<String>>,
+    fields: toml::Table,
+    #[serde(default)]
+    rules: Vec<RawRule>,
+    #[serde(default)]
+    fees: Vec<RawFee>,
+    #[serde(default)]
+    steps: Vec<RawStep>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    #[serde(rename = "type")]
+    ty: String,
+    #[serde(default)]
+    required: bool,
+    required_when: Option<String>,
+    rule: Option<String>,
+    pii: Option<String>,
+    mask: Option<String>,
+    purpose: Option<String>,
+    #[serde(default)]
+    values: Vec<String>,
+    item: Option<String>,
+    #[serde(rename = "ref")]
+    reference: Option<String>,
+    min: Option<i64>,
+    max: Option<i64>,
+    scale: Option<u32>,
+    format: Option<String>,
+    #[serde(default)]
+    formats: Vec<RawFormat>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFormat {
+    when: String,
+    format: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: String,
+    check: String,
+    message: String,
+    level: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFee {
+    rule: String,
+    field: String,
+    when: Option<String>,
+    tariff: Option<String>,
+    per: Option<String>,
+    equals: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    role: String,
+    when: Option<String>,
+    rule: String,
+}
+
+/// The 1-based line where `needle` first appears in `text`.
+pub fn line_of(text: &str, needle: &str) -> Option<usize> {
+    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
+}
+
+/// The 1-based line of a byte offset.
+pub fn line_at(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+struct Loader<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+impl Loader<'_> {
+    fn err(&self, needle: &str, field: Option<&str>, message: String) -> InputError {
+        let mut at = Location::file(self.file).line(line_of(self.text, needle));
+        if let Some(f) = field {
+            at = at.field(f);
+        }
+        InputError::new(at, message).hint("correct the schema file; the store is unchanged")
+    }
+
+    fn expr(
+        &self,
+        source: &str,
+        field: Option<&str>,
+        allowed: &BTreeSet<String>,
+    ) -> Result<Expr, InputError> {
+        let e = Expr::compile(source)
+            .map_err(|m| self.err(source, field, format!("expression `{source}`: {m}")))?;
+        if let Some(unknown) = e.variables().iter().find(|v| !allowed.contains(v.as_str())) {
+            return Err(self.err(
+                source,
+                field,
+                format!(
+                    "expression `{source}` names `{unknown}`, which is not a field of this kind (fields: {})",
+                    allowed.iter().filter(|a| !RECORD_VARIABLES.contains(&a.as_str())).cloned().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+        Ok(e)
+    }
+}
+
+fn is_kind_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 40
+        && b[0].is_ascii_lowercase()
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+}
+
+fn is_field_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_lowercase()
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
+}
+
+/// Parse and check one kind file. `file` is the path shown in messages.
+pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
+    let l = Loader { file, text };
+    let raw: RawKind = toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| line_at(text, s.start));
+        InputError::new(
+            Location::file(file).line(line),
+            e.message().trim().to_string(),
+        )
+        .hint("fix the TOML in the schema file")
+    })?;
+    let expected = std::path::Path::new(file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("");
+    if !is_kind_name(&raw.kind) || raw.kind != expected {
+        return Err(l.err(
+            "kind",
+            None,
+            format!("kind `{}` must be lowercase letters, digits and dashes and match the file name `{expected}.toml`", raw.kind),
+        ));
+    }
+    if raw.prefix.is_empty() || !raw.prefix.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(l.err(
+            "prefix",
+            None,
+            format!("prefix `{}` must be capital letters, e.g. INS", raw.prefix),
+        ));
+    }
+    let lifecycle = match raw.lifecycle.as_str() {
+        "register" => Lifecycle::Register,
+        "contract" => Lifecycle::Contract,
+        other => {
+            return Err(l.err(
+                "lifecycle",
+                None,
+                format!("lifecycle `{other}` is not register or contract"),
+            ));
+        }
+    };
+    let effective = match raw.effective {
+        None => None,
+        Some(dt) => match dt.date {
+            Some(d) => NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into()),
+            None => None,
+        },
+    };
+
+    // Every name an expression may read: the fields plus the record's own id/status/version.
+    let mut allowed: BTreeSet<String> = raw.fields.keys().cloned().collect();
+    allowed.extend(RECORD_VARIABLES.iter().map(|s| s.to_string()));
+
+    let mut fields = Vec::new();
+    for (name, value) in &raw.fields {
+        let header = format!("[fields.{name}]");
+        if !is_field_name(name) || RECORD_VARIABLES.contains(&name.as_str()) {
+            return Err(l.err(
+                &header,
+                Some(name),
+                "field names are lowercase snake_case and not id, status or version".into(),
+            ));
+        }
+        let rf: RawField = value.clone().try_into().map_err(|e: toml::de::Error| {
+            l.err(&header, Some(name), e.message().trim().to_string())
+        })?;
+        let ty = field_type(&rf.ty, &rf, &l, &header, name)?;
+        let purpose = rf.purpose.clone().filter(|p| !p.trim().is_empty()).ok_or_else(|| {
+            l.err(&header, Some(name), "every field declares the purpose it is collected for (R-A1): add purpose = \"…\"".into())
+        })?;
+        let mask = match &rf.mask {
+            None => MaskStyle::Full,
+            Some(m) => MaskStyle::parse(m).ok_or_else(|| {
+                l.err(
+                    &header,
+                    Some(name),
+                    format!("mask `{m}` is not phone, id, name, address or full"),
+                )
+            })?,
+        };
+        if rf.mask.is_some() && rf.pii.is_none() {
+            return Err(l.err(
+                &header,
+                Some(name),
+                "a mask only applies to a field with a pii class".into(),
+            ));
+        }
+        let format = match &rf.format {
+            None => None,
+            Some(f) => Some(Format::parse(f).ok_or_else(|| {
+                l.err(
+                    &header,
+                    Some(name),
+                    format!("format `{f}` is not gb11643, gb32100 or phone"),
+                )
+            })?),
+        };
+        let mut conditional_formats = Vec::new();
+        for cf in &rf.formats {
+            let fmt = Format::parse(&cf.format).ok_or_else(|| {
+                l.err(
+                    &cf.format,
+                    Some(name),
+                    format!("format `{}` is not gb11643, gb32100 or phone", cf.format),
+                )
+            })?;
+            conditional_formats.push((l.expr(&cf.when, Some(name), &allowed)?, fmt));
+        }
+        let required_when = match &rf.required_when {
+            None => None,
+            Some(src) => Some(l.expr(src, Some(name), &allowed)?),
+        };
+        fields.push(Field {
+            name: name.clone(),
+            ty,
+            required: rf.required,
+            required_when,
+            rule: rf.rule,
+            pii: rf.pii,
+            mask,
+            purpose,
+            min: rf.min,
+            max: rf.max,
+            format,
+            conditional_formats,
+        });
+    }
+
+    let field_named = |n: &str| fields.iter().find(|f| f.name == n);
+    for lf in &raw.list_fields {
+        if field_named(lf).is_none() {
+            return Err(l.err(
+                "list_fields",
+                None,
+                format!("list_fields names `{lf}`, which is not a field of this kind"),
+            ));
+        }
+    }
+    let mut rules = Vec::new();
+    for r in raw.rules {
+        let warning = match r.level.as_deref() {
+            None | Some("error") => false,
+            Some("warning") => true,
+            Some(other) => {
+                return Err(l.err(
+                    &r.check,
+                    None,
+                    format!("rule level `{other}` is not error or warning"),
+                ));
+            }
+        };
+        rules.push(Rule {
+            check: l.expr(&r.check, None, &allowed)?,
+            id: r.id,
+            message: r.message,
+            warning,
+        });
+    }
+    let mut fees = Vec::new();
+    for f in raw.fees {
+        let money =
+            |n: &str| matches!(field_named(n).map(|f| &f.ty), Some(FieldType::Money { .. }));
+        if !money(&f.field) {
+            return Err(l.err(
+                &f.field,
+                None,
+                format!("fee check names `{}`, which is not a money field", f.field),
+            ));
+        }
+        if f.tariff.is_some() == f.equals.is_some() {
+            return Err(l.err(
+                &f.field,
+                None,
+                "a fee check takes exactly one of tariff or equals".into(),
+            ));
+        }
+        if let Some(e) = &f.equals
+            && !money(e)
+        {
+            return Err(l.err(
+                e,
+                None,
+                format!("fee check compares with `{e}`, which is not a money field"),
+            ));
+        }
+        if let Some(p) = &f.per
+            && !matches!(field_named(p).map(|f| &f.ty), Some(FieldType::Integer))
+        {
+            return Err(l.err(
+                p,
+                None,
+                format!("fee check multiplies by `{p}`, which is not an integer field"),
+            ));
+        }
+        let when = match &f.when {
+            None => None,
+            Some(src) => Some(l.expr(src, None, &allowed)?),
+        };
+        fees.push(FeeCheck {
+            rule: f.rule,
+            field: f.field,
+            when,
+            tariff: f.tariff,
+            per: f.per,
+            equals: f.equals,
+        });
+    }
+    let mut steps = Vec::new();
+    for s in raw.steps {
+        let when = match &s.when {
+            None => None,
+            Some(src) => Some(l.expr(src, None, &allowed)?),
+        };
+        steps.push(Step {
+            role: s.role,
+            when,
+            rule: s.rule,
+        });
+    }
+    Ok(Kind {
+        name: raw.kind,
+        title: raw.title,
+        prefix: raw.prefix,
+        lifecycle,
+        effective,
+        list_fields: raw.list_fields,
+        create_roles: raw.create_roles,
+        fields,
+        rules,
+        fees,
+        steps,
+        file: file.to_string(),
+    })
+}
+
+fn field_type(
+    ty: &str,
+    rf: &RawField,
+    l: &Loader,
+    header: &str,
+    name: &str,
+) -> Result<FieldType, InputError> {
+    Ok(match ty {
+        "string" => FieldType::String,
+        "integer" => FieldType::Integer,
+        "money" => FieldType::Money {
+            scale: rf.scale.unwrap_or(2),
+        },
+        "date" => FieldType::Date,
+        "bool" => FieldType::Bool,
+        "enum" => {
+            if rf.values.is_empty() {
+                return Err(l.err(
+                    header,
+                    Some(name),
+                    "an enum field lists its values = [\"…\"]".into(),
+                ));
+            }
+            FieldType::Enum(rf.values.clone())
+        }
+        "ref" => match &rf.reference {
+            Some(k) => FieldType::Ref(k.clone()),
+            None => {
+                return Err(l.err(
+                    header,
+                    Some(name),
+                    "a ref field names the kind it refers to: ref = \"customer\"".into(),
+                ));
+            }
+        },
+        "list" => {
+            let item = rf.item.as_deref().unwrap_or("string");
+            if item == "list" {
+                return Err(l.err(
+                    header,
+                    Some(name),
+                    "lists of lists are not supported".into(),
+                ));
+            }
+            FieldType::List(Box::new(field_type(item, rf, l, header, name)?))
+        }
+        other => {
+            return Err(l.err(
+                header,
+                Some(name),
+                format!("type `{other}` is not one of string, integer, money, date, bool, enum, list, ref"),
+            ));
+        }
+    })
+}
+
+impl Kind {
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Ref fields: (field, referenced kind).
+    pub fn refs(&self) -> impl Iterator<Item = (&Field, &str)> {
+        self.fields.iter().filter_map(|f| match &f.ty {
+            FieldType::Ref(k) => Some((f, k.as_str())),
+            _ => None,
+        })
+    }
+
+    /// The role (if any) that alone may draft this kind.
+    pub fn is_contract(&self) -> bool {
+        self.lifecycle == Lifecycle::Contract
+    }
+}

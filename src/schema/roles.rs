@@ -1,0 +1,82 @@
+//! Roles and their permissions (`schemas/roles.toml`): which kinds a role drafts, which
+//! PII classes it may reveal with a purpose, which other acts it may take.
+
+use super::kind::line_at;
+use crate::error::{InputError, Location};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    #[serde(skip)]
+    pub name: String,
+    pub title: String,
+    #[serde(default)]
+    pub create: Vec<String>,
+    #[serde(default)]
+    pub reveal: Vec<String>,
+    #[serde(default)]
+    pub actions: Vec<String>,
+}
+
+/// Acts a role may be granted besides drafting kinds.
+pub const ACTIONS: [&str; 5] = [
+    "manage-actors",
+    "complete",
+    "terminate",
+    "archive",
+    "recover",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRoles {
+    roles: BTreeMap<String, Role>,
+}
+
+#[derive(Debug, Default)]
+pub struct Roles {
+    pub roles: BTreeMap<String, Role>,
+}
+
+impl Roles {
+    pub fn load(file: &str, text: &str) -> Result<Roles, InputError> {
+        let raw: RawRoles = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_at(text, s.start));
+            InputError::new(
+                Location::file(file).line(line),
+                e.message().trim().to_string(),
+            )
+            .hint("fix the TOML in the roles file")
+        })?;
+        let mut roles = raw.roles;
+        for (name, role) in roles.iter_mut() {
+            role.name = name.clone();
+            if let Some(bad) = role.actions.iter().find(|a| !ACTIONS.contains(&a.as_str())) {
+                let line = super::kind::line_of(text, &format!("[roles.{name}]"));
+                return Err(InputError::new(
+                    Location::file(file).line(line),
+                    format!(
+                        "role `{name}` lists unknown action `{bad}` (known: {})",
+                        ACTIONS.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(Roles { roles })
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Role> {
+        self.roles.get(name)
+    }
+}
+
+impl Role {
+    pub fn may(&self, action: &str) -> bool {
+        self.actions.iter().any(|a| a == action)
+    }
+    pub fn may_reveal(&self, class: &str) -> bool {
+        self.reveal.iter().any(|c| c == class)
+    }
+}

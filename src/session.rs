@@ -1,0 +1,321 @@
+//! A command's view of an opened store: the lock taken, the chain checked, the log index,
+//! the schemas and the acting actor in good standing. Every command starts here.
+
+use crate::audit::{self, Entry, FileHash, Head, LogIndex, sha256_hex};
+use crate::error::{Error, InputError, IoContext, Location, Result};
+use crate::policy::actors::Actor;
+use crate::schema::Schemas;
+use crate::schema::expr::{Engine, Scope};
+use crate::schema::kind::Kind;
+use crate::schema::roles::Role;
+use crate::schema::value::{FieldType, Value};
+use crate::store::lock::{LockMode, StoreLock};
+use crate::store::tx::Transaction;
+use crate::store::version::Version;
+use crate::store::{LOCK_NAME, Store};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub struct Options<'a> {
+    pub actor: Option<String>,
+    pub now: DateTime<Utc>,
+    pub mode: LockMode,
+    /// Told once when another process holds the lock.
+    pub on_wait: &'a dyn Fn(),
+    /// Open a log whose last line is torn, so `recover` can repair it.
+    pub recovering: bool,
+}
+
+pub struct Session {
+    pub store: Store,
+    pub schemas: Arc<Schemas>,
+    pub index: LogIndex,
+    pub head: Head,
+    /// The log ends in a torn line (only when opened for recovery).
+    pub torn_tail: bool,
+    pub now: DateTime<Utc>,
+    pub actor: Option<Actor>,
+    pub engine: Engine,
+    _lock: StoreLock,
+}
+
+impl Session {
+    pub fn open(store: Store, opts: Options) -> Result<Session> {
+        let timeout = Duration::from_secs(store.config.policy.lock_timeout_seconds);
+        let lock = StoreLock::acquire(&store.abs(LOCK_NAME), opts.mode, timeout, opts.on_wait)?;
+        let mut index = LogIndex::default();
+        let (head, problems) = audit::walk(&store.log_path(), false, |_, e| {
+            index.add(e);
+            Ok(())
+        })?;
+        let repairable = opts.recovering && problems.iter().all(audit::is_torn_tail);
+        if !problems.is_empty() && !repairable {
+            return Err(Error::Integrity { problems });
+        }
+        let torn_tail = !problems.is_empty();
+        let schemas = Arc::new(Schemas::load(&store.schemas_dir(), "schemas")?);
+        let mut session = Session {
+            store,
+            schemas,
+            index,
+            head,
+            torn_tail,
+            now: opts.now,
+            actor: None,
+            engine: Engine::default(),
+            _lock: lock,
+        };
+        if let Some(name) = opts.actor {
+            let actor = session.load_actor(&name)?.ok_or_else(|| {
+                Error::denied(
+                    format!("actor `{name}` is not registered in this store (R-B1)"),
+                    Some("an administrator registers staff: docket actor add NAME --role ROLE --agreement-signed DATE --trained-on DATE".to_string()),
+                )
+            })?;
+            actor.check_standing(
+                session.today(),
+                session.store.config.policy.training_valid_days,
+            )?;
+            if session.schemas.roles.get(&actor.role).is_none() {
+                return Err(Error::denied(
+                    format!(
+                        "actor `{name}` has role `{}`, which roles.toml does not define",
+                        actor.role
+                    ),
+                    None,
+                ));
+            }
+            session.actor = Some(actor);
+        }
+        Ok(session)
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.now.date_naive()
+    }
+
+    pub fn timestamp(&self) -> String {
+        self.now.to_rfc3339_opts(SecondsFormat::Secs, true)
+    }
+
+    /// The acting actor; commands that act need one (usage error otherwise).
+    pub fn actor(&self) -> Result<&Actor> {
+        self.actor.as_ref().ok_or_else(|| {
+            Error::usage(
+                "this command acts as someone: pass --as ACTOR or set DOCKET_ACTOR",
+                None,
+            )
+        })
+    }
+
+    pub fn role(&self) -> Result<&Role> {
+        let actor = self.actor()?;
+        self.schemas
+            .roles
+            .get(&actor.role)
+            .ok_or_else(|| Error::Internal("role vanished".into()))
+    }
+
+    /// Refuse unless the actor's role may take `action` (exit 4).
+    pub fn require(&self, action: &str, what: &str) -> Result<()> {
+        let role = self.role()?;
+        if role.may(action) {
+            Ok(())
+        } else {
+            let who: Vec<&str> = self
+                .schemas
+                .roles
+                .roles
+                .values()
+                .filter(|r| r.may(action))
+                .map(|r| r.name.as_str())
+                .collect();
+            Err(Error::denied(
+                format!(
+                    "actor `{}` (role {}) may not {what}",
+                    self.actor()?.name,
+                    role.name
+                ),
+                Some(format!("roles that may: {}", who.join(", "))),
+            ))
+        }
+    }
+
+    /// Read a store file and check it against the hash the log holds for it (exit 3).
+    pub fn read_logged(&self, rel: &str) -> Result<Vec<u8>> {
+        let expected = self
+            .index
+            .files
+            .get(rel)
+            .ok_or_else(|| Error::integrity(rel, "the file is not in the audit log"))?;
+        let path = self.store.abs(rel);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::integrity(
+                    rel,
+                    "the file is logged but missing: restore it from git or a backup",
+                ));
+            }
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        if &sha256_hex(&bytes) != expected {
+            return Err(Error::integrity(
+                rel,
+                "the file does not match the hash the audit log holds for it: it was changed outside docket",
+            ));
+        }
+        Ok(bytes)
+    }
+
+    /// Refuse to build on a record folder holding files the log does not know.
+    pub fn check_folder(&self, dir_rel: &str) -> Result<()> {
+        let dir = self.store.abs(dir_rel);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Ok(());
+        };
+        for e in entries.flatten() {
+            if e.file_type().map(|t| t.is_file()).unwrap_or(false) {
+                let rel = format!("{dir_rel}/{}", e.file_name().to_string_lossy());
+                if !self.index.files.contains_key(&rel) {
+                    return Err(Error::integrity(
+                        rel,
+                        "a file no audit entry logs (left by an interrupted command?): run `docket verify`, then `docket recover`",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn load_actor(&self, name: &str) -> Result<Option<Actor>> {
+        let Some(head) = self.index.actors.get(name) else {
+            return Ok(None);
+        };
+        let text = String::from_utf8(self.read_logged(&head.path)?)
+            .map_err(|_| Error::integrity(&head.path, "not UTF-8"))?;
+        Actor::parse(&head.path, &text).map(Some)
+    }
+
+    pub fn unknown_id(&self, id: &str) -> Error {
+        InputError::new(
+            Location::default(),
+            format!("no record `{id}` in this store"),
+        )
+        .hint("list records with `docket query`")
+        .into()
+    }
+
+    /// The current version of a record, checked against the log.
+    pub fn load(&self, id: &str) -> Result<Version> {
+        let head = self
+            .index
+            .records
+            .get(id)
+            .ok_or_else(|| self.unknown_id(id))?;
+        self.load_version(id, head.version)
+    }
+
+    pub fn load_version(&self, id: &str, version: u32) -> Result<Version> {
+        let head = self
+            .index
+            .records
+            .get(id)
+            .ok_or_else(|| self.unknown_id(id))?;
+        if version == 0 || version > head.version {
+            return Err(InputError::new(
+                Location::default(),
+                format!(
+                    "record `{id}` has versions 1 to {}, not {version}",
+                    head.version
+                ),
+            )
+            .into());
+        }
+        let kind = self.schemas.kind(&head.kind)?;
+        let rel = crate::store::version::version_path(&head.kind, id, version);
+        let bytes = self.read_logged(&rel)?;
+        let text = String::from_utf8(bytes).map_err(|_| Error::integrity(&rel, "not UTF-8"))?;
+        Version::parse(&rel, &text, kind).map_err(|e| Error::integrity(rel.clone(), e.to_string()))
+    }
+
+    /// A new audit entry by the acting actor (or `system` before one exists).
+    pub fn entry(&self, action: &str, record: &str, version: u32, files: Vec<FileHash>) -> Entry {
+        let (actor, role) = match &self.actor {
+            Some(a) => (a.name.clone(), a.role.clone()),
+            None => ("system".into(), String::new()),
+        };
+        Entry {
+            seq: 0,
+            time: self.timestamp(),
+            actor,
+            role,
+            action: action.to_string(),
+            record: record.to_string(),
+            version,
+            files,
+            detail: BTreeMap::new(),
+        }
+    }
+
+    pub fn stage(&self, tx: &mut Transaction, rel: &str, bytes: Vec<u8>) -> Result<FileHash> {
+        tx.write(&self.store.root, rel, bytes)
+    }
+
+    pub fn commit(&mut self, tx: Transaction) -> Result<()> {
+        let head = tx.commit(&self.store.root, &self.store.log_path(), &self.head)?;
+        self.head = head;
+        Ok(())
+    }
+
+    /// Bind a record's fields (and, for each referenced record, its fields) for expressions.
+    /// References are loaded only when an expression in `wanted` reads them.
+    pub fn scope<'e>(
+        &'e self,
+        kind: &Kind,
+        fields: &BTreeMap<String, Value>,
+        meta: (&str, &str, u32),
+        load_refs: &dyn Fn(&str) -> bool,
+    ) -> Result<Scope<'e>> {
+        let mut scope = self.engine.scope();
+        for f in &kind.fields {
+            let value = match (fields.get(&f.name), &f.ty) {
+                (None, _) => cel::Value::Null,
+                (Some(Value::Str(id)), FieldType::Ref(_)) => {
+                    let mut map: HashMap<String, cel::Value> = HashMap::new();
+                    map.insert("id".into(), cel::Value::from(id.as_str()));
+                    if load_refs(&f.name)
+                        && let Some(head) = self.index.records.get(id)
+                    {
+                        let rv = self.load_version(id, head.version)?;
+                        let rk = self.schemas.kind(&rv.kind)?;
+                        for rf in &rk.fields {
+                            map.insert(
+                                rf.name.clone(),
+                                rv.fields
+                                    .get(&rf.name)
+                                    .map(Value::to_cel)
+                                    .unwrap_or(cel::Value::Null),
+                            );
+                        }
+                        map.insert("status".into(), cel::Value::from(rv.status.as_str()));
+                    }
+                    cel::Value::from(map)
+                }
+                (Some(v), _) => v.to_cel(),
+            };
+            scope.set(&f.name, value);
+        }
+        scope.set("id", cel::Value::from(meta.0));
+        scope.set("status", cel::Value::from(meta.1));
+        scope.set("version", cel::Value::Int(meta.2 as i64));
+        Ok(scope)
+    }
+}
+
+/// Read a file that is about to be imported or attached, naming it on failure.
+pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>> {
+    std::fs::read(path).at(path)
+}

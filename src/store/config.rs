@@ -1,0 +1,43 @@
+//! `docket.toml`: the store's identity and the policy settings that are numbers, not rules.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub store: StoreInfo,
+    #[serde(default)]
+    pub policy: PolicySettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreInfo {
+    pub id: String,
+    pub name: String,
+    pub site_code: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PolicySettings {
+    /// Training older than this many days blocks every act (R-A8): yearly by default.
+    pub training_valid_days: i64,
+    /// Completed or terminated contracts should be archived within this many days (R-C15).
+    pub archive_within_days: i64,
+    /// How long a second writer waits for the store lock before giving up (exit 6).
+    pub lock_timeout_seconds: u64,
+    /// Encoding assumed for imported files that are not valid UTF-8.
+    pub default_encoding: String,
+}
+
+impl Default for PolicySettings {
+    fn default() -> Self {
+        PolicySettings {
+            training_valid_days: 365,
+            archive_within_days: 30,
+            lock_timeout_seconds: 10,
+            default_encoding: "gb18030".into(),
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! The store lock (`records/.lock`): writers hold it exclusively, readers shared, so a
+//! reader never sees a half-appended audit entry.
+
+use crate::error::{Error, IoContext, Result};
+use std::fs::{File, OpenOptions, TryLockError};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+pub struct StoreLock {
+    _file: File,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockMode {
+    Shared,
+    Exclusive,
+}
+
+impl StoreLock {
+    /// Take the lock, calling `on_wait` once if another process holds it, and giving up
+    /// with a state conflict (exit 6) after `timeout`.
+    pub fn acquire(
+        path: &Path,
+        mode: LockMode,
+        timeout: Duration,
+        on_wait: &dyn Fn(),
+    ) -> Result<StoreLock> {
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .read(true)
+            .open(path)
+            .at(path)?;
+        let start = Instant::now();
+        let mut told = false;
+        loop {
+            let attempt = match mode {
+                LockMode::Shared => file.try_lock_shared(),
+                LockMode::Exclusive => file.try_lock(),
+            };
+            match attempt {
+                Ok(()) => return Ok(StoreLock { _file: file }),
+                Err(TryLockError::WouldBlock) => {
+                    if start.elapsed() >= timeout {
+                        return Err(Error::conflict(
+                            format!("the store is busy: another docket command has held {} for {}s", path.display(), timeout.as_secs()),
+                            Some("try again when it has finished; raise policy.lock_timeout_seconds in docket.toml to wait longer".to_string()),
+                        ));
+                    }
+                    if !told {
+                        on_wait();
+                        told = true;
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(TryLockError::Error(e)) => return Err(Error::io(path, e)),
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! Record version files: immutable, canonical TOML (fixed key order, one formatting), so
+//! the same content always gives the same bytes and git diffs show only what changed.
+
+use crate::error::{InputError, Location};
+use crate::schema::kind::{Kind, line_of};
+use crate::schema::value::Value;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    /// The role whose step this is.
+    pub step: String,
+    pub rule: String,
+    pub actor: String,
+    pub at: String,
+    /// `approved` or `rejected`.
+    pub decision: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    pub name: String,
+    pub path: String,
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveInfo {
+    pub number: String,
+    pub archived_at: String,
+    pub archived_by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub attachments: Vec<Attachment>,
+}
+
+/// One version of a record, with typed field values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    pub id: String,
+    pub kind: String,
+    pub version: u32,
+    pub status: String,
+    pub written_at: String,
+    pub written_by: String,
+    /// The act that wrote this version: create, amend, approve, reject, complete, …
+    pub action: String,
+    pub reason: Option<String>,
+    pub fields: BTreeMap<String, Value>,
+    pub approvals: Vec<Approval>,
+    pub archive: Option<ArchiveInfo>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Doc {
+    id: String,
+    kind: String,
+    version: u32,
+    status: String,
+    written_at: String,
+    written_by: String,
+    action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    fields: toml::Table,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    approvals: Vec<Approval>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    archive: Option<ArchiveInfo>,
+}
+
+impl Version {
+    /// The canonical bytes of this version.
+    pub fn to_toml(&self) -> String {
+        let mut fields = toml::Table::new();
+        for (k, v) in &self.fields {
+            fields.insert(k.clone(), v.to_toml());
+        }
+        let doc = Doc {
+            id: self.id.clone(),
+            kind: self.kind.clone(),
+            version: self.version,
+            status: self.status.clone(),
+            written_at: self.written_at.clone(),
+            written_by: self.written_by.clone(),
+            action: self.action.clone(),
+            reason: self.reason.clone(),
+            fields,
+            approvals: self.approvals.clone(),
+            archive: self.archive.clone(),
+        };
+        toml::to_string(&doc).expect("version files serialize")
+    }
+
+    /// Read a version file; `file` names it in messages.
+    pub fn parse(file: &str, text: &str, kind: &Kind) -> Result<Version, InputError> {
+        let doc: Doc = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| crate::schema::kind::line_at(text, s.start));
+            InputError::new(
+                Location::file(file).line(line),
+                e.message().trim().to_string(),
+            )
+        })?;
+        let mut fields = BTreeMap::new();
+        for (name, raw) in &doc.fields {
+            let at = || {
+                Location::file(file)
+                    .line(line_of(text, &format!("{name} =")))
+                    .field(name)
+            };
+            let field = kind.field(name).ok_or_else(|| {
+                InputError::new(at(), format!("kind `{}` has no field `{name}`", kind.name))
+            })?;
+            let value = field
+                .ty
+                .from_toml(raw)
+                .map_err(|m| InputError::new(at(), m))?;
+            fields.insert(name.clone(), value);
+        }
+        Ok(Version {
+            id: doc.id,
+            kind: doc.kind,
+            version: doc.version,
+            status: doc.status,
+            written_at: doc.written_at,
+            written_by: doc.written_by,
+            action: doc.action,
+            reason: doc.reason,
+            fields,
+            approvals: doc.approvals,
+            archive: doc.archive,
+        })
+    }
+}
+
+/// `records/<kind>/<id>/v0001.toml`
+pub fn version_path(kind: &str, id: &str, version: u32) -> String {
+    format!("records/{kind}/{id}/v{version:04}.toml")
+}
