@@ -22,7 +22,13 @@ fn installation(customer: &str) -> Vec<String> {
 #[test]
 fn init_writes_template_genesis_and_admin() {
     let s = TestStore::bare();
-    for f in ["docket.toml", "schemas/roles.toml", "schemas/take-or-pay.toml", "schemas/tariffs.toml", ".gitignore"] {
+    for f in [
+        "docket.toml",
+        "schemas/roles.toml",
+        "schemas/take-or-pay.toml",
+        "schemas/tariffs.toml",
+        ".gitignore",
+    ] {
         assert!(s.path(f).is_file(), "{f}");
     }
     let log = s.log_text();
@@ -37,7 +43,12 @@ fn init_writes_template_genesis_and_admin() {
 #[test]
 fn init_refuses_an_existing_store() {
     let s = TestStore::bare();
-    let out = docket().arg("init").arg(s.root()).args(["--admin", "x"]).output().unwrap();
+    let out = docket()
+        .arg("init")
+        .arg(s.root())
+        .args(["--admin", "x"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(CONFLICT));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("is already a docket store"), "{err}");
@@ -46,10 +57,17 @@ fn init_refuses_an_existing_store() {
 #[test]
 fn commands_outside_a_store_say_how_to_make_one() {
     let dir = tempfile::tempdir().unwrap();
-    let out = docket().current_dir(dir.path()).args(["--as", "x", "query"]).output().unwrap();
+    let out = docket()
+        .current_dir(dir.path())
+        .args(["--as", "x", "query"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(USAGE));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with("error: no docket store here: no docket.toml in "), "{err}");
+    assert!(
+        err.starts_with("error: no docket store here: no docket.toml in "),
+        "{err}"
+    );
     assert!(err.contains("hint: run inside a store, pass --store DIR (or set DOCKET_STORE), or create one with `docket init DIR --admin NAME`"));
 }
 
@@ -57,12 +75,23 @@ fn commands_outside_a_store_say_how_to_make_one() {
 fn store_is_found_from_a_subfolder_and_by_flag() {
     let s = TestStore::new();
     let id = s.residential();
-    let out = docket().current_dir(s.path("schemas")).args(["--as", "alice", "show", &id]).output().unwrap();
+    let out = docket()
+        .current_dir(s.path("schemas"))
+        .args(["--as", "alice", "show", &id])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let other = tempfile::tempdir().unwrap();
     let out = docket()
         .current_dir(other.path())
-        .args(["--store", s.root().to_str().unwrap(), "--as", "alice", "show", &id])
+        .args([
+            "--store",
+            s.root().to_str().unwrap(),
+            "--as",
+            "alice",
+            "show",
+            &id,
+        ])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -71,10 +100,21 @@ fn store_is_found_from_a_subfolder_and_by_flag() {
 #[test]
 fn create_prints_only_the_new_id() {
     let s = TestStore::new();
-    let out = s.run("alice", &strs(&with_sets(&["create", "customer"], &[
-        "name=王五", "id_kind=resident-id", "id_number=440524188001010014", "category=residential",
-        "phone=13800001111", "address=广州市天河区体育西路1号", "account_opened_on=2026-02-01",
-    ])));
+    let out = s.run(
+        "alice",
+        &strs(&with_sets(
+            &["create", "customer"],
+            &[
+                "name=王五",
+                "id_kind=resident-id",
+                "id_number=440524188001010014",
+                "category=residential",
+                "phone=13800001111",
+                "address=广州市天河区体育西路1号",
+                "account_opened_on=2026-02-01",
+            ],
+        )),
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.stdout, "CUS-2026-000001\n");
     let id2 = s.residential();
@@ -85,7 +125,8 @@ fn create_prints_only_the_new_id() {
 fn version_files_are_canonical_toml() {
     let s = TestStore::new();
     let id = s.residential();
-    let text = std::fs::read_to_string(s.path(&format!("records/customer/{id}/v0001.toml"))).unwrap();
+    let text =
+        std::fs::read_to_string(s.path(&format!("records/customer/{id}/v0001.toml"))).unwrap();
     let expected = format!(
         "id = \"{id}\"\nkind = \"customer\"\nversion = 1\nstatus = \"active\"\nwritten_at = \"{NOW}\"\nwritten_by = \"alice\"\naction = \"create\"\n\n[fields]\naccount_opened_on = 2026-02-01\naddress = \"{SEEDED_ADDRESS}\"\ncategory = \"residential\"\nid_kind = \"resident-id\"\nid_number = \"{SEEDED_ID}\"\nname = \"{SEEDED_NAME}\"\nphone = \"{SEEDED_PHONE}\"\n"
     );
@@ -102,8 +143,15 @@ fn file_input_and_money_as_exact_decimal() {
         format!("customer = \"{c}\"\ninstallation_fee = \"2800\"\nfee_basis = \"tariff\"\npayment_plan = \"lump-sum\"\nschedule_required = false\nproperty_dispute = false\nsigned_on = 2026-03-01\n"),
     )
     .unwrap();
-    let id = s.ok("alice", &["create", "installation", "--file", f.to_str().unwrap()]).trim().to_string();
-    let text = std::fs::read_to_string(s.path(&format!("records/installation/{id}/v0001.toml"))).unwrap();
+    let id = s
+        .ok(
+            "alice",
+            &["create", "installation", "--file", f.to_str().unwrap()],
+        )
+        .trim()
+        .to_string();
+    let text =
+        std::fs::read_to_string(s.path(&format!("records/installation/{id}/v0001.toml"))).unwrap();
     assert!(text.contains("installation_fee = \"2800.00\""), "{text}");
 }
 
@@ -111,20 +159,61 @@ fn file_input_and_money_as_exact_decimal() {
 fn amend_writes_next_version_and_diff_history_show_it() {
     let s = TestStore::new();
     let id = s.residential();
-    s.ok("alice", &["amend", &id, "--set", "meter_number=M001", "--set", "category=residential", "--reason", "meter fitted"]);
-    assert!(s.path(&format!("records/customer/{id}/v0002.toml")).is_file());
-    assert!(s.path(&format!("records/customer/{id}/v0001.toml")).is_file(), "old versions stay");
+    s.ok(
+        "alice",
+        &[
+            "amend",
+            &id,
+            "--set",
+            "meter_number=M001",
+            "--set",
+            "category=residential",
+            "--reason",
+            "meter fitted",
+        ],
+    );
+    assert!(
+        s.path(&format!("records/customer/{id}/v0002.toml"))
+            .is_file()
+    );
+    assert!(
+        s.path(&format!("records/customer/{id}/v0001.toml"))
+            .is_file(),
+        "old versions stay"
+    );
     let d = s.ok("alice", &["diff", &id]);
     assert_eq!(d, format!("{id} v1 → v2\n+ meter_number: M001\n"));
     let h = s.ok("alice", &["history", &id]);
-    assert!(h.contains("1        create  active  2026-03-01T09:00:00Z  alice"), "{h}");
-    assert!(h.contains("2        amend   active  2026-03-01T09:00:00Z  alice  meter fitted"), "{h}");
-    let v1 = s.ok("alice", &["--format", "json", "show", &id, "--version", "1"]);
+    assert!(
+        h.contains("1        create  active  2026-03-01T09:00:00Z  alice"),
+        "{h}"
+    );
+    assert!(
+        h.contains("2        amend   active  2026-03-01T09:00:00Z  alice  meter fitted"),
+        "{h}"
+    );
+    let v1 = s.ok(
+        "alice",
+        &["--format", "json", "show", &id, "--version", "1"],
+    );
     let v1: serde_json::Value = serde_json::from_str(&v1).unwrap();
     assert_eq!(v1["version"], 1);
     assert!(v1["fields"].get("meter_number").is_none());
-    s.ok("alice", &["amend", &id, "--unset", "meter_number", "--reason", "meter removed"]);
-    assert_eq!(s.ok("alice", &["diff", &id]), format!("{id} v2 → v3\n- meter_number: M001\n"));
+    s.ok(
+        "alice",
+        &[
+            "amend",
+            &id,
+            "--unset",
+            "meter_number",
+            "--reason",
+            "meter removed",
+        ],
+    );
+    assert_eq!(
+        s.ok("alice", &["diff", &id]),
+        format!("{id} v2 → v3\n- meter_number: M001\n")
+    );
 }
 
 #[test]
@@ -153,9 +242,21 @@ fn unknown_kind() {
 #[test]
 fn unknown_field() {
     let s = TestStore::new();
-    let err = s.fails_unchanged("alice", &["create", "customer", "--set", "colour=red"], INVALID);
-    assert!(err.starts_with("error: --set colour: field `colour`: kind `customer` has no field `colour`\n"), "{err}");
-    assert!(err.contains("hint: fields of customer: name, id_kind, id_number, category, phone,"), "{err}");
+    let err = s.fails_unchanged(
+        "alice",
+        &["create", "customer", "--set", "colour=red"],
+        INVALID,
+    );
+    assert!(
+        err.starts_with(
+            "error: --set colour: field `colour`: kind `customer` has no field `colour`\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: fields of customer: name, id_kind, id_number, category, phone,"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -195,19 +296,46 @@ fn wrong_type_and_malformed_values() {
 #[test]
 fn invalid_check_digits() {
     let s = TestStore::new();
-    let err = s.fails_unchanged("alice", &strs(&with_sets(&["create", "customer"], &[
-        "name=王五", "id_kind=resident-id", "id_number=110105194912310021", "category=residential",
-        "phone=13800001111", "address=广州市天河区体育西路1号", "account_opened_on=2026-02-01",
-    ])), INVALID);
+    let err = s.fails_unchanged(
+        "alice",
+        &strs(&with_sets(
+            &["create", "customer"],
+            &[
+                "name=王五",
+                "id_kind=resident-id",
+                "id_number=110105194912310021",
+                "category=residential",
+                "phone=13800001111",
+                "address=广州市天河区体育西路1号",
+                "account_opened_on=2026-02-01",
+            ],
+        )),
+        INVALID,
+    );
     assert_eq!(
         err,
         "error: field `id_number`: the resident id's check character (GB 11643) is wrong: check the number for a typing error\n"
     );
-    assert!(!err.contains("110105194912310021"), "the message never repeats the id number");
-    let err = s.fails_unchanged("alice", &strs(&with_sets(&["create", "customer"], &[
-        "name=某公司", "id_kind=uscc", "id_number=91350100M000100Y44", "category=commercial",
-        "phone=13800001111", "address=广州市天河区体育西路1号", "account_opened_on=2026-02-01",
-    ])), INVALID);
+    assert!(
+        !err.contains("110105194912310021"),
+        "the message never repeats the id number"
+    );
+    let err = s.fails_unchanged(
+        "alice",
+        &strs(&with_sets(
+            &["create", "customer"],
+            &[
+                "name=某公司",
+                "id_kind=uscc",
+                "id_number=91350100M000100Y44",
+                "category=commercial",
+                "phone=13800001111",
+                "address=广州市天河区体育西路1号",
+                "account_opened_on=2026-02-01",
+            ],
+        )),
+        INVALID,
+    );
     assert_eq!(
         err,
         "error: field `id_number`: the unified social credit code's check character (GB 32100) is wrong: check the code for a typing error\n"
@@ -227,7 +355,11 @@ fn empty_set_value() {
 #[test]
 fn missing_required_fields_are_all_listed() {
     let s = TestStore::new();
-    let err = s.fails_unchanged("alice", &["create", "customer", "--set", "name=王五"], INVALID);
+    let err = s.fails_unchanged(
+        "alice",
+        &["create", "customer", "--set", "name=王五"],
+        INVALID,
+    );
     assert_eq!(
         err,
         "error: field `id_kind`: required field is missing\n\
@@ -246,9 +378,19 @@ fn toml_syntax_error_names_file_and_line() {
     let s = TestStore::new();
     let f = s.path("bad.toml");
     std::fs::write(&f, "name = \"王五\"\ncategory = residential\n").unwrap();
-    let err = s.fails_unchanged("alice", &["create", "customer", "--file", f.to_str().unwrap()], INVALID);
-    assert!(err.starts_with(&format!("error: {}:2: TOML syntax error: ", f.display())), "{err}");
-    assert!(err.contains("hint: fix the file: one `field = value` per line, strings in quotes"), "{err}");
+    let err = s.fails_unchanged(
+        "alice",
+        &["create", "customer", "--file", f.to_str().unwrap()],
+        INVALID,
+    );
+    assert!(
+        err.starts_with(&format!("error: {}:2: TOML syntax error: ", f.display())),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: fix the file: one `field = value` per line, strings in quotes"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -256,8 +398,18 @@ fn file_errors_name_the_line_of_the_field() {
     let s = TestStore::new();
     let f = s.path("bad.toml");
     std::fs::write(&f, "name = \"王五\"\naccount_opened_on = \"2026-13-01\"\n").unwrap();
-    let err = s.fails_unchanged("alice", &["create", "customer", "--file", f.to_str().unwrap()], INVALID);
-    assert_eq!(err, format!("error: {}:2: field `account_opened_on`: `2026-13-01` is not a calendar date\n", f.display()));
+    let err = s.fails_unchanged(
+        "alice",
+        &["create", "customer", "--file", f.to_str().unwrap()],
+        INVALID,
+    );
+    assert_eq!(
+        err,
+        format!(
+            "error: {}:2: field `account_opened_on`: `2026-13-01` is not a calendar date\n",
+            f.display()
+        )
+    );
 }
 
 #[test]
@@ -265,7 +417,12 @@ fn ids_with_path_separators_are_unknown_not_paths() {
     let s = TestStore::new();
     for bad in ["../customer", "CUS-2026-000001/../../x", ".."] {
         let err = s.fails_unchanged("alice", &["show", bad], INVALID);
-        assert_eq!(err, format!("error: no record `{bad}` in this store\nhint: list records with `docket query`\n"));
+        assert_eq!(
+            err,
+            format!(
+                "error: no record `{bad}` in this store\nhint: list records with `docket query`\n"
+            )
+        );
     }
 }
 
@@ -274,17 +431,38 @@ fn unknown_record_and_bad_version() {
     let s = TestStore::new();
     let id = s.residential();
     let err = s.fails_unchanged("alice", &["show", &id, "--version", "9"], INVALID);
-    assert_eq!(err, format!("error: record `{id}` has versions 1 to 1, not 9\n"));
+    assert_eq!(
+        err,
+        format!("error: record `{id}` has versions 1 to 1, not 9\n")
+    );
 }
 
 #[test]
 fn amend_needs_a_reason_and_a_change() {
     let s = TestStore::new();
     let id = s.residential();
-    let err = s.fails_unchanged("alice", &["amend", &id, "--set", "category=residential"], USAGE);
+    let err = s.fails_unchanged(
+        "alice",
+        &["amend", &id, "--set", "category=residential"],
+        USAGE,
+    );
     assert!(err.contains("--reason"), "{err}");
-    let err = s.fails_unchanged("alice", &["amend", &id, "--set", "category=residential", "--reason", "x"], INVALID);
-    assert_eq!(err, format!("error: the amendment changes nothing in `{id}`\n"));
+    let err = s.fails_unchanged(
+        "alice",
+        &[
+            "amend",
+            &id,
+            "--set",
+            "category=residential",
+            "--reason",
+            "x",
+        ],
+        INVALID,
+    );
+    assert_eq!(
+        err,
+        format!("error: the amendment changes nothing in `{id}`\n")
+    );
 }
 
 #[test]

@@ -63,6 +63,7 @@ impl Transaction {
             f.write_all(bytes).at(&tmp)?;
             f.sync_all().at(&tmp)?;
             drop(f);
+            fault("before-rename");
             std::fs::rename(&tmp, &path).at(&path)?;
             dirs.insert(parent);
         }
@@ -79,11 +80,17 @@ impl Transaction {
             out.push_str(&line);
             prev = hash;
         }
+        fault("after-files");
         let mut f = OpenOptions::new()
             .append(true)
             .create(true)
             .open(log)
             .at(log)?;
+        if fault_armed("torn-log") {
+            f.write_all(&out.as_bytes()[..out.len() / 2]).at(log)?;
+            f.sync_all().at(log)?;
+            std::process::abort();
+        }
         f.write_all(out.as_bytes()).at(log)?;
         f.sync_all().at(log)?;
         Ok(Head {
@@ -91,6 +98,18 @@ impl Transaction {
             hash: prev,
             len: head.len + out.len() as u64,
         })
+    }
+}
+
+/// Crash simulation for the fault-injection tests: `DOCKET_FAULT=<point>` aborts the
+/// process there, as a kill or a power cut would. Costs one environment lookup.
+fn fault_armed(point: &str) -> bool {
+    std::env::var_os("DOCKET_FAULT").is_some_and(|p| p == point)
+}
+
+fn fault(point: &str) {
+    if fault_armed(point) {
+        std::process::abort();
     }
 }
 

@@ -50,7 +50,9 @@ pub struct TestStore {
 
 pub fn docket() -> Command {
     let mut c = Command::cargo_bin("docket").expect("binary built");
-    c.env_remove("DOCKET_ACTOR").env_remove("DOCKET_STORE").env("DOCKET_NOW", NOW);
+    c.env_remove("DOCKET_ACTOR")
+        .env_remove("DOCKET_STORE")
+        .env("DOCKET_NOW", NOW);
     c
 }
 
@@ -61,7 +63,17 @@ impl TestStore {
         for (name, role) in STAFF {
             s.ok(
                 "root",
-                &["actor", "add", name, "--role", role, "--agreement-signed", "2026-01-05", "--trained-on", "2026-01-05"],
+                &[
+                    "actor",
+                    "add",
+                    name,
+                    "--role",
+                    role,
+                    "--agreement-signed",
+                    "2026-01-05",
+                    "--trained-on",
+                    "2026-01-05",
+                ],
             );
         }
         s
@@ -76,8 +88,15 @@ impl TestStore {
             .args(["--admin", "root", "--name", "test"])
             .output()
             .expect("runs");
-        assert!(out.status.success(), "init failed: {}", String::from_utf8_lossy(&out.stderr));
-        TestStore { dir, now: NOW.to_string() }
+        assert!(
+            out.status.success(),
+            "init failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        TestStore {
+            dir,
+            now: NOW.to_string(),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -110,7 +129,11 @@ impl TestStore {
     /// Run and insist on success; returns stdout.
     pub fn ok(&self, actor: &str, args: &[&str]) -> String {
         let o = self.run(actor, args);
-        assert_eq!(o.code, 0, "docket {args:?} as {actor} failed:\n{}", o.stderr);
+        assert_eq!(
+            o.code, 0,
+            "docket {args:?} as {actor} failed:\n{}",
+            o.stderr
+        );
         o.stdout
     }
 
@@ -206,7 +229,10 @@ impl TestStore {
 
 /// `--set` pairs as args.
 pub fn sets(pairs: &[&str]) -> Vec<String> {
-    pairs.iter().flat_map(|p| ["--set".to_string(), p.to_string()]).collect()
+    pairs
+        .iter()
+        .flat_map(|p| ["--set".to_string(), p.to_string()])
+        .collect()
 }
 
 pub fn strs(v: &[String]) -> Vec<&str> {
@@ -215,5 +241,8 @@ pub fn strs(v: &[String]) -> Vec<&str> {
 
 /// `base` args followed by `--set` pairs.
 pub fn with_sets(base: &[&str], pairs: &[&str]) -> Vec<String> {
-    base.iter().map(|s| s.to_string()).chain(sets(pairs)).collect()
+    base.iter()
+        .map(|s| s.to_string())
+        .chain(sets(pairs))
+        .collect()
 }
