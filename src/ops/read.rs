@@ -187,6 +187,27 @@ pub fn query(
             .into());
         }
     }
+    if let Some(e) = &filter {
+        for kind in schemas
+            .kinds
+            .values()
+            .filter(|k| only_kind.is_none_or(|o| o.name == k.name))
+        {
+            require_reveal_for(session, &pii_read(session, kind, e), reveal, "--where")?;
+        }
+    }
+    if let Some(key) = spec.sort {
+        let key = key.trim_start_matches('-');
+        for kind in schemas
+            .kinds
+            .values()
+            .filter(|k| only_kind.is_none_or(|o| o.name == k.name))
+        {
+            if let Some(c) = kind.field(key).and_then(|f| f.pii.clone()) {
+                require_reveal_for(session, &BTreeSet::from([c]), reveal, "--sort")?;
+            }
+        }
+    }
     let mut rows: Vec<(Version, &Kind)> = Vec::new();
     for (id, head) in &session.index.records {
         if only_kind.is_some_and(|k| k.name != head.kind) {
@@ -200,7 +221,6 @@ pub fn query(
             continue;
         }
         if let Some(e) = &filter {
-            require_reveal_for(session, &pii_read(session, kind, e), reveal, "--where")?;
             let scope = session.scope(kind, &v.fields, (&v.id, &v.status, v.version), &|name| {
                 e.uses(name)
             })?;
@@ -216,13 +236,6 @@ pub fn query(
             Some(k) => (k, true),
             None => (key, false),
         };
-        for (_, kind) in &rows {
-            if let Some(f) = kind.field(key)
-                && let Some(c) = &f.pii
-            {
-                require_reveal_for(session, &BTreeSet::from([c.clone()]), reveal, "--sort")?;
-            }
-        }
         rows.sort_by(|(a, _), (b, _)| {
             let ord = match key {
                 "id" => a.id.cmp(&b.id),

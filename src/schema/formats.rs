@@ -100,7 +100,7 @@ fn check_phone(text: &str) -> Option<String> {
     if ok {
         None
     } else {
-        Some("a phone number is an 11-digit mobile (13812341234) or a landline with area code (0571-88881234)".into())
+        Some("a phone number is an 11-digit mobile (13700000000) or a landline with area code (0571-88881234)".into())
     }
 }
 

@@ -1,0 +1,233 @@
+//! The staff register: nobody acts unregistered, without a signed agreement or with stale
+//! training, and managing the register is an audited admin act.
+
+mod common;
+use common::*;
+
+#[test]
+fn r_b1_unregistered_actor_is_refused() {
+    let s = TestStore::new();
+    let err = s.fails_unchanged("mallory", &["query"], DENIED);
+    assert_eq!(
+        err,
+        "error: actor `mallory` is not registered in this store (R-B1)\nhint: an administrator registers staff: docket actor add NAME --role ROLE --agreement-signed DATE --trained-on DATE\n"
+    );
+}
+
+#[test]
+fn r_b1_no_actor_at_all_is_a_usage_error() {
+    let s = TestStore::new();
+    let err = s.fails_unchanged("", &["query"], USAGE);
+    assert_eq!(
+        err,
+        "error: this command acts as someone: pass --as ACTOR or set DOCKET_ACTOR\nhint: every act is done as a registered actor (R-B1)\n"
+    );
+}
+
+#[test]
+fn r_b1_actor_without_signed_agreement_is_refused() {
+    let s = TestStore::new();
+    s.ok(
+        "root",
+        &[
+            "actor",
+            "add",
+            "newbie",
+            "--role",
+            "business-staff",
+            "--trained-on",
+            "2026-02-01",
+        ],
+    );
+    let err = s.fails_unchanged("newbie", &["query"], DENIED);
+    assert_eq!(
+        err,
+        "error: actor `newbie` has not signed the information-security agreement (R-B1)\nhint: an administrator records it: docket actor update newbie --agreement-signed DATE\n"
+    );
+    s.ok(
+        "root",
+        &[
+            "actor",
+            "update",
+            "newbie",
+            "--agreement-signed",
+            "2026-02-01",
+        ],
+    );
+    s.ok("newbie", &["query"]);
+}
+
+#[test]
+fn r_a8_training_is_valid_365_days_inclusive() {
+    let s = TestStore::new();
+    // NOW is 2026-03-01; 2025-03-01 is exactly 365 days before.
+    s.ok(
+        "root",
+        &[
+            "actor",
+            "add",
+            "t365",
+            "--role",
+            "business-staff",
+            "--agreement-signed",
+            "2025-01-01",
+            "--trained-on",
+            "2025-03-01",
+        ],
+    );
+    s.ok(
+        "root",
+        &[
+            "actor",
+            "add",
+            "t366",
+            "--role",
+            "business-staff",
+            "--agreement-signed",
+            "2025-01-01",
+            "--trained-on",
+            "2025-02-28",
+        ],
+    );
+    s.ok("t365", &["query"]);
+    let err = s.fails_unchanged("t366", &["query"], DENIED);
+    assert_eq!(
+        err,
+        "error: actor `t366`'s data-protection training of 2025-02-28 is more than 365 days old (R-A8)\nhint: after refresher training: docket actor update t366 --trained-on DATE\n"
+    );
+}
+
+#[test]
+fn r_a8_training_limit_is_a_store_setting() {
+    let s = TestStore::new();
+    let cfg = std::fs::read_to_string(s.path("docket.toml"))
+        .unwrap()
+        .replace("training_valid_days = 365", "training_valid_days = 30");
+    std::fs::write(s.path("docket.toml"), cfg).unwrap();
+    // alice was trained on 2026-01-05: 55 days ago.
+    let err = s.fails_unchanged("alice", &["query"], DENIED);
+    assert!(err.contains("is more than 30 days old (R-A8)"), "{err}");
+}
+
+#[test]
+fn r_a8_missing_training_is_refused() {
+    let s = TestStore::new();
+    s.ok(
+        "root",
+        &[
+            "actor",
+            "add",
+            "untrained",
+            "--role",
+            "auditor",
+            "--agreement-signed",
+            "2026-01-01",
+        ],
+    );
+    let err = s.fails_unchanged("untrained", &["query"], DENIED);
+    assert_eq!(
+        err,
+        "error: actor `untrained` has no recorded data-protection training (R-A8)\nhint: an administrator records it: docket actor update untrained --trained-on DATE\n"
+    );
+}
+
+#[test]
+fn revoked_actors_may_not_act() {
+    let s = TestStore::new();
+    s.ok(
+        "root",
+        &["actor", "revoke", "bob", "--reason", "left the company"],
+    );
+    let err = s.fails_unchanged("bob", &["query"], DENIED);
+    assert_eq!(
+        err,
+        "error: actor `bob` has been revoked and may not act\nhint: ask an administrator if this is wrong\n"
+    );
+    let err = s.fails_unchanged(
+        "root",
+        &["actor", "revoke", "bob", "--reason", "again"],
+        CONFLICT,
+    );
+    assert_eq!(err, "error: actor `bob` is already revoked\n");
+}
+
+#[test]
+fn r_b2_only_admins_manage_the_register_and_it_is_audited() {
+    let s = TestStore::new();
+    let err = s.fails_unchanged("alice", &["actor", "add", "eve", "--role", "admin"], DENIED);
+    assert_eq!(
+        err,
+        "error: actor `alice` (role business-staff) may not manage the staff register\nhint: roles that may: admin\n"
+    );
+    s.ok(
+        "root",
+        &["actor", "update", "alice", "--role", "market-manager"],
+    );
+    let log = s.ok("root", &["log", "--record", "alice"]);
+    assert!(
+        log.contains("root   admin  actor-add     alice   1        role=business-staff"),
+        "{log}"
+    );
+    assert!(
+        log.contains("root   admin  actor-update  alice   2        role=market-manager"),
+        "{log}"
+    );
+}
+
+#[test]
+fn register_bad_input() {
+    let s = TestStore::new();
+    let err = s.fails_unchanged(
+        "root",
+        &["actor", "add", "carol", "--role", "janitor"],
+        INVALID,
+    );
+    assert!(err.starts_with("error: --role: unknown role `janitor`\nhint: roles: admin, archivist, auditor, business-staff,"), "{err}");
+    let err = s.fails_unchanged(
+        "root",
+        &["actor", "add", "../x", "--role", "auditor"],
+        INVALID,
+    );
+    assert!(
+        err.starts_with("error: NAME: `../x` is not a usable actor name\n"),
+        "{err}"
+    );
+    let err = s.fails_unchanged(
+        "root",
+        &["actor", "add", "alice", "--role", "auditor"],
+        CONFLICT,
+    );
+    assert!(
+        err.starts_with("error: actor `alice` is already registered\n"),
+        "{err}"
+    );
+    let err = s.fails_unchanged(
+        "root",
+        &["actor", "update", "alice", "--trained-on", "2026-02-30"],
+        USAGE,
+    );
+    assert!(err.contains("`2026-02-30` is not a calendar date"), "{err}");
+    let err = s.fails_unchanged(
+        "root",
+        &["actor", "revoke", "root", "--reason", "x"],
+        CONFLICT,
+    );
+    assert_eq!(
+        err,
+        "error: an administrator cannot revoke themself: another administrator must\n"
+    );
+}
+
+#[test]
+fn actor_list_shows_the_register() {
+    let s = TestStore::new();
+    let out = s.ok("root", &["actor", "list"]);
+    assert!(
+        out.starts_with("name    role                   agreement_signed  trained_on  state\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("alice   business-staff         2026-01-05        2026-01-05  active\n"),
+        "{out}"
+    );
+}

@@ -1,0 +1,269 @@
+//! Personal data is masked in every output unless a permitted actor states a purpose
+//! (R-A3, R-C16, R-C17); reveals are logged; the audit log never holds personal data.
+//! Each test searches outputs for the seeded values.
+
+mod common;
+use common::*;
+
+const SEEDED: [&str; 4] = [SEEDED_NAME, SEEDED_ID, SEEDED_PHONE, SEEDED_ADDRESS];
+
+fn assert_clean(what: &str, text: &str) {
+    for v in SEEDED {
+        assert!(!text.contains(v), "{what} leaks `{v}`:\n{text}");
+    }
+}
+
+#[test]
+fn r_a3_masked_by_default_in_every_format() {
+    let s = TestStore::new();
+    let id = s.residential();
+    s.ok(
+        "alice",
+        &[
+            "amend",
+            &id,
+            "--set",
+            "phone=13900002222",
+            "--reason",
+            "new phone",
+        ],
+    );
+    for args in [
+        vec!["show", id.as_str()],
+        vec!["--format", "json", "show", id.as_str()],
+        vec!["--format", "toml", "show", id.as_str()],
+        vec!["--format", "csv", "show", id.as_str()],
+        vec!["query"],
+        vec!["--format", "json", "query", "customer"],
+        vec![
+            "--format",
+            "csv",
+            "query",
+            "customer",
+            "--fields",
+            "name,phone,address,id_number",
+        ],
+        vec!["diff", id.as_str(), "--from", "1"],
+        vec!["history", id.as_str()],
+    ] {
+        let out = s.run("alice", &args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        assert_clean(&format!("{args:?} stdout"), &out.stdout);
+        assert_clean(&format!("{args:?} stderr"), &out.stderr);
+    }
+    let shown = s.ok("alice", &["show", &id]);
+    assert!(shown.contains("name               张**\n"), "{shown}");
+    assert!(
+        shown.contains("id_number          110105**********2X\n"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("phone              139****2222\n"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("address            北京市朝阳区****\n"),
+        "{shown}"
+    );
+    assert!(
+        !s.ok("alice", &["diff", &id, "--from", "1"])
+            .contains("13900002222")
+    );
+}
+
+#[test]
+fn r_a4_the_audit_log_never_holds_personal_data() {
+    let s = TestStore::new();
+    let id = s.residential();
+    s.ok(
+        "alice",
+        &["show", &id, "--reveal", "--purpose", "billing call"],
+    );
+    s.ok(
+        "audrey",
+        &[
+            "query",
+            "--where",
+            &format!("phone == '{SEEDED_PHONE}'"),
+            "--reveal",
+            "--purpose",
+            "subject access request",
+        ],
+    );
+    assert_clean("audit.log", &s.log_text());
+    assert_clean(
+        "log --format json",
+        &s.ok("root", &["--format", "json", "log"]),
+    );
+}
+
+#[test]
+fn r_a3_reveal_needs_a_purpose() {
+    let s = TestStore::new();
+    let id = s.residential();
+    let err = s.fails_unchanged("alice", &["show", &id, "--reveal"], USAGE);
+    assert!(err.contains("--purpose"), "{err}");
+    let err = s.fails_unchanged(
+        "alice",
+        &["show", &id, "--reveal", "--purpose", "  "],
+        USAGE,
+    );
+    assert_eq!(
+        err,
+        "error: --reveal needs --purpose TEXT: personal data is shown only for a stated purpose (R-A3)\nhint: e.g. --reveal --purpose \"call the customer about meter replacement\"\n"
+    );
+}
+
+#[test]
+fn r_c17_admin_and_archivist_may_not_reveal() {
+    let s = TestStore::new();
+    let id = s.residential();
+    for (actor, role) in [("root", "admin"), ("arch", "archivist")] {
+        let out = s.run(actor, &["show", &id, "--reveal", "--purpose", "curious"]);
+        assert_eq!(out.code, DENIED);
+        assert_eq!(
+            out.stderr,
+            format!(
+                "error: actor `{actor}` (role {role}) may not see personal data\nhint: ask someone whose role may reveal it, or query without --reveal to see masked values\n"
+            )
+        );
+        assert_clean("refused reveal", &out.stdout);
+    }
+}
+
+#[test]
+fn r_c17_reveal_is_tiered_by_class() {
+    let s = TestStore::new();
+    let id = s.residential();
+    // Business staff see contact data, not the identity number.
+    let out = s.ok(
+        "alice",
+        &["show", &id, "--reveal", "--purpose", "arrange meter visit"],
+    );
+    assert!(
+        out.contains(SEEDED_PHONE) && out.contains(SEEDED_NAME) && out.contains(SEEDED_ADDRESS),
+        "{out}"
+    );
+    assert!(!out.contains(SEEDED_ID), "{out}");
+    // The auditor sees every class.
+    let out = s.ok(
+        "audrey",
+        &[
+            "show",
+            &id,
+            "--reveal",
+            "--purpose",
+            "subject access request",
+        ],
+    );
+    assert!(out.contains(SEEDED_ID), "{out}");
+}
+
+#[test]
+fn r_c16_every_reveal_is_logged_with_purpose_and_ids() {
+    let s = TestStore::new();
+    let a = s.residential();
+    let b = s.residential();
+    s.ok(
+        "alice",
+        &["show", &a, "--reveal", "--purpose", "arrange meter visit"],
+    );
+    s.ok(
+        "audrey",
+        &["query", "customer", "--reveal", "--purpose", "annual audit"],
+    );
+    let log = s.ok("root", &["log", "--action", "reveal"]);
+    let lines: Vec<&str> = log.lines().skip(1).collect();
+    assert_eq!(lines.len(), 2, "{log}");
+    assert!(
+        lines[0].contains(&format!("alice   business-staff  reveal  {a}")),
+        "{log}"
+    );
+    assert!(
+        lines[0].contains("classes=contact command=show purpose=arrange meter visit"),
+        "{log}"
+    );
+    assert!(
+        lines[1].contains(&format!(
+            "classes=contact,identity command=query purpose=annual audit records={a},{b}"
+        )),
+        "{log}"
+    );
+    // Masked reads are not reveals and are not logged.
+    s.ok("alice", &["show", &a]);
+    assert_eq!(
+        s.ok("root", &["log", "--action", "reveal"]).lines().count(),
+        3
+    );
+}
+
+#[test]
+fn filtering_on_personal_data_needs_a_reveal() {
+    let s = TestStore::new();
+    s.residential();
+    let filter = format!("phone == '{SEEDED_PHONE}'");
+    let err = s.fails_unchanged("alice", &["query", "customer", "--where", &filter], DENIED);
+    assert_eq!(
+        err,
+        "error: --where reads personal data (contact): that needs --reveal --purpose TEXT and a role that may see it\nhint: actor `alice` has role business-staff\n"
+    );
+    assert_clean("refused filter", &err);
+    let err = s.fails_unchanged("alice", &["query", "customer", "--sort", "name"], DENIED);
+    assert!(
+        err.starts_with("error: --sort reads personal data (contact)"),
+        "{err}"
+    );
+    let out = s.ok(
+        "alice",
+        &[
+            "query",
+            "customer",
+            "--where",
+            &filter,
+            "--reveal",
+            "--purpose",
+            "find caller",
+        ],
+    );
+    assert_eq!(out.lines().count(), 2, "{out}");
+    // Through a reference too: installations filtered on their customer's phone.
+    let err = s.fails_unchanged(
+        "alice",
+        &[
+            "query",
+            "installation",
+            "--where",
+            &format!("customer.phone == '{SEEDED_PHONE}'"),
+        ],
+        DENIED,
+    );
+    assert!(
+        err.starts_with("error: --where reads personal data (contact)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn validation_errors_never_echo_personal_data() {
+    let s = TestStore::new();
+    let err = s.fails_unchanged(
+        "alice",
+        &strs(&with_sets(
+            &["create", "customer"],
+            &[
+                &format!("name={SEEDED_NAME}"),
+                "id_kind=resident-id",
+                "id_number=110105194912310021",
+                "category=residential",
+                "phone=1381234",
+                &format!("address={SEEDED_ADDRESS}"),
+                "account_opened_on=2026-02-01",
+            ],
+        )),
+        INVALID,
+    );
+    assert!(
+        !err.contains("110105194912310021") && !err.contains("1381234"),
+        "{err}"
+    );
+}

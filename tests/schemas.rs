@@ -1,0 +1,216 @@
+//! Record kinds are schema files: adding one is adding a file (R-C1); every field states
+//! its purpose (R-A1); a broken schema is refused with its file and line.
+
+mod common;
+use common::*;
+
+const METER_SWAP: &str = r#"kind = "meter-swap"
+title = "换表单 meter replacement"
+prefix = "MSW"
+lifecycle = "contract"
+list_fields = ["customer", "new_meter"]
+
+[fields.customer]
+type = "ref"
+ref = "customer"
+required = true
+purpose = "whose meter is replaced"
+
+[fields.new_meter]
+type = "string"
+required = true
+purpose = "the meter fitted"
+
+[fields.reason]
+type = "enum"
+values = ["faulty", "scheduled"]
+required = true
+purpose = "why it is replaced"
+
+[[steps]]
+role = "planning-construction"
+when = "reason == 'scheduled'"
+rule = "local"
+"#;
+
+#[test]
+fn r_c1_a_new_kind_is_a_new_file() {
+    let s = TestStore::new();
+    std::fs::write(s.path("schemas/meter-swap.toml"), METER_SWAP).unwrap();
+    std::fs::write(
+        s.path("schemas/roles.toml"),
+        std::fs::read_to_string(s.path("schemas/roles.toml"))
+            .unwrap()
+            .replace(
+                "create = [\"customer\", \"installation\",",
+                "create = [\"customer\", \"meter-swap\", \"installation\",",
+            ),
+    )
+    .unwrap();
+    let types = s.ok("", &["types"]);
+    assert!(
+        types.contains("meter-swap          MSW     contract   换表单 meter replacement"),
+        "{types}"
+    );
+    let c = s.residential();
+    let id = s.create(
+        "alice",
+        "meter-swap",
+        &[
+            &format!("customer={c}"),
+            "new_meter=M77",
+            "reason=scheduled",
+        ],
+    );
+    assert_eq!(id, "MSW-2026-000001");
+    assert_eq!(s.status(&id), "pending");
+    s.ok("pat", &["approve", &id]);
+    assert_eq!(s.status(&id), "active");
+    let id2 = s.create(
+        "alice",
+        "meter-swap",
+        &[&format!("customer={c}"), "new_meter=M78", "reason=faulty"],
+    );
+    assert_eq!(s.status(&id2), "active");
+}
+
+#[test]
+fn r_c1_a_removed_kind_is_gone() {
+    let s = TestStore::new();
+    std::fs::remove_file(s.path("schemas/alarm-installation.toml")).unwrap();
+    // The roles file still lets staff draft it: that is named, with its line.
+    let err = s.fails_unchanged("", &["types"], INVALID);
+    assert!(err.starts_with("error: schemas/roles.toml:10: role `business-staff` may create kind `alarm-installation`, which has no schema"), "{err}");
+    let roles = std::fs::read_to_string(s.path("schemas/roles.toml"))
+        .unwrap()
+        .replace(" \"alarm-installation\",", "");
+    std::fs::write(s.path("schemas/roles.toml"), roles).unwrap();
+    let types = s.ok("", &["types"]);
+    assert!(!types.contains("alarm-installation"));
+}
+
+fn broken(s: &TestStore, text: &str) -> String {
+    std::fs::write(s.path("schemas/meter-swap.toml"), text).unwrap();
+    s.fails_unchanged("alice", &["query"], INVALID)
+}
+
+#[test]
+fn an_expression_naming_an_unknown_field_is_refused_with_file_and_line() {
+    let s = TestStore::new();
+    let err = broken(
+        &s,
+        &METER_SWAP.replace(
+            "when = \"reason == 'scheduled'\"",
+            "when = \"reasn == 'scheduled'\"",
+        ),
+    );
+    assert_eq!(
+        err,
+        "error: schemas/meter-swap.toml:26: expression `reasn == 'scheduled'` names `reasn`, which is not a field of this kind (fields: customer, new_meter, reason)\nhint: correct the schema file; the store is unchanged\n"
+    );
+}
+
+#[test]
+fn an_expression_syntax_error_has_its_position() {
+    let s = TestStore::new();
+    let err = broken(
+        &s,
+        &METER_SWAP.replace("when = \"reason == 'scheduled'\"", "when = \"reason == \""),
+    );
+    assert!(
+        err.starts_with(
+            "error: schemas/meter-swap.toml:26: expression `reason == `: syntax error at 1:"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn r_a1_every_field_states_its_purpose() {
+    let s = TestStore::new();
+    let err = broken(
+        &s,
+        &METER_SWAP.replace("purpose = \"the meter fitted\"\n", ""),
+    );
+    assert_eq!(
+        err,
+        "error: schemas/meter-swap.toml:13: field `new_meter`: every field declares the purpose it is collected for (R-A1): add purpose = \"…\"\nhint: correct the schema file; the store is unchanged\n"
+    );
+}
+
+#[test]
+fn unknown_types_roles_and_references_are_refused() {
+    let s = TestStore::new();
+    let err = broken(
+        &s,
+        &METER_SWAP.replace("type = \"string\"", "type = \"text\""),
+    );
+    assert!(err.starts_with("error: schemas/meter-swap.toml:13: field `new_meter`: type `text` is not one of string, integer, money, date, bool, enum, list, ref"), "{err}");
+    let err = broken(
+        &s,
+        &METER_SWAP.replace("role = \"planning-construction\"", "role = \"plumber\""),
+    );
+    assert!(err.starts_with("error: schemas/meter-swap.toml:25: approval step names role `plumber`, which roles.toml does not define"), "{err}");
+    let err = broken(
+        &s,
+        &METER_SWAP.replace("ref = \"customer\"", "ref = \"client\""),
+    );
+    assert!(err.starts_with("error: schemas/meter-swap.toml:7: field `customer` refers to kind `client`, which has no schema"), "{err}");
+    let err = broken(
+        &s,
+        &METER_SWAP.replace("kind = \"meter-swap\"", "kind = \"meter\""),
+    );
+    assert!(
+        err.contains(
+            "must be lowercase letters, digits and dashes and match the file name `meter-swap.toml`"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_schema_toml_syntax_error_names_the_line() {
+    let s = TestStore::new();
+    let err = broken(
+        &s,
+        &METER_SWAP.replace(
+            "required = true\npurpose = \"the meter fitted\"",
+            "required = yes\npurpose = \"the meter fitted\"",
+        ),
+    );
+    assert!(
+        err.starts_with("error: schemas/meter-swap.toml:15: "),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("hint: fix the TOML in the schema file\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn types_shows_fields_rules_and_steps() {
+    let s = TestStore::new();
+    let out = s.ok("", &["types", "take-or-pay"]);
+    assert!(
+        out.starts_with(
+            "take-or-pay (schemas/take-or-pay.toml): 照付不议合同 take-or-pay contract\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("drafted only by: vp-operations"), "{out}");
+    assert!(out.contains("  R-C14: customer.category == 'upstream-supplier' || annual_volume_m3 >= 3000000 || daily_volume_m3 >= 10000"), "{out}");
+    assert!(
+        out.contains("approval steps:\n  general-manager (R-C6) always\n"),
+        "{out}"
+    );
+    let out = s.ok("", &["types", "customer"]);
+    let line = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("contact_name"))
+        .unwrap();
+    assert!(line.contains("required when category == 'collective'  contact   the collective customer's responsible contact"), "{out}");
+    let json = s.ok("", &["--format", "json", "types", "customer"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["fields"][2]["pii"], "identity");
+}
