@@ -388,13 +388,31 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
     } else {
         Vec::new()
     };
+    // Across kinds there are no common columns: each row gets its kind's list fields.
+    let summary = a.fields.is_empty() && a.kind.is_none();
     let mut header: Vec<&str> = vec!["id", "kind", "status"];
     header.extend(columns.iter().map(String::as_str));
+    if summary {
+        header.push("summary");
+    }
     let rows: Vec<Vec<String>> = views
         .iter()
         .map(|v| {
             let mut r = vec![v.id.clone(), v.kind.clone(), v.status.clone()];
             r.extend(columns.iter().map(|c| cell(v.fields.get(c))));
+            if summary {
+                let list = session
+                    .schemas
+                    .kinds
+                    .get(&v.kind)
+                    .map(|k| k.list_fields.clone())
+                    .unwrap_or_default();
+                let parts: Vec<String> = list
+                    .iter()
+                    .filter_map(|f| v.fields.get(f).map(|x| x.to_string()))
+                    .collect();
+                r.push(parts.join("  "));
+            }
             r
         })
         .collect();
