@@ -236,13 +236,10 @@ pub fn query(
             Some(k) => (k, true),
             None => (key, false),
         };
-        rows.sort_by(|(a, _), (b, _)| {
-            let ord = match key {
-                "id" => a.id.cmp(&b.id),
-                "status" => a.status.cmp(&b.status),
-                _ => compare(a.fields.get(key), b.fields.get(key)),
-            };
-            if descending { ord.reverse() } else { ord }
+        rows.sort_by(|(a, _), (b, _)| match key {
+            "id" => directed(a.id.cmp(&b.id), descending),
+            "status" => directed(a.status.cmp(&b.status), descending),
+            _ => compare(a.fields.get(key), b.fields.get(key), descending),
         });
     }
     if let Some(n) = spec.limit {
@@ -260,17 +257,22 @@ pub fn query(
     Ok(views)
 }
 
-/// Missing values sort last.
-fn compare(a: Option<&Value>, b: Option<&Value>) -> Ordering {
-    match (a, b) {
-        (None, None) => Ordering::Equal,
-        (None, _) => Ordering::Greater,
-        (_, None) => Ordering::Less,
+fn directed(ord: Ordering, descending: bool) -> Ordering {
+    if descending { ord.reverse() } else { ord }
+}
+
+/// Missing values sort last whichever the direction.
+fn compare(a: Option<&Value>, b: Option<&Value>, descending: bool) -> Ordering {
+    let ord = match (a, b) {
+        (None, None) => return Ordering::Equal,
+        (None, _) => return Ordering::Greater,
+        (_, None) => return Ordering::Less,
         (Some(Value::Int(x)), Some(Value::Int(y))) => x.cmp(y),
         (Some(Value::Money(x)), Some(Value::Money(y))) => x.cmp(y),
         (Some(Value::Date(x)), Some(Value::Date(y))) => x.cmp(y),
         (Some(x), Some(y)) => x.to_string().cmp(&y.to_string()),
-    }
+    };
+    directed(ord, descending)
 }
 
 /// One line of `history`.

@@ -1,0 +1,192 @@
+//! `query` and `log`: the same expression engine as the schemas, three output formats,
+//! status filter, sorting and limits.
+
+mod common;
+use common::*;
+
+fn store() -> (TestStore, Vec<String>) {
+    let s = TestStore::new();
+    let a = s.residential();
+    let b = s.customer("commercial", &["meter_reading_m3=500"]);
+    let c = s.customer("industrial", &["meter_reading_m3=90000"]);
+    (s, vec![a, b, c])
+}
+
+#[test]
+fn where_filters_with_cel() {
+    let (s, ids) = store();
+    let out = s.ok(
+        "alice",
+        &[
+            "query",
+            "customer",
+            "--where",
+            "category != 'residential' && meter_reading_m3 > 1000",
+        ],
+    );
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.contains(&ids[2]));
+    let out = s.ok(
+        "alice",
+        &[
+            "query",
+            "customer",
+            "--where",
+            "category in ['commercial', 'industrial']",
+        ],
+    );
+    assert_eq!(out.lines().count(), 3, "{out}");
+}
+
+#[test]
+fn where_reads_the_referenced_customer() {
+    let (s, ids) = store();
+    let i = s.create(
+        "alice",
+        "installation",
+        &[
+            &format!("customer={}", ids[0]),
+            "installation_fee=2800.00",
+            "fee_basis=tariff",
+            "payment_plan=lump-sum",
+            "schedule_required=false",
+            "property_dispute=false",
+            "signed_on=2026-03-01",
+        ],
+    );
+    let out = s.ok(
+        "alice",
+        &[
+            "query",
+            "installation",
+            "--where",
+            "customer.category == 'residential'",
+        ],
+    );
+    assert!(out.contains(&i), "{out}");
+    let out = s.ok(
+        "alice",
+        &[
+            "query",
+            "installation",
+            "--where",
+            &format!("customer.id == '{}'", ids[1]),
+        ],
+    );
+    assert!(!out.contains(&i), "{out}");
+}
+
+#[test]
+fn where_errors_are_pinned() {
+    let (s, _) = store();
+    let err = s.fails_unchanged(
+        "alice",
+        &["query", "customer", "--where", "colour == 'red'"],
+        INVALID,
+    );
+    assert_eq!(
+        err,
+        "error: --where: kind `customer` has no field `colour`\nhint: see `docket types customer`\n"
+    );
+    let err = s.fails_unchanged(
+        "alice",
+        &["query", "customer", "--where", "category =="],
+        INVALID,
+    );
+    assert!(
+        err.starts_with("error: --where: syntax error at 1:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn formats_json_and_csv() {
+    let (s, ids) = store();
+    let json = s.ok(
+        "alice",
+        &[
+            "--format", "json", "query", "customer", "--status", "active",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 3);
+    assert_eq!(v[0]["id"], ids[0].as_str());
+    assert_eq!(v[0]["fields"]["phone"], "138****1234");
+    let csv = s.ok(
+        "alice",
+        &[
+            "--format",
+            "csv",
+            "query",
+            "customer",
+            "--fields",
+            "category,meter_reading_m3",
+        ],
+    );
+    assert_eq!(
+        csv,
+        format!(
+            "id,kind,status,category,meter_reading_m3\n{},customer,active,residential,\n{},customer,active,commercial,500\n{},customer,active,industrial,90000\n",
+            ids[0], ids[1], ids[2]
+        )
+    );
+}
+
+#[test]
+fn sort_and_limit() {
+    let (s, ids) = store();
+    let out = s.ok(
+        "alice",
+        &[
+            "--format",
+            "csv",
+            "query",
+            "customer",
+            "--fields",
+            "meter_reading_m3",
+            "--sort",
+            "-meter_reading_m3",
+            "--limit",
+            "2",
+        ],
+    );
+    assert_eq!(
+        out,
+        format!(
+            "id,kind,status,meter_reading_m3\n{},customer,active,90000\n{},customer,active,500\n",
+            ids[2], ids[1]
+        )
+    );
+}
+
+#[test]
+fn status_filter_and_empty_result() {
+    let (s, _) = store();
+    let out = s.run("alice", &["query", "--status", "pending"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(out.stdout, "");
+    assert_eq!(out.stderr, "no records match\n");
+}
+
+#[test]
+fn log_filters_and_json() {
+    let (s, ids) = store();
+    let out = s.ok("root", &["--format", "json", "log", "--record", &ids[1]]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let entries = v.as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["action"], "create");
+    assert_eq!(entries[0]["actor"], "alice");
+    let out = s.ok(
+        "root",
+        &["log", "--actor", "alice", "--since", "2026-03-01"],
+    );
+    assert_eq!(out.lines().count(), 4, "{out}");
+    assert_eq!(
+        s.ok("root", &["log", "--since", "2026-03-02"])
+            .lines()
+            .count(),
+        1,
+        "only the header"
+    );
+}
