@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod error;
+pub mod io;
 pub mod ops;
 pub mod policy;
 pub mod schema;

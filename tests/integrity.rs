@@ -233,7 +233,10 @@ fn crash_mid_log_append_is_a_torn_tail_that_recover_repairs() {
     let err = s.fails_unchanged("alice", &["show", &id], INTEGRITY);
     assert!(err.contains("records/audit.log:15: the last entry is incomplete (a write was cut short); run `docket recover` to move it aside"), "{err}");
     let out = s.ok("root", &["recover"]);
-    assert!(out.contains("moved the torn last audit line"), "{out}");
+    assert!(
+        out.contains("moved the unfinished end of the audit log"),
+        "{out}"
+    );
     assert!(
         out.contains(&format!("moved records/customer/{id}/v0003.toml")),
         "{out}"

@@ -1,5 +1,6 @@
 //! Walking the audit log from genesis to head: every line's hash, every link, every
-//! sequence number. Streams the file, so memory stays flat however long the log grows.
+//! sequence number. Streams the file, so memory stays flat however long the log grows
+//! (but for the entries of one transaction, held until the transaction is whole).
 
 use super::entry::{Entry, GENESIS_PREV, hex, split_line};
 use crate::error::{Error, IoContext, Problem, Result};
@@ -9,11 +10,18 @@ use std::path::Path;
 
 pub const LOG_NAME: &str = "records/audit.log";
 
-/// How a torn last line is reported; `recover` repairs exactly this problem.
+/// How a torn last line is reported.
 pub const TORN_TAIL: &str = "the last entry is incomplete (a write was cut short)";
+/// How a transaction cut short is reported.
+pub const TORN_TRANSACTION: &str = "the last transaction is incomplete (a write was cut short)";
 
+/// The entry key announcing how many entries a multi-entry transaction has; until all of
+/// them are in the log, none of them counts.
+pub const TXN_KEY: &str = "txn_entries";
+
+/// Whether `recover` repairs this problem: the log's end was cut short by a crash.
 pub fn is_torn_tail(p: &Problem) -> bool {
-    p.message.starts_with(TORN_TAIL)
+    p.message.starts_with(TORN_TAIL) || p.message.starts_with(TORN_TRANSACTION)
 }
 
 /// Where the walk ended.
@@ -21,13 +29,21 @@ pub fn is_torn_tail(p: &Problem) -> bool {
 pub struct Head {
     pub entries: u64,
     pub hash: String,
-    /// Length of the log in bytes up to the end of the last complete entry.
+    /// Length of the log in bytes up to the end of the last committed entry.
     pub len: u64,
 }
 
-/// Walk the chain, handing each verified entry to `visit`. With `collect_all` the walk
-/// goes on past a bad line (adopting its claimed hash) so `verify` can report every
-/// problem; otherwise it stops at the first.
+/// The entries of a transaction still being read.
+struct Open {
+    line: u64,
+    expected: usize,
+    before: Head,
+    entries: Vec<(u64, Entry)>,
+}
+
+/// Walk the chain, handing each verified, committed entry to `visit`. With `collect_all`
+/// the walk goes on past a bad line (adopting its claimed hash) so `verify` can report
+/// every problem; otherwise it stops at the first.
 pub fn walk(
     path: &Path,
     collect_all: bool,
@@ -41,6 +57,7 @@ pub fn walk(
         hash: GENESIS_PREV.to_string(),
         ..Default::default()
     };
+    let mut open: Option<Open> = None;
     let mut line = Vec::with_capacity(512);
     let mut line_no = 0u64;
     let mut offset = 0u64;
@@ -106,7 +123,7 @@ pub fn walk(
         }
         prev = raw.hash.to_vec();
         offset += n as u64;
-        head = Head {
+        let here = Head {
             entries: line_no,
             hash: String::from_utf8_lossy(raw.hash).into_owned(),
             len: offset,
@@ -114,9 +131,47 @@ pub fn walk(
         if bad && !collect_all {
             break;
         }
-        if !bad && let Some(e) = entry {
-            visit(line_no, &e)?;
+        let Some(e) = entry.filter(|_| !bad) else {
+            head = here;
+            continue;
+        };
+        let announced = e
+            .detail
+            .get(TXN_KEY)
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|n| *n > 1);
+        match (&mut open, announced) {
+            (None, Some(expected)) => {
+                open = Some(Open {
+                    line: line_no,
+                    expected,
+                    before: head.clone(),
+                    entries: vec![(line_no, e)],
+                });
+            }
+            (Some(o), _) => o.entries.push((line_no, e)),
+            (None, None) => visit(line_no, &e)?,
         }
+        if let Some(o) = &open
+            && o.entries.len() == o.expected
+        {
+            for (n, e) in &o.entries {
+                visit(*n, e)?;
+            }
+            open = None;
+        }
+        head = here;
+    }
+    if let Some(o) = open {
+        problems.push(Problem {
+            at: format!("{LOG_NAME}:{}", o.line),
+            message: format!(
+                "{TORN_TRANSACTION}: {} entries announced, {} written; run `docket recover` to move it aside",
+                o.expected,
+                o.entries.len()
+            ),
+        });
+        head = o.before;
     }
     if line_no == 0 {
         problems.push(Problem {

@@ -23,6 +23,10 @@ pub struct LogIndex {
     pub actors: BTreeMap<String, RecordHead>,
     /// Archive numbers assigned so far (R-C15).
     pub archive_numbers: Vec<String>,
+    /// (kind, legacy number) → record id, for imports and references to legacy numbers.
+    pub legacy: HashMap<(String, String), String>,
+    /// Content fingerprint of an imported row → record id, to skip re-imports.
+    pub fingerprints: HashMap<String, String>,
 }
 
 /// The folder under `records/` holding the staff register.
@@ -44,6 +48,13 @@ impl LogIndex {
             return;
         };
         let kind = file.path.split('/').nth(1).unwrap_or_default().to_string();
+        if let Some(l) = entry.detail.get("legacy_no") {
+            self.legacy
+                .insert((kind.clone(), l.clone()), entry.record.clone());
+        }
+        if let Some(f) = entry.detail.get("fingerprint") {
+            self.fingerprints.insert(f.clone(), entry.record.clone());
+        }
         let head = RecordHead {
             kind: kind.clone(),
             version: entry.version,

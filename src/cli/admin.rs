@@ -411,7 +411,7 @@ pub fn recover(g: &Global) -> Result<Output> {
     }
     if r.torn_bytes > 0 {
         out.push_str(&format!(
-            "moved the torn last audit line ({} bytes) → {}/audit.log.torn-tail\n",
+            "moved the unfinished end of the audit log ({} bytes) → {}/audit.log.torn-tail\n",
             r.torn_bytes, r.quarantine
         ));
     }

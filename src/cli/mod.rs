@@ -5,6 +5,7 @@ mod admin;
 mod contracts;
 mod output;
 mod records;
+mod transfer;
 
 use clap::{Args, Parser, Subcommand};
 use docket::error::{Error, Result};
@@ -85,6 +86,10 @@ enum Command {
     Terminate(contracts::TerminateArgs),
     /// Archive a completed or terminated contract with its papers (archivist only)
     Archive(contracts::ArchiveArgs),
+    /// Import a CSV file of one kind: all rows or none
+    Import(transfer::ImportArgs),
+    /// Export current records as CSV or JSON (masked unless revealed)
+    Export(transfer::ExportArgs),
     /// Read the audit log
     Log(admin::LogArgs),
     /// Check the whole store: chain, every file, nothing unlogged or missing
@@ -190,6 +195,8 @@ fn run(cli: Cli) -> Result<Output> {
         Command::Complete(a) => contracts::complete(g, a),
         Command::Terminate(a) => contracts::terminate(g, a),
         Command::Archive(a) => contracts::archive(g, a),
+        Command::Import(a) => transfer::import(g, a),
+        Command::Export(a) => transfer::export(g, a),
         Command::Log(a) => admin::log(g, a),
         Command::Verify => admin::verify(g),
         Command::Recover => admin::recover(g),

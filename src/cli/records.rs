@@ -369,6 +369,7 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
     let mut session = g.open(lock_for(&a.reveal), false)?;
     let reveal = reveal_request(&session, &a.reveal)?;
     let spec = QuerySpec {
+        command: "query",
         kind: a.kind.as_deref(),
         filter: a.filter.as_deref(),
         status: a.status.as_deref(),

@@ -2,6 +2,8 @@
 
 pub mod actors;
 pub mod archive;
+pub mod export;
+pub mod import;
 pub mod init;
 pub mod input;
 pub mod lifecycle;

@@ -96,6 +96,8 @@ pub fn show(
 }
 
 pub struct QuerySpec<'a> {
+    /// The command, as named in a reveal's audit entry (`query`, `export`).
+    pub command: &'a str,
     pub kind: Option<&'a str>,
     pub filter: Option<&'a str>,
     pub status: Option<&'a str>,
@@ -252,7 +254,7 @@ pub fn query(
         .collect();
     if let Some(r) = reveal {
         let ids: Vec<String> = views.iter().map(|v| v.id.clone()).collect();
-        log_reveal(session, "query", &ids, &classes, r)?;
+        log_reveal(session, spec.command, &ids, &classes, r)?;
     }
     Ok(views)
 }

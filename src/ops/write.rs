@@ -72,8 +72,8 @@ fn check(
     }
 }
 
-/// Status of a freshly written or amended record: contracts wait for their steps.
-fn initial_status(
+/// Status of a freshly written, imported or amended record: contracts wait for their steps.
+pub fn initial_status(
     session: &Session,
     kind: &Kind,
     fields: &BTreeMap<String, Value>,
@@ -117,6 +117,7 @@ pub fn create(
         written_by: actor,
         action: "create".into(),
         reason: None,
+        legacy_no: None,
         fields,
         approvals: Vec::new(),
         archive: None,

@@ -53,6 +53,8 @@ pub struct Version {
     /// The act that wrote this version: create, amend, approve, reject, complete, …
     pub action: String,
     pub reason: Option<String>,
+    /// The number the record had in the system it was imported from.
+    pub legacy_no: Option<String>,
     pub fields: BTreeMap<String, Value>,
     pub approvals: Vec<Approval>,
     pub archive: Option<ArchiveInfo>,
@@ -70,6 +72,8 @@ struct Doc {
     action: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    legacy_no: Option<String>,
     fields: toml::Table,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     approvals: Vec<Approval>,
@@ -93,6 +97,7 @@ impl Version {
             written_by: self.written_by.clone(),
             action: self.action.clone(),
             reason: self.reason.clone(),
+            legacy_no: self.legacy_no.clone(),
             fields,
             approvals: self.approvals.clone(),
             archive: self.archive.clone(),
@@ -136,6 +141,7 @@ impl Version {
             written_by: doc.written_by,
             action: doc.action,
             reason: doc.reason,
+            legacy_no: doc.legacy_no,
             fields,
             approvals: doc.approvals,
             archive: doc.archive,

@@ -1,0 +1,167 @@
+//! `import` and `export`: legacy spreadsheets in, nightly extracts out.
+
+use super::output::Format;
+use super::{Global, Output, RevealArgs, reveal_request};
+use clap::Args;
+use docket::error::{Error, Result};
+use docket::io::mapping::Mapping;
+use docket::ops::export::{self, ExportFormat, ExportSpec};
+use docket::ops::import::{self, ImportSpec};
+use docket::store::lock::LockMode;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::cell::RefCell;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// The record kind the rows are
+    kind: String,
+    /// The CSV file (UTF-8 with or without BOM, or GB18030/GBK as Excel saves it)
+    file: PathBuf,
+    /// A TOML mapping: columns to fields, constants, date/boolean/list conversions
+    #[arg(long)]
+    map: Option<PathBuf>,
+    /// The file's encoding when it is not UTF-8 (default: the store's, gb18030)
+    #[arg(long)]
+    encoding: Option<String>,
+    /// Check every row and report, writing nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Write the rejected rows, with their line and error, to this CSV
+    #[arg(long, value_name = "OUT.csv")]
+    rejects: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// Only this kind (required for CSV)
+    kind: Option<String>,
+    #[arg(long = "where", value_name = "EXPR")]
+    filter: Option<String>,
+    /// Encoding of the output (utf-8, gb18030)
+    #[arg(long, default_value = "utf-8")]
+    encoding: String,
+    /// Write to this file instead of stdout
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    reveal: RevealArgs,
+}
+
+/// A progress bar on a terminal; nothing when piped or quiet.
+fn bar(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg:>9} [{wide_bar}] {pos}/{len} rows, {per_sec}, {eta} left",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+pub fn import(g: &Global, a: ImportArgs) -> Result<Output> {
+    let mapping = match &a.map {
+        None => Mapping::default(),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+            Mapping::load(&p.display().to_string(), &text)?
+        }
+    };
+    let mut session = g.open(LockMode::Exclusive, false)?;
+    let bar = bar(g.quiet);
+    let phase = RefCell::new(String::new());
+    let progress = |name: &str, done: usize, total: usize| {
+        if *phase.borrow() != name {
+            *phase.borrow_mut() = name.to_string();
+            bar.set_message(name.to_string());
+            bar.reset();
+        }
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let spec = ImportSpec {
+        kind: &a.kind,
+        file: &a.file,
+        mapping,
+        encoding: a.encoding.as_deref(),
+        dry_run: a.dry_run,
+        rejects: a.rejects.as_deref(),
+    };
+    let result = import::import(&mut session, &spec, &progress);
+    bar.finish_and_clear();
+    if let (Err(Error::Invalid(errors)), Some(path)) = (&result, &a.rejects) {
+        g.note(&format!(
+            "{} problem(s); rejected rows written to {}",
+            errors.len(),
+            path.display()
+        ));
+    }
+    let report = result?;
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    let already = if report.already > 0 {
+        format!(", {} already imported (skipped)", report.already)
+    } else {
+        String::new()
+    };
+    if a.dry_run {
+        g.note(&format!(
+            "dry run: {} rows ({}), {} would be imported{already}; nothing was written",
+            report.rows, report.encoding, report.planned
+        ));
+    } else {
+        g.note(&format!(
+            "imported {} of {} rows ({}){already}",
+            report.imported.len(),
+            report.rows,
+            report.encoding
+        ));
+    }
+    Ok(String::new())
+}
+
+pub fn export(g: &Global, a: ExportArgs) -> Result<Output> {
+    // The global --format: csv (the default for exports) or json.
+    let format = match g.format {
+        Format::Table | Format::Csv => ExportFormat::Csv,
+        Format::Json => ExportFormat::Json,
+        Format::Toml => return Err(Error::usage("export writes csv or json, not toml", None)),
+    };
+    let mode = if a.reveal.reveal {
+        LockMode::Exclusive
+    } else {
+        LockMode::Shared
+    };
+    let mut session = g.open(mode, false)?;
+    let reveal = reveal_request(&session, &a.reveal)?;
+    let spec = ExportSpec {
+        kind: a.kind.as_deref(),
+        filter: a.filter.as_deref(),
+        format,
+        encoding: &a.encoding,
+    };
+    let (bytes, count) = export::export(&mut session, &spec, reveal.as_ref())?;
+    match &a.output {
+        Some(path) => {
+            std::fs::write(path, &bytes).map_err(|e| Error::io(path, e))?;
+            g.note(&format!("exported {count} records to {}", path.display()));
+            Ok(String::new())
+        }
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            match out.write_all(&bytes).and_then(|_| out.flush()) {
+                Ok(()) => Ok(String::new()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(String::new()),
+                Err(e) => Err(Error::io("<stdout>", e)),
+            }
+        }
+    }
+}

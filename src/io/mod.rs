@@ -1,0 +1,4 @@
+//! Files in and out: encodings and import mappings.
+
+pub mod encoding;
+pub mod mapping;

@@ -1,0 +1,489 @@
+//! Batch import of legacy spreadsheets: all or nothing. Every row is converted and
+//! validated against the schema and the seed's rules first; any bad row means nothing is
+//! written and every bad row is reported. Rows already imported (same legacy number, or
+//! same content) are skipped, so re-running an import never duplicates records. A good
+//! import is one batch transaction: one file-system sync, one burst of audit entries.
+
+use super::input::Origin;
+use super::validate::validate;
+use super::write::{initial_status, require_drafter};
+use crate::audit::sha256_hex;
+use crate::error::{Error, InputError, IoContext, Location, Result};
+use crate::io::encoding;
+use crate::io::mapping::Mapping;
+use crate::policy::mask::mask;
+use crate::schema::kind::{Field, Kind};
+use crate::schema::value::{FieldType, Value};
+use crate::session::Session;
+use crate::store::ids::is_safe_id;
+use crate::store::tx::Transaction;
+use crate::store::version::{Version, version_path};
+use chrono::Datelike;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+pub struct ImportSpec<'a> {
+    pub kind: &'a str,
+    pub file: &'a Path,
+    pub mapping: Mapping,
+    pub encoding: Option<&'a str>,
+    pub dry_run: bool,
+    /// Where to write the rejected rows (original columns plus line and error).
+    pub rejects: Option<&'a Path>,
+}
+
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub rows: usize,
+    /// Rows that are new and valid (written unless a dry run).
+    pub planned: usize,
+    pub imported: Vec<String>,
+    /// Rows already in the store (by legacy number or content), skipped.
+    pub already: usize,
+    pub encoding: String,
+    pub warnings: Vec<String>,
+}
+
+/// Called as work proceeds: (phase, done, total).
+pub type Progress<'a> = &'a dyn Fn(&str, usize, usize);
+
+/// One row ready to be written.
+struct Row {
+    line: usize,
+    legacy: Option<String>,
+    fingerprint: String,
+    fields: BTreeMap<String, Value>,
+}
+
+/// Columns a docket export writes that are not fields: ignored on import.
+const EXPORT_ONLY: [&str; 2] = ["id", "status"];
+
+/// Where a column's values go.
+enum Target<'k> {
+    Field(&'k Field),
+    Legacy,
+    Skip,
+}
+
+pub fn import(
+    session: &mut Session,
+    spec: &ImportSpec,
+    progress: Progress,
+) -> Result<ImportReport> {
+    let schemas = session.schemas.clone();
+    let kind = schemas.kind(spec.kind)?;
+    require_drafter(session, kind)?;
+    let shown = spec.file.display().to_string();
+    let bytes = std::fs::read(spec.file).at(spec.file)?;
+    let default = session.store.config.policy.default_encoding.clone();
+    let (text, enc) = encoding::decode(&shown, &bytes, spec.encoding, &default)?;
+    drop(bytes);
+
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| {
+            InputError::new(
+                Location::file(&shown).line(Some(1)),
+                format!("not a CSV header: {e}"),
+            )
+        })?
+        .clone();
+    let targets = column_targets(kind, &headers, &spec.mapping, &shown)?;
+    let constants = constants(kind, &spec.mapping, &shown)?;
+
+    let records: Vec<csv::StringRecord> = reader
+        .records()
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| {
+        let line = e.position().map(|p| p.line() as usize);
+        InputError::new(
+            Location::file(&shown).line(line),
+            format!("malformed CSV: {e}"),
+        )
+        .hint("check the quoting on that line")
+    })?;
+    let total = records.len();
+    let mut report = ImportReport {
+        rows: total,
+        encoding: enc.to_string(),
+        ..Default::default()
+    };
+    let mut errors: Vec<InputError> = Vec::new();
+    let mut rejected: Vec<(usize, &csv::StringRecord, String)> = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
+    let mut seen_legacy: HashMap<String, usize> = HashMap::new();
+    let mut seen_fingerprint: HashMap<String, usize> = HashMap::new();
+
+    for (i, record) in records.iter().enumerate() {
+        if i % 1024 == 0 {
+            progress("checking", i, total);
+        }
+        let line = record
+            .position()
+            .map(|p| p.line() as usize)
+            .unwrap_or(i + 2);
+        let mut row_errors = Vec::new();
+        if record.len() != headers.len() {
+            row_errors.push(InputError::new(
+                Location::file(&shown).line(Some(line)),
+                format!(
+                    "{} columns where the header has {}",
+                    record.len(),
+                    headers.len()
+                ),
+            ));
+        }
+        let mut fields = constants.clone();
+        let mut legacy = None;
+        for (target, (column, cell)) in targets.iter().zip(headers.iter().zip(record.iter())) {
+            let cell = cell.trim();
+            match target {
+                Target::Skip => {}
+                Target::Legacy if cell.is_empty() => {}
+                Target::Legacy if !is_safe_id(cell) => row_errors.push(
+                    InputError::new(
+                        Location::file(&shown).line(Some(line)),
+                        format!("column `{column}` value `{cell}`: not a usable legacy number"),
+                    )
+                    .hint("legacy numbers use letters, digits, `.`, `_` and `-`"),
+                ),
+                Target::Legacy => legacy = Some(cell.to_string()),
+                Target::Field(_) if cell.is_empty() => {}
+                Target::Field(field) => match convert(session, field, cell, &spec.mapping) {
+                    Ok(v) => {
+                        fields.insert(field.name.clone(), v);
+                    }
+                    Err(m) => {
+                        let shown_value = field
+                            .pii
+                            .as_ref()
+                            .map(|_| mask(field.mask, cell))
+                            .unwrap_or_else(|| cell.to_string());
+                        row_errors.push(InputError::new(
+                            Location::file(&shown).line(Some(line)).field(&field.name),
+                            format!("column `{column}` value `{shown_value}`: {m}"),
+                        ));
+                    }
+                },
+            }
+        }
+        if row_errors.is_empty() {
+            let origin = Origin::Row {
+                file: shown.clone(),
+                line,
+            };
+            let findings = validate(session, kind, &fields, "", &origin)?;
+            row_errors.extend(findings.errors);
+            for w in findings.warnings {
+                report.warnings.push(format!("{shown}:{line}: {w}"));
+            }
+        }
+        if row_errors.is_empty() {
+            let fingerprint = fingerprint(kind, &fields);
+            let at = Location::file(&shown).line(Some(line));
+            // Already in the store: by legacy number, else by identical content.
+            let known = match &legacy {
+                Some(l) => session
+                    .index
+                    .legacy
+                    .get(&(kind.name.clone(), l.clone()))
+                    .map(|id| (id, true)),
+                None => session
+                    .index
+                    .fingerprints
+                    .get(&fingerprint)
+                    .map(|id| (id, false)),
+            };
+            match known {
+                Some((id, by_legacy)) => {
+                    let same = session.index.fingerprints.get(&fingerprint) == Some(id);
+                    if by_legacy && !same {
+                        row_errors.push(
+                            InputError::new(at, format!("legacy number `{}` was imported as {id} with different content", legacy.as_deref().unwrap_or_default()))
+                                .hint(format!("change {id} with `docket amend`, or give this row another legacy number")),
+                        );
+                    } else {
+                        report.already += 1;
+                        continue;
+                    }
+                }
+                None => {
+                    if let Some(l) = &legacy
+                        && let Some(first) = seen_legacy.insert(l.clone(), line)
+                    {
+                        row_errors.push(InputError::new(
+                            at,
+                            format!("legacy number `{l}` appears again (first on line {first})"),
+                        ));
+                    } else if legacy.is_none() && seen_fingerprint.contains_key(&fingerprint) {
+                        report.already += 1;
+                        continue;
+                    }
+                }
+            }
+            if row_errors.is_empty() {
+                seen_fingerprint.insert(fingerprint.clone(), line);
+                rows.push(Row {
+                    line,
+                    legacy,
+                    fingerprint,
+                    fields,
+                });
+                continue;
+            }
+        }
+        let summary = row_errors
+            .iter()
+            .map(|e| e.message.clone())
+            .collect::<Vec<_>>()
+            .join("; ");
+        rejected.push((line, record, summary));
+        errors.extend(row_errors);
+    }
+    progress("checking", total, total);
+
+    if !errors.is_empty() {
+        if let Some(path) = spec.rejects {
+            write_rejects(path, &headers, &rejected)?;
+        }
+        return Err(Error::Invalid(errors));
+    }
+    report.planned = rows.len();
+    if spec.dry_run || rows.is_empty() {
+        return Ok(report);
+    }
+    write_rows(session, kind, rows, &shown, &mut report, progress)?;
+    Ok(report)
+}
+
+fn column_targets<'k>(
+    kind: &'k Kind,
+    headers: &csv::StringRecord,
+    mapping: &Mapping,
+    file: &str,
+) -> Result<Vec<Target<'k>>> {
+    let mut targets = Vec::new();
+    let mut errors = Vec::new();
+    let mut fed: HashMap<&str, &str> = HashMap::new();
+    for column in headers.iter() {
+        let column = column.trim();
+        if column == mapping.legacy {
+            targets.push(Target::Legacy);
+        } else if mapping.skip.iter().any(|s| s == column) || EXPORT_ONLY.contains(&column) {
+            targets.push(Target::Skip);
+        } else {
+            let name = mapping.field_for(column);
+            match kind.field(name) {
+                Some(f) => {
+                    if let Some(other) = fed.insert(&f.name, column) {
+                        errors.push(InputError::new(
+                            Location::file(file).line(Some(1)),
+                            format!("columns `{other}` and `{column}` both feed field `{name}`"),
+                        ));
+                    }
+                    targets.push(Target::Field(f));
+                }
+                None => {
+                    errors.push(
+                        InputError::new(Location::file(file).line(Some(1)), format!("column `{column}` is not a field of {}", kind.name)).hint(format!(
+                            "map it to a field in the mapping's [columns], list it under skip, or see `docket types {}`",
+                            kind.name
+                        )),
+                    );
+                    targets.push(Target::Skip);
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(targets)
+    } else {
+        Err(Error::Invalid(errors))
+    }
+}
+
+fn constants(kind: &Kind, mapping: &Mapping, file: &str) -> Result<BTreeMap<String, Value>> {
+    let mut out = BTreeMap::new();
+    for (name, text) in &mapping.constants {
+        let at = Location::file(format!("{file} (mapping constants)")).field(name);
+        let field = kind.field(name).ok_or_else(|| {
+            InputError::new(
+                at.clone(),
+                format!("kind `{}` has no field `{name}`", kind.name),
+            )
+        })?;
+        let v = field
+            .ty
+            .parse_text(text)
+            .map_err(|m| InputError::new(at, m))?;
+        out.insert(name.clone(), v);
+    }
+    Ok(out)
+}
+
+/// A cell's value by the field's type and the mapping's conversions.
+fn convert(
+    session: &Session,
+    field: &Field,
+    cell: &str,
+    mapping: &Mapping,
+) -> std::result::Result<Value, String> {
+    match &field.ty {
+        FieldType::Date => mapping
+            .date(cell)
+            .map(Value::Date)
+            .ok_or_else(|| format!("not a date in the accepted formats ({}); add its format to the mapping's [dates] formats", mapping.date_formats.join(", "))),
+        FieldType::Bool => mapping
+            .boolean(cell)
+            .map(Value::Bool)
+            .ok_or_else(|| format!("not a boolean ({} / {}); add it to the mapping's [booleans]", mapping.yes.join(", "), mapping.no.join(", "))),
+        FieldType::List(item) => cell
+            .split(mapping.separator.as_str())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| match item.as_ref() {
+                FieldType::Date => mapping.date(s).map(Value::Date).ok_or_else(|| format!("`{s}` is not a date in the accepted formats")),
+                other => other.parse_text(s),
+            })
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map(Value::List),
+        FieldType::Ref(target) => {
+            // A docket id of the right kind, or a legacy number imported earlier.
+            match session.index.records.get(cell) {
+                Some(h) if &h.kind == target => Ok(Value::Str(cell.to_string())),
+                _ => session
+                    .index
+                    .legacy
+                    .get(&(target.clone(), cell.to_string()))
+                    .map(|id| Value::Str(id.clone()))
+                    .ok_or_else(|| format!("no {target} record with this id or legacy number; import the {target}s first")),
+            }
+        }
+        other => other.parse_text(cell),
+    }
+}
+
+/// What identifies a row's content, whatever its formatting in the file.
+fn fingerprint(kind: &Kind, fields: &BTreeMap<String, Value>) -> String {
+    let mut table = toml::Table::new();
+    for (k, v) in fields {
+        table.insert(k.clone(), v.to_toml());
+    }
+    let canonical = format!(
+        "{}\n{}",
+        kind.name,
+        toml::to_string(&table).unwrap_or_default()
+    );
+    sha256_hex(canonical.as_bytes())[..32].to_string()
+}
+
+fn write_rejects(
+    path: &Path,
+    headers: &csv::StringRecord,
+    rejected: &[(usize, &csv::StringRecord, String)],
+) -> Result<()> {
+    let mut w = csv::Writer::from_path(path)
+        .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
+    let mut header: Vec<&str> = vec!["_line", "_error"];
+    header.extend(headers.iter());
+    w.write_record(&header)
+        .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
+    for (line, record, error) in rejected {
+        let mut row: Vec<String> = vec![line.to_string(), error.clone()];
+        row.extend(record.iter().map(str::to_string));
+        w.write_record(&row)
+            .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
+    }
+    w.flush().at(path)
+}
+
+fn write_rows(
+    session: &mut Session,
+    kind: &Kind,
+    rows: Vec<Row>,
+    shown: &str,
+    report: &mut ImportReport,
+    progress: Progress,
+) -> Result<()> {
+    let year = session.now.year();
+    let stem = format!("{}-{year}-", kind.prefix);
+    let mut next = session
+        .index
+        .records
+        .keys()
+        .filter_map(|id| id.strip_prefix(&stem))
+        .filter_map(|n| n.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    let source = Path::new(shown)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let actor = session.actor()?.name.clone();
+    let mut tx = Transaction::batch();
+    let total = rows.len();
+    let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, row) in rows.into_iter().enumerate() {
+        if i % 1024 == 0 {
+            progress("writing", i, total);
+        }
+        next += 1;
+        let id = format!("{stem}{next:06}");
+        let status = initial_status(session, kind, &row.fields, &id)?;
+        *statuses.entry(status.clone()).or_default() += 1;
+        let v = Version {
+            id: id.clone(),
+            kind: kind.name.clone(),
+            version: 1,
+            status: status.clone(),
+            written_at: session.timestamp(),
+            written_by: actor.clone(),
+            action: "import".into(),
+            reason: None,
+            legacy_no: row.legacy.clone(),
+            fields: row.fields,
+            approvals: Vec::new(),
+            archive: None,
+        };
+        let file = session.stage(
+            &mut tx,
+            &version_path(&kind.name, &id, 1),
+            v.to_toml().into_bytes(),
+        )?;
+        let mut entry = session.entry("import", &id, 1, vec![file]);
+        entry.detail.insert("status".into(), status);
+        entry.detail.insert("fingerprint".into(), row.fingerprint);
+        entry
+            .detail
+            .insert("source".into(), format!("{source}:{}", row.line));
+        if let Some(l) = row.legacy {
+            entry.detail.insert("legacy_no".into(), l);
+        }
+        tx.log(entry);
+        report.imported.push(id);
+    }
+    let mut summary = session.entry("import-batch", "", 0, Vec::new());
+    summary.detail.insert("kind".into(), kind.name.clone());
+    summary.detail.insert("source".into(), source);
+    summary
+        .detail
+        .insert("encoding".into(), report.encoding.clone());
+    summary
+        .detail
+        .insert("rows".into(), report.rows.to_string());
+    summary
+        .detail
+        .insert("imported".into(), report.imported.len().to_string());
+    summary
+        .detail
+        .insert("already".into(), report.already.to_string());
+    for (s, n) in statuses {
+        summary.detail.insert(format!("status_{s}"), n.to_string());
+    }
+    tx.log(summary);
+    progress("writing", total, total);
+    session.commit(tx)
+}

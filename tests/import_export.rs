@@ -1,0 +1,558 @@
+//! Batch import of legacy spreadsheets (all or nothing, every bad row reported, encodings,
+//! mappings, no duplicates on re-import) and exports that round-trip.
+
+mod common;
+use common::*;
+
+const HEADER: &str = "legacy_no,name,id_kind,id_number,category,phone,contact_name,contact_phone,address,meter_number,meter_model,meter_reading_m3,appliances,account_opened_on";
+
+fn customers_csv() -> String {
+    [
+        HEADER,
+        "C0000001,张三丰,resident-id,11010519491231002X,residential,13812341234,,,北京市朝阳区建国路88号,M000000001,G2.5,120,燃气灶;热水器,2021-03-05",
+        "C0000002,李秀英,resident-id,440524188001010014,residential,13957102345,,,杭州市拱墅区湖墅南路88号,M000000002,G4,0,燃气灶,2019-11-20",
+        "C0000003,翠苑一区业主委员会,uscc,91350100M000100Y43,collective,0571-88113456,赵建国,13605710001,杭州市西湖区翠苑一区,,,,,2018-06-01",
+    ]
+    .join("\n")
+        + "\n"
+}
+
+fn write(s: &TestStore, name: &str, bytes: &[u8]) -> String {
+    let p = s.path(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+fn count(s: &TestStore, kind: &str) -> usize {
+    let out = s.ok("audrey", &["--format", "json", "query", kind]);
+    serde_json::from_str::<serde_json::Value>(&out)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+#[test]
+fn imports_utf8_and_says_what_it_did() {
+    let s = TestStore::new();
+    let f = write(&s, "customers.csv", customers_csv().as_bytes());
+    let out = s.run("alice", &["import", "customer", &f]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+    assert_eq!(out.stderr, "imported 3 of 3 rows (UTF-8)\n");
+    assert_eq!(count(&s, "customer"), 3);
+    let v1 =
+        std::fs::read_to_string(s.path("records/customer/CUS-2026-000001/v0001.toml")).unwrap();
+    assert!(
+        v1.contains("legacy_no = \"C0000001\"") && v1.contains("action = \"import\""),
+        "{v1}"
+    );
+    assert!(s.ok("", &["verify"]).starts_with("ok:"));
+    let log = s.ok("root", &["log", "--action", "import-batch"]);
+    assert!(log.contains("already=0 encoding=UTF-8 imported=3 kind=customer rows=3 source=customers.csv status_active=3"), "{log}");
+}
+
+#[test]
+fn reimporting_the_same_file_duplicates_nothing() {
+    let s = TestStore::new();
+    let f = write(&s, "customers.csv", customers_csv().as_bytes());
+    s.ok("alice", &["import", "customer", &f]);
+    let before = s.snapshot();
+    let out = s.run("alice", &["import", "customer", &f]);
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stderr,
+        "imported 0 of 3 rows (UTF-8), 3 already imported (skipped)\n"
+    );
+    assert_eq!(before, s.snapshot(), "nothing to write, nothing written");
+    // A file with one old row and one new row imports only the new one.
+    let more = format!(
+        "{HEADER}\n{}\nC0000009,王芳,resident-id,330106198503120423,residential,13757103456,,,杭州市上城区解放路20号,,,,,2020-01-01\n",
+        customers_csv().lines().nth(1).unwrap()
+    );
+    let f2 = write(&s, "more.csv", more.as_bytes());
+    assert_eq!(
+        s.run("alice", &["import", "customer", &f2]).stderr,
+        "imported 1 of 2 rows (UTF-8), 1 already imported (skipped)\n"
+    );
+    assert_eq!(count(&s, "customer"), 4);
+}
+
+#[test]
+fn a_legacy_number_with_changed_content_is_refused() {
+    let s = TestStore::new();
+    s.ok(
+        "alice",
+        &[
+            "import",
+            "customer",
+            &write(&s, "a.csv", customers_csv().as_bytes()),
+        ],
+    );
+    let changed = customers_csv().replace("M000000001", "M999999999");
+    let err = s.fails_unchanged(
+        "alice",
+        &[
+            "import",
+            "customer",
+            &write(&s, "b.csv", changed.as_bytes()),
+        ],
+        INVALID,
+    );
+    assert!(
+        err.contains(
+            ":2: legacy number `C0000001` was imported as CUS-2026-000001 with different content"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn bom_and_gb18030_files_import() {
+    let s = TestStore::new();
+    let bom = [&[0xEF, 0xBB, 0xBF][..], customers_csv().as_bytes()].concat();
+    assert_eq!(
+        s.run(
+            "alice",
+            &["import", "customer", &write(&s, "bom.csv", &bom)]
+        )
+        .stderr,
+        "imported 3 of 3 rows (UTF-8)\n"
+    );
+    let s = TestStore::new();
+    let text = customers_csv();
+    let (gb, _, _) = encoding_rs::GB18030.encode(&text);
+    let f = write(&s, "gb.csv", &gb);
+    assert_eq!(
+        s.run("alice", &["import", "customer", &f]).stderr,
+        "imported 3 of 3 rows (gb18030)\n"
+    );
+    let shown = s.ok(
+        "alice",
+        &[
+            "show",
+            "CUS-2026-000001",
+            "--reveal",
+            "--purpose",
+            "check the import",
+        ],
+    );
+    assert!(
+        shown.contains(SEEDED_NAME) && shown.contains(SEEDED_ADDRESS),
+        "decoded, not mojibake: {shown}"
+    );
+}
+
+#[test]
+fn mojibake_is_refused_with_its_line() {
+    let s = TestStore::new();
+    let text = customers_csv();
+    let (gb, _, _) = encoding_rs::GB18030.encode(&text);
+    let f = write(&s, "gb.csv", &gb);
+    let err = s.fails_unchanged(
+        "alice",
+        &["import", "customer", &f, "--encoding", "utf-8"],
+        INVALID,
+    );
+    assert_eq!(
+        err,
+        format!(
+            "error: {f}:2: the text is not valid UTF-8: a byte there cannot be read in that encoding\nhint: name the file's encoding with --encoding (e.g. --encoding gb18030 or --encoding utf-8), or save it as UTF-8\n"
+        )
+    );
+    let err = s.fails_unchanged(
+        "alice",
+        &["import", "customer", &f, "--encoding", "klingon"],
+        INVALID,
+    );
+    assert!(
+        err.starts_with("error: --encoding: unknown encoding `klingon`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_bad_row_is_reported_and_nothing_is_written() {
+    let s = TestStore::new();
+    let bad = [
+        HEADER,
+        "C0000001,张三丰,resident-id,110105194912310021,residential,13812341234,,,北京市朝阳区建国路88号,,,,,2021-03-05",
+        "C0000002,李秀英,resident-id,440524188001010014,residential,13957102345,,,杭州市拱墅区湖墅南路88号,,,,,2019-11-20",
+        "C0000003,王芳,resident-id,330106198503120423,residential,13757103456,,,,,,,,2021/03/05",
+        "C0000004,某物业,uscc,91350100M000100Y43,collective,0571-88113456,,,杭州市西湖区翠苑一区,,,,,2018-06-01",
+    ]
+    .join("\n")
+        + "\n";
+    let f = write(&s, "bad.csv", bad.as_bytes());
+    let rejects = s.path("rejects.csv");
+    let before = s.snapshot();
+    let out = s.run(
+        "alice",
+        &[
+            "import",
+            "customer",
+            &f,
+            "--rejects",
+            rejects.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.code, INVALID);
+    let mut after = s.snapshot();
+    after.remove("rejects.csv");
+    assert_eq!(before, after, "all or nothing");
+    assert_eq!(
+        out.stderr,
+        format!(
+            "{f}: 4 problem(s); rejected rows written to {}\n\
+             error: {f}:2: field `id_number`: the resident id's check character (GB 11643) is wrong: check the number for a typing error\n\
+             error: {f}:4: field `account_opened_on`: column `account_opened_on` value `2021/03/05`: not a date in the accepted formats (%Y-%m-%d); add its format to the mapping's [dates] formats\n\
+             error: {f}:5: field `contact_name`: required when category == 'collective' (R-C7)\n\
+             error: {f}:5: field `contact_phone`: required when category == 'collective' (R-C7)\n\
+             hint: add --set contact_name=…\n\
+             4 problems; nothing was written\n",
+            rejects.display()
+        )
+        .replacen(&format!("{f}: 4 problem(s)"), "4 problem(s)", 1)
+    );
+    let rej = std::fs::read_to_string(&rejects).unwrap();
+    let lines: Vec<&str> = rej.lines().collect();
+    assert_eq!(lines.len(), 4, "{rej}");
+    assert!(lines[0].starts_with("_line,_error,legacy_no,name"));
+    assert!(lines[1].starts_with("2,"));
+    assert!(lines[3].starts_with("5,"));
+}
+
+#[test]
+fn errors_mask_personal_values() {
+    let s = TestStore::new();
+    let bad = format!(
+        "{HEADER}\nC1,张三丰,resident-id,11010519491231002X,residential,13812341234,,,北京市朝阳区建国路88号,,,abc,,2021-03-05\n"
+    );
+    let err = s.fails_unchanged(
+        "alice",
+        &["import", "customer", &write(&s, "b.csv", bad.as_bytes())],
+        INVALID,
+    );
+    assert!(
+        err.contains("column `meter_reading_m3` value `abc`: `abc` is not a whole number"),
+        "{err}"
+    );
+    let bad = format!("{HEADER}\nC1,张三丰,resident-id,11010519491231002X,residential,13812341234,,,北京市朝阳区建国路88号,,,,,2021-03-05\n").replace(",resident-id,", ",ric,");
+    let err = s.fails_unchanged(
+        "alice",
+        &["import", "customer", &write(&s, "c.csv", bad.as_bytes())],
+        INVALID,
+    );
+    assert!(err.contains("column `id_kind` value `ric`"), "{err}");
+    for v in [SEEDED_NAME, SEEDED_ID, SEEDED_PHONE, SEEDED_ADDRESS] {
+        assert!(!err.contains(v), "{err}");
+    }
+}
+
+#[test]
+fn unknown_columns_are_refused_unless_mapped_or_skipped() {
+    let s = TestStore::new();
+    let csv = customers_csv().replace("meter_model", "备注");
+    let f = write(&s, "c.csv", csv.as_bytes());
+    let err = s.fails_unchanged("alice", &["import", "customer", &f], INVALID);
+    assert_eq!(
+        err,
+        format!(
+            "error: {f}:1: column `备注` is not a field of customer\nhint: map it to a field in the mapping's [columns], list it under skip, or see `docket types customer`\n"
+        )
+    );
+    let map = write(&s, "map.toml", "skip = [\"备注\"]\n".as_bytes());
+    s.ok("alice", &["import", "customer", &f, "--map", &map]);
+}
+
+#[test]
+fn a_mapping_converts_legacy_spreadsheets() {
+    let s = TestStore::new();
+    let customers = "编号,客户名称,证件号码,类别,电话,地址,开户日期,燃气具\n\
+                     L-1,张三丰,11010519491231002X,居民,13812341234,北京市朝阳区建国路88号,2021/3/5,燃气灶、热水器\n";
+    let map = r#"legacy = "编号"
+[columns]
+"客户名称" = "name"
+"证件号码" = "id_number"
+"类别" = "category"
+"电话" = "phone"
+"地址" = "address"
+"开户日期" = "account_opened_on"
+"燃气具" = "appliances"
+[constants]
+id_kind = "resident-id"
+[dates]
+formats = ["%Y/%m/%d", "%Y-%m-%d"]
+[lists]
+separator = "、"
+"#;
+    // 居民 is not an enum value: the mapping cannot rename values, so the row is refused…
+    let f = write(&s, "c.csv", customers.as_bytes());
+    let m = write(&s, "m.toml", map.as_bytes());
+    let err = s.fails_unchanged("alice", &["import", "customer", &f, "--map", &m], INVALID);
+    assert!(err.contains("field `category`: column `类别` value `居民`: `居民` is not one of residential, commercial"), "{err}");
+    // …and with the value fixed it imports, dates and lists converted.
+    let f = write(
+        &s,
+        "c.csv",
+        customers.replace("居民", "residential").as_bytes(),
+    );
+    s.ok("alice", &["import", "customer", &f, "--map", &m]);
+    let v = std::fs::read_to_string(s.path("records/customer/CUS-2026-000001/v0001.toml")).unwrap();
+    assert!(v.contains("account_opened_on = 2021-03-05"), "{v}");
+    assert!(
+        v.contains("appliances = [\n    \"燃气灶\",\n    \"热水器\",\n]")
+            || v.contains("appliances = [\"燃气灶\", \"热水器\"]"),
+        "{v}"
+    );
+    assert!(v.contains("legacy_no = \"L-1\""), "{v}");
+
+    // Contracts reference customers by their legacy numbers; 是/否 booleans.
+    let inst = "legacy_no,customer,installation_fee,fee_basis,payment_plan,schedule_required,property_dispute,signed_on\n\
+                I-1,L-1,2800.00,tariff,lump-sum,否,否,2021-03-06\n";
+    let bmap = write(
+        &s,
+        "b.toml",
+        "[booleans]\ntrue = [\"是\"]\nfalse = [\"否\"]\n".as_bytes(),
+    );
+    let f = write(&s, "i.csv", inst.as_bytes());
+    s.ok("alice", &["import", "installation", &f, "--map", &bmap]);
+    let v =
+        std::fs::read_to_string(s.path("records/installation/INS-2026-000001/v0001.toml")).unwrap();
+    assert!(
+        v.contains("customer = \"CUS-2026-000001\"") && v.contains("schedule_required = false"),
+        "{v}"
+    );
+}
+
+#[test]
+fn imported_contracts_obey_the_seed_rules() {
+    let s = TestStore::new();
+    s.ok(
+        "alice",
+        &[
+            "import",
+            "customer",
+            &write(&s, "c.csv", customers_csv().as_bytes()),
+        ],
+    );
+    let inst = "legacy_no,customer,installation_fee,fee_basis,budget_amount,payment_plan,schedule_required,property_dispute,signed_on\n\
+                I1,C0000001,2800.01,tariff,,lump-sum,false,false,2021-03-06\n\
+                I2,C0000003,256000.00,budget,256000.00,lump-sum,false,false,2021-03-06\n\
+                I3,C9999999,2800.00,tariff,,lump-sum,false,false,2021-03-06\n";
+    let f = write(&s, "i.csv", inst.as_bytes());
+    let err = s.fails_unchanged("alice", &["import", "installation", &f], INVALID);
+    assert!(err.contains(":2: field `installation_fee`: R-C11: 2800.01 differs from tariff residential_installation = 2800.00"), "{err}");
+    assert!(err.contains(":4: field `customer`: column `customer` value `C9999999`: no customer record with this id or legacy number; import the customers first"), "{err}");
+    let fixed = write(
+        &s,
+        "i2.csv",
+        inst.replace("2800.01", "2800.00")
+            .lines()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .as_bytes(),
+    );
+    s.ok("alice", &["import", "installation", &fixed]);
+    assert_eq!(s.status("INS-2026-000001"), "active");
+    assert_eq!(
+        s.status("INS-2026-000002"),
+        "pending",
+        "a collective installation waits for the market manager (R-C3)"
+    );
+    // Only roles that may draft a kind may import it (R-C6).
+    let top = "customer,annual_volume_m3,daily_volume_m3,take_or_pay_percent,price_per_m3,term_start,term_end,market_data_ref,finance_data_ref\nC0000003,3000000,0,80,3.25,2026-01-01,2026-12-31,M,F\n";
+    let err = s.fails_unchanged(
+        "alice",
+        &["import", "take-or-pay", &write(&s, "t.csv", top.as_bytes())],
+        DENIED,
+    );
+    assert!(
+        err.starts_with(
+            "error: actor `alice` (role business-staff) may not draft take-or-pay records"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn dry_run_writes_nothing() {
+    let s = TestStore::new();
+    let f = write(&s, "c.csv", customers_csv().as_bytes());
+    let before = s.snapshot();
+    let out = s.run("alice", &["import", "customer", &f, "--dry-run"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stderr,
+        "dry run: 3 rows (UTF-8), 3 would be imported; nothing was written\n"
+    );
+    assert_eq!(before, s.snapshot());
+}
+
+#[test]
+fn a_crash_during_an_import_leaves_the_old_state() {
+    let s = TestStore::new();
+    let f = write(&s, "c.csv", customers_csv().as_bytes());
+    let log = s.log_text();
+    for point in ["before-sync", "after-files", "torn-log"] {
+        let out = s
+            .cmd("alice", &["import", "customer", &f])
+            .env("DOCKET_FAULT", point)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{point}");
+        s.ok("root", &["recover"]);
+        assert!(s.ok("", &["verify"]).starts_with("ok:"), "{point}");
+        assert_eq!(count(&s, "customer"), 0, "{point}");
+    }
+    assert!(s.log_text().starts_with(&log));
+    s.ok("alice", &["import", "customer", &f]);
+    assert_eq!(count(&s, "customer"), 3);
+}
+
+#[test]
+fn exports_are_masked_unless_revealed_and_logged() {
+    let s = TestStore::new();
+    s.ok(
+        "alice",
+        &[
+            "import",
+            "customer",
+            &write(&s, "c.csv", customers_csv().as_bytes()),
+        ],
+    );
+    let out = s.ok("alice", &["export", "customer"]);
+    assert!(
+        out.starts_with("id,status,legacy_no,name,id_kind,id_number,category,phone,"),
+        "{out}"
+    );
+    for v in [SEEDED_NAME, SEEDED_ID, SEEDED_PHONE, SEEDED_ADDRESS] {
+        assert!(!out.contains(v), "{out}");
+    }
+    let out = s.ok(
+        "audrey",
+        &[
+            "export",
+            "customer",
+            "--reveal",
+            "--purpose",
+            "migration check",
+        ],
+    );
+    assert!(out.contains(SEEDED_ID), "{out}");
+    let log = s.ok("root", &["log", "--action", "reveal"]);
+    assert!(
+        log.contains("command=export purpose=migration check"),
+        "{log}"
+    );
+    let err = s.fails_unchanged("alice", &["export"], USAGE);
+    assert!(
+        err.starts_with("error: a CSV export holds one kind: name it (docket export customer)"),
+        "{err}"
+    );
+    let json = s.ok("alice", &["--format", "json", "export"]);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&json)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    let text = s.ok("alice", &["export", "customer"]);
+    let (gb, _, _) = encoding_rs::GB18030.encode(&text);
+    let out = s
+        .cmd("alice", &["export", "customer", "--encoding", "gb18030"])
+        .output()
+        .unwrap();
+    assert_eq!(out.stdout, gb.into_owned());
+}
+
+#[test]
+fn an_export_reimports_to_the_same_records() {
+    let s = TestStore::new();
+    s.ok(
+        "alice",
+        &[
+            "import",
+            "customer",
+            &write(&s, "c.csv", customers_csv().as_bytes()),
+        ],
+    );
+    let c = "CUS-2026-000001";
+    s.create(
+        "alice",
+        "installation",
+        &[
+            &format!("customer={c}"),
+            "installation_fee=2800.00",
+            "fee_basis=tariff",
+            "payment_plan=installments",
+            "payment_deadlines=2026-04-01;2026-07-01",
+            "installation_steps=勘察;安装",
+            "schedule_required=false",
+            "property_dispute=false",
+            "signed_on=2026-03-01",
+        ],
+    );
+    let customers = s.ok(
+        "audrey",
+        &[
+            "export",
+            "customer",
+            "--reveal",
+            "--purpose",
+            "move to new store",
+        ],
+    );
+    let installs = s.ok(
+        "audrey",
+        &[
+            "export",
+            "installation",
+            "--reveal",
+            "--purpose",
+            "move to new store",
+        ],
+    );
+    let fresh = TestStore::new();
+    fresh.ok(
+        "alice",
+        &[
+            "import",
+            "customer",
+            &write(&fresh, "c.csv", customers.as_bytes()),
+        ],
+    );
+    fresh.ok(
+        "alice",
+        &[
+            "import",
+            "installation",
+            &write(&fresh, "i.csv", installs.as_bytes()),
+        ],
+    );
+    let fields = |st: &TestStore, kind: &str| -> Vec<serde_json::Value> {
+        let out = st.ok(
+            "audrey",
+            &[
+                "--format",
+                "json",
+                "export",
+                kind,
+                "--reveal",
+                "--purpose",
+                "compare",
+            ],
+        );
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["fields"].clone())
+            .collect()
+    };
+    assert_eq!(fields(&s, "customer"), fields(&fresh, "customer"));
+    assert_eq!(fields(&s, "installation"), fields(&fresh, "installation"));
+}
