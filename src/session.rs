@@ -45,11 +45,7 @@ impl Session {
     pub fn open(store: Store, opts: Options) -> Result<Session> {
         let timeout = Duration::from_secs(store.config.policy.lock_timeout_seconds);
         let lock = StoreLock::acquire(&store.abs(LOCK_NAME), opts.mode, timeout, opts.on_wait)?;
-        let mut index = LogIndex::default();
-        let (head, problems) = audit::walk(&store.log_path(), false, |_, e| {
-            index.add(e);
-            Ok(())
-        })?;
+        let (index, head, problems) = read_index(&store)?;
         let repairable = opts.recovering && problems.iter().all(audit::is_torn_tail);
         if !problems.is_empty() && !repairable {
             return Err(Error::Integrity { problems });
@@ -191,12 +187,13 @@ impl Session {
     }
 
     pub fn load_actor(&self, name: &str) -> Result<Option<Actor>> {
-        let Some(head) = self.index.actors.get(name) else {
+        let Some(version) = self.index.actors.get(name) else {
             return Ok(None);
         };
-        let text = String::from_utf8(self.read_logged(&head.path)?)
-            .map_err(|_| Error::integrity(&head.path, "not UTF-8"))?;
-        Actor::parse(&head.path, &text).map(Some)
+        let rel = crate::policy::actors::actor_path(name, *version);
+        let text = String::from_utf8(self.read_logged(&rel)?)
+            .map_err(|_| Error::integrity(&rel, "not UTF-8"))?;
+        Actor::parse(&rel, &text).map(Some)
     }
 
     pub fn unknown_id(&self, id: &str) -> Error {
@@ -318,4 +315,35 @@ impl Session {
 /// Read a file that is about to be imported or attached, naming it on failure.
 pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>> {
     std::fs::read(path).at(path)
+}
+
+/// The log index: from the cache plus the entries after it, or from the whole log when
+/// the cache is missing or belongs to another history. The whole chain is hashed either way.
+fn read_index(store: &Store) -> Result<(LogIndex, Head, Vec<crate::error::Problem>)> {
+    use audit::chain::{FromCheckpoint, walk_from};
+    let log = store.log_path();
+    let cached = audit::cache::load(&store.root);
+    if let Some((checkpoint, mut index)) = cached {
+        match walk_from(&log, false, Some(&checkpoint), |_, e| {
+            index.add(e);
+            Ok(())
+        })? {
+            FromCheckpoint::Walked(head, problems) => {
+                if problems.is_empty() && audit::cache::worth_saving(Some(&checkpoint), &head) {
+                    audit::cache::save(&store.root, &head, &index);
+                }
+                return Ok((index, head, problems));
+            }
+            FromCheckpoint::Stale => {}
+        }
+    }
+    let mut index = LogIndex::default();
+    let (head, problems) = audit::walk(&log, false, |_, e| {
+        index.add(e);
+        Ok(())
+    })?;
+    if problems.is_empty() && audit::cache::worth_saving(None, &head) {
+        audit::cache::save(&store.root, &head, &index);
+    }
+    Ok((index, head, problems))
 }

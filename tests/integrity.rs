@@ -298,3 +298,40 @@ fn a_second_writer_waits_then_gives_up_with_exit_6() {
     assert!(err.starts_with("waiting for another docket command to finish…\nerror: the store is busy: another docket command has held "), "{err}");
     assert!(err.contains("hint: try again when it has finished; raise policy.lock_timeout_seconds in docket.toml to wait longer"), "{err}");
 }
+
+#[test]
+fn the_index_cache_is_derived_and_never_trusted_over_the_log() {
+    let (s, id) = store_with_records();
+    s.ok("alice", &["show", &id]);
+    let cache = s.path("records/.cache/index");
+    let text = std::fs::read_to_string(&cache).expect("a cache is written");
+    for v in [SEEDED_NAME, SEEDED_ID, SEEDED_PHONE, SEEDED_ADDRESS] {
+        assert!(!text.contains(v), "the cache holds no personal data");
+    }
+    // A corrupt cache, or one taken from another history, is rebuilt, not believed.
+    std::fs::write(&cache, "garbage").unwrap();
+    assert!(
+        s.ok("alice", &["show", &id])
+            .contains("version            2\n")
+    );
+    let foreign = text.replacen(
+        &text[text.find('\t').unwrap()..text.find('\n').unwrap()],
+        "\t14\t999\tabc",
+        1,
+    );
+    std::fs::write(&cache, &foreign).unwrap();
+    assert!(
+        s.ok("alice", &["show", &id])
+            .contains("version            2\n")
+    );
+    // Tampering with the log is caught whatever the cache says.
+    std::fs::write(&cache, &text).unwrap();
+    let altered = s
+        .log_text()
+        .replacen("\"actor\":\"alice\"", "\"actor\":\"mallory\"", 1);
+    std::fs::write(s.path("records/audit.log"), altered).unwrap();
+    s.fails("alice", &["show", &id], INTEGRITY);
+    // Deleting the cache costs only speed.
+    std::fs::remove_dir_all(s.path("records/.cache")).unwrap();
+    s.fails("alice", &["show", &id], INTEGRITY);
+}

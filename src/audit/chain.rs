@@ -25,7 +25,7 @@ pub fn is_torn_tail(p: &Problem) -> bool {
 }
 
 /// Where the walk ended.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Head {
     pub entries: u64,
     pub hash: String,
@@ -41,14 +41,50 @@ struct Open {
     entries: Vec<(u64, Entry)>,
 }
 
+/// Where a cached index was taken: the log up to `head` is already indexed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub head: Head,
+}
+
+/// The outcome of a walk from a checkpoint.
+pub enum FromCheckpoint {
+    Walked(Head, Vec<Problem>),
+    /// The log at the checkpoint's offset is not what the checkpoint says: the cache
+    /// belongs to another history and must be rebuilt.
+    Stale,
+}
+
 /// Walk the chain, handing each verified, committed entry to `visit`. With `collect_all`
 /// the walk goes on past a bad line (adopting its claimed hash) so `verify` can report
 /// every problem; otherwise it stops at the first.
 pub fn walk(
     path: &Path,
     collect_all: bool,
-    mut visit: impl FnMut(u64, &Entry) -> Result<()>,
+    visit: impl FnMut(u64, &Entry) -> Result<()>,
 ) -> Result<(Head, Vec<Problem>)> {
+    match walk_from(path, collect_all, None, visit)? {
+        FromCheckpoint::Walked(head, problems) => Ok((head, problems)),
+        FromCheckpoint::Stale => unreachable!("no checkpoint, never stale"),
+    }
+}
+
+/// The sequence number at the start of a body (`{"seq":N,`), read without parsing JSON.
+fn quick_seq(body: &[u8]) -> Option<u64> {
+    let rest = body.strip_prefix(br#"{"seq":"#)?;
+    let end = rest.iter().position(|b| !b.is_ascii_digit())?;
+    std::str::from_utf8(&rest[..end]).ok()?.parse().ok()
+}
+
+/// Like `walk`, but entries up to `checkpoint` are only hashed and linked, not parsed or
+/// visited: their index was cached. Every line is still checked.
+pub fn walk_from(
+    path: &Path,
+    collect_all: bool,
+    checkpoint: Option<&Checkpoint>,
+    mut visit: impl FnMut(u64, &Entry) -> Result<()>,
+) -> Result<FromCheckpoint> {
+    let skip_until = checkpoint.map(|c| c.head.len).unwrap_or(0);
     let file = std::fs::File::open(path).at(path)?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut problems = Vec::new();
@@ -102,6 +138,33 @@ pub fn walk(
                 message: "the entry does not link to the one before it: an entry was removed, inserted or reordered".into(),
             });
             bad = true;
+        }
+        if offset + (n as u64) <= skip_until {
+            // Indexed already: check the sequence number cheaply, and at the checkpoint
+            // that the log is the history the cache was taken from.
+            if quick_seq(raw.body) != Some(line_no) {
+                problems.push(Problem {
+                    at: at.clone(),
+                    message: format!(
+                        "sequence number missing or wrong where {line_no} was expected"
+                    ),
+                });
+                bad = true;
+            }
+            prev = raw.hash.to_vec();
+            offset += n as u64;
+            head = Head {
+                entries: line_no,
+                hash: String::from_utf8_lossy(raw.hash).into_owned(),
+                len: offset,
+            };
+            if offset == skip_until && checkpoint.is_some_and(|c| c.head != head) {
+                return Ok(FromCheckpoint::Stale);
+            }
+            if bad && !collect_all {
+                break;
+            }
+            continue;
         }
         let entry: Option<Entry> = serde_json::from_slice(raw.body).ok();
         match &entry {
@@ -179,7 +242,10 @@ pub fn walk(
             message: "the audit log is empty: the genesis entry is missing".into(),
         });
     }
-    Ok((head, problems))
+    if offset < skip_until && problems.is_empty() {
+        return Ok(FromCheckpoint::Stale); // the log is shorter than the cache says
+    }
+    Ok(FromCheckpoint::Walked(head, problems))
 }
 
 /// Walk and fail on the first problem (exit 3).

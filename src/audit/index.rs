@@ -1,26 +1,24 @@
 //! What the log says the store holds: the last logged hash of every file and the current
-//! version of every record and actor. Built during the chain walk.
+//! version of every record and actor. Built during the chain walk, or loaded from the
+//! cache and brought up to date with the entries after it.
 
 use super::entry::Entry;
 use std::collections::{BTreeMap, HashMap};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordHead {
     pub kind: String,
     pub version: u32,
-    /// Store-relative path of the current version file.
-    pub path: String,
-    pub sha256: String,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct LogIndex {
     /// path → sha256, for every file ever logged (files are immutable once written).
     pub files: HashMap<String, String>,
     /// record id → its current version.
     pub records: BTreeMap<String, RecordHead>,
     /// actor name → its current register version.
-    pub actors: BTreeMap<String, RecordHead>,
+    pub actors: BTreeMap<String, u32>,
     /// Archive numbers assigned so far (R-C15).
     pub archive_numbers: Vec<String>,
     /// (kind, legacy number) → record id, for imports and references to legacy numbers.
@@ -48,6 +46,10 @@ impl LogIndex {
             return;
         };
         let kind = file.path.split('/').nth(1).unwrap_or_default().to_string();
+        if kind == ACTORS_DIR {
+            self.actors.insert(entry.record.clone(), entry.version);
+            return;
+        }
         if let Some(l) = entry.detail.get("legacy_no") {
             self.legacy
                 .insert((kind.clone(), l.clone()), entry.record.clone());
@@ -55,16 +57,12 @@ impl LogIndex {
         if let Some(f) = entry.detail.get("fingerprint") {
             self.fingerprints.insert(f.clone(), entry.record.clone());
         }
-        let head = RecordHead {
-            kind: kind.clone(),
-            version: entry.version,
-            path: file.path.clone(),
-            sha256: file.sha256.clone(),
-        };
-        if kind == ACTORS_DIR {
-            self.actors.insert(entry.record.clone(), head);
-        } else {
-            self.records.insert(entry.record.clone(), head);
-        }
+        self.records.insert(
+            entry.record.clone(),
+            RecordHead {
+                kind,
+                version: entry.version,
+            },
+        );
     }
 }

@@ -16,7 +16,7 @@ use crate::schema::kind::{Field, Kind};
 use crate::schema::value::{FieldType, Value};
 use crate::session::Session;
 use crate::store::ids::is_safe_id;
-use crate::store::tx::Transaction;
+use crate::store::tx::BatchTransaction;
 use crate::store::version::{Version, version_path};
 use chrono::Datelike;
 use std::collections::{BTreeMap, HashMap};
@@ -47,14 +47,6 @@ pub struct ImportReport {
 /// Called as work proceeds: (phase, done, total).
 pub type Progress<'a> = &'a dyn Fn(&str, usize, usize);
 
-/// One row ready to be written.
-struct Row {
-    line: usize,
-    legacy: Option<String>,
-    fingerprint: String,
-    fields: BTreeMap<String, Value>,
-}
-
 /// Columns a docket export writes that are not fields: ignored on import.
 const EXPORT_ONLY: [&str; 2] = ["id", "status"];
 
@@ -79,10 +71,12 @@ pub fn import(
     let (text, enc) = encoding::decode(&shown, &bytes, spec.encoding, &default)?;
     drop(bytes);
 
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = reader
+    let reader = || {
+        csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes())
+    };
+    let headers = reader()
         .headers()
         .map_err(|e| {
             InputError::new(
@@ -93,146 +87,93 @@ pub fn import(
         .clone();
     let targets = column_targets(kind, &headers, &spec.mapping, &shown)?;
     let constants = constants(kind, &spec.mapping, &shown)?;
+    let total = text.lines().count().saturating_sub(1);
+    let columns = Columns {
+        targets: &targets,
+        headers: &headers,
+        file: &shown,
+        constants: &constants,
+        mapping: &spec.mapping,
+    };
 
-    let records: Vec<csv::StringRecord> = reader
-        .records()
-        .collect::<std::result::Result<_, _>>()
-        .map_err(|e| {
-        let line = e.position().map(|p| p.line() as usize);
-        InputError::new(
-            Location::file(&shown).line(line),
-            format!("malformed CSV: {e}"),
-        )
-        .hint("check the quoting on that line")
-    })?;
-    let total = records.len();
+    // Pass 1: check every row, keeping only what pass 2 needs to know.
     let mut report = ImportReport {
-        rows: total,
         encoding: enc.to_string(),
         ..Default::default()
     };
     let mut errors: Vec<InputError> = Vec::new();
-    let mut rejected: Vec<(usize, &csv::StringRecord, String)> = Vec::new();
-    let mut rows: Vec<Row> = Vec::new();
+    let mut rejected: Vec<(usize, csv::StringRecord, String)> = Vec::new();
+    let mut plan: Vec<Planned> = Vec::new();
     let mut seen_legacy: HashMap<String, usize> = HashMap::new();
     let mut seen_fingerprint: HashMap<String, usize> = HashMap::new();
-
-    for (i, record) in records.iter().enumerate() {
-        if i % 1024 == 0 {
+    for (i, record) in reader().records().enumerate() {
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line() as usize);
+            InputError::new(
+                Location::file(&shown).line(line),
+                format!("malformed CSV: {e}"),
+            )
+            .hint("check the quoting on that line")
+        })?;
+        if i.is_multiple_of(1024) {
             progress("checking", i, total);
         }
+        report.rows += 1;
         let line = record
             .position()
             .map(|p| p.line() as usize)
             .unwrap_or(i + 2);
         let mut row_errors = Vec::new();
-        if record.len() != headers.len() {
-            row_errors.push(InputError::new(
-                Location::file(&shown).line(Some(line)),
-                format!(
-                    "{} columns where the header has {}",
-                    record.len(),
-                    headers.len()
-                ),
-            ));
-        }
-        let mut fields = constants.clone();
-        let mut legacy = None;
-        for (target, (column, cell)) in targets.iter().zip(headers.iter().zip(record.iter())) {
-            let cell = cell.trim();
-            match target {
-                Target::Skip => {}
-                Target::Legacy if cell.is_empty() => {}
-                Target::Legacy if !is_safe_id(cell) => row_errors.push(
-                    InputError::new(
-                        Location::file(&shown).line(Some(line)),
-                        format!("column `{column}` value `{cell}`: not a usable legacy number"),
-                    )
-                    .hint("legacy numbers use letters, digits, `.`, `_` and `-`"),
-                ),
-                Target::Legacy => legacy = Some(cell.to_string()),
-                Target::Field(_) if cell.is_empty() => {}
-                Target::Field(field) => match convert(session, field, cell, &spec.mapping) {
-                    Ok(v) => {
-                        fields.insert(field.name.clone(), v);
-                    }
-                    Err(m) => {
-                        let shown_value = field
-                            .pii
-                            .as_ref()
-                            .map(|_| mask(field.mask, cell))
-                            .unwrap_or_else(|| cell.to_string());
-                        row_errors.push(InputError::new(
-                            Location::file(&shown).line(Some(line)).field(&field.name),
-                            format!("column `{column}` value `{shown_value}`: {m}"),
-                        ));
-                    }
-                },
-            }
-        }
-        if row_errors.is_empty() {
-            let origin = Origin::Row {
-                file: shown.clone(),
-                line,
-            };
-            let findings = validate(session, kind, &fields, "", &origin)?;
-            row_errors.extend(findings.errors);
-            for w in findings.warnings {
-                report.warnings.push(format!("{shown}:{line}: {w}"));
-            }
-        }
-        if row_errors.is_empty() {
-            let fingerprint = fingerprint(kind, &fields);
-            let at = Location::file(&shown).line(Some(line));
-            // Already in the store: by legacy number, else by identical content.
-            let known = match &legacy {
-                Some(l) => session
-                    .index
-                    .legacy
-                    .get(&(kind.name.clone(), l.clone()))
-                    .map(|id| (id, true)),
-                None => session
-                    .index
-                    .fingerprints
-                    .get(&fingerprint)
-                    .map(|id| (id, false)),
-            };
-            match known {
-                Some((id, by_legacy)) => {
-                    let same = session.index.fingerprints.get(&fingerprint) == Some(id);
-                    if by_legacy && !same {
-                        row_errors.push(
-                            InputError::new(at, format!("legacy number `{}` was imported as {id} with different content", legacy.as_deref().unwrap_or_default()))
-                                .hint(format!("change {id} with `docket amend`, or give this row another legacy number")),
-                        );
-                    } else {
-                        report.already += 1;
-                        continue;
-                    }
-                }
-                None => {
-                    if let Some(l) = &legacy
-                        && let Some(first) = seen_legacy.insert(l.clone(), line)
-                    {
-                        row_errors.push(InputError::new(
-                            at,
-                            format!("legacy number `{l}` appears again (first on line {first})"),
-                        ));
-                    } else if legacy.is_none() && seen_fingerprint.contains_key(&fingerprint) {
-                        report.already += 1;
-                        continue;
-                    }
-                }
-            }
-            if row_errors.is_empty() {
-                seen_fingerprint.insert(fingerprint.clone(), line);
-                rows.push(Row {
+        match columns.values(session, &record, line) {
+            Err(e) => row_errors = e,
+            Ok((fields, legacy)) => {
+                let origin = Origin::Row {
+                    file: shown.clone(),
                     line,
-                    legacy,
-                    fingerprint,
-                    fields,
-                });
-                continue;
+                };
+                let findings = validate(session, kind, &fields, "", &origin)?;
+                row_errors.extend(findings.errors);
+                report.warnings.extend(
+                    findings
+                        .warnings
+                        .into_iter()
+                        .map(|w| format!("{shown}:{line}: {w}")),
+                );
+                if row_errors.is_empty() {
+                    let fingerprint = fingerprint(kind, &fields);
+                    match novelty(
+                        session,
+                        kind,
+                        &legacy,
+                        &fingerprint,
+                        &seen_legacy,
+                        &seen_fingerprint,
+                    ) {
+                        Novelty::New => {
+                            if let Some(l) = &legacy {
+                                seen_legacy.insert(l.clone(), line);
+                            }
+                            seen_fingerprint.insert(fingerprint.clone(), line);
+                            plan.push(Planned {
+                                index: i,
+                                line,
+                                legacy,
+                                fingerprint,
+                            });
+                            continue;
+                        }
+                        Novelty::Already => {
+                            report.already += 1;
+                            continue;
+                        }
+                        Novelty::Conflict(message, hint) => {
+                            let mut e =
+                                InputError::new(Location::file(&shown).line(Some(line)), message);
+                            e.hint = hint;
+                            row_errors.push(e);
+                        }
+                    }
+                }
             }
         }
         let summary = row_errors
@@ -244,19 +185,231 @@ pub fn import(
         errors.extend(row_errors);
     }
     progress("checking", total, total);
-
     if !errors.is_empty() {
         if let Some(path) = spec.rejects {
             write_rejects(path, &headers, &rejected)?;
         }
         return Err(Error::Invalid(errors));
     }
-    report.planned = rows.len();
-    if spec.dry_run || rows.is_empty() {
+    report.planned = plan.len();
+    if spec.dry_run || plan.is_empty() {
         return Ok(report);
     }
-    write_rows(session, kind, rows, &shown, &mut report, progress)?;
+
+    // Pass 2: the rows are known good; convert them again and write them as they come,
+    // so memory holds the plan and the log lines, never every record at once.
+    let year = session.now.year();
+    let stem = format!("{}-{year}-", kind.prefix);
+    let mut number = session
+        .index
+        .records
+        .keys()
+        .filter_map(|id| id.strip_prefix(&stem))
+        .filter_map(|n| n.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    let source = Path::new(&shown)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let actor = session.actor()?.name.clone();
+    let mut tx = BatchTransaction::new(&session.store.root, &session.head, plan.len() + 1);
+    let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
+    let mut planned = plan.into_iter().peekable();
+    for (i, record) in reader().records().enumerate() {
+        let Some(row) = planned.next_if(|p| p.index == i) else {
+            continue;
+        };
+        if report.imported.len().is_multiple_of(1024) {
+            progress("writing", report.imported.len(), report.planned);
+        }
+        let changed = || {
+            Error::Internal(format!(
+                "{shown}:{} changed between the check and the write",
+                row.line
+            ))
+        };
+        let record = record.map_err(|_| changed())?;
+        let (fields, _) = columns
+            .values(session, &record, row.line)
+            .map_err(|_| changed())?;
+        number += 1;
+        let id = format!("{stem}{number:06}");
+        let status = initial_status(session, kind, &fields, &id)?;
+        *statuses.entry(status.clone()).or_default() += 1;
+        let v = Version {
+            id: id.clone(),
+            kind: kind.name.clone(),
+            version: 1,
+            status: status.clone(),
+            written_at: session.timestamp(),
+            written_by: actor.clone(),
+            action: "import".into(),
+            reason: None,
+            legacy_no: row.legacy.clone(),
+            fields,
+            approvals: Vec::new(),
+            archive: None,
+        };
+        let file = tx.write(&version_path(&kind.name, &id, 1), v.to_toml().as_bytes())?;
+        let mut entry = session.entry("import", &id, 1, vec![file]);
+        entry.detail.insert("status".into(), status);
+        entry.detail.insert("fingerprint".into(), row.fingerprint);
+        entry
+            .detail
+            .insert("source".into(), format!("{source}:{}", row.line));
+        if let Some(l) = row.legacy {
+            entry.detail.insert("legacy_no".into(), l);
+        }
+        tx.log(entry);
+        report.imported.push(id);
+    }
+    let mut summary = session.entry("import-batch", "", 0, Vec::new());
+    summary.detail.insert("kind".into(), kind.name.clone());
+    summary.detail.insert("source".into(), source);
+    summary
+        .detail
+        .insert("encoding".into(), report.encoding.clone());
+    summary
+        .detail
+        .insert("rows".into(), report.rows.to_string());
+    summary
+        .detail
+        .insert("imported".into(), report.imported.len().to_string());
+    summary
+        .detail
+        .insert("already".into(), report.already.to_string());
+    for (s, n) in statuses {
+        summary.detail.insert(format!("status_{s}"), n.to_string());
+    }
+    tx.log(summary);
+    progress("writing", report.imported.len(), report.planned);
+    session.head = tx.commit(&session.store.log_path())?;
     Ok(report)
+}
+
+/// A row that pass 1 found new and valid.
+struct Planned {
+    index: usize,
+    line: usize,
+    legacy: Option<String>,
+    fingerprint: String,
+}
+
+enum Novelty {
+    New,
+    /// Already in the store or earlier in this file: skipped.
+    Already,
+    Conflict(String, Option<String>),
+}
+
+/// Is this row new? By legacy number when it has one, else by identical content.
+fn novelty(
+    session: &Session,
+    kind: &Kind,
+    legacy: &Option<String>,
+    fingerprint: &str,
+    seen_legacy: &HashMap<String, usize>,
+    seen_fingerprint: &HashMap<String, usize>,
+) -> Novelty {
+    match legacy {
+        Some(l) => match session.index.legacy.get(&(kind.name.clone(), l.clone())) {
+            Some(id) if session.index.fingerprints.get(fingerprint) == Some(id) => Novelty::Already,
+            Some(id) => Novelty::Conflict(
+                format!("legacy number `{l}` was imported as {id} with different content"),
+                Some(format!(
+                    "change {id} with `docket amend`, or give this row another legacy number"
+                )),
+            ),
+            None => match seen_legacy.get(l) {
+                Some(first) => Novelty::Conflict(
+                    format!("legacy number `{l}` appears again (first on line {first})"),
+                    None,
+                ),
+                None => Novelty::New,
+            },
+        },
+        None if session.index.fingerprints.contains_key(fingerprint)
+            || seen_fingerprint.contains_key(fingerprint) =>
+        {
+            Novelty::Already
+        }
+        None => Novelty::New,
+    }
+}
+
+/// A row's field values and legacy number, or every problem it has.
+type RowValues = std::result::Result<(BTreeMap<String, Value>, Option<String>), Vec<InputError>>;
+
+/// How one file's columns become field values.
+struct Columns<'a> {
+    targets: &'a [Target<'a>],
+    headers: &'a csv::StringRecord,
+    file: &'a str,
+    constants: &'a BTreeMap<String, Value>,
+    mapping: &'a Mapping,
+}
+
+impl Columns<'_> {
+    /// A row's field values (constants, then its cells) and legacy number, or its problems.
+    fn values(&self, session: &Session, record: &csv::StringRecord, line: usize) -> RowValues {
+        let at = || Location::file(self.file).line(Some(line));
+        let mut errors = Vec::new();
+        if record.len() != self.headers.len() {
+            errors.push(InputError::new(
+                at(),
+                format!(
+                    "{} columns where the header has {}",
+                    record.len(),
+                    self.headers.len()
+                ),
+            ));
+        }
+        let mut fields = self.constants.clone();
+        let mut legacy = None;
+        for (target, (column, cell)) in self
+            .targets
+            .iter()
+            .zip(self.headers.iter().zip(record.iter()))
+        {
+            let cell = cell.trim();
+            match target {
+                Target::Skip => {}
+                Target::Legacy if cell.is_empty() => {}
+                Target::Legacy if !is_safe_id(cell) => errors.push(
+                    InputError::new(
+                        at(),
+                        format!("column `{column}` value `{cell}`: not a usable legacy number"),
+                    )
+                    .hint("legacy numbers use letters, digits, `.`, `_` and `-`"),
+                ),
+                Target::Legacy => legacy = Some(cell.to_string()),
+                Target::Field(_) if cell.is_empty() => {}
+                Target::Field(field) => match convert(session, field, cell, self.mapping) {
+                    Ok(v) => {
+                        fields.insert(field.name.clone(), v);
+                    }
+                    Err(m) => {
+                        // Never echo personal data, even the user's own bad input.
+                        let shown = field
+                            .pii
+                            .as_ref()
+                            .map(|_| mask(field.mask, cell))
+                            .unwrap_or_else(|| cell.to_string());
+                        errors.push(InputError::new(
+                            at().field(&field.name),
+                            format!("column `{column}` value `{shown}`: {m}"),
+                        ));
+                    }
+                },
+            }
+        }
+        if errors.is_empty() {
+            Ok((fields, legacy))
+        } else {
+            Err(errors)
+        }
+    }
 }
 
 fn column_targets<'k>(
@@ -383,7 +536,7 @@ fn fingerprint(kind: &Kind, fields: &BTreeMap<String, Value>) -> String {
 fn write_rejects(
     path: &Path,
     headers: &csv::StringRecord,
-    rejected: &[(usize, &csv::StringRecord, String)],
+    rejected: &[(usize, csv::StringRecord, String)],
 ) -> Result<()> {
     let mut w = csv::Writer::from_path(path)
         .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
@@ -398,92 +551,4 @@ fn write_rejects(
             .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
     }
     w.flush().at(path)
-}
-
-fn write_rows(
-    session: &mut Session,
-    kind: &Kind,
-    rows: Vec<Row>,
-    shown: &str,
-    report: &mut ImportReport,
-    progress: Progress,
-) -> Result<()> {
-    let year = session.now.year();
-    let stem = format!("{}-{year}-", kind.prefix);
-    let mut next = session
-        .index
-        .records
-        .keys()
-        .filter_map(|id| id.strip_prefix(&stem))
-        .filter_map(|n| n.parse::<u32>().ok())
-        .max()
-        .unwrap_or(0);
-    let source = Path::new(shown)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let actor = session.actor()?.name.clone();
-    let mut tx = Transaction::batch();
-    let total = rows.len();
-    let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, row) in rows.into_iter().enumerate() {
-        if i % 1024 == 0 {
-            progress("writing", i, total);
-        }
-        next += 1;
-        let id = format!("{stem}{next:06}");
-        let status = initial_status(session, kind, &row.fields, &id)?;
-        *statuses.entry(status.clone()).or_default() += 1;
-        let v = Version {
-            id: id.clone(),
-            kind: kind.name.clone(),
-            version: 1,
-            status: status.clone(),
-            written_at: session.timestamp(),
-            written_by: actor.clone(),
-            action: "import".into(),
-            reason: None,
-            legacy_no: row.legacy.clone(),
-            fields: row.fields,
-            approvals: Vec::new(),
-            archive: None,
-        };
-        let file = session.stage(
-            &mut tx,
-            &version_path(&kind.name, &id, 1),
-            v.to_toml().into_bytes(),
-        )?;
-        let mut entry = session.entry("import", &id, 1, vec![file]);
-        entry.detail.insert("status".into(), status);
-        entry.detail.insert("fingerprint".into(), row.fingerprint);
-        entry
-            .detail
-            .insert("source".into(), format!("{source}:{}", row.line));
-        if let Some(l) = row.legacy {
-            entry.detail.insert("legacy_no".into(), l);
-        }
-        tx.log(entry);
-        report.imported.push(id);
-    }
-    let mut summary = session.entry("import-batch", "", 0, Vec::new());
-    summary.detail.insert("kind".into(), kind.name.clone());
-    summary.detail.insert("source".into(), source);
-    summary
-        .detail
-        .insert("encoding".into(), report.encoding.clone());
-    summary
-        .detail
-        .insert("rows".into(), report.rows.to_string());
-    summary
-        .detail
-        .insert("imported".into(), report.imported.len().to_string());
-    summary
-        .detail
-        .insert("already".into(), report.already.to_string());
-    for (s, n) in statuses {
-        summary.detail.insert(format!("status_{s}"), n.to_string());
-    }
-    tx.log(summary);
-    progress("writing", total, total);
-    session.commit(tx)
 }

@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 pub struct Transaction {
     files: Vec<(String, Vec<u8>)>,
     entries: Vec<Entry>,
-    batch: bool,
 }
 
 impl Transaction {
@@ -23,20 +22,9 @@ impl Transaction {
         Self::default()
     }
 
-    /// A transaction for many files (imports): files are written straight to their names
-    /// and made durable by one file-system sync instead of an fsync each. That is as safe:
-    /// until the audit entries are appended no file is logged, so a crash leaves only
-    /// unlogged files (whole or partial) that `recover` moves aside.
-    pub fn batch() -> Self {
-        Transaction {
-            batch: true,
-            ..Self::default()
-        }
-    }
-
     /// Stage a new file; files are immutable, so the path must not be taken.
     pub fn write(&mut self, root: &Path, rel: &str, bytes: Vec<u8>) -> Result<FileHash> {
-        if root.join(rel).exists() || (!self.batch && self.files.iter().any(|(p, _)| p == rel)) {
+        if root.join(rel).exists() || self.files.iter().any(|(p, _)| p == rel) {
             return Err(Error::integrity(
                 rel,
                 "a file already exists where a new one must be written: it is not logged (left by an interrupted command?)",
@@ -61,12 +49,13 @@ impl Transaction {
 
     /// Write everything durably and append the entries after `head`. Returns the new head.
     pub fn commit(self, root: &Path, log: &Path, head: &Head) -> Result<Head> {
-        if self.batch {
-            self.write_batch(root)?;
-        } else {
-            self.write_each(root)?;
+        self.write_each(root)?;
+        let count = self.entries.len();
+        let mut lines = Lines::new(head, count);
+        for e in self.entries {
+            lines.push(e);
         }
-        self.append(log, head)
+        lines.append(log)
     }
 
     /// Each file to a temporary name, fsync, rename; then fsync the folders.
@@ -94,43 +83,103 @@ impl Transaction {
         }
         Ok(())
     }
+}
 
-    /// Every file straight to its name, then one sync of the file system.
-    fn write_batch(&self, root: &Path) -> Result<()> {
-        let mut made: BTreeSet<PathBuf> = BTreeSet::new();
-        for (rel, bytes) in &self.files {
-            let path = root.join(rel);
-            let parent = path.parent().expect("store files live in folders");
-            if !made.contains(parent) {
-                std::fs::create_dir_all(parent).at(parent)?;
-                made.insert(parent.to_path_buf());
-            }
-            let mut f = File::create_new(&path).at(&path)?;
-            f.write_all(bytes).at(&path)?;
+/// A transaction for many files (imports), streamed: each file is written straight to its
+/// name as it comes, each entry encoded as it is logged, and one sync of the file system
+/// makes all the files durable instead of an fsync each. That is as safe: until the
+/// entries are appended no file is logged, so a crash leaves only unlogged files (whole or
+/// partial) that `recover` moves aside.
+pub struct BatchTransaction {
+    root: PathBuf,
+    made: BTreeSet<PathBuf>,
+    lines: Lines,
+}
+
+impl BatchTransaction {
+    /// `entries` is how many entries will be logged: the first one announces it.
+    pub fn new(root: &Path, head: &Head, entries: usize) -> Self {
+        BatchTransaction {
+            root: root.to_path_buf(),
+            made: BTreeSet::new(),
+            lines: Lines::new(head, entries),
         }
-        fault("before-sync");
-        sync_filesystem(root)
     }
 
-    /// Append the entries after `head` in one write and one fsync: the commit point.
-    fn append(self, log: &Path, head: &Head) -> Result<Head> {
-        let mut out = String::new();
-        let mut prev = head.hash.clone();
-        let mut seq = head.entries;
-        let count = self.entries.len();
-        for (i, mut e) in self.entries.into_iter().enumerate() {
-            if i == 0 && count > 1 {
-                // Announce the transaction's size: a crash mid-append leaves it visibly
-                // incomplete, and none of its entries count.
-                e.detail
-                    .insert(crate::audit::chain::TXN_KEY.into(), count.to_string());
-            }
-            seq += 1;
-            e.seq = seq;
-            let (line, hash) = e.encode(&prev);
-            out.push_str(&line);
-            prev = hash;
+    /// Write a new file now (unlogged until commit).
+    pub fn write(&mut self, rel: &str, bytes: &[u8]) -> Result<FileHash> {
+        let path = self.root.join(rel);
+        let parent = path.parent().expect("store files live in folders");
+        if !self.made.contains(parent) {
+            std::fs::create_dir_all(parent).at(parent)?;
+            self.made.insert(parent.to_path_buf());
         }
+        let mut f = File::create_new(&path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::integrity(rel, "a file already exists where a new one must be written: it is not logged (left by an interrupted command?)")
+            } else {
+                Error::io(&path, e)
+            }
+        })?;
+        f.write_all(bytes).at(&path)?;
+        Ok(FileHash {
+            path: rel.to_string(),
+            sha256: sha256_hex(bytes),
+        })
+    }
+
+    pub fn log(&mut self, entry: Entry) {
+        self.lines.push(entry);
+    }
+
+    pub fn commit(self, log: &Path) -> Result<Head> {
+        fault("before-sync");
+        sync_filesystem(&self.root)?;
+        self.lines.append(log)
+    }
+}
+
+/// Audit lines encoded in order, chained from a head, appended in one write.
+struct Lines {
+    out: String,
+    prev: String,
+    seq: u64,
+    len: u64,
+    announced: usize,
+    pushed: usize,
+}
+
+impl Lines {
+    fn new(head: &Head, announced: usize) -> Self {
+        Lines {
+            out: String::new(),
+            prev: head.hash.clone(),
+            seq: head.entries,
+            len: head.len,
+            announced,
+            pushed: 0,
+        }
+    }
+
+    fn push(&mut self, mut e: Entry) {
+        if self.pushed == 0 && self.announced > 1 {
+            // Announce the transaction's size: a crash mid-append leaves it visibly
+            // incomplete, and none of its entries count.
+            e.detail.insert(
+                crate::audit::chain::TXN_KEY.into(),
+                self.announced.to_string(),
+            );
+        }
+        self.pushed += 1;
+        self.seq += 1;
+        e.seq = self.seq;
+        let (line, hash) = e.encode(&self.prev);
+        self.out.push_str(&line);
+        self.prev = hash;
+    }
+
+    /// Append and fsync: the commit point.
+    fn append(self, log: &Path) -> Result<Head> {
         fault("after-files");
         let mut f = OpenOptions::new()
             .append(true)
@@ -138,16 +187,17 @@ impl Transaction {
             .open(log)
             .at(log)?;
         if fault_armed("torn-log") {
-            f.write_all(&out.as_bytes()[..out.len() / 2]).at(log)?;
+            f.write_all(&self.out.as_bytes()[..self.out.len() / 2])
+                .at(log)?;
             f.sync_all().at(log)?;
             std::process::abort();
         }
-        f.write_all(out.as_bytes()).at(log)?;
+        f.write_all(self.out.as_bytes()).at(log)?;
         f.sync_all().at(log)?;
         Ok(Head {
-            entries: seq,
-            hash: prev,
-            len: head.len + out.len() as u64,
+            entries: self.seq,
+            hash: self.prev,
+            len: self.len + self.out.len() as u64,
         })
     }
 }

@@ -1,0 +1,114 @@
+//! The index cache (`records/.cache/index`): the log index as of some entry, so a command
+//! parses only the entries after it. Derived and rebuildable: never trusted over the log —
+//! every run still hashes the whole chain, and a cache whose checkpoint is not in this
+//! log's history is thrown away. It holds ids, paths and hashes, never personal data.
+
+use super::chain::{Checkpoint, Head};
+use super::index::{LogIndex, RecordHead};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+pub const CACHE_FILE: &str = "records/.cache/index";
+const MAGIC: &str = "docket-index 1";
+
+fn path(root: &Path) -> PathBuf {
+    root.join(CACHE_FILE)
+}
+
+/// The cached index and where it was taken, if a readable cache exists.
+pub fn load(root: &Path) -> Option<(Checkpoint, LogIndex)> {
+    let text = std::fs::read_to_string(path(root)).ok()?;
+    let mut lines = text.lines();
+    let mut header = lines.next()?.split('\t');
+    if header.next()? != MAGIC {
+        return None;
+    }
+    let entries = header.next()?.parse().ok()?;
+    let len = header.next()?.parse().ok()?;
+    let hash = header.next()?.to_string();
+    let mut index = LogIndex::default();
+    for line in lines {
+        let mut f = line.split('\t');
+        match (f.next()?, f.next(), f.next(), f.next()) {
+            ("F", Some(p), Some(h), None) => {
+                index.files.insert(p.to_string(), h.to_string());
+            }
+            ("R", Some(id), Some(kind), Some(v)) => {
+                index.records.insert(
+                    id.to_string(),
+                    RecordHead {
+                        kind: kind.to_string(),
+                        version: v.parse().ok()?,
+                    },
+                );
+            }
+            ("A", Some(name), Some(v), None) => {
+                index.actors.insert(name.to_string(), v.parse().ok()?);
+            }
+            ("N", Some(n), None, None) => index.archive_numbers.push(n.to_string()),
+            ("L", Some(kind), Some(legacy), Some(id)) => {
+                index
+                    .legacy
+                    .insert((kind.to_string(), legacy.to_string()), id.to_string());
+            }
+            ("P", Some(fp), Some(id), None) => {
+                index.fingerprints.insert(fp.to_string(), id.to_string());
+            }
+            _ => return None,
+        }
+    }
+    Some((
+        Checkpoint {
+            head: Head { entries, hash, len },
+        },
+        index,
+    ))
+}
+
+/// Write the cache for `head`; best effort (a failure only costs speed next time).
+pub fn save(root: &Path, head: &Head, index: &LogIndex) {
+    let mut out = String::with_capacity(index.files.len() * 128);
+    let _ = writeln!(
+        out,
+        "{MAGIC}\t{}\t{}\t{}",
+        head.entries, head.len, head.hash
+    );
+    for (p, h) in &index.files {
+        let _ = writeln!(out, "F\t{p}\t{h}");
+    }
+    for (id, r) in &index.records {
+        let _ = writeln!(out, "R\t{id}\t{}\t{}", r.kind, r.version);
+    }
+    for (name, v) in &index.actors {
+        let _ = writeln!(out, "A\t{name}\t{v}");
+    }
+    for n in &index.archive_numbers {
+        let _ = writeln!(out, "N\t{n}");
+    }
+    for ((kind, legacy), id) in &index.legacy {
+        let _ = writeln!(out, "L\t{kind}\t{legacy}\t{id}");
+    }
+    for (fp, id) in &index.fingerprints {
+        let _ = writeln!(out, "P\t{fp}\t{id}");
+    }
+    let target = path(root);
+    let Some(dir) = target.parent() else { return };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let tmp = dir.join(format!(".index.{}.tmp", std::process::id()));
+    if std::fs::write(&tmp, out).is_ok() && std::fs::rename(&tmp, &target).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+/// Whether enough entries were added since the checkpoint to be worth rewriting it.
+pub fn worth_saving(checkpoint: Option<&Checkpoint>, head: &Head) -> bool {
+    match checkpoint {
+        None => head.entries > 0,
+        Some(c) => {
+            let added = head.entries.saturating_sub(c.head.entries);
+            added >= 1000.max(head.entries / 20)
+        }
+    }
+}
