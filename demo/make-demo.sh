@@ -53,6 +53,11 @@ c8=$(customer --set name=钱塘热电有限公司 --set id_kind=uscc --set id_nu
   --set category=industrial --set phone=0571-86005678 --set address=杭州市钱塘区江东大道99号 \
   --set account_opened_on=2026-01-15)
 
+# Legacy customers arrive from an old spreadsheet, saved by Excel as GB18030.
+at 2026-01-16T08:00:00Z
+iconv -f utf-8 -t gb18030 demo/legacy/customers.csv > "$work/customers-gbk.csv"
+as wang.fang import customer "$work/customers-gbk.csv" --map demo/legacy/customers.map.toml
+
 # Installations: residential by tariff (no approval, R-C2); commercial budgeted (R-C3);
 # a collective one in instalments with a schedule (R-C3, R-C8, R-C4, R-C9).
 at 2026-01-20T10:00:00Z

@@ -2,7 +2,7 @@
 //! the schemas and the acting actor in good standing. Every command starts here.
 
 use crate::audit::{self, Entry, FileHash, Head, LogIndex, sha256_hex};
-use crate::error::{Error, InputError, IoContext, Location, Result};
+use crate::error::{Error, InputError, Location, Result};
 use crate::policy::actors::Actor;
 use crate::schema::Schemas;
 use crate::schema::expr::{Engine, Scope};
@@ -31,7 +31,9 @@ pub struct Options<'a> {
 pub struct Session {
     pub store: Store,
     pub schemas: Arc<Schemas>,
-    pub index: LogIndex,
+    /// Never freed: a command is one process, and freeing 100,000 small allocations at
+    /// exit would cost more than most commands' own work.
+    pub index: std::mem::ManuallyDrop<LogIndex>,
     pub head: Head,
     /// The log ends in a torn line (only when opened for recovery).
     pub torn_tail: bool,
@@ -55,7 +57,7 @@ impl Session {
         let mut session = Session {
             store,
             schemas,
-            index,
+            index: std::mem::ManuallyDrop::new(index),
             head,
             torn_tail,
             now: opts.now,
@@ -268,7 +270,7 @@ impl Session {
     }
 
     /// Bind a record's fields (and, for each referenced record, its fields) for expressions.
-    /// References are loaded only when an expression in `wanted` reads them.
+    /// References are loaded from their files only when `load_refs` names the field.
     pub fn scope<'e>(
         &'e self,
         kind: &Kind,
@@ -276,28 +278,49 @@ impl Session {
         meta: (&str, &str, u32),
         load_refs: &dyn Fn(&str) -> bool,
     ) -> Result<Scope<'e>> {
+        let mut resolve =
+            |field: &str, id: &str| -> Result<Option<(BTreeMap<String, Value>, String)>> {
+                if !load_refs(field) {
+                    return Ok(None);
+                }
+                let Some(head) = self.index.records.get(id) else {
+                    return Ok(None);
+                };
+                let rv = self.load_version(id, head.version)?;
+                Ok(Some((rv.fields, rv.status)))
+            };
+        self.bind(kind, fields, meta, &|_| true, &mut resolve)
+    }
+
+    /// Bind the fields `wanted` names; `resolve` gives a referenced record's fields and
+    /// status (from its file, or from the rows cache).
+    #[allow(clippy::type_complexity)]
+    pub fn bind<'e>(
+        &'e self,
+        kind: &Kind,
+        fields: &BTreeMap<String, Value>,
+        meta: (&str, &str, u32),
+        wanted: &dyn Fn(&str) -> bool,
+        resolve: &mut dyn FnMut(&str, &str) -> Result<Option<(BTreeMap<String, Value>, String)>>,
+    ) -> Result<Scope<'e>> {
         let mut scope = self.engine.scope();
-        for f in &kind.fields {
+        for f in kind.fields.iter().filter(|f| wanted(&f.name)) {
             let value = match (fields.get(&f.name), &f.ty) {
                 (None, _) => cel::Value::Null,
-                (Some(Value::Str(id)), FieldType::Ref(_)) => {
+                (Some(Value::Str(id)), FieldType::Ref(target)) => {
                     let mut map: HashMap<String, cel::Value> = HashMap::new();
                     map.insert("id".into(), cel::Value::from(id.as_str()));
-                    if load_refs(&f.name)
-                        && let Some(head) = self.index.records.get(id)
-                    {
-                        let rv = self.load_version(id, head.version)?;
-                        let rk = self.schemas.kind(&rv.kind)?;
-                        for rf in &rk.fields {
+                    if let Some((ref_fields, status)) = resolve(&f.name, id)? {
+                        for rf in &self.schemas.kind(target)?.fields {
                             map.insert(
                                 rf.name.clone(),
-                                rv.fields
+                                ref_fields
                                     .get(&rf.name)
                                     .map(Value::to_cel)
                                     .unwrap_or(cel::Value::Null),
                             );
                         }
-                        map.insert("status".into(), cel::Value::from(rv.status.as_str()));
+                        map.insert("status".into(), cel::Value::from(status.as_str()));
                     }
                     cel::Value::from(map)
                 }
@@ -312,19 +335,14 @@ impl Session {
     }
 }
 
-/// Read a file that is about to be imported or attached, naming it on failure.
-pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>> {
-    std::fs::read(path).at(path)
-}
-
 /// The log index: from the cache plus the entries after it, or from the whole log when
 /// the cache is missing or belongs to another history. The whole chain is hashed either way.
 fn read_index(store: &Store) -> Result<(LogIndex, Head, Vec<crate::error::Problem>)> {
-    use audit::chain::{FromCheckpoint, walk_from};
+    use audit::chain::{FromCheckpoint, Parse, walk_from};
     let log = store.log_path();
     let cached = audit::cache::load(&store.root);
     if let Some((checkpoint, mut index)) = cached {
-        match walk_from(&log, false, Some(&checkpoint), |_, e| {
+        match walk_from(&log, false, Parse::After(&checkpoint), |_, e| {
             index.add(e);
             Ok(())
         })? {

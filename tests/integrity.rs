@@ -335,3 +335,27 @@ fn the_index_cache_is_derived_and_never_trusted_over_the_log() {
     std::fs::remove_dir_all(s.path("records/.cache")).unwrap();
     s.fails("alice", &["show", &id], INTEGRITY);
 }
+
+#[test]
+fn verify_chain_checks_the_log_alone() {
+    let (s, id) = store_with_records();
+    let out = s.ok("", &["verify", "--chain"]);
+    assert!(
+        out.starts_with("ok: 14 audit entries chained; head "),
+        "{out}"
+    );
+    // A changed record file is the full check's business, not the chain's…
+    std::fs::write(s.path(&format!("records/customer/{id}/v0001.toml")), "x").unwrap();
+    s.ok("", &["verify", "--chain"]);
+    s.fails("", &["verify"], INTEGRITY);
+    // …an altered entry is both's.
+    let altered = s
+        .log_text()
+        .replacen("\"actor\":\"alice\"", "\"actor\":\"mallory\"", 1);
+    std::fs::write(s.path("records/audit.log"), altered).unwrap();
+    let err = s.fails("", &["verify", "--chain"], INTEGRITY);
+    assert!(
+        err.contains("the entry's hash does not match its content"),
+        "{err}"
+    );
+}

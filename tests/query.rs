@@ -190,3 +190,43 @@ fn log_filters_and_json() {
         "only the header"
     );
 }
+
+#[test]
+fn the_rows_cache_holds_no_personal_data_and_never_serves_a_stale_or_forged_record() {
+    let (s, ids) = store();
+    s.ok(
+        "alice",
+        &["query", "customer", "--where", "meter_reading_m3 > 0"],
+    );
+    let rows = std::fs::read_to_string(s.path("records/.cache/rows")).expect("rows cached");
+    for v in [SEEDED_NAME, SEEDED_ID, SEEDED_PHONE, SEEDED_ADDRESS] {
+        assert!(!rows.contains(v), "{rows}");
+    }
+    // An amended record is filtered by its new values.
+    s.ok(
+        "alice",
+        &[
+            "amend",
+            &ids[1],
+            "--set",
+            "meter_reading_m3=70000",
+            "--reason",
+            "reading",
+        ],
+    );
+    let out = s.ok(
+        "alice",
+        &["query", "customer", "--where", "meter_reading_m3 > 60000"],
+    );
+    assert!(out.contains(&ids[1]) && out.contains(&ids[2]), "{out}");
+    // What is printed comes from the version files, checked against the log.
+    let rel = format!("records/customer/{}/v0001.toml", ids[2]);
+    let text = std::fs::read_to_string(s.path(&rel)).unwrap();
+    std::fs::write(s.path(&rel), text.replace("90000", "1")).unwrap();
+    let err = s.fails(
+        "alice",
+        &["query", "customer", "--where", "meter_reading_m3 > 60000"],
+        INTEGRITY,
+    );
+    assert!(err.contains(&rel), "{err}");
+}

@@ -27,6 +27,8 @@ pub fn load(root: &Path) -> Option<(Checkpoint, LogIndex)> {
     let len = header.next()?.parse().ok()?;
     let hash = header.next()?.to_string();
     let mut index = LogIndex::default();
+    // Records come sorted: collected in one go, the map is built without comparisons.
+    let mut records = Vec::new();
     for line in lines {
         let mut f = line.split('\t');
         match (f.next()?, f.next(), f.next(), f.next()) {
@@ -34,13 +36,13 @@ pub fn load(root: &Path) -> Option<(Checkpoint, LogIndex)> {
                 index.files.insert(p.to_string(), h.to_string());
             }
             ("R", Some(id), Some(kind), Some(v)) => {
-                index.records.insert(
+                records.push((
                     id.to_string(),
                     RecordHead {
                         kind: kind.to_string(),
                         version: v.parse().ok()?,
                     },
-                );
+                ));
             }
             ("A", Some(name), Some(v), None) => {
                 index.actors.insert(name.to_string(), v.parse().ok()?);
@@ -57,6 +59,7 @@ pub fn load(root: &Path) -> Option<(Checkpoint, LogIndex)> {
             _ => return None,
         }
     }
+    index.records = records.into_iter().collect();
     Some((
         Checkpoint {
             head: Head { entries, hash, len },

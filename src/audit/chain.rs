@@ -63,7 +63,7 @@ pub fn walk(
     collect_all: bool,
     visit: impl FnMut(u64, &Entry) -> Result<()>,
 ) -> Result<(Head, Vec<Problem>)> {
-    match walk_from(path, collect_all, None, visit)? {
+    match walk_from(path, collect_all, Parse::All, visit)? {
         FromCheckpoint::Walked(head, problems) => Ok((head, problems)),
         FromCheckpoint::Stale => unreachable!("no checkpoint, never stale"),
     }
@@ -76,15 +76,33 @@ fn quick_seq(body: &[u8]) -> Option<u64> {
     std::str::from_utf8(&rest[..end]).ok()?.parse().ok()
 }
 
-/// Like `walk`, but entries up to `checkpoint` are only hashed and linked, not parsed or
-/// visited: their index was cached. Every line is still checked.
+/// Which entries a walk parses and visits; the others are only hashed and linked.
+#[derive(Clone, Copy)]
+pub enum Parse<'a> {
+    All,
+    /// Entries after a cached checkpoint (whose index is known).
+    After(&'a Checkpoint),
+    /// None: a check of the chain alone, at hashing speed.
+    None,
+}
+
+/// Like `walk`, but only the entries `mode` names are parsed and visited. Every line is
+/// hashed and linked whatever the mode.
 pub fn walk_from(
     path: &Path,
     collect_all: bool,
-    checkpoint: Option<&Checkpoint>,
+    mode: Parse,
     mut visit: impl FnMut(u64, &Entry) -> Result<()>,
 ) -> Result<FromCheckpoint> {
-    let skip_until = checkpoint.map(|c| c.head.len).unwrap_or(0);
+    let skip_until = match mode {
+        Parse::All => 0,
+        Parse::After(c) => c.head.len,
+        Parse::None => u64::MAX,
+    };
+    let checkpoint = match mode {
+        Parse::After(c) => Some(c),
+        _ => None,
+    };
     let file = std::fs::File::open(path).at(path)?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut problems = Vec::new();
@@ -242,7 +260,7 @@ pub fn walk_from(
             message: "the audit log is empty: the genesis entry is missing".into(),
         });
     }
-    if offset < skip_until && problems.is_empty() {
+    if checkpoint.is_some() && offset < skip_until && problems.is_empty() {
         return Ok(FromCheckpoint::Stale); // the log is shorter than the cache says
     }
     Ok(FromCheckpoint::Walked(head, problems))

@@ -93,7 +93,7 @@ enum Command {
     /// Read the audit log
     Log(admin::LogArgs),
     /// Check the whole store: chain, every file, nothing unlogged or missing
-    Verify,
+    Verify(admin::VerifyArgs),
     /// Move files no audit entry logs (left by a crash) into records/.quarantine/
     Recover,
 }
@@ -198,7 +198,7 @@ fn run(cli: Cli) -> Result<Output> {
         Command::Import(a) => transfer::import(g, a),
         Command::Export(a) => transfer::export(g, a),
         Command::Log(a) => admin::log(g, a),
-        Command::Verify => admin::verify(g),
+        Command::Verify(a) => admin::verify(g, a),
         Command::Recover => admin::recover(g),
     }
 }

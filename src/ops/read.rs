@@ -1,6 +1,7 @@
 //! Reading records: `show`, `query`, `history`, `diff`. Personal data is masked unless a
 //! permitted reveal was granted, and every reveal is logged with its purpose.
 
+use super::rows::Rows;
 use crate::error::{Error, InputError, Location, Result};
 use crate::policy::reveal::{Reveal, shown_fields};
 use crate::schema::expr::Expr;
@@ -189,63 +190,51 @@ pub fn query(
             .into());
         }
     }
+    let in_scope = |k: &&Kind| only_kind.is_none_or(|o| o.name == k.name);
+    let mut reads_pii = false;
     if let Some(e) = &filter {
-        for kind in schemas
-            .kinds
-            .values()
-            .filter(|k| only_kind.is_none_or(|o| o.name == k.name))
-        {
-            require_reveal_for(session, &pii_read(session, kind, e), reveal, "--where")?;
+        for kind in schemas.kinds.values().filter(in_scope) {
+            let classes = pii_read(session, kind, e);
+            require_reveal_for(session, &classes, reveal, "--where")?;
+            reads_pii |= !classes.is_empty();
         }
     }
-    if let Some(key) = spec.sort {
-        let key = key.trim_start_matches('-');
-        for kind in schemas
-            .kinds
-            .values()
-            .filter(|k| only_kind.is_none_or(|o| o.name == k.name))
-        {
+    let sort = spec.sort.map(|key| match key.strip_prefix('-') {
+        Some(k) => (k, true),
+        None => (key, false),
+    });
+    if let Some((key, _)) = sort {
+        for kind in schemas.kinds.values().filter(in_scope) {
             if let Some(c) = kind.field(key).and_then(|f| f.pii.clone()) {
                 require_reveal_for(session, &BTreeSet::from([c]), reveal, "--sort")?;
+                reads_pii = true;
             }
         }
     }
+    let matched = if reads_pii {
+        matching_from_files(
+            session,
+            &schemas,
+            only_kind,
+            filter.as_ref(),
+            spec.status,
+            sort,
+        )?
+    } else {
+        matching_from_rows(
+            session,
+            &schemas,
+            only_kind,
+            filter.as_ref(),
+            spec.status,
+            sort,
+        )?
+    };
+    // What is printed is read from the version files and checked against the log.
     let mut rows: Vec<(Version, &Kind)> = Vec::new();
-    for (id, head) in &session.index.records {
-        if only_kind.is_some_and(|k| k.name != head.kind) {
-            continue;
-        }
-        let Ok(kind) = schemas.kind(&head.kind) else {
-            continue;
-        };
-        let v = session.load_version(id, head.version)?;
-        if spec.status.is_some_and(|s| s != v.status) {
-            continue;
-        }
-        if let Some(e) = &filter {
-            let scope = session.scope(kind, &v.fields, (&v.id, &v.status, v.version), &|name| {
-                e.uses(name)
-            })?;
-            // A record the expression cannot be evaluated on (a field it lacks) does not match.
-            if !e.eval_bool(&scope).unwrap_or(false) {
-                continue;
-            }
-        }
-        rows.push((v, kind));
-    }
-    if let Some(key) = spec.sort {
-        let (key, descending) = match key.strip_prefix('-') {
-            Some(k) => (k, true),
-            None => (key, false),
-        };
-        rows.sort_by(|(a, _), (b, _)| match key {
-            "id" => directed(a.id.cmp(&b.id), descending),
-            "status" => directed(a.status.cmp(&b.status), descending),
-            _ => compare(a.fields.get(key), b.fields.get(key), descending),
-        });
-    }
-    if let Some(n) = spec.limit {
-        rows.truncate(n);
+    for (id, kind) in matched.into_iter().take(spec.limit.unwrap_or(usize::MAX)) {
+        let head = &session.index.records[&id];
+        rows.push((session.load_version(&id, head.version)?, kind));
     }
     let mut classes = BTreeSet::new();
     let views: Vec<RecordView> = rows
@@ -261,6 +250,125 @@ pub fn query(
 
 fn directed(ord: Ordering, descending: bool) -> Ordering {
     if descending { ord.reverse() } else { ord }
+}
+
+type Sort<'a> = Option<(&'a str, bool)>;
+
+/// The ids that match, in order, filtering on the rows cache (no personal data needed).
+fn matching_from_rows<'k>(
+    session: &Session,
+    schemas: &'k crate::schema::Schemas,
+    only_kind: Option<&Kind>,
+    filter: Option<&Expr>,
+    status: Option<&str>,
+    sort: Sort,
+) -> Result<Vec<(String, &'k Kind)>> {
+    // Like the log index, the rows live as long as the process: not freed one by one.
+    let mut rows = std::mem::ManuallyDrop::new(Rows::load(&session.store.root));
+    // Refresh every stale row first (a filter may read a referenced record's row).
+    for (id, head) in &session.index.records {
+        rows.refresh(session, id, head)?;
+    }
+    rows.save_if_stale(&session.store.root);
+    let sort_key = sort
+        .map(|(k, _)| k)
+        .filter(|k| !matches!(*k, "id" | "status"));
+    let mut out: Vec<(String, &Kind, Option<Value>)> = Vec::new();
+    for (id, head) in &session.index.records {
+        if only_kind.is_some_and(|k| k.name != head.kind) {
+            continue;
+        }
+        let Ok(kind) = schemas.kind(&head.kind) else {
+            continue;
+        };
+        let Some(row) = rows.row(id) else { continue };
+        if status.is_some_and(|s| s != row.status) {
+            continue;
+        }
+        let wanted = |n: &str| filter.is_some_and(|e| e.uses(n)) || sort_key == Some(n);
+        let fields = if filter.is_some() || sort_key.is_some() {
+            row.fields(kind, &wanted)
+        } else {
+            BTreeMap::new()
+        };
+        if let Some(e) = filter {
+            let mut resolve = |field: &str, rid: &str| {
+                let target = kind.field(field).and_then(|f| match &f.ty {
+                    FieldType::Ref(t) => schemas.kinds.get(t),
+                    _ => None,
+                });
+                Ok(rows
+                    .row(rid)
+                    .zip(target)
+                    .map(|(r, t)| (r.fields(t, &|_| true), r.status.clone())))
+            };
+            let scope = session.bind(
+                kind,
+                &fields,
+                (id, &row.status, row.version),
+                &|n| e.uses(n),
+                &mut resolve,
+            )?;
+            // A record the expression cannot be evaluated on (a field it lacks) does not match.
+            if !e.eval_bool(&scope).unwrap_or(false) {
+                continue;
+            }
+        }
+        let key = sort_key.and_then(|k| fields.get(k).cloned());
+        out.push((id.clone(), kind, key));
+    }
+    if let Some((key, descending)) = sort {
+        let status_of = |id: &String| rows.row(id).map(|r| r.status.clone()).unwrap_or_default();
+        out.sort_by(|(a, _, ka), (b, _, kb)| match key {
+            "id" => directed(a.cmp(b), descending),
+            "status" => directed(status_of(a).cmp(&status_of(b)), descending),
+            _ => compare(ka.as_ref(), kb.as_ref(), descending),
+        });
+    }
+    let out = out.into_iter().map(|(id, kind, _)| (id, kind)).collect();
+    Ok(out)
+}
+
+/// The ids that match, in order, reading every version file (the filter or sort reads
+/// personal data, which the rows cache holds only masked).
+fn matching_from_files<'k>(
+    session: &Session,
+    schemas: &'k crate::schema::Schemas,
+    only_kind: Option<&Kind>,
+    filter: Option<&Expr>,
+    status: Option<&str>,
+    sort: Sort,
+) -> Result<Vec<(String, &'k Kind)>> {
+    let mut found: Vec<(Version, &Kind)> = Vec::new();
+    for (id, head) in &session.index.records {
+        if only_kind.is_some_and(|k| k.name != head.kind) {
+            continue;
+        }
+        let Ok(kind) = schemas.kind(&head.kind) else {
+            continue;
+        };
+        let v = session.load_version(id, head.version)?;
+        if status.is_some_and(|s| s != v.status) {
+            continue;
+        }
+        if let Some(e) = filter {
+            let scope = session.scope(kind, &v.fields, (&v.id, &v.status, v.version), &|name| {
+                e.uses(name)
+            })?;
+            if !e.eval_bool(&scope).unwrap_or(false) {
+                continue;
+            }
+        }
+        found.push((v, kind));
+    }
+    if let Some((key, descending)) = sort {
+        found.sort_by(|(a, _), (b, _)| match key {
+            "id" => directed(a.id.cmp(&b.id), descending),
+            "status" => directed(a.status.cmp(&b.status), descending),
+            _ => compare(a.fields.get(key), b.fields.get(key), descending),
+        });
+    }
+    Ok(found.into_iter().map(|(v, k)| (v.id, k)).collect())
 }
 
 /// Missing values sort last whichever the direction.

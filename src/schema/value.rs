@@ -145,6 +145,28 @@ impl FieldType {
     }
 }
 
+impl FieldType {
+    /// Read back a value written by `Value::to_json` (caches).
+    pub fn from_json(&self, v: &serde_json::Value) -> Option<Value> {
+        Some(match (self, v) {
+            (FieldType::Integer, serde_json::Value::Number(n)) => Value::Int(n.as_i64()?),
+            (FieldType::Bool, serde_json::Value::Bool(b)) => Value::Bool(*b),
+            (FieldType::Money { scale }, serde_json::Value::String(s)) => {
+                Value::Money(parse_money(s, *scale).ok()?)
+            }
+            (FieldType::Date, serde_json::Value::String(s)) => Value::Date(parse_date(s).ok()?),
+            (FieldType::List(item), serde_json::Value::Array(items)) => Value::List(
+                items
+                    .iter()
+                    .map(|i| item.from_json(i))
+                    .collect::<Option<Vec<_>>>()?,
+            ),
+            (_, serde_json::Value::String(s)) => Value::Str(s.clone()),
+            _ => return None,
+        })
+    }
+}
+
 fn toml_type_name(v: &toml::Value) -> &'static str {
     match v {
         toml::Value::String(_) => "a string",

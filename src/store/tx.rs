@@ -43,10 +43,6 @@ impl Transaction {
         self.entries.push(entry);
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     /// Write everything durably and append the entries after `head`. Returns the new head.
     pub fn commit(self, root: &Path, log: &Path, head: &Head) -> Result<Head> {
         self.write_each(root)?;

@@ -1,0 +1,145 @@
+//! The rows cache (`records/.cache/rows`): each record's status and the values a query
+//! may filter and sort on without a reveal — real values of non-personal fields, masked
+//! values of personal ones. So a query over 100,000 records reads one file, not 100,000;
+//! the records it prints are still read from their version files and hash-checked.
+//! Derived and rebuildable: a row is used only when its version is the one the verified
+//! log names as current, and re-read from the record's file otherwise.
+
+use crate::audit::RecordHead;
+use crate::error::Result;
+use crate::policy::reveal::shown_fields;
+use crate::schema::kind::Kind;
+use crate::schema::value::Value;
+use crate::session::Session;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::path::Path;
+
+pub const ROWS_FILE: &str = "records/.cache/rows";
+const MAGIC: &str = "docket-rows 1";
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub version: u32,
+    pub status: String,
+    /// Field values as shown without a reveal, as a JSON object: parsed only when a
+    /// query needs them, so loading 100,000 rows costs one read and a split per line.
+    json: String,
+}
+
+#[derive(Default)]
+pub struct Rows {
+    rows: HashMap<String, Row>,
+    refreshed: usize,
+}
+
+impl Rows {
+    /// The cached rows (a bad cache is an empty one).
+    pub fn load(root: &Path) -> Rows {
+        let mut out = Rows::default();
+        let Ok(text) = std::fs::read_to_string(root.join(ROWS_FILE)) else {
+            return out;
+        };
+        let mut lines = text.lines();
+        if lines.next() != Some(MAGIC) {
+            return out;
+        }
+        for line in lines {
+            let mut parts = line.splitn(4, '\t');
+            let (Some(id), Some(version), Some(status), Some(json)) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            let Ok(version) = version.parse() else {
+                continue;
+            };
+            out.rows.insert(
+                id.to_string(),
+                Row {
+                    version,
+                    status: status.to_string(),
+                    json: json.to_string(),
+                },
+            );
+        }
+        out
+    }
+
+    /// Make the row of the record's current version present: read (and hash-checked) from
+    /// its file when the cache has none or an older one.
+    pub fn refresh(&mut self, session: &Session, id: &str, head: &RecordHead) -> Result<()> {
+        if self.rows.get(id).is_some_and(|r| r.version == head.version) {
+            return Ok(());
+        }
+        let v = session.load_version(id, head.version)?;
+        let kind = session.schemas.kind(&v.kind)?;
+        let (fields, _) = shown_fields(kind, &v.fields, None);
+        let json: serde_json::Map<String, serde_json::Value> = fields
+            .iter()
+            .map(|(k, x)| (k.clone(), x.to_json()))
+            .collect();
+        let json = serde_json::Value::Object(json).to_string();
+        self.rows.insert(
+            id.to_string(),
+            Row {
+                version: v.version,
+                status: v.status,
+                json,
+            },
+        );
+        self.refreshed += 1;
+        Ok(())
+    }
+
+    pub fn row(&self, id: &str) -> Option<&Row> {
+        self.rows.get(id)
+    }
+
+    /// Rewrite the cache when enough rows were refreshed; best effort.
+    pub fn save_if_stale(&self, root: &Path) {
+        if self.refreshed == 0 || self.refreshed < 1000.min(self.rows.len() / 20 + 1) {
+            return;
+        }
+        let mut out = String::with_capacity(self.rows.len() * 360);
+        let _ = writeln!(out, "{MAGIC}");
+        for (id, row) in &self.rows {
+            let _ = writeln!(out, "{id}\t{}\t{}\t{}", row.version, row.status, row.json);
+        }
+        let target = root.join(ROWS_FILE);
+        let Some(dir) = target.parent() else { return };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let tmp = dir.join(format!(".rows.{}.tmp", std::process::id()));
+        if std::fs::write(&tmp, out).is_ok() && std::fs::rename(&tmp, &target).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+}
+
+impl Row {
+    /// The values of the fields `wanted` names (personal ones as masked text).
+    pub fn fields(&self, kind: &Kind, wanted: &dyn Fn(&str) -> bool) -> BTreeMap<String, Value> {
+        let mut out = BTreeMap::new();
+        let Ok(serde_json::Value::Object(map)) =
+            serde_json::from_str::<serde_json::Value>(&self.json)
+        else {
+            return out;
+        };
+        for (name, v) in &map {
+            if !wanted(name) {
+                continue;
+            }
+            let value = match kind.field(name) {
+                Some(f) if f.pii.is_some() => v.as_str().map(|s| Value::Str(s.to_string())),
+                Some(f) => f.ty.from_json(v),
+                None => None,
+            };
+            if let Some(value) = value {
+                out.insert(name.clone(), value);
+            }
+        }
+        out
+    }
+}
