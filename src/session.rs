@@ -145,8 +145,7 @@ impl Session {
     pub fn read_logged(&self, rel: &str) -> Result<Vec<u8>> {
         let expected = self
             .index
-            .files
-            .get(rel)
+            .sha_of(rel)
             .ok_or_else(|| Error::integrity(rel, "the file is not in the audit log"))?;
         let path = self.store.abs(rel);
         let bytes = match std::fs::read(&path) {
@@ -159,7 +158,7 @@ impl Session {
             }
             Err(e) => return Err(Error::io(path, e)),
         };
-        if &sha256_hex(&bytes) != expected {
+        if sha256_hex(&bytes) != expected {
             return Err(Error::integrity(
                 rel,
                 "the file does not match the hash the audit log holds for it: it was changed outside docket",
@@ -177,7 +176,7 @@ impl Session {
         for e in entries.flatten() {
             if e.file_type().map(|t| t.is_file()).unwrap_or(false) {
                 let rel = format!("{dir_rel}/{}", e.file_name().to_string_lossy());
-                if !self.index.files.contains_key(&rel) {
+                if self.index.sha_of(&rel).is_none() {
                     return Err(Error::integrity(
                         rel,
                         "a file no audit entry logs (left by an interrupted command?): run `docket verify`, then `docket recover`",

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 pub const CACHE_FILE: &str = "records/.cache/index";
-const MAGIC: &str = "docket-index 1";
+const MAGIC: &str = "docket-index 2";
 
 fn path(root: &Path) -> PathBuf {
     root.join(CACHE_FILE)
@@ -33,16 +33,16 @@ pub fn load(root: &Path) -> Option<(Checkpoint, LogIndex)> {
         let mut f = line.split('\t');
         match (f.next()?, f.next(), f.next(), f.next()) {
             ("F", Some(p), Some(h), None) => {
-                index.files.insert(p.to_string(), h.to_string());
+                index.other_files.insert(p.to_string(), h.to_string());
             }
             ("R", Some(id), Some(kind), Some(v)) => {
-                records.push((
-                    id.to_string(),
-                    RecordHead {
-                        kind: kind.to_string(),
-                        version: v.parse().ok()?,
-                    },
-                ));
+                let (v, sha) = v.split_once(' ')?;
+                let head = RecordHead {
+                    kind: kind.to_string(),
+                    version: v.parse().ok()?,
+                    sha256: sha.to_string(),
+                };
+                records.push((id.to_string(), head));
             }
             ("A", Some(name), Some(v), None) => {
                 index.actors.insert(name.to_string(), v.parse().ok()?);
@@ -70,17 +70,17 @@ pub fn load(root: &Path) -> Option<(Checkpoint, LogIndex)> {
 
 /// Write the cache for `head`; best effort (a failure only costs speed next time).
 pub fn save(root: &Path, head: &Head, index: &LogIndex) {
-    let mut out = String::with_capacity(index.files.len() * 128);
+    let mut out = String::with_capacity(index.records.len() * 128);
     let _ = writeln!(
         out,
         "{MAGIC}\t{}\t{}\t{}",
         head.entries, head.len, head.hash
     );
-    for (p, h) in &index.files {
+    for (p, h) in &index.other_files {
         let _ = writeln!(out, "F\t{p}\t{h}");
     }
     for (id, r) in &index.records {
-        let _ = writeln!(out, "R\t{id}\t{}\t{}", r.kind, r.version);
+        let _ = writeln!(out, "R\t{id}\t{}\t{} {}", r.kind, r.version, r.sha256);
     }
     for (name, v) in &index.actors {
         let _ = writeln!(out, "A\t{name}\t{v}");

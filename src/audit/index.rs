@@ -1,6 +1,7 @@
-//! What the log says the store holds: the last logged hash of every file and the current
-//! version of every record and actor. Built during the chain walk, or loaded from the
-//! cache and brought up to date with the entries after it.
+//! What the log says the store holds: the current version of every record and actor with
+//! its file's hash, and the hash of every other file ever logged (older versions,
+//! attachments). Built during the chain walk, or loaded from the cache and brought up to
+//! date with the entries after it.
 
 use super::entry::Entry;
 use std::collections::{BTreeMap, HashMap};
@@ -9,12 +10,16 @@ use std::collections::{BTreeMap, HashMap};
 pub struct RecordHead {
     pub kind: String,
     pub version: u32,
+    /// SHA-256 (hex) of the current version's file.
+    pub sha256: String,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct LogIndex {
-    /// path → sha256, for every file ever logged (files are immutable once written).
-    pub files: HashMap<String, String>,
+    /// path → sha256 of every logged file that is not a record's current version (files
+    /// are immutable once written). Kept apart so a store of 100,000 single-version
+    /// records carries 100,000 hashes, not 200,000 entries.
+    pub other_files: HashMap<String, String>,
     /// record id → its current version.
     pub records: BTreeMap<String, RecordHead>,
     /// actor name → its current register version.
@@ -30,10 +35,34 @@ pub struct LogIndex {
 /// The folder under `records/` holding the staff register.
 pub const ACTORS_DIR: &str = "_actors";
 
+/// `records/<kind>/<id>/vNNNN.toml` → (kind, id, version).
+fn version_file(path: &str) -> Option<(&str, &str, u32)> {
+    let mut parts = path.split('/');
+    let (Some("records"), Some(kind), Some(id), Some(file), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    let n = file.strip_prefix('v')?.strip_suffix(".toml")?;
+    if n.len() != 4 {
+        return None;
+    }
+    Some((kind, id, n.parse().ok()?))
+}
+
 impl LogIndex {
     pub fn add(&mut self, entry: &Entry) {
         for f in &entry.files {
-            self.files.insert(f.path.clone(), f.sha256.clone());
+            let is_new_head = version_file(&f.path).is_some_and(|(kind, id, v)| {
+                kind != ACTORS_DIR && id == entry.record && v == entry.version
+            });
+            if !is_new_head {
+                self.other_files.insert(f.path.clone(), f.sha256.clone());
+            }
         }
         if let Some(n) = entry.detail.get("archive_number") {
             self.archive_numbers.push(n.clone());
@@ -57,12 +86,60 @@ impl LogIndex {
         if let Some(f) = entry.detail.get("fingerprint") {
             self.fingerprints.insert(f.clone(), entry.record.clone());
         }
-        self.records.insert(
-            entry.record.clone(),
-            RecordHead {
-                kind,
-                version: entry.version,
-            },
+        let head = RecordHead {
+            kind,
+            version: entry.version,
+            sha256: file.sha256.clone(),
+        };
+        if let Some(old) = self.records.insert(entry.record.clone(), head) {
+            // The superseded version stays logged as an ordinary file.
+            let path = format!(
+                "records/{}/{}/v{:04}.toml",
+                old.kind, entry.record, old.version
+            );
+            self.other_files.insert(path, old.sha256);
+        }
+    }
+
+    /// The logged hash of a store file, if the log knows it.
+    pub fn sha_of(&self, path: &str) -> Option<&str> {
+        if let Some((kind, id, v)) = version_file(path)
+            && let Some(head) = self.records.get(id)
+            && head.kind == kind
+            && head.version == v
+        {
+            return Some(&head.sha256);
+        }
+        self.other_files.get(path).map(String::as_str)
+    }
+
+    /// Every logged file and its hash.
+    pub fn all_files(&self) -> impl Iterator<Item = (String, &str)> {
+        let heads = self.records.iter().map(|(id, h)| {
+            (
+                format!("records/{}/{id}/v{:04}.toml", h.kind, h.version),
+                h.sha256.as_str(),
+            )
+        });
+        heads.chain(
+            self.other_files
+                .iter()
+                .map(|(p, h)| (p.clone(), h.as_str())),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_paths() {
+        assert_eq!(
+            version_file("records/customer/CUS-1/v0002.toml"),
+            Some(("customer", "CUS-1", 2))
         );
+        assert_eq!(version_file("records/customer/CUS-1/attachments/x"), None);
+        assert_eq!(version_file("records/customer/CUS-1/v2.toml"), None);
     }
 }

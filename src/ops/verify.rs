@@ -56,14 +56,14 @@ pub fn verify(store: &Store) -> Result<Report> {
     let present = store_files(store)?;
     let present_set: BTreeSet<&String> = present.iter().collect();
     for rel in &present {
-        match index.files.get(rel) {
+        match index.sha_of(rel) {
             None => problems.push(Problem {
                 at: rel.clone(),
                 message: "present but not logged (left by an interrupted command, or added by hand): `docket recover` moves it aside".into(),
             }),
             Some(expected) => {
                 let bytes = std::fs::read(store.abs(rel)).at(store.abs(rel))?;
-                if &sha256_hex(&bytes) != expected {
+                if sha256_hex(&bytes) != expected {
                     problems.push(Problem {
                         at: rel.clone(),
                         message: "does not match the hash the audit log holds: it was changed outside docket; restore it from git".into(),
@@ -72,15 +72,15 @@ pub fn verify(store: &Store) -> Result<Report> {
             }
         }
     }
-    let mut missing: Vec<&String> = index
-        .files
-        .keys()
+    let mut missing: Vec<String> = index
+        .all_files()
+        .map(|(p, _)| p)
         .filter(|p| !present_set.contains(p))
         .collect();
     missing.sort();
     for rel in missing {
         problems.push(Problem {
-            at: rel.clone(),
+            at: rel,
             message: "logged but missing: restore it from git or a backup".into(),
         });
     }
@@ -121,7 +121,7 @@ pub fn recover(session: &mut Session) -> Result<Recovered> {
     let qdir = store.abs(&quarantine);
     let mut moved = Vec::new();
     for rel in store_files(&store)? {
-        if session.index.files.contains_key(&rel) {
+        if session.index.sha_of(&rel).is_some() {
             continue;
         }
         let target = qdir.join(rel.strip_prefix("records/").unwrap_or(&rel));
