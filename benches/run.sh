@@ -5,8 +5,8 @@
 #
 # Needs: python3 with faker (pip install faker), hyperfine, recutils, sqlite3, openssl
 # (apt-get install hyperfine recutils sqlite3). Measures, in one run on one machine:
-#   1. importing the customers: docket vs the file-system floor (tar + sync),
-#      csv2rec + recfix --check (recutils) and sqlite3 .import
+#   1. importing the customers: docket vs the file-system floor (tar + sync) and
+#      sqlite3 .import; csv2rec + recfix --check (recutils) on slices, as it is quadratic
 #   2. a filtered query: docket vs recsel vs sqlite3
 #   3. the chain check of a 1,000,000-entry audit log vs openssl dgst -sha256 of it
 #   4. create on a store of CUSTOMERS records vs on an empty store
@@ -60,10 +60,22 @@ hyperfine --runs "$runs" --export-markdown "$out/import.md" --export-json "$out/
   -n "file-system floor: tar x + sync" "tar -xf $out/records.tar -C $out/floor && sync" \
   --prepare "rm -rf $out/store-bench && $bin --quiet init $out/store-bench --admin root && $bin --quiet --store $out/store-bench --as root actor add alice --role business-staff --agreement-signed 2026-01-01 --trained-on 2026-01-01 && sync" \
   -n "docket import" "$bin --quiet --store $out/store-bench --as alice import customer $csv" \
-  --prepare "rm -f $out/c.rec && sync" \
-  -n "recutils: csv2rec + recfix --check" "sh -c 'cat $out/rec-header > $out/c.rec && csv2rec $csv >> $out/c.rec && recfix --check $out/c.rec'" \
   --prepare "rm -f $out/c.sqlite && sync" \
-  -n "sqlite3 .import" "sqlite3 $out/c.sqlite '.mode csv' '.import $csv customer'"
+  -n "sqlite3 .import" "sqlite3 $out/c.sqlite '.mode csv' '.import $csv customer'" \
+  --prepare "rm -f $out/c.rec && sync" \
+  -n "csv2rec (conversion only)" "sh -c 'csv2rec $csv > $out/c.rec'"
+
+# recfix --check grows quadratically with the number of records (the key check), so the
+# whole recutils path is measured on slices and compared with docket on the same slices.
+: > "$out/import-slices.tsv"
+for m in $((n / 20)) $((n / 10)) $((n / 5)); do
+  head -n $((m + 1)) "$csv" > "$out/slice.csv"
+  fresh_store "$out/store-slice"
+  sync
+  docket_s=$( { /usr/bin/time -f %e "$bin" --quiet --store "$out/store-slice" --as alice import customer "$out/slice.csv" >/dev/null; } 2>&1 )
+  rec_s=$( { /usr/bin/time -f %e sh -c "cat $out/rec-header > $out/slice.rec && csv2rec $out/slice.csv >> $out/slice.rec && recfix --check $out/slice.rec"; } 2>&1 )
+  printf '%s\tdocket import %s s\tcsv2rec + recfix --check %s s\n' "$m" "$docket_s" "$rec_s" | tee -a "$out/import-slices.tsv"
+done
 fresh_store "$out/store-peak"
 peak "import $n customers" "$bin" --quiet --store "$out/store-peak" --as alice import customer "$csv"
 
@@ -97,7 +109,7 @@ hyperfine --warmup 2 --runs 20 --export-markdown "$out/create.md" --export-json 
 peak "create on $n records" "$bin" --quiet --store "$store" --as alice $create
 
 echo
-cat "$out/import.md" "$out/query.md" "$out/verify.md" "$out/create.md"
+cat "$out/import.md" "$out/import-slices.tsv" "$out/query.md" "$out/verify.md" "$out/create.md"
 echo
 echo "peak memory:"
 cat "$out/peak-memory.tsv"

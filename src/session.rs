@@ -337,30 +337,33 @@ impl Session {
 /// The log index: from the cache plus the entries after it, or from the whole log when
 /// the cache is missing or belongs to another history. The whole chain is hashed either way.
 fn read_index(store: &Store) -> Result<(LogIndex, Head, Vec<crate::error::Problem>)> {
-    use audit::chain::{FromCheckpoint, Parse, walk_from};
+    use audit::chain::{Parse, walk_state};
     let log = store.log_path();
-    let cached = audit::cache::load(&store.root);
-    if let Some((checkpoint, mut index)) = cached {
-        match walk_from(&log, false, Parse::After(&checkpoint), |_, e| {
-            index.add(e);
-            Ok(())
-        })? {
-            FromCheckpoint::Walked(head, problems) => {
-                if problems.is_empty() && audit::cache::worth_saving(Some(&checkpoint), &head) {
-                    audit::cache::save(&store.root, &head, &index);
-                }
-                return Ok((index, head, problems));
-            }
-            FromCheckpoint::Stale => {}
-        }
-    }
-    let mut index = LogIndex::default();
-    let (head, problems) = audit::walk(&log, false, |_, e| {
+    let add = |index: &mut LogIndex, _: u64, e: &audit::Entry| {
         index.add(e);
         Ok(())
-    })?;
-    if problems.is_empty() && audit::cache::worth_saving(None, &head) {
-        audit::cache::save(&store.root, &head, &index);
+    };
+    if let Some((checkpoint, index)) = audit::cache::load(&store.root) {
+        // Fresh state for each pass: the cached index as it was saved (read again only in
+        // the rare second pass after a torn transaction).
+        let mut first = Some(index);
+        let init = || {
+            first
+                .take()
+                .or_else(|| audit::cache::load(&store.root).map(|(_, i)| i))
+                .unwrap_or_default()
+        };
+        if let Some(w) = walk_state(&log, false, Parse::After(&checkpoint), init, add)? {
+            if w.problems.is_empty() && audit::cache::worth_saving(Some(&checkpoint), &w.head) {
+                audit::cache::save(&store.root, &w.head, &w.state);
+            }
+            return Ok((w.state, w.head, w.problems));
+        }
     }
-    Ok((index, head, problems))
+    let w = walk_state(&log, false, Parse::All, LogIndex::default, add)?
+        .expect("no checkpoint, never stale");
+    if w.problems.is_empty() && audit::cache::worth_saving(None, &w.head) {
+        audit::cache::save(&store.root, &w.head, &w.state);
+    }
+    Ok((w.state, w.head, w.problems))
 }

@@ -1,9 +1,8 @@
 //! Walking the audit log from genesis to head: every line's hash, every link, every
-//! sequence number. Streams the file, so memory stays flat however long the log grows
-//! (but for the entries of one transaction, held until the transaction is whole).
+//! sequence number. Streams the file, so memory stays flat however long the log grows.
 
 use super::entry::{Entry, GENESIS_PREV, hex, split_line};
-use crate::error::{Error, IoContext, Problem, Result};
+use crate::error::{IoContext, Problem, Result};
 use sha2::{Digest, Sha256};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -33,47 +32,10 @@ pub struct Head {
     pub len: u64,
 }
 
-/// The entries of a transaction still being read.
-struct Open {
-    line: u64,
-    expected: usize,
-    before: Head,
-    entries: Vec<(u64, Entry)>,
-}
-
 /// Where a cached index was taken: the log up to `head` is already indexed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checkpoint {
     pub head: Head,
-}
-
-/// The outcome of a walk from a checkpoint.
-pub enum FromCheckpoint {
-    Walked(Head, Vec<Problem>),
-    /// The log at the checkpoint's offset is not what the checkpoint says: the cache
-    /// belongs to another history and must be rebuilt.
-    Stale,
-}
-
-/// Walk the chain, handing each verified, committed entry to `visit`. With `collect_all`
-/// the walk goes on past a bad line (adopting its claimed hash) so `verify` can report
-/// every problem; otherwise it stops at the first.
-pub fn walk(
-    path: &Path,
-    collect_all: bool,
-    visit: impl FnMut(u64, &Entry) -> Result<()>,
-) -> Result<(Head, Vec<Problem>)> {
-    match walk_from(path, collect_all, Parse::All, visit)? {
-        FromCheckpoint::Walked(head, problems) => Ok((head, problems)),
-        FromCheckpoint::Stale => unreachable!("no checkpoint, never stale"),
-    }
-}
-
-/// The sequence number at the start of a body (`{"seq":N,`), read without parsing JSON.
-fn quick_seq(body: &[u8]) -> Option<u64> {
-    let rest = body.strip_prefix(br#"{"seq":"#)?;
-    let end = rest.iter().position(|b| !b.is_ascii_digit())?;
-    std::str::from_utf8(&rest[..end]).ok()?.parse().ok()
 }
 
 /// Which entries a walk parses and visits; the others are only hashed and linked.
@@ -86,14 +48,97 @@ pub enum Parse<'a> {
     None,
 }
 
-/// Like `walk`, but only the entries `mode` names are parsed and visited. Every line is
-/// hashed and linked whatever the mode.
-pub fn walk_from(
+/// A finished walk: the state the visits built, where the committed log ends, and what
+/// is wrong with it.
+pub struct Walked<S> {
+    pub state: S,
+    pub head: Head,
+    pub problems: Vec<Problem>,
+}
+
+/// One pass over the log, up to `limit` bytes.
+enum Pass {
+    Done {
+        head: Head,
+        problems: Vec<Problem>,
+        rewind: Option<(u64, Problem)>,
+    },
+    /// The log at the checkpoint is not the history the checkpoint was taken from.
+    Stale,
+}
+
+/// Walk the chain, building state from `init` with `visit` for every committed entry the
+/// mode parses. Entries are visited as they are read; should the log end in the middle of
+/// a transaction, the walk is made again from fresh state up to the transaction's start,
+/// so none of it counts. With `collect_all` the walk goes on past a bad line so `verify`
+/// can report every problem. `None` means the checkpoint is stale: rebuild without it.
+pub fn walk_state<S>(
     path: &Path,
     collect_all: bool,
     mode: Parse,
-    mut visit: impl FnMut(u64, &Entry) -> Result<()>,
-) -> Result<FromCheckpoint> {
+    mut init: impl FnMut() -> S,
+    mut visit: impl FnMut(&mut S, u64, &Entry) -> Result<()>,
+) -> Result<Option<Walked<S>>> {
+    let mut state = init();
+    match pass(path, collect_all, mode, u64::MAX, &mut |n, e| {
+        visit(&mut state, n, e)
+    })? {
+        Pass::Stale => Ok(None),
+        Pass::Done {
+            head,
+            problems,
+            rewind: None,
+        } => Ok(Some(Walked {
+            state,
+            head,
+            problems,
+        })),
+        Pass::Done {
+            rewind: Some((limit, torn)),
+            ..
+        } => {
+            let mut state = init();
+            match pass(path, collect_all, mode, limit, &mut |n, e| {
+                visit(&mut state, n, e)
+            })? {
+                Pass::Stale => Ok(None),
+                Pass::Done {
+                    head, mut problems, ..
+                } => {
+                    problems.push(torn);
+                    Ok(Some(Walked {
+                        state,
+                        head,
+                        problems,
+                    }))
+                }
+            }
+        }
+    }
+}
+
+/// The sequence number at the start of a body (`{"seq":N,`), read without parsing JSON.
+fn quick_seq(body: &[u8]) -> Option<u64> {
+    let rest = body.strip_prefix(br#"{"seq":"#)?;
+    let end = rest.iter().position(|b| !b.is_ascii_digit())?;
+    std::str::from_utf8(&rest[..end]).ok()?.parse().ok()
+}
+
+/// The transaction still being read: where it started and how much of it is in.
+struct Open {
+    line: u64,
+    expected: usize,
+    seen: usize,
+    before: Head,
+}
+
+fn pass(
+    path: &Path,
+    collect_all: bool,
+    mode: Parse,
+    limit: u64,
+    visit: &mut dyn FnMut(u64, &Entry) -> Result<()>,
+) -> Result<Pass> {
     let skip_until = match mode {
         Parse::All => 0,
         Parse::After(c) => c.head.len,
@@ -115,7 +160,7 @@ pub fn walk_from(
     let mut line = Vec::with_capacity(512);
     let mut line_no = 0u64;
     let mut offset = 0u64;
-    loop {
+    while offset < limit {
         line.clear();
         let n = reader.read_until(b'\n', &mut line).at(path)?;
         if n == 0 {
@@ -157,27 +202,28 @@ pub fn walk_from(
             });
             bad = true;
         }
-        if offset + (n as u64) <= skip_until {
-            // Indexed already: check the sequence number cheaply, and at the checkpoint
-            // that the log is the history the cache was taken from.
+        prev = raw.hash.to_vec();
+        offset += n as u64;
+        let here = Head {
+            entries: line_no,
+            hash: String::from_utf8_lossy(raw.hash).into_owned(),
+            len: offset,
+        };
+        if offset <= skip_until {
+            // Indexed already, or not to be parsed: check the sequence number cheaply, and
+            // at a checkpoint that the log is the history the cache was taken from.
             if quick_seq(raw.body) != Some(line_no) {
                 problems.push(Problem {
-                    at: at.clone(),
+                    at,
                     message: format!(
                         "sequence number missing or wrong where {line_no} was expected"
                     ),
                 });
                 bad = true;
             }
-            prev = raw.hash.to_vec();
-            offset += n as u64;
-            head = Head {
-                entries: line_no,
-                hash: String::from_utf8_lossy(raw.hash).into_owned(),
-                len: offset,
-            };
+            head = here;
             if offset == skip_until && checkpoint.is_some_and(|c| c.head != head) {
-                return Ok(FromCheckpoint::Stale);
+                return Ok(Pass::Stale);
             }
             if bad && !collect_all {
                 break;
@@ -202,13 +248,6 @@ pub fn walk_from(
             }
             _ => {}
         }
-        prev = raw.hash.to_vec();
-        offset += n as u64;
-        let here = Head {
-            entries: line_no,
-            hash: String::from_utf8_lossy(raw.hash).into_owned(),
-            len: offset,
-        };
         if bad && !collect_all {
             break;
         }
@@ -221,57 +260,51 @@ pub fn walk_from(
             .get(TXN_KEY)
             .and_then(|n| n.parse::<usize>().ok())
             .filter(|n| *n > 1);
-        match (&mut open, announced) {
-            (None, Some(expected)) => {
-                open = Some(Open {
-                    line: line_no,
-                    expected,
-                    before: head.clone(),
-                    entries: vec![(line_no, e)],
-                });
-            }
-            (Some(o), _) => o.entries.push((line_no, e)),
-            (None, None) => visit(line_no, &e)?,
-        }
-        if let Some(o) = &open
-            && o.entries.len() == o.expected
+        if open.is_none()
+            && let Some(expected) = announced
         {
-            for (n, e) in &o.entries {
-                visit(*n, e)?;
+            open = Some(Open {
+                line: line_no,
+                expected,
+                seen: 0,
+                before: head.clone(),
+            });
+        }
+        visit(line_no, &e)?;
+        if let Some(o) = &mut open {
+            o.seen += 1;
+            if o.seen == o.expected {
+                open = None;
             }
-            open = None;
         }
         head = here;
     }
     if let Some(o) = open {
-        problems.push(Problem {
+        let torn = Problem {
             at: format!("{LOG_NAME}:{}", o.line),
             message: format!(
                 "{TORN_TRANSACTION}: {} entries announced, {} written; run `docket recover` to move it aside",
-                o.expected,
-                o.entries.len()
+                o.expected, o.seen
             ),
+        };
+        return Ok(Pass::Done {
+            head: o.before.clone(),
+            problems,
+            rewind: Some((o.before.len, torn)),
         });
-        head = o.before;
     }
-    if line_no == 0 {
+    if line_no == 0 && limit == u64::MAX {
         problems.push(Problem {
             at: LOG_NAME.into(),
             message: "the audit log is empty: the genesis entry is missing".into(),
         });
     }
     if checkpoint.is_some() && offset < skip_until && problems.is_empty() {
-        return Ok(FromCheckpoint::Stale); // the log is shorter than the cache says
+        return Ok(Pass::Stale); // the log is shorter than the cache says
     }
-    Ok(FromCheckpoint::Walked(head, problems))
-}
-
-/// Walk and fail on the first problem (exit 3).
-pub fn walk_strict(path: &Path, visit: impl FnMut(u64, &Entry) -> Result<()>) -> Result<Head> {
-    let (head, problems) = walk(path, false, visit)?;
-    if problems.is_empty() {
-        Ok(head)
-    } else {
-        Err(Error::Integrity { problems })
-    }
+    Ok(Pass::Done {
+        head,
+        problems,
+        rewind: None,
+    })
 }

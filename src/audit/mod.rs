@@ -6,6 +6,6 @@ pub mod chain;
 pub mod entry;
 pub mod index;
 
-pub use chain::{Head, LOG_NAME, is_torn_tail, walk, walk_strict};
+pub use chain::{Head, LOG_NAME, is_torn_tail};
 pub use entry::{Entry, FileHash, sha256_hex};
 pub use index::{LogIndex, RecordHead};

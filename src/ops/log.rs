@@ -15,20 +15,34 @@ pub struct LogFilter<'a> {
 }
 
 pub fn entries(store: &Store, filter: &LogFilter) -> Result<Vec<Entry>> {
-    let mut out = Vec::new();
-    audit::walk_strict(&store.log_path(), |_, e| {
-        let keep = filter.record.is_none_or(|r| {
+    let keep = |e: &Entry| {
+        filter.record.is_none_or(|r| {
             e.record == r
                 || e.detail
                     .get("records")
                     .is_some_and(|l| l.split(',').any(|x| x == r))
         }) && filter.actor.is_none_or(|a| e.actor == a)
             && filter.action.is_none_or(|a| e.action == a)
-            && filter.since.is_none_or(|s| e.time.as_str() >= s);
-        if keep {
-            out.push(e.clone());
-        }
-        Ok(())
-    })?;
+            && filter.since.is_none_or(|s| e.time.as_str() >= s)
+    };
+    let walked = audit::chain::walk_state(
+        &store.log_path(),
+        false,
+        audit::chain::Parse::All,
+        Vec::new,
+        |out: &mut Vec<Entry>, _, e| {
+            if keep(e) {
+                out.push(e.clone());
+            }
+            Ok(())
+        },
+    )?;
+    let w = walked.expect("no checkpoint, never stale");
+    if !w.problems.is_empty() {
+        return Err(crate::error::Error::Integrity {
+            problems: w.problems,
+        });
+    }
+    let out = w.state;
     Ok(out)
 }

@@ -48,11 +48,21 @@ pub fn store_files(store: &Store) -> Result<Vec<String>> {
 }
 
 pub fn verify(store: &Store) -> Result<Report> {
-    let mut index = LogIndex::default();
-    let (head, mut problems) = audit::walk(&store.log_path(), true, |_, e| {
-        index.add(e);
-        Ok(())
-    })?;
+    let walked = audit::chain::walk_state(
+        &store.log_path(),
+        true,
+        audit::chain::Parse::All,
+        LogIndex::default,
+        |index, _, e| {
+            index.add(e);
+            Ok(())
+        },
+    )?;
+    let audit::chain::Walked {
+        state: index,
+        head,
+        mut problems,
+    } = walked.expect("no checkpoint, never stale");
     let present = store_files(store)?;
     let present_set: BTreeSet<&String> = present.iter().collect();
     for rel in &present {
@@ -94,15 +104,15 @@ pub fn verify(store: &Store) -> Result<Report> {
 
 /// Check the hash chain alone, at hashing speed: no entry is parsed, no file read.
 pub fn verify_chain(store: &Store) -> Result<(Head, Vec<Problem>)> {
-    match audit::chain::walk_from(
+    let walked = audit::chain::walk_state(
         &store.log_path(),
         true,
         audit::chain::Parse::None,
-        |_, _| Ok(()),
-    )? {
-        audit::chain::FromCheckpoint::Walked(head, problems) => Ok((head, problems)),
-        audit::chain::FromCheckpoint::Stale => unreachable!("no checkpoint, never stale"),
-    }
+        || (),
+        |_, _, _| Ok(()),
+    )?;
+    let w = walked.expect("no checkpoint, never stale");
+    Ok((w.head, w.problems))
 }
 
 pub struct Recovered {
