@@ -343,21 +343,28 @@ fn read_index(store: &Store) -> Result<(LogIndex, Head, Vec<crate::error::Proble
         index.add(e);
         Ok(())
     };
-    if let Some((checkpoint, index)) = audit::cache::load(&store.root) {
-        // Fresh state for each pass: the cached index as it was saved (read again only in
-        // the rare second pass after a torn transaction).
-        let mut first = Some(index);
-        let init = || {
-            first
-                .take()
-                .or_else(|| audit::cache::load(&store.root).map(|(_, i)| i))
-                .unwrap_or_default()
-        };
-        if let Some(w) = walk_state(&log, false, Parse::After(&checkpoint), init, add)? {
-            if w.problems.is_empty() && audit::cache::worth_saving(Some(&checkpoint), &w.head) {
-                audit::cache::save(&store.root, &w.head, &w.state);
+    if let Some(checkpoint) = audit::cache::checkpoint(&store.root) {
+        // Two cores: one hashes the whole chain (keeping the few entries after the
+        // checkpoint), the other reads the cached index meanwhile.
+        let (walked, cached) = std::thread::scope(|s| {
+            let loader = s.spawn(|| audit::cache::load(&store.root));
+            let keep = |kept: &mut Vec<audit::Entry>, _: u64, e: &audit::Entry| {
+                kept.push(e.clone());
+                Ok(())
+            };
+            let walked = walk_state(&log, false, Parse::After(&checkpoint), Vec::new, keep);
+            (walked, loader.join().ok().flatten())
+        });
+        if let (Some(w), Some((loaded, mut index))) = (walked?, cached)
+            && loaded == checkpoint
+        {
+            for e in &w.state {
+                index.add(e);
             }
-            return Ok((w.state, w.head, w.problems));
+            if w.problems.is_empty() && audit::cache::worth_saving(Some(&checkpoint), &w.head) {
+                audit::cache::save(&store.root, &w.head, &index);
+            }
+            return Ok((index, w.head, w.problems));
         }
     }
     let w = walk_state(&log, false, Parse::All, LogIndex::default, add)?

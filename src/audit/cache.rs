@@ -15,17 +15,33 @@ fn path(root: &Path) -> PathBuf {
     root.join(CACHE_FILE)
 }
 
-/// The cached index and where it was taken, if a readable cache exists.
-pub fn load(root: &Path) -> Option<(Checkpoint, LogIndex)> {
-    let text = std::fs::read_to_string(path(root)).ok()?;
-    let mut lines = text.lines();
-    let mut header = lines.next()?.split('\t');
+/// Where the cache was taken, read from its first line alone.
+pub fn checkpoint(root: &Path) -> Option<Checkpoint> {
+    use std::io::BufRead;
+    let file = std::fs::File::open(path(root)).ok()?;
+    let mut first = String::new();
+    std::io::BufReader::new(file).read_line(&mut first).ok()?;
+    parse_header(first.trim_end())
+}
+
+fn parse_header(line: &str) -> Option<Checkpoint> {
+    let mut header = line.split('\t');
     if header.next()? != MAGIC {
         return None;
     }
     let entries = header.next()?.parse().ok()?;
     let len = header.next()?.parse().ok()?;
     let hash = header.next()?.to_string();
+    Some(Checkpoint {
+        head: Head { entries, hash, len },
+    })
+}
+
+/// The cached index and where it was taken, if a readable cache exists.
+pub fn load(root: &Path) -> Option<(Checkpoint, LogIndex)> {
+    let text = std::fs::read_to_string(path(root)).ok()?;
+    let mut lines = text.lines();
+    let checkpoint = parse_header(lines.next()?)?;
     let mut index = LogIndex::default();
     // Records come sorted: collected in one go, the map is built without comparisons.
     let mut records = Vec::new();
@@ -60,12 +76,7 @@ pub fn load(root: &Path) -> Option<(Checkpoint, LogIndex)> {
         }
     }
     index.records = records.into_iter().collect();
-    Some((
-        Checkpoint {
-            head: Head { entries, hash, len },
-        },
-        index,
-    ))
+    Some((checkpoint, index))
 }
 
 /// Write the cache for `head`; best effort (a failure only costs speed next time).

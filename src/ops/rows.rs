@@ -16,15 +16,18 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 pub const ROWS_FILE: &str = "records/.cache/rows";
-const MAGIC: &str = "docket-rows 1";
+const MAGIC: &str = "docket-rows 2";
+const UNIT: char = '\u{1f}';
+const RECORD: char = '\u{1e}';
 
 #[derive(Debug, Clone)]
 pub struct Row {
     pub version: u32,
     pub status: String,
-    /// Field values as shown without a reveal, as a JSON object: parsed only when a
-    /// query needs them, so loading 100,000 rows costs one read and a split per line.
-    json: String,
+    /// Field values as shown without a reveal, packed as `name US json RS …` (unit and
+    /// record separators never occur unescaped in JSON): a query parses only the values
+    /// it reads, so loading 100,000 rows costs one read and a split per line.
+    packed: String,
 }
 
 #[derive(Default)]
@@ -46,7 +49,7 @@ impl Rows {
         }
         for line in lines {
             let mut parts = line.splitn(4, '\t');
-            let (Some(id), Some(version), Some(status), Some(json)) =
+            let (Some(id), Some(version), Some(status), Some(packed)) =
                 (parts.next(), parts.next(), parts.next(), parts.next())
             else {
                 continue;
@@ -59,7 +62,7 @@ impl Rows {
                 Row {
                     version,
                     status: status.to_string(),
-                    json: json.to_string(),
+                    packed: packed.to_string(),
                 },
             );
         }
@@ -75,17 +78,16 @@ impl Rows {
         let v = session.load_version(id, head.version)?;
         let kind = session.schemas.kind(&v.kind)?;
         let (fields, _) = shown_fields(kind, &v.fields, None);
-        let json: serde_json::Map<String, serde_json::Value> = fields
-            .iter()
-            .map(|(k, x)| (k.clone(), x.to_json()))
-            .collect();
-        let json = serde_json::Value::Object(json).to_string();
+        let mut packed = String::new();
+        for (name, value) in &fields {
+            let _ = write!(packed, "{name}{UNIT}{}{RECORD}", value.to_json());
+        }
         self.rows.insert(
             id.to_string(),
             Row {
                 version: v.version,
                 status: v.status,
-                json,
+                packed,
             },
         );
         self.refreshed += 1;
@@ -104,7 +106,7 @@ impl Rows {
         let mut out = String::with_capacity(self.rows.len() * 360);
         let _ = writeln!(out, "{MAGIC}");
         for (id, row) in &self.rows {
-            let _ = writeln!(out, "{id}\t{}\t{}\t{}", row.version, row.status, row.json);
+            let _ = writeln!(out, "{id}\t{}\t{}\t{}", row.version, row.status, row.packed);
         }
         let target = root.join(ROWS_FILE);
         let Some(dir) = target.parent() else { return };
@@ -122,22 +124,23 @@ impl Row {
     /// The values of the fields `wanted` names (personal ones as masked text).
     pub fn fields(&self, kind: &Kind, wanted: &dyn Fn(&str) -> bool) -> BTreeMap<String, Value> {
         let mut out = BTreeMap::new();
-        let Ok(serde_json::Value::Object(map)) =
-            serde_json::from_str::<serde_json::Value>(&self.json)
-        else {
-            return out;
-        };
-        for (name, v) in &map {
+        for item in self.packed.split(RECORD) {
+            let Some((name, json)) = item.split_once(UNIT) else {
+                continue;
+            };
             if !wanted(name) {
                 continue;
             }
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(json) else {
+                continue;
+            };
             let value = match kind.field(name) {
                 Some(f) if f.pii.is_some() => v.as_str().map(|s| Value::Str(s.to_string())),
-                Some(f) => f.ty.from_json(v),
+                Some(f) => f.ty.from_json(&v),
                 None => None,
             };
             if let Some(value) = value {
-                out.insert(name.clone(), value);
+                out.insert(name.to_string(), value);
             }
         }
         out
