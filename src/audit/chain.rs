@@ -204,6 +204,9 @@ fn pass(
         }
         prev = raw.hash.to_vec();
         offset += n as u64;
+        if checkpoint.is_some() && offset > skip_until && offset - (n as u64) < skip_until {
+            return Ok(Pass::Stale); // the checkpoint is not at an entry's end in this log
+        }
         let here = Head {
             entries: line_no,
             hash: String::from_utf8_lossy(raw.hash).into_owned(),
