@@ -90,8 +90,8 @@ as zhou.qiang approve "$i4" --comment "工期可行"
 at 2026-02-02T09:00:00Z
 as wang.fang create alarm-installation --set customer="$c1" --set alarm_model=JT-KB-2 \
   --set quantity=2 --set fee=760.00 --set signed_on=2026-02-02 >/dev/null
-as li.na create alarm-installation --set customer="$c3" --set alarm_model=JT-KB-2 \
-  --set quantity=1 --set fee=380.00 --set signed_on=2026-02-02 >/dev/null
+a2=$(as li.na create alarm-installation --set customer="$c3" --set alarm_model=JT-KB-2 \
+  --set quantity=1 --set fee=380.00 --set signed_on=2026-02-02)
 
 # Supply contracts need the delivery notice and acceptance drawings (R-C12); gas before
 # the installation fee is settled needs the general manager (R-C5).
@@ -106,8 +106,14 @@ as wang.fang create commercial-supply --set customer="$c4" --set delivery_notice
   --set acceptance_drawing_no=YS2026-0020 --set installation_fee_settled=true \
   --set meter_number=M000130001 --set start_date=2026-02-20 \
   --set annual_volume_m3=180000 --set daily_volume_m3=600 >/dev/null
+as li.na create commercial-supply --set customer="$c5" --set delivery_notice_no=SQ2026-0021 \
+  --set acceptance_drawing_no=YS2026-0021 --set installation_fee_settled=false \
+  --set meter_number=M000130002 --set start_date=2026-03-01 \
+  --set annual_volume_m3=3200000 --set daily_volume_m3=9000 >/dev/null 2>&1   # warns: take-or-pay threshold
 at 2026-02-11T16:00:00Z
 as sun.li approve "$r2" --comment "用户承诺三月底前结清"
+at 2026-02-15T09:00:00Z
+as li.na complete "$a2"
 
 # Take-or-pay: drafted by the operations VP, signed by the general manager (R-C6),
 # eligible at daily ≥ 10,000 m³ (R-C14); performed, completed, archived (R-C15).
