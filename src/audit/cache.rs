@@ -45,7 +45,13 @@ pub fn load(root: &Path) -> Option<(Checkpoint, LogIndex)> {
     let mut index = LogIndex::default();
     // Records come sorted: collected in one go, the map is built without comparisons.
     let mut records = Vec::new();
-    for line in lines {
+    for line in lines.by_ref() {
+        if line.starts_with("L\t") || line.starts_with("P\t") {
+            // The import maps come last: kept as text until an import asks for them.
+            let start = line.as_ptr() as usize - text.as_ptr() as usize;
+            index.deferred = text[start..].to_string();
+            break;
+        }
         let mut f = line.split('\t');
         match (f.next()?, f.next(), f.next(), f.next()) {
             ("F", Some(p), Some(h), None) => {
@@ -64,14 +70,6 @@ pub fn load(root: &Path) -> Option<(Checkpoint, LogIndex)> {
                 index.actors.insert(name.to_string(), v.parse().ok()?);
             }
             ("N", Some(n), None, None) => index.archive_numbers.push(n.to_string()),
-            ("L", Some(kind), Some(legacy), Some(id)) => {
-                index
-                    .legacy
-                    .insert((kind.to_string(), legacy.to_string()), id.to_string());
-            }
-            ("P", Some(fp), Some(id), None) => {
-                index.fingerprints.insert(fp.to_string(), id.to_string());
-            }
             _ => return None,
         }
     }
@@ -99,6 +97,8 @@ pub fn save(root: &Path, head: &Head, index: &LogIndex) {
     for n in &index.archive_numbers {
         let _ = writeln!(out, "N\t{n}");
     }
+    // The import maps last, so that loading can leave them unread.
+    out.push_str(&index.deferred);
     for ((kind, legacy), id) in &index.legacy {
         let _ = writeln!(out, "L\t{kind}\t{legacy}\t{id}");
     }

@@ -30,6 +30,9 @@ pub struct LogIndex {
     pub legacy: HashMap<(String, String), String>,
     /// Content fingerprint of an imported row → record id, to skip re-imports.
     pub fingerprints: HashMap<String, String>,
+    /// The cache's `L` and `P` lines, not yet read into `legacy` and `fingerprints`: only
+    /// imports need them (see `import_maps`), so other commands never pay for them.
+    pub deferred: String,
 }
 
 /// The folder under `records/` holding the staff register.
@@ -98,6 +101,28 @@ impl LogIndex {
                 old.kind, entry.record, old.version
             );
             self.other_files.insert(path, old.sha256);
+        }
+    }
+
+    /// Read the deferred legacy-number and fingerprint lines into their maps. Entries added
+    /// since the cache was taken are newer and win.
+    pub fn import_maps(&mut self) {
+        let deferred = std::mem::take(&mut self.deferred);
+        for line in deferred.lines() {
+            let mut f = line.split('\t');
+            match (f.next(), f.next(), f.next(), f.next()) {
+                (Some("L"), Some(kind), Some(legacy), Some(id)) => {
+                    self.legacy
+                        .entry((kind.to_string(), legacy.to_string()))
+                        .or_insert_with(|| id.to_string());
+                }
+                (Some("P"), Some(fp), Some(id), None) => {
+                    self.fingerprints
+                        .entry(fp.to_string())
+                        .or_insert_with(|| id.to_string());
+                }
+                _ => {}
+            }
         }
     }
 

@@ -65,6 +65,7 @@ pub fn import(
     let schemas = session.schemas.clone();
     let kind = schemas.kind(spec.kind)?;
     require_drafter(session, kind)?;
+    session.index.import_maps();
     let shown = spec.file.display().to_string();
     let bytes = std::fs::read(spec.file).at(spec.file)?;
     let default = session.store.config.policy.default_encoding.clone();

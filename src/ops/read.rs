@@ -300,12 +300,12 @@ fn matching_from_rows<'k>(
                 Ok(rows
                     .row(rid)
                     .zip(target)
-                    .map(|(r, t)| (r.fields(t, &|_| true), r.status.clone())))
+                    .map(|(r, t)| (r.fields(t, &|_| true), r.status.to_string())))
             };
             let scope = session.bind(
                 kind,
                 &fields,
-                (id, &row.status, row.version),
+                (id, row.status, row.version),
                 &|n| e.uses(n),
                 &mut resolve,
             )?;
@@ -318,7 +318,11 @@ fn matching_from_rows<'k>(
         out.push((id.clone(), kind, key));
     }
     if let Some((key, descending)) = sort {
-        let status_of = |id: &String| rows.row(id).map(|r| r.status.clone()).unwrap_or_default();
+        let status_of = |id: &String| {
+            rows.row(id)
+                .map(|r| r.status.to_string())
+                .unwrap_or_default()
+        };
         out.sort_by(|(a, _, ka), (b, _, kb)| match key {
             "id" => directed(a.cmp(b), descending),
             "status" => directed(status_of(a).cmp(&status_of(b)), descending),

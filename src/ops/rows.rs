@@ -13,27 +13,46 @@ use crate::schema::value::Value;
 use crate::session::Session;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+use std::ops::Range;
 use std::path::Path;
 
 pub const ROWS_FILE: &str = "records/.cache/rows";
-const MAGIC: &str = "docket-rows 2";
+const MAGIC: &str = "docket-rows 3";
 const UNIT: char = '\u{1f}';
 const RECORD: char = '\u{1e}';
 
-#[derive(Debug, Clone)]
-pub struct Row {
+/// One record's row, borrowed from the cache text or from a refreshed row.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
     pub version: u32,
-    pub status: String,
+    pub status: &'a str,
     /// Field values as shown without a reveal, packed as `name US json RS …` (unit and
     /// record separators never occur unescaped in JSON): a query parses only the values
-    /// it reads, so loading 100,000 rows costs one read and a split per line.
+    /// it reads.
+    packed: &'a str,
+}
+
+/// Where a cached row lies in the cache text: nothing is copied out at load.
+struct Span {
+    id: Range<usize>,
+    version: u32,
+    status: Range<usize>,
+    packed: Range<usize>,
+}
+
+/// A row read from a version file in this run.
+struct Fresh {
+    version: u32,
+    status: String,
     packed: String,
 }
 
 #[derive(Default)]
 pub struct Rows {
-    rows: HashMap<String, Row>,
-    refreshed: usize,
+    text: String,
+    /// Sorted by id, as the cache is written: found by binary search.
+    spans: Vec<Span>,
+    fresh: HashMap<String, Fresh>,
 }
 
 impl Rows {
@@ -43,11 +62,13 @@ impl Rows {
         let Ok(text) = std::fs::read_to_string(root.join(ROWS_FILE)) else {
             return out;
         };
-        let mut lines = text.lines();
-        if lines.next() != Some(MAGIC) {
+        let Some(body) = text.strip_prefix(MAGIC).and_then(|t| t.strip_prefix('\n')) else {
             return out;
-        }
-        for line in lines {
+        };
+        let mut at = text.len() - body.len();
+        for line in body.split_terminator('\n') {
+            let start = at;
+            at += line.len() + 1;
             let mut parts = line.splitn(4, '\t');
             let (Some(id), Some(version), Some(status), Some(packed)) =
                 (parts.next(), parts.next(), parts.next(), parts.next())
@@ -57,22 +78,57 @@ impl Rows {
             let Ok(version) = version.parse() else {
                 continue;
             };
-            out.rows.insert(
-                id.to_string(),
-                Row {
-                    version,
-                    status: status.to_string(),
-                    packed: packed.to_string(),
-                },
-            );
+            let id_end = start + id.len();
+            let status_start = id_end + 1 + line[id.len() + 1..].find('\t').unwrap_or(0) + 1;
+            let status_range = status_start..status_start + status.len();
+            let packed_start = status_range.end + 1;
+            out.spans.push(Span {
+                id: start..id_end,
+                version,
+                status: status_range,
+                packed: packed_start..packed_start + packed.len(),
+            });
+        }
+        out.text = text;
+        let text = &out.text;
+        if !out
+            .spans
+            .is_sorted_by(|a, b| text[a.id.clone()] < text[b.id.clone()])
+        {
+            out.spans
+                .sort_by(|a, b| text[a.id.clone()].cmp(&text[b.id.clone()]));
         }
         out
+    }
+
+    fn cached(&self, id: &str) -> Option<Row<'_>> {
+        let i = self
+            .spans
+            .binary_search_by(|s| self.text[s.id.clone()].cmp(id))
+            .ok()?;
+        let s = &self.spans[i];
+        Some(Row {
+            version: s.version,
+            status: &self.text[s.status.clone()],
+            packed: &self.text[s.packed.clone()],
+        })
+    }
+
+    pub fn row(&self, id: &str) -> Option<Row<'_>> {
+        match self.fresh.get(id) {
+            Some(f) => Some(Row {
+                version: f.version,
+                status: &f.status,
+                packed: &f.packed,
+            }),
+            None => self.cached(id),
+        }
     }
 
     /// Make the row of the record's current version present: read (and hash-checked) from
     /// its file when the cache has none or an older one.
     pub fn refresh(&mut self, session: &Session, id: &str, head: &RecordHead) -> Result<()> {
-        if self.rows.get(id).is_some_and(|r| r.version == head.version) {
+        if self.row(id).is_some_and(|r| r.version == head.version) {
             return Ok(());
         }
         let v = session.load_version(id, head.version)?;
@@ -82,30 +138,47 @@ impl Rows {
         for (name, value) in &fields {
             let _ = write!(packed, "{name}{UNIT}{}{RECORD}", value.to_json());
         }
-        self.rows.insert(
+        self.fresh.insert(
             id.to_string(),
-            Row {
+            Fresh {
                 version: v.version,
                 status: v.status,
                 packed,
             },
         );
-        self.refreshed += 1;
         Ok(())
     }
 
-    pub fn row(&self, id: &str) -> Option<&Row> {
-        self.rows.get(id)
-    }
-
-    /// Rewrite the cache when enough rows were refreshed; best effort.
+    /// Rewrite the cache, sorted by id, when enough rows were refreshed; best effort.
     pub fn save_if_stale(&self, root: &Path) {
-        if self.refreshed == 0 || self.refreshed < 1000.min(self.rows.len() / 20 + 1) {
+        let refreshed = self.fresh.len();
+        let total = self.spans.len().max(refreshed);
+        if refreshed == 0 || refreshed < 1000.min(total / 20 + 1) {
             return;
         }
-        let mut out = String::with_capacity(self.rows.len() * 360);
+        let mut all: BTreeMap<&str, Row> = self
+            .spans
+            .iter()
+            .map(|s| {
+                (
+                    &self.text[s.id.clone()],
+                    self.cached(&self.text[s.id.clone()]).expect("present"),
+                )
+            })
+            .collect();
+        for (id, f) in &self.fresh {
+            all.insert(
+                id,
+                Row {
+                    version: f.version,
+                    status: &f.status,
+                    packed: &f.packed,
+                },
+            );
+        }
+        let mut out = String::with_capacity(self.text.len() + refreshed * 360);
         let _ = writeln!(out, "{MAGIC}");
-        for (id, row) in &self.rows {
+        for (id, row) in all {
             let _ = writeln!(out, "{id}\t{}\t{}\t{}", row.version, row.status, row.packed);
         }
         let target = root.join(ROWS_FILE);
@@ -120,7 +193,7 @@ impl Rows {
     }
 }
 
-impl Row {
+impl Row<'_> {
     /// The values of the fields `wanted` names (personal ones as masked text).
     pub fn fields(&self, kind: &Kind, wanted: &dyn Fn(&str) -> bool) -> BTreeMap<String, Value> {
         let mut out = BTreeMap::new();
