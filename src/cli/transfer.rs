@@ -56,11 +56,15 @@ fn bar(quiet: bool) -> ProgressBar {
     }
     let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template(
-            "{msg:>9} [{wide_bar}] {pos}/{len} rows, {per_sec}, {eta} left",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
+        ProgressStyle::with_template("{msg:>9} [{wide_bar}] {pos}/{len} rows, {rate}, {eta} left")
+            .expect("valid template")
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0} rows/s", state.per_sec());
+                },
+            )
+            .progress_chars("=> "),
     );
     bar
 }

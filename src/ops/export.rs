@@ -43,9 +43,7 @@ pub fn export(
     };
     let views = query(session, &q, reveal)?;
     let legacy = |v: &RecordView| -> Result<String> {
-        // The legacy number lives in the version file, not the view.
-        let version = session.load_version(&v.id, v.version)?;
-        Ok(version.legacy_no.unwrap_or_else(|| v.id.clone()))
+        Ok(v.legacy_no.clone().unwrap_or_else(|| v.id.clone()))
     };
     let text = match spec.format {
         ExportFormat::Json => {

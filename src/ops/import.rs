@@ -284,7 +284,7 @@ pub fn import(
         summary.detail.insert(format!("status_{s}"), n.to_string());
     }
     tx.log(summary);
-    progress("writing", report.imported.len(), report.planned);
+    progress("syncing", report.imported.len(), report.planned);
     session.head = tx.commit(&session.store.log_path())?;
     Ok(report)
 }

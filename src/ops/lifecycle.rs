@@ -228,11 +228,20 @@ pub fn pending(session: &Session) -> Result<Vec<Waiting>> {
     let archives = role.may("archive");
     let limit = session.store.config.policy.archive_within_days;
     let mut out = Vec::new();
+    // The rows cache says which contracts are waiting at all; only those are read.
+    let mut rows = std::mem::ManuallyDrop::new(super::rows::Rows::load(&session.store.root));
     for (id, head) in &session.index.records {
         let Ok(kind) = session.schemas.kind(&head.kind) else {
             continue;
         };
         if !kind.is_contract() {
+            continue;
+        }
+        rows.refresh(session, id, head)?;
+        let waiting = rows
+            .row(id)
+            .is_some_and(|r| matches!(r.status, "pending" | "completed" | "terminated"));
+        if !waiting {
             continue;
         }
         let v = session.load_version(id, head.version)?;
@@ -269,5 +278,6 @@ pub fn pending(session: &Session) -> Result<Vec<Waiting>> {
             _ => {}
         }
     }
+    rows.save_if_stale(&session.store.root);
     Ok(out)
 }
