@@ -105,15 +105,7 @@ pub fn save(root: &Path, head: &Head, index: &LogIndex) {
     for (fp, id) in &index.fingerprints {
         let _ = writeln!(out, "P\t{fp}\t{id}");
     }
-    let target = path(root);
-    let Some(dir) = target.parent() else { return };
-    if std::fs::create_dir_all(dir).is_err() {
-        return;
-    }
-    let tmp = dir.join(format!(".index.{}.tmp", std::process::id()));
-    if std::fs::write(&tmp, out).is_ok() && std::fs::rename(&tmp, &target).is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
+    crate::store::replace_cache_file(&path(root), &out);
 }
 
 /// Whether enough entries were added since the checkpoint to be worth rewriting it.

@@ -238,20 +238,16 @@ pub fn import(
         let id = format!("{stem}{number:06}");
         let status = initial_status(session, kind, &fields, &id)?;
         *statuses.entry(status.clone()).or_default() += 1;
-        let v = Version {
-            id: id.clone(),
-            kind: kind.name.clone(),
-            version: 1,
-            status: status.clone(),
-            written_at: session.timestamp(),
-            written_by: actor.clone(),
-            action: "import".into(),
-            reason: None,
-            legacy_no: row.legacy.clone(),
+        let v = Version::first(
+            &id,
+            &kind.name,
+            &status,
+            session.timestamp(),
+            &actor,
+            "import",
+            row.legacy.clone(),
             fields,
-            approvals: Vec::new(),
-            archive: None,
-        };
+        );
         let file = tx.write(&version_path(&kind.name, &id, 1), v.to_toml().as_bytes())?;
         let mut entry = session.entry("import", &id, 1, vec![file]);
         entry.detail.insert("status".into(), status);

@@ -181,15 +181,7 @@ impl Rows {
         for (id, row) in all {
             let _ = writeln!(out, "{id}\t{}\t{}\t{}", row.version, row.status, row.packed);
         }
-        let target = root.join(ROWS_FILE);
-        let Some(dir) = target.parent() else { return };
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
-        }
-        let tmp = dir.join(format!(".rows.{}.tmp", std::process::id()));
-        if std::fs::write(&tmp, out).is_ok() && std::fs::rename(&tmp, &target).is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
+        crate::store::replace_cache_file(&root.join(ROWS_FILE), &out);
     }
 }
 

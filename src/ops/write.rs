@@ -108,20 +108,16 @@ pub fn create(
     let warnings = check(session, kind, &fields, &id, origin)?;
     let status = initial_status(session, kind, &fields, &id)?;
     let actor = session.actor()?.name.clone();
-    let v = Version {
-        id: id.clone(),
-        kind: kind.name.clone(),
-        version: 1,
-        status: status.clone(),
-        written_at: session.timestamp(),
-        written_by: actor,
-        action: "create".into(),
-        reason: None,
-        legacy_no: None,
+    let v = Version::first(
+        &id,
+        &kind.name,
+        &status,
+        session.timestamp(),
+        &actor,
+        "create",
+        None,
         fields,
-        approvals: Vec::new(),
-        archive: None,
-    };
+    );
     let mut tx = Transaction::new();
     let rel = version_path(&kind.name, &id, 1);
     session.check_folder(&format!("records/{}/{id}", kind.name))?;

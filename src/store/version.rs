@@ -82,6 +82,34 @@ struct Doc {
 }
 
 impl Version {
+    /// Version 1 of a new record, written by `by` at `at` through `action` (create, import).
+    #[allow(clippy::too_many_arguments)]
+    pub fn first(
+        id: &str,
+        kind: &str,
+        status: &str,
+        at: String,
+        by: &str,
+        action: &str,
+        legacy_no: Option<String>,
+        fields: BTreeMap<String, Value>,
+    ) -> Version {
+        Version {
+            id: id.to_string(),
+            kind: kind.to_string(),
+            version: 1,
+            status: status.to_string(),
+            written_at: at,
+            written_by: by.to_string(),
+            action: action.to_string(),
+            reason: None,
+            legacy_no,
+            fields,
+            approvals: Vec::new(),
+            archive: None,
+        }
+    }
+
     /// The canonical bytes of this version.
     pub fn to_toml(&self) -> String {
         let mut fields = toml::Table::new();
