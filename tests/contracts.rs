@@ -539,7 +539,8 @@ fn reject_then_amend_sends_it_back() {
     let log = s.ok("root", &["log", "--record", &id]);
     assert!(
         log.contains("reject")
-            && log.contains("reason=预算单未附 status=rejected step=market-manager"),
+            && log.contains("reason=预算单未附 schema=")
+            && log.contains("status=rejected step=market-manager"),
         "{log}"
     );
 }

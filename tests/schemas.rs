@@ -214,3 +214,97 @@ fn types_shows_fields_rules_and_steps() {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["fields"][2]["pii"], "identity");
 }
+
+#[test]
+fn r_c18_rules_take_effect_on_their_date_inclusive() {
+    let mut s = TestStore::new();
+    s.ok(
+        "root",
+        &[
+            "actor",
+            "add",
+            "early",
+            "--role",
+            "business-staff",
+            "--agreement-signed",
+            "2011-01-01",
+            "--trained-on",
+            "2011-06-01",
+        ],
+    );
+    let customer = [
+        "name=王五",
+        "id_kind=resident-id",
+        "id_number=440524188001010014",
+        "category=residential",
+        "phone=13800001111",
+        "address=广州市天河区体育西路1号",
+        "account_opened_on=2011-09-30",
+    ];
+    s.now = "2011-09-30T23:59:59Z".into();
+    let err = s.fails_unchanged(
+        "early",
+        &strs(&with_sets(&["create", "customer"], &customer)),
+        INVALID,
+    );
+    assert_eq!(
+        err,
+        "error: schemas/customer.toml: the rules for customer take effect on 2011-10-01 (R-C18); nothing can be written under them before\nhint: check the date, or the schema's effective date\n"
+    );
+    s.now = "2011-10-01T00:00:00Z".into();
+    let id = s.create("early", "customer", &customer);
+    // Every record written names the schema it was judged by.
+    let log = s.ok("early", &["log", "--record", &id]);
+    let hash = &common::sha256_prefix(&std::fs::read(s.path("schemas/customer.toml")).unwrap());
+    assert!(log.contains(&format!("schema={hash}")), "{log}");
+}
+
+#[test]
+fn r_c13_customer_accounts_hold_meter_address_and_appliances() {
+    let s = TestStore::new();
+    let id = s.customer(
+        "residential",
+        &[
+            "meter_number=M000120001",
+            "meter_model=G2.5",
+            "meter_reading_m3=0",
+            "appliances=燃气灶;热水器",
+        ],
+    );
+    let out = s.ok(
+        "audrey",
+        &[
+            "--format",
+            "json",
+            "show",
+            &id,
+            "--reveal",
+            "--purpose",
+            "print the account sheet",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["fields"]["meter_number"], "M000120001");
+    assert_eq!(v["fields"]["meter_model"], "G2.5");
+    assert_eq!(
+        v["fields"]["appliances"],
+        serde_json::json!(["燃气灶", "热水器"])
+    );
+    assert_eq!(v["fields"]["address"], SEEDED_ADDRESS);
+    let err = s.fails_unchanged(
+        "alice",
+        &[
+            "amend",
+            &id,
+            "--set",
+            "meter_reading_m3=-1",
+            "--reason",
+            "typo",
+        ],
+        INVALID,
+    );
+    assert_eq!(
+        err,
+        "error: field `meter_reading_m3`: -1 is below the minimum 0\n"
+    );
+}

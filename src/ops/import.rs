@@ -65,6 +65,7 @@ pub fn import(
     let schemas = session.schemas.clone();
     let kind = schemas.kind(spec.kind)?;
     require_drafter(session, kind)?;
+    super::write::require_in_force(session, kind)?;
     session.index.import_maps();
     let shown = spec.file.display().to_string();
     let bytes = std::fs::read(spec.file).at(spec.file)?;
@@ -251,6 +252,9 @@ pub fn import(
         let file = tx.write(&version_path(&kind.name, &id, 1), v.to_toml().as_bytes())?;
         let mut entry = session.entry("import", &id, 1, vec![file]);
         entry.detail.insert("status".into(), status);
+        entry
+            .detail
+            .insert("schema".into(), kind.schema_hash.clone());
         entry.detail.insert("fingerprint".into(), row.fingerprint);
         entry
             .detail

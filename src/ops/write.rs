@@ -22,6 +22,19 @@ pub struct Written {
 }
 
 /// May the acting actor draft (and amend) records of this kind? (R-C6 and roles.toml)
+/// Refuse to write under a kind's rules before they take effect (R-C18).
+pub fn require_in_force(session: &Session, kind: &Kind) -> Result<()> {
+    match kind.effective {
+        Some(from) if session.today() < from => Err(crate::error::InputError::new(
+            crate::error::Location::file(&kind.file),
+            format!("the rules for {} take effect on {from} (R-C18); nothing can be written under them before", kind.name),
+        )
+        .hint("check the date, or the schema's effective date")
+        .into()),
+        _ => Ok(()),
+    }
+}
+
 pub fn require_drafter(session: &Session, kind: &Kind) -> Result<()> {
     let actor = session.actor()?;
     let role = session.role()?;
@@ -100,6 +113,7 @@ pub fn create(
     let schemas = session.schemas.clone();
     let kind = schemas.kind(kind_name)?;
     require_drafter(session, kind)?;
+    require_in_force(session, kind)?;
     let id = next_id(
         &kind.prefix,
         session.now.year(),
@@ -124,6 +138,9 @@ pub fn create(
     let file = session.stage(&mut tx, &rel, v.to_toml().into_bytes())?;
     let mut entry = session.entry("create", &id, 1, vec![file]);
     entry.detail.insert("status".into(), status.clone());
+    entry
+        .detail
+        .insert("schema".into(), kind.schema_hash.clone());
     tx.log(entry);
     session.commit(tx)?;
     Ok(Written {
@@ -168,6 +185,9 @@ pub fn write_next(
     let mut entry = session.entry(action, &next.id, next.version, vec![file]);
     entry.detail = detail;
     entry.detail.insert("status".into(), next.status.clone());
+    entry
+        .detail
+        .insert("schema".into(), kind.schema_hash.clone());
     tx.log(entry);
     session.commit(tx)?;
     Ok(next.version)
@@ -186,6 +206,7 @@ pub fn amend(
     let kind = schemas.kind(&current.kind)?;
     refuse_archived(&current)?;
     require_drafter(session, kind)?;
+    require_in_force(session, kind)?;
     if matches!(current.status.as_str(), "completed" | "terminated") {
         return Err(Error::conflict(
             format!(

@@ -246,3 +246,13 @@ pub fn with_sets(base: &[&str], pairs: &[&str]) -> Vec<String> {
         .chain(sets(pairs))
         .collect()
 }
+
+/// The first 16 hex digits of a SHA-256, as docket logs schema hashes.
+pub fn sha256_prefix(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
