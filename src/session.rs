@@ -367,8 +367,7 @@ fn read_index(store: &Store) -> Result<(LogIndex, Head, Vec<crate::error::Proble
             return Ok((index, w.head, w.problems));
         }
     }
-    let w = walk_state(&log, false, Parse::All, LogIndex::default, add)?
-        .expect("no checkpoint, never stale");
+    let w = audit::chain::walk_all(&log, false, LogIndex::default, add)?;
     if w.problems.is_empty() && audit::cache::worth_saving(None, &w.head) {
         audit::cache::save(&store.root, &w.head, &w.state);
     }

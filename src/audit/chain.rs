@@ -117,6 +117,17 @@ pub fn walk_state<S>(
     }
 }
 
+/// `walk_state` over the whole log, parsing every entry (no checkpoint: never stale).
+pub fn walk_all<S>(
+    path: &Path,
+    collect_all: bool,
+    init: impl FnMut() -> S,
+    visit: impl FnMut(&mut S, u64, &Entry) -> Result<()>,
+) -> Result<Walked<S>> {
+    Ok(walk_state(path, collect_all, Parse::All, init, visit)?
+        .expect("a walk without a checkpoint is never stale"))
+}
+
 /// The sequence number at the start of a body (`{"seq":N,`), read without parsing JSON.
 fn quick_seq(body: &[u8]) -> Option<u64> {
     let rest = body.strip_prefix(br#"{"seq":"#)?;

@@ -25,10 +25,9 @@ pub fn entries(store: &Store, filter: &LogFilter) -> Result<Vec<Entry>> {
             && filter.action.is_none_or(|a| e.action == a)
             && filter.since.is_none_or(|s| e.time.as_str() >= s)
     };
-    let walked = audit::chain::walk_state(
+    let w = audit::chain::walk_all(
         &store.log_path(),
         false,
-        audit::chain::Parse::All,
         Vec::new,
         |out: &mut Vec<Entry>, _, e| {
             if keep(e) {
@@ -37,7 +36,6 @@ pub fn entries(store: &Store, filter: &LogFilter) -> Result<Vec<Entry>> {
             Ok(())
         },
     )?;
-    let w = walked.expect("no checkpoint, never stale");
     if !w.problems.is_empty() {
         return Err(crate::error::Error::Integrity {
             problems: w.problems,

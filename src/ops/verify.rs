@@ -48,21 +48,14 @@ pub fn store_files(store: &Store) -> Result<Vec<String>> {
 }
 
 pub fn verify(store: &Store) -> Result<Report> {
-    let walked = audit::chain::walk_state(
-        &store.log_path(),
-        true,
-        audit::chain::Parse::All,
-        LogIndex::default,
-        |index, _, e| {
-            index.add(e);
-            Ok(())
-        },
-    )?;
     let audit::chain::Walked {
         state: index,
         head,
         mut problems,
-    } = walked.expect("no checkpoint, never stale");
+    } = audit::chain::walk_all(&store.log_path(), true, LogIndex::default, |index, _, e| {
+        index.add(e);
+        Ok(())
+    })?;
     let present = store_files(store)?;
     let present_set: BTreeSet<&String> = present.iter().collect();
     for rel in &present {
