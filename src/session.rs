@@ -291,46 +291,24 @@ impl Session {
         self.bind(kind, fields, meta, &|_| true, &mut resolve)
     }
 
-    /// Bind the fields `wanted` names; `resolve` gives a referenced record's fields and
-    /// status (from its file, or from the rows cache).
-    #[allow(clippy::type_complexity)]
+    /// Bind the fields `wanted` names with this session's engine (see `bind`).
     pub fn bind<'e>(
         &'e self,
         kind: &Kind,
         fields: &BTreeMap<String, Value>,
         meta: (&str, &str, u32),
         wanted: &dyn Fn(&str) -> bool,
-        resolve: &mut dyn FnMut(&str, &str) -> Result<Option<(BTreeMap<String, Value>, String)>>,
+        resolve: &mut Resolve,
     ) -> Result<Scope<'e>> {
-        let mut scope = self.engine.scope();
-        for f in kind.fields.iter().filter(|f| wanted(&f.name)) {
-            let value = match (fields.get(&f.name), &f.ty) {
-                (None, _) => cel::Value::Null,
-                (Some(Value::Str(id)), FieldType::Ref(target)) => {
-                    let mut map: HashMap<String, cel::Value> = HashMap::new();
-                    map.insert("id".into(), cel::Value::from(id.as_str()));
-                    if let Some((ref_fields, status)) = resolve(&f.name, id)? {
-                        for rf in &self.schemas.kind(target)?.fields {
-                            map.insert(
-                                rf.name.clone(),
-                                ref_fields
-                                    .get(&rf.name)
-                                    .map(Value::to_cel)
-                                    .unwrap_or(cel::Value::Null),
-                            );
-                        }
-                        map.insert("status".into(), cel::Value::from(status.as_str()));
-                    }
-                    cel::Value::from(map)
-                }
-                (Some(v), _) => v.to_cel(),
-            };
-            scope.set(&f.name, value);
-        }
-        scope.set("id", cel::Value::from(meta.0));
-        scope.set("status", cel::Value::from(meta.1));
-        scope.set("version", cel::Value::Int(meta.2 as i64));
-        Ok(scope)
+        bind(
+            &self.engine,
+            &self.schemas,
+            kind,
+            fields,
+            meta,
+            wanted,
+            resolve,
+        )
     }
 }
 
@@ -372,4 +350,52 @@ fn read_index(store: &Store) -> Result<(LogIndex, Head, Vec<crate::error::Proble
         audit::cache::save(&store.root, &w.head, &w.state);
     }
     Ok((w.state, w.head, w.problems))
+}
+
+/// Gives a referenced record's fields and status (from its file, or from the rows cache):
+/// (field name, referenced id) → fields and status, if known.
+pub type Resolve<'a> =
+    dyn FnMut(&str, &str) -> Result<Option<(BTreeMap<String, Value>, String)>> + 'a;
+
+/// Bind the fields `wanted` names for an expression, a reference as a map of the
+/// referenced record's fields. A free function so that threads with engines of their
+/// own can bind too.
+pub fn bind<'e>(
+    engine: &'e Engine,
+    schemas: &Schemas,
+    kind: &Kind,
+    fields: &BTreeMap<String, Value>,
+    meta: (&str, &str, u32),
+    wanted: &dyn Fn(&str) -> bool,
+    resolve: &mut Resolve,
+) -> Result<Scope<'e>> {
+    let mut scope = engine.scope();
+    for f in kind.fields.iter().filter(|f| wanted(&f.name)) {
+        let value = match (fields.get(&f.name), &f.ty) {
+            (None, _) => cel::Value::Null,
+            (Some(Value::Str(id)), FieldType::Ref(target)) => {
+                let mut map: HashMap<String, cel::Value> = HashMap::new();
+                map.insert("id".into(), cel::Value::from(id.as_str()));
+                if let Some((ref_fields, status)) = resolve(&f.name, id)? {
+                    for rf in &schemas.kind(target)?.fields {
+                        map.insert(
+                            rf.name.clone(),
+                            ref_fields
+                                .get(&rf.name)
+                                .map(Value::to_cel)
+                                .unwrap_or(cel::Value::Null),
+                        );
+                    }
+                    map.insert("status".into(), cel::Value::from(status.as_str()));
+                }
+                cel::Value::from(map)
+            }
+            (Some(v), _) => v.to_cel(),
+        };
+        scope.set(&f.name, value);
+    }
+    scope.set("id", cel::Value::from(meta.0));
+    scope.set("status", cel::Value::from(meta.1));
+    scope.set("version", cel::Value::Int(meta.2 as i64));
+    Ok(scope)
 }

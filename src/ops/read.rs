@@ -256,6 +256,9 @@ fn directed(ord: Ordering, descending: bool) -> Ordering {
 
 type Sort<'a> = Option<(&'a str, bool)>;
 
+/// Matching records: id, kind and sort key.
+type Matches<'k> = Vec<(String, &'k Kind, Option<Value>)>;
+
 /// The ids that match, in order, filtering on the rows cache (no personal data needed).
 fn matching_from_rows<'k>(
     session: &Session,
@@ -275,14 +278,66 @@ fn matching_from_rows<'k>(
     let sort_key = sort
         .map(|(k, _)| k)
         .filter(|k| !matches!(*k, "id" | "status"));
-    let mut out: Vec<(String, &Kind, Option<Value>)> = Vec::new();
-    for (id, head) in &session.index.records {
-        if only_kind.is_some_and(|k| k.name != head.kind) {
-            continue;
-        }
-        let Ok(kind) = schemas.kind(&head.kind) else {
-            continue;
+    let candidates: Vec<(&String, &Kind)> = session
+        .index
+        .records
+        .iter()
+        .filter(|(_, head)| only_kind.is_none_or(|k| k.name == head.kind))
+        .filter_map(|(id, head)| schemas.kind(&head.kind).ok().map(|k| (id, k)))
+        .collect();
+    // The rows are checked on both cores, each with an expression engine of its own.
+    let rows_ref: &Rows = &rows;
+    let half = candidates.len().div_ceil(2).max(1);
+    let parts: Vec<Result<Matches>> = std::thread::scope(|s| {
+        let workers: Vec<_> = candidates
+            .chunks(half)
+            .map(|chunk| {
+                s.spawn(move || matching_rows(schemas, rows_ref, chunk, filter, status, sort_key))
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join().unwrap_or_else(|_| {
+                    Err(crate::error::Error::Internal(
+                        "a query worker failed".into(),
+                    ))
+                })
+            })
+            .collect()
+    });
+    let mut out = Vec::new();
+    for part in parts {
+        out.extend(part?);
+    }
+    if let Some((key, descending)) = sort {
+        let status_of = |id: &String| {
+            rows.row(id)
+                .map(|r| r.status.to_string())
+                .unwrap_or_default()
         };
+        out.sort_by(|(a, _, ka), (b, _, kb)| match key {
+            "id" => directed(a.cmp(b), descending),
+            "status" => directed(status_of(a).cmp(&status_of(b)), descending),
+            _ => compare(ka.as_ref(), kb.as_ref(), descending),
+        });
+    }
+    let out = out.into_iter().map(|(id, kind, _)| (id, kind)).collect();
+    Ok(out)
+}
+
+/// Which of `chunk` match `filter` and `status`, with their sort keys.
+fn matching_rows<'k>(
+    schemas: &'k crate::schema::Schemas,
+    rows: &Rows,
+    chunk: &[(&String, &'k Kind)],
+    filter: Option<&Expr>,
+    status: Option<&str>,
+    sort_key: Option<&str>,
+) -> Result<Matches<'k>> {
+    let engine = crate::schema::expr::Engine::default();
+    let mut out = Vec::new();
+    for (id, kind) in chunk {
         let Some(row) = rows.row(id) else { continue };
         if status.is_some_and(|s| s != row.status) {
             continue;
@@ -304,7 +359,9 @@ fn matching_from_rows<'k>(
                     .zip(target)
                     .map(|(r, t)| (r.fields(t, &|_| true), r.status.to_string())))
             };
-            let scope = session.bind(
+            let scope = crate::session::bind(
+                &engine,
+                schemas,
                 kind,
                 &fields,
                 (id, row.status, row.version),
@@ -317,21 +374,8 @@ fn matching_from_rows<'k>(
             }
         }
         let key = sort_key.and_then(|k| fields.get(k).cloned());
-        out.push((id.clone(), kind, key));
+        out.push(((*id).clone(), *kind, key));
     }
-    if let Some((key, descending)) = sort {
-        let status_of = |id: &String| {
-            rows.row(id)
-                .map(|r| r.status.to_string())
-                .unwrap_or_default()
-        };
-        out.sort_by(|(a, _, ka), (b, _, kb)| match key {
-            "id" => directed(a.cmp(b), descending),
-            "status" => directed(status_of(a).cmp(&status_of(b)), descending),
-            _ => compare(ka.as_ref(), kb.as_ref(), descending),
-        });
-    }
-    let out = out.into_iter().map(|(id, kind, _)| (id, kind)).collect();
     Ok(out)
 }
 
