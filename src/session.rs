@@ -141,30 +141,18 @@ impl Session {
         }
     }
 
+    /// A reader of the store's logged files, shareable between threads.
+    pub fn reader(&self) -> Reader<'_> {
+        Reader {
+            store: &self.store,
+            index: &self.index,
+            schemas: &self.schemas,
+        }
+    }
+
     /// Read a store file and check it against the hash the log holds for it (exit 3).
     pub fn read_logged(&self, rel: &str) -> Result<Vec<u8>> {
-        let expected = self
-            .index
-            .sha_of(rel)
-            .ok_or_else(|| Error::integrity(rel, "the file is not in the audit log"))?;
-        let path = self.store.abs(rel);
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::integrity(
-                    rel,
-                    "the file is logged but missing: restore it from git or a backup",
-                ));
-            }
-            Err(e) => return Err(Error::io(path, e)),
-        };
-        if sha256_hex(&bytes) != expected {
-            return Err(Error::integrity(
-                rel,
-                "the file does not match the hash the audit log holds for it: it was changed outside docket",
-            ));
-        }
-        Ok(bytes)
+        self.reader().read_logged(rel)
     }
 
     /// Refuse to build on a record folder holding files the log does not know.
@@ -198,12 +186,7 @@ impl Session {
     }
 
     pub fn unknown_id(&self, id: &str) -> Error {
-        InputError::new(
-            Location::default(),
-            format!("no record `{id}` in this store"),
-        )
-        .hint("list records with `docket query`")
-        .into()
+        unknown_id(id)
     }
 
     /// The current version of a record, checked against the log.
@@ -217,26 +200,7 @@ impl Session {
     }
 
     pub fn load_version(&self, id: &str, version: u32) -> Result<Version> {
-        let head = self
-            .index
-            .records
-            .get(id)
-            .ok_or_else(|| self.unknown_id(id))?;
-        if version == 0 || version > head.version {
-            return Err(InputError::new(
-                Location::default(),
-                format!(
-                    "record `{id}` has versions 1 to {}, not {version}",
-                    head.version
-                ),
-            )
-            .into());
-        }
-        let kind = self.schemas.kind(&head.kind)?;
-        let rel = crate::store::version::version_path(&head.kind, id, version);
-        let bytes = self.read_logged(&rel)?;
-        let text = String::from_utf8(bytes).map_err(|_| Error::integrity(&rel, "not UTF-8"))?;
-        Version::parse(&rel, &text, kind).map_err(|e| Error::integrity(rel.clone(), e.to_string()))
+        self.reader().load_version(id, version)
     }
 
     /// A new audit entry by the acting actor (or `system` before one exists).
@@ -398,4 +362,70 @@ pub fn bind<'e>(
     scope.set("status", cel::Value::from(meta.1));
     scope.set("version", cel::Value::Int(meta.2 as i64));
     Ok(scope)
+}
+
+fn unknown_id(id: &str) -> Error {
+    InputError::new(
+        Location::default(),
+        format!("no record `{id}` in this store"),
+    )
+    .hint("list records with `docket query`")
+    .into()
+}
+
+/// Reads logged files and checks them against the log: the part of a session that
+/// threads can share (the expression engine cannot be).
+#[derive(Clone, Copy)]
+pub struct Reader<'a> {
+    store: &'a Store,
+    index: &'a LogIndex,
+    schemas: &'a Schemas,
+}
+
+impl Reader<'_> {
+    /// Read a store file and check it against the hash the log holds for it (exit 3).
+    pub fn read_logged(&self, rel: &str) -> Result<Vec<u8>> {
+        let expected = self
+            .index
+            .sha_of(rel)
+            .ok_or_else(|| Error::integrity(rel, "the file is not in the audit log"))?;
+        let path = self.store.abs(rel);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::integrity(
+                    rel,
+                    "the file is logged but missing: restore it from git or a backup",
+                ));
+            }
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        if sha256_hex(&bytes) != expected {
+            return Err(Error::integrity(
+                rel,
+                "the file does not match the hash the audit log holds for it: it was changed outside docket",
+            ));
+        }
+        Ok(bytes)
+    }
+
+    /// A version of a record, checked against the log.
+    pub fn load_version(&self, id: &str, version: u32) -> Result<Version> {
+        let head = self.index.records.get(id).ok_or_else(|| unknown_id(id))?;
+        if version == 0 || version > head.version {
+            return Err(InputError::new(
+                Location::default(),
+                format!(
+                    "record `{id}` has versions 1 to {}, not {version}",
+                    head.version
+                ),
+            )
+            .into());
+        }
+        let kind = self.schemas.kind(&head.kind)?;
+        let rel = crate::store::version::version_path(&head.kind, id, version);
+        let bytes = self.read_logged(&rel)?;
+        let text = String::from_utf8(bytes).map_err(|_| Error::integrity(&rel, "not UTF-8"))?;
+        Version::parse(&rel, &text, kind).map_err(|e| Error::integrity(rel.clone(), e.to_string()))
+    }
 }

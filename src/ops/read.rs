@@ -1,7 +1,7 @@
 //! Reading records: `show`, `query`, `history`, `diff`. Personal data is masked unless a
 //! permitted reveal was granted, and every reveal is logged with its purpose.
 
-use super::rows::Rows;
+use super::rows::{Row, Rows};
 use crate::error::{Error, InputError, Location, Result};
 use crate::policy::reveal::{Reveal, shown_fields};
 use crate::schema::expr::Expr;
@@ -232,11 +232,43 @@ pub fn query(
             sort,
         )?
     };
-    // What is printed is read from the version files and checked against the log.
-    let mut rows: Vec<(Version, &Kind)> = Vec::new();
-    for (id, kind) in matched.into_iter().take(spec.limit.unwrap_or(usize::MAX)) {
-        let head = &session.index.records[&id];
-        rows.push((session.load_version(&id, head.version)?, kind));
+    // What is printed is read from the version files and checked against the log, on
+    // both cores.
+    let matched: Vec<(String, &Kind)> = matched
+        .into_iter()
+        .take(spec.limit.unwrap_or(usize::MAX))
+        .collect();
+    let reader = session.reader();
+    let records = &session.index.records;
+    let half = matched.len().div_ceil(2).max(1);
+    let loaded: Vec<Result<Vec<(Version, &Kind)>>> = std::thread::scope(|s| {
+        let workers: Vec<_> = matched
+            .chunks(half)
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|(id, kind)| {
+                            Ok((reader.load_version(id, records[id].version)?, *kind))
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join().unwrap_or_else(|_| {
+                    Err(crate::error::Error::Internal(
+                        "a query worker failed".into(),
+                    ))
+                })
+            })
+            .collect()
+    });
+    let mut rows: Vec<(Version, &Kind)> = Vec::with_capacity(matched.len());
+    for part in loaded {
+        rows.extend(part?);
     }
     let mut classes = BTreeSet::new();
     let views: Vec<RecordView> = rows
@@ -271,19 +303,23 @@ fn matching_from_rows<'k>(
     // Like the log index, the rows live as long as the process: not freed one by one.
     let mut rows = std::mem::ManuallyDrop::new(Rows::load(&session.store.root));
     // Refresh every stale row first (a filter may read a referenced record's row).
-    for (id, head) in &session.index.records {
-        rows.refresh(session, id, head)?;
-    }
+    rows.refresh_all(session)?;
     rows.save_if_stale(&session.store.root);
     let sort_key = sort
         .map(|(k, _)| k)
         .filter(|k| !matches!(*k, "id" | "status"));
-    let candidates: Vec<(&String, &Kind)> = session
+    let in_scope: Vec<(&String, &Kind)> = session
         .index
         .records
         .iter()
         .filter(|(_, head)| only_kind.is_none_or(|k| k.name == head.kind))
         .filter_map(|(id, head)| schemas.kind(&head.kind).ok().map(|k| (id, k)))
+        .collect();
+    let found = rows.in_order(in_scope.iter().map(|(id, _)| id.as_str()));
+    let candidates: Vec<(&String, &Kind, Row)> = in_scope
+        .into_iter()
+        .zip(found)
+        .filter_map(|((id, kind), row)| row.map(|r| (id, kind, r)))
         .collect();
     // The rows are checked on both cores, each with an expression engine of its own.
     let rows_ref: &Rows = &rows;
@@ -330,15 +366,14 @@ fn matching_from_rows<'k>(
 fn matching_rows<'k>(
     schemas: &'k crate::schema::Schemas,
     rows: &Rows,
-    chunk: &[(&String, &'k Kind)],
+    chunk: &[(&String, &'k Kind, Row)],
     filter: Option<&Expr>,
     status: Option<&str>,
     sort_key: Option<&str>,
 ) -> Result<Matches<'k>> {
     let engine = crate::schema::expr::Engine::default();
     let mut out = Vec::new();
-    for (id, kind) in chunk {
-        let Some(row) = rows.row(id) else { continue };
+    for (id, kind, row) in chunk {
         if status.is_some_and(|s| s != row.status) {
             continue;
         }

@@ -125,6 +125,50 @@ impl Rows {
         }
     }
 
+    /// The rows of `ids` (sorted, as the log index keeps them), found by walking the
+    /// sorted cache alongside rather than by a search each.
+    pub fn in_order<'a>(&'a self, ids: impl Iterator<Item = &'a str>) -> Vec<Option<Row<'a>>> {
+        let mut i = 0;
+        ids.map(|id| {
+            if let Some(f) = self.fresh.get(id) {
+                return Some(Row {
+                    version: f.version,
+                    status: &f.status,
+                    packed: &f.packed,
+                });
+            }
+            while i < self.spans.len() && &self.text[self.spans[i].id.clone()] < id {
+                i += 1;
+            }
+            let s = self
+                .spans
+                .get(i)
+                .filter(|s| &self.text[s.id.clone()] == id)?;
+            Some(Row {
+                version: s.version,
+                status: &self.text[s.status.clone()],
+                packed: &self.text[s.packed.clone()],
+            })
+        })
+        .collect()
+    }
+
+    /// Bring every record's row to its current version, reading only the stale ones.
+    pub fn refresh_all(&mut self, session: &Session) -> Result<()> {
+        let records = &session.index.records;
+        let current = self.in_order(records.keys().map(String::as_str));
+        let stale: Vec<(&String, &RecordHead)> = records
+            .iter()
+            .zip(current)
+            .filter(|((_, head), row)| row.is_none_or(|r| r.version != head.version))
+            .map(|((id, head), _)| (id, head))
+            .collect();
+        for (id, head) in stale {
+            self.refresh(session, id, head)?;
+        }
+        Ok(())
+    }
+
     /// Make the row of the record's current version present: read (and hash-checked) from
     /// its file when the cache has none or an older one.
     pub fn refresh(&mut self, session: &Session, id: &str, head: &RecordHead) -> Result<()> {
