@@ -358,9 +358,15 @@ pub fn bind<'e>(
         };
         scope.set(&f.name, value);
     }
-    scope.set("id", cel::Value::from(meta.0));
-    scope.set("status", cel::Value::from(meta.1));
-    scope.set("version", cel::Value::Int(meta.2 as i64));
+    if wanted("id") {
+        scope.set("id", cel::Value::from(meta.0));
+    }
+    if wanted("status") {
+        scope.set("status", cel::Value::from(meta.1));
+    }
+    if wanted("version") {
+        scope.set("version", cel::Value::Int(meta.2 as i64));
+    }
     Ok(scope)
 }
 

@@ -230,3 +230,41 @@ fn the_rows_cache_holds_no_personal_data_and_never_serves_a_stale_or_forged_reco
     );
     assert!(err.contains(&rel), "{err}");
 }
+
+#[test]
+fn where_reads_id_status_and_version() {
+    let (s, ids) = store();
+    s.ok(
+        "alice",
+        &[
+            "amend",
+            &ids[0],
+            "--set",
+            "meter_reading_m3=1",
+            "--reason",
+            "reading",
+        ],
+    );
+    let out = s.ok(
+        "alice",
+        &[
+            "--format",
+            "csv",
+            "query",
+            "customer",
+            "--where",
+            &format!("id == '{}' || version > 1", ids[2]),
+        ],
+    );
+    assert_eq!(
+        out,
+        format!(
+            "id,kind,status,name,category,phone\n{},customer,active,张**,residential,138****1234\n{},customer,active,华*********,industrial,138****1234\n",
+            ids[0], ids[2]
+        )
+    );
+    assert_eq!(
+        s.ok("alice", &["query", "--where", "status == 'pending'"]),
+        ""
+    );
+}
