@@ -3,13 +3,15 @@
 #
 #   benches/run.sh [CUSTOMERS]        (default 100000; results in target/bench/)
 #
-# Needs: python3 with faker (pip install faker), hyperfine, recutils, sqlite3, openssl
-# (apt-get install hyperfine recutils sqlite3). Measures, in one run on one machine:
+# Needs: python3 with faker (pip install faker), hyperfine, recutils, sqlite3, openssl,
+# hledger (apt-get install hyperfine recutils sqlite3 hledger).
+# Measures, in one run on one machine:
 #   1. importing the customers: docket vs the file-system floor (tar + sync) and
 #      sqlite3 .import; csv2rec + recfix --check (recutils) on slices, as it is quadratic
 #   2. a filtered query: docket vs recsel vs sqlite3
 #   3. the chain check of a 1,000,000-entry audit log vs openssl dgst -sha256 of it
 #   4. create on a store of CUSTOMERS records vs on an empty store
+#   5. the installation contracts (money, dates): docket import vs hledger's CSV rules
 # and the peak memory of each docket command.
 set -euo pipefail
 n=${1:-100000}
@@ -23,8 +25,8 @@ bin="$repo/target/release/docket"
 export DOCKET_NOW=2026-03-01T09:00:00Z
 runs=${RUNS:-3}
 
-for tool in hyperfine csv2rec recsel sqlite3 openssl; do
-  command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install hyperfine recutils sqlite3 openssl" >&2; exit 1; }
+for tool in hyperfine csv2rec recsel sqlite3 openssl hledger; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install hyperfine recutils sqlite3 openssl hledger" >&2; exit 1; }
 done
 if [ ! -f "$data/customer.csv" ]; then
   python3 -c 'import faker' 2>/dev/null || pip install --quiet faker
@@ -108,7 +110,14 @@ hyperfine --warmup 2 --runs 20 --export-markdown "$out/create.md" --export-json 
   -n "create, $n records" "$bin --quiet --store $store --as alice $create"
 peak "create on $n records" "$bin" --quiet --store "$store" --as alice $create
 
+# ---- 5. money records: hledger's CSV rules vs docket import ----
+rm -rf "$out/store-inst" && cp -a "$store" "$out/store-inst" && sync
+hyperfine --runs 1 --export-markdown "$out/contracts.md" \
+  -n "hledger print with CSV rules" "hledger -f $data/installation.csv --rules-file $repo/benches/installation.rules print" \
+  -n "docket import installation" "$bin --quiet --store $out/store-inst --as alice import installation $data/installation.csv"
+
 echo
+cat "$out/contracts.md"
 cat "$out/import.md" "$out/import-slices.tsv" "$out/query.md" "$out/verify.md" "$out/create.md"
 echo
 echo "peak memory:"
