@@ -240,36 +240,12 @@ pub fn query(
         .collect();
     let reader = session.reader();
     let records = &session.index.records;
-    let half = matched.len().div_ceil(2).max(1);
-    let loaded: Vec<Result<Vec<(Version, &Kind)>>> = std::thread::scope(|s| {
-        let workers: Vec<_> = matched
-            .chunks(half)
-            .map(|chunk| {
-                s.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|(id, kind)| {
-                            Ok((reader.load_version(id, records[id].version)?, *kind))
-                        })
-                        .collect()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| {
-                w.join().unwrap_or_else(|_| {
-                    Err(crate::error::Error::Internal(
-                        "a query worker failed".into(),
-                    ))
-                })
-            })
+    let rows = on_both_cores(&matched, |chunk| {
+        chunk
+            .iter()
+            .map(|(id, kind)| Ok((reader.load_version(id, records[id].version)?, *kind)))
             .collect()
-    });
-    let mut rows: Vec<(Version, &Kind)> = Vec::with_capacity(matched.len());
-    for part in loaded {
-        rows.extend(part?);
-    }
+    })?;
     let mut classes = BTreeSet::new();
     let views: Vec<RecordView> = rows
         .iter()
@@ -280,6 +256,35 @@ pub fn query(
         log_reveal(session, spec.command, &ids, &classes, r)?;
     }
     Ok(views)
+}
+
+/// Run `work` on the two halves of `items` on two threads; the results in order.
+fn on_both_cores<T: Sync, R: Send>(
+    items: &[T],
+    work: impl Fn(&[T]) -> Result<Vec<R>> + Sync,
+) -> Result<Vec<R>> {
+    let half = items.len().div_ceil(2).max(1);
+    let parts: Vec<Result<Vec<R>>> = std::thread::scope(|s| {
+        let workers: Vec<_> = items
+            .chunks(half)
+            .map(|chunk| s.spawn(|| work(chunk)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join().unwrap_or_else(|_| {
+                    Err(crate::error::Error::Internal(
+                        "a worker thread failed".into(),
+                    ))
+                })
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(items.len());
+    for part in parts {
+        out.extend(part?);
+    }
+    Ok(out)
 }
 
 fn directed(ord: Ordering, descending: bool) -> Ordering {
@@ -323,29 +328,9 @@ fn matching_from_rows<'k>(
         .collect();
     // The rows are checked on both cores, each with an expression engine of its own.
     let rows_ref: &Rows = &rows;
-    let half = candidates.len().div_ceil(2).max(1);
-    let parts: Vec<Result<Matches>> = std::thread::scope(|s| {
-        let workers: Vec<_> = candidates
-            .chunks(half)
-            .map(|chunk| {
-                s.spawn(move || matching_rows(schemas, rows_ref, chunk, filter, status, sort_key))
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| {
-                w.join().unwrap_or_else(|_| {
-                    Err(crate::error::Error::Internal(
-                        "a query worker failed".into(),
-                    ))
-                })
-            })
-            .collect()
-    });
-    let mut out = Vec::new();
-    for part in parts {
-        out.extend(part?);
-    }
+    let mut out = on_both_cores(&candidates, |chunk| {
+        matching_rows(schemas, rows_ref, chunk, filter, status, sort_key)
+    })?;
     if let Some((key, descending)) = sort {
         let status_of = |id: &String| {
             rows.row(id)
