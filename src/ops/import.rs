@@ -6,7 +6,7 @@
 
 use super::input::Origin;
 use super::validate::validate;
-use super::write::{initial_status, require_drafter};
+use super::write::require_drafter;
 use crate::audit::sha256_hex;
 use crate::error::{Error, InputError, IoContext, Location, Result};
 use crate::io::encoding;
@@ -161,6 +161,7 @@ pub fn import(
                                 line,
                                 legacy,
                                 fingerprint,
+                                status: findings.status.clone(),
                             });
                             continue;
                         }
@@ -237,7 +238,7 @@ pub fn import(
             .map_err(|_| changed())?;
         number += 1;
         let id = format!("{stem}{number:06}");
-        let status = initial_status(session, kind, &fields, &id)?;
+        let status = row.status.clone();
         *statuses.entry(status.clone()).or_default() += 1;
         let v = Version::first(
             &id,
@@ -295,6 +296,8 @@ struct Planned {
     line: usize,
     legacy: Option<String>,
     fingerprint: String,
+    /// The status pass 1 found the record starts in.
+    status: String,
 }
 
 enum Novelty {

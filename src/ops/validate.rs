@@ -4,9 +4,10 @@
 
 use super::input::Origin;
 use crate::error::InputError;
+use crate::policy::approval::required_steps;
 use crate::schema::expr::Scope;
 use crate::schema::formats::Format;
-use crate::schema::kind::Kind;
+use crate::schema::kind::{Kind, Lifecycle};
 use crate::schema::value::{FieldType, Value};
 use crate::session::Session;
 use rust_decimal::Decimal;
@@ -17,6 +18,9 @@ use std::collections::BTreeMap;
 pub struct Findings {
     pub errors: Vec<InputError>,
     pub warnings: Vec<String>,
+    /// The status a valid record starts in: `pending` when an approval step applies to it
+    /// (contracts), else `active`.
+    pub status: String,
 }
 
 pub fn validate(
@@ -177,6 +181,13 @@ pub fn validate(
                     .hint(format!("set {}={shown}", fee.field)),
             );
         }
+    }
+    if out.errors.is_empty() {
+        let waits = kind.lifecycle == Lifecycle::Contract
+            && !required_steps(kind, &scope)
+                .map_err(crate::error::Error::Internal)?
+                .is_empty();
+        out.status = if waits { "pending" } else { "active" }.to_string();
     }
     Ok(out)
 }

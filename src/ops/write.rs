@@ -4,7 +4,6 @@
 use super::input::Origin;
 use super::validate::validate;
 use crate::error::{Error, Result};
-use crate::policy::approval::required_steps;
 use crate::schema::kind::{Kind, Lifecycle};
 use crate::schema::value::Value;
 use crate::session::Session;
@@ -69,39 +68,20 @@ pub fn require_drafter(session: &Session, kind: &Kind) -> Result<()> {
     ))
 }
 
-/// Validate and turn findings into an error (exit 5) or warnings.
+/// Validate: an error (exit 5), or the warnings and the status the record starts in.
 fn check(
     session: &Session,
     kind: &Kind,
     fields: &BTreeMap<String, Value>,
     id: &str,
     origin: &Origin,
-) -> Result<Vec<String>> {
+) -> Result<(Vec<String>, String)> {
     let findings = validate(session, kind, fields, id, origin)?;
     if findings.errors.is_empty() {
-        Ok(findings.warnings)
+        Ok((findings.warnings, findings.status))
     } else {
         Err(Error::Invalid(findings.errors))
     }
-}
-
-/// Status of a freshly written, imported or amended record: contracts wait for their steps.
-pub fn initial_status(
-    session: &Session,
-    kind: &Kind,
-    fields: &BTreeMap<String, Value>,
-    id: &str,
-) -> Result<String> {
-    if kind.lifecycle == Lifecycle::Register {
-        return Ok("active".into());
-    }
-    let scope = session.scope(kind, fields, (id, "pending", 0), &|_| true)?;
-    let steps = required_steps(kind, &scope).map_err(Error::Internal)?;
-    Ok(if steps.is_empty() {
-        "active".into()
-    } else {
-        "pending".into()
-    })
 }
 
 pub fn create(
@@ -119,8 +99,7 @@ pub fn create(
         session.now.year(),
         session.index.records.keys(),
     );
-    let warnings = check(session, kind, &fields, &id, origin)?;
-    let status = initial_status(session, kind, &fields, &id)?;
+    let (warnings, status) = check(session, kind, &fields, &id, origin)?;
     let actor = session.actor()?.name.clone();
     let v = Version::first(
         &id,
@@ -233,14 +212,14 @@ pub fn amend(
             format!("the amendment changes nothing in `{id}`"),
         ));
     }
-    let warnings = check(session, kind, &fields, id, origin)?;
+    let (warnings, status) = check(session, kind, &fields, id, origin)?;
     let mut next = current.clone();
     next.fields = fields;
     next.reason = Some(reason.to_string());
     if kind.lifecycle == Lifecycle::Contract {
         // Amending resets approvals: whoever signed, signed the old terms.
         next.approvals.clear();
-        next.status = initial_status(session, kind, &next.fields, id)?;
+        next.status = status;
     }
     let status = next.status.clone();
     let mut detail = BTreeMap::new();
