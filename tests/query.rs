@@ -268,3 +268,20 @@ fn where_reads_id_status_and_version() {
         ""
     );
 }
+
+#[test]
+fn toml_output_is_a_toml_document() {
+    let (s, ids) = store();
+    let out = s.ok("alice", &["--format", "toml", "query", "customer"]);
+    let doc: toml::Table = toml::from_str(&out).expect("valid TOML");
+    let records = doc["records"].as_array().unwrap();
+    assert_eq!(records.len(), 3);
+    assert_eq!(records[0]["id"].as_str(), Some(ids[0].as_str()));
+    assert_eq!(records[0]["fields"]["phone"].as_str(), Some("138****1234"));
+    let log: toml::Table =
+        toml::from_str(&s.ok("root", &["--format", "toml", "log", "--record", &ids[0]])).unwrap();
+    assert_eq!(
+        log["entries"].as_array().unwrap()[0]["action"].as_str(),
+        Some("create")
+    );
+}

@@ -1,6 +1,6 @@
 //! `init`, `actor`, `types`, `log`, `verify`, `recover`.
 
-use super::output::{Format, csv, pretty_json, table};
+use super::output::{Format, csv, structured, table};
 use super::{Global, Output, now};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
@@ -161,8 +161,10 @@ pub fn actor(g: &Global, c: ActorCommand) -> Result<Output> {
                 .collect();
             return Ok(match g.format {
                 Format::Csv => csv(&header, &rows),
-                Format::Json | Format::Toml => pretty_json(
-                    &serde_json::to_value(&list).map_err(|e| Error::Internal(e.to_string()))?,
+                Format::Json | Format::Toml => structured(
+                    g.format,
+                    "actors",
+                    serde_json::to_value(&list).map_err(|e| Error::Internal(e.to_string()))?,
                 ),
                 Format::Table => table(&header, &rows),
             });
@@ -200,15 +202,17 @@ pub fn types(g: &Global, a: TypesArgs) -> Result<Output> {
             .collect();
         return Ok(match g.format {
             Format::Csv => csv(&header, &rows),
-            Format::Json | Format::Toml => pretty_json(&serde_json::Value::Array(
-                schemas.kinds.values().map(kind_json).collect(),
-            )),
+            Format::Json | Format::Toml => structured(
+                g.format,
+                "kinds",
+                serde_json::Value::Array(schemas.kinds.values().map(kind_json).collect()),
+            ),
             Format::Table => table(&header, &rows),
         });
     };
     let k = schemas.kind(&name)?;
     if matches!(g.format, Format::Json | Format::Toml) {
-        return Ok(pretty_json(&kind_json(k)));
+        return Ok(structured(g.format, "kind", kind_json(k)));
     }
     let mut s = format!(
         "{} ({}): {}\nid prefix {}, {} lifecycle",
@@ -371,8 +375,10 @@ pub fn log(g: &Global, a: LogArgs) -> Result<Output> {
         })
         .collect();
     Ok(match g.format {
-        Format::Json | Format::Toml => pretty_json(
-            &serde_json::to_value(&entries).map_err(|e| Error::Internal(e.to_string()))?,
+        Format::Json | Format::Toml => structured(
+            g.format,
+            "entries",
+            serde_json::to_value(&entries).map_err(|e| Error::Internal(e.to_string()))?,
         ),
         Format::Csv => csv(&header, &rows),
         Format::Table => table(&header, &rows),

@@ -1,6 +1,6 @@
 //! `approve`, `reject`, `pending`, `complete`, `terminate`, `archive`.
 
-use super::output::{Format, csv, pretty_json, table};
+use super::output::{Format, csv, structured, table};
 use super::{Global, Output};
 use clap::Args;
 use docket::error::{Error, Result};
@@ -143,7 +143,7 @@ pub fn pending(g: &Global) -> Result<Output> {
         return Ok(String::new());
     }
     Ok(match g.format {
-        Format::Json | Format::Toml => pretty_json(&serde_json::Value::Array(
+        Format::Json | Format::Toml => structured(g.format, "pending", serde_json::Value::Array(
             items
                 .iter()
                 .map(|w| serde_json::json!({"id": w.id, "kind": w.kind, "status": w.status, "awaits": w.awaits, "since": w.since, "overdue": w.overdue}))

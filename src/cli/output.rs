@@ -90,3 +90,33 @@ pub fn cell(v: Option<&Value>) -> String {
 pub fn pretty_json(v: &serde_json::Value) -> String {
     serde_json::to_string_pretty(v).expect("json serializes") + "\n"
 }
+
+/// Data as JSON, or as a TOML document with the data under `key` (TOML has no top-level
+/// arrays and no nulls: absent values are left out).
+pub fn structured(format: Format, key: &str, v: serde_json::Value) -> String {
+    if format != Format::Toml {
+        return pretty_json(&v);
+    }
+    let v = match v {
+        serde_json::Value::Object(_) => v,
+        other => serde_json::json!({ key: other }),
+    };
+    let t: toml::Value =
+        serde_json::from_value(strip_nulls(v)).expect("JSON without nulls is TOML");
+    toml::to_string(&t).expect("toml serializes")
+}
+
+fn strip_nulls(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => serde_json::Value::Object(
+            m.into_iter()
+                .filter(|(_, x)| !x.is_null())
+                .map(|(k, x)| (k, strip_nulls(x)))
+                .collect(),
+        ),
+        serde_json::Value::Array(a) => {
+            serde_json::Value::Array(a.into_iter().map(strip_nulls).collect())
+        }
+        other => other,
+    }
+}

@@ -1,6 +1,6 @@
 //! `create`, `amend`, `show`, `history`, `diff`, `query`.
 
-use super::output::{Format, cell, csv, pretty_json, record_json, table};
+use super::output::{Format, cell, csv, pretty_json, record_json, structured, table};
 use super::{Global, Output, RevealArgs, reveal_request};
 use clap::Args;
 use docket::error::{Error, InputError, Location, Result};
@@ -157,12 +157,7 @@ pub fn show(g: &Global, a: ShowArgs) -> Result<Output> {
     let v = read::show(&mut session, &a.id, a.version, reveal.as_ref())?;
     Ok(match g.format {
         Format::Json => pretty_json(&record_json(&v)),
-        Format::Toml => {
-            let j = record_json(&v);
-            let t: toml::Value = serde_json::from_value(strip_nulls(j))
-                .map_err(|e| Error::Internal(e.to_string()))?;
-            toml::to_string(&t).map_err(|e| Error::Internal(e.to_string()))?
-        }
+        Format::Toml => structured(g.format, "record", record_json(&v)),
         Format::Csv => {
             let rows: Vec<Vec<String>> = v
                 .fields
@@ -173,21 +168,6 @@ pub fn show(g: &Global, a: ShowArgs) -> Result<Output> {
         }
         Format::Table => show_table(&session, &v),
     })
-}
-
-fn strip_nulls(v: serde_json::Value) -> serde_json::Value {
-    match v {
-        serde_json::Value::Object(m) => serde_json::Value::Object(
-            m.into_iter()
-                .filter(|(_, x)| !x.is_null())
-                .map(|(k, x)| (k, strip_nulls(x)))
-                .collect(),
-        ),
-        serde_json::Value::Array(a) => {
-            serde_json::Value::Array(a.into_iter().map(strip_nulls).collect())
-        }
-        other => other,
-    }
 }
 
 fn show_table(session: &docket::session::Session, v: &RecordView) -> String {
@@ -275,19 +255,23 @@ pub fn history(g: &Global, a: HistoryArgs) -> Result<Output> {
         })
         .collect();
     Ok(match g.format {
-        Format::Json | Format::Toml => pretty_json(&serde_json::Value::Array(
-            rows.iter()
-                .map(|r| {
-                    serde_json::Value::Object(
-                        header
-                            .iter()
-                            .zip(r)
-                            .map(|(h, c)| (h.to_string(), serde_json::Value::String(c.clone())))
-                            .collect(),
-                    )
-                })
-                .collect(),
-        )),
+        Format::Json | Format::Toml => structured(
+            g.format,
+            "versions",
+            serde_json::Value::Array(
+                rows.iter()
+                    .map(|r| {
+                        serde_json::Value::Object(
+                            header
+                                .iter()
+                                .zip(r)
+                                .map(|(h, c)| (h.to_string(), serde_json::Value::String(c.clone())))
+                                .collect(),
+                        )
+                    })
+                    .collect(),
+            ),
+        ),
         Format::Csv => csv(&header, &rows),
         Format::Table => table(&header, &rows),
     })
@@ -311,12 +295,16 @@ pub fn diff(g: &Global, a: DiffArgs) -> Result<Output> {
     let reveal = reveal_request(&session, &a.reveal)?;
     let d = read::diff(&mut session, &a.id, a.from, a.to, reveal.as_ref())?;
     Ok(match g.format {
-        Format::Json | Format::Toml => pretty_json(&serde_json::json!({
-            "id": a.id, "from": d.from, "to": d.to,
-            "changes": d.changes.iter().map(|c| serde_json::json!({
-                "field": c.field, "from": c.from.as_ref().map(Value::to_json), "to": c.to.as_ref().map(Value::to_json),
-            })).collect::<Vec<_>>(),
-        })),
+        Format::Json | Format::Toml => structured(
+            g.format,
+            "diff",
+            serde_json::json!({
+                "id": a.id, "from": d.from, "to": d.to,
+                "changes": d.changes.iter().map(|c| serde_json::json!({
+                    "field": c.field, "from": c.from.as_ref().map(Value::to_json), "to": c.to.as_ref().map(Value::to_json),
+                })).collect::<Vec<_>>(),
+            }),
+        ),
         Format::Csv => csv(
             &["field", "from", "to"],
             &d.changes
@@ -378,9 +366,11 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
     };
     let views = read::query(&mut session, &spec, reveal.as_ref())?;
     if g.format == Format::Json || g.format == Format::Toml {
-        return Ok(pretty_json(&serde_json::Value::Array(
-            views.iter().map(record_json).collect(),
-        )));
+        return Ok(structured(
+            g.format,
+            "records",
+            serde_json::Value::Array(views.iter().map(record_json).collect()),
+        ));
     }
     let columns: Vec<String> = if !a.fields.is_empty() {
         a.fields.clone()
