@@ -213,30 +213,35 @@ pub fn query(
             }
         }
     }
-    let matched = if reads_pii {
-        matching_from_files(
-            session,
-            &schemas,
-            only_kind,
-            filter.as_ref(),
-            spec.status,
-            sort,
-        )?
+    let sort_key = sort
+        .map(|(k, _)| k)
+        .filter(|k| !matches!(*k, "id" | "status"));
+    let found = if reads_pii {
+        matching_from_files
     } else {
-        matching_from_rows(
-            session,
-            &schemas,
-            only_kind,
-            filter.as_ref(),
-            spec.status,
-            sort,
-        )?
+        matching_from_rows
     };
+    let mut matched = found(
+        session,
+        &schemas,
+        only_kind,
+        filter.as_ref(),
+        spec.status,
+        sort_key,
+    )?;
+    if let Some((key, descending)) = sort {
+        matched.sort_by(|a, b| match key {
+            "id" => directed(a.id.cmp(&b.id), descending),
+            "status" => directed(a.status.cmp(&b.status), descending),
+            _ => compare(a.key.as_ref(), b.key.as_ref(), descending),
+        });
+    }
     // What is printed is read from the version files and checked against the log, on
     // both cores.
     let matched: Vec<(String, &Kind)> = matched
         .into_iter()
         .take(spec.limit.unwrap_or(usize::MAX))
+        .map(|m| (m.id, m.kind))
         .collect();
     let reader = session.reader();
     let records = &session.index.records;
@@ -291,28 +296,31 @@ fn directed(ord: Ordering, descending: bool) -> Ordering {
     if descending { ord.reverse() } else { ord }
 }
 
-type Sort<'a> = Option<(&'a str, bool)>;
+/// A record that matched, with what it is sorted by.
+struct Match<'k> {
+    id: String,
+    kind: &'k Kind,
+    status: String,
+    /// The value of the sort field, when sorting by a field.
+    key: Option<Value>,
+}
 
-/// Matching records: id, kind and sort key.
-type Matches<'k> = Vec<(String, &'k Kind, Option<Value>)>;
+type Matches<'k> = Vec<Match<'k>>;
 
-/// The ids that match, in order, filtering on the rows cache (no personal data needed).
+/// The records that match, filtering on the rows cache (no personal data needed).
 fn matching_from_rows<'k>(
     session: &Session,
     schemas: &'k crate::schema::Schemas,
     only_kind: Option<&Kind>,
     filter: Option<&Expr>,
     status: Option<&str>,
-    sort: Sort,
-) -> Result<Vec<(String, &'k Kind)>> {
+    sort_key: Option<&str>,
+) -> Result<Matches<'k>> {
     // Like the log index, the rows live as long as the process: not freed one by one.
     let mut rows = std::mem::ManuallyDrop::new(Rows::load(&session.store.root));
     // Refresh every stale row first (a filter may read a referenced record's row).
     rows.refresh_all(session)?;
     rows.save_if_stale(&session.store.root);
-    let sort_key = sort
-        .map(|(k, _)| k)
-        .filter(|k| !matches!(*k, "id" | "status"));
     let in_scope: Vec<(&String, &Kind)> = session
         .index
         .records
@@ -328,23 +336,9 @@ fn matching_from_rows<'k>(
         .collect();
     // The rows are checked on both cores, each with an expression engine of its own.
     let rows_ref: &Rows = &rows;
-    let mut out = on_both_cores(&candidates, |chunk| {
+    on_both_cores(&candidates, |chunk| {
         matching_rows(schemas, rows_ref, chunk, filter, status, sort_key)
-    })?;
-    if let Some((key, descending)) = sort {
-        let status_of = |id: &String| {
-            rows.row(id)
-                .map(|r| r.status.to_string())
-                .unwrap_or_default()
-        };
-        out.sort_by(|(a, _, ka), (b, _, kb)| match key {
-            "id" => directed(a.cmp(b), descending),
-            "status" => directed(status_of(a).cmp(&status_of(b)), descending),
-            _ => compare(ka.as_ref(), kb.as_ref(), descending),
-        });
-    }
-    let out = out.into_iter().map(|(id, kind, _)| (id, kind)).collect();
-    Ok(out)
+    })
 }
 
 /// Which of `chunk` match `filter` and `status`, with their sort keys.
@@ -394,12 +388,17 @@ fn matching_rows<'k>(
             }
         }
         let key = sort_key.and_then(|k| fields.get(k).cloned());
-        out.push(((*id).clone(), *kind, key));
+        out.push(Match {
+            id: (*id).clone(),
+            kind,
+            status: row.status.to_string(),
+            key,
+        });
     }
     Ok(out)
 }
 
-/// The ids that match, in order, reading every version file (the filter or sort reads
+/// The records that match, reading every version file (the filter or sort reads
 /// personal data, which the rows cache holds only masked).
 fn matching_from_files<'k>(
     session: &Session,
@@ -407,9 +406,9 @@ fn matching_from_files<'k>(
     only_kind: Option<&Kind>,
     filter: Option<&Expr>,
     status: Option<&str>,
-    sort: Sort,
-) -> Result<Vec<(String, &'k Kind)>> {
-    let mut found: Vec<(Version, &Kind)> = Vec::new();
+    sort_key: Option<&str>,
+) -> Result<Matches<'k>> {
+    let mut found = Vec::new();
     for (id, head) in &session.index.records {
         if only_kind.is_some_and(|k| k.name != head.kind) {
             continue;
@@ -429,16 +428,15 @@ fn matching_from_files<'k>(
                 continue;
             }
         }
-        found.push((v, kind));
-    }
-    if let Some((key, descending)) = sort {
-        found.sort_by(|(a, _), (b, _)| match key {
-            "id" => directed(a.id.cmp(&b.id), descending),
-            "status" => directed(a.status.cmp(&b.status), descending),
-            _ => compare(a.fields.get(key), b.fields.get(key), descending),
+        let key = sort_key.and_then(|k| v.fields.get(k).cloned());
+        found.push(Match {
+            id: v.id,
+            kind,
+            status: v.status,
+            key,
         });
     }
-    Ok(found.into_iter().map(|(v, k)| (v.id, k)).collect())
+    Ok(found)
 }
 
 /// Missing values sort last whichever the direction.
