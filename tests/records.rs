@@ -263,34 +263,32 @@ fn unknown_field() {
 fn wrong_type_and_malformed_values() {
     let s = TestStore::new();
     let c = s.residential();
-    let mut args = installation(&c);
-    args.extend(sets(&["schedule_required=maybe"]));
-    let err = s.fails_unchanged("alice", &strs(&args), INVALID);
-    assert_eq!(
-        err,
-        "error: --set schedule_required: field `schedule_required`: `maybe` is not a boolean; write true or false\n"
-    );
-    let mut args = installation(&c);
-    args.extend(sets(&["signed_on=2021/3/5"]));
-    let err = s.fails_unchanged("alice", &strs(&args), INVALID);
-    assert_eq!(
-        err,
-        "error: --set signed_on: field `signed_on`: `2021/3/5` is not a date; write YYYY-MM-DD, e.g. 2026-03-05\n"
-    );
-    let mut args = installation(&c);
-    args.extend(sets(&["installation_fee=28OO.00"]));
-    let err = s.fails_unchanged("alice", &strs(&args), INVALID);
-    assert_eq!(
-        err,
-        "error: --set installation_fee: field `installation_fee`: `28OO.00` is not a decimal amount; write digits with an optional point, e.g. 2800.00\n"
-    );
-    let mut args = installation(&c);
-    args.extend(sets(&["installation_fee=2800.001"]));
-    let err = s.fails_unchanged("alice", &strs(&args), INVALID);
-    assert_eq!(
-        err,
-        "error: --set installation_fee: field `installation_fee`: `2800.001` has more than 2 decimal places; amounts are exact to the fen (0.01)\n"
-    );
+    for (set, expected) in [
+        (
+            "schedule_required=maybe",
+            "error: --set schedule_required: field `schedule_required`: `maybe` is not a boolean; write true or false\n",
+        ),
+        (
+            "signed_on=2021/3/5",
+            "error: --set signed_on: field `signed_on`: `2021/3/5` is not a date; write YYYY-MM-DD, e.g. 2026-03-05\n",
+        ),
+        (
+            "installation_fee=28OO.00",
+            "error: --set installation_fee: field `installation_fee`: `28OO.00` is not a decimal amount; write digits with an optional point, e.g. 2800.00\n",
+        ),
+        (
+            "installation_fee=2800.001",
+            "error: --set installation_fee: field `installation_fee`: `2800.001` has more than 2 decimal places; amounts are exact to the fen (0.01)\n",
+        ),
+    ] {
+        let mut args = installation(&c);
+        args.extend(sets(&[set]));
+        assert_eq!(
+            s.fails_unchanged("alice", &strs(&args), INVALID),
+            expected,
+            "{set}"
+        );
+    }
 }
 
 #[test]
