@@ -107,9 +107,15 @@ pub fn create(g: &Global, a: CreateArgs) -> Result<Output> {
 
 pub fn amend(g: &Global, a: AmendArgs) -> Result<Output> {
     let mut session = g.open(LockMode::Exclusive, false)?;
-    let current = session.load(&a.id)?;
+    // The kind, from the index; `write::amend` reads and checks the record itself.
+    let kind_name = session
+        .index
+        .records
+        .get(&a.id)
+        .map(|h| h.kind.clone())
+        .ok_or_else(|| session.unknown_id(&a.id))?;
     let schemas = session.schemas.clone();
-    let kind = schemas.kind(&current.kind)?;
+    let kind = schemas.kind(&kind_name)?;
     if a.sets.is_empty() && a.unsets.is_empty() && a.file.is_none() {
         return Err(Error::usage(
             "nothing to amend: give --set, --unset or --file",
@@ -188,8 +194,9 @@ fn show_table(session: &docket::session::Session, v: &RecordView) -> String {
             }
         }
         if kind.is_contract()
-            && let Ok(scope) =
-                session.scope(kind, &v.fields, (&v.id, &v.status, v.version), &|_| true)
+            && let Ok(scope) = session.scope(kind, &v.fields, (&v.id, &v.status, v.version), &|f| {
+                kind.expressions_read(f)
+            })
             && let Ok(steps) = docket::policy::approval::required_steps(kind, &scope)
         {
             for s in steps {

@@ -37,7 +37,9 @@ fn authors(session: &Session, v: &Version) -> Result<BTreeSet<String>> {
 }
 
 fn steps_for<'k>(session: &Session, kind: &'k Kind, v: &Version) -> Result<Vec<&'k Step>> {
-    let scope = session.scope(kind, &v.fields, (&v.id, &v.status, v.version), &|_| true)?;
+    let scope = session.scope(kind, &v.fields, (&v.id, &v.status, v.version), &|f| {
+        kind.expressions_read(f)
+    })?;
     required_steps(kind, &scope).map_err(Error::Internal)
 }
 

@@ -52,7 +52,7 @@ pub fn validate(
     if !out.errors.is_empty() {
         return Ok(out);
     }
-    let scope = session.scope(kind, fields, (id, "", 0), &|_| true)?;
+    let scope = session.scope(kind, fields, (id, "", 0), &|f| kind.expressions_read(f))?;
     let holds = |e: &crate::schema::expr::Expr, scope: &Scope| e.eval_bool(scope);
 
     for f in &kind.fields {

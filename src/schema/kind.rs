@@ -105,6 +105,26 @@ pub struct Kind {
     pub schema_hash: String,
 }
 
+impl Kind {
+    /// Whether any of the kind's expressions (rules, conditions, formats, fees, steps)
+    /// reads `name`: a reference nobody reads need not be loaded.
+    pub fn expressions_read(&self, name: &str) -> bool {
+        let fields = self.fields.iter().flat_map(|f| {
+            f.required_when
+                .iter()
+                .chain(f.conditional_formats.iter().map(|(e, _)| e))
+        });
+        let rules = self.rules.iter().map(|r| &r.check);
+        let fees = self.fees.iter().filter_map(|f| f.when.as_ref());
+        let steps = self.steps.iter().filter_map(|s| s.when.as_ref());
+        fields
+            .chain(rules)
+            .chain(fees)
+            .chain(steps)
+            .any(|e| e.uses(name))
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawKind {
