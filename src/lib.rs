@@ -3,10 +3,14 @@
 //! personal data, and a hash-chained audit log checked on every run.
 
 pub mod audit;
+pub mod cache;
 pub mod error;
 pub mod io;
+pub mod journal;
+pub mod layout;
 pub mod ops;
 pub mod policy;
+pub mod reader;
 pub mod schema;
 pub mod session;
 pub mod store;

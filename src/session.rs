@@ -1,18 +1,21 @@
 //! A command's view of an opened store: the lock taken, the chain checked, the log index,
 //! the schemas and the acting actor in good standing. Every command starts here.
 
-use crate::audit::{self, Entry, FileHash, Head, LogIndex, sha256_hex};
-use crate::error::{Error, InputError, Location, Result};
+use crate::audit::{self, Entry, FileHash, Head, LogIndex};
+use crate::error::{Error, Result};
+use crate::journal::Transaction;
+use crate::layout::LOCK_NAME;
 use crate::policy::actors::Actor;
+pub use crate::reader::Reader;
+use crate::reader::unknown_id;
 use crate::schema::Schemas;
 use crate::schema::expr::{Engine, Scope};
 use crate::schema::kind::Kind;
 use crate::schema::roles::Role;
 use crate::schema::value::{FieldType, Value};
+use crate::store::Store;
 use crate::store::lock::{LockMode, StoreLock};
-use crate::store::tx::Transaction;
 use crate::store::version::Version;
-use crate::store::{LOCK_NAME, Store};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -179,7 +182,7 @@ impl Session {
         let Some(version) = self.index.actors.get(name) else {
             return Ok(None);
         };
-        let rel = crate::policy::actors::actor_path(name, *version);
+        let rel = crate::layout::actor_path(name, *version);
         let text = String::from_utf8(self.read_logged(&rel)?)
             .map_err(|_| Error::integrity(&rel, "not UTF-8"))?;
         Actor::parse(&rel, &text).map(Some)
@@ -285,11 +288,11 @@ fn read_index(store: &Store) -> Result<(LogIndex, Head, Vec<crate::error::Proble
         index.add(e);
         Ok(())
     };
-    if let Some(checkpoint) = audit::cache::checkpoint(&store.root) {
+    if let Some(checkpoint) = crate::cache::index::checkpoint(&store.root) {
         // Two cores: one hashes the whole chain (keeping the few entries after the
         // checkpoint), the other reads the cached index meanwhile.
         let (walked, cached) = std::thread::scope(|s| {
-            let loader = s.spawn(|| audit::cache::load(&store.root));
+            let loader = s.spawn(|| crate::cache::index::load(&store.root));
             let keep = |kept: &mut Vec<audit::Entry>, _: u64, e: &audit::Entry| {
                 kept.push(e.clone());
                 Ok(())
@@ -303,15 +306,17 @@ fn read_index(store: &Store) -> Result<(LogIndex, Head, Vec<crate::error::Proble
             for e in &w.state {
                 index.add(e);
             }
-            if w.problems.is_empty() && audit::cache::worth_saving(Some(&checkpoint), &w.head) {
-                audit::cache::save(&store.root, &w.head, &index);
+            if w.problems.is_empty()
+                && crate::cache::index::worth_saving(Some(&checkpoint), &w.head)
+            {
+                crate::cache::index::save(&store.root, &w.head, &index);
             }
             return Ok((index, w.head, w.problems));
         }
     }
     let w = audit::chain::walk_all(&log, false, LogIndex::default, add)?;
-    if w.problems.is_empty() && audit::cache::worth_saving(None, &w.head) {
-        audit::cache::save(&store.root, &w.head, &w.state);
+    if w.problems.is_empty() && crate::cache::index::worth_saving(None, &w.head) {
+        crate::cache::index::save(&store.root, &w.head, &w.state);
     }
     Ok((w.state, w.head, w.problems))
 }
@@ -368,70 +373,4 @@ pub fn bind<'e>(
         scope.set("version", cel::Value::Int(meta.2 as i64));
     }
     Ok(scope)
-}
-
-fn unknown_id(id: &str) -> Error {
-    InputError::new(
-        Location::default(),
-        format!("no record `{id}` in this store"),
-    )
-    .hint("list records with `docket query`")
-    .into()
-}
-
-/// Reads logged files and checks them against the log: the part of a session that
-/// threads can share (the expression engine cannot be).
-#[derive(Clone, Copy)]
-pub struct Reader<'a> {
-    store: &'a Store,
-    index: &'a LogIndex,
-    schemas: &'a Schemas,
-}
-
-impl Reader<'_> {
-    /// Read a store file and check it against the hash the log holds for it (exit 3).
-    pub fn read_logged(&self, rel: &str) -> Result<Vec<u8>> {
-        let expected = self
-            .index
-            .sha_of(rel)
-            .ok_or_else(|| Error::integrity(rel, "the file is not in the audit log"))?;
-        let path = self.store.abs(rel);
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::integrity(
-                    rel,
-                    "the file is logged but missing: restore it from git or a backup",
-                ));
-            }
-            Err(e) => return Err(Error::io(path, e)),
-        };
-        if sha256_hex(&bytes) != expected {
-            return Err(Error::integrity(
-                rel,
-                "the file does not match the hash the audit log holds for it: it was changed outside docket",
-            ));
-        }
-        Ok(bytes)
-    }
-
-    /// A version of a record, checked against the log.
-    pub fn load_version(&self, id: &str, version: u32) -> Result<Version> {
-        let head = self.index.records.get(id).ok_or_else(|| unknown_id(id))?;
-        if version == 0 || version > head.version {
-            return Err(InputError::new(
-                Location::default(),
-                format!(
-                    "record `{id}` has versions 1 to {}, not {version}",
-                    head.version
-                ),
-            )
-            .into());
-        }
-        let kind = self.schemas.kind(&head.kind)?;
-        let rel = crate::store::version::version_path(&head.kind, id, version);
-        let bytes = self.read_logged(&rel)?;
-        let text = String::from_utf8(bytes).map_err(|_| Error::integrity(&rel, "not UTF-8"))?;
-        Version::parse(&rel, &text, kind).map_err(|e| Error::integrity(rel.clone(), e.to_string()))
-    }
 }

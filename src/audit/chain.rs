@@ -1,13 +1,12 @@
 //! Walking the audit log from genesis to head: every line's hash, every link, every
 //! sequence number. Streams the file, so memory stays flat however long the log grows.
 
-use super::entry::{Entry, GENESIS_PREV, hex, split_line};
+use super::entry::{Entry, GENESIS_PREV, split_line};
 use crate::error::{IoContext, Problem, Result};
+use crate::layout::{LOG_NAME, hex};
 use sha2::{Digest, Sha256};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-
-pub const LOG_NAME: &str = "records/audit.log";
 
 /// How a torn last line is reported.
 pub const TORN_TAIL: &str = "the last entry is incomplete (a write was cut short)";

@@ -2,8 +2,8 @@
 //! `PREV JSON` exactly as written. Checking the chain needs no JSON parsing, so a walk
 //! runs at hashing speed; the JSON body is what readers and indexes parse.
 
+use crate::layout::sha256_hex;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// The hash standing before the genesis entry.
@@ -35,20 +35,6 @@ pub struct Entry {
 
 fn is_zero(v: &u32) -> bool {
     *v == 0
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
-    }
-    s
 }
 
 impl Entry {

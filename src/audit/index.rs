@@ -4,6 +4,7 @@
 //! date with the entries after it.
 
 use super::entry::Entry;
+use crate::layout::{ACTORS_DIR, parse_version_path, version_path};
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,32 +36,10 @@ pub struct LogIndex {
     pub deferred: String,
 }
 
-/// The folder under `records/` holding the staff register.
-pub const ACTORS_DIR: &str = "_actors";
-
-/// `records/<kind>/<id>/vNNNN.toml` → (kind, id, version).
-fn version_file(path: &str) -> Option<(&str, &str, u32)> {
-    let mut parts = path.split('/');
-    let (Some("records"), Some(kind), Some(id), Some(file), None) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return None;
-    };
-    let n = file.strip_prefix('v')?.strip_suffix(".toml")?;
-    if n.len() != 4 {
-        return None;
-    }
-    Some((kind, id, n.parse().ok()?))
-}
-
 impl LogIndex {
     pub fn add(&mut self, entry: &Entry) {
         for f in &entry.files {
-            let is_new_head = version_file(&f.path).is_some_and(|(kind, id, v)| {
+            let is_new_head = parse_version_path(&f.path).is_some_and(|(kind, id, v)| {
                 kind != ACTORS_DIR && id == entry.record && v == entry.version
             });
             if !is_new_head {
@@ -96,10 +75,7 @@ impl LogIndex {
         };
         if let Some(old) = self.records.insert(entry.record.clone(), head) {
             // The superseded version stays logged as an ordinary file.
-            let path = format!(
-                "records/{}/{}/v{:04}.toml",
-                old.kind, entry.record, old.version
-            );
+            let path = version_path(&old.kind, &entry.record, old.version);
             self.other_files.insert(path, old.sha256);
         }
     }
@@ -128,7 +104,7 @@ impl LogIndex {
 
     /// The logged hash of a store file, if the log knows it.
     pub fn sha_of(&self, path: &str) -> Option<&str> {
-        if let Some((kind, id, v)) = version_file(path)
+        if let Some((kind, id, v)) = parse_version_path(path)
             && let Some(head) = self.records.get(id)
             && head.kind == kind
             && head.version == v
@@ -140,31 +116,14 @@ impl LogIndex {
 
     /// Every logged file and its hash.
     pub fn all_files(&self) -> impl Iterator<Item = (String, &str)> {
-        let heads = self.records.iter().map(|(id, h)| {
-            (
-                format!("records/{}/{id}/v{:04}.toml", h.kind, h.version),
-                h.sha256.as_str(),
-            )
-        });
+        let heads = self
+            .records
+            .iter()
+            .map(|(id, h)| (version_path(&h.kind, id, h.version), h.sha256.as_str()));
         heads.chain(
             self.other_files
                 .iter()
                 .map(|(p, h)| (p.clone(), h.as_str())),
         )
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn version_paths() {
-        assert_eq!(
-            version_file("records/customer/CUS-1/v0002.toml"),
-            Some(("customer", "CUS-1", 2))
-        );
-        assert_eq!(version_file("records/customer/CUS-1/attachments/x"), None);
-        assert_eq!(version_file("records/customer/CUS-1/v2.toml"), None);
     }
 }

@@ -1,11 +1,10 @@
 //! The hash-chained audit log (R-A4): entry encoding, the chain walk, and the index of
 //! what the log says the store holds.
 
-pub mod cache;
 pub mod chain;
 pub mod entry;
 pub mod index;
 
-pub use chain::{Head, LOG_NAME, is_torn_tail};
-pub use entry::{Entry, FileHash, sha256_hex};
+pub use chain::{Head, is_torn_tail};
+pub use entry::{Entry, FileHash};
 pub use index::{LogIndex, RecordHead};

@@ -5,11 +5,12 @@ use super::{Global, Output, now};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use docket::error::{Error, Result};
+use docket::layout::LOCK_NAME;
 use docket::ops::actors::{self, ActorChange};
 use docket::ops::{init as initialize, log as audit_log, verify as checking};
 use docket::schema::kind::Kind;
+use docket::store::Store;
 use docket::store::lock::{LockMode, StoreLock};
-use docket::store::{LOCK_NAME, Store};
 use std::path::PathBuf;
 use std::time::Duration;
 

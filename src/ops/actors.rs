@@ -2,10 +2,11 @@
 //! audit entry.
 
 use crate::error::{Error, InputError, Location, Result};
-use crate::policy::actors::{Actor, actor_path};
+use crate::journal::Transaction;
+use crate::layout::actor_path;
+use crate::policy::actors::Actor;
 use crate::session::Session;
 use crate::store::ids::is_safe_id;
-use crate::store::tx::Transaction;
 use chrono::NaiveDate;
 
 #[derive(Debug, Default, Clone)]

@@ -3,10 +3,11 @@
 //! gets an archive number and never changes again.
 
 use crate::error::{Error, Result};
+use crate::journal::Transaction;
+use crate::layout::version_path;
 use crate::session::Session;
 use crate::store::ids::next_id;
-use crate::store::tx::Transaction;
-use crate::store::version::{ArchiveInfo, Attachment, version_path};
+use crate::store::version::{ArchiveInfo, Attachment};
 use chrono::Datelike;
 use std::path::PathBuf;
 
@@ -86,7 +87,7 @@ pub fn archive(
                 Error::io(f, e)
             }
         })?;
-        let sha = crate::audit::sha256_hex(&bytes);
+        let sha = crate::layout::sha256_hex(&bytes);
         let name = safe_name(f);
         let rel = format!("{folder}/attachments/{}-{name}", &sha[..16]);
         if attachments.iter().any(|a: &Attachment| a.path == rel) {

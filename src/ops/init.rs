@@ -1,15 +1,16 @@
 //! `docket init`: a new store from the embedded gas-utility template, with a genesis entry
 //! and its first administrator.
 
+use crate::audit::Head;
 use crate::audit::entry::{Entry, GENESIS_PREV};
-use crate::audit::{Head, sha256_hex};
 use crate::error::{Error, IoContext, Result};
-use crate::policy::actors::{Actor, actor_path};
+use crate::journal::Transaction;
+use crate::layout::{CONFIG_NAME, actor_path, sha256_hex};
+use crate::policy::actors::Actor;
 use crate::schema::TEMPLATE;
+use crate::store::Store;
 use crate::store::config::{Config, PolicySettings, StoreInfo};
 use crate::store::ids::is_safe_id;
-use crate::store::tx::Transaction;
-use crate::store::{CONFIG_NAME, Store};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -122,6 +123,6 @@ pub fn init(spec: &InitSpec) -> Result<Store> {
         hash: GENESIS_PREV.into(),
         len: 0,
     };
-    tx.commit(dir, &dir.join(crate::audit::LOG_NAME), &head)?;
+    tx.commit(dir, &dir.join(crate::layout::LOG_NAME), &head)?;
     Store::open(dir)
 }

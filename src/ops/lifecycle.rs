@@ -231,7 +231,7 @@ pub fn pending(session: &Session) -> Result<Vec<Waiting>> {
     let limit = session.store.config.policy.archive_within_days;
     let mut out = Vec::new();
     // The rows cache says which contracts are waiting at all; only those are read.
-    let mut rows = std::mem::ManuallyDrop::new(super::rows::Rows::load(&session.store.root));
+    let mut rows = std::mem::ManuallyDrop::new(crate::cache::rows::Rows::load(&session.store.root));
     for (id, head) in &session.index.records {
         let Ok(kind) = session.schemas.kind(&head.kind) else {
             continue;
@@ -239,7 +239,7 @@ pub fn pending(session: &Session) -> Result<Vec<Waiting>> {
         if !kind.is_contract() {
             continue;
         }
-        rows.refresh(session, id, head)?;
+        rows.refresh(session.reader(), id, head)?;
         let waiting = rows
             .row(id)
             .is_some_and(|r| matches!(r.status, "pending" | "completed" | "terminated"));

@@ -9,7 +9,6 @@ pub mod input;
 pub mod lifecycle;
 pub mod log;
 pub mod read;
-pub mod rows;
 pub mod validate;
 pub mod verify;
 pub mod write;

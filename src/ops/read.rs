@@ -1,14 +1,14 @@
 //! Reading records: `show`, `query`, `history`, `diff`. Personal data is masked unless a
 //! permitted reveal was granted, and every reveal is logged with its purpose.
 
-use super::rows::{Row, Rows};
+use crate::cache::rows::{Row, Rows};
 use crate::error::{Error, InputError, Location, Result};
+use crate::journal::Transaction;
 use crate::policy::reveal::{Reveal, shown_fields};
 use crate::schema::expr::Expr;
 use crate::schema::kind::Kind;
 use crate::schema::value::{FieldType, Value};
 use crate::session::Session;
-use crate::store::tx::Transaction;
 use crate::store::version::{Approval, ArchiveInfo, Version};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -319,7 +319,7 @@ fn matching_from_rows<'k>(
     // Like the log index, the rows live as long as the process: not freed one by one.
     let mut rows = std::mem::ManuallyDrop::new(Rows::load(&session.store.root));
     // Refresh every stale row first (a filter may read a referenced record's row).
-    rows.refresh_all(session)?;
+    rows.refresh_all(session.reader())?;
     rows.save_if_stale(&session.store.root);
     let in_scope: Vec<(&String, &Kind)> = session
         .index

@@ -1,11 +1,12 @@
 //! `verify` checks everything and reports every problem; `recover` moves aside what an
 //! interrupted command left behind (never deleting), so the store verifies again.
 
-use crate::audit::{self, Head, LOG_NAME, LogIndex, sha256_hex};
+use crate::audit::{self, Head, LogIndex};
 use crate::error::{IoContext, Problem, Result};
+use crate::journal::{Transaction, sync_dir};
+use crate::layout::{CACHE_DIR, LOCK_NAME, LOG_NAME, QUARANTINE_DIR, sha256_hex};
 use crate::session::Session;
-use crate::store::tx::{Transaction, sync_dir};
-use crate::store::{CACHE_DIR, LOCK_NAME, QUARANTINE_DIR, Store};
+use crate::store::Store;
 use std::collections::BTreeSet;
 use std::path::Path;
 

@@ -4,12 +4,13 @@
 use super::input::Origin;
 use super::validate::validate;
 use crate::error::{Error, Result};
+use crate::journal::Transaction;
+use crate::layout::version_path;
 use crate::schema::kind::{Kind, Lifecycle};
 use crate::schema::value::Value;
 use crate::session::Session;
 use crate::store::ids::next_id;
-use crate::store::tx::Transaction;
-use crate::store::version::{Version, version_path};
+use crate::store::version::Version;
 use chrono::Datelike;
 use std::collections::BTreeMap;
 

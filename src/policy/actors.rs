@@ -76,11 +76,3 @@ impl Actor {
         }
     }
 }
-
-/// `records/_actors/<name>/v0001.toml`
-pub fn actor_path(name: &str, version: u32) -> String {
-    format!(
-        "records/{}/{name}/v{version:04}.toml",
-        crate::audit::index::ACTORS_DIR
-    )
-}

@@ -499,7 +499,7 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
         fees,
         steps,
         file: file.to_string(),
-        schema_hash: crate::audit::sha256_hex(text.as_bytes())[..16].to_string(),
+        schema_hash: crate::layout::sha256_hex(text.as_bytes())[..16].to_string(),
     })
 }
 

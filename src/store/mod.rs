@@ -3,17 +3,12 @@
 pub mod config;
 pub mod ids;
 pub mod lock;
-pub mod tx;
 pub mod version;
 
 use crate::error::{Error, IoContext, Result};
+use crate::layout::{CONFIG_NAME, LOG_NAME, SCHEMAS_DIR};
 use config::Config;
 use std::path::{Path, PathBuf};
-
-pub const CONFIG_NAME: &str = "docket.toml";
-pub const LOCK_NAME: &str = "records/.lock";
-pub const CACHE_DIR: &str = "records/.cache";
-pub const QUARANTINE_DIR: &str = "records/.quarantine";
 
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -63,27 +58,10 @@ impl Store {
     }
 
     pub fn log_path(&self) -> PathBuf {
-        self.abs(crate::audit::LOG_NAME)
+        self.abs(LOG_NAME)
     }
 
     pub fn schemas_dir(&self) -> PathBuf {
-        self.root.join("schemas")
-    }
-}
-
-/// Replace a derived file under `records/.cache/` (write a temporary, rename). Best
-/// effort: caches are rebuilt when missing, so a failure here only costs speed later.
-pub fn replace_cache_file(target: &Path, text: &str) {
-    let Some(dir) = target.parent() else { return };
-    if std::fs::create_dir_all(dir).is_err() {
-        return;
-    }
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    if std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, target).is_err() {
-        let _ = std::fs::remove_file(&tmp);
+        self.root.join(SCHEMAS_DIR)
     }
 }

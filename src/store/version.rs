@@ -176,8 +176,3 @@ impl Version {
         })
     }
 }
-
-/// `records/<kind>/<id>/v0001.toml`
-pub fn version_path(kind: &str, id: &str, version: u32) -> String {
-    format!("records/{kind}/{id}/v{version:04}.toml")
-}

@@ -3,8 +3,8 @@
 //! every run still hashes the whole chain, and a cache whose checkpoint is not in this
 //! log's history is thrown away. It holds ids, paths and hashes, never personal data.
 
-use super::chain::{Checkpoint, Head};
-use super::index::{LogIndex, RecordHead};
+use crate::audit::chain::{Checkpoint, Head};
+use crate::audit::index::{LogIndex, RecordHead};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -105,7 +105,7 @@ pub fn save(root: &Path, head: &Head, index: &LogIndex) {
     for (fp, id) in &index.fingerprints {
         let _ = writeln!(out, "P\t{fp}\t{id}");
     }
-    crate::store::replace_cache_file(&path(root), &out);
+    super::replace_file(&path(root), &out);
 }
 
 /// Whether enough entries were added since the checkpoint to be worth rewriting it.

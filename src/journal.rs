@@ -4,8 +4,9 @@
 //! crash leaves the old state, or the new one, plus at most files no entry logs, which
 //! `verify` reports and `recover` moves aside.
 
-use crate::audit::{Entry, FileHash, Head, sha256_hex};
+use crate::audit::{Entry, FileHash, Head};
 use crate::error::{Error, IoContext, Result};
+use crate::layout::sha256_hex;
 use std::collections::BTreeSet;
 use std::fs::{File, OpenOptions};
 use std::io::Write;

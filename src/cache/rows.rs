@@ -8,9 +8,9 @@
 use crate::audit::RecordHead;
 use crate::error::Result;
 use crate::policy::reveal::shown_fields;
+use crate::reader::Reader;
 use crate::schema::kind::Kind;
 use crate::schema::value::Value;
-use crate::session::Session;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -154,8 +154,8 @@ impl Rows {
     }
 
     /// Bring every record's row to its current version, reading only the stale ones.
-    pub fn refresh_all(&mut self, session: &Session) -> Result<()> {
-        let records = &session.index.records;
+    pub fn refresh_all(&mut self, reader: Reader) -> Result<()> {
+        let records = &reader.index.records;
         let current = self.in_order(records.keys().map(String::as_str));
         let stale: Vec<(&String, &RecordHead)> = records
             .iter()
@@ -164,19 +164,19 @@ impl Rows {
             .map(|((id, head), _)| (id, head))
             .collect();
         for (id, head) in stale {
-            self.refresh(session, id, head)?;
+            self.refresh(reader, id, head)?;
         }
         Ok(())
     }
 
     /// Make the row of the record's current version present: read (and hash-checked) from
     /// its file when the cache has none or an older one.
-    pub fn refresh(&mut self, session: &Session, id: &str, head: &RecordHead) -> Result<()> {
+    pub fn refresh(&mut self, reader: Reader, id: &str, head: &RecordHead) -> Result<()> {
         if self.row(id).is_some_and(|r| r.version == head.version) {
             return Ok(());
         }
-        let v = session.load_version(id, head.version)?;
-        let kind = session.schemas.kind(&v.kind)?;
+        let v = reader.load_version(id, head.version)?;
+        let kind = reader.schemas.kind(&v.kind)?;
         let (fields, _) = shown_fields(kind, &v.fields, None);
         let mut packed = String::new();
         for (name, value) in &fields {
@@ -225,7 +225,7 @@ impl Rows {
         for (id, row) in all {
             let _ = writeln!(out, "{id}\t{}\t{}\t{}", row.version, row.status, row.packed);
         }
-        crate::store::replace_cache_file(&root.join(ROWS_FILE), &out);
+        super::replace_file(&root.join(ROWS_FILE), &out);
     }
 }
 
