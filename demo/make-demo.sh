@@ -10,19 +10,36 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 store="$work/store"
 
+# This run's own machine state, so the build leaves nothing in the user's home.
+export XDG_STATE_HOME="$work/state"
+
+# Demo keys: committed on purpose so the README's commands work on any machine. They
+# are public, so anyone can sign as the demo staff: never use them for a real store.
+keys="$repo/demo/keys"
+staff="admin:admin wang.fang:business-staff li.na:business-staff zhao.min:market-manager \
+  chen.jun:vp-operations sun.li:general-manager zhou.qiang:planning-construction \
+  wu.hua:archivist he.ping:auditor"
+mkdir -p "$keys"
+for s in $staff; do
+  name=${s%%:*}
+  [ -f "$keys/$name" ] || ssh-keygen -q -t ed25519 -N '' -C "$name (docket demo key, not secret)" -f "$keys/$name"
+done
+
 at() { export DOCKET_NOW="$1"; }
-as() { local who=$1; shift; "$bin" --quiet --store "$store" --as "$who" "$@"; }
+as() { local who=$1; shift; "$bin" --quiet --store "$store" --as "$who" --identity "$keys/$who" "$@"; }
 
 at 2026-01-05T09:00:00Z
-"$bin" --quiet init "$store" --admin admin --name "docket demo gas company" --site-code DEMO
+"$bin" --quiet init "$store" --admin admin --key "$keys/admin.pub" --identity "$keys/admin" \
+  --name "docket demo gas company" --site-code DEMO
 # The demo must keep working for years after it was made: its training limit is ten
 # years instead of the default yearly refresher (policy.training_valid_days).
 sed -i 's/^training_valid_days = 365$/training_valid_days = 3650/' "$store/docket.toml"
 
-for staff in wang.fang:business-staff li.na:business-staff zhao.min:market-manager \
-             chen.jun:vp-operations sun.li:general-manager zhou.qiang:planning-construction \
-             wu.hua:archivist he.ping:auditor; do
-  as admin actor add "${staff%%:*}" --role "${staff##*:}" --agreement-signed 2026-01-05 --trained-on 2026-01-05
+for s in $staff; do
+  name=${s%%:*}
+  [ "$name" = admin ] && continue
+  as admin actor add "$name" --role "${s##*:}" --key "$keys/$name.pub" \
+    --agreement-signed 2026-01-05 --trained-on 2026-01-05
 done
 
 customer() { as wang.fang create customer "$@"; }
@@ -147,3 +164,4 @@ cp -r "$store/records" "$repo/records"
 rm -f "$repo/records/.lock"
 unset DOCKET_NOW
 "$bin" --store "$repo" verify
+rm -rf "$XDG_STATE_HOME"

@@ -101,6 +101,7 @@ pub enum Error {
     Io {
         path: PathBuf,
         source: std::io::Error,
+        hint: Option<String>,
     },
     /// Exit 1: a bug or an impossible state.
     #[error("internal error: {0}")]
@@ -129,6 +130,10 @@ pub enum Error {
         message: String,
         hint: Option<String>,
     },
+    /// Exit 130: Ctrl-C (or a termination signal) stopped a write before its commit point;
+    /// what it had written was removed.
+    #[error("interrupted: nothing was written")]
+    Interrupted,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -138,6 +143,14 @@ impl Error {
         Error::Io {
             path: path.into(),
             source,
+            hint: None,
+        }
+    }
+    pub fn io_hint(path: impl Into<PathBuf>, source: std::io::Error, hint: &str) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+            hint: Some(hint.to_string()),
         }
     }
     pub fn usage(message: impl Into<String>, hint: impl Into<Option<String>>) -> Self {
@@ -179,6 +192,7 @@ impl Error {
             Error::Denied { .. } => 4,
             Error::Invalid(_) => 5,
             Error::Conflict { .. } => 6,
+            Error::Interrupted => 130,
         }
     }
 }

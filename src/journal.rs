@@ -1,124 +1,131 @@
-//! The one write path. Every command that changes the store stages its files and audit
-//! entries here; `commit` writes them in the order that makes a crash harmless: the files
-//! first, durably, then the audit entries, appended and fsynced — the commit point. A
-//! crash leaves the old state, or the new one, plus at most files no entry logs, which
-//! `verify` reports and `recover` moves aside.
+//! The one write path. Every change to the store, `init`, imports and `recover` included,
+//! is a journal opened from a `Writer` (so only under the exclusive lock, with the acting
+//! actor's key). Files are written to their final names as they come, unlogged; `commit`
+//! makes them durable, signs the entries as one transaction, and appends them — the
+//! commit point — then moves the session's head, index, register, witness and cache up
+//! together. A journal dropped before its commit point (an error, a full disk, Ctrl-C)
+//! removes everything it wrote; only a hard kill leaves unlogged files, which no read
+//! ever uses and `recover` moves aside.
 
+use crate::audit::entry::{UNSIGNED, encode_line, signed_part};
 use crate::audit::{Entry, FileHash, Head};
 use crate::error::{Error, IoContext, Result};
-use crate::layout::sha256_hex;
-use std::collections::BTreeSet;
+use crate::keys;
+use crate::layout::{QUARANTINE_DIR, sha256_hex};
+use crate::session::Writer;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-#[derive(Default)]
-pub struct Transaction {
-    files: Vec<(String, Vec<u8>)>,
-    entries: Vec<Entry>,
+/// Up to this many files a commit fsyncs each; beyond, one sync of the file system.
+const FSYNC_EACH: usize = 64;
+
+/// Set by Ctrl-C (or SIGTERM, SIGHUP) while a journal is open; a second signal ends the
+/// process at once.
+static INTERRUPTED: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
+
+fn interrupt_flag() -> &'static Arc<AtomicBool> {
+    INTERRUPTED.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        for sig in [
+            signal_hook::consts::SIGINT,
+            signal_hook::consts::SIGTERM,
+            signal_hook::consts::SIGHUP,
+        ] {
+            // Registered in this order, the second signal finds the flag set and exits.
+            let _ = signal_hook::flag::register_conditional_shutdown(sig, 130, flag.clone());
+            let _ = signal_hook::flag::register(sig, flag.clone());
+        }
+        flag
+    })
 }
 
-impl Transaction {
-    pub fn new() -> Self {
-        Self::default()
+fn interrupted() -> bool {
+    INTERRUPTED.get().is_some_and(|f| f.load(Ordering::SeqCst))
+}
+
+/// A file this journal wrote, and its handle while it still needs an fsync.
+struct Written {
+    path: PathBuf,
+    handle: Option<File>,
+}
+
+pub struct Journal<'w> {
+    writer: &'w mut Writer,
+    written: Vec<Written>,
+    /// Folders this journal made, outermost first.
+    made: Vec<PathBuf>,
+    /// Unlogged files (left by a hard kill) moved out of the way of new ones: (from, to).
+    set_aside: Vec<(PathBuf, PathBuf)>,
+    /// `recover`: unlogged files to quarantine at commit, store-relative.
+    quarantine: Vec<String>,
+    cut_torn_tail: bool,
+    entries: Vec<Entry>,
+    committed: bool,
+}
+
+impl Writer {
+    /// Open the journal of one transaction.
+    pub fn journal(&mut self) -> Journal<'_> {
+        interrupt_flag();
+        Journal {
+            writer: self,
+            written: Vec::new(),
+            made: Vec::new(),
+            set_aside: Vec::new(),
+            quarantine: Vec::new(),
+            cut_torn_tail: false,
+            entries: Vec::new(),
+            committed: false,
+        }
+    }
+}
+
+impl Journal<'_> {
+    /// The writer, for what a command reads while it stages.
+    pub fn writer(&self) -> &Writer {
+        self.writer
     }
 
-    /// Stage a new file; files are immutable, so the path must not be taken.
-    pub fn write(&mut self, root: &Path, rel: &str, bytes: Vec<u8>) -> Result<FileHash> {
-        if root.join(rel).exists() || self.files.iter().any(|(p, _)| p == rel) {
+    /// A new entry by the acting actor.
+    pub fn entry(&self, action: &str, record: &str, version: u32, files: Vec<FileHash>) -> Entry {
+        self.writer.entry(action, record, version, files)
+    }
+
+    /// Write a new file now; it is logged at commit and removed if the journal is dropped.
+    pub fn write(&mut self, rel: &str, bytes: &[u8]) -> Result<FileHash> {
+        if interrupted() {
+            return Err(Error::Interrupted);
+        }
+        let root = self.writer.store.root.clone();
+        let path = root.join(rel);
+        if self.writer.index.sha_of(rel).is_some() {
             return Err(Error::integrity(
                 rel,
-                "a file already exists where a new one must be written: it is not logged (left by an interrupted command?)",
+                "the log already holds this file; logged files are never written again",
             ));
         }
-        let hash = FileHash {
-            path: rel.to_string(),
-            sha256: sha256_hex(&bytes),
-        };
-        self.files.push((rel.to_string(), bytes));
-        Ok(hash)
-    }
-
-    /// Stage an audit entry; its sequence number is assigned at commit.
-    pub fn log(&mut self, entry: Entry) {
-        self.entries.push(entry);
-    }
-
-    /// Write everything durably and append the entries after `head`. Returns the new head.
-    pub fn commit(self, root: &Path, log: &Path, head: &Head) -> Result<Head> {
-        self.write_each(root)?;
-        let count = self.entries.len();
-        let mut lines = Lines::new(head, count);
-        for e in self.entries {
-            lines.push(e);
+        if self.written.iter().any(|w| w.path == path) {
+            return Err(Error::Internal(format!(
+                "{rel} written twice in one transaction"
+            )));
         }
-        lines.append(log)
-    }
-
-    /// Each file to a temporary name, fsync, rename; then fsync the folders.
-    fn write_each(&self, root: &Path) -> Result<()> {
-        let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
-        for (rel, bytes) in &self.files {
-            let path = root.join(rel);
-            let parent = path
-                .parent()
-                .expect("store files live in folders")
-                .to_path_buf();
-            create_dirs(root, &parent, &mut dirs)?;
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-            let tmp = parent.join(format!(".{name}.tmp"));
-            let mut f = File::create(&tmp).at(&tmp)?;
-            f.write_all(bytes).at(&tmp)?;
-            f.sync_all().at(&tmp)?;
-            drop(f);
-            fault("before-rename");
-            std::fs::rename(&tmp, &path).at(&path)?;
-            dirs.insert(parent);
-        }
-        for d in &dirs {
-            sync_dir(d)?;
-        }
-        Ok(())
-    }
-}
-
-/// A transaction for many files (imports), streamed: each file is written straight to its
-/// name as it comes, each entry encoded as it is logged, and one sync of the file system
-/// makes all the files durable instead of an fsync each. That is as safe: until the
-/// entries are appended no file is logged, so a crash leaves only unlogged files (whole or
-/// partial) that `recover` moves aside.
-pub struct BatchTransaction {
-    root: PathBuf,
-    made: BTreeSet<PathBuf>,
-    lines: Lines,
-}
-
-impl BatchTransaction {
-    /// `entries` is how many entries will be logged: the first one announces it.
-    pub fn new(root: &Path, head: &Head, entries: usize) -> Self {
-        BatchTransaction {
-            root: root.to_path_buf(),
-            made: BTreeSet::new(),
-            lines: Lines::new(head, entries),
-        }
-    }
-
-    /// Write a new file now (unlogged until commit).
-    pub fn write(&mut self, rel: &str, bytes: &[u8]) -> Result<FileHash> {
-        let path = self.root.join(rel);
         let parent = path.parent().expect("store files live in folders");
-        if !self.made.contains(parent) {
-            std::fs::create_dir_all(parent).at(parent)?;
-            self.made.insert(parent.to_path_buf());
+        self.make_dirs(&root, parent)?;
+        if path.exists() {
+            self.set_aside(&root, rel)?;
         }
-        let mut f = File::create_new(&path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AlreadyExists {
-                Error::integrity(rel, "a file already exists where a new one must be written: it is not logged (left by an interrupted command?)")
-            } else {
-                Error::io(&path, e)
-            }
-        })?;
-        f.write_all(bytes).at(&path)?;
+        let mut file = File::create_new(&path).at(&path)?;
+        let written = file.write_all(bytes).at(&path);
+        let keep = self.written.len() < FSYNC_EACH;
+        self.written.push(Written {
+            path,
+            handle: keep.then_some(file),
+        });
+        written?;
+        crate::fault::point("after-write");
         Ok(FileHash {
             path: rel.to_string(),
             sha256: sha256_hex(bytes),
@@ -126,117 +133,204 @@ impl BatchTransaction {
     }
 
     pub fn log(&mut self, entry: Entry) {
-        self.lines.push(entry);
+        self.entries.push(entry);
     }
 
-    pub fn commit(self, log: &Path) -> Result<Head> {
-        fault("before-sync");
-        sync_filesystem(&self.root)?;
-        self.lines.append(log)
+    /// `recover`: move this unlogged file into the quarantine at commit.
+    pub fn quarantine(&mut self, rel: &str) {
+        self.quarantine.push(rel.to_string());
     }
-}
 
-/// Audit lines encoded in order, chained from a head, appended in one write.
-struct Lines {
-    out: String,
-    prev: String,
-    seq: u64,
-    len: u64,
-    announced: usize,
-    pushed: usize,
-}
+    /// `recover`: move the log's torn end into the quarantine at commit.
+    pub fn cut_torn_tail(&mut self) {
+        self.cut_torn_tail = true;
+    }
 
-impl Lines {
-    fn new(head: &Head, announced: usize) -> Self {
-        Lines {
-            out: String::new(),
-            prev: head.hash.clone(),
-            seq: head.entries,
-            len: head.len,
-            announced,
-            pushed: 0,
+    /// Create the missing folders of `dir`, remembering them to remove on abort.
+    fn make_dirs(&mut self, root: &Path, dir: &Path) -> Result<()> {
+        if dir.is_dir() || !dir.starts_with(root) {
+            return Ok(());
         }
+        if let Some(parent) = dir.parent() {
+            self.make_dirs(root, parent)?;
+        }
+        std::fs::create_dir(dir).at(dir)?;
+        self.made.push(dir.to_path_buf());
+        Ok(())
     }
 
-    fn push(&mut self, mut e: Entry) {
-        if self.pushed == 0 && self.announced > 1 {
-            // Announce the transaction's size: a crash mid-append leaves it visibly
-            // incomplete, and none of its entries count.
-            e.detail.insert(
-                crate::audit::chain::TXN_KEY.into(),
-                self.announced.to_string(),
-            );
-        }
-        self.pushed += 1;
-        self.seq += 1;
-        e.seq = self.seq;
-        let (line, hash) = e.encode(&self.prev);
-        self.out.push_str(&line);
-        self.prev = hash;
+    /// An unlogged file stands where a new one goes (a hard kill left it): quarantine it.
+    fn set_aside(&mut self, root: &Path, rel: &str) -> Result<()> {
+        let target = root
+            .join(QUARANTINE_DIR)
+            .join(self.writer.now.format("%Y%m%dT%H%M%S").to_string())
+            .join(rel.strip_prefix("records/").unwrap_or(rel));
+        let parent = target.parent().expect("quarantine files live in folders");
+        std::fs::create_dir_all(parent).at(parent)?;
+        std::fs::rename(root.join(rel), &target).at(&target)?;
+        self.set_aside.push((root.join(rel), target));
+        Ok(())
     }
 
-    /// Append and fsync: the commit point.
-    fn append(self, log: &Path) -> Result<Head> {
-        fault("after-files");
-        let mut f = OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(log)
-            .at(log)?;
-        if fault_armed("torn-log") {
-            f.write_all(&self.out.as_bytes()[..self.out.len() / 2])
-                .at(log)?;
-            f.sync_all().at(log)?;
-            std::process::abort();
+    /// Make the files durable, sign and append the entries: the commit point.
+    pub fn commit(mut self) -> Result<()> {
+        if interrupted() {
+            return Err(Error::Interrupted);
         }
-        f.write_all(self.out.as_bytes()).at(log)?;
+        if self.entries.is_empty() {
+            return Err(Error::Internal("a transaction without entries".into()));
+        }
+        self.make_durable()?;
+        let root = self.writer.store.root.clone();
+        let log = self.writer.store.log_path();
+        self.recover_files(&root, &log)?;
+        let (text, head) = self.encode()?;
+        if interrupted() {
+            return Err(Error::Interrupted);
+        }
+        crate::fault::point("before-append");
+        append(&log, &text)?;
+        self.committed = true;
+        let entries = std::mem::take(&mut self.entries);
+        self.writer.committed(head, &entries);
+        Ok(())
+    }
+
+    /// fsync each file and the folders holding them, or one sync of the file system.
+    fn make_durable(&mut self) -> Result<()> {
+        crate::fault::point("before-sync");
+        let all_kept = self.written.iter().all(|w| w.handle.is_some());
+        if all_kept {
+            for w in &mut self.written {
+                if let Some(f) = w.handle.take() {
+                    f.sync_all().at(&w.path)?;
+                }
+            }
+        } else {
+            sync_filesystem(&self.writer.store.root)?;
+        }
+        let mut dirs: Vec<&Path> = self
+            .written
+            .iter()
+            .filter_map(|w| w.path.parent())
+            .chain(self.made.iter().filter_map(|d| d.parent()))
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        for d in dirs {
+            sync_dir(d)?;
+        }
+        Ok(())
+    }
+
+    /// `recover`'s moves: unlogged files and a torn log end into the quarantine.
+    fn recover_files(&mut self, root: &Path, log: &Path) -> Result<()> {
+        if self.quarantine.is_empty() && !self.cut_torn_tail {
+            return Ok(());
+        }
+        let qdir = root
+            .join(QUARANTINE_DIR)
+            .join(self.writer.now.format("%Y%m%dT%H%M%S").to_string());
+        for rel in &self.quarantine {
+            let target = qdir.join(rel.strip_prefix("records/").unwrap_or(rel));
+            let parent = target.parent().expect("quarantine files live in folders");
+            std::fs::create_dir_all(parent).at(parent)?;
+            std::fs::rename(root.join(rel), &target).at(&target)?;
+            sync_dir(parent)?;
+        }
+        sync_dir(&root.join("records"))?;
+        if !self.cut_torn_tail {
+            return Ok(());
+        }
+        let len = self.writer.head.len;
+        let bytes = std::fs::read(log).at(log)?;
+        let tail = &bytes[len as usize..];
+        std::fs::create_dir_all(&qdir).at(&qdir)?;
+        let kept = qdir.join("audit.log.torn-tail");
+        std::fs::write(&kept, tail).at(&kept)?;
+        File::open(&kept).and_then(|f| f.sync_all()).at(&kept)?;
+        sync_dir(&qdir)?;
+        let f = OpenOptions::new().write(true).open(log).at(log)?;
+        f.set_len(len).at(log)?;
         f.sync_all().at(log)?;
-        Ok(Head {
-            entries: self.seq,
-            hash: self.prev,
-            len: self.len + self.out.len() as u64,
-        })
+        self.writer.torn_tail = false;
+        Ok(())
+    }
+
+    /// The transaction's lines, chained after the head and signed once on the last.
+    fn encode(&mut self) -> Result<(String, Head)> {
+        let head = self.writer.head.clone();
+        let count = self.entries.len();
+        let mut bodies = Vec::with_capacity(count);
+        for (i, e) in self.entries.iter_mut().enumerate() {
+            e.seq = head.entries + 1 + i as u64;
+            e.txn = (i == 0 && count > 1).then_some(count as u32);
+            bodies.push(e.body());
+        }
+        let mut out = String::new();
+        let mut message = String::new();
+        let mut prev = head.hash.clone();
+        for (i, body) in bodies.iter().enumerate() {
+            message.push_str(&signed_part(&prev, body));
+            let sig = if i + 1 == count {
+                keys::encode_sig(&self.writer.signer.sign(message.as_bytes())?)
+            } else {
+                UNSIGNED.to_string()
+            };
+            let (line, hash) = encode_line(&prev, body, &sig);
+            out.push_str(&line);
+            prev = hash;
+        }
+        let new_head = Head {
+            entries: head.entries + count as u64,
+            hash: prev,
+            len: head.len + out.len() as u64,
+        };
+        Ok((out, new_head))
     }
 }
 
-/// Crash simulation for the fault-injection tests: `DOCKET_FAULT=<point>` aborts the
-/// process there, as a kill or a power cut would. Costs one environment lookup.
-fn fault_armed(point: &str) -> bool {
-    std::env::var_os("DOCKET_FAULT").is_some_and(|p| p == point)
+impl Drop for Journal<'_> {
+    /// Not committed: remove what was written, put back what was set aside.
+    fn drop(&mut self) {
+        if self.committed {
+            return;
+        }
+        for w in self.written.drain(..).rev() {
+            drop(w.handle);
+            let _ = std::fs::remove_file(&w.path);
+        }
+        for (from, to) in self.set_aside.drain(..).rev() {
+            let _ = std::fs::rename(&to, &from);
+        }
+        for dir in self.made.drain(..).rev() {
+            let _ = std::fs::remove_dir(&dir);
+        }
+    }
 }
 
-fn fault(point: &str) {
-    if fault_armed(point) {
+/// Append and fsync: the commit point.
+fn append(log: &Path, text: &str) -> Result<()> {
+    let mut f = OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(log)
+        .at(log)?;
+    if crate::fault::armed("torn-log") {
+        f.write_all(&text.as_bytes()[..text.len() / 2]).at(log)?;
+        f.sync_all().at(log)?;
         std::process::abort();
     }
-}
-
-/// Create `dir` and any missing parents, remembering each new folder's parent for fsync.
-fn create_dirs(root: &Path, dir: &Path, synced: &mut BTreeSet<PathBuf>) -> Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    if let Some(parent) = dir.parent()
-        && parent.starts_with(root)
-    {
-        create_dirs(root, parent, synced)?;
-        std::fs::create_dir(dir)
-            .or_else(|e| if dir.is_dir() { Ok(()) } else { Err(e) })
-            .at(dir)?;
-        synced.insert(parent.to_path_buf());
-    }
+    f.write_all(text.as_bytes()).at(log)?;
+    f.sync_all().at(log)?;
+    crate::fault::point("after-append");
     Ok(())
 }
 
 /// Flush every file of the store's file system to disk at once.
 fn sync_filesystem(root: &Path) -> Result<()> {
-    use std::os::fd::AsRawFd;
     let dir = File::open(root).at(root)?;
-    // SAFETY: syncfs only reads the descriptor, which `dir` keeps open for the call.
-    if unsafe { libc::syncfs(dir.as_raw_fd()) } != 0 {
-        return Err(Error::io(root, std::io::Error::last_os_error()));
-    }
-    Ok(())
+    rustix::fs::syncfs(&dir).map_err(|e| Error::io(root, e.into()))
 }
 
 pub fn sync_dir(dir: &Path) -> Result<()> {

@@ -4,9 +4,12 @@
 
 pub mod audit;
 pub mod cache;
+pub mod clock;
 pub mod error;
+pub mod fault;
 pub mod io;
 pub mod journal;
+pub mod keys;
 pub mod layout;
 pub mod ops;
 pub mod policy;
@@ -14,5 +17,6 @@ pub mod reader;
 pub mod schema;
 pub mod session;
 pub mod store;
+pub mod witness;
 
 pub use error::{Error, Result};

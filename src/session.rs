@@ -1,9 +1,15 @@
-//! A command's view of an opened store: the lock taken, the chain checked, the log index,
-//! the schemas and the acting actor in good standing. Every command starts here.
+//! A command's view of an opened store: the lock taken, the chain checked (every link,
+//! and every signature since this machine last looked), the log index, the schemas and
+//! the acting actor in good standing. Every command starts here; commands that write
+//! start from a `Writer`, which exists only under the exclusive lock and with the acting
+//! actor's key in hand.
 
+use crate::audit::chain::{Plan, Seen, TxnEnd, Visit, walk, walk_fresh};
+use crate::audit::trust::{Permits, Registry, Trust};
 use crate::audit::{self, Entry, FileHash, Head, LogIndex};
-use crate::error::{Error, Result};
-use crate::journal::Transaction;
+use crate::clock;
+use crate::error::{Error, Problem, Result};
+use crate::keys::{Key, KeySource, Signer};
 use crate::layout::LOCK_NAME;
 use crate::policy::actors::Actor;
 pub use crate::reader::Reader;
@@ -16,15 +22,18 @@ use crate::schema::value::{FieldType, Value};
 use crate::store::Store;
 use crate::store::lock::{LockMode, StoreLock};
 use crate::store::version::Version;
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use crate::witness::{self, Witness};
+use chrono::{DateTime, NaiveDate};
+use chrono_tz::Tz;
 use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 pub struct Options<'a> {
     pub actor: Option<String>,
-    pub now: DateTime<Utc>,
-    pub mode: LockMode,
+    /// Where the acting actor's private key is found (writers only).
+    pub keys: KeySource,
     /// Told once when another process holds the lock.
     pub on_wait: &'a dyn Fn(),
     /// Open a log whose last line is torn, so `recover` can repair it.
@@ -38,67 +47,214 @@ pub struct Session {
     /// exit would cost more than most commands' own work.
     pub index: std::mem::ManuallyDrop<LogIndex>,
     pub head: Head,
+    /// The staff register as the verified log built it: roles, keys, standing.
+    pub registry: Registry,
     /// The log ends in a torn line (only when opened for recovery).
     pub torn_tail: bool,
-    pub now: DateTime<Utc>,
+    pub now: DateTime<Tz>,
     pub actor: Option<Actor>,
     pub engine: Engine,
+    /// Things the user should know that did not stop the command.
+    pub warnings: Vec<String>,
+    witness_file: Option<PathBuf>,
     _lock: StoreLock,
 }
 
-impl Session {
-    pub fn open(store: Store, opts: Options) -> Result<Session> {
+/// A session that may write: the exclusive lock is held and the acting actor's signer
+/// found. Journals (the one way to change the store) are opened from it.
+pub struct Writer {
+    session: Session,
+    pub(crate) signer: Signer,
+}
+
+impl std::ops::Deref for Writer {
+    type Target = Session;
+    fn deref(&self) -> &Session {
+        &self.session
+    }
+}
+
+impl std::ops::DerefMut for Writer {
+    fn deref_mut(&mut self) -> &mut Session {
+        &mut self.session
+    }
+}
+
+impl Writer {
+    /// Open the store to write as the acting actor, signing with their registered key.
+    pub fn open(store: Store, opts: Options) -> Result<Writer> {
+        let session = Session::open_with(store, &opts, LockMode::Exclusive)?;
+        let actor = session.actor()?.name.clone();
+        clock::require_not_before(&session.now, session.registry.last_time.as_deref())?;
+        let key = session.registered_key(&actor)?;
+        let signer = Signer::find(&actor, &key, &opts.keys)?;
+        Ok(Writer { session, signer })
+    }
+
+    /// A writer on a store that has no log yet (`init`), acting as its first administrator.
+    pub fn create(store: Store, admin: Actor, signer: Signer) -> Result<Writer> {
         let timeout = Duration::from_secs(store.config.policy.lock_timeout_seconds);
-        let lock = StoreLock::acquire(&store.abs(LOCK_NAME), opts.mode, timeout, opts.on_wait)?;
-        let (index, head, problems) = read_index(&store)?;
-        let repairable = opts.recovering && problems.iter().all(audit::is_torn_tail);
-        if !problems.is_empty() && !repairable {
-            return Err(Error::Integrity { problems });
-        }
-        let torn_tail = !problems.is_empty();
+        let lock = StoreLock::acquire(&store.abs(LOCK_NAME), LockMode::Exclusive, timeout, &|| {})?;
         let schemas = Arc::new(Schemas::load(&store.schemas_dir(), "schemas")?);
+        let now = clock::now(store.tz)?;
+        let witness_file = witness::file_for(&store.config.store.id, &store.root);
+        let session = Session {
+            store,
+            schemas,
+            index: std::mem::ManuallyDrop::new(LogIndex::default()),
+            head: Head::genesis(),
+            registry: Registry::default(),
+            torn_tail: false,
+            now,
+            actor: Some(admin),
+            engine: Engine::default(),
+            warnings: Vec::new(),
+            witness_file,
+            _lock: lock,
+        };
+        Ok(Writer { session, signer })
+    }
+
+    /// After a commit: the new head, what the entries add to the index and the register,
+    /// and this machine's witness moved up to it.
+    pub(crate) fn committed(&mut self, head: Head, entries: &[Entry]) {
+        let s = &mut self.session;
+        for e in entries {
+            s.index.add(e);
+            s.registry.apply(e);
+            s.registry.last_time = Some(e.time.clone());
+        }
+        s.head = head;
+        s.remember();
+        crate::cache::index::save_if_worth(&s.store.root, &s.head, &s.index);
+    }
+}
+
+impl Session {
+    /// Open the store to read: a shared lock, so writers wait until this command is done.
+    pub fn open(store: Store, opts: Options) -> Result<Session> {
+        Session::open_with(store, &opts, LockMode::Shared)
+    }
+
+    fn open_with(store: Store, opts: &Options, mode: LockMode) -> Result<Session> {
+        let timeout = Duration::from_secs(store.config.policy.lock_timeout_seconds);
+        let lock = StoreLock::acquire(&store.abs(LOCK_NAME), mode, timeout, opts.on_wait)?;
+        let schemas = Arc::new(Schemas::load(&store.schemas_dir(), "schemas")?);
+        let witness_file = witness::file_for(&store.config.store.id, &store.root);
+        let witnessed = match &witness_file {
+            Some(f) => witness::load(f)?,
+            None => None,
+        };
+        let rules = schemas.clone();
+        let permits = move |role: &str, permit: &str| rules.roles.permits(role, permit);
+        let mut read = read_log(&store, &permits, witnessed.as_ref())?;
+        if let Some(file) = &witness_file {
+            explain_rollback(&mut read.problems, file);
+        }
+        let repairable = opts.recovering && read.problems.iter().all(audit::is_torn_tail);
+        if !read.problems.is_empty() && !repairable {
+            return Err(Error::Integrity {
+                problems: read.problems,
+            });
+        }
+        let now = clock::now(store.tz)?;
         let mut session = Session {
             store,
             schemas,
-            index: std::mem::ManuallyDrop::new(index),
-            head,
-            torn_tail,
-            now: opts.now,
+            index: std::mem::ManuallyDrop::new(read.index),
+            head: read.head,
+            registry: read.registry,
+            torn_tail: !read.problems.is_empty(),
+            now,
             actor: None,
             engine: Engine::default(),
+            warnings: Vec::new(),
+            witness_file,
             _lock: lock,
         };
-        if let Some(name) = opts.actor {
-            let actor = session.load_actor(&name)?.ok_or_else(|| {
-                Error::denied(
-                    format!("actor `{name}` is not registered in this store (R-B1)"),
-                    Some("an administrator registers staff: docket actor add NAME --role ROLE --agreement-signed DATE --trained-on DATE".to_string()),
-                )
-            })?;
-            actor.check_standing(
-                session.today(),
-                session.store.config.policy.training_valid_days,
-            )?;
-            if session.schemas.roles.get(&actor.role).is_none() {
-                return Err(Error::denied(
-                    format!(
-                        "actor `{name}` has role `{}`, which roles.toml does not define",
-                        actor.role
-                    ),
-                    None,
-                ));
-            }
-            session.actor = Some(actor);
+        if session.witness_file.is_none() {
+            session.warnings.push("neither XDG_STATE_HOME nor HOME is set: this machine cannot remember which log it verified, so a cut or rewritten log would go unnoticed here".into());
+        }
+        let seen = witnessed.as_ref().map(Witness::head);
+        if !session.torn_tail && seen.as_ref() != Some(&session.head) {
+            session.remember();
+        }
+        if let Some(name) = &opts.actor {
+            session.actor = Some(session.standing_actor(name)?);
         }
         Ok(session)
     }
 
+    /// Move this machine's witness up to the verified head; a failure is a warning.
+    fn remember(&mut self) {
+        let Some(file) = &self.witness_file else {
+            return;
+        };
+        let witness = Witness {
+            store: self.store.config.store.id.clone(),
+            root: self.store.root.to_string_lossy().into_owned(),
+            entries: self.head.entries,
+            len: self.head.len,
+            head: self.head.hash.clone(),
+            registry: self.registry.clone(),
+        };
+        if let Err(e) = witness::save(file, &witness) {
+            self.warnings.push(format!(
+                "this machine could not remember the verified log ({e}); the next run checks every signature again"
+            ));
+        }
+    }
+
+    /// The actor `name`, registered and in good standing today (R-B1, R-A8), else exit 4.
+    fn standing_actor(&self, name: &str) -> Result<Actor> {
+        let unregistered = || {
+            Error::denied(
+                format!("actor `{name}` is not registered in this store (R-B1)"),
+                Some("an administrator registers staff: docket actor add NAME --role ROLE --key FILE.pub --agreement-signed DATE --trained-on DATE".to_string()),
+            )
+        };
+        let standing = self.registry.actors.get(name).ok_or_else(unregistered)?;
+        let mut actor = self.load_actor(name)?.ok_or_else(unregistered)?;
+        // The register the log built decides role and standing; the file adds the dates.
+        actor.role = standing.role.clone();
+        actor.revoked = standing.revoked;
+        actor.check_standing(self.today(), self.store.config.policy.training_valid_days)?;
+        if self.schemas.roles.get(&actor.role).is_none() {
+            return Err(Error::denied(
+                format!(
+                    "actor `{name}` has role `{}`, which roles.toml does not define",
+                    actor.role
+                ),
+                None,
+            ));
+        }
+        Ok(actor)
+    }
+
+    /// The key the log registered for `name`.
+    pub fn registered_key(&self, name: &str) -> Result<Key> {
+        let standing = self.registry.actors.get(name).ok_or_else(|| {
+            Error::denied(
+                format!("actor `{name}` is not registered in this store (R-B1)"),
+                None,
+            )
+        })?;
+        Key::parse(&standing.key).map_err(|m| {
+            Error::integrity(
+                crate::layout::LOG_NAME,
+                format!("the key registered for `{name}` is unusable: {m}"),
+            )
+        })
+    }
+
+    /// Today in the store's time zone.
     pub fn today(&self) -> NaiveDate {
         self.now.date_naive()
     }
 
+    /// Now, as entries and versions record it (with the zone's offset).
     pub fn timestamp(&self) -> String {
-        self.now.to_rfc3339_opts(SecondsFormat::Secs, true)
+        clock::stamp(&self.now)
     }
 
     /// The acting actor; commands that act need one (usage error otherwise).
@@ -158,26 +314,6 @@ impl Session {
         self.reader().read_logged(rel)
     }
 
-    /// Refuse to build on a record folder holding files the log does not know.
-    pub fn check_folder(&self, dir_rel: &str) -> Result<()> {
-        let dir = self.store.abs(dir_rel);
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            return Ok(());
-        };
-        for e in entries.flatten() {
-            if e.file_type().map(|t| t.is_file()).unwrap_or(false) {
-                let rel = format!("{dir_rel}/{}", e.file_name().to_string_lossy());
-                if self.index.sha_of(&rel).is_none() {
-                    return Err(Error::integrity(
-                        rel,
-                        "a file no audit entry logs (left by an interrupted command?): run `docket verify`, then `docket recover`",
-                    ));
-                }
-            }
-        }
-        Ok(())
-    }
-
     pub fn load_actor(&self, name: &str) -> Result<Option<Actor>> {
         let Some(version) = self.index.actors.get(name) else {
             return Ok(None);
@@ -218,21 +354,12 @@ impl Session {
             actor,
             role,
             action: action.to_string(),
+            txn: None,
             record: record.to_string(),
             version,
             files,
             detail: BTreeMap::new(),
         }
-    }
-
-    pub fn stage(&self, tx: &mut Transaction, rel: &str, bytes: Vec<u8>) -> Result<FileHash> {
-        tx.write(&self.store.root, rel, bytes)
-    }
-
-    pub fn commit(&mut self, tx: Transaction) -> Result<()> {
-        let head = tx.commit(&self.store.root, &self.store.log_path(), &self.head)?;
-        self.head = head;
-        Ok(())
     }
 
     /// Bind a record's fields (and, for each referenced record, its fields) for expressions.
@@ -279,46 +406,129 @@ impl Session {
     }
 }
 
-/// The log index: from the cache plus the entries after it, or from the whole log when
-/// the cache is missing or belongs to another history. The whole chain is hashed either way.
-fn read_index(store: &Store) -> Result<(LogIndex, Head, Vec<crate::error::Problem>)> {
-    use audit::chain::{Parse, walk_state};
-    let log = store.log_path();
-    let add = |index: &mut LogIndex, _: u64, e: &audit::Entry| {
-        index.add(e);
+/// A cut or rewritten log may be a deliberate rollback: say where this machine keeps the
+/// head it verified, which is what it compared against.
+fn explain_rollback(problems: &mut Vec<Problem>, witness: &std::path::Path) {
+    let rolled_back = problems
+        .iter()
+        .any(|p| p.message.starts_with("truncated behind") || p.message.starts_with("forked at"));
+    if rolled_back {
+        problems.push(Problem {
+            at: witness.display().to_string(),
+            message: "this machine's record of the log it verified; if the log was rolled back on purpose (say, a `git checkout` of an older log), move this file aside to accept it".into(),
+        });
+    }
+}
+
+/// What reading the log found.
+struct LogRead {
+    index: LogIndex,
+    head: Head,
+    registry: Registry,
+    problems: Vec<Problem>,
+}
+
+/// The visitor of a run's walk: entries after the cache checkpoint go into the index,
+/// entries after this machine's witness are checked against the register.
+struct Reading<'p> {
+    index_after: u64,
+    trust_after: u64,
+    /// Built here when there is no usable cache; else the entries to add to the cache.
+    index: Option<LogIndex>,
+    kept: Vec<Entry>,
+    trust: Trust<'p>,
+}
+
+impl Visit for Reading<'_> {
+    fn entry(&mut self, seen: &Seen) -> Result<()> {
+        if seen.line > self.index_after {
+            match &mut self.index {
+                Some(index) => index.add(seen.entry),
+                None => self.kept.push(seen.entry.clone()),
+            }
+        }
+        if seen.line > self.trust_after {
+            self.trust.entry(seen)?;
+        }
         Ok(())
+    }
+
+    fn txn_end(&mut self, end: &TxnEnd) -> Result<()> {
+        if end.last > self.trust_after {
+            self.trust.txn_end(end)?;
+        }
+        Ok(())
+    }
+}
+
+/// The log index (from the cache plus the entries after it, or from the whole log when
+/// the cache is missing or belongs to another history), the register, and every problem.
+/// The whole chain is hashed either way, and every transaction after this machine's
+/// witness has its signature checked.
+fn read_log<'p>(store: &Store, permits: Permits<'p>, witness: Option<&Witness>) -> Result<LogRead> {
+    let log = store.log_path();
+    let trust_after = witness.map_or(0, |w| w.entries);
+    let registry = witness.map(|w| w.registry.clone()).unwrap_or_default();
+    let seen = witness.map(Witness::head);
+    let reading = |index_after: u64, fresh: bool| Reading {
+        index_after,
+        trust_after,
+        index: fresh.then(LogIndex::default),
+        kept: Vec::new(),
+        trust: Trust::new(registry.clone(), permits),
     };
     if let Some(checkpoint) = crate::cache::index::checkpoint(&store.root) {
+        let plan = Plan {
+            parse_after: checkpoint.head.entries.min(trust_after),
+            checkpoint: Some(&checkpoint),
+            witness: seen.as_ref(),
+            collect_all: false,
+        };
         // Two cores: one hashes the whole chain (keeping the few entries after the
         // checkpoint), the other reads the cached index meanwhile.
         let (walked, cached) = std::thread::scope(|s| {
             let loader = s.spawn(|| crate::cache::index::load(&store.root));
-            let keep = |kept: &mut Vec<audit::Entry>, _: u64, e: &audit::Entry| {
-                kept.push(e.clone());
-                Ok(())
-            };
-            let walked = walk_state(&log, false, Parse::After(&checkpoint), Vec::new, keep);
+            let walked = walk(&log, plan, || reading(checkpoint.head.entries, false));
             (walked, loader.join().ok().flatten())
         });
         if let (Some(w), Some((loaded, mut index))) = (walked?, cached)
             && loaded == checkpoint
         {
-            for e in &w.state {
+            for e in &w.state.kept {
                 index.add(e);
             }
-            if w.problems.is_empty()
-                && crate::cache::index::worth_saving(Some(&checkpoint), &w.head)
-            {
-                crate::cache::index::save(&store.root, &w.head, &index);
-            }
-            return Ok((index, w.head, w.problems));
+            return Ok(finish(store, index, w.head, w.state.trust, w.problems));
         }
     }
-    let w = audit::chain::walk_all(&log, false, LogIndex::default, add)?;
-    if w.problems.is_empty() && crate::cache::index::worth_saving(None, &w.head) {
-        crate::cache::index::save(&store.root, &w.head, &w.state);
+    let plan = Plan {
+        parse_after: 0,
+        checkpoint: None,
+        witness: seen.as_ref(),
+        collect_all: false,
+    };
+    let w = walk_fresh(&log, plan, || reading(0, true))?;
+    let index = w.state.index.unwrap_or_default();
+    Ok(finish(store, index, w.head, w.state.trust, w.problems))
+}
+
+fn finish(
+    store: &Store,
+    index: LogIndex,
+    head: Head,
+    mut trust: Trust,
+    mut problems: Vec<Problem>,
+) -> LogRead {
+    trust.verify_signatures();
+    problems.append(&mut trust.problems);
+    if problems.is_empty() {
+        crate::cache::index::save_if_worth(&store.root, &head, &index);
     }
-    Ok((w.state, w.head, w.problems))
+    LogRead {
+        index,
+        head,
+        registry: trust.registry,
+        problems,
+    }
 }
 
 /// Gives a referenced record's fields and status (from its file, or from the rows cache):

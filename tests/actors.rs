@@ -10,7 +10,7 @@ fn r_b1_unregistered_actor_is_refused() {
     let err = s.fails_unchanged("mallory", &["query"], DENIED);
     assert_eq!(
         err,
-        "error: actor `mallory` is not registered in this store (R-B1)\nhint: an administrator registers staff: docket actor add NAME --role ROLE --agreement-signed DATE --trained-on DATE\n"
+        "error: actor `mallory` is not registered in this store (R-B1)\nhint: an administrator registers staff: docket actor add NAME --role ROLE --key FILE.pub --agreement-signed DATE --trained-on DATE\n"
     );
 }
 
@@ -33,6 +33,8 @@ fn r_b1_actor_without_signed_agreement_is_refused() {
             "actor",
             "add",
             "newbie",
+            "--key",
+            &s.pubkey("newbie"),
             "--role",
             "business-staff",
             "--trained-on",
@@ -67,6 +69,8 @@ fn r_a8_training_is_valid_365_days_inclusive() {
             "actor",
             "add",
             "t365",
+            "--key",
+            &s.pubkey("t365"),
             "--role",
             "business-staff",
             "--agreement-signed",
@@ -81,6 +85,8 @@ fn r_a8_training_is_valid_365_days_inclusive() {
             "actor",
             "add",
             "t366",
+            "--key",
+            &s.pubkey("t366"),
             "--role",
             "business-staff",
             "--agreement-signed",
@@ -118,6 +124,8 @@ fn r_a8_missing_training_is_refused() {
             "actor",
             "add",
             "untrained",
+            "--key",
+            &s.pubkey("untrained"),
             "--role",
             "auditor",
             "--agreement-signed",
@@ -154,7 +162,12 @@ fn revoked_actors_may_not_act() {
 #[test]
 fn r_b2_only_admins_manage_the_register_and_it_is_audited() {
     let s = TestStore::new();
-    let err = s.fails_unchanged("alice", &["actor", "add", "eve", "--role", "admin"], DENIED);
+    let eve = s.pubkey("eve");
+    let err = s.fails_unchanged(
+        "alice",
+        &["actor", "add", "eve", "--role", "admin", "--key", &eve],
+        DENIED,
+    );
     assert_eq!(
         err,
         "error: actor `alice` (role business-staff) may not manage the staff register\nhint: roles that may: admin\n"
@@ -165,9 +178,10 @@ fn r_b2_only_admins_manage_the_register_and_it_is_audited() {
     );
     let log = s.ok("root", &["log", "--record", "alice"]);
     assert!(
-        log.contains("root   admin  actor-add     alice   1        role=business-staff"),
+        log.contains("root   admin  actor-add     alice   1        key=ssh-ed25519 "),
         "{log}"
     );
+    assert!(log.contains(" role=business-staff\n"), "{log}");
     assert!(
         log.contains("root   admin  actor-update  alice   2        role=market-manager"),
         "{log}"
@@ -177,15 +191,18 @@ fn r_b2_only_admins_manage_the_register_and_it_is_audited() {
 #[test]
 fn register_bad_input() {
     let s = TestStore::new();
+    let carol = s.pubkey("carol");
     let err = s.fails_unchanged(
         "root",
-        &["actor", "add", "carol", "--role", "janitor"],
+        &[
+            "actor", "add", "carol", "--role", "janitor", "--key", &carol,
+        ],
         INVALID,
     );
     assert!(err.starts_with("error: --role: unknown role `janitor`\nhint: roles: admin, archivist, auditor, business-staff,"), "{err}");
     let err = s.fails_unchanged(
         "root",
-        &["actor", "add", "../x", "--role", "auditor"],
+        &["actor", "add", "../x", "--role", "auditor", "--key", &carol],
         INVALID,
     );
     assert!(
@@ -194,7 +211,9 @@ fn register_bad_input() {
     );
     let err = s.fails_unchanged(
         "root",
-        &["actor", "add", "alice", "--role", "auditor"],
+        &[
+            "actor", "add", "alice", "--role", "auditor", "--key", &carol,
+        ],
         CONFLICT,
     );
     assert!(

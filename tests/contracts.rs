@@ -693,7 +693,7 @@ fn r_c15_unarchived_finished_contracts_become_overdue() {
     let p = s.ok("arch", &["pending"]);
     assert!(
         p.contains(&format!(
-            "{id}  installation  completed  archive (R-C15)  2026-03-01T09:00:00Z\n"
+            "{id}  installation  completed  archive (R-C15)  2026-03-01T17:00:00+08:00\n"
         )),
         "{p}"
     );

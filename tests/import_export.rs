@@ -395,7 +395,7 @@ fn a_crash_during_an_import_leaves_the_old_state() {
     let s = TestStore::new();
     let f = write(&s, "c.csv", customers_csv().as_bytes());
     let log = s.log_text();
-    for point in ["before-sync", "after-files", "torn-log"] {
+    for point in ["after-write", "before-sync", "before-append", "torn-log"] {
         let out = s
             .cmd("alice", &["import", "customer", &f])
             .env("DOCKET_FAULT", point)

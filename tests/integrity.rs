@@ -122,100 +122,77 @@ fn verify_reports_every_problem_not_just_the_first() {
 }
 
 #[test]
-fn an_unlogged_file_in_a_record_folder_blocks_writes_to_it() {
+fn debris_never_blocks_reads_and_the_next_write_moves_it_aside() {
     let (s, id) = store_with_records();
-    std::fs::write(
-        s.path(&format!("records/customer/{id}/v0003.toml")),
-        "left over",
-    )
-    .unwrap();
-    let err = s.fails_unchanged(
-        "alice",
-        &["amend", &id, "--set", "meter_number=M3", "--reason", "x"],
-        INTEGRITY,
-    );
+    let debris = format!("records/customer/{id}/v0003.toml");
+    std::fs::write(s.path(&debris), "left over").unwrap();
+    // Reads use logged files only.
     assert!(
-        err.contains(&format!(
-            "records/customer/{id}/v0003.toml: a file no audit entry logs"
-        )),
+        s.ok("bob", &["show", &id])
+            .contains("version            2\n")
+    );
+    let err = s.fails("", &["verify"], INTEGRITY);
+    assert!(
+        err.contains(&format!("{debris}: present but not logged")),
         "{err}"
     );
+    // The next write to that place quarantines the debris and goes on.
+    s.ok(
+        "bob",
+        &["amend", &id, "--set", "meter_number=M3", "--reason", "x"],
+    );
+    let kept = s.path(&format!(
+        "records/.quarantine/20260301T170000/customer/{id}/v0003.toml"
+    ));
+    assert_eq!(std::fs::read_to_string(kept).unwrap(), "left over");
+    assert!(s.ok("", &["verify"]).starts_with("ok:"));
 }
 
 /// A kill at each point of a write leaves the old state plus at most unlogged files.
 #[test]
-fn crash_before_rename_leaves_old_state_and_a_temp_file() {
+fn a_kill_after_writing_files_leaves_the_old_state_and_debris() {
     let (s, id) = store_with_records();
-    let log = s.log_text();
-    let out = s
-        .cmd(
-            "alice",
-            &["amend", &id, "--set", "meter_number=M9", "--reason", "x"],
-        )
-        .env("DOCKET_FAULT", "before-rename")
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert_eq!(s.log_text(), log, "nothing logged");
-    let err = s.fails("", &["verify"], INTEGRITY);
-    assert!(
-        err.contains(&format!(
-            "records/customer/{id}/.v0003.toml.tmp: present but not logged"
-        )),
-        "{err}"
-    );
-    let moved = s.ok("root", &["recover"]);
-    assert!(
-        moved.contains(&format!(
-            "moved records/customer/{id}/.v0003.toml.tmp → records/.quarantine/20260301T090000Z/"
-        )),
-        "{moved}"
-    );
-    assert!(s.ok("", &["verify"]).starts_with("ok:"));
-    assert!(
-        s.path(&format!(
-            "records/.quarantine/20260301T090000Z/customer/{id}/.v0003.toml.tmp"
-        ))
-        .is_file(),
-        "quarantined, not deleted"
-    );
+    for point in ["after-write", "before-sync", "before-append"] {
+        let log = s.log_text();
+        let out = s
+            .cmd(
+                "alice",
+                &["amend", &id, "--set", "meter_number=M9", "--reason", "x"],
+            )
+            .env("DOCKET_FAULT", point)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{point}");
+        assert!(s.log_text() == log, "{point}: nothing logged");
+        assert_eq!(
+            s.status(&id),
+            "active",
+            "the record reads as its old version"
+        );
+        let err = s.fails("", &["verify"], INTEGRITY);
+        assert!(
+            err.contains(&format!(
+                "records/customer/{id}/v0003.toml: present but not logged"
+            )),
+            "{point}: {err}"
+        );
+        let moved = s.ok("root", &["recover"]);
+        assert!(
+            moved.contains(&format!(
+                "moved records/customer/{id}/v0003.toml → records/.quarantine/20260301T170000/"
+            )),
+            "{moved}"
+        );
+        assert!(s.ok("", &["verify"]).starts_with("ok:"));
+        let log_now = s.ok("root", &["log", "--action", "recover"]);
+        assert!(log_now.contains("moved=1"), "{log_now}");
+        std::fs::remove_dir_all(s.path("records/.quarantine")).unwrap();
+    }
     // The interrupted amendment can now be made.
     s.ok(
         "alice",
         &["amend", &id, "--set", "meter_number=M9", "--reason", "x"],
     );
-}
-
-#[test]
-fn crash_after_files_before_log_leaves_unlogged_files_that_recover_moves() {
-    let (s, id) = store_with_records();
-    let log = s.log_text();
-    let out = s
-        .cmd(
-            "alice",
-            &["amend", &id, "--set", "meter_number=M9", "--reason", "x"],
-        )
-        .env("DOCKET_FAULT", "after-files")
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert_eq!(s.log_text(), log);
-    assert_eq!(
-        s.status(&id),
-        "active",
-        "the record reads as its old version"
-    );
-    let err = s.fails("", &["verify"], INTEGRITY);
-    assert!(
-        err.contains(&format!(
-            "records/customer/{id}/v0003.toml: present but not logged"
-        )),
-        "{err}"
-    );
-    s.ok("root", &["recover"]);
-    assert!(s.ok("", &["verify"]).starts_with("ok:"));
-    let log = s.ok("root", &["log", "--action", "recover"]);
-    assert!(log.contains("moved=1"), "{log}");
 }
 
 #[test]
@@ -243,7 +220,7 @@ fn crash_mid_log_append_is_a_torn_tail_that_recover_repairs() {
     );
     assert!(s.ok("", &["verify"]).starts_with("ok:"));
     assert!(
-        s.path("records/.quarantine/20260301T090000Z/audit.log.torn-tail")
+        s.path("records/.quarantine/20260301T170000/audit.log.torn-tail")
             .is_file()
     );
 }

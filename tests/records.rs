@@ -46,7 +46,7 @@ fn init_refuses_an_existing_store() {
     let out = docket()
         .arg("init")
         .arg(s.root())
-        .args(["--admin", "x"])
+        .args(["--admin", "x", "--key", &s.pubkey("x")])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(CONFLICT));
@@ -128,7 +128,7 @@ fn version_files_are_canonical_toml() {
     let text =
         std::fs::read_to_string(s.path(&format!("records/customer/{id}/v0001.toml"))).unwrap();
     let expected = format!(
-        "id = \"{id}\"\nkind = \"customer\"\nversion = 1\nstatus = \"active\"\nwritten_at = \"{NOW}\"\nwritten_by = \"alice\"\naction = \"create\"\n\n[fields]\naccount_opened_on = 2026-02-01\naddress = \"{SEEDED_ADDRESS}\"\ncategory = \"residential\"\nid_kind = \"resident-id\"\nid_number = \"{SEEDED_ID}\"\nname = \"{SEEDED_NAME}\"\nphone = \"{SEEDED_PHONE}\"\n"
+        "id = \"{id}\"\nkind = \"customer\"\nversion = 1\nstatus = \"active\"\nwritten_at = \"{NOW_LOCAL}\"\nwritten_by = \"alice\"\naction = \"create\"\n\n[fields]\naccount_opened_on = 2026-02-01\naddress = \"{SEEDED_ADDRESS}\"\ncategory = \"residential\"\nid_kind = \"resident-id\"\nid_number = \"{SEEDED_ID}\"\nname = \"{SEEDED_NAME}\"\nphone = \"{SEEDED_PHONE}\"\n"
     );
     assert_eq!(text, expected);
 }
@@ -185,11 +185,11 @@ fn amend_writes_next_version_and_diff_history_show_it() {
     assert_eq!(d, format!("{id} v1 → v2\n+ meter_number: M001\n"));
     let h = s.ok("alice", &["history", &id]);
     assert!(
-        h.contains("1        create  active  2026-03-01T09:00:00Z  alice"),
+        h.contains("1        create  active  2026-03-01T17:00:00+08:00  alice"),
         "{h}"
     );
     assert!(
-        h.contains("2        amend   active  2026-03-01T09:00:00Z  alice  meter fitted"),
+        h.contains("2        amend   active  2026-03-01T17:00:00+08:00  alice  meter fitted"),
         "{h}"
     );
     let v1 = s.ok(

@@ -218,20 +218,12 @@ fn types_shows_fields_rules_and_steps() {
 #[test]
 fn r_c18_rules_take_effect_on_their_date_inclusive() {
     let mut s = TestStore::new();
-    s.ok(
-        "root",
-        &[
-            "actor",
-            "add",
-            "early",
-            "--role",
-            "business-staff",
-            "--agreement-signed",
-            "2011-01-01",
-            "--trained-on",
-            "2011-06-01",
-        ],
-    );
+    // The template's rules took effect on 2011-10-01; a new version of the customer rules
+    // takes effect on 2026-03-02, in the store's zone (Asia/Shanghai, UTC+8).
+    let schema = std::fs::read_to_string(s.path("schemas/customer.toml"))
+        .unwrap()
+        .replace("effective = 2011-10-01", "effective = 2026-03-02");
+    std::fs::write(s.path("schemas/customer.toml"), schema).unwrap();
     let customer = [
         "name=王五",
         "id_kind=resident-id",
@@ -239,22 +231,22 @@ fn r_c18_rules_take_effect_on_their_date_inclusive() {
         "category=residential",
         "phone=13800001111",
         "address=广州市天河区体育西路1号",
-        "account_opened_on=2011-09-30",
+        "account_opened_on=2026-02-01",
     ];
-    s.now = "2011-09-30T23:59:59Z".into();
+    s.now = "2026-03-01T15:59:59Z".into(); // 23:59:59 on 2026-03-01 in Hangzhou
     let err = s.fails_unchanged(
-        "early",
+        "alice",
         &strs(&with_sets(&["create", "customer"], &customer)),
         INVALID,
     );
     assert_eq!(
         err,
-        "error: schemas/customer.toml: the rules for customer take effect on 2011-10-01 (R-C18); nothing can be written under them before\nhint: check the date, or the schema's effective date\n"
+        "error: schemas/customer.toml: the rules for customer take effect on 2026-03-02 (R-C18); nothing can be written under them before\nhint: check the date, or the schema's effective date\n"
     );
-    s.now = "2011-10-01T00:00:00Z".into();
-    let id = s.create("early", "customer", &customer);
+    s.now = "2026-03-01T16:00:00Z".into(); // midnight of 2026-03-02 in Hangzhou
+    let id = s.create("alice", "customer", &customer);
     // Every record written names the schema it was judged by.
-    let log = s.ok("early", &["log", "--record", &id]);
+    let log = s.ok("alice", &["log", "--record", &id]);
     let hash = &common::sha256_prefix(&std::fs::read(s.path("schemas/customer.toml")).unwrap());
     assert!(log.contains(&format!("schema={hash}")), "{log}");
 }

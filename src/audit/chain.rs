@@ -1,10 +1,12 @@
 //! Walking the audit log from genesis to head: every line's hash, every link, every
-//! sequence number. Streams the file, so memory stays flat however long the log grows.
+//! sequence number, every transaction's framing, and that the log still extends the head
+//! this machine verified last. Streams the file, so memory stays flat however long the
+//! log grows.
 
-use super::entry::{Entry, GENESIS_PREV, split_line};
+use super::entry::{Entry, GENESIS_PREV, RawLine, split_line};
 use crate::error::{IoContext, Problem, Result};
 use crate::layout::{LOG_NAME, hex};
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256, Sha512};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
@@ -13,16 +15,12 @@ pub const TORN_TAIL: &str = "the last entry is incomplete (a write was cut short
 /// How a transaction cut short is reported.
 pub const TORN_TRANSACTION: &str = "the last transaction is incomplete (a write was cut short)";
 
-/// The entry key announcing how many entries a multi-entry transaction has; until all of
-/// them are in the log, none of them counts.
-pub const TXN_KEY: &str = "txn_entries";
-
 /// Whether `recover` repairs this problem: the log's end was cut short by a crash.
 pub fn is_torn_tail(p: &Problem) -> bool {
     p.message.starts_with(TORN_TAIL) || p.message.starts_with(TORN_TRANSACTION)
 }
 
-/// Where the walk ended.
+/// Where a walk ended: the last committed entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Head {
     pub entries: u64,
@@ -31,26 +29,66 @@ pub struct Head {
     pub len: u64,
 }
 
+impl Head {
+    pub fn genesis() -> Head {
+        Head {
+            entries: 0,
+            hash: GENESIS_PREV.to_string(),
+            len: 0,
+        }
+    }
+}
+
 /// Where a cached index was taken: the log up to `head` is already indexed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checkpoint {
     pub head: Head,
 }
 
-/// Which entries a walk parses and visits; the others are only hashed and linked.
-#[derive(Clone, Copy)]
-pub enum Parse<'a> {
-    All,
-    /// Entries after a cached checkpoint (whose index is known).
-    After(&'a Checkpoint),
-    /// None: a check of the chain alone, at hashing speed.
-    None,
+/// What a walk checks and which entries it parses.
+#[derive(Clone, Copy, Default)]
+pub struct Plan<'a> {
+    /// Parse and visit the entries after this line (0: all of them); the ones before are
+    /// only hashed, linked and numbered. `u64::MAX`: the chain alone, at hashing speed.
+    pub parse_after: u64,
+    /// A cached index's checkpoint: unless the log ends an entry at its length with its
+    /// hash, the walk stops and says the cache is stale.
+    pub checkpoint: Option<&'a Checkpoint>,
+    /// The head this machine verified last: the log must extend it.
+    pub witness: Option<&'a Head>,
+    /// Go on past a bad line so `verify` can report every problem.
+    pub collect_all: bool,
+}
+
+/// A parsed entry as the walk hands it over.
+pub struct Seen<'a> {
+    pub line: u64,
+    pub entry: &'a Entry,
+    /// The entry's SIG word: a signature on a transaction's last entry, `-` elsewhere.
+    pub sig: &'a [u8],
+}
+
+/// A transaction whose entries are all in: its lines, the signature on its last entry
+/// and the SHA-512 of the bytes that signature covers.
+pub struct TxnEnd<'a> {
+    pub first: u64,
+    pub last: u64,
+    pub sig: &'a [u8],
+    pub digest: [u8; 64],
+}
+
+/// What a walk does with the entries it parses.
+pub trait Visit {
+    fn entry(&mut self, seen: &Seen) -> Result<()>;
+    fn txn_end(&mut self, _end: &TxnEnd) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// A finished walk: the state the visits built, where the committed log ends, and what
 /// is wrong with it.
-pub struct Walked<S> {
-    pub state: S,
+pub struct Walked<V> {
+    pub state: V,
     pub head: Head,
     pub problems: Vec<Problem>,
 }
@@ -66,65 +104,63 @@ enum Pass {
     Stale,
 }
 
-/// Walk the chain, building state from `init` with `visit` for every committed entry the
-/// mode parses. Entries are visited as they are read; should the log end in the middle of
-/// a transaction, the walk is made again from fresh state up to the transaction's start,
-/// so none of it counts. With `collect_all` the walk goes on past a bad line so `verify`
-/// can report every problem. `None` means the checkpoint is stale: rebuild without it.
-pub fn walk_state<S>(
+/// Walk the chain with a visitor made by `init`. Should the log end in the middle of a
+/// transaction, the walk is made again with a fresh visitor up to the transaction's start,
+/// so none of it counts. `None` means the checkpoint is stale: walk again without it.
+pub fn walk<V: Visit>(
     path: &Path,
-    collect_all: bool,
-    mode: Parse,
-    mut init: impl FnMut() -> S,
-    mut visit: impl FnMut(&mut S, u64, &Entry) -> Result<()>,
-) -> Result<Option<Walked<S>>> {
+    plan: Plan,
+    mut init: impl FnMut() -> V,
+) -> Result<Option<Walked<V>>> {
     let mut state = init();
-    match pass(path, collect_all, mode, u64::MAX, &mut |n, e| {
-        visit(&mut state, n, e)
-    })? {
-        Pass::Stale => Ok(None),
+    let first = pass(path, plan, u64::MAX, &mut state)?;
+    let (head, mut problems, torn) = match first {
+        Pass::Stale => return Ok(None),
         Pass::Done {
             head,
             problems,
             rewind: None,
-        } => Ok(Some(Walked {
-            state,
-            head,
-            problems,
-        })),
+        } => {
+            return Ok(Some(Walked {
+                state,
+                head,
+                problems,
+            }));
+        }
         Pass::Done {
             rewind: Some((limit, torn)),
             ..
         } => {
-            let mut state = init();
-            match pass(path, collect_all, mode, limit, &mut |n, e| {
-                visit(&mut state, n, e)
-            })? {
-                Pass::Stale => Ok(None),
-                Pass::Done {
-                    head, mut problems, ..
-                } => {
-                    problems.push(torn);
-                    Ok(Some(Walked {
-                        state,
-                        head,
-                        problems,
-                    }))
-                }
+            state = init();
+            match pass(path, plan, limit, &mut state)? {
+                Pass::Stale => return Ok(None),
+                Pass::Done { head, problems, .. } => (head, problems, torn),
             }
         }
-    }
+    };
+    problems.push(torn);
+    Ok(Some(Walked {
+        state,
+        head,
+        problems,
+    }))
 }
 
-/// `walk_state` over the whole log, parsing every entry (no checkpoint: never stale).
-pub fn walk_all<S>(
-    path: &Path,
-    collect_all: bool,
-    init: impl FnMut() -> S,
-    visit: impl FnMut(&mut S, u64, &Entry) -> Result<()>,
-) -> Result<Walked<S>> {
-    Ok(walk_state(path, collect_all, Parse::All, init, visit)?
-        .expect("a walk without a checkpoint is never stale"))
+/// `walk` with no cache checkpoint, which is never stale.
+pub fn walk_fresh<V: Visit>(path: &Path, plan: Plan, init: impl FnMut() -> V) -> Result<Walked<V>> {
+    let plan = Plan {
+        checkpoint: None,
+        ..plan
+    };
+    Ok(walk(path, plan, init)?.expect("a walk without a checkpoint is never stale"))
+}
+
+/// A visitor that keeps nothing: for checks of the chain alone.
+pub struct Nothing;
+impl Visit for Nothing {
+    fn entry(&mut self, _: &Seen) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// The sequence number at the start of a body (`{"seq":N,`), read without parsing JSON.
@@ -134,190 +170,350 @@ fn quick_seq(body: &[u8]) -> Option<u64> {
     std::str::from_utf8(&rest[..end]).ok()?.parse().ok()
 }
 
-/// The transaction still being read: where it started and how much of it is in.
+/// The transaction still being read.
 struct Open {
-    line: u64,
-    expected: usize,
-    seen: usize,
+    first: u64,
+    expected: u64,
+    seen: u64,
     before: Head,
+    digest: Sha512,
 }
 
-fn pass(
-    path: &Path,
-    collect_all: bool,
-    mode: Parse,
-    limit: u64,
-    visit: &mut dyn FnMut(u64, &Entry) -> Result<()>,
-) -> Result<Pass> {
-    let skip_until = match mode {
-        Parse::All => 0,
-        Parse::After(c) => c.head.len,
-        Parse::None => u64::MAX,
-    };
-    let checkpoint = match mode {
-        Parse::After(c) => Some(c),
-        _ => None,
-    };
-    let file = std::fs::File::open(path).at(path)?;
-    let mut reader = BufReader::with_capacity(1 << 20, file);
-    let mut problems = Vec::new();
-    let mut prev = GENESIS_PREV.as_bytes().to_vec();
-    let mut head = Head {
-        hash: GENESIS_PREV.to_string(),
-        ..Default::default()
-    };
-    let mut open: Option<Open> = None;
-    let mut line = Vec::with_capacity(512);
-    let mut line_no = 0u64;
-    let mut offset = 0u64;
-    while offset < limit {
-        line.clear();
-        let n = reader.read_until(b'\n', &mut line).at(path)?;
-        if n == 0 {
-            break;
-        }
-        line_no += 1;
-        let at = format!("{LOG_NAME}:{line_no}");
-        if line.last() != Some(&b'\n') {
-            problems.push(Problem {
-                at,
-                message: format!("{TORN_TAIL}; run `docket recover` to move it aside"),
-            });
-            break;
-        }
-        let content = &line[..line.len() - 1];
-        let Some(raw) = split_line(content) else {
-            problems.push(Problem {
-                at,
-                message: "not an audit entry (malformed line)".into(),
-            });
-            if !collect_all {
-                break;
-            }
-            continue;
-        };
+/// The state of one pass: where it is, what it found.
+struct Cursor<'p> {
+    plan: Plan<'p>,
+    problems: Vec<Problem>,
+    prev: Vec<u8>,
+    head: Head,
+    open: Option<Open>,
+    line_no: u64,
+    offset: u64,
+    witnessed: bool,
+    /// The walk stopped at a bad line: what lies after it is unknown.
+    stopped: bool,
+}
+
+/// What one line does to the pass.
+enum Step {
+    Next,
+    Stop,
+    Stale,
+}
+
+impl Cursor<'_> {
+    fn problem(&mut self, at: String, message: impl Into<String>) {
+        self.problems.push(Problem {
+            at,
+            message: message.into(),
+        });
+    }
+
+    /// Hash, link and position checks every line gets; `bad` when the line is wrong.
+    fn check_line(&mut self, raw: &RawLine, n: u64) -> Option<(Head, bool)> {
+        let at = format!("{LOG_NAME}:{}", self.line_no);
         let mut bad = false;
         if hex(&Sha256::digest(raw.covered)).as_bytes() != raw.hash {
-            problems.push(Problem {
-                at: at.clone(),
-                message: "the entry's hash does not match its content: the entry was altered"
-                    .into(),
-            });
+            self.problem(
+                at.clone(),
+                "the entry's hash does not match its content: the entry was altered",
+            );
             bad = true;
         }
-        if raw.prev != prev.as_slice() {
-            problems.push(Problem {
-                at: at.clone(),
-                message: "the entry does not link to the one before it: an entry was removed, inserted or reordered".into(),
-            });
+        if raw.prev != self.prev.as_slice() {
+            self.problem(at, "the entry does not link to the one before it: an entry was removed, inserted or reordered");
             bad = true;
         }
-        prev = raw.hash.to_vec();
-        offset += n as u64;
-        if checkpoint.is_some() && offset > skip_until && offset - (n as u64) < skip_until {
-            return Ok(Pass::Stale); // the checkpoint is not at an entry's end in this log
-        }
+        self.prev = raw.hash.to_vec();
+        self.offset += n;
         let here = Head {
-            entries: line_no,
+            entries: self.line_no,
             hash: String::from_utf8_lossy(raw.hash).into_owned(),
-            len: offset,
+            len: self.offset,
         };
-        if offset <= skip_until {
-            // Indexed already, or not to be parsed: check the sequence number cheaply, and
-            // at a checkpoint that the log is the history the cache was taken from.
-            if quick_seq(raw.body) != Some(line_no) {
-                problems.push(Problem {
-                    at,
-                    message: format!(
-                        "sequence number missing or wrong where {line_no} was expected"
+        if let Some(c) = self.plan.checkpoint
+            && self.offset > c.head.len
+            && self.offset - n < c.head.len
+        {
+            return None; // the checkpoint is not at an entry's end in this log
+        }
+        self.check_witness(&here);
+        Some((here, bad))
+    }
+
+    fn check_witness(&mut self, here: &Head) {
+        if let Some(w) = self.plan.witness
+            && here.entries == w.entries
+        {
+            self.witnessed = true;
+            if here.hash != w.hash {
+                self.problem(
+                    format!("{LOG_NAME}:{}", w.entries),
+                    format!(
+                        "forked at entry {}: this is not the entry this machine verified there (head {}); the log was rewritten",
+                        w.entries,
+                        &w.hash[..16.min(w.hash.len())]
                     ),
-                });
-                bad = true;
+                );
             }
-            head = here;
-            if offset == skip_until && checkpoint.is_some_and(|c| c.head != head) {
-                return Ok(Pass::Stale);
-            }
-            if bad && !collect_all {
-                break;
-            }
-            continue;
         }
-        let entry: Option<Entry> = serde_json::from_slice(raw.body).ok();
-        match &entry {
-            None => {
-                problems.push(Problem {
-                    at: at.clone(),
-                    message: "the entry's body is not valid JSON".into(),
-                });
-                bad = true;
-            }
-            Some(e) if e.seq != line_no => {
-                problems.push(Problem {
-                    at: at.clone(),
-                    message: format!("sequence number {} where {line_no} was expected", e.seq),
-                });
-                bad = true;
-            }
-            _ => {}
+    }
+
+    fn step(&mut self, line: &[u8], visit: &mut dyn Visit) -> Result<Step> {
+        self.line_no += 1;
+        let at = format!("{LOG_NAME}:{}", self.line_no);
+        if line.last() != Some(&b'\n') {
+            self.problem(
+                at,
+                format!("{TORN_TAIL}; run `docket recover` to move it aside"),
+            );
+            return Ok(Step::Stop);
         }
-        if bad && !collect_all {
+        let Some(raw) = split_line(&line[..line.len() - 1]) else {
+            self.problem(at, "not an audit entry (malformed line)");
+            self.offset += line.len() as u64;
+            return Ok(if self.plan.collect_all {
+                Step::Next
+            } else {
+                Step::Stop
+            });
+        };
+        let Some((here, mut bad)) = self.check_line(&raw, line.len() as u64) else {
+            return Ok(Step::Stale);
+        };
+        if self.line_no <= self.plan.parse_after {
+            if quick_seq(raw.body) != Some(self.line_no) {
+                let n = self.line_no;
+                self.problem(
+                    at,
+                    format!("sequence number missing or wrong where {n} was expected"),
+                );
+                bad = true;
+            }
+            self.head = here;
+            if let Some(c) = self.plan.checkpoint
+                && self.offset == c.head.len
+                && c.head != self.head
+            {
+                return Ok(Step::Stale);
+            }
+            return Ok(if bad && !self.plan.collect_all {
+                Step::Stop
+            } else {
+                Step::Next
+            });
+        }
+        let entry = match serde_json::from_slice::<Entry>(raw.body) {
+            Ok(e) if e.seq == self.line_no => Some(e),
+            Ok(e) => {
+                let n = self.line_no;
+                self.problem(
+                    at,
+                    format!("sequence number {} where {n} was expected", e.seq),
+                );
+                None
+            }
+            Err(_) => {
+                self.problem(at, "the entry's body is not a valid audit entry");
+                None
+            }
+        };
+        let Some(entry) = entry.filter(|_| !bad) else {
+            self.head = here;
+            return Ok(if self.plan.collect_all {
+                Step::Next
+            } else {
+                Step::Stop
+            });
+        };
+        self.frame(&entry, &raw, here, visit)?;
+        Ok(Step::Next)
+    }
+
+    /// Follow the entry's transaction and hand the entry (and a finished transaction) over.
+    fn frame(
+        &mut self,
+        entry: &Entry,
+        raw: &RawLine,
+        here: Head,
+        visit: &mut dyn Visit,
+    ) -> Result<()> {
+        let at = format!("{LOG_NAME}:{}", self.line_no);
+        match (entry.txn, self.open.is_some()) {
+            (Some(_), true) => self.problem(at, "a transaction is announced inside another"),
+            (Some(n), false) if n < 2 => {
+                self.problem(at, format!("a transaction of {n} entries is announced"))
+            }
+            (Some(n), false) => {
+                self.open = Some(Open {
+                    first: self.line_no,
+                    expected: n.into(),
+                    seen: 0,
+                    before: self.head.clone(),
+                    digest: Sha512::new(),
+                })
+            }
+            (None, _) => {}
+        }
+        let mut open = self.open.take().unwrap_or_else(|| Open {
+            first: self.line_no,
+            expected: 1,
+            seen: 0,
+            before: self.head.clone(),
+            digest: Sha512::new(),
+        });
+        open.digest.update(raw.signed);
+        open.digest.update(b"\n");
+        open.seen += 1;
+        visit.entry(&Seen {
+            line: self.line_no,
+            entry,
+            sig: raw.sig,
+        })?;
+        self.head = here;
+        if open.seen < open.expected {
+            self.open = Some(open);
+            return Ok(());
+        }
+        visit.txn_end(&TxnEnd {
+            first: open.first,
+            last: self.line_no,
+            sig: raw.sig,
+            digest: open.digest.finalize().into(),
+        })
+    }
+
+    fn finish(mut self, limit: u64) -> Pass {
+        if let Some(o) = self.open.take() {
+            let torn = Problem {
+                at: format!("{LOG_NAME}:{}", o.first),
+                message: format!(
+                    "{TORN_TRANSACTION}: {} entries announced, {} written; run `docket recover` to move it aside",
+                    o.expected, o.seen
+                ),
+            };
+            return Pass::Done {
+                head: o.before.clone(),
+                problems: self.problems,
+                rewind: Some((o.before.len, torn)),
+            };
+        }
+        if self.line_no == 0 && limit == u64::MAX {
+            self.problem(
+                LOG_NAME.into(),
+                "the audit log is empty: the genesis entry is missing",
+            );
+        }
+        if let Some(w) = self.plan.witness
+            && !self.witnessed
+            && !self.stopped
+            && self.head.entries < w.entries
+        {
+            self.problem(
+                LOG_NAME.into(),
+                format!(
+                    "truncated behind entry {}: this machine verified {} entries (head {}), the log now ends at entry {}; entries were cut from its end",
+                    w.entries,
+                    w.entries,
+                    &w.hash[..16.min(w.hash.len())],
+                    self.head.entries
+                ),
+            );
+        }
+        if let Some(c) = self.plan.checkpoint
+            && self.offset < c.head.len
+            && self.problems.is_empty()
+        {
+            return Pass::Stale; // the log is shorter than the cache says
+        }
+        Pass::Done {
+            head: self.head,
+            problems: self.problems,
+            rewind: None,
+        }
+    }
+}
+
+fn pass(path: &Path, plan: Plan, limit: u64, visit: &mut dyn Visit) -> Result<Pass> {
+    let file = std::fs::File::open(path).at(path)?;
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut cursor = Cursor {
+        plan,
+        problems: Vec::new(),
+        prev: GENESIS_PREV.as_bytes().to_vec(),
+        head: Head::genesis(),
+        open: None,
+        line_no: 0,
+        offset: 0,
+        witnessed: false,
+        stopped: false,
+    };
+    let mut line = Vec::with_capacity(512);
+    while cursor.offset < limit {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).at(path)? == 0 {
             break;
         }
-        let Some(e) = entry.filter(|_| !bad) else {
-            head = here;
-            continue;
-        };
-        let announced = e
-            .detail
-            .get(TXN_KEY)
-            .and_then(|n| n.parse::<usize>().ok())
-            .filter(|n| *n > 1);
-        if open.is_none()
-            && let Some(expected) = announced
-        {
-            open = Some(Open {
-                line: line_no,
-                expected,
-                seen: 0,
-                before: head.clone(),
-            });
-        }
-        visit(line_no, &e)?;
-        if let Some(o) = &mut open {
-            o.seen += 1;
-            if o.seen == o.expected {
-                open = None;
+        match cursor.step(&line, visit)? {
+            Step::Next => {}
+            Step::Stop => {
+                cursor.stopped = true;
+                break;
             }
+            Step::Stale => return Ok(Pass::Stale),
         }
-        head = here;
     }
-    if let Some(o) = open {
-        let torn = Problem {
-            at: format!("{LOG_NAME}:{}", o.line),
-            message: format!(
-                "{TORN_TRANSACTION}: {} entries announced, {} written; run `docket recover` to move it aside",
-                o.expected, o.seen
+    Ok(cursor.finish(limit))
+}
+
+/// A transaction's signed bytes, as `ssh-keygen -Y verify` checks them.
+pub struct SignedTxn {
+    pub first: u64,
+    pub last: u64,
+    pub actor: String,
+    /// Every entry of the transaction as `PREV JSON\n`.
+    pub message: Vec<u8>,
+    /// The SIG word of its last entry.
+    pub sig: Vec<u8>,
+}
+
+/// The transaction that holds entry `n`, read from a log already verified by this run.
+pub fn transaction_of(path: &Path, n: u64) -> Result<Option<SignedTxn>> {
+    let file = std::fs::File::open(path).at(path)?;
+    let reader = BufReader::with_capacity(1 << 20, file);
+    let mut current: Option<(SignedTxn, u64)> = None;
+    for (i, line) in reader.split(b'\n').enumerate() {
+        let line = line.at(path)?;
+        let line_no = i as u64 + 1;
+        let Some(raw) = split_line(&line) else {
+            return Ok(None);
+        };
+        let Ok(entry) = serde_json::from_slice::<Entry>(raw.body) else {
+            return Ok(None);
+        };
+        let (mut txn, expected) = match current.take() {
+            Some(open) => open,
+            None => (
+                SignedTxn {
+                    first: line_no,
+                    last: line_no,
+                    actor: entry.actor.clone(),
+                    message: Vec::new(),
+                    sig: Vec::new(),
+                },
+                entry.txn.map_or(1, u64::from),
             ),
         };
-        return Ok(Pass::Done {
-            head: o.before.clone(),
-            problems,
-            rewind: Some((o.before.len, torn)),
-        });
+        txn.message.extend_from_slice(raw.signed);
+        txn.message.push(b'\n');
+        txn.last = line_no;
+        if line_no - txn.first + 1 < expected {
+            current = Some((txn, expected));
+            continue;
+        }
+        if (txn.first..=txn.last).contains(&n) {
+            txn.sig = raw.sig.to_vec();
+            return Ok(Some(txn));
+        }
     }
-    if line_no == 0 && limit == u64::MAX {
-        problems.push(Problem {
-            at: LOG_NAME.into(),
-            message: "the audit log is empty: the genesis entry is missing".into(),
-        });
-    }
-    if checkpoint.is_some() && offset < skip_until && problems.is_empty() {
-        return Ok(Pass::Stale); // the log is shorter than the cache says
-    }
-    Ok(Pass::Done {
-        head,
-        problems,
-        rewind: None,
-    })
+    Ok(None)
 }

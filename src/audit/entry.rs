@@ -1,6 +1,8 @@
-//! One audit entry and its line encoding: `HASH PREV JSON`, where HASH is the SHA-256 of
-//! `PREV JSON` exactly as written. Checking the chain needs no JSON parsing, so a walk
-//! runs at hashing speed; the JSON body is what readers and indexes parse.
+//! One audit entry and its line encoding: `HASH PREV JSON SIG`, where HASH is the SHA-256
+//! of `PREV JSON SIG` exactly as written and SIG is the transaction's SSHSIG signature
+//! (base64) on its last entry, `-` on the others. The signature covers every entry of
+//! its transaction as `PREV JSON\n`, so it binds the whole history before it. Checking
+//! the chain needs no JSON parsing, so a walk runs at hashing speed.
 
 use crate::layout::sha256_hex;
 use serde::{Deserialize, Serialize};
@@ -8,6 +10,9 @@ use std::collections::BTreeMap;
 
 /// The hash standing before the genesis entry.
 pub const GENESIS_PREV: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The SIG word of an entry that is not the last of its transaction.
+pub const UNSIGNED: &str = "-";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileHash {
@@ -17,12 +22,17 @@ pub struct FileHash {
 
 /// What an entry records. Never personal data: ids, hashes, actors, reasons, purposes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Entry {
     pub seq: u64,
     pub time: String,
     pub actor: String,
     pub role: String,
     pub action: String,
+    /// On the first entry of a transaction of several: how many entries it has. Until
+    /// all of them are in the log, none of them counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub txn: Option<u32>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub record: String,
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -38,33 +48,72 @@ fn is_zero(v: &u32) -> bool {
 }
 
 impl Entry {
-    /// Encode as one log line (with trailing newline) chained to `prev`; returns the line
-    /// and the new entry's hash.
-    pub fn encode(&self, prev: &str) -> (String, String) {
-        let body = serde_json::to_string(self).expect("entries serialize");
-        let rest = format!("{prev} {body}");
-        let hash = sha256_hex(rest.as_bytes());
-        (format!("{hash} {rest}\n"), hash)
+    /// The JSON body, as written in the line.
+    pub fn body(&self) -> String {
+        serde_json::to_string(self).expect("entries serialize")
     }
+}
+
+/// The part of a line a transaction's signature covers: `PREV JSON\n`.
+pub fn signed_part(prev: &str, body: &str) -> String {
+    format!("{prev} {body}\n")
+}
+
+/// One log line (with its newline) chained to `prev`, and its hash.
+pub fn encode_line(prev: &str, body: &str, sig: &str) -> (String, String) {
+    let covered = format!("{prev} {body} {sig}");
+    let hash = sha256_hex(covered.as_bytes());
+    (format!("{hash} {covered}\n"), hash)
 }
 
 /// A line split into its parts, without parsing the JSON.
 pub struct RawLine<'a> {
     pub hash: &'a [u8],
     pub prev: &'a [u8],
-    /// `PREV JSON`: the bytes the hash covers.
+    /// `PREV JSON SIG`: the bytes the hash covers.
     pub covered: &'a [u8],
+    /// `PREV JSON`: this entry's part of what the signature covers (with a `\n` after it).
+    pub signed: &'a [u8],
     pub body: &'a [u8],
+    pub sig: &'a [u8],
 }
 
 pub fn split_line(line: &[u8]) -> Option<RawLine<'_>> {
-    if line.len() < 131 || line[64] != b' ' || line[129] != b' ' {
+    if line.len() < 133 || line[64] != b' ' || line[129] != b' ' {
+        return None;
+    }
+    let covered = &line[65..];
+    let last_space = covered.iter().rposition(|b| *b == b' ')?;
+    if last_space < 65 {
         return None;
     }
     Some(RawLine {
         hash: &line[..64],
         prev: &line[65..129],
-        covered: &line[65..],
-        body: &line[130..],
+        covered,
+        signed: &covered[..last_space],
+        body: &covered[65..last_space],
+        sig: &covered[last_space + 1..],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_split_into_their_parts() {
+        let body = r#"{"seq":1,"time":"t","actor":"a b","role":"r","action":"x"}"#;
+        let (line, hash) = encode_line(GENESIS_PREV, body, "SIG");
+        let raw = split_line(line.trim_end().as_bytes()).unwrap();
+        assert_eq!(raw.hash, hash.as_bytes());
+        assert_eq!(raw.prev, GENESIS_PREV.as_bytes());
+        assert_eq!(raw.body, body.as_bytes());
+        assert_eq!(raw.sig, b"SIG");
+        assert_eq!(
+            [raw.signed, b"\n"].concat(),
+            signed_part(GENESIS_PREV, body).into_bytes()
+        );
+        assert!(split_line(b"short").is_none());
+    }
 }

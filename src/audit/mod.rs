@@ -4,6 +4,7 @@
 pub mod chain;
 pub mod entry;
 pub mod index;
+pub mod trust;
 
 pub use chain::{Head, is_torn_tail};
 pub use entry::{Entry, FileHash};

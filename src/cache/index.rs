@@ -108,6 +108,13 @@ pub fn save(root: &Path, head: &Head, index: &LogIndex) {
     super::replace_file(&path(root), &out);
 }
 
+/// Rewrite the cache at `head` when enough entries were added since its checkpoint.
+pub fn save_if_worth(root: &Path, head: &Head, index: &LogIndex) {
+    if worth_saving(checkpoint(root).as_ref(), head) {
+        save(root, head, index);
+    }
+}
+
 /// Whether enough entries were added since the checkpoint to be worth rewriting it.
 pub fn worth_saving(checkpoint: Option<&Checkpoint>, head: &Head) -> bool {
     match checkpoint {

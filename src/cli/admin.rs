@@ -1,10 +1,11 @@
 //! `init`, `actor`, `types`, `log`, `verify`, `recover`.
 
 use super::output::{Format, csv, structured, table};
-use super::{Global, Output, now};
+use super::{Global, Output};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use docket::error::{Error, Result};
+use docket::keys::Key;
 use docket::layout::LOCK_NAME;
 use docket::ops::actors::{self, ActorChange};
 use docket::ops::{init as initialize, log as audit_log, verify as checking};
@@ -22,6 +23,9 @@ pub struct InitArgs {
     /// The first administrator's actor name
     #[arg(long)]
     admin: String,
+    /// The administrator's OpenSSH Ed25519 public key: a .pub file or the `ssh-ed25519 AAAA…` line
+    #[arg(long, value_name = "PUBKEY")]
+    key: String,
     /// The store's display name (default: the folder's name)
     #[arg(long)]
     name: Option<String>,
@@ -41,14 +45,15 @@ fn parse_date_arg(s: &str) -> std::result::Result<NaiveDate, String> {
 }
 
 pub fn init(g: &Global, a: InitArgs) -> Result<Output> {
-    let store = initialize::init(&initialize::InitSpec {
+    let store = initialize::init(initialize::InitSpec {
         dir: &a.dir,
         admin: &a.admin,
+        key: Key::from_arg(&a.key)?,
+        keys: g.keys(),
         name: a.name.as_deref(),
         site_code: &a.site_code,
         agreement_signed: a.agreement_signed,
         trained_on: a.trained_on,
-        now: now()?,
     })?;
     g.note(&format!(
         "created store `{}` in {} with administrator `{}`; register staff with `docket actor add`",
@@ -69,6 +74,8 @@ pub enum ActorCommand {
     Revoke(ActorRevokeArgs),
     /// List the register
     List,
+    /// Print an OpenSSH allowed_signers file of every key actors sign with
+    AllowedSigners,
 }
 
 #[derive(Args)]
@@ -76,6 +83,9 @@ pub struct ActorAddArgs {
     name: String,
     #[arg(long)]
     role: String,
+    /// Their OpenSSH Ed25519 public key: a .pub file or the `ssh-ed25519 AAAA…` line
+    #[arg(long, value_name = "PUBKEY")]
+    key: String,
     /// When the information-security agreement was signed (R-B1)
     #[arg(long, value_parser = parse_date_arg)]
     agreement_signed: Option<NaiveDate>,
@@ -89,6 +99,9 @@ pub struct ActorUpdateArgs {
     name: String,
     #[arg(long)]
     role: Option<String>,
+    /// A new public key (rotation); the old one still checks the entries it signed
+    #[arg(long, value_name = "PUBKEY")]
+    key: Option<String>,
     #[arg(long, value_parser = parse_date_arg)]
     agreement_signed: Option<NaiveDate>,
     #[arg(long, value_parser = parse_date_arg)]
@@ -103,29 +116,37 @@ pub struct ActorRevokeArgs {
 }
 
 pub fn actor(g: &Global, c: ActorCommand) -> Result<Output> {
-    let mode = if matches!(c, ActorCommand::List) {
-        LockMode::Shared
-    } else {
-        LockMode::Exclusive
-    };
-    let mut session = g.open(mode, false)?;
+    match c {
+        ActorCommand::List => actor_list(g),
+        ActorCommand::AllowedSigners => {
+            let session = g.open(true)?;
+            Ok(actors::allowed_signers(&session))
+        }
+        change => actor_change(g, change),
+    }
+}
+
+fn actor_change(g: &Global, c: ActorCommand) -> Result<Output> {
+    let mut w = g.writer()?;
     match c {
         ActorCommand::Add(a) => {
             let change = ActorChange {
                 role: Some(a.role),
+                key: Some(Key::from_arg(&a.key)?),
                 agreement_signed: a.agreement_signed,
                 trained_on: a.trained_on,
             };
-            let actor = actors::add(&mut session, &a.name, change)?;
+            let actor = actors::add(&mut w, &a.name, change)?;
             g.note(&format!("registered `{}` as {}", actor.name, actor.role));
         }
         ActorCommand::Update(a) => {
             let change = ActorChange {
                 role: a.role,
+                key: a.key.as_deref().map(Key::from_arg).transpose()?,
                 agreement_signed: a.agreement_signed,
                 trained_on: a.trained_on,
             };
-            let actor = actors::update(&mut session, &a.name, change)?;
+            let actor = actors::update(&mut w, &a.name, change)?;
             g.note(&format!(
                 "updated `{}` (version {})",
                 actor.name, actor.version
@@ -135,43 +156,44 @@ pub fn actor(g: &Global, c: ActorCommand) -> Result<Output> {
             if a.reason.trim().is_empty() {
                 return Err(Error::usage("--reason must not be empty", None));
             }
-            let actor = actors::revoke(&mut session, &a.name, &a.reason)?;
+            let actor = actors::revoke(&mut w, &a.name, &a.reason)?;
             g.note(&format!("revoked `{}`", actor.name));
         }
-        ActorCommand::List => {
-            let list = actors::list(&session)?;
-            let header = ["name", "role", "agreement_signed", "trained_on", "state"];
-            let rows: Vec<Vec<String>> = list
-                .iter()
-                .map(|a| {
-                    let d = |x: Option<NaiveDate>| {
-                        x.map(|d| d.to_string()).unwrap_or_else(|| "-".into())
-                    };
-                    vec![
-                        a.name.clone(),
-                        a.role.clone(),
-                        d(a.agreement_signed),
-                        d(a.trained_on),
-                        if a.revoked {
-                            "revoked".into()
-                        } else {
-                            "active".into()
-                        },
-                    ]
-                })
-                .collect();
-            return Ok(match g.format {
-                Format::Csv => csv(&header, &rows),
-                Format::Json | Format::Toml => structured(
-                    g.format,
-                    "actors",
-                    serde_json::to_value(&list).map_err(|e| Error::Internal(e.to_string()))?,
-                ),
-                Format::Table => table(&header, &rows),
-            });
-        }
+        ActorCommand::List | ActorCommand::AllowedSigners => {}
     }
     Ok(String::new())
+}
+
+fn actor_list(g: &Global) -> Result<Output> {
+    let session = g.open(false)?;
+    let list = actors::list(&session)?;
+    let header = ["name", "role", "agreement_signed", "trained_on", "state"];
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|a| {
+            let d = |x: Option<NaiveDate>| x.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+            vec![
+                a.name.clone(),
+                a.role.clone(),
+                d(a.agreement_signed),
+                d(a.trained_on),
+                if a.revoked {
+                    "revoked".into()
+                } else {
+                    "active".into()
+                },
+            ]
+        })
+        .collect();
+    Ok(match g.format {
+        Format::Csv => csv(&header, &rows),
+        Format::Json | Format::Toml => structured(
+            g.format,
+            "actors",
+            serde_json::to_value(&list).map_err(|e| Error::Internal(e.to_string()))?,
+        ),
+        Format::Table => table(&header, &rows),
+    })
 }
 
 #[derive(Args)]
@@ -181,7 +203,7 @@ pub struct TypesArgs {
 }
 
 pub fn types(g: &Global, a: TypesArgs) -> Result<Output> {
-    let session = g.open(LockMode::Shared, true)?;
+    let session = g.open(true)?;
     let schemas = &session.schemas;
     let Some(name) = a.kind else {
         let header = ["kind", "prefix", "lifecycle", "title"];
@@ -340,10 +362,21 @@ pub struct LogArgs {
     /// Entries on or after this date (YYYY-MM-DD)
     #[arg(long, value_parser = parse_date_arg)]
     since: Option<NaiveDate>,
+    /// One entry, by its sequence number
+    #[arg(long, value_name = "N")]
+    entry: Option<u64>,
+    /// With --entry: write the entry's transaction (DIR/entry) and its signature
+    /// (DIR/entry.sig) for `ssh-keygen -Y verify`
+    #[arg(long, value_name = "DIR", requires = "entry")]
+    export_signed: Option<PathBuf>,
 }
 
 pub fn log(g: &Global, a: LogArgs) -> Result<Output> {
-    let session = g.open(LockMode::Shared, false)?;
+    // The log holds no personal data: anyone who may read the folder may read it.
+    let session = g.open(true)?;
+    if let (Some(n), Some(dir)) = (a.entry, &a.export_signed) {
+        return export_signed(g, &session, n, dir);
+    }
     let since = a.since.map(|d| d.to_string());
     let filter = audit_log::LogFilter {
         record: a.record.as_deref(),
@@ -351,7 +384,10 @@ pub fn log(g: &Global, a: LogArgs) -> Result<Output> {
         action: a.action.as_deref(),
         since: since.as_deref(),
     };
-    let entries = audit_log::entries(&session.store, &filter)?;
+    let mut entries = audit_log::entries(&session.store, &filter)?;
+    if let Some(n) = a.entry {
+        entries.retain(|e| e.seq == n);
+    }
     let header = [
         "seq", "time", "actor", "role", "action", "record", "version", "detail",
     ];
@@ -384,6 +420,48 @@ pub fn log(g: &Global, a: LogArgs) -> Result<Output> {
         Format::Csv => csv(&header, &rows),
         Format::Table => table(&header, &rows),
     })
+}
+
+/// Write entry `n`'s transaction and its signature where `ssh-keygen -Y verify` reads them.
+fn export_signed(
+    g: &Global,
+    session: &docket::session::Session,
+    n: u64,
+    dir: &std::path::Path,
+) -> Result<Output> {
+    let txn = docket::audit::chain::transaction_of(&session.store.log_path(), n)?
+        .filter(|_| n <= session.head.entries)
+        .ok_or_else(|| {
+            Error::from(docket::error::InputError::new(
+                docket::error::Location::file("--entry"),
+                format!("the log has entries 1 to {}, not {n}", session.head.entries),
+            ))
+        })?;
+    let sig = docket::keys::decode_sig(&txn.sig).ok_or_else(|| {
+        Error::integrity(docket::layout::LOG_NAME, "the transaction is not signed")
+    })?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let entry = dir.join("entry");
+    std::fs::write(&entry, &txn.message).map_err(|e| Error::io(&entry, e))?;
+    let sig_file = dir.join("entry.sig");
+    std::fs::write(&sig_file, docket::keys::armored(&sig)).map_err(|e| Error::io(&sig_file, e))?;
+    let span = if txn.first == txn.last {
+        format!("entry {}", txn.first)
+    } else {
+        format!(
+            "entries {} to {} (one transaction, signed once)",
+            txn.first, txn.last
+        )
+    };
+    g.note(&format!(
+        "wrote {span} by `{}` to {}; check it with:\n  docket actor allowed-signers > allowed_signers\n  ssh-keygen -Y verify -f allowed_signers -I {} -n docket -s {} < {}",
+        txn.actor,
+        dir.display(),
+        txn.actor,
+        sig_file.display(),
+        entry.display()
+    ));
+    Ok(String::new())
 }
 
 #[derive(Args)]
@@ -424,8 +502,8 @@ pub fn verify(g: &Global, a: VerifyArgs) -> Result<Output> {
 }
 
 pub fn recover(g: &Global) -> Result<Output> {
-    let mut session = g.open_with(LockMode::Exclusive, false, true)?;
-    let r = checking::recover(&mut session)?;
+    let mut w = g.writer_with(true)?;
+    let r = checking::recover(&mut w)?;
     if r.moved.is_empty() && r.torn_bytes == 0 {
         g.note("nothing to recover: every file is logged");
         return Ok(String::new());

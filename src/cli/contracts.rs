@@ -5,7 +5,6 @@ use super::{Global, Output};
 use clap::Args;
 use docket::error::{Error, Result};
 use docket::ops::{archive as archiving, lifecycle};
-use docket::store::lock::LockMode;
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -54,7 +53,7 @@ fn non_empty(text: &str, flag: &str) -> Result<()> {
 }
 
 pub fn approve(g: &Global, a: ApproveArgs) -> Result<Output> {
-    let mut session = g.open(LockMode::Exclusive, false)?;
+    let mut session = g.writer()?;
     let r = lifecycle::approve(&mut session, &a.id, a.comment.as_deref())?;
     match &r.next {
         Some(n) => g.note(&format!(
@@ -74,7 +73,7 @@ pub fn approve(g: &Global, a: ApproveArgs) -> Result<Output> {
 
 pub fn reject(g: &Global, a: RejectArgs) -> Result<Output> {
     non_empty(&a.reason, "--reason")?;
-    let mut session = g.open(LockMode::Exclusive, false)?;
+    let mut session = g.writer()?;
     let r = lifecycle::reject(&mut session, &a.id, &a.reason)?;
     g.note(&format!(
         "{}: rejected at the {} step; amending it sends it back for approval",
@@ -85,7 +84,7 @@ pub fn reject(g: &Global, a: RejectArgs) -> Result<Output> {
 }
 
 pub fn complete(g: &Global, a: CompleteArgs) -> Result<Output> {
-    let mut session = g.open(LockMode::Exclusive, false)?;
+    let mut session = g.writer()?;
     let r = lifecycle::finish(&mut session, &a.id, "complete", None)?;
     g.note(&format!(
         "{}: {}; hand its papers to the archivist",
@@ -96,7 +95,7 @@ pub fn complete(g: &Global, a: CompleteArgs) -> Result<Output> {
 
 pub fn terminate(g: &Global, a: TerminateArgs) -> Result<Output> {
     non_empty(&a.reason, "--reason")?;
-    let mut session = g.open(LockMode::Exclusive, false)?;
+    let mut session = g.writer()?;
     let r = lifecycle::finish(&mut session, &a.id, "terminate", Some(&a.reason))?;
     g.note(&format!(
         "{}: {}; hand its papers to the archivist",
@@ -106,7 +105,7 @@ pub fn terminate(g: &Global, a: TerminateArgs) -> Result<Output> {
 }
 
 pub fn archive(g: &Global, a: ArchiveArgs) -> Result<Output> {
-    let mut session = g.open(LockMode::Exclusive, false)?;
+    let mut session = g.writer()?;
     let r = archiving::archive(&mut session, &a.id, &a.attach, a.note.as_deref())?;
     g.note(&format!(
         "{}: archived as {} with {} attachment(s)",
@@ -118,7 +117,7 @@ pub fn archive(g: &Global, a: ArchiveArgs) -> Result<Output> {
 }
 
 pub fn pending(g: &Global) -> Result<Output> {
-    let session = g.open(LockMode::Shared, false)?;
+    let session = g.open(false)?;
     let items = lifecycle::pending(&session)?;
     let header = ["id", "kind", "status", "awaits", "since", "overdue"];
     let rows: Vec<Vec<String>> = items

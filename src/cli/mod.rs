@@ -9,9 +9,9 @@ mod transfer;
 
 use clap::{Args, Parser, Subcommand};
 use docket::error::{Error, Result};
-use docket::session::{Options, Session};
+use docket::keys::KeySource;
+use docket::session::{Options, Session, Writer};
 use docket::store::Store;
-use docket::store::lock::LockMode;
 use output::Format;
 use std::path::PathBuf;
 
@@ -34,6 +34,9 @@ pub struct Global {
     /// Act as this registered actor
     #[arg(long = "as", global = true, env = "DOCKET_ACTOR", value_name = "ACTOR")]
     actor: Option<String>,
+    /// The actor's OpenSSH private key file, to sign acts (default: the ssh-agent)
+    #[arg(long, global = true, env = "DOCKET_IDENTITY", value_name = "FILE")]
+    identity: Option<PathBuf>,
     /// Output format where the output is data
     #[arg(long, global = true, value_enum, default_value = "table")]
     format: Format,
@@ -98,21 +101,6 @@ enum Command {
     Recover,
 }
 
-/// The clock: `DOCKET_NOW` (RFC 3339) fixes it for tests and reproducible scripts.
-fn now() -> Result<chrono::DateTime<chrono::Utc>> {
-    match std::env::var("DOCKET_NOW") {
-        Ok(s) => chrono::DateTime::parse_from_rfc3339(&s)
-            .map(|t| t.to_utc())
-            .map_err(|_| {
-                Error::usage(
-                    format!("DOCKET_NOW=`{s}` is not an RFC 3339 time"),
-                    Some("e.g. DOCKET_NOW=2026-03-01T09:00:00Z".to_string()),
-                )
-            }),
-        Err(_) => Ok(chrono::Utc::now()),
-    }
-}
-
 impl Global {
     fn store(&self) -> Result<Store> {
         match &self.store {
@@ -124,35 +112,72 @@ impl Global {
         }
     }
 
-    /// Open the store as the acting actor (required unless `anonymous`).
-    fn open(&self, mode: LockMode, anonymous: bool) -> Result<Session> {
-        self.open_with(mode, anonymous, false)
+    /// Where the acting actor's private key is: `--identity`, else the ssh-agent.
+    fn keys(&self) -> KeySource {
+        KeySource {
+            identity: self.identity.clone(),
+            agent: std::env::var_os("SSH_AUTH_SOCK")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+        }
     }
 
-    fn open_with(&self, mode: LockMode, anonymous: bool, recovering: bool) -> Result<Session> {
-        if self.actor.is_none() && !anonymous {
+    fn options<'a>(&self, on_wait: &'a dyn Fn(), recovering: bool) -> Options<'a> {
+        Options {
+            actor: self.actor.clone(),
+            keys: self.keys(),
+            on_wait,
+            recovering,
+        }
+    }
+
+    fn require_actor(&self) -> Result<()> {
+        if self.actor.is_none() {
             return Err(Error::usage(
                 "this command acts as someone: pass --as ACTOR or set DOCKET_ACTOR",
                 Some("every act is done as a registered actor (R-B1)".to_string()),
             ));
         }
-        let store = self.store()?;
+        Ok(())
+    }
+
+    fn waiting(&self) -> impl Fn() + use<> {
         let quiet = self.quiet;
-        let on_wait = move || {
+        move || {
             if !quiet {
                 eprintln!("waiting for another docket command to finish…");
             }
-        };
-        Session::open(
-            store,
-            Options {
-                actor: self.actor.clone(),
-                now: now()?,
-                mode,
-                on_wait: &on_wait,
-                recovering,
-            },
-        )
+        }
+    }
+
+    /// Open the store to read, as the acting actor (required unless `anonymous`).
+    fn open(&self, anonymous: bool) -> Result<Session> {
+        if !anonymous {
+            self.require_actor()?;
+        }
+        let on_wait = self.waiting();
+        let session = Session::open(self.store()?, self.options(&on_wait, false))?;
+        self.warn(&session.warnings);
+        Ok(session)
+    }
+
+    /// Open the store to write as the acting actor, with their key.
+    fn writer(&self) -> Result<Writer> {
+        self.writer_with(false)
+    }
+
+    fn writer_with(&self, recovering: bool) -> Result<Writer> {
+        self.require_actor()?;
+        let on_wait = self.waiting();
+        let writer = Writer::open(self.store()?, self.options(&on_wait, recovering))?;
+        self.warn(&writer.warnings);
+        Ok(writer)
+    }
+
+    fn warn(&self, warnings: &[String]) {
+        for w in warnings {
+            eprintln!("warning: {w}");
+        }
     }
 
     fn note(&self, text: &str) {
@@ -172,6 +197,41 @@ fn reveal_request(
     let actor = session.actor()?;
     docket::policy::reveal::authorize(session.role()?, &actor.name, args.purpose.as_deref())
         .map(Some)
+}
+
+/// A store opened to read, or to write when the command reveals personal data: a reveal
+/// is a signed act, logged before anything is shown.
+enum Opened {
+    Read(Session),
+    Write(Writer),
+}
+
+impl std::ops::Deref for Opened {
+    type Target = Session;
+    fn deref(&self) -> &Session {
+        match self {
+            Opened::Read(s) => s,
+            Opened::Write(w) => w,
+        }
+    }
+}
+
+impl Opened {
+    fn new(g: &Global, reveal: &RevealArgs) -> Result<Opened> {
+        Ok(if reveal.reveal {
+            Opened::Write(g.writer()?)
+        } else {
+            Opened::Read(g.open(false)?)
+        })
+    }
+
+    fn log(&mut self, revealed: Option<docket::ops::read::Revealed>) -> Result<()> {
+        match (self, revealed) {
+            (_, None) => Ok(()),
+            (Opened::Write(w), Some(r)) => docket::ops::read::log_reveal(w, &r),
+            (Opened::Read(_), Some(_)) => Err(Error::Internal("a reveal without a writer".into())),
+        }
+    }
 }
 
 /// What a command produced for stdout.
@@ -226,7 +286,8 @@ fn report(e: &Error) {
         }
         Error::Usage { hint: Some(h), .. }
         | Error::Denied { hint: Some(h), .. }
-        | Error::Conflict { hint: Some(h), .. } => {
+        | Error::Conflict { hint: Some(h), .. }
+        | Error::Io { hint: Some(h), .. } => {
             eprintln!("hint: {h}");
         }
         _ => {}

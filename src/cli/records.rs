@@ -1,14 +1,13 @@
 //! `create`, `amend`, `show`, `history`, `diff`, `query`.
 
 use super::output::{Format, cell, csv, pretty_json, record_json, structured, table};
-use super::{Global, Output, RevealArgs, reveal_request};
+use super::{Global, Opened, Output, RevealArgs, reveal_request};
 use clap::Args;
 use docket::error::{Error, InputError, Location, Result};
 use docket::ops::input::{Origin, parse_file, parse_sets};
 use docket::ops::read::{self, QuerySpec, RecordView};
 use docket::ops::write;
 use docket::schema::value::Value;
-use docket::store::lock::LockMode;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::PathBuf;
@@ -84,7 +83,7 @@ fn warn(warnings: &[String]) {
 }
 
 pub fn create(g: &Global, a: CreateArgs) -> Result<Output> {
-    let mut session = g.open(LockMode::Exclusive, false)?;
+    let mut session = g.writer()?;
     let schemas = session.schemas.clone();
     let kind = schemas.kind(&a.kind)?;
     if a.sets.is_empty() && a.file.is_none() {
@@ -106,7 +105,7 @@ pub fn create(g: &Global, a: CreateArgs) -> Result<Output> {
 }
 
 pub fn amend(g: &Global, a: AmendArgs) -> Result<Output> {
-    let mut session = g.open(LockMode::Exclusive, false)?;
+    let mut session = g.writer()?;
     // The kind, from the index; `write::amend` reads and checks the record itself.
     let kind_name = session
         .index
@@ -148,19 +147,11 @@ pub struct ShowArgs {
     reveal: RevealArgs,
 }
 
-fn lock_for(r: &RevealArgs) -> LockMode {
-    // A reveal appends an audit entry, so it needs the writer's lock.
-    if r.reveal {
-        LockMode::Exclusive
-    } else {
-        LockMode::Shared
-    }
-}
-
 pub fn show(g: &Global, a: ShowArgs) -> Result<Output> {
-    let mut session = g.open(lock_for(&a.reveal), false)?;
+    let mut session = Opened::new(g, &a.reveal)?;
     let reveal = reveal_request(&session, &a.reveal)?;
-    let v = read::show(&mut session, &a.id, a.version, reveal.as_ref())?;
+    let (v, revealed) = read::show(&session, &a.id, a.version, reveal.as_ref())?;
+    session.log(revealed)?;
     Ok(match g.format {
         Format::Json => pretty_json(&record_json(&v)),
         Format::Toml => structured(g.format, "record", record_json(&v)),
@@ -245,7 +236,7 @@ pub struct HistoryArgs {
 }
 
 pub fn history(g: &Global, a: HistoryArgs) -> Result<Output> {
-    let session = g.open(LockMode::Shared, false)?;
+    let session = g.open(false)?;
     let lines = read::history(&session, &a.id)?;
     let header = ["version", "action", "status", "at", "by", "note"];
     let rows: Vec<Vec<String>> = lines
@@ -298,9 +289,10 @@ pub struct DiffArgs {
 }
 
 pub fn diff(g: &Global, a: DiffArgs) -> Result<Output> {
-    let mut session = g.open(lock_for(&a.reveal), false)?;
+    let mut session = Opened::new(g, &a.reveal)?;
     let reveal = reveal_request(&session, &a.reveal)?;
-    let d = read::diff(&mut session, &a.id, a.from, a.to, reveal.as_ref())?;
+    let (d, revealed) = read::diff(&session, &a.id, a.from, a.to, reveal.as_ref())?;
+    session.log(revealed)?;
     Ok(match g.format {
         Format::Json | Format::Toml => structured(
             g.format,
@@ -361,7 +353,7 @@ pub struct QueryArgs {
 }
 
 pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
-    let mut session = g.open(lock_for(&a.reveal), false)?;
+    let mut session = Opened::new(g, &a.reveal)?;
     let reveal = reveal_request(&session, &a.reveal)?;
     let spec = QuerySpec {
         command: "query",
@@ -371,7 +363,8 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
         sort: a.sort.as_deref(),
         limit: a.limit,
     };
-    let views = read::query(&mut session, &spec, reveal.as_ref())?;
+    let (views, revealed) = read::query(&session, &spec, reveal.as_ref())?;
+    session.log(revealed)?;
     if g.format == Format::Json || g.format == Format::Toml {
         return Ok(structured(
             g.format,

@@ -1,13 +1,12 @@
 //! `import` and `export`: legacy spreadsheets in, nightly extracts out.
 
 use super::output::Format;
-use super::{Global, Output, RevealArgs, reveal_request};
+use super::{Global, Opened, Output, RevealArgs, reveal_request};
 use clap::Args;
 use docket::error::{Error, Result};
 use docket::io::mapping::Mapping;
 use docket::ops::export::{self, ExportFormat, ExportSpec};
 use docket::ops::import::{self, ImportSpec};
-use docket::store::lock::LockMode;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::cell::RefCell;
 use std::io::IsTerminal;
@@ -77,7 +76,7 @@ pub fn import(g: &Global, a: ImportArgs) -> Result<Output> {
             Mapping::load(&p.display().to_string(), &text)?
         }
     };
-    let mut session = g.open(LockMode::Exclusive, false)?;
+    let mut session = g.writer()?;
     let bar = bar(g.quiet);
     let phase = RefCell::new(String::new());
     let progress = |name: &str, done: usize, total: usize| {
@@ -138,12 +137,7 @@ pub fn export(g: &Global, a: ExportArgs) -> Result<Output> {
         Format::Json => ExportFormat::Json,
         Format::Toml => return Err(Error::usage("export writes csv or json, not toml", None)),
     };
-    let mode = if a.reveal.reveal {
-        LockMode::Exclusive
-    } else {
-        LockMode::Shared
-    };
-    let mut session = g.open(mode, false)?;
+    let mut session = Opened::new(g, &a.reveal)?;
     let reveal = reveal_request(&session, &a.reveal)?;
     let spec = ExportSpec {
         kind: a.kind.as_deref(),
@@ -151,7 +145,8 @@ pub fn export(g: &Global, a: ExportArgs) -> Result<Output> {
         format,
         encoding: &a.encoding,
     };
-    let (bytes, count) = export::export(&mut session, &spec, reveal.as_ref())?;
+    let (bytes, count, revealed) = export::export(&session, &spec, reveal.as_ref())?;
+    session.log(revealed)?;
     match &a.output {
         Some(path) => {
             std::fs::write(path, &bytes).map_err(|e| Error::io(path, e))?;

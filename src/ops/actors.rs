@@ -1,61 +1,72 @@
-//! Managing the staff register (R-B1, R-B2): admin acts, each a new actor version and an
-//! audit entry.
+//! Managing the staff register (R-B1, R-B2): admin acts, each a new actor version and a
+//! signed audit entry. Nobody changes their own role or key, and the last administrator
+//! is never demoted or revoked.
 
 use crate::error::{Error, InputError, Location, Result};
-use crate::journal::Transaction;
+use crate::keys::Key;
 use crate::layout::actor_path;
 use crate::policy::actors::Actor;
-use crate::session::Session;
+use crate::session::{Session, Writer};
 use crate::store::ids::is_safe_id;
 use chrono::NaiveDate;
 
 #[derive(Debug, Default, Clone)]
 pub struct ActorChange {
     pub role: Option<String>,
+    pub key: Option<Key>,
     pub agreement_signed: Option<NaiveDate>,
     pub trained_on: Option<NaiveDate>,
 }
 
 fn check_role(session: &Session, role: &str) -> Result<()> {
     if session.schemas.roles.get(role).is_none() {
+        let known: Vec<String> = session.schemas.roles.roles.keys().cloned().collect();
         return Err(
             InputError::new(Location::file("--role"), format!("unknown role `{role}`"))
-                .hint(format!(
-                    "roles: {}",
-                    session
-                        .schemas
-                        .roles
-                        .roles
-                        .keys()
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
+                .hint(format!("roles: {}", known.join(", ")))
                 .into(),
         );
     }
     Ok(())
 }
 
-fn write(
-    session: &mut Session,
-    actor: Actor,
-    action: &str,
-    detail: &[(&str, String)],
-) -> Result<()> {
-    let mut tx = Transaction::new();
-    let rel = actor_path(&actor.name, actor.version);
-    let file = session.stage(&mut tx, &rel, actor.to_toml().into_bytes())?;
-    let mut entry = session.entry(action, &actor.name, actor.version, vec![file]);
+fn write(w: &mut Writer, actor: &Actor, action: &str, detail: &[(&str, String)]) -> Result<()> {
+    let mut j = w.journal();
+    let file = j.write(
+        &actor_path(&actor.name, actor.version),
+        actor.to_toml().as_bytes(),
+    )?;
+    let mut entry = j.entry(action, &actor.name, actor.version, vec![file]);
     for (k, v) in detail {
         entry.detail.insert(k.to_string(), v.clone());
     }
-    tx.log(entry);
-    session.commit(tx)
+    j.log(entry);
+    j.commit()
 }
 
-pub fn add(session: &mut Session, name: &str, change: ActorChange) -> Result<Actor> {
-    session.require("manage-actors", "manage the staff register")?;
+/// A key that nobody else already signs with: one key, one actor.
+fn check_key_free(session: &Session, key: &Key, name: &str) -> Result<()> {
+    let line = key.line();
+    let holder =
+        session.registry.actors.iter().find(|(other, s)| {
+            other.as_str() != name && (s.key == line || s.old_keys.contains(&line))
+        });
+    match holder {
+        Some((other, _)) => Err(InputError::new(
+            Location::file("--key"),
+            format!(
+                "key {} is already registered for `{other}`",
+                key.fingerprint()
+            ),
+        )
+        .hint("every actor signs with a key of their own: `ssh-keygen -t ed25519 -f FILE`")
+        .into()),
+        None => Ok(()),
+    }
+}
+
+pub fn add(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> {
+    w.require("manage-actors", "manage the staff register")?;
     if !is_safe_id(name) {
         return Err(InputError::new(
             Location::file("NAME"),
@@ -64,26 +75,39 @@ pub fn add(session: &mut Session, name: &str, change: ActorChange) -> Result<Act
         .hint("use letters, digits, `.`, `_` and `-`, starting with a letter or digit")
         .into());
     }
-    if session.index.actors.contains_key(name) {
+    if w.registry.actors.contains_key(name) {
         return Err(Error::conflict(
             format!("actor `{name}` is already registered"),
             Some(format!("change it with `docket actor update {name}`")),
         ));
     }
     let role = change.role.clone().unwrap_or_default();
-    check_role(session, &role)?;
+    check_role(w, &role)?;
+    let key = change.key.ok_or_else(|| {
+        Error::usage(
+            "every actor signs their acts: give their public key with --key FILE.pub",
+            Some("they make one with `ssh-keygen -t ed25519 -f FILE`".to_string()),
+        )
+    })?;
+    check_key_free(w, &key, name)?;
     let actor = Actor {
         name: name.to_string(),
         version: 1,
         role: role.clone(),
+        key: key.line(),
         agreement_signed: change.agreement_signed,
         trained_on: change.trained_on,
         revoked: false,
         revoked_reason: None,
-        written_at: session.timestamp(),
-        written_by: session.actor()?.name.clone(),
+        written_at: w.timestamp(),
+        written_by: w.actor()?.name.clone(),
     };
-    write(session, actor.clone(), "actor-add", &[("role", role)])?;
+    write(
+        w,
+        &actor,
+        "actor-add",
+        &[("role", role), ("key", key.line())],
+    )?;
     Ok(actor)
 }
 
@@ -98,14 +122,48 @@ fn current(session: &Session, name: &str) -> Result<Actor> {
     })
 }
 
-pub fn update(session: &mut Session, name: &str, change: ActorChange) -> Result<Actor> {
-    session.require("manage-actors", "manage the staff register")?;
-    let mut actor = current(session, name)?;
+/// Refuse a change that leaves the store without an administrator in good standing.
+fn keep_an_administrator(w: &Writer, name: &str, new_role: Option<&str>) -> Result<()> {
+    let roles = &w.schemas.roles;
+    let manages = |role: &str| roles.permits(role, "act:manage-actors");
+    let mut after = w.registry.clone();
+    match (after.actors.get_mut(name), new_role) {
+        (Some(s), Some(role)) => s.role = role.to_string(),
+        (Some(s), None) => s.revoked = true,
+        (None, _) => {}
+    }
+    if after.managers(&manages) == 0 {
+        return Err(Error::conflict(
+            format!(
+                "`{name}` is the last administrator: the store would have nobody to manage its staff"
+            ),
+            Some("register another administrator first".to_string()),
+        ));
+    }
+    Ok(())
+}
+
+pub fn update(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> {
+    w.require("manage-actors", "manage the staff register")?;
+    let mut actor = current(w, name)?;
+    let me = w.actor()?.name.clone();
+    if me == name && (change.role.is_some() || change.key.is_some()) {
+        return Err(Error::denied(
+            format!("actor `{me}` may not change their own role or key"),
+            Some("another administrator must".to_string()),
+        ));
+    }
     let mut detail = Vec::new();
     if let Some(role) = change.role {
-        check_role(session, &role)?;
+        check_role(w, &role)?;
+        keep_an_administrator(w, name, Some(&role))?;
         detail.push(("role", role.clone()));
         actor.role = role;
+    }
+    if let Some(key) = change.key {
+        check_key_free(w, &key, name)?;
+        detail.push(("key", key.line()));
+        actor.key = key.line();
     }
     if let Some(d) = change.agreement_signed {
         detail.push(("agreement_signed", d.to_string()));
@@ -117,43 +175,39 @@ pub fn update(session: &mut Session, name: &str, change: ActorChange) -> Result<
     }
     if detail.is_empty() {
         return Err(Error::usage(
-            "nothing to update: give --role, --agreement-signed or --trained-on",
+            "nothing to update: give --role, --key, --agreement-signed or --trained-on",
             None,
         ));
     }
     actor.version += 1;
-    actor.written_at = session.timestamp();
-    actor.written_by = session.actor()?.name.clone();
-    write(session, actor.clone(), "actor-update", &detail)?;
+    actor.written_at = w.timestamp();
+    actor.written_by = me;
+    write(w, &actor, "actor-update", &detail)?;
     Ok(actor)
 }
 
-pub fn revoke(session: &mut Session, name: &str, reason: &str) -> Result<Actor> {
-    session.require("manage-actors", "manage the staff register")?;
-    let mut actor = current(session, name)?;
+pub fn revoke(w: &mut Writer, name: &str, reason: &str) -> Result<Actor> {
+    w.require("manage-actors", "manage the staff register")?;
+    let mut actor = current(w, name)?;
     if actor.revoked {
         return Err(Error::conflict(
             format!("actor `{name}` is already revoked"),
             None,
         ));
     }
-    if session.actor()?.name == name {
+    if w.actor()?.name == name {
         return Err(Error::conflict(
             "an administrator cannot revoke themself: another administrator must",
             None,
         ));
     }
+    keep_an_administrator(w, name, None)?;
     actor.revoked = true;
     actor.revoked_reason = Some(reason.to_string());
     actor.version += 1;
-    actor.written_at = session.timestamp();
-    actor.written_by = session.actor()?.name.clone();
-    write(
-        session,
-        actor.clone(),
-        "actor-revoke",
-        &[("reason", reason.to_string())],
-    )?;
+    actor.written_at = w.timestamp();
+    actor.written_by = w.actor()?.name.clone();
+    write(w, &actor, "actor-revoke", &[("reason", reason.to_string())])?;
     Ok(actor)
 }
 
@@ -161,4 +215,24 @@ pub fn list(session: &Session) -> Result<Vec<Actor>> {
     session.require("manage-actors", "read the staff register")?;
     let names: Vec<String> = session.index.actors.keys().cloned().collect();
     names.iter().map(|n| current(session, n)).collect()
+}
+
+/// An OpenSSH `allowed_signers` file: every key each actor ever signed with, so that
+/// `ssh-keygen -Y verify` can check any entry of the log.
+pub fn allowed_signers(session: &Session) -> String {
+    let mut out =
+        String::from("# docket: the keys actors sign audit entries with (namespace docket)\n");
+    for (name, s) in &session.registry.actors {
+        if s.revoked {
+            out.push_str(&format!(
+                "# {name}: revoked; the key checks their earlier entries\n"
+            ));
+        }
+        out.push_str(&format!("{name} namespaces=\"docket\" {}\n", s.key));
+        for old in s.old_keys.iter().rev() {
+            out.push_str(&format!("# {name}: a key replaced by rotation\n"));
+            out.push_str(&format!("{name} namespaces=\"docket\" {old}\n"));
+        }
+    }
+    out
 }

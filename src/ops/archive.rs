@@ -3,9 +3,8 @@
 //! gets an archive number and never changes again.
 
 use crate::error::{Error, Result};
-use crate::journal::Transaction;
 use crate::layout::version_path;
-use crate::session::Session;
+use crate::session::Writer;
 use crate::store::ids::next_id;
 use crate::store::version::{ArchiveInfo, Attachment};
 use chrono::Datelike;
@@ -43,7 +42,7 @@ fn safe_name(path: &std::path::Path) -> String {
 }
 
 pub fn archive(
-    session: &mut Session,
+    session: &mut Writer,
     id: &str,
     files: &[PathBuf],
     note: Option<&str>,
@@ -70,10 +69,15 @@ pub fn archive(
             None,
         ));
     }
-    let folder = format!("records/{}/{id}", kind.name);
-    session.check_folder(&folder)?;
-    session.check_folder(&format!("{folder}/attachments"))?;
-    let mut tx = Transaction::new();
+    let folder = crate::layout::record_dir(&kind.name, id);
+    let number = next_id(
+        "ARC",
+        session.now.year(),
+        session.index.archive_numbers.iter(),
+    );
+    let now = session.timestamp();
+    let me = session.actor()?.name.clone();
+    let mut j = session.journal();
     let mut logged = Vec::new();
     let mut attachments = Vec::new();
     for f in files {
@@ -93,7 +97,7 @@ pub fn archive(
         if attachments.iter().any(|a: &Attachment| a.path == rel) {
             continue; // the same paper given twice
         }
-        let hash = session.stage(&mut tx, &rel, bytes.clone())?;
+        let hash = j.write(&rel, &bytes)?;
         attachments.push(Attachment {
             name,
             path: rel,
@@ -102,37 +106,32 @@ pub fn archive(
         });
         logged.push(hash);
     }
-    let number = next_id(
-        "ARC",
-        session.now.year(),
-        session.index.archive_numbers.iter(),
-    );
     // Written here rather than by write_next: the papers and the version share one entry.
     let mut next = v.clone();
     next.version += 1;
     next.status = "archived".into();
-    next.written_at = session.timestamp();
-    next.written_by = session.actor()?.name.clone();
+    next.written_at = now.clone();
+    next.written_by = me.clone();
     next.action = "archive".into();
     next.reason = None;
     next.archive = Some(ArchiveInfo {
         number: number.clone(),
-        archived_at: session.timestamp(),
-        archived_by: session.actor()?.name.clone(),
+        archived_at: now,
+        archived_by: me,
         note: note.map(str::to_string),
         attachments: attachments.clone(),
     });
     let rel = version_path(&kind.name, id, next.version);
-    let vf = session.stage(&mut tx, &rel, next.to_toml().into_bytes())?;
+    let vf = j.write(&rel, next.to_toml().as_bytes())?;
     logged.insert(0, vf);
-    let mut entry = session.entry("archive", id, next.version, logged);
+    let mut entry = j.entry("archive", id, next.version, logged);
     entry.detail.insert("archive_number".into(), number.clone());
     entry.detail.insert("status".into(), "archived".into());
     entry
         .detail
         .insert("attachments".into(), attachments.len().to_string());
-    tx.log(entry);
-    session.commit(tx)?;
+    j.log(entry);
+    j.commit()?;
     Ok(Archived {
         id: id.to_string(),
         number,

@@ -2,7 +2,7 @@
 //! permitted purpose (logged like any reveal). A CSV export re-imports into a fresh store
 //! to the same records: its `legacy_no` column carries the legacy number, or the id.
 
-use super::read::{QuerySpec, RecordView, query};
+use super::read::{QuerySpec, RecordView, Revealed, query};
 use crate::error::{Error, Result};
 use crate::io::encoding;
 use crate::policy::reveal::Reveal;
@@ -22,11 +22,12 @@ pub struct ExportSpec<'a> {
     pub encoding: &'a str,
 }
 
+/// The exported bytes, how many records, and what they reveal (to log before writing).
 pub fn export(
-    session: &mut Session,
+    session: &Session,
     spec: &ExportSpec,
     reveal: Option<&Reveal>,
-) -> Result<(Vec<u8>, usize)> {
+) -> Result<(Vec<u8>, usize, Option<Revealed>)> {
     if spec.format == ExportFormat::Csv && spec.kind.is_none() {
         return Err(Error::usage(
             "a CSV export holds one kind: name it (docket export customer)",
@@ -41,7 +42,7 @@ pub fn export(
         sort: None,
         limit: None,
     };
-    let views = query(session, &q, reveal)?;
+    let (views, note) = query(session, &q, reveal)?;
     let legacy = |v: &RecordView| -> Result<String> {
         Ok(v.legacy_no.clone().unwrap_or_else(|| v.id.clone()))
     };
@@ -83,5 +84,5 @@ pub fn export(
                 .map_err(|e| Error::Internal(e.to_string()))?
         }
     };
-    Ok((encoding::encode(&text, spec.encoding)?, views.len()))
+    Ok((encoding::encode(&text, spec.encoding)?, views.len(), note))
 }

@@ -10,13 +10,12 @@ use super::write::require_drafter;
 use crate::error::{Error, InputError, IoContext, Location, Result};
 use crate::io::encoding;
 use crate::io::mapping::Mapping;
-use crate::journal::BatchTransaction;
 use crate::layout::sha256_hex;
 use crate::layout::version_path;
 use crate::policy::mask::mask;
 use crate::schema::kind::{Field, Kind};
 use crate::schema::value::{FieldType, Value};
-use crate::session::Session;
+use crate::session::{Session, Writer};
 use crate::store::ids::is_safe_id;
 use crate::store::version::Version;
 use chrono::Datelike;
@@ -58,11 +57,7 @@ enum Target<'k> {
     Skip,
 }
 
-pub fn import(
-    session: &mut Session,
-    spec: &ImportSpec,
-    progress: Progress,
-) -> Result<ImportReport> {
+pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Result<ImportReport> {
     let schemas = session.schemas.clone();
     let kind = schemas.kind(spec.kind)?;
     require_drafter(session, kind)?;
@@ -217,7 +212,8 @@ pub fn import(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let actor = session.actor()?.name.clone();
-    let mut tx = BatchTransaction::new(&session.store.root, &session.head, plan.len() + 1);
+    let now = session.timestamp();
+    let mut j = session.journal();
     let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
     let mut planned = plan.into_iter().peekable();
     for (i, record) in reader().records().enumerate() {
@@ -235,7 +231,7 @@ pub fn import(
         };
         let record = record.map_err(|_| changed())?;
         let (fields, _) = columns
-            .values(session, &record, row.line)
+            .values(j.writer(), &record, row.line)
             .map_err(|_| changed())?;
         number += 1;
         let id = format!("{stem}{number:06}");
@@ -245,14 +241,14 @@ pub fn import(
             &id,
             &kind.name,
             &status,
-            session.timestamp(),
+            now.clone(),
             &actor,
             "import",
             row.legacy.clone(),
             fields,
         );
-        let file = tx.write(&version_path(&kind.name, &id, 1), v.to_toml().as_bytes())?;
-        let mut entry = session.entry("import", &id, 1, vec![file]);
+        let file = j.write(&version_path(&kind.name, &id, 1), v.to_toml().as_bytes())?;
+        let mut entry = j.entry("import", &id, 1, vec![file]);
         entry.detail.insert("status".into(), status);
         entry
             .detail
@@ -264,10 +260,10 @@ pub fn import(
         if let Some(l) = row.legacy {
             entry.detail.insert("legacy_no".into(), l);
         }
-        tx.log(entry);
+        j.log(entry);
         report.imported.push(id);
     }
-    let mut summary = session.entry("import-batch", "", 0, Vec::new());
+    let mut summary = j.entry("import-batch", "", 0, Vec::new());
     summary.detail.insert("kind".into(), kind.name.clone());
     summary.detail.insert("source".into(), source);
     summary
@@ -285,9 +281,9 @@ pub fn import(
     for (s, n) in statuses {
         summary.detail.insert(format!("status_{s}"), n.to_string());
     }
-    tx.log(summary);
+    j.log(summary);
     progress("syncing", report.imported.len(), report.planned);
-    session.head = tx.commit(&session.store.log_path())?;
+    j.commit()?;
     Ok(report)
 }
 

@@ -1,33 +1,69 @@
 //! `docket init`: a new store from the embedded gas-utility template, with a genesis entry
-//! and its first administrator.
+//! and its first administrator, signed with the administrator's key like any other act.
 
-use crate::audit::Head;
-use crate::audit::entry::{Entry, GENESIS_PREV};
+use crate::clock;
 use crate::error::{Error, IoContext, Result};
-use crate::journal::Transaction;
-use crate::layout::{CONFIG_NAME, actor_path, sha256_hex};
+use crate::keys::{Key, KeySource, Signer};
+use crate::layout::{CONFIG_NAME, RECORDS_DIR, SCHEMAS_DIR, actor_path, hex};
 use crate::policy::actors::Actor;
 use crate::schema::TEMPLATE;
+use crate::session::Writer;
 use crate::store::Store;
 use crate::store::config::{Config, PolicySettings, StoreInfo};
 use crate::store::ids::is_safe_id;
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use std::collections::BTreeMap;
-use std::path::Path;
+use chrono::NaiveDate;
+use ssh_key::rand_core::{OsRng, RngCore};
+use std::path::{Path, PathBuf};
 
 pub struct InitSpec<'a> {
     pub dir: &'a Path,
     pub admin: &'a str,
+    pub key: Key,
+    pub keys: KeySource,
     pub name: Option<&'a str>,
     pub site_code: &'a str,
     pub agreement_signed: Option<NaiveDate>,
     pub trained_on: Option<NaiveDate>,
-    pub now: DateTime<Utc>,
 }
 
 const GITIGNORE: &str = "records/.cache/\nrecords/.lock\n";
 
-pub fn init(spec: &InitSpec) -> Result<Store> {
+/// What `init` created, removed again if it fails.
+#[derive(Default)]
+struct Made {
+    paths: Vec<PathBuf>,
+    done: bool,
+}
+
+impl Made {
+    fn file(&mut self, path: PathBuf, text: &str) -> Result<()> {
+        std::fs::write(&path, text).at(&path)?;
+        self.paths.push(path);
+        Ok(())
+    }
+    fn dir(&mut self, path: PathBuf) -> Result<()> {
+        std::fs::create_dir(&path).at(&path)?;
+        self.paths.push(path);
+        Ok(())
+    }
+}
+
+impl Drop for Made {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        for p in self.paths.iter().rev() {
+            if p.is_dir() {
+                let _ = std::fs::remove_dir_all(p);
+            } else {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+    }
+}
+
+fn check_place(spec: &InitSpec) -> Result<()> {
     if !is_safe_id(spec.admin) {
         return Err(Error::usage(
             format!("`{}` is not a usable actor name", spec.admin),
@@ -41,22 +77,28 @@ pub fn init(spec: &InitSpec) -> Result<Store> {
             None,
         ));
     }
-    if dir.join("records").exists() {
+    if dir.join(RECORDS_DIR).exists() || dir.join(SCHEMAS_DIR).exists() {
         return Err(Error::conflict(
             format!(
-                "{} already has a records/ folder; init wants a fresh place",
+                "{} already has a records/ or schemas/ folder; init wants a fresh place",
                 dir.display()
             ),
             None,
         ));
     }
-    std::fs::create_dir_all(dir.join("schemas")).at(dir)?;
-    std::fs::create_dir_all(dir.join("records")).at(dir)?;
-    let time = spec.now.to_rfc3339_opts(SecondsFormat::Secs, true);
+    Ok(())
+}
+
+/// The settings and the template, written into `dir`.
+fn lay_out(spec: &InitSpec, made: &mut Made) -> Result<Store> {
+    let dir = spec.dir;
+    if !dir.exists() {
+        std::fs::create_dir_all(dir).at(dir)?;
+        made.paths.push(dir.to_path_buf());
+    }
     let abs = std::fs::canonicalize(dir).at(dir)?;
-    let id = sha256_hex(format!("{}|{time}|{}", abs.display(), std::process::id()).as_bytes())
-        [..16]
-        .to_string();
+    let mut id = [0u8; 8];
+    OsRng.fill_bytes(&mut id);
     let name = spec.name.map(str::to_string).unwrap_or_else(|| {
         abs.file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -64,7 +106,7 @@ pub fn init(spec: &InitSpec) -> Result<Store> {
     });
     let config = Config {
         store: StoreInfo {
-            id: id.clone(),
+            id: hex(&id),
             name,
             site_code: spec.site_code.to_string(),
         },
@@ -74,55 +116,50 @@ pub fn init(spec: &InitSpec) -> Result<Store> {
         "# docket store settings. The policy numbers below are part of the rules (R-A8, R-C15).\n{}",
         toml::to_string(&config).expect("config serializes")
     );
-    std::fs::write(dir.join(CONFIG_NAME), config_text).at(dir.join(CONFIG_NAME))?;
+    made.file(abs.join(CONFIG_NAME), &config_text)?;
+    made.dir(abs.join(SCHEMAS_DIR))?;
     for (file, text) in TEMPLATE {
-        std::fs::write(dir.join("schemas").join(file), text).at(dir.join("schemas").join(file))?;
+        made.file(abs.join(SCHEMAS_DIR).join(file), text)?;
     }
-    if !dir.join(".gitignore").exists() {
-        std::fs::write(dir.join(".gitignore"), GITIGNORE).at(dir.join(".gitignore"))?;
+    made.dir(abs.join(RECORDS_DIR))?;
+    if !abs.join(".gitignore").exists() {
+        made.file(abs.join(".gitignore"), GITIGNORE)?;
     }
+    Store::open(&abs)
+}
 
-    let today = spec.now.date_naive();
+pub fn init(spec: InitSpec) -> Result<Store> {
+    check_place(&spec)?;
+    // The key first: without it nothing can be signed, so nothing is created.
+    let signer = Signer::find(spec.admin, &spec.key, &spec.keys)?;
+    let mut made = Made::default();
+    let store = lay_out(&spec, &mut made)?;
+    let today = clock::now(store.tz)?.date_naive();
     let admin = Actor {
         name: spec.admin.to_string(),
         version: 1,
         role: "admin".into(),
+        key: spec.key.line(),
         agreement_signed: Some(spec.agreement_signed.unwrap_or(today)),
         trained_on: Some(spec.trained_on.unwrap_or(today)),
         revoked: false,
         revoked_reason: None,
-        written_at: time.clone(),
+        written_at: clock::stamp(&clock::now(store.tz)?),
         written_by: spec.admin.to_string(),
     };
-    let mut tx = Transaction::new();
-    let file = tx.write(
-        dir,
-        &actor_path(spec.admin, 1),
-        admin.to_toml().into_bytes(),
-    )?;
-    let entry =
-        |action: &str, record: &str, version: u32, files, detail: BTreeMap<String, String>| Entry {
-            seq: 0,
-            time: time.clone(),
-            actor: spec.admin.to_string(),
-            role: "admin".into(),
-            action: action.into(),
-            record: record.into(),
-            version,
-            files,
-            detail,
-        };
-    let mut genesis = BTreeMap::new();
-    genesis.insert("store".into(), id);
-    tx.log(entry("genesis", "", 0, Vec::new(), genesis));
-    let mut detail = BTreeMap::new();
-    detail.insert("role".into(), "admin".into());
-    tx.log(entry("actor-add", spec.admin, 1, vec![file], detail));
-    let head = Head {
-        entries: 0,
-        hash: GENESIS_PREV.into(),
-        len: 0,
-    };
-    tx.commit(dir, &dir.join(crate::layout::LOG_NAME), &head)?;
-    Store::open(dir)
+    let mut writer = Writer::create(store.clone(), admin.clone(), signer)?;
+    let mut j = writer.journal();
+    let file = j.write(&actor_path(spec.admin, 1), admin.to_toml().as_bytes())?;
+    let mut genesis = j.entry("genesis", "", 0, Vec::new());
+    genesis
+        .detail
+        .insert("store".into(), store.config.store.id.clone());
+    j.log(genesis);
+    let mut add = j.entry("actor-add", spec.admin, 1, vec![file]);
+    add.detail.insert("role".into(), "admin".into());
+    add.detail.insert("key".into(), spec.key.line());
+    j.log(add);
+    j.commit()?;
+    made.done = true;
+    Ok(store)
 }

@@ -5,9 +5,8 @@ use super::write::{refuse_archived, write_next};
 use crate::error::{Error, Result};
 use crate::policy::approval::{next_step, required_steps};
 use crate::schema::kind::{Kind, Step};
-use crate::session::Session;
+use crate::session::{Session, Writer};
 use crate::store::version::{Approval, Version};
-use chrono::DateTime;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub struct Acted {
@@ -100,7 +99,7 @@ fn actors_step<'k>(session: &Session, kind: &'k Kind, v: &Version, verb: &str) -
     Ok(next)
 }
 
-pub fn approve(session: &mut Session, id: &str, comment: Option<&str>) -> Result<Acted> {
+pub fn approve(session: &mut Writer, id: &str, comment: Option<&str>) -> Result<Acted> {
     let v = session.load(id)?;
     let schemas = session.schemas.clone();
     let kind = schemas.kind(&v.kind)?;
@@ -138,7 +137,7 @@ pub fn approve(session: &mut Session, id: &str, comment: Option<&str>) -> Result
     })
 }
 
-pub fn reject(session: &mut Session, id: &str, reason: &str) -> Result<Acted> {
+pub fn reject(session: &mut Writer, id: &str, reason: &str) -> Result<Acted> {
     let v = session.load(id)?;
     let schemas = session.schemas.clone();
     let kind = schemas.kind(&v.kind)?;
@@ -169,12 +168,7 @@ pub fn reject(session: &mut Session, id: &str, reason: &str) -> Result<Acted> {
 }
 
 /// `complete` (performed) or `terminate` (no longer performed): active contracts only.
-pub fn finish(
-    session: &mut Session,
-    id: &str,
-    action: &str,
-    reason: Option<&str>,
-) -> Result<Acted> {
+pub fn finish(session: &mut Writer, id: &str, action: &str, reason: Option<&str>) -> Result<Acted> {
     let v = session.load(id)?;
     let schemas = session.schemas.clone();
     let kind = schemas.kind(&v.kind)?;
@@ -265,8 +259,12 @@ pub fn pending(session: &Session) -> Result<Vec<Waiting>> {
                 }
             }
             "completed" | "terminated" if archives => {
-                let age = DateTime::parse_from_rfc3339(&v.written_at)
-                    .map(|t| (session.now - t.to_utc()).num_days())
+                // Calendar days in the store's zone, as the archivist counts them.
+                let age = crate::clock::parse(&v.written_at)
+                    .map(|t| {
+                        let finished = t.with_timezone(&session.store.tz).date_naive();
+                        (session.today() - finished).num_days()
+                    })
                     .unwrap_or(0);
                 out.push(Waiting {
                     id: id.clone(),

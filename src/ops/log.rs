@@ -1,7 +1,8 @@
 //! Reading the audit log with filters (`docket log`). Entries hold no personal data, so
 //! they are shown as they are.
 
-use crate::audit::{self, Entry};
+use crate::audit::Entry;
+use crate::audit::chain::{Plan, Seen, Visit, walk_fresh};
 use crate::error::Result;
 use crate::store::Store;
 
@@ -25,22 +26,22 @@ pub fn entries(store: &Store, filter: &LogFilter) -> Result<Vec<Entry>> {
             && filter.action.is_none_or(|a| e.action == a)
             && filter.since.is_none_or(|s| e.time.as_str() >= s)
     };
-    let w = audit::chain::walk_all(
-        &store.log_path(),
-        false,
-        Vec::new,
-        |out: &mut Vec<Entry>, _, e| {
-            if keep(e) {
-                out.push(e.clone());
+    struct Keep<F>(Vec<Entry>, F);
+    impl<F: Fn(&Entry) -> bool> Visit for Keep<F> {
+        fn entry(&mut self, seen: &Seen) -> Result<()> {
+            if (self.1)(seen.entry) {
+                self.0.push(seen.entry.clone());
             }
             Ok(())
-        },
-    )?;
+        }
+    }
+    let w = walk_fresh(&store.log_path(), Plan::default(), || {
+        Keep(Vec::new(), keep)
+    })?;
     if !w.problems.is_empty() {
         return Err(crate::error::Error::Integrity {
             problems: w.problems,
         });
     }
-    let out = w.state;
-    Ok(out)
+    Ok(w.state.0)
 }

@@ -3,12 +3,11 @@
 
 use crate::cache::rows::{Row, Rows};
 use crate::error::{Error, InputError, Location, Result};
-use crate::journal::Transaction;
 use crate::policy::reveal::{Reveal, shown_fields};
 use crate::schema::expr::Expr;
 use crate::schema::kind::Kind;
 use crate::schema::value::{FieldType, Value};
-use crate::session::Session;
+use crate::session::{Session, Writer};
 use crate::store::version::{Approval, ArchiveInfo, Version};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -50,40 +49,57 @@ pub fn view(
     }
 }
 
-/// Log what was revealed, to whom and why (R-C16). Nothing is logged when nothing
-/// personal was shown.
-pub fn log_reveal(
-    session: &mut Session,
+/// What a read revealed: logged (R-C16) before anything is shown.
+#[derive(Debug, Clone)]
+pub struct Revealed {
+    pub command: String,
+    pub ids: Vec<String>,
+    pub classes: BTreeSet<String>,
+    pub purpose: String,
+}
+
+/// `Some` only when something personal was shown.
+fn revealed(
     command: &str,
-    ids: &[String],
-    classes: &BTreeSet<String>,
-    reveal: &Reveal,
-) -> Result<()> {
-    if classes.is_empty() || ids.is_empty() {
-        return Ok(());
-    }
-    let mut tx = Transaction::new();
-    let record = if ids.len() == 1 { ids[0].as_str() } else { "" };
-    let mut entry = session.entry("reveal", record, 0, Vec::new());
-    entry.detail.insert("command".into(), command.into());
-    entry
-        .detail
-        .insert("purpose".into(), reveal.purpose.clone());
+    ids: Vec<String>,
+    classes: BTreeSet<String>,
+    reveal: Option<&Reveal>,
+) -> Option<Revealed> {
+    let reveal = reveal?;
+    (!classes.is_empty() && !ids.is_empty()).then(|| Revealed {
+        command: command.to_string(),
+        ids,
+        classes,
+        purpose: reveal.purpose.clone(),
+    })
+}
+
+/// Log what was revealed, to whom and why, as a signed entry.
+pub fn log_reveal(w: &mut Writer, r: &Revealed) -> Result<()> {
+    let record = if r.ids.len() == 1 {
+        r.ids[0].as_str()
+    } else {
+        ""
+    };
+    let mut j = w.journal();
+    let mut entry = j.entry("reveal", record, 0, Vec::new());
+    entry.detail.insert("command".into(), r.command.clone());
+    entry.detail.insert("purpose".into(), r.purpose.clone());
     entry.detail.insert(
         "classes".into(),
-        classes.iter().cloned().collect::<Vec<_>>().join(","),
+        r.classes.iter().cloned().collect::<Vec<_>>().join(","),
     );
-    entry.detail.insert("records".into(), ids.join(","));
-    tx.log(entry);
-    session.commit(tx)
+    entry.detail.insert("records".into(), r.ids.join(","));
+    j.log(entry);
+    j.commit()
 }
 
 pub fn show(
-    session: &mut Session,
+    session: &Session,
     id: &str,
     version: Option<u32>,
     reveal: Option<&Reveal>,
-) -> Result<RecordView> {
+) -> Result<(RecordView, Option<Revealed>)> {
     let v = match version {
         Some(n) => session.load_version(id, n)?,
         None => session.load(id)?,
@@ -92,10 +108,8 @@ pub fn show(
     let kind = schemas.kind(&v.kind)?;
     let mut classes = BTreeSet::new();
     let out = view(kind, &v, reveal, &mut classes);
-    if let Some(r) = reveal {
-        log_reveal(session, "show", &[id.to_string()], &classes, r)?;
-    }
-    Ok(out)
+    let note = revealed("show", vec![v.id.clone()], classes, reveal);
+    Ok((out, note))
 }
 
 pub struct QuerySpec<'a> {
@@ -164,10 +178,10 @@ fn require_reveal_for(
 }
 
 pub fn query(
-    session: &mut Session,
+    session: &Session,
     spec: &QuerySpec,
     reveal: Option<&Reveal>,
-) -> Result<Vec<RecordView>> {
+) -> Result<(Vec<RecordView>, Option<Revealed>)> {
     let schemas = session.schemas.clone();
     let only_kind = match spec.kind {
         Some(k) => Some(schemas.kind(k)?),
@@ -256,11 +270,9 @@ pub fn query(
         .iter()
         .map(|(v, k)| view(k, v, reveal, &mut classes))
         .collect();
-    if let Some(r) = reveal {
-        let ids: Vec<String> = views.iter().map(|v| v.id.clone()).collect();
-        log_reveal(session, spec.command, &ids, &classes, r)?;
-    }
-    Ok(views)
+    let ids: Vec<String> = views.iter().map(|v| v.id.clone()).collect();
+    let note = revealed(spec.command, ids, classes, reveal);
+    Ok((views, note))
 }
 
 /// Run `work` on the two halves of `items` on two threads; the results in order.
@@ -516,12 +528,12 @@ pub struct Diff {
 }
 
 pub fn diff(
-    session: &mut Session,
+    session: &Session,
     id: &str,
     from: Option<u32>,
     to: Option<u32>,
     reveal: Option<&Reveal>,
-) -> Result<Diff> {
+) -> Result<(Diff, Option<Revealed>)> {
     let head = session
         .index
         .records
@@ -571,8 +583,6 @@ pub fn diff(
             to: count(&b),
         });
     }
-    if let Some(r) = reveal {
-        log_reveal(session, "diff", &[id.to_string()], &classes, r)?;
-    }
-    Ok(Diff { from, to, changes })
+    let note = revealed("diff", vec![id.to_string()], classes, reveal);
+    Ok((Diff { from, to, changes }, note))
 }

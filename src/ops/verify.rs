@@ -1,12 +1,15 @@
 //! `verify` checks everything and reports every problem; `recover` moves aside what an
 //! interrupted command left behind (never deleting), so the store verifies again.
 
-use crate::audit::{self, Head, LogIndex};
+use crate::audit::chain::{Nothing, Plan, Seen, TxnEnd, Visit, walk_fresh};
+use crate::audit::trust::{Registry, Trust};
+use crate::audit::{Head, LogIndex};
 use crate::error::{IoContext, Problem, Result};
-use crate::journal::{Transaction, sync_dir};
 use crate::layout::{CACHE_DIR, LOCK_NAME, LOG_NAME, QUARANTINE_DIR, sha256_hex};
-use crate::session::Session;
+use crate::schema::Schemas;
+use crate::session::Writer;
 use crate::store::Store;
+use crate::witness;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -48,15 +51,48 @@ pub fn store_files(store: &Store) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// The full walk: the index, and every entry checked against the register.
+struct Full<'p> {
+    index: LogIndex,
+    trust: Trust<'p>,
+}
+
+impl Visit for Full<'_> {
+    fn entry(&mut self, seen: &Seen) -> Result<()> {
+        self.index.add(seen.entry);
+        self.trust.entry(seen)
+    }
+    fn txn_end(&mut self, end: &TxnEnd) -> Result<()> {
+        self.trust.txn_end(end)
+    }
+}
+
+/// Check everything: the chain from genesis, every signature (on all cores) against the
+/// key registered at that point, that the log extends this machine's witness, and every
+/// file against its logged hash.
 pub fn verify(store: &Store) -> Result<Report> {
-    let audit::chain::Walked {
-        state: index,
-        head,
-        mut problems,
-    } = audit::chain::walk_all(&store.log_path(), true, LogIndex::default, |index, _, e| {
-        index.add(e);
-        Ok(())
+    let schemas = Schemas::load(&store.schemas_dir(), "schemas")?;
+    let permits = |role: &str, permit: &str| schemas.roles.permits(role, permit);
+    let witness_file = witness::file_for(&store.config.store.id, &store.root);
+    let seen = match &witness_file {
+        Some(f) => witness::load(f)?,
+        None => None,
+    };
+    let seen_head = seen.as_ref().map(|w| w.head());
+    let plan = Plan {
+        parse_after: 0,
+        checkpoint: None,
+        witness: seen_head.as_ref(),
+        collect_all: true,
+    };
+    let walked = walk_fresh(&store.log_path(), plan, || Full {
+        index: LogIndex::default(),
+        trust: Trust::new(Registry::default(), &permits),
     })?;
+    let (head, mut problems) = (walked.head, walked.problems);
+    let Full { index, mut trust } = walked.state;
+    trust.verify_signatures();
+    problems.append(&mut trust.problems);
     let present = store_files(store)?;
     let present_set: BTreeSet<&String> = present.iter().collect();
     for rel in &present {
@@ -88,6 +124,20 @@ pub fn verify(store: &Store) -> Result<Report> {
             message: "logged but missing: restore it from git or a backup".into(),
         });
     }
+    if problems.is_empty()
+        && let Some(file) = &witness_file
+        && seen_head.as_ref() != Some(&head)
+    {
+        let w = witness::Witness {
+            store: store.config.store.id.clone(),
+            root: store.root.to_string_lossy().into_owned(),
+            entries: head.entries,
+            len: head.len,
+            head: head.hash.clone(),
+            registry: trust.registry.clone(),
+        };
+        witness::save(file, &w)?;
+    }
     Ok(Report {
         head,
         files: present.len(),
@@ -98,14 +148,12 @@ pub fn verify(store: &Store) -> Result<Report> {
 
 /// Check the hash chain alone, at hashing speed: no entry is parsed, no file read.
 pub fn verify_chain(store: &Store) -> Result<(Head, Vec<Problem>)> {
-    let walked = audit::chain::walk_state(
-        &store.log_path(),
-        true,
-        audit::chain::Parse::None,
-        || (),
-        |_, _, _| Ok(()),
-    )?;
-    let w = walked.expect("no checkpoint, never stale");
+    let plan = Plan {
+        parse_after: u64::MAX,
+        collect_all: true,
+        ..Plan::default()
+    };
+    let w = walk_fresh(&store.log_path(), plan, || Nothing)?;
     Ok((w.head, w.problems))
 }
 
@@ -115,41 +163,23 @@ pub struct Recovered {
     pub quarantine: String,
 }
 
-/// Move unlogged files (and a torn last log line) into `records/.quarantine/<time>/`.
-/// The session was opened for recovery: the log is whole but for a torn last line.
-pub fn recover(session: &mut Session) -> Result<Recovered> {
-    session.require("recover", "recover the store")?;
-    let store = session.store.clone();
-    let stamp = session.now.format("%Y%m%dT%H%M%SZ").to_string();
-    let quarantine = format!("{QUARANTINE_DIR}/{stamp}");
-    let qdir = store.abs(&quarantine);
-    let mut moved = Vec::new();
-    for rel in store_files(&store)? {
-        if session.index.sha_of(&rel).is_some() {
-            continue;
-        }
-        let target = qdir.join(rel.strip_prefix("records/").unwrap_or(&rel));
-        std::fs::create_dir_all(target.parent().expect("has parent")).at(&target)?;
-        std::fs::rename(store.abs(&rel), &target).at(&target)?;
-        moved.push(rel);
-    }
-    let mut torn_bytes = 0;
-    if session.torn_tail {
+/// Move unlogged files (and a torn last log line) into `records/.quarantine/<time>/`,
+/// logged as one signed act. The writer was opened for recovery: the log is whole but for
+/// a torn last line.
+pub fn recover(w: &mut Writer) -> Result<Recovered> {
+    w.require("recover", "recover the store")?;
+    let store = w.store.clone();
+    let quarantine = format!("{QUARANTINE_DIR}/{}", w.now.format("%Y%m%dT%H%M%S"));
+    let moved: Vec<String> = store_files(&store)?
+        .into_iter()
+        .filter(|rel| w.index.sha_of(rel).is_none())
+        .collect();
+    let torn_bytes = if w.torn_tail {
         let log = store.log_path();
-        let bytes = std::fs::read(&log).at(&log)?;
-        let tail = &bytes[session.head.len as usize..];
-        torn_bytes = tail.len() as u64;
-        std::fs::create_dir_all(&qdir).at(&qdir)?;
-        std::fs::write(qdir.join("audit.log.torn-tail"), tail).at(&qdir)?;
-        sync_dir(&qdir)?;
-        let f = std::fs::OpenOptions::new()
-            .write(true)
-            .open(&log)
-            .at(&log)?;
-        f.set_len(session.head.len).at(&log)?;
-        f.sync_all().at(&log)?;
-        session.torn_tail = false;
-    }
+        std::fs::metadata(&log).at(&log)?.len() - w.head.len
+    } else {
+        0
+    };
     if moved.is_empty() && torn_bytes == 0 {
         return Ok(Recovered {
             moved,
@@ -157,16 +187,21 @@ pub fn recover(session: &mut Session) -> Result<Recovered> {
             quarantine: String::new(),
         });
     }
-    sync_dir(&store.abs("records"))?;
-    let mut tx = Transaction::new();
-    let mut entry = session.entry("recover", "", 0, Vec::new());
+    let mut j = w.journal();
+    for rel in &moved {
+        j.quarantine(rel);
+    }
+    if torn_bytes > 0 {
+        j.cut_torn_tail();
+    }
+    let mut entry = j.entry("recover", "", 0, Vec::new());
     entry.detail.insert("moved".into(), moved.len().to_string());
     entry
         .detail
         .insert("torn_bytes".into(), torn_bytes.to_string());
     entry.detail.insert("quarantine".into(), quarantine.clone());
-    tx.log(entry);
-    session.commit(tx)?;
+    j.log(entry);
+    j.commit()?;
     Ok(Recovered {
         moved,
         torn_bytes,

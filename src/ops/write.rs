@@ -4,11 +4,10 @@
 use super::input::Origin;
 use super::validate::validate;
 use crate::error::{Error, Result};
-use crate::journal::Transaction;
 use crate::layout::version_path;
 use crate::schema::kind::{Kind, Lifecycle};
 use crate::schema::value::Value;
-use crate::session::Session;
+use crate::session::{Session, Writer};
 use crate::store::ids::next_id;
 use crate::store::version::Version;
 use chrono::Datelike;
@@ -86,7 +85,7 @@ fn check(
 }
 
 pub fn create(
-    session: &mut Session,
+    session: &mut Writer,
     kind_name: &str,
     fields: BTreeMap<String, Value>,
     origin: &Origin,
@@ -112,17 +111,15 @@ pub fn create(
         None,
         fields,
     );
-    let mut tx = Transaction::new();
-    let rel = version_path(&kind.name, &id, 1);
-    session.check_folder(&format!("records/{}/{id}", kind.name))?;
-    let file = session.stage(&mut tx, &rel, v.to_toml().into_bytes())?;
-    let mut entry = session.entry("create", &id, 1, vec![file]);
+    let mut j = session.journal();
+    let file = j.write(&version_path(&kind.name, &id, 1), v.to_toml().as_bytes())?;
+    let mut entry = j.entry("create", &id, 1, vec![file]);
     entry.detail.insert("status".into(), status.clone());
     entry
         .detail
         .insert("schema".into(), kind.schema_hash.clone());
-    tx.log(entry);
-    session.commit(tx)?;
+    j.log(entry);
+    j.commit()?;
     Ok(Written {
         id,
         version: 1,
@@ -147,7 +144,7 @@ pub fn refuse_archived(v: &Version) -> Result<()> {
 
 /// Write `next` as the record's next version, logged as `action`.
 pub fn write_next(
-    session: &mut Session,
+    session: &mut Writer,
     kind: &Kind,
     mut next: Version,
     action: &str,
@@ -157,24 +154,22 @@ pub fn write_next(
     next.written_at = session.timestamp();
     next.written_by = session.actor()?.name.clone();
     next.action = action.to_string();
-    let folder = format!("records/{}/{}", kind.name, next.id);
-    session.check_folder(&folder)?;
-    let mut tx = Transaction::new();
+    let mut j = session.journal();
     let rel = version_path(&kind.name, &next.id, next.version);
-    let file = session.stage(&mut tx, &rel, next.to_toml().into_bytes())?;
-    let mut entry = session.entry(action, &next.id, next.version, vec![file]);
+    let file = j.write(&rel, next.to_toml().as_bytes())?;
+    let mut entry = j.entry(action, &next.id, next.version, vec![file]);
     entry.detail = detail;
     entry.detail.insert("status".into(), next.status.clone());
     entry
         .detail
         .insert("schema".into(), kind.schema_hash.clone());
-    tx.log(entry);
-    session.commit(tx)?;
+    j.log(entry);
+    j.commit()?;
     Ok(next.version)
 }
 
 pub fn amend(
-    session: &mut Session,
+    session: &mut Writer,
     id: &str,
     sets: BTreeMap<String, Value>,
     unsets: &[String],

@@ -11,6 +11,8 @@ pub struct Actor {
     pub name: String,
     pub version: u32,
     pub role: String,
+    /// The OpenSSH Ed25519 public key every act of this actor is signed with.
+    pub key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement_signed: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

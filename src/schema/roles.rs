@@ -70,6 +70,19 @@ impl Roles {
     pub fn get(&self, name: &str) -> Option<&Role> {
         self.roles.get(name)
     }
+
+    /// Whether `role` holds `permit`: `act:NAME`, `create:KIND` or `reveal:CLASS`.
+    pub fn permits(&self, role: &str, permit: &str) -> bool {
+        let Some(r) = self.get(role) else {
+            return false;
+        };
+        match permit.split_once(':') {
+            Some(("act", action)) => r.may(action),
+            Some(("create", kind)) => r.create.iter().any(|k| k == kind),
+            Some(("reveal", class)) => r.may_reveal(class),
+            _ => false,
+        }
+    }
 }
 
 impl Role {

@@ -29,6 +29,8 @@ pub struct PolicySettings {
     pub lock_timeout_seconds: u64,
     /// Encoding assumed for imported files that are not valid UTF-8.
     pub default_encoding: String,
+    /// The store's time zone (IANA name): every date docket derives is taken in it.
+    pub timezone: String,
 }
 
 impl Default for PolicySettings {
@@ -38,6 +40,7 @@ impl Default for PolicySettings {
             archive_within_days: 30,
             lock_timeout_seconds: 10,
             default_encoding: "gb18030".into(),
+            timezone: crate::clock::DEFAULT_ZONE.into(),
         }
     }
 }

@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 pub struct Store {
     pub root: PathBuf,
     pub config: Config,
+    /// `policy.timezone`, parsed.
+    pub tz: chrono_tz::Tz,
 }
 
 impl Store {
@@ -46,9 +48,19 @@ impl Store {
             )
             .hint("fix docket.toml")
         })?;
+        let tz = crate::clock::zone(&config.policy.timezone).map_err(|m| {
+            crate::error::InputError::new(
+                crate::error::Location::file(CONFIG_NAME)
+                    .line(crate::schema::kind::line_of(&text, "timezone"))
+                    .field("policy.timezone"),
+                m,
+            )
+            .hint("name a zone such as Asia/Shanghai")
+        })?;
         Ok(Store {
             root: root.to_path_buf(),
             config,
+            tz,
         })
     }
 

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 pub const NOW: &str = "2026-03-01T09:00:00Z";
+/// NOW as docket writes it: in the store's zone (Asia/Shanghai by default).
+pub const NOW_LOCAL: &str = "2026-03-01T17:00:00+08:00";
 
 /// Exit codes (README "Exit codes").
 pub const IO: i32 = 1;
@@ -43,17 +45,44 @@ pub struct Out {
     pub stderr: String,
 }
 
+/// A temporary place for a test: the store in `store/`, actors' keys in `keys/`, and
+/// this "machine's" state (its witness of the log) in `state/`.
 pub struct TestStore {
     pub dir: TempDir,
     pub now: String,
 }
 
+/// The binary with a clean environment: no actor, store, identity or agent from outside.
 pub fn docket() -> Command {
     let mut c = Command::cargo_bin("docket").expect("binary built");
     c.env_remove("DOCKET_ACTOR")
         .env_remove("DOCKET_STORE")
+        .env_remove("DOCKET_IDENTITY")
+        .env_remove("SSH_AUTH_SOCK")
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .env("DOCKET_NOW", NOW);
     c
+}
+
+/// Write a new Ed25519 key pair as `dir/name` and `dir/name.pub`, as ssh-keygen does.
+pub fn keygen(dir: &Path, name: &str) -> PathBuf {
+    use ssh_key::{Algorithm, LineEnding, PrivateKey, rand_core::OsRng};
+    std::fs::create_dir_all(dir).unwrap();
+    let mut key = PrivateKey::random(&mut OsRng, Algorithm::Ed25519).expect("keygen");
+    key.set_comment(format!("{name}@test"));
+    let path = dir.join(name);
+    std::fs::write(&path, key.to_openssh(LineEnding::LF).unwrap().as_bytes()).unwrap();
+    // As ssh-keygen leaves it: ssh-add refuses private keys others may read.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::write(
+        dir.join(format!("{name}.pub")),
+        key.public_key().to_openssh().unwrap() + "\n",
+    )
+    .unwrap();
+    path
 }
 
 impl TestStore {
@@ -61,31 +90,48 @@ impl TestStore {
     pub fn new() -> TestStore {
         let s = TestStore::bare();
         for (name, role) in STAFF {
-            s.ok(
-                "root",
-                &[
-                    "actor",
-                    "add",
-                    name,
-                    "--role",
-                    role,
-                    "--agreement-signed",
-                    "2026-01-05",
-                    "--trained-on",
-                    "2026-01-05",
-                ],
-            );
+            s.add_actor(name, role);
         }
         s
+    }
+
+    /// Register `name` with a new key of their own.
+    pub fn add_actor(&self, name: &str, role: &str) {
+        let key = self.key(name);
+        self.ok(
+            "root",
+            &[
+                "actor",
+                "add",
+                name,
+                "--role",
+                role,
+                "--key",
+                &format!("{}.pub", key.display()),
+                "--agreement-signed",
+                "2026-01-05",
+                "--trained-on",
+                "2026-01-05",
+            ],
+        );
     }
 
     /// A fresh store with only its administrator.
     pub fn bare() -> TestStore {
         let dir = tempfile::tempdir().expect("temp dir");
+        let s = TestStore {
+            dir,
+            now: NOW.to_string(),
+        };
+        let key = s.key("root");
         let out = docket()
+            .env("XDG_STATE_HOME", s.state())
             .arg("init")
-            .arg(dir.path())
-            .args(["--admin", "root", "--name", "test"])
+            .arg(s.root())
+            .args(["--admin", "root", "--name", "test", "--key"])
+            .arg(format!("{}.pub", key.display()))
+            .arg("--identity")
+            .arg(&key)
             .output()
             .expect("runs");
         assert!(
@@ -93,25 +139,49 @@ impl TestStore {
             "init failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        TestStore {
-            dir,
-            now: NOW.to_string(),
+        s
+    }
+
+    /// The private key of `name`, made on first use.
+    pub fn key(&self, name: &str) -> PathBuf {
+        let path = self.dir.path().join("keys").join(name);
+        if path.exists() {
+            path
+        } else {
+            keygen(&self.dir.path().join("keys"), name)
         }
     }
 
-    pub fn root(&self) -> &Path {
-        self.dir.path()
+    /// The public key file of `name` (a new key on first use), as `--key` takes it.
+    pub fn pubkey(&self, name: &str) -> String {
+        format!("{}.pub", self.key(name).display())
+    }
+
+    /// This test machine's state folder (XDG_STATE_HOME).
+    pub fn state(&self) -> PathBuf {
+        self.dir.path().join("state")
+    }
+
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("store")
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
+        self.root().join(rel)
     }
 
+    /// A command as `actor`, signing with their key when they have one.
     pub fn cmd(&self, actor: &str, args: &[&str]) -> Command {
         let mut c = docket();
-        c.current_dir(self.root()).env("DOCKET_NOW", &self.now);
+        c.current_dir(self.root())
+            .env("DOCKET_NOW", &self.now)
+            .env("XDG_STATE_HOME", self.state());
         if !actor.is_empty() {
             c.args(["--as", actor]);
+            let key = self.dir.path().join("keys").join(actor);
+            if key.exists() {
+                c.env("DOCKET_IDENTITY", key);
+            }
         }
         c.args(args);
         c
@@ -173,7 +243,7 @@ impl TestStore {
                 }
             }
         }
-        walk(self.root(), self.root(), &mut out);
+        walk(&self.root(), &self.root(), &mut out);
         out
     }
 
@@ -253,6 +323,70 @@ pub fn sha256_prefix(bytes: &[u8]) -> String {
     sha2::Sha256::digest(bytes)
         .iter()
         .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Rewrite a log as an insider with write access could: from line `from` (1-based) on,
+/// each entry's JSON is passed to `edit`, the chain is re-linked and every transaction is
+/// re-signed with the private key `sign_with(actor)` gives (or left unsigned).
+pub fn forge_log(
+    text: &str,
+    from: usize,
+    edit: &dyn Fn(usize, &mut serde_json::Value),
+    sign_with: &dyn Fn(&str) -> Option<PathBuf>,
+) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: Vec<String> = lines[..from - 1].iter().map(|l| format!("{l}\n")).collect();
+    let mut prev = if from == 1 {
+        "0".repeat(64)
+    } else {
+        lines[from - 2][..64].to_string()
+    };
+    let mut message = String::new();
+    let mut remaining = 0u64;
+    for (i, line) in lines.iter().enumerate().skip(from - 1) {
+        let body_end = line.rfind(' ').unwrap();
+        let entry: docket::audit::Entry = serde_json::from_str(&line[130..body_end]).unwrap();
+        let mut value = serde_json::to_value(&entry).unwrap();
+        edit(i + 1, &mut value);
+        // Back through the entry type, so the JSON keeps docket's field order.
+        let entry: docket::audit::Entry = serde_json::from_value(value).unwrap();
+        if remaining == 0 {
+            remaining = entry.txn.map_or(1, u64::from);
+            message.clear();
+        }
+        let body = entry.body();
+        message.push_str(&format!("{prev} {body}\n"));
+        remaining -= 1;
+        let actor: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let sig = match (remaining, sign_with(actor["actor"].as_str().unwrap())) {
+            (0, Some(key)) => sign(&key, message.as_bytes()),
+            _ => "-".to_string(),
+        };
+        let covered = format!("{prev} {body} {sig}");
+        let hash = sha256_hex(covered.as_bytes());
+        out.push(format!("{hash} {covered}\n"));
+        prev = hash;
+    }
+    out.concat()
+}
+
+/// An SSHSIG signature (namespace docket, base64) as docket writes it in a log line.
+pub fn sign(key: &Path, message: &[u8]) -> String {
+    use ssh_encoding::Encode;
+    use ssh_encoding::base64::{Base64, Encoding};
+    let private = ssh_key::PrivateKey::read_openssh_file(key).unwrap();
+    let sig = ssh_key::SshSig::sign(&private, "docket", ssh_key::HashAlg::Sha512, message).unwrap();
+    let mut bytes = Vec::new();
+    sig.encode(&mut bytes).unwrap();
+    Base64::encode_string(&bytes)
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
 }

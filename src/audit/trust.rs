@@ -1,0 +1,358 @@
+//! Who could have written each entry. The staff register as the log builds it (each
+//! actor's role, registered key and standing, never taken from a file or a cache), the
+//! checks every transaction must pass against it, and the signatures to verify: each
+//! transaction signed by its actor's key as registered at that point of the log.
+
+use super::chain::{Seen, TxnEnd, Visit};
+use super::entry::Entry;
+use crate::clock;
+use crate::error::{Problem, Result};
+use crate::keys::{self, Key};
+use crate::layout::LOG_NAME;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use ssh_key::SshSig;
+use std::collections::BTreeMap;
+
+/// An actor as the log registered them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Standing {
+    pub role: String,
+    /// The current key, as an `ssh-ed25519 AAAA…` line.
+    pub key: String,
+    /// Keys this actor signed with before a rotation, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub old_keys: Vec<String>,
+    #[serde(default)]
+    pub revoked: bool,
+}
+
+/// The register at one point of the log, and the time of its last entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registry {
+    pub actors: BTreeMap<String, Standing>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_time: Option<String>,
+}
+
+/// Acts on the staff register.
+pub const ACTOR_ACTS: [&str; 3] = ["actor-add", "actor-update", "actor-revoke"];
+
+impl Registry {
+    /// Apply a register entry (no checks: `Trust` checks before it applies).
+    pub fn apply(&mut self, e: &Entry) {
+        let detail = |k: &str| e.detail.get(k).cloned();
+        match e.action.as_str() {
+            "actor-add" => {
+                self.actors.insert(
+                    e.record.clone(),
+                    Standing {
+                        role: detail("role").unwrap_or_default(),
+                        key: detail("key").unwrap_or_default(),
+                        old_keys: Vec::new(),
+                        revoked: false,
+                    },
+                );
+            }
+            "actor-update" => {
+                if let Some(s) = self.actors.get_mut(&e.record) {
+                    if let Some(role) = detail("role") {
+                        s.role = role;
+                    }
+                    if let Some(key) = detail("key") {
+                        let old = std::mem::replace(&mut s.key, key);
+                        s.old_keys.push(old);
+                    }
+                }
+            }
+            "actor-revoke" => {
+                if let Some(s) = self.actors.get_mut(&e.record) {
+                    s.revoked = true;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Actors in good standing whose role passes `manages`.
+    pub fn managers(&self, manages: &dyn Fn(&str) -> bool) -> usize {
+        self.actors
+            .values()
+            .filter(|s| !s.revoked && manages(&s.role))
+            .count()
+    }
+}
+
+/// Whether a role holds a permission: `act:NAME`, `create:KIND` or `reveal:CLASS`.
+pub type Permits<'p> = &'p (dyn Fn(&str, &str) -> bool + Sync);
+
+/// A signature to check once the walk is done (on every core).
+pub struct SigCheck {
+    pub line: u64,
+    pub actor: String,
+    pub key: Key,
+    pub sig: SshSig,
+    pub digest: [u8; 64],
+}
+
+/// The transaction being read.
+struct InTxn {
+    actor: String,
+    key: Option<String>,
+    genesis: bool,
+    register: Vec<Entry>,
+}
+
+/// Checks entries against the register as the walk reads them.
+pub struct Trust<'p> {
+    pub registry: Registry,
+    permits: Permits<'p>,
+    txn: Option<InTxn>,
+    pub signatures: Vec<SigCheck>,
+    pub problems: Vec<Problem>,
+}
+
+fn at(line: u64) -> String {
+    format!("{LOG_NAME}:{line}")
+}
+
+impl<'p> Trust<'p> {
+    pub fn new(registry: Registry, permits: Permits<'p>) -> Self {
+        Trust {
+            registry,
+            permits,
+            txn: None,
+            signatures: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    fn problem(&mut self, line: u64, message: String) {
+        self.problems.push(Problem {
+            at: at(line),
+            message,
+        });
+    }
+
+    /// Times never go backwards: an entry older than the one before it was backdated.
+    fn check_time(&mut self, line: u64, e: &Entry) {
+        let Some(t) = clock::parse(&e.time) else {
+            self.problem(
+                line,
+                format!("the entry's time `{}` is not an RFC 3339 time", e.time),
+            );
+            return;
+        };
+        if let Some(last) = self.registry.last_time.as_deref().and_then(clock::parse)
+            && t < last
+        {
+            let before = self.registry.last_time.clone().unwrap_or_default();
+            self.problem(
+                line,
+                format!("the entry is dated {}, earlier than the entry before it ({before}): it was backdated", e.time),
+            );
+            return;
+        }
+        self.registry.last_time = Some(e.time.clone());
+    }
+
+    /// The first entry of a transaction: its actor must be registered, in standing, and
+    /// acting in the role the register gives them.
+    fn open(&mut self, line: u64, e: &Entry) -> InTxn {
+        let genesis = line == 1;
+        if genesis != (e.action == "genesis") {
+            let m = if genesis {
+                "the first entry is not the genesis entry"
+            } else {
+                "a genesis entry in the middle of the log"
+            };
+            self.problem(line, m.to_string());
+        }
+        let mut key = None;
+        match self.registry.actors.get(&e.actor).cloned() {
+            None if genesis => {}
+            None => self.problem(
+                line,
+                format!(
+                    "actor `{}` is not registered at this point of the log",
+                    e.actor
+                ),
+            ),
+            Some(s) if s.revoked => self.problem(
+                line,
+                format!("actor `{}` was revoked before this entry", e.actor),
+            ),
+            Some(s) if s.role != e.role => self.problem(
+                line,
+                format!(
+                    "the entry names role `{}`, but `{}` holds role `{}` here",
+                    e.role, e.actor, s.role
+                ),
+            ),
+            Some(s) => key = Some(s.key),
+        }
+        InTxn {
+            actor: e.actor.clone(),
+            key,
+            genesis,
+            register: Vec::new(),
+        }
+    }
+
+    /// Acts on the register: by an actor who manages it, never on their own role or key.
+    fn check_register(&mut self, line: u64, e: &Entry, genesis: bool) {
+        if genesis {
+            return; // the first administrator registers themself
+        }
+        if !(self.permits)(&e.role, "act:manage-actors") {
+            self.problem(
+                line,
+                format!(
+                    "`{}` (role {}) may not manage the staff register",
+                    e.actor, e.role
+                ),
+            );
+        }
+        let own = e.record == e.actor;
+        for field in ["role", "key"] {
+            if own && e.detail.contains_key(field) {
+                self.problem(
+                    line,
+                    format!("actor `{}` changed their own {field}", e.actor),
+                );
+            }
+        }
+        let known = self.registry.actors.contains_key(&e.record);
+        if known == (e.action == "actor-add") {
+            let m = if known {
+                "is registered twice"
+            } else {
+                "is not registered"
+            };
+            self.problem(line, format!("actor `{}` {m}", e.record));
+        }
+    }
+
+    /// What the entry's role needed to take this act, where the entry alone tells.
+    fn check_act(&mut self, line: u64, e: &Entry) {
+        let permit = match e.action.as_str() {
+            "recover" | "archive" | "complete" | "terminate" => format!("act:{}", e.action),
+            "approve" | "reject" => {
+                if e.detail.get("step") != Some(&e.role) {
+                    self.problem(
+                        line,
+                        format!(
+                            "`{}` (role {}) took another role's approval step",
+                            e.actor, e.role
+                        ),
+                    );
+                }
+                return;
+            }
+            _ => return,
+        };
+        if !(self.permits)(&e.role, &permit) {
+            self.problem(
+                line,
+                format!("`{}` (role {}) may not {}", e.actor, e.role, e.action),
+            );
+        }
+    }
+
+    fn close(&mut self, end: &TxnEnd) {
+        let Some(txn) = self.txn.take() else { return };
+        let genesis_key = || {
+            txn.register
+                .iter()
+                .find(|e| e.action == "actor-add" && e.record == txn.actor)
+                .and_then(|e| e.detail.get("key").cloned())
+        };
+        let key = if txn.genesis {
+            genesis_key()
+        } else {
+            txn.key.clone()
+        };
+        let sig = keys::decode_sig(end.sig);
+        match (key.as_deref().map(Key::parse), sig) {
+            (_, None) if end.sig == b"-" => {
+                self.problem(end.last, "the transaction is not signed".into())
+            }
+            (_, None) => self.problem(end.last, "the transaction's signature is malformed".into()),
+            (Some(Ok(key)), Some(sig)) => self.signatures.push(SigCheck {
+                line: end.last,
+                actor: txn.actor.clone(),
+                key,
+                sig,
+                digest: end.digest,
+            }),
+            (_, Some(_)) => self.problem(
+                end.last,
+                format!(
+                    "no key is registered for `{}` to check the signature with",
+                    txn.actor
+                ),
+            ),
+        }
+        for e in &txn.register {
+            self.registry.apply(e);
+        }
+        let permits = self.permits;
+        if !txn.register.is_empty()
+            && self
+                .registry
+                .managers(&|role| permits(role, "act:manage-actors"))
+                == 0
+        {
+            self.problem(
+                end.last,
+                "the store is left without an administrator".into(),
+            );
+        }
+    }
+
+    /// Check every collected signature, on all cores.
+    pub fn verify_signatures(&mut self) {
+        let failed: Vec<Problem> = self
+            .signatures
+            .par_iter()
+            .filter(|c| !c.key.verifies(&c.digest, &c.sig))
+            .map(|c| Problem {
+                at: at(c.line),
+                message: format!(
+                    "the signature is not by `{}`'s registered key ({}): the transaction was altered or signed by someone else",
+                    c.actor,
+                    c.key.fingerprint()
+                ),
+            })
+            .collect();
+        self.signatures.clear();
+        self.problems.extend(failed);
+    }
+}
+
+impl Visit for Trust<'_> {
+    fn entry(&mut self, seen: &Seen) -> Result<()> {
+        let (line, e) = (seen.line, seen.entry);
+        self.check_time(line, e);
+        let mut txn = match self.txn.take() {
+            Some(t) => t,
+            None => self.open(line, e),
+        };
+        if e.actor != txn.actor {
+            self.problem(line, "one transaction holds acts of several actors".into());
+        }
+        if ACTOR_ACTS.contains(&e.action.as_str()) {
+            self.check_register(line, e, txn.genesis);
+            txn.register.push(e.clone());
+        } else {
+            self.check_act(line, e);
+        }
+        self.txn = Some(txn);
+        Ok(())
+    }
+
+    fn txn_end(&mut self, end: &TxnEnd) -> Result<()> {
+        self.close(end);
+        Ok(())
+    }
+}

@@ -1,0 +1,98 @@
+//! The clock: the machine's time, seen in the store's time zone (`policy.timezone`), so
+//! that "today", the year in ids, training age, overdue archiving and effective dates
+//! are the store's, not UTC's. Release builds read nothing else: only debug builds (the
+//! test suite) may fix the time with `DOCKET_NOW`.
+
+use crate::error::{Error, Result};
+use chrono::{DateTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
+
+/// The store's default zone: the seed's company is in China.
+pub const DEFAULT_ZONE: &str = "Asia/Shanghai";
+
+/// An IANA zone name, or a message saying it is not one.
+pub fn zone(name: &str) -> std::result::Result<Tz, String> {
+    name.parse::<Tz>()
+        .map_err(|_| format!("`{name}` is not an IANA time zone name (e.g. {DEFAULT_ZONE})"))
+}
+
+/// Now, in `tz`.
+pub fn now(tz: Tz) -> Result<DateTime<Tz>> {
+    Ok(machine_time()?.with_timezone(&tz))
+}
+
+#[cfg(not(debug_assertions))]
+fn machine_time() -> Result<DateTime<Utc>> {
+    Ok(Utc::now())
+}
+
+/// Debug builds only: `DOCKET_NOW` (RFC 3339) fixes the clock for the tests.
+#[cfg(debug_assertions)]
+fn machine_time() -> Result<DateTime<Utc>> {
+    match std::env::var("DOCKET_NOW") {
+        Ok(s) => DateTime::parse_from_rfc3339(&s)
+            .map(|t| t.to_utc())
+            .map_err(|_| {
+                Error::usage(
+                    format!("DOCKET_NOW=`{s}` is not an RFC 3339 time"),
+                    Some("e.g. DOCKET_NOW=2026-03-01T09:00:00Z".to_string()),
+                )
+            }),
+        Err(_) => Ok(Utc::now()),
+    }
+}
+
+/// How times are written in entries and version files: seconds, with the zone's offset.
+pub fn stamp(t: &DateTime<Tz>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Read a stamp back; `None` when it is not RFC 3339.
+pub fn parse(stamp: &str) -> Option<DateTime<chrono::FixedOffset>> {
+    DateTime::parse_from_rfc3339(stamp).ok()
+}
+
+/// Refuse to write before the last entry: the log's times never go backwards, so a clock
+/// set back (by mistake or to backdate an act) stops writes instead of hiding among them.
+pub fn require_not_before(now: &DateTime<Tz>, last: Option<&str>) -> Result<()> {
+    let Some(last_t) = last.and_then(parse) else {
+        return Ok(());
+    };
+    if *now < last_t {
+        return Err(Error::conflict(
+            format!(
+                "this machine's clock says {}, earlier than the last audit entry ({}): entries are never written out of time order",
+                stamp(now),
+                last.unwrap_or_default()
+            ),
+            Some("set the clock right (e.g. with NTP), then act again".to_string()),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_carry_the_zone_offset() {
+        let tz = zone("Asia/Shanghai").unwrap();
+        let t = DateTime::parse_from_rfc3339("2026-12-31T23:30:00Z")
+            .unwrap()
+            .with_timezone(&tz);
+        assert_eq!(stamp(&t), "2027-01-01T07:30:00+08:00");
+        assert!(zone("Mars/Olympus").is_err());
+    }
+
+    #[test]
+    fn a_clock_behind_the_log_is_refused() {
+        let tz = zone("UTC").unwrap();
+        let t = DateTime::parse_from_rfc3339("2026-03-01T09:00:00Z")
+            .unwrap()
+            .with_timezone(&tz);
+        assert!(require_not_before(&t, Some("2026-03-01T17:00:00+08:00")).is_ok());
+        assert!(require_not_before(&t, Some("2026-03-01T17:00:01+08:00")).is_err());
+        assert!(require_not_before(&t, None).is_ok());
+    }
+}

@@ -1,0 +1,599 @@
+//! Every act is signed by its actor's registered SSH key: checked by every run and by
+//! `verify`, checkable with stock `ssh-keygen -Y verify`, and refused without the key.
+//! Forged entries are written here as an insider with write access would write them.
+
+mod common;
+use common::*;
+use std::path::Path;
+use std::process::Command as Sh;
+
+fn ssh_keygen(args: &[&str], stdin: &Path) -> std::process::Output {
+    Sh::new("ssh-keygen")
+        .args(args)
+        .stdin(std::fs::File::open(stdin).unwrap())
+        .output()
+        .expect("ssh-keygen is installed (.ci/run installs openssh-client)")
+}
+
+#[test]
+fn every_entry_is_checkable_with_stock_ssh_keygen() {
+    let s = TestStore::new();
+    let id = s.residential();
+    let signers = s.path("../allowed_signers");
+    std::fs::write(&signers, s.ok("", &["actor", "allowed-signers"])).unwrap();
+    let dir = s.path("../e13");
+    let out = s.run(
+        "",
+        &[
+            "log",
+            "--entry",
+            "13",
+            "--export-signed",
+            dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("wrote entry 13 by `alice` to "),
+        "{}",
+        out.stderr
+    );
+    let entry = std::fs::read_to_string(dir.join("entry")).unwrap();
+    assert!(entry.contains(&format!("\"record\":\"{id}\"")), "{entry}");
+    let sig = dir.join("entry.sig");
+    let args = |who: &'static str| {
+        vec![
+            "-Y",
+            "verify",
+            "-f",
+            signers.to_str().unwrap(),
+            "-I",
+            who,
+            "-n",
+            "docket",
+            "-s",
+            sig.to_str().unwrap(),
+        ]
+    };
+    let good = ssh_keygen(&args("alice"), &dir.join("entry"));
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
+    assert!(String::from_utf8_lossy(&good.stdout).contains("Good \"docket\" signature for alice"));
+    // Another actor did not sign it, and an altered entry fails.
+    assert!(
+        !ssh_keygen(&args("bob"), &dir.join("entry"))
+            .status
+            .success()
+    );
+    let altered = dir.join("altered");
+    std::fs::write(&altered, entry.replace("\"alice\"", "\"bob\"")).unwrap();
+    assert!(!ssh_keygen(&args("alice"), &altered).status.success());
+    // A transaction of several entries (the genesis) is signed once, over all of them.
+    let dir1 = s.path("../e1");
+    s.ok(
+        "",
+        &[
+            "log",
+            "--entry",
+            "1",
+            "--export-signed",
+            dir1.to_str().unwrap(),
+        ],
+    );
+    let sig1 = dir1.join("entry.sig");
+    let root = ssh_keygen(
+        &[
+            "-Y",
+            "verify",
+            "-f",
+            signers.to_str().unwrap(),
+            "-I",
+            "root",
+            "-n",
+            "docket",
+            "-s",
+            sig1.to_str().unwrap(),
+        ],
+        &dir1.join("entry"),
+    );
+    assert!(
+        root.status.success(),
+        "{}",
+        String::from_utf8_lossy(&root.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir1.join("entry"))
+            .unwrap()
+            .lines()
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn acting_without_the_registered_key_is_refused() {
+    let s = TestStore::new();
+    let create = with_sets(&["--as", "alice", "create", "customer"], &["name=x"]);
+    let run = |identity: Option<&Path>| {
+        let mut c = docket();
+        c.current_dir(s.root())
+            .env("XDG_STATE_HOME", s.state())
+            .args(strs(&create));
+        if let Some(k) = identity {
+            c.env("DOCKET_IDENTITY", k);
+        }
+        let before = s.snapshot();
+        let out = c.output().unwrap();
+        assert_eq!(before, s.snapshot(), "nothing written");
+        assert_eq!(out.status.code(), Some(DENIED));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = run(None);
+    assert!(err.starts_with("error: no key to sign with: actor `alice` signs with the key registered for them, SHA256:"), "{err}");
+    assert!(err.ends_with("hint: pass --identity FILE (or set DOCKET_IDENTITY), or add the key to a running ssh-agent\n"), "{err}");
+    let err = run(Some(&s.key("bob")));
+    assert!(err.contains("holds key SHA256:"), "{err}");
+    assert!(
+        err.contains(", but actor `alice` is registered with SHA256:"),
+        "{err}"
+    );
+    assert!(err.contains("hint: act as `alice` with their own key; an administrator rotates keys with `docket actor update alice --key FILE.pub`"), "{err}");
+    let err = run(Some(&s.path("../keys/nobody")));
+    assert!(
+        err.starts_with("error: cannot read the identity file "),
+        "{err}"
+    );
+    let err = run(Some(&s.path("../keys/alice.pub")));
+    assert!(err.contains("is not an OpenSSH private key"), "{err}");
+    // A passphrase-protected key works only through an agent.
+    let locked = s.path("../keys/locked");
+    let made = Sh::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "secret", "-f"])
+        .arg(&locked)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let pubkey = format!("{}.pub", locked.display());
+    s.ok("root", &["actor", "update", "alice", "--key", &pubkey]);
+    let err = run(Some(&locked));
+    assert!(
+        err.contains("is protected by a passphrase and no ssh-agent holds it"),
+        "{err}"
+    );
+    assert!(err.contains("hint: run `ssh-add "), "{err}");
+}
+
+/// An ssh-agent for one test, killed when dropped.
+struct Agent {
+    sock: std::path::PathBuf,
+    pid: String,
+}
+
+impl Agent {
+    fn start(dir: &Path) -> Agent {
+        let sock = dir.join("agent.sock");
+        let out = Sh::new("ssh-agent").arg("-a").arg(&sock).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let pid = text
+            .split("SSH_AGENT_PID=")
+            .nth(1)
+            .and_then(|t| t.split(';').next())
+            .expect("ssh-agent prints its pid")
+            .to_string();
+        Agent { sock, pid }
+    }
+
+    fn add(&self, key: &Path) {
+        let ok = Sh::new("ssh-add")
+            .arg(key)
+            .env("SSH_AUTH_SOCK", &self.sock)
+            .output()
+            .unwrap();
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        let _ = Sh::new("kill").arg(&self.pid).status();
+    }
+}
+
+#[test]
+fn an_ssh_agent_holding_the_key_signs() {
+    let s = TestStore::new();
+    let agent = Agent::start(&s.path(".."));
+    let act = |who: &str| {
+        docket()
+            .current_dir(s.root())
+            .env("XDG_STATE_HOME", s.state())
+            .env("SSH_AUTH_SOCK", &agent.sock)
+            .args(strs(&with_sets(&["--as", who, "create", "customer"], &[])))
+            .output()
+            .unwrap()
+    };
+    // The agent holds bob's key only: alice cannot act through it.
+    agent.add(&s.key("bob"));
+    let out = act("alice");
+    assert_eq!(out.status.code(), Some(DENIED));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: the ssh-agent holds no key registered for `alice`: actor `alice` signs with the key registered for them, SHA256:"), "{err}");
+    agent.add(&s.key("alice"));
+    let out = docket()
+        .current_dir(s.root())
+        .env("XDG_STATE_HOME", s.state())
+        .env("SSH_AUTH_SOCK", &agent.sock)
+        .args(["--as", "alice", "show", "CUS-2026-000001"])
+        .args(["--reveal", "--purpose", "agent test"])
+        .output()
+        .unwrap();
+    // No such record yet, but the key was found: the failure is the record's.
+    assert_eq!(
+        out.status.code(),
+        Some(INVALID),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id = s.residential();
+    let out = docket()
+        .current_dir(s.root())
+        .env("XDG_STATE_HOME", s.state())
+        .env("SSH_AUTH_SOCK", &agent.sock)
+        .args([
+            "--as",
+            "alice",
+            "show",
+            &id,
+            "--reveal",
+            "--purpose",
+            "agent test",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(s.ok("", &["verify"]).starts_with("ok:"));
+}
+
+#[test]
+fn public_keys_are_checked_when_registered() {
+    let s = TestStore::new();
+    for (key, problem) in [
+        ("ssh-ed25519 AAAAnotbase64", "not an OpenSSH public key"),
+        ("no-such-file.pub", "cannot read the public key file"),
+    ] {
+        let err = s.fails_unchanged(
+            "root",
+            &["actor", "add", "carol", "--role", "finance", "--key", key],
+            INVALID,
+        );
+        assert!(
+            err.starts_with(&format!("error: --key {key}: {problem}")),
+            "{err}"
+        );
+        assert!(err.contains("hint: "), "{err}");
+    }
+    let rsa = s.path("../keys/rsa");
+    assert!(
+        Sh::new("ssh-keygen")
+            .args(["-q", "-t", "rsa", "-b", "2048", "-N", "", "-f"])
+            .arg(&rsa)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let err = s.fails_unchanged(
+        "root",
+        &[
+            "actor",
+            "add",
+            "carol",
+            "--role",
+            "finance",
+            "--key",
+            &format!("{}.pub", rsa.display()),
+        ],
+        INVALID,
+    );
+    assert!(
+        err.contains("a `ssh-rsa` key; docket registers Ed25519 keys only"),
+        "{err}"
+    );
+    // One key, one actor.
+    let err = s.fails_unchanged(
+        "root",
+        &[
+            "actor",
+            "add",
+            "carol",
+            "--role",
+            "finance",
+            "--key",
+            &s.pubkey("alice"),
+        ],
+        INVALID,
+    );
+    assert!(err.contains("is already registered for `alice`"), "{err}");
+}
+
+#[test]
+fn a_rotated_key_keeps_old_entries_valid_and_signs_nothing_new() {
+    let s = TestStore::new();
+    s.residential();
+    let old = s.key("alice");
+    let kept = s.path("../keys/alice-old");
+    std::fs::rename(&old, &kept).unwrap();
+    std::fs::remove_file(s.path("../keys/alice.pub")).unwrap();
+    s.ok(
+        "root",
+        &["actor", "update", "alice", "--key", &s.pubkey("alice")],
+    );
+    s.residential();
+    let out = docket()
+        .current_dir(s.root())
+        .env("XDG_STATE_HOME", s.state())
+        .env("DOCKET_IDENTITY", &kept)
+        .args(strs(&with_sets(
+            &["--as", "alice", "create", "customer"],
+            &[],
+        )))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(DENIED));
+    // A fresh machine checks every signature against the key of its time.
+    std::fs::remove_dir_all(s.state()).unwrap();
+    assert!(s.ok("", &["verify"]).starts_with("ok:"));
+    let signers = s.ok("", &["actor", "allowed-signers"]);
+    assert_eq!(
+        signers
+            .matches("alice namespaces=\"docket\" ssh-ed25519 ")
+            .count(),
+        2,
+        "{signers}"
+    );
+}
+
+#[test]
+fn nobody_changes_their_own_role_or_key_and_an_administrator_remains() {
+    let s = TestStore::new();
+    // The only administrator can neither demote nor revoke themself.
+    let err = s.fails_unchanged(
+        "root",
+        &["actor", "update", "root", "--role", "auditor"],
+        DENIED,
+    );
+    assert_eq!(
+        err,
+        "error: actor `root` may not change their own role or key\nhint: another administrator must\n"
+    );
+    let err = s.fails_unchanged(
+        "root",
+        &["actor", "update", "root", "--key", &s.pubkey("new-root")],
+        DENIED,
+    );
+    assert!(
+        err.starts_with("error: actor `root` may not change their own role or key"),
+        "{err}"
+    );
+    let err = s.fails_unchanged(
+        "root",
+        &["actor", "revoke", "root", "--reason", "x"],
+        CONFLICT,
+    );
+    assert!(err.contains("cannot revoke themself"), "{err}");
+    // With a second administrator, one may demote the other, who then manages nothing.
+    s.add_actor("root2", "admin");
+    s.ok("root2", &["actor", "update", "root", "--role", "auditor"]);
+    let err = s.fails_unchanged(
+        "root",
+        &["actor", "update", "root2", "--role", "auditor"],
+        DENIED,
+    );
+    assert!(err.contains("may not manage the staff register"), "{err}");
+    // Training dates are not privileges: an administrator may renew their own.
+    s.ok(
+        "root2",
+        &["actor", "update", "root2", "--trained-on", "2026-02-01"],
+    );
+}
+
+/// A fresh machine: no witness of the log, so only the signatures can tell.
+fn fresh_machine(s: &TestStore) {
+    let _ = std::fs::remove_dir_all(s.state());
+}
+
+#[test]
+fn an_entry_signed_with_someone_elses_key_is_caught() {
+    let s = TestStore::new();
+    s.residential();
+    let log = s.log_text();
+    // bob rewrites alice's entry (line 13) and signs it with his own key.
+    let forged = forge_log(
+        &log,
+        13,
+        &|_, e| {
+            if e["action"] == "create" {
+                e["detail"]["status"] = "active".into();
+            }
+        },
+        &|_| Some(s.key("bob")),
+    );
+    std::fs::write(s.path("records/audit.log"), forged).unwrap();
+    fresh_machine(&s);
+    let err = s.fails("", &["verify"], INTEGRITY);
+    assert!(
+        err.contains(
+            "records/audit.log:13: the signature is not by `alice`'s registered key (SHA256:"
+        ),
+        "{err}"
+    );
+    s.fails("alice", &["query"], INTEGRITY);
+    // Unsigned entries are caught too.
+    let unsigned = forge_log(&log, 13, &|_, _| {}, &|_| None);
+    std::fs::write(s.path("records/audit.log"), unsigned).unwrap();
+    fresh_machine(&s);
+    let err = s.fails("", &["verify"], INTEGRITY);
+    assert!(
+        err.contains("records/audit.log:13: the transaction is not signed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_actor_cannot_sign_themself_into_another_role() {
+    let s = TestStore::new();
+    let log = s.log_text();
+    let n = log.lines().count();
+    // alice appends an entry of her own, signed with her own key, making her an admin.
+    let forged_entry = serde_json::json!({
+        "seq": n + 1, "time": NOW_LOCAL, "actor": "alice", "role": "business-staff",
+        "action": "actor-update", "record": "alice", "version": 2,
+        "detail": {"role": "admin"},
+    });
+    let body = serde_json::to_string(&forged_entry).unwrap();
+    let last_hash = &log.lines().last().unwrap()[..64];
+    let appended = format!("{log}{} {last_hash} {body} -\n", "0".repeat(64));
+    let text = forge_log(&appended, n + 1, &|_, _| {}, &|a| Some(s.key(a)));
+    std::fs::write(s.path("records/audit.log"), &text).unwrap();
+    fresh_machine(&s);
+    let err = s.fails("", &["verify"], INTEGRITY);
+    assert!(
+        err.contains(&format!(
+            "records/audit.log:{}: `alice` (role business-staff) may not manage the staff register",
+            n + 1
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("actor `alice` changed their own role"),
+        "{err}"
+    );
+    // …and she cannot claim the admin role in the entry either.
+    let claimed = forge_log(&appended, n + 1, &|_, e| e["role"] = "admin".into(), &|a| {
+        Some(s.key(a))
+    });
+    std::fs::write(s.path("records/audit.log"), &claimed).unwrap();
+    fresh_machine(&s);
+    let err = s.fails("", &["verify"], INTEGRITY);
+    assert!(
+        err.contains("the entry names role `admin`, but `alice` holds role `business-staff` here"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_clock_behind_the_log_is_refused_and_a_backdated_entry_is_caught() {
+    let mut s = TestStore::new();
+    s.now = "2026-03-01T08:59:59Z".into();
+    let err = s.fails_unchanged(
+        "alice",
+        &strs(&with_sets(&["create", "customer"], &["name=x"])),
+        CONFLICT,
+    );
+    assert_eq!(
+        err,
+        "error: this machine's clock says 2026-03-01T16:59:59+08:00, earlier than the last audit entry (2026-03-01T17:00:00+08:00): entries are never written out of time order\nhint: set the clock right (e.g. with NTP), then act again\n"
+    );
+    s.now = NOW.into();
+    s.residential();
+    // alice backdates her own entry and signs it with her own key.
+    let log = s.log_text();
+    let n = log.lines().count();
+    let forged = forge_log(
+        &log,
+        n,
+        &|_, e| e["time"] = "2026-02-01T10:00:00+08:00".into(),
+        &|a| Some(s.key(a)),
+    );
+    std::fs::write(s.path("records/audit.log"), forged).unwrap();
+    fresh_machine(&s);
+    let err = s.fails("", &["verify"], INTEGRITY);
+    assert!(err.contains(&format!("records/audit.log:{n}: the entry is dated 2026-02-01T10:00:00+08:00, earlier than the entry before it (2026-03-01T17:00:00+08:00): it was backdated")), "{err}");
+}
+
+#[test]
+fn a_cut_log_and_a_rewritten_log_are_caught_by_the_next_run() {
+    let s = TestStore::new();
+    let id = s.residential();
+    let full = s.log_text();
+    let n = full.lines().count();
+    // Cut the last entry together with the file it logged.
+    let cut: String = full.lines().take(n - 1).map(|l| format!("{l}\n")).collect();
+    std::fs::write(s.path("records/audit.log"), &cut).unwrap();
+    std::fs::remove_dir_all(s.path(&format!("records/customer/{id}"))).unwrap();
+    let err = s.fails("alice", &["query"], INTEGRITY);
+    assert!(err.starts_with(&format!("error: integrity check failed: records/audit.log: truncated behind entry {n}: this machine verified {n} entries (head ")), "{err}");
+    assert!(
+        err.contains(&format!("the log now ends at entry {}", n - 1)),
+        "{err}"
+    );
+    assert!(err.contains("move this file aside to accept it"), "{err}");
+    let err = s.fails("", &["verify"], INTEGRITY);
+    assert!(err.contains("truncated behind entry"), "{err}");
+    // Rewrite the whole chain from genesis with keys the attacker holds: every signature
+    // checks out, but this machine saw another history.
+    let rewritten = forge_log(
+        &full,
+        1,
+        &|_, e| {
+            if e["action"] == "genesis" {
+                e["detail"]["store"] = "another".into();
+            }
+        },
+        &|a| Some(s.key(a)),
+    );
+    std::fs::write(s.path("records/audit.log"), &rewritten).unwrap();
+    let err = s.fails("alice", &["query"], INTEGRITY);
+    assert!(err.contains(&format!("forked at entry {n}")), "{err}");
+}
+
+#[test]
+fn a_forked_log_names_the_entry_and_an_unreadable_checkpoint_is_not_tampering() {
+    let s = TestStore::new();
+    let id = s.residential();
+    s.ok(
+        "alice",
+        &["amend", &id, "--set", "meter_number=M1", "--reason", "r"],
+    );
+    let log = s.log_text();
+    let n = log.lines().count();
+    // Replace the last entry by another one, properly signed by its actor.
+    let forked = forge_log(
+        &log,
+        n,
+        &|_, e| e["detail"]["reason"] = "other".into(),
+        &|a| Some(s.key(a)),
+    );
+    std::fs::write(s.path("records/audit.log"), &forked).unwrap();
+    let err = s.fails("alice", &["query"], INTEGRITY);
+    assert!(err.contains(&format!("records/audit.log:{n}: forked at entry {n}: this is not the entry this machine verified there")), "{err}");
+    std::fs::write(s.path("records/audit.log"), &log).unwrap();
+    s.ok("alice", &["query"]);
+    // A damaged checkpoint is reported as this machine's problem, exit 1.
+    let file = std::fs::read_dir(s.state().join("docket"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::write(&file, "{ not json").unwrap();
+    let err = s.fails("alice", &["query"], IO);
+    assert!(
+        err.contains("this machine's checkpoint of the store cannot be read"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: it is this machine's memory of the log, not part of the store"),
+        "{err}"
+    );
+}
