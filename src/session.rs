@@ -7,6 +7,7 @@
 use crate::audit::chain::{Plan, Seen, TxnEnd, Visit, walk, walk_fresh};
 use crate::audit::trust::{Permits, Registry, Trust};
 use crate::audit::{self, Entry, FileHash, Head, LogIndex};
+use crate::cache::Caches;
 use crate::clock;
 use crate::error::{Error, Problem, Result};
 use crate::keys::{Key, KeySource, Signer};
@@ -56,6 +57,8 @@ pub struct Session {
     pub engine: Engine,
     /// Things the user should know that did not stop the command.
     pub warnings: Vec<String>,
+    /// This machine's sealed caches of the store (none without a state folder).
+    pub caches: Option<Caches>,
     witness_file: Option<PathBuf>,
     _lock: StoreLock,
 }
@@ -98,6 +101,7 @@ impl Writer {
         let schemas = Arc::new(Schemas::load(&store.schemas_dir(), "schemas")?);
         let now = clock::now(store.tz)?;
         let witness_file = witness::file_for(&store.config.store.id, &store.root);
+        let caches = Caches::open(&store);
         let session = Session {
             store,
             schemas,
@@ -109,6 +113,7 @@ impl Writer {
             actor: Some(admin),
             engine: Engine::default(),
             warnings: Vec::new(),
+            caches,
             witness_file,
             _lock: lock,
         };
@@ -126,7 +131,7 @@ impl Writer {
         }
         s.head = head;
         s.remember();
-        crate::cache::index::save_if_worth(&s.store.root, &s.head, &s.index);
+        crate::cache::index::save_if_worth(s.caches.as_ref(), &s.head, &s.index);
     }
 }
 
@@ -147,7 +152,8 @@ impl Session {
         };
         let rules = schemas.clone();
         let permits = move |role: &str, permit: &str| rules.roles.permits(role, permit);
-        let mut read = read_log(&store, &permits, witnessed.as_ref())?;
+        let caches = Caches::open(&store);
+        let mut read = read_log(caches.as_ref(), &store, &permits, witnessed.as_ref())?;
         if let Some(file) = &witness_file {
             explain_rollback(&mut read.problems, file);
         }
@@ -169,6 +175,7 @@ impl Session {
             actor: None,
             engine: Engine::default(),
             warnings: Vec::new(),
+            caches,
             witness_file,
             _lock: lock,
         };
@@ -465,7 +472,12 @@ impl Visit for Reading<'_> {
 /// the cache is missing or belongs to another history), the register, and every problem.
 /// The whole chain is hashed either way, and every transaction after this machine's
 /// witness has its signature checked.
-fn read_log<'p>(store: &Store, permits: Permits<'p>, witness: Option<&Witness>) -> Result<LogRead> {
+fn read_log<'p>(
+    caches: Option<&Caches>,
+    store: &Store,
+    permits: Permits<'p>,
+    witness: Option<&Witness>,
+) -> Result<LogRead> {
     let log = store.log_path();
     let trust_after = witness.map_or(0, |w| w.entries);
     let registry = witness.map(|w| w.registry.clone()).unwrap_or_default();
@@ -477,7 +489,9 @@ fn read_log<'p>(store: &Store, permits: Permits<'p>, witness: Option<&Witness>) 
         kept: Vec::new(),
         trust: Trust::new(registry.clone(), permits),
     };
-    if let Some(checkpoint) = crate::cache::index::checkpoint(&store.root) {
+    if let Some(c) = caches
+        && let Some(checkpoint) = crate::cache::index::checkpoint(c)
+    {
         let plan = Plan {
             parse_after: checkpoint.head.entries.min(trust_after),
             checkpoint: Some(&checkpoint),
@@ -487,7 +501,7 @@ fn read_log<'p>(store: &Store, permits: Permits<'p>, witness: Option<&Witness>) 
         // Two cores: one hashes the whole chain (keeping the few entries after the
         // checkpoint), the other reads the cached index meanwhile.
         let (walked, cached) = std::thread::scope(|s| {
-            let loader = s.spawn(|| crate::cache::index::load(&store.root));
+            let loader = s.spawn(|| crate::cache::index::load(c));
             let walked = walk(&log, plan, || reading(checkpoint.head.entries, false));
             (walked, loader.join().ok().flatten())
         });
@@ -497,7 +511,7 @@ fn read_log<'p>(store: &Store, permits: Permits<'p>, witness: Option<&Witness>) 
             for e in &w.state.kept {
                 index.add(e);
             }
-            return Ok(finish(store, index, w.head, w.state.trust, w.problems));
+            return Ok(finish(caches, index, w.head, w.state.trust, w.problems));
         }
     }
     let plan = Plan {
@@ -508,11 +522,11 @@ fn read_log<'p>(store: &Store, permits: Permits<'p>, witness: Option<&Witness>) 
     };
     let w = walk_fresh(&log, plan, || reading(0, true))?;
     let index = w.state.index.unwrap_or_default();
-    Ok(finish(store, index, w.head, w.state.trust, w.problems))
+    Ok(finish(caches, index, w.head, w.state.trust, w.problems))
 }
 
 fn finish(
-    store: &Store,
+    caches: Option<&Caches>,
     index: LogIndex,
     head: Head,
     mut trust: Trust,
@@ -521,7 +535,7 @@ fn finish(
     trust.verify_signatures();
     problems.append(&mut trust.problems);
     if problems.is_empty() {
-        crate::cache::index::save_if_worth(&store.root, &head, &index);
+        crate::cache::index::save_if_worth(caches, &head, &index);
     }
     LogRead {
         index,

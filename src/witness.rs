@@ -43,6 +43,46 @@ pub fn state_dir() -> Option<PathBuf> {
     Some(base.join("docket"))
 }
 
+/// This machine's key for sealing caches, made on first use and readable by its owner
+/// only; `None` without a state folder (then nothing is cached).
+pub fn machine_key() -> Option<[u8; 32]> {
+    use ssh_key::rand_core::{OsRng, RngCore};
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = state_dir()?;
+    let path = dir.join("cache-key");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        return decode_key(text.trim());
+    }
+    std::fs::create_dir_all(&dir).ok()?;
+    let mut key = [0u8; 32];
+    OsRng.fill_bytes(&mut key);
+    let made = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .and_then(|mut f| {
+            f.write_all(crate::layout::hex(&key).as_bytes())
+                .and_then(|_| f.sync_all())
+        });
+    match made {
+        Ok(()) => Some(key),
+        // Another process made it first: use theirs.
+        Err(_) => decode_key(std::fs::read_to_string(&path).ok()?.trim()),
+    }
+}
+
+fn decode_key(text: &str) -> Option<[u8; 32]> {
+    if text.len() != 64 {
+        return None;
+    }
+    let mut key = [0u8; 32];
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(key)
+}
+
 /// Where this machine keeps its witness of the store `id` in folder `root`.
 pub fn file_for(id: &str, root: &Path) -> Option<PathBuf> {
     let folder = sha256_hex(root.to_string_lossy().as_bytes());

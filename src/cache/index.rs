@@ -1,47 +1,40 @@
-//! The index cache (`records/.cache/index`): the log index as of some entry, so a command
+//! The index cache (`records/.cache/index-*`): the log index as of some entry, so a command
 //! parses only the entries after it. Derived and rebuildable: never trusted over the log —
 //! every run still hashes the whole chain, and a cache whose checkpoint is not in this
 //! log's history is thrown away. It holds ids, paths and hashes, never personal data.
 
+use super::Caches;
 use crate::audit::chain::{Checkpoint, Head};
 use crate::audit::index::{LogIndex, RecordHead};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
-pub const CACHE_FILE: &str = "records/.cache/index";
-const MAGIC: &str = "docket-index 2";
+const NAME: &str = "index";
+const MAGIC: &str = "docket-index 3";
 
-fn path(root: &Path) -> PathBuf {
-    root.join(CACHE_FILE)
+/// Where the cache was taken, read from its checkpoint line alone (unsealed: the walk it
+/// plans is confirmed by `load`, which checks the seal).
+pub fn checkpoint(caches: &Caches) -> Option<Checkpoint> {
+    parse_checkpoint(&caches.peek(NAME)?)
 }
 
-/// Where the cache was taken, read from its first line alone.
-pub fn checkpoint(root: &Path) -> Option<Checkpoint> {
-    use std::io::BufRead;
-    let file = std::fs::File::open(path(root)).ok()?;
-    let mut first = String::new();
-    std::io::BufReader::new(file).read_line(&mut first).ok()?;
-    parse_header(first.trim_end())
-}
-
-fn parse_header(line: &str) -> Option<Checkpoint> {
-    let mut header = line.split('\t');
-    if header.next()? != MAGIC {
+fn parse_checkpoint(line: &str) -> Option<Checkpoint> {
+    let mut fields = line.split('\t');
+    if fields.next()? != "C" {
         return None;
     }
-    let entries = header.next()?.parse().ok()?;
-    let len = header.next()?.parse().ok()?;
-    let hash = header.next()?.to_string();
+    let entries = fields.next()?.parse().ok()?;
+    let len = fields.next()?.parse().ok()?;
+    let hash = fields.next()?.to_string();
     Some(Checkpoint {
         head: Head { entries, hash, len },
     })
 }
 
 /// The cached index and where it was taken, if a readable cache exists.
-pub fn load(root: &Path) -> Option<(Checkpoint, LogIndex)> {
-    let text = std::fs::read_to_string(path(root)).ok()?;
-    let mut lines = text.lines();
-    let checkpoint = parse_header(lines.next()?)?;
+pub fn load(caches: &Caches) -> Option<(Checkpoint, LogIndex)> {
+    let (text, body) = caches.read(NAME, MAGIC)?;
+    let mut lines = text[body..].lines();
+    let checkpoint = parse_checkpoint(lines.next()?)?;
     let mut index = LogIndex::default();
     // Records come sorted: collected in one go, the map is built without comparisons.
     let mut records = Vec::new();
@@ -78,13 +71,9 @@ pub fn load(root: &Path) -> Option<(Checkpoint, LogIndex)> {
 }
 
 /// Write the cache for `head`; best effort (a failure only costs speed next time).
-pub fn save(root: &Path, head: &Head, index: &LogIndex) {
+pub fn save(caches: &Caches, head: &Head, index: &LogIndex) {
     let mut out = String::with_capacity(index.records.len() * 128);
-    let _ = writeln!(
-        out,
-        "{MAGIC}\t{}\t{}\t{}",
-        head.entries, head.len, head.hash
-    );
+    let _ = writeln!(out, "C\t{}\t{}\t{}", head.entries, head.len, head.hash);
     for (p, h) in &index.other_files {
         let _ = writeln!(out, "F\t{p}\t{h}");
     }
@@ -105,13 +94,15 @@ pub fn save(root: &Path, head: &Head, index: &LogIndex) {
     for (fp, id) in &index.fingerprints {
         let _ = writeln!(out, "P\t{fp}\t{id}");
     }
-    super::replace_file(&path(root), &out);
+    caches.write(NAME, MAGIC, &out);
 }
 
 /// Rewrite the cache at `head` when enough entries were added since its checkpoint.
-pub fn save_if_worth(root: &Path, head: &Head, index: &LogIndex) {
-    if worth_saving(checkpoint(root).as_ref(), head) {
-        save(root, head, index);
+pub fn save_if_worth(caches: Option<&Caches>, head: &Head, index: &LogIndex) {
+    if let Some(c) = caches
+        && worth_saving(checkpoint(c).as_ref(), head)
+    {
+        save(c, head, index);
     }
 }
 

@@ -1,10 +1,11 @@
-//! The rows cache (`records/.cache/rows`): each record's status and the values a query
+//! The rows cache (`records/.cache/rows-*`): each record's status and the values a query
 //! may filter and sort on without a reveal — real values of non-personal fields, masked
 //! values of personal ones. So a query over 100,000 records reads one file, not 100,000;
 //! the records it prints are still read from their version files and hash-checked.
 //! Derived and rebuildable: a row is used only when its version is the one the verified
 //! log names as current, and re-read from the record's file otherwise.
 
+use super::Caches;
 use crate::audit::RecordHead;
 use crate::error::Result;
 use crate::policy::reveal::shown_fields;
@@ -14,10 +15,9 @@ use crate::schema::value::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::ops::Range;
-use std::path::Path;
 
-pub const ROWS_FILE: &str = "records/.cache/rows";
-const MAGIC: &str = "docket-rows 3";
+const NAME: &str = "rows";
+const MAGIC: &str = "docket-rows 4";
 const UNIT: char = '\u{1f}';
 const RECORD: char = '\u{1e}';
 
@@ -57,15 +57,13 @@ pub struct Rows {
 
 impl Rows {
     /// The cached rows (a bad cache is an empty one).
-    pub fn load(root: &Path) -> Rows {
+    pub fn load(caches: Option<&Caches>) -> Rows {
         let mut out = Rows::default();
-        let Ok(text) = std::fs::read_to_string(root.join(ROWS_FILE)) else {
+        let Some((text, start)) = caches.and_then(|c| c.read(NAME, MAGIC)) else {
             return out;
         };
-        let Some(body) = text.strip_prefix(MAGIC).and_then(|t| t.strip_prefix('\n')) else {
-            return out;
-        };
-        let mut at = text.len() - body.len();
+        let body = &text[start..];
+        let mut at = start;
         for line in body.split_terminator('\n') {
             let start = at;
             at += line.len() + 1;
@@ -194,7 +192,8 @@ impl Rows {
     }
 
     /// Rewrite the cache, sorted by id, when enough rows were refreshed; best effort.
-    pub fn save_if_stale(&self, root: &Path) {
+    pub fn save_if_stale(&self, caches: Option<&Caches>) {
+        let Some(caches) = caches else { return };
         let refreshed = self.fresh.len();
         let total = self.spans.len().max(refreshed);
         if refreshed == 0 || refreshed < 1000.min(total / 20 + 1) {
@@ -221,11 +220,10 @@ impl Rows {
             );
         }
         let mut out = String::with_capacity(self.text.len() + refreshed * 360);
-        let _ = writeln!(out, "{MAGIC}");
         for (id, row) in all {
             let _ = writeln!(out, "{id}\t{}\t{}\t{}", row.version, row.status, row.packed);
         }
-        super::replace_file(&root.join(ROWS_FILE), &out);
+        caches.write(NAME, MAGIC, &out);
     }
 }
 

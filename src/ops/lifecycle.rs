@@ -225,7 +225,8 @@ pub fn pending(session: &Session) -> Result<Vec<Waiting>> {
     let limit = session.store.config.policy.archive_within_days;
     let mut out = Vec::new();
     // The rows cache says which contracts are waiting at all; only those are read.
-    let mut rows = std::mem::ManuallyDrop::new(crate::cache::rows::Rows::load(&session.store.root));
+    let mut rows =
+        std::mem::ManuallyDrop::new(crate::cache::rows::Rows::load(session.caches.as_ref()));
     for (id, head) in &session.index.records {
         let Ok(kind) = session.schemas.kind(&head.kind) else {
             continue;
@@ -278,6 +279,6 @@ pub fn pending(session: &Session) -> Result<Vec<Waiting>> {
             _ => {}
         }
     }
-    rows.save_if_stale(&session.store.root);
+    rows.save_if_stale(session.caches.as_ref());
     Ok(out)
 }

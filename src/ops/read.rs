@@ -329,10 +329,10 @@ fn matching_from_rows<'k>(
     sort_key: Option<&str>,
 ) -> Result<Matches<'k>> {
     // Like the log index, the rows live as long as the process: not freed one by one.
-    let mut rows = std::mem::ManuallyDrop::new(Rows::load(&session.store.root));
+    let mut rows = std::mem::ManuallyDrop::new(Rows::load(session.caches.as_ref()));
     // Refresh every stale row first (a filter may read a referenced record's row).
     rows.refresh_all(session.reader())?;
-    rows.save_if_stale(&session.store.root);
+    rows.save_if_stale(session.caches.as_ref());
     let in_scope: Vec<(&String, &Kind)> = session
         .index
         .records

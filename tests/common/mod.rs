@@ -247,6 +247,20 @@ impl TestStore {
         out
     }
 
+    /// This machine's cache file `name` (`index`, `rows`), sealed and named for it.
+    pub fn cache_file(&self, name: &str) -> Option<PathBuf> {
+        let dir = self.path("records/.cache");
+        std::fs::read_dir(dir)
+            .ok()?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(&format!("{name}-")))
+            })
+    }
+
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(self.path("records/audit.log")).unwrap()
     }
