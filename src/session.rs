@@ -369,7 +369,8 @@ impl Session {
         }
     }
 
-    /// Bind a record's fields (and, for each referenced record, its fields) for expressions.
+    /// Bind a record's fields (and, for each referenced record, its fields) for the
+    /// policy's own expressions (rules, conditions, steps), which see every value.
     /// References are loaded from their files only when `load_refs` names the field.
     pub fn scope<'e>(
         &'e self,
@@ -377,6 +378,19 @@ impl Session {
         fields: &BTreeMap<String, Value>,
         meta: (&str, &str, u32),
         load_refs: &dyn Fn(&str) -> bool,
+    ) -> Result<Scope<'e>> {
+        self.scope_shown(kind, fields, meta, load_refs, &|_| true)
+    }
+
+    /// Bind as `scope` does, but personal fields whose class `shown` refuses — in the
+    /// record and in every record it refers to — are bound masked, as the actor sees them.
+    pub fn scope_shown<'e>(
+        &'e self,
+        kind: &Kind,
+        fields: &BTreeMap<String, Value>,
+        meta: (&str, &str, u32),
+        load_refs: &dyn Fn(&str) -> bool,
+        shown: &dyn Fn(&str) -> bool,
     ) -> Result<Scope<'e>> {
         let mut resolve =
             |field: &str, id: &str| -> Result<Option<(BTreeMap<String, Value>, String)>> {
@@ -389,26 +403,18 @@ impl Session {
                 let rv = self.load_version(id, head.version)?;
                 Ok(Some((rv.fields, rv.status)))
             };
-        self.bind(kind, fields, meta, &|_| true, &mut resolve)
-    }
-
-    /// Bind the fields `wanted` names with this session's engine (see `bind`).
-    pub fn bind<'e>(
-        &'e self,
-        kind: &Kind,
-        fields: &BTreeMap<String, Value>,
-        meta: (&str, &str, u32),
-        wanted: &dyn Fn(&str) -> bool,
-        resolve: &mut Resolve,
-    ) -> Result<Scope<'e>> {
+        let binding = Binding {
+            wanted: &|_| true,
+            shown,
+        };
         bind(
             &self.engine,
             &self.schemas,
             kind,
             fields,
             meta,
-            wanted,
-            resolve,
+            &binding,
+            &mut resolve,
         )
     }
 }
@@ -550,6 +556,25 @@ fn finish(
 pub type Resolve<'a> =
     dyn FnMut(&str, &str) -> Result<Option<(BTreeMap<String, Value>, String)>> + 'a;
 
+/// Which names to bind, and which PII classes to bind unmasked.
+pub struct Binding<'a> {
+    pub wanted: &'a dyn Fn(&str) -> bool,
+    pub shown: &'a dyn Fn(&str) -> bool,
+}
+
+impl Binding<'_> {
+    /// A value as the binding may show it: masked when it is personal data of a class
+    /// that is not shown.
+    fn visible(&self, field: &crate::schema::kind::Field, value: &Value) -> cel::Value {
+        match &field.pii {
+            Some(class) if !(self.shown)(class) => {
+                crate::policy::mask::mask_value(field.mask, value).to_cel()
+            }
+            _ => value.to_cel(),
+        }
+    }
+}
+
 /// Bind the fields `wanted` names for an expression, a reference as a map of the
 /// referenced record's fields. A free function so that threads with engines of their
 /// own can bind too.
@@ -559,9 +584,10 @@ pub fn bind<'e>(
     kind: &Kind,
     fields: &BTreeMap<String, Value>,
     meta: (&str, &str, u32),
-    wanted: &dyn Fn(&str) -> bool,
+    binding: &Binding,
     resolve: &mut Resolve,
 ) -> Result<Scope<'e>> {
+    let wanted = binding.wanted;
     let mut scope = engine.scope();
     for f in kind.fields.iter().filter(|f| wanted(&f.name)) {
         let value = match (fields.get(&f.name), &f.ty) {
@@ -571,19 +597,17 @@ pub fn bind<'e>(
                 map.insert("id".into(), cel::Value::from(id.as_str()));
                 if let Some((ref_fields, status)) = resolve(&f.name, id)? {
                     for rf in &schemas.kind(target)?.fields {
-                        map.insert(
-                            rf.name.clone(),
-                            ref_fields
-                                .get(&rf.name)
-                                .map(Value::to_cel)
-                                .unwrap_or(cel::Value::Null),
-                        );
+                        let value = ref_fields
+                            .get(&rf.name)
+                            .map(|v| binding.visible(rf, v))
+                            .unwrap_or(cel::Value::Null);
+                        map.insert(rf.name.clone(), value);
                     }
                     map.insert("status".into(), cel::Value::from(status.as_str()));
                 }
                 cel::Value::from(map)
             }
-            (Some(v), _) => v.to_cel(),
+            (Some(v), _) => binding.visible(f, v),
         };
         scope.set(&f.name, value);
     }

@@ -267,3 +267,109 @@ fn validation_errors_never_echo_personal_data() {
         "{err}"
     );
 }
+
+/// The attack: a clerk confirms a resident id number one guess at a time through a
+/// filter on the referenced customer. The filter is read from its syntax tree, so every
+/// spelling of the read is seen, and nothing is matched or logged.
+#[test]
+fn no_oracle_for_identity_numbers_through_a_filter() {
+    let s = TestStore::new();
+    let c = s.residential();
+    let ins = s.create(
+        "alice",
+        "installation",
+        &[
+            &format!("customer={c}"),
+            "installation_fee=2800.00",
+            "fee_basis=tariff",
+            "payment_plan=lump-sum",
+            "schedule_required=false",
+            "property_dispute=false",
+            "signed_on=2026-02-20",
+        ],
+    );
+    let log = s.log_text();
+    for filter in [
+        format!("customer.phone != \"\" && customer[\"id_number\"] == \"{SEEDED_ID}\""),
+        format!("customer.id_number == \"{SEEDED_ID}\""),
+        "has(customer.id_number) && customer.id_number.startsWith(\"110105\")".to_string(),
+        "customer.exists(k, k == 'id_number')".to_string(),
+        format!("\"{SEEDED_ID}\" in [customer][0]"),
+    ] {
+        let err = s.fails_unchanged(
+            "alice",
+            &[
+                "query",
+                "installation",
+                "--where",
+                &filter,
+                "--reveal",
+                "--purpose",
+                "x",
+            ],
+            DENIED,
+        );
+        assert!(
+            err.starts_with("error: --where reads personal data (identity): that needs --reveal --purpose TEXT and a role that may see it"),
+            "{filter}: {err}"
+        );
+        assert_clean("refused filter", &err);
+    }
+    assert_eq!(s.log_text(), log, "refused filters write nothing");
+    // The auditor may: the look is a logged reveal naming the fields, never the value.
+    let filter = format!("customer[\"id_number\"] == \"{SEEDED_ID}\"");
+    let out = s.ok(
+        "audrey",
+        &[
+            "query",
+            "installation",
+            "--where",
+            &filter,
+            "--fields",
+            "fee_basis",
+            "--reveal",
+            "--purpose",
+            "identity check for complaint 17",
+        ],
+    );
+    assert!(out.contains(&ins), "{out}");
+    let entry = s.ok("audrey", &["log", "--action", "reveal", "--format", "json"]);
+    let entries: serde_json::Value = serde_json::from_str(&entry).unwrap();
+    let detail = &entries[0]["detail"];
+    assert_eq!(detail["filtered_on"], "customer.id_number");
+    assert_eq!(detail["matched"], ins.as_str());
+    assert_eq!(
+        detail["classes"], "identity",
+        "--fields shows no contact data"
+    );
+    assert_eq!(detail["purpose"], "identity check for complaint 17");
+    assert_clean("reveal entry", &entry);
+    assert_clean("audit log", &s.log_text());
+}
+
+#[test]
+fn a_filter_on_personal_data_is_logged_even_when_nothing_personal_is_shown() {
+    let s = TestStore::new();
+    let c = s.residential();
+    let out = s.ok(
+        "alice",
+        &[
+            "query",
+            "customer",
+            "--where",
+            &format!("phone == '{SEEDED_PHONE}'"),
+            "--fields",
+            "category",
+            "--reveal",
+            "--purpose",
+            "caller on line 2",
+        ],
+    );
+    assert!(out.contains(&c), "{out}");
+    let log = s.ok("root", &["log", "--action", "reveal"]);
+    assert!(
+        log.contains(&format!("filtered_on=phone matched={c}")),
+        "{log}"
+    );
+    assert!(log.contains("purpose=caller on line 2"), "{log}");
+}

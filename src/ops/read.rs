@@ -4,10 +4,11 @@
 use crate::cache::rows::{Row, Rows};
 use crate::error::{Error, InputError, Location, Result};
 use crate::policy::reveal::{Reveal, shown_fields};
-use crate::schema::expr::Expr;
+use crate::schema::Schemas;
+use crate::schema::expr::{Access, Expr};
 use crate::schema::kind::Kind;
 use crate::schema::value::{FieldType, Value};
-use crate::session::{Session, Writer};
+use crate::session::{Binding, Session, Writer};
 use crate::store::version::{Approval, ArchiveInfo, Version};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -53,9 +54,14 @@ pub fn view(
 #[derive(Debug, Clone)]
 pub struct Revealed {
     pub command: String,
+    /// The records shown.
     pub ids: Vec<String>,
     pub classes: BTreeSet<String>,
     pub purpose: String,
+    /// Personal fields a filter or sort read (`phone`, `customer.id_number`).
+    pub read: Vec<String>,
+    /// Every record the filter matched on them.
+    pub matched: Vec<String>,
 }
 
 /// `Some` only when something personal was shown.
@@ -71,6 +77,8 @@ fn revealed(
         ids,
         classes,
         purpose: reveal.purpose.clone(),
+        read: Vec::new(),
+        matched: Vec::new(),
     })
 }
 
@@ -90,6 +98,10 @@ pub fn log_reveal(w: &mut Writer, r: &Revealed) -> Result<()> {
         r.classes.iter().cloned().collect::<Vec<_>>().join(","),
     );
     entry.detail.insert("records".into(), r.ids.join(","));
+    if !r.read.is_empty() {
+        entry.detail.insert("filtered_on".into(), r.read.join(","));
+        entry.detail.insert("matched".into(), r.matched.join(","));
+    }
     j.log(entry);
     j.commit()
 }
@@ -122,27 +134,33 @@ pub struct QuerySpec<'a> {
     pub limit: Option<usize>,
 }
 
-/// PII fields an expression or sort key reads, directly or through a reference.
-fn pii_read(session: &Session, kind: &Kind, expr: &Expr) -> BTreeSet<String> {
-    let mut classes = BTreeSet::new();
-    for f in &kind.fields {
-        if !expr.uses(&f.name) {
-            continue;
-        }
+/// The personal fields an expression reads, directly or through a reference, by the
+/// syntax tree: `phone` → contact, `customer.id_number` → identity. A reference read as
+/// a whole reads every personal field of the record it names.
+fn pii_read(schemas: &Schemas, kind: &Kind, expr: &Expr) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (name, access) in expr.reads() {
+        let Some(f) = kind.field(&name) else { continue };
         if let Some(c) = &f.pii {
-            classes.insert(c.clone());
+            out.insert(name.clone(), c.clone());
         }
-        if let FieldType::Ref(target) = &f.ty
-            && let Ok(rk) = session.schemas.kind(target)
-        {
-            for rf in rk.fields.iter().filter(|rf| rf.pii.is_some()) {
-                if expr.source.contains(&format!("{}.{}", f.name, rf.name)) {
-                    classes.insert(rf.pii.clone().unwrap_or_default());
-                }
+        let FieldType::Ref(target) = &f.ty else {
+            continue;
+        };
+        let Ok(rk) = schemas.kind(target) else {
+            continue;
+        };
+        for rf in &rk.fields {
+            let read = match &access {
+                Access::Whole => true,
+                Access::Fields(fields) => fields.contains(&rf.name),
+            };
+            if let (true, Some(c)) = (read, &rf.pii) {
+                out.insert(format!("{name}.{}", rf.name), c.clone());
             }
         }
     }
-    classes
+    out
 }
 
 /// Filtering or sorting on personal data is itself a look at it: it needs a reveal
@@ -207,12 +225,14 @@ pub fn query(
         }
     }
     let in_scope = |k: &&Kind| only_kind.is_none_or(|o| o.name == k.name);
-    let mut reads_pii = false;
+    // Personal fields the filter and sort read: each such read is a reveal.
+    let mut read_fields: BTreeMap<String, String> = BTreeMap::new();
     if let Some(e) = &filter {
         for kind in schemas.kinds.values().filter(in_scope) {
-            let classes = pii_read(session, kind, e);
+            let fields = pii_read(&schemas, kind, e);
+            let classes = fields.values().cloned().collect();
             require_reveal_for(session, &classes, reveal, "--where")?;
-            reads_pii |= !classes.is_empty();
+            read_fields.extend(fields);
         }
     }
     let sort = spec.sort.map(|key| match key.strip_prefix('-') {
@@ -222,27 +242,25 @@ pub fn query(
     if let Some((key, _)) = sort {
         for kind in schemas.kinds.values().filter(in_scope) {
             if let Some(c) = kind.field(key).and_then(|f| f.pii.clone()) {
-                require_reveal_for(session, &BTreeSet::from([c]), reveal, "--sort")?;
-                reads_pii = true;
+                require_reveal_for(session, &BTreeSet::from([c.clone()]), reveal, "--sort")?;
+                read_fields.insert(key.to_string(), c);
             }
         }
     }
     let sort_key = sort
         .map(|(k, _)| k)
         .filter(|k| !matches!(*k, "id" | "status"));
-    let found = if reads_pii {
-        matching_from_files
-    } else {
-        matching_from_rows
-    };
-    let mut matched = found(
-        session,
-        &schemas,
-        only_kind,
-        filter.as_ref(),
-        spec.status,
+    let look = Look {
+        filter: filter.as_ref(),
+        status: spec.status,
         sort_key,
-    )?;
+        shown: &|class: &str| reveal.is_some_and(|r| r.classes.contains(class)),
+    };
+    let mut matched = if read_fields.is_empty() {
+        matching_from_rows(session, &schemas, only_kind, &look)?
+    } else {
+        matching_from_files(session, &schemas, only_kind, &look)?
+    };
     if let Some((key, descending)) = sort {
         matched.sort_by(|a, b| match key {
             "id" => directed(a.id.cmp(&b.id), descending),
@@ -252,6 +270,7 @@ pub fn query(
     }
     // What is printed is read from the version files and checked against the log, on
     // both cores.
+    let all_matched: Vec<String> = matched.iter().map(|m| m.id.clone()).collect();
     let matched: Vec<(String, &Kind)> = matched
         .into_iter()
         .take(spec.limit.unwrap_or(usize::MAX))
@@ -271,7 +290,22 @@ pub fn query(
         .map(|(v, k)| view(k, v, reveal, &mut classes))
         .collect();
     let ids: Vec<String> = views.iter().map(|v| v.id.clone()).collect();
-    let note = revealed(spec.command, ids, classes, reveal);
+    let mut note = revealed(spec.command, ids, classes, reveal);
+    if let Some(r) = reveal
+        && !read_fields.is_empty()
+    {
+        let n = note.get_or_insert_with(|| Revealed {
+            command: spec.command.to_string(),
+            ids: Vec::new(),
+            classes: BTreeSet::new(),
+            purpose: r.purpose.clone(),
+            read: Vec::new(),
+            matched: Vec::new(),
+        });
+        n.read = read_fields.keys().cloned().collect();
+        n.classes.extend(read_fields.values().cloned());
+        n.matched = all_matched;
+    }
     Ok((views, note))
 }
 
@@ -308,6 +342,14 @@ fn directed(ord: Ordering, descending: bool) -> Ordering {
     if descending { ord.reverse() } else { ord }
 }
 
+/// What a query looks for, and which personal classes its expression may see unmasked.
+struct Look<'a> {
+    filter: Option<&'a Expr>,
+    status: Option<&'a str>,
+    sort_key: Option<&'a str>,
+    shown: &'a dyn Fn(&str) -> bool,
+}
+
 /// A record that matched, with what it is sorted by.
 struct Match<'k> {
     id: String,
@@ -322,11 +364,9 @@ type Matches<'k> = Vec<Match<'k>>;
 /// The records that match, filtering on the rows cache (no personal data needed).
 fn matching_from_rows<'k>(
     session: &Session,
-    schemas: &'k crate::schema::Schemas,
+    schemas: &'k Schemas,
     only_kind: Option<&Kind>,
-    filter: Option<&Expr>,
-    status: Option<&str>,
-    sort_key: Option<&str>,
+    look: &Look,
 ) -> Result<Matches<'k>> {
     // Like the log index, the rows live as long as the process: not freed one by one.
     let mut rows = std::mem::ManuallyDrop::new(Rows::load(session.caches.as_ref()));
@@ -348,6 +388,7 @@ fn matching_from_rows<'k>(
         .collect();
     // The rows are checked on both cores, each with an expression engine of its own.
     let rows_ref: &Rows = &rows;
+    let (filter, status, sort_key) = (look.filter, look.status, look.sort_key);
     on_both_cores(&candidates, |chunk| {
         matching_rows(schemas, rows_ref, chunk, filter, status, sort_key)
     })
@@ -355,7 +396,7 @@ fn matching_from_rows<'k>(
 
 /// Which of `chunk` match `filter` and `status`, with their sort keys.
 fn matching_rows<'k>(
-    schemas: &'k crate::schema::Schemas,
+    schemas: &'k Schemas,
     rows: &Rows,
     chunk: &[(&String, &'k Kind, Row)],
     filter: Option<&Expr>,
@@ -385,13 +426,18 @@ fn matching_rows<'k>(
                     .zip(target)
                     .map(|(r, t)| (r.fields(t, &|_| true), r.status.to_string())))
             };
+            // The rows hold personal values masked already.
+            let binding = Binding {
+                wanted: &|n| e.uses(n),
+                shown: &|_| true,
+            };
             let scope = crate::session::bind(
                 &engine,
                 schemas,
                 kind,
                 &fields,
                 (id, row.status, row.version),
-                &|n| e.uses(n),
+                &binding,
                 &mut resolve,
             )?;
             // A record the expression cannot be evaluated on (a field it lacks) does not match.
@@ -414,12 +460,11 @@ fn matching_rows<'k>(
 /// personal data, which the rows cache holds only masked).
 fn matching_from_files<'k>(
     session: &Session,
-    schemas: &'k crate::schema::Schemas,
+    schemas: &'k Schemas,
     only_kind: Option<&Kind>,
-    filter: Option<&Expr>,
-    status: Option<&str>,
-    sort_key: Option<&str>,
+    look: &Look,
 ) -> Result<Matches<'k>> {
+    let (filter, status, sort_key) = (look.filter, look.status, look.sort_key);
     let mut found = Vec::new();
     for (id, head) in &session.index.records {
         if only_kind.is_some_and(|k| k.name != head.kind) {
@@ -433,9 +478,9 @@ fn matching_from_files<'k>(
             continue;
         }
         if let Some(e) = filter {
-            let scope = session.scope(kind, &v.fields, (&v.id, &v.status, v.version), &|name| {
-                e.uses(name)
-            })?;
+            let meta = (v.id.as_str(), v.status.as_str(), v.version);
+            let scope =
+                session.scope_shown(kind, &v.fields, meta, &|name| e.uses(name), look.shown)?;
             if !e.eval_bool(&scope).unwrap_or(false) {
                 continue;
             }

@@ -2,6 +2,7 @@
 //! identify a person.
 
 use crate::schema::kind::MaskStyle;
+use crate::schema::value::Value;
 
 pub fn mask(style: MaskStyle, text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
@@ -41,6 +42,19 @@ pub fn mask(style: MaskStyle, text: &str) -> String {
             format!("{kept}****")
         }
         MaskStyle::Full => "****".to_string(),
+    }
+}
+
+/// A value as shown without a reveal: its text masked, each item of a list masked.
+pub fn mask_value(style: MaskStyle, value: &Value) -> Value {
+    match value {
+        Value::List(items) => Value::List(
+            items
+                .iter()
+                .map(|i| Value::Str(mask(style, &i.to_string())))
+                .collect(),
+        ),
+        other => Value::Str(mask(style, &other.to_string())),
     }
 }
 

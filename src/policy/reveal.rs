@@ -1,7 +1,7 @@
 //! Purposeful reveal (R-A3, R-C16): personal data is masked unless the actor's role may
 //! see its class and a purpose is stated; what was revealed is then logged.
 
-use super::mask::mask;
+use super::mask::mask_value;
 use crate::error::{Error, Result};
 use crate::schema::kind::Kind;
 use crate::schema::roles::Role;
@@ -54,15 +54,7 @@ pub fn shown_fields(
                     revealed.insert(class.clone());
                     value.clone()
                 } else {
-                    match value {
-                        Value::List(items) => Value::List(
-                            items
-                                .iter()
-                                .map(|i| Value::Str(mask(f.mask, &i.to_string())))
-                                .collect(),
-                        ),
-                        other => Value::Str(mask(f.mask, &other.to_string())),
-                    }
+                    mask_value(f.mask, value)
                 }
             }
         };

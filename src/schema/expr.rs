@@ -1,7 +1,7 @@
 //! The one expression engine (CEL) behind schema conditions and `query --where`: compiled
 //! once, its variables listed so a schema naming an undeclared field is refused at load.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// A compiled boolean expression over a record's fields.
@@ -15,6 +15,15 @@ impl std::fmt::Debug for Expr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Expr({})", self.source)
     }
+}
+
+/// How an expression reads one top-level name: only some of its fields (`customer.phone`,
+/// `customer["phone"]`, `has(customer.phone)`), or as a whole (passed on, iterated,
+/// indexed by something computed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    Whole,
+    Fields(BTreeSet<String>),
 }
 
 /// Names bound for every record besides its fields.
@@ -31,12 +40,11 @@ impl Expr {
                 .collect::<Vec<_>>()
                 .join("; ")
         })?;
-        let variables = program
-            .references()
-            .variables()
-            .into_iter()
-            .map(str::to_string)
-            .collect();
+        // The free names, from the syntax tree: a comprehension's own variables
+        // (`k` in `m.exists(k, …)`) are not names of the record.
+        let mut reads = BTreeMap::new();
+        reads_of(program.expression(), &mut Vec::new(), &mut reads);
+        let variables = reads.into_keys().collect();
         Ok(Expr {
             source: source.to_string(),
             program,
@@ -51,6 +59,14 @@ impl Expr {
 
     pub fn uses(&self, name: &str) -> bool {
         self.variables.iter().any(|v| v == name)
+    }
+
+    /// What the expression reads of each top-level name, decided from its syntax tree
+    /// (never from its text): anything but a plain field selection reads the whole value.
+    pub fn reads(&self) -> BTreeMap<String, Access> {
+        let mut out = BTreeMap::new();
+        reads_of(self.program.expression(), &mut Vec::new(), &mut out);
+        out
     }
 
     /// Evaluate against bound variables; anything but a boolean is an error.
@@ -69,6 +85,101 @@ impl Expr {
             )),
             Err(e) => Err(format!("`{}` cannot be evaluated: {e}", self.source)),
         }
+    }
+}
+
+fn mark(out: &mut BTreeMap<String, Access>, name: &str, field: Option<&str>) {
+    let access = out
+        .entry(name.to_string())
+        .or_insert_with(|| Access::Fields(BTreeSet::new()));
+    match (access, field) {
+        (Access::Fields(fields), Some(f)) => {
+            fields.insert(f.to_string());
+        }
+        (access, _) => *access = Access::Whole,
+    }
+}
+
+/// `name` and the field when `e` is `name.field` or `name["field"]`.
+fn selection(e: &cel::IdedExpr) -> Option<(&str, &str)> {
+    use cel::common::ast::{Expr as E, LiteralValue, operators};
+    match &e.expr {
+        E::Select(s) => match &s.operand.expr {
+            E::Ident(name) => Some((name, &s.field)),
+            _ => None,
+        },
+        E::Call(c)
+            if (c.func_name == operators::INDEX || c.func_name == operators::OPT_INDEX)
+                && c.target.is_none()
+                && c.args.len() == 2 =>
+        {
+            match (&c.args[0].expr, &c.args[1].expr) {
+                (E::Ident(name), E::Literal(LiteralValue::String(key))) => {
+                    Some((name, key.inner()))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Record in `out` what `e` reads of each free name; `bound` holds the names the
+/// comprehensions around `e` define.
+fn reads_of(e: &cel::IdedExpr, bound: &mut Vec<String>, out: &mut BTreeMap<String, Access>) {
+    use cel::common::ast::Expr as E;
+    let free = |name: &str, bound: &Vec<String>| !bound.iter().any(|b| b == name);
+    if let Some((name, field)) = selection(e)
+        && free(name, bound)
+    {
+        mark(out, name, Some(field));
+        return;
+    }
+    match &e.expr {
+        E::Ident(name) if free(name, bound) => mark(out, name, None),
+        E::Ident(_) | E::Literal(_) | E::Unspecified => {}
+        E::Select(sel) => reads_of(&sel.operand, bound, out),
+        E::Call(c) => {
+            for part in c.target.iter().map(|t| t.as_ref()).chain(&c.args) {
+                reads_of(part, bound, out);
+            }
+        }
+        E::Comprehension(c) => {
+            reads_of(&c.iter_range, bound, out);
+            reads_of(&c.accu_init, bound, out);
+            let depth = bound.len();
+            bound.push(c.iter_var.clone());
+            bound.extend(c.iter_var2.clone());
+            bound.push(c.accu_var.clone());
+            for part in [&c.loop_cond, &c.loop_step, &c.result] {
+                reads_of(part, bound, out);
+            }
+            bound.truncate(depth);
+        }
+        E::List(l) => l.elements.iter().for_each(|x| reads_of(x, bound, out)),
+        E::Map(m) => m
+            .entries
+            .iter()
+            .for_each(|entry| entry_reads(&entry.expr, bound, out)),
+        E::Struct(st) => st
+            .entries
+            .iter()
+            .for_each(|entry| entry_reads(&entry.expr, bound, out)),
+    }
+}
+
+fn entry_reads(
+    entry: &cel::common::ast::EntryExpr,
+    bound: &mut Vec<String>,
+    out: &mut BTreeMap<String, Access>,
+) {
+    use cel::common::ast::EntryExpr;
+    match entry {
+        EntryExpr::MapEntry(me) => {
+            reads_of(&me.key, bound, out);
+            reads_of(&me.value, bound, out);
+        }
+        EntryExpr::StructField(sf) => reads_of(&sf.value, bound, out),
     }
 }
 
@@ -117,6 +228,12 @@ mod tests {
         let mut vars = e.variables().to_vec();
         vars.sort();
         assert_eq!(vars, ["annual", "customer"]);
+        let c = Expr::compile("customer.exists(k, k == 'id_number') && [1].all(x, x > 0)").unwrap();
+        assert_eq!(
+            c.variables(),
+            ["customer"],
+            "comprehension variables are not free"
+        );
         let engine = Engine::default();
         let mut scope = engine.scope();
         let mut cust = std::collections::HashMap::new();
@@ -126,6 +243,28 @@ mod tests {
         assert!(e.eval_bool(&scope).unwrap());
         scope.set("annual", cel::Value::Int(2_999_999));
         assert!(!e.eval_bool(&scope).unwrap());
+    }
+
+    #[test]
+    fn reads_are_decided_from_the_syntax_tree() {
+        let fields = |names: &[&str]| Access::Fields(names.iter().map(|n| n.to_string()).collect());
+        let e = Expr::compile(r#"customer.phone != "" && customer["id_number"] == "x" && fee > 1"#)
+            .unwrap();
+        let r = e.reads();
+        assert_eq!(r["customer"], fields(&["id_number", "phone"]));
+        assert_eq!(r["fee"], Access::Whole);
+        for whole in [
+            "customer.exists(k, k == 'id_number')",
+            "customer[k] == 'x'",
+            "size(customer) > 0",
+            "[customer][0].id_number == 'x'",
+            "customer == {'id_number': 'x'}",
+        ] {
+            let e = Expr::compile(whole).unwrap();
+            assert_eq!(e.reads().get("customer"), Some(&Access::Whole), "{whole}");
+        }
+        let e = Expr::compile("has(customer.id_number)").unwrap();
+        assert_eq!(e.reads()["customer"], fields(&["id_number"]));
     }
 
     #[test]
