@@ -17,6 +17,7 @@ pub mod reader;
 pub mod schema;
 pub mod session;
 pub mod store;
+pub mod text;
 pub mod witness;
 
 pub use error::{Error, Result};

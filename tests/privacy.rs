@@ -373,3 +373,116 @@ fn a_filter_on_personal_data_is_logged_even_when_nothing_personal_is_shown() {
     );
     assert!(log.contains("purpose=caller on line 2"), "{log}");
 }
+
+/// A value typed into a reason, comment, purpose, note or field cannot fake a line of
+/// `log`, `history` or `show`, or drive the terminal.
+#[test]
+fn control_characters_are_refused_in_input_and_escaped_in_output() {
+    let s = TestStore::new();
+    let id = s.residential();
+    let fake = "fix\n40   2026-03-01T17:00:00+08:00  gina  general-manager  approve";
+    let err = s.fails_unchanged(
+        "alice",
+        &["amend", &id, "--set", "meter_number=M1", "--reason", fake],
+        INVALID,
+    );
+    assert_eq!(
+        err,
+        "error: --reason: contains a control character, U+000A (a line break), at character 4: values are one line of plain text\nhint: write --reason on one line, without control characters\n"
+    );
+    for args in [
+        vec![
+            "amend",
+            &id,
+            "--set",
+            "meter_number=M\u{1b}[2J",
+            "--reason",
+            "x",
+        ],
+        vec!["show", &id, "--reveal", "--purpose", "look\u{7}"],
+    ] {
+        let err = s.fails_unchanged("alice", &args, INVALID);
+        assert!(err.contains("contains a control character"), "{err}");
+        assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    }
+    let file = s.path("../nul.toml");
+    std::fs::write(&file, "meter_number = \"M\\u0000\"\n").unwrap();
+    let err = s.fails_unchanged(
+        "alice",
+        &[
+            "amend",
+            &id,
+            "--file",
+            file.to_str().unwrap(),
+            "--reason",
+            "x",
+        ],
+        INVALID,
+    );
+    assert!(
+        err.contains(
+            "field `meter_number`: contains a control character, U+0000 (NUL), at character 2"
+        ),
+        "{err}"
+    );
+    // A version file holding one, written by hand and logged in an entry its own actor
+    // signed, is shown escaped: no fake line, no escape sequence reaches the terminal.
+    s.ok(
+        "alice",
+        &[
+            "amend",
+            &id,
+            "--set",
+            "meter_number=M1",
+            "--reason",
+            "meter",
+        ],
+    );
+    let rel = format!("records/customer/{id}/v0002.toml");
+    let text = std::fs::read_to_string(s.path(&rel)).unwrap();
+    let crafted = text
+        .replace(
+            "meter_number = \"M1\"",
+            "meter_number = \"M1\\n2   approve  gina\\u001b[2J\"",
+        )
+        .replace(
+            "reason = \"meter\"",
+            "reason = \"meter\\n3        approve\"",
+        );
+    std::fs::write(s.path(&rel), &crafted).unwrap();
+    let sha = sha256_hex(crafted.as_bytes());
+    let log = s.log_text();
+    let n = log.lines().count();
+    let forged = forge_log(
+        &log,
+        n,
+        &|_, e| e["files"][0]["sha256"] = sha.clone().into(),
+        &|a| Some(s.key(a)),
+    );
+    std::fs::write(s.path("records/audit.log"), forged).unwrap();
+    let _ = std::fs::remove_dir_all(s.state());
+    let shown = s.ok("alice", &["show", &id]);
+    assert!(
+        shown.contains("meter_number       M1\\n2   approve  gina\\x1b[2J\n"),
+        "{shown}"
+    );
+    assert!(!shown.contains('\u{1b}'), "{shown:?}");
+    let history = s.ok("alice", &["history", &id]);
+    assert_eq!(history.lines().count(), 3, "{history}");
+    assert!(history.contains("meter\\n3        approve"), "{history}");
+    // An entry holding a control character is itself refused by every check.
+    let log = s.log_text();
+    let n = log.lines().count();
+    let forged = forge_log(&log, n, &|_, e| e["detail"]["reason"] = fake.into(), &|a| {
+        Some(s.key(a))
+    });
+    std::fs::write(s.path("records/audit.log"), forged).unwrap();
+    let _ = std::fs::remove_dir_all(s.state());
+    let err = s.fails("", &["verify"], INTEGRITY);
+    assert!(
+        err.contains(&format!(
+            "records/audit.log:{n}: the entry holds control characters, which docket never writes"
+        )),
+        "{err}"
+    );
+}

@@ -156,6 +156,23 @@ impl<'p> Trust<'p> {
         self.registry.last_time = Some(e.time.clone());
     }
 
+    /// docket never writes a control character into an entry: one there was put by hand.
+    fn check_plain(&mut self, line: u64, e: &Entry) {
+        let texts = [&e.time, &e.actor, &e.role, &e.action, &e.record]
+            .into_iter()
+            .chain(e.detail.iter().flat_map(|(k, v)| [k, v]))
+            .chain(e.files.iter().flat_map(|f| [&f.path, &f.sha256]));
+        if texts
+            .into_iter()
+            .any(|t| t.chars().any(crate::text::is_control))
+        {
+            self.problem(
+                line,
+                "the entry holds control characters, which docket never writes".into(),
+            );
+        }
+    }
+
     /// The first entry of a transaction: its actor must be registered, in standing, and
     /// acting in the role the register gives them.
     fn open(&mut self, line: u64, e: &Entry) -> InTxn {
@@ -334,6 +351,7 @@ impl Visit for Trust<'_> {
     fn entry(&mut self, seen: &Seen) -> Result<()> {
         let (line, e) = (seen.line, seen.entry);
         self.check_time(line, e);
+        self.check_plain(line, e);
         let mut txn = match self.txn.take() {
             Some(t) => t,
             None => self.open(line, e),

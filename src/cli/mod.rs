@@ -1,6 +1,14 @@
 //! The command line: clap definitions, opening the store for each command, and turning
 //! typed errors into messages and exit codes. The only place that prints.
 
+/// One line on stderr, control characters escaped (a value typed by a user never drives
+/// the terminal or fakes a line).
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("{}", $crate::cli::output::terminal_safe(&format!($($arg)*)).replace('\n', "\\n"))
+    };
+}
+
 mod admin;
 mod contracts;
 mod output;
@@ -176,13 +184,13 @@ impl Global {
 
     fn warn(&self, warnings: &[String]) {
         for w in warnings {
-            eprintln!("warning: {w}");
+            say!("warning: {w}");
         }
     }
 
     fn note(&self, text: &str) {
         if !self.quiet {
-            eprintln!("{text}");
+            eprintln!("{}", output::terminal_safe(text));
         }
     }
 }
@@ -264,31 +272,31 @@ fn run(cli: Cli) -> Result<Output> {
 }
 
 fn report(e: &Error) {
-    eprintln!("error: {e}");
+    say!("error: {e}");
     match e {
         Error::Integrity { problems } => {
             for p in problems.iter().skip(1) {
-                eprintln!("error: integrity check failed: {p}");
+                say!("error: integrity check failed: {p}");
             }
-            eprintln!("hint: nothing was written; `docket verify` lists every problem");
+            say!("hint: nothing was written; `docket verify` lists every problem");
         }
         Error::Invalid(errors) => {
             for extra in errors.iter().skip(1) {
-                eprintln!("error: {extra}");
+                say!("error: {extra}");
             }
             let hints: Vec<&String> = errors.iter().filter_map(|e| e.hint.as_ref()).collect();
             if let Some(h) = hints.first() {
-                eprintln!("hint: {h}");
+                say!("hint: {h}");
             }
             if errors.len() > 1 {
-                eprintln!("{} problems; nothing was written", errors.len());
+                say!("{} problems; nothing was written", errors.len());
             }
         }
         Error::Usage { hint: Some(h), .. }
         | Error::Denied { hint: Some(h), .. }
         | Error::Conflict { hint: Some(h), .. }
         | Error::Io { hint: Some(h), .. } => {
-            eprintln!("hint: {h}");
+            say!("hint: {h}");
         }
         _ => {}
     }

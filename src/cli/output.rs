@@ -16,13 +16,33 @@ pub enum Format {
 }
 
 /// Print to stdout; a broken pipe is reported as `Err` and treated as success upstream.
+/// No control character but the line breaks docket itself writes reaches the terminal.
 pub fn emit(text: &str) -> io::Result<()> {
     let mut out = io::stdout().lock();
-    out.write_all(text.as_bytes())?;
+    out.write_all(terminal_safe(text).as_bytes())?;
     out.flush()
 }
 
+/// `text` with every control character but `\n` escaped.
+pub fn terminal_safe(text: &str) -> String {
+    text.split('\n')
+        .map(|line| docket::text::escape(line).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// An aligned table; a cell holding a line break or escape sequence is shown escaped, so
+/// no value can fake a row.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| docket::text::escape(c).into_owned())
+                .collect()
+        })
+        .collect();
+    let rows = &rows;
     let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {

@@ -107,7 +107,7 @@ pub fn import(g: &Global, a: ImportArgs) -> Result<Output> {
     }
     let report = result?;
     for w in &report.warnings {
-        eprintln!("warning: {w}");
+        say!("warning: {w}");
     }
     let already = if report.already > 0 {
         format!(", {} already imported (skipped)", report.already)

@@ -187,6 +187,7 @@ pub fn update(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> 
 }
 
 pub fn revoke(w: &mut Writer, name: &str, reason: &str) -> Result<Actor> {
+    super::input::plain_text("--reason", reason)?;
     w.require("manage-actors", "manage the staff register")?;
     let mut actor = current(w, name)?;
     if actor.revoked {

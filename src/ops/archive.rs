@@ -47,6 +47,9 @@ pub fn archive(
     files: &[PathBuf],
     note: Option<&str>,
 ) -> Result<Archived> {
+    if let Some(n) = note {
+        super::input::plain_text("--note", n)?;
+    }
     let v = session.load(id)?;
     let schemas = session.schemas.clone();
     let kind = schemas.kind(&v.kind)?;

@@ -81,6 +81,26 @@ pub fn parse_sets(
     errors
 }
 
+/// A value typed by a user holds no control characters.
+fn plain_value(v: &Value) -> Result<(), String> {
+    match v {
+        Value::Str(s) => crate::text::refuse_control(s).map_or(Ok(()), Err),
+        Value::List(items) => items.iter().try_for_each(plain_value),
+        _ => Ok(()),
+    }
+}
+
+/// Free text typed at the command line (a reason, comment, note or purpose): one line of
+/// plain text, or exit 5 naming the flag.
+pub fn plain_text(flag: &str, text: &str) -> Result<(), InputError> {
+    match crate::text::refuse_control(text) {
+        Some(m) => Err(InputError::new(Location::file(flag), m).hint(format!(
+            "write {flag} on one line, without control characters"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Parse a TOML document with one top-level key per field.
 pub fn parse_file(
     kind: &Kind,
@@ -119,7 +139,11 @@ pub fn parse_file(
             );
             continue;
         }
-        match field.ty.from_toml(raw) {
+        match field
+            .ty
+            .from_toml(raw)
+            .and_then(|v| plain_value(&v).map(|_| v))
+        {
             Ok(v) => {
                 out.insert(key.clone(), v);
             }

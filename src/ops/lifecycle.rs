@@ -100,6 +100,9 @@ fn actors_step<'k>(session: &Session, kind: &'k Kind, v: &Version, verb: &str) -
 }
 
 pub fn approve(session: &mut Writer, id: &str, comment: Option<&str>) -> Result<Acted> {
+    if let Some(c) = comment {
+        super::input::plain_text("--comment", c)?;
+    }
     let v = session.load(id)?;
     let schemas = session.schemas.clone();
     let kind = schemas.kind(&v.kind)?;
@@ -138,6 +141,7 @@ pub fn approve(session: &mut Writer, id: &str, comment: Option<&str>) -> Result<
 }
 
 pub fn reject(session: &mut Writer, id: &str, reason: &str) -> Result<Acted> {
+    super::input::plain_text("--reason", reason)?;
     let v = session.load(id)?;
     let schemas = session.schemas.clone();
     let kind = schemas.kind(&v.kind)?;

@@ -176,6 +176,7 @@ pub fn amend(
     reason: &str,
     origin: &Origin,
 ) -> Result<Written> {
+    super::input::plain_text("--reason", reason)?;
     let current = session.load(id)?;
     let schemas = session.schemas.clone();
     let kind = schemas.kind(&current.kind)?;

@@ -25,6 +25,13 @@ pub fn authorize(role: &Role, actor: &str, purpose: Option<&str>) -> Result<Reve
             Some("e.g. --reveal --purpose \"call the customer about meter replacement\"".to_string()),
         )
     })?;
+    if let Some(m) = crate::text::refuse_control(purpose) {
+        return Err(
+            crate::error::InputError::new(crate::error::Location::file("--purpose"), m)
+                .hint("write --purpose on one line, without control characters")
+                .into(),
+        );
+    }
     if role.reveal.is_empty() {
         return Err(Error::denied(
             format!("actor `{actor}` (role {}) may not see personal data", role.name),

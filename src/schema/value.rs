@@ -69,7 +69,10 @@ impl FieldType {
     /// A list takes a TOML array (`["a","b"]`) or `;`-separated items.
     pub fn parse_text(&self, text: &str) -> Result<Value, String> {
         match self {
-            FieldType::String | FieldType::Ref(_) => Ok(Value::Str(text.to_string())),
+            FieldType::String | FieldType::Ref(_) => match crate::text::refuse_control(text) {
+                Some(m) => Err(m),
+                None => Ok(Value::Str(text.to_string())),
+            },
             FieldType::Integer => text
                 .trim()
                 .parse::<i64>()

@@ -1,0 +1,74 @@
+//! Text typed by users (field values, reasons, comments, purposes) is one line of plain
+//! text: control characters are refused where a value cannot hold them and shown escaped
+//! everywhere else, so no value can fake a line of `log`, `history` or `show` or drive
+//! the terminal.
+
+use std::borrow::Cow;
+
+/// Whether `c` is a control character: C0 (tab and line breaks included), DEL or C1.
+pub fn is_control(c: char) -> bool {
+    c.is_control()
+}
+
+/// The first control character in `s`: its 1-based position and a description.
+pub fn first_control(s: &str) -> Option<(usize, String)> {
+    s.chars()
+        .position(is_control)
+        .map(|i| (i + 1, describe(s.chars().nth(i).expect("found"))))
+}
+
+fn describe(c: char) -> String {
+    let name = match c {
+        '\n' | '\r' => " (a line break)",
+        '\t' => " (a tab)",
+        '\u{1b}' => " (an escape sequence)",
+        '\0' => " (NUL)",
+        _ => "",
+    };
+    format!("U+{:04X}{name}", c as u32)
+}
+
+/// The message for a value holding a control character, if it does.
+pub fn refuse_control(s: &str) -> Option<String> {
+    first_control(s).map(|(at, what)| {
+        format!("contains a control character, {what}, at character {at}: values are one line of plain text")
+    })
+}
+
+/// `s` with every control character written as an escape (`\n`, `\t`, `\x1b`, `\u{85}`).
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x80 && is_control(c) => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if is_control(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_found_and_escaped() {
+        assert_eq!(first_control("plain 文本"), None);
+        assert_eq!(
+            first_control("fix\n40"),
+            Some((4, "U+000A (a line break)".into()))
+        );
+        assert_eq!(escape("a\nb\x1b[2J\u{85}\t"), "a\\nb\\x1b[2J\\u{85}\\t");
+        assert_eq!(escape("北京"), "北京");
+        assert!(refuse_control("x\0").unwrap().contains("U+0000 (NUL)"));
+    }
+}
