@@ -469,12 +469,51 @@ pub struct VerifyArgs {
     /// Check only the audit log's hash chain (fast: for hooks); files are not read
     #[arg(long)]
     chain: bool,
+    /// Check that the log committed in this git revision is a prefix of today's (with the
+    /// chain): a log cut or rewritten since that commit is refused
+    #[arg(long, value_name = "REV")]
+    against: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum HookCommand {
+    /// Install a git pre-commit hook that runs `docket verify --against HEAD`
+    Install,
+}
+
+pub fn hook(g: &Global, c: HookCommand) -> Result<Output> {
+    match c {
+        HookCommand::Install => {
+            let store = g.store()?;
+            let me = std::env::current_exe().map_err(|e| Error::io("docket", e))?;
+            let hook = docket::ops::against::install_hook(&store, &me)?;
+            g.note(&format!(
+                "installed {}: each commit now checks that the audit log extends the last commit's",
+                hook.display()
+            ));
+            Ok(String::new())
+        }
+    }
 }
 
 pub fn verify(g: &Global, a: VerifyArgs) -> Result<Output> {
     let store: Store = g.store()?;
     let timeout = Duration::from_secs(store.config.policy.lock_timeout_seconds);
     let _lock = StoreLock::acquire(&store.abs(LOCK_NAME), LockMode::Shared, timeout, &|| {})?;
+    if let Some(rev) = &a.against {
+        let (_, problems) = checking::verify_chain(&store)?;
+        if !problems.is_empty() {
+            return Err(Error::Integrity { problems });
+        }
+        let c = docket::ops::against::against(&store, rev)?;
+        return Ok(match c.then {
+            Some(then) => format!(
+                "ok: the log extends the one in {} ({then} entries there, {} now)\n",
+                c.rev, c.now
+            ),
+            None => format!("ok: {} holds no audit log yet; nothing to compare\n", c.rev),
+        });
+    }
     if a.chain {
         let (head, problems) = checking::verify_chain(&store)?;
         if !problems.is_empty() {

@@ -107,6 +107,9 @@ enum Command {
     Verify(admin::VerifyArgs),
     /// Move files no audit entry logs (left by a crash) into records/.quarantine/
     Recover,
+    /// Git hooks that keep the audit log honest
+    #[command(subcommand)]
+    Hook(admin::HookCommand),
 }
 
 impl Global {
@@ -268,6 +271,7 @@ fn run(cli: Cli) -> Result<Output> {
         Command::Log(a) => admin::log(g, a),
         Command::Verify(a) => admin::verify(g, a),
         Command::Recover => admin::recover(g),
+        Command::Hook(c) => admin::hook(g, c),
     }
 }
 

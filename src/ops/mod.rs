@@ -1,6 +1,7 @@
 //! What each command does, as library functions returning data: the CLI renders it.
 
 pub mod actors;
+pub mod against;
 pub mod archive;
 pub mod export;
 pub mod import;
