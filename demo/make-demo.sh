@@ -31,9 +31,6 @@ as() { local who=$1; shift; "$bin" --quiet --store "$store" --as "$who" --identi
 at 2026-01-05T09:00:00Z
 "$bin" --quiet init "$store" --admin admin --key "$keys/admin.pub" --identity "$keys/admin" \
   --name "docket demo gas company" --site-code DEMO
-# The demo must keep working for years after it was made: its training limit is ten
-# years instead of the default yearly refresher (policy.training_valid_days).
-sed -i 's/^training_valid_days = 365$/training_valid_days = 3650/' "$store/docket.toml"
 
 for s in $staff; do
   name=${s%%:*}
@@ -41,6 +38,12 @@ for s in $staff; do
   as admin actor add "$name" --role "${s##*:}" --key "$keys/$name.pub" \
     --agreement-signed 2026-01-05 --trained-on 2026-01-05
 done
+
+# The demo must keep working for years after it was made: its training limit is ten
+# years instead of the default yearly refresher (policy.training_valid_days), applied as
+# every policy change is: by an administrator, signed and logged.
+sed -i 's/^training_valid_days = 365$/training_valid_days = 3650/' "$store/docket.toml"
+as admin policy apply --reason "demo store: training valid for ten years so the demo keeps working"
 
 customer() { as wang.fang create customer "$@"; }
 at 2026-01-10T09:30:00Z

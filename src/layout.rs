@@ -50,6 +50,23 @@ pub fn policy_dir(version: u32) -> String {
     format!("{RECORDS_DIR}/{POLICY_DIR}/v{version:04}")
 }
 
+/// Where policy version `version` keeps its copy of `source` (`docket.toml`,
+/// `schemas/customer.toml`).
+pub fn policy_copy(version: u32, source: &str) -> String {
+    format!("{}/{source}", policy_dir(version))
+}
+
+/// `records/_policy/vNNNN/<source>` → (version, source).
+pub fn parse_policy_copy(path: &str) -> Option<(u32, &str)> {
+    let rest = path.strip_prefix(RECORDS_DIR)?.strip_prefix('/')?;
+    let rest = rest.strip_prefix(POLICY_DIR)?.strip_prefix("/v")?;
+    let (n, source) = rest.split_once('/')?;
+    if n.len() != 4 || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((n.parse().ok()?, source))
+}
+
 /// `records/<kind>/<id>/vNNNN.toml` → (kind, id, version).
 pub fn parse_version_path(path: &str) -> Option<(&str, &str, u32)> {
     let mut parts = path.split('/');
@@ -91,6 +108,14 @@ mod tests {
             parse_version_path("schemas/customer/CUS-1/v0002.toml"),
             None
         );
+    }
+
+    #[test]
+    fn policy_copies_round_trip() {
+        let p = policy_copy(3, "schemas/customer.toml");
+        assert_eq!(p, "records/_policy/v0003/schemas/customer.toml");
+        assert_eq!(parse_policy_copy(&p), Some((3, "schemas/customer.toml")));
+        assert_eq!(parse_policy_copy("records/customer/v0003/x"), None);
     }
 
     #[test]

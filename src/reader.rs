@@ -6,7 +6,9 @@ use crate::error::{Error, InputError, Location, Result};
 use crate::layout::sha256_hex;
 use crate::schema::Schemas;
 use crate::store::Store;
-use crate::store::version::Version;
+use crate::store::version::{Version, policy_of};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 pub fn unknown_id(id: &str) -> Error {
     InputError::new(
@@ -23,10 +25,46 @@ pub fn unknown_id(id: &str) -> Error {
 pub struct Reader<'a> {
     pub store: &'a Store,
     pub index: &'a LogIndex,
-    pub schemas: &'a Schemas,
+    /// The policy in force and its schemas.
+    pub policy: u32,
+    pub schemas: &'a Arc<Schemas>,
+    pub policies: &'a Policies,
+}
+
+/// The schemas of earlier policy versions, read from their copies in the store when a
+/// record written under them is read (R-C18).
+#[derive(Default)]
+pub struct Policies {
+    loaded: Mutex<BTreeMap<u32, Arc<Schemas>>>,
 }
 
 impl Reader<'_> {
+    /// The schemas of policy version `version`.
+    pub fn schemas_at(&self, version: u32) -> Result<Arc<Schemas>> {
+        if version == self.policy {
+            return Ok(self.schemas.clone());
+        }
+        let mut loaded = self
+            .policies
+            .loaded
+            .lock()
+            .expect("no panics while loading");
+        if let Some(s) = loaded.get(&version) {
+            return Ok(s.clone());
+        }
+        let files = self.index.policies.get(&version).ok_or_else(|| {
+            Error::integrity(
+                crate::layout::LOG_NAME,
+                format!("a record names policy version {version}, which the log never applied"),
+            )
+        })?;
+        let schemas = Arc::new(crate::policy::applied::schemas_of(
+            self.store, version, files,
+        )?);
+        loaded.insert(version, schemas.clone());
+        Ok(schemas)
+    }
+
     /// Read a store file and check it against the hash the log holds for it (exit 3).
     pub fn read_logged(&self, rel: &str) -> Result<Vec<u8>> {
         let expected = self
@@ -66,10 +104,14 @@ impl Reader<'_> {
             )
             .into());
         }
-        let kind = self.schemas.kind(&head.kind)?;
         let rel = crate::layout::version_path(&head.kind, id, version);
         let bytes = self.read_logged(&rel)?;
         let text = String::from_utf8(bytes).map_err(|_| Error::integrity(&rel, "not UTF-8"))?;
+        // Read by the rules it was written under.
+        let policy = policy_of(&text)
+            .ok_or_else(|| Error::integrity(&rel, "the version names no policy version"))?;
+        let schemas = self.schemas_at(policy)?;
+        let kind = schemas.kind(&head.kind)?;
         Version::parse(&rel, &text, kind).map_err(|e| Error::integrity(rel.clone(), e.to_string()))
     }
 }

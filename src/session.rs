@@ -5,7 +5,7 @@
 //! actor's key in hand.
 
 use crate::audit::chain::{Plan, Seen, TxnEnd, Visit, walk, walk_fresh};
-use crate::audit::trust::{Permits, Registry, Trust};
+use crate::audit::trust::{Registry, Trust};
 use crate::audit::{self, Entry, FileHash, Head, LogIndex};
 use crate::cache::Caches;
 use crate::clock;
@@ -13,8 +13,9 @@ use crate::error::{Error, Problem, Result};
 use crate::keys::{Key, KeySource, Signer};
 use crate::layout::LOCK_NAME;
 use crate::policy::actors::Actor;
-pub use crate::reader::Reader;
+use crate::policy::applied;
 use crate::reader::unknown_id;
+pub use crate::reader::{Policies, Reader};
 use crate::schema::Schemas;
 use crate::schema::expr::{Engine, Scope};
 use crate::schema::kind::Kind;
@@ -39,6 +40,9 @@ pub struct Options<'a> {
     pub on_wait: &'a dyn Fn(),
     /// Open a log whose last line is torn, so `recover` can repair it.
     pub recovering: bool,
+    /// Open although the live policy files differ from the applied ones (`policy diff`,
+    /// `policy apply`).
+    pub policy_drift: bool,
 }
 
 pub struct Session {
@@ -59,6 +63,8 @@ pub struct Session {
     pub warnings: Vec<String>,
     /// This machine's sealed caches of the store (none without a state folder).
     pub caches: Option<Caches>,
+    /// Earlier policy versions' schemas, read when needed.
+    pub policies: Policies,
     witness_file: Option<PathBuf>,
     _lock: StoreLock,
 }
@@ -114,6 +120,7 @@ impl Writer {
             engine: Engine::default(),
             warnings: Vec::new(),
             caches,
+            policies: Policies::default(),
             witness_file,
             _lock: lock,
         };
@@ -144,16 +151,13 @@ impl Session {
     fn open_with(store: Store, opts: &Options, mode: LockMode) -> Result<Session> {
         let timeout = Duration::from_secs(store.config.policy.lock_timeout_seconds);
         let lock = StoreLock::acquire(&store.abs(LOCK_NAME), mode, timeout, opts.on_wait)?;
-        let schemas = Arc::new(Schemas::load(&store.schemas_dir(), "schemas")?);
         let witness_file = witness::file_for(&store.config.store.id, &store.root);
         let witnessed = match &witness_file {
             Some(f) => witness::load(f)?,
             None => None,
         };
-        let rules = schemas.clone();
-        let permits = move |role: &str, permit: &str| rules.roles.permits(role, permit);
         let caches = Caches::open(&store);
-        let mut read = read_log(caches.as_ref(), &store, &permits, witnessed.as_ref())?;
+        let mut read = read_log(caches.as_ref(), &store, witnessed.as_ref())?;
         if let Some(file) = &witness_file {
             explain_rollback(&mut read.problems, file);
         }
@@ -163,6 +167,7 @@ impl Session {
                 problems: read.problems,
             });
         }
+        let schemas = Arc::new(applied_schemas(&store, &read.registry, opts.policy_drift)?);
         let now = clock::now(store.tz)?;
         let mut session = Session {
             store,
@@ -176,6 +181,7 @@ impl Session {
             engine: Engine::default(),
             warnings: Vec::new(),
             caches,
+            policies: Policies::default(),
             witness_file,
             _lock: lock,
         };
@@ -236,6 +242,11 @@ impl Session {
             ));
         }
         Ok(actor)
+    }
+
+    /// The schemas of policy version `version` (the one in force, or an earlier one).
+    pub fn schemas_at(&self, version: u32) -> Result<Arc<Schemas>> {
+        self.reader().schemas_at(version)
     }
 
     /// The key the log registered for `name`.
@@ -312,7 +323,9 @@ impl Session {
         Reader {
             store: &self.store,
             index: &self.index,
+            policy: self.registry.policy,
             schemas: &self.schemas,
+            policies: &self.policies,
         }
     }
 
@@ -433,6 +446,26 @@ fn explain_rollback(problems: &mut Vec<Problem>, witness: &std::path::Path) {
     }
 }
 
+/// The schemas of the policy in force, from its copies in the store; unless `drift_ok`,
+/// the live files must be exactly those copies.
+fn applied_schemas(store: &Store, registry: &Registry, drift_ok: bool) -> Result<Schemas> {
+    if registry.policy == 0 {
+        return Err(Error::integrity(
+            crate::layout::LOG_NAME,
+            "no policy was ever applied in this log",
+        ));
+    }
+    if !drift_ok {
+        let drift = applied::drift(store, &registry.policy_files)?;
+        if !drift.is_empty() {
+            return Err(Error::Integrity {
+                problems: applied::drift_problems(&drift, registry.policy),
+            });
+        }
+    }
+    applied::schemas_of(store, registry.policy, &registry.policy_files)
+}
+
 /// What reading the log found.
 struct LogRead {
     index: LogIndex,
@@ -443,16 +476,16 @@ struct LogRead {
 
 /// The visitor of a run's walk: entries after the cache checkpoint go into the index,
 /// entries after this machine's witness are checked against the register.
-struct Reading<'p> {
+struct Reading {
     index_after: u64,
     trust_after: u64,
     /// Built here when there is no usable cache; else the entries to add to the cache.
     index: Option<LogIndex>,
     kept: Vec<Entry>,
-    trust: Trust<'p>,
+    trust: Trust,
 }
 
-impl Visit for Reading<'_> {
+impl Visit for Reading {
     fn entry(&mut self, seen: &Seen) -> Result<()> {
         if seen.line > self.index_after {
             match &mut self.index {
@@ -478,12 +511,7 @@ impl Visit for Reading<'_> {
 /// the cache is missing or belongs to another history), the register, and every problem.
 /// The whole chain is hashed either way, and every transaction after this machine's
 /// witness has its signature checked.
-fn read_log<'p>(
-    caches: Option<&Caches>,
-    store: &Store,
-    permits: Permits<'p>,
-    witness: Option<&Witness>,
-) -> Result<LogRead> {
+fn read_log(caches: Option<&Caches>, store: &Store, witness: Option<&Witness>) -> Result<LogRead> {
     let log = store.log_path();
     let trust_after = witness.map_or(0, |w| w.entries);
     let registry = witness.map(|w| w.registry.clone()).unwrap_or_default();
@@ -493,7 +521,7 @@ fn read_log<'p>(
         trust_after,
         index: fresh.then(LogIndex::default),
         kept: Vec::new(),
-        trust: Trust::new(registry.clone(), permits),
+        trust: Trust::new(registry.clone(), &store.root),
     };
     if let Some(c) = caches
         && let Some(checkpoint) = crate::cache::index::checkpoint(c)

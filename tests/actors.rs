@@ -110,6 +110,7 @@ fn r_a8_training_limit_is_a_store_setting() {
         .unwrap()
         .replace("training_valid_days = 365", "training_valid_days = 30");
     std::fs::write(s.path("docket.toml"), cfg).unwrap();
+    s.apply_policy("monthly training");
     // alice was trained on 2026-01-05: 55 days ago.
     let err = s.fails_unchanged("alice", &["query"], DENIED);
     assert!(err.contains("is more than 30 days old (R-A8)"), "{err}");

@@ -426,6 +426,7 @@ fn the_creator_never_approves_their_own_record() {
     let roles = std::fs::read_to_string(s.path("schemas/roles.toml")).unwrap();
     let roles = roles.replacen("[roles.market-manager]\ntitle = \"市场部经理 market department manager\"\ncreate = [\"customer\"]", "[roles.market-manager]\ntitle = \"市场部经理 market department manager\"\ncreate = [\"customer\", \"installation\"]", 1);
     std::fs::write(s.path("schemas/roles.toml"), roles).unwrap();
+    s.apply_policy("market managers draft installations");
     let c = s.customer("commercial", &[]);
     let b = budgeted("18600.00");
     let id = created(installation(&s, "mona", &c, &strs(&b)));
@@ -539,7 +540,7 @@ fn reject_then_amend_sends_it_back() {
     let log = s.ok("root", &["log", "--record", &id]);
     assert!(
         log.contains("reject")
-            && log.contains("reason=预算单未附 schema=")
+            && log.contains("policy=1 reason=预算单未附 status=rejected")
             && log.contains("status=rejected step=market-manager"),
         "{log}"
     );

@@ -33,10 +33,21 @@ fn init_writes_template_genesis_and_admin() {
     }
     let log = s.log_text();
     let lines: Vec<&str> = log.lines().collect();
-    assert_eq!(lines.len(), 2);
-    assert!(lines[0].contains("\"action\":\"genesis\""));
+    assert_eq!(lines.len(), 3);
+    assert!(lines[0].contains("\"action\":\"genesis\",\"txn\":3"));
     assert!(lines[0].starts_with(&format!("{} {}", &lines[0][..64], "0".repeat(64))));
-    assert!(lines[1].contains("\"action\":\"actor-add\""));
+    // The policy the store starts with is logged and kept, file by file.
+    assert!(lines[1].contains("\"action\":\"policy\",\"record\":\"policy\",\"version\":1"));
+    assert!(lines[1].contains("records/_policy/v0001/schemas/roles.toml"));
+    assert_eq!(
+        std::fs::read(s.path("records/_policy/v0001/schemas/roles.toml")).unwrap(),
+        std::fs::read(s.path("schemas/roles.toml")).unwrap()
+    );
+    assert!(lines[2].contains("\"action\":\"actor-add\""));
+    assert!(
+        lines[0].ends_with(" -") && lines[1].ends_with(" -"),
+        "signed once, on the last"
+    );
     assert_eq!(s.ok("", &["verify"]).split(':').next(), Some("ok"));
 }
 
@@ -128,7 +139,7 @@ fn version_files_are_canonical_toml() {
     let text =
         std::fs::read_to_string(s.path(&format!("records/customer/{id}/v0001.toml"))).unwrap();
     let expected = format!(
-        "id = \"{id}\"\nkind = \"customer\"\nversion = 1\nstatus = \"active\"\nwritten_at = \"{NOW_LOCAL}\"\nwritten_by = \"alice\"\naction = \"create\"\n\n[fields]\naccount_opened_on = 2026-02-01\naddress = \"{SEEDED_ADDRESS}\"\ncategory = \"residential\"\nid_kind = \"resident-id\"\nid_number = \"{SEEDED_ID}\"\nname = \"{SEEDED_NAME}\"\nphone = \"{SEEDED_PHONE}\"\n"
+        "id = \"{id}\"\nkind = \"customer\"\nversion = 1\nstatus = \"active\"\nwritten_at = \"{NOW_LOCAL}\"\nwritten_by = \"alice\"\npolicy = 1\naction = \"create\"\n\n[fields]\naccount_opened_on = 2026-02-01\naddress = \"{SEEDED_ADDRESS}\"\ncategory = \"residential\"\nid_kind = \"resident-id\"\nid_number = \"{SEEDED_ID}\"\nname = \"{SEEDED_NAME}\"\nphone = \"{SEEDED_PHONE}\"\n"
     );
     assert_eq!(text, expected);
 }

@@ -47,6 +47,7 @@ fn r_c1_a_new_kind_is_a_new_file() {
             ),
     )
     .unwrap();
+    s.apply_policy("meter replacements are contracts now");
     let types = s.ok("", &["types"]);
     assert!(
         types.contains("meter-swap          MSW     contract   换表单 meter replacement"),
@@ -79,19 +80,21 @@ fn r_c1_a_removed_kind_is_gone() {
     let s = TestStore::new();
     std::fs::remove_file(s.path("schemas/alarm-installation.toml")).unwrap();
     // The roles file still lets staff draft it: that is named, with its line.
-    let err = s.fails_unchanged("", &["types"], INVALID);
+    let err = s.fails_unchanged("root", &["policy", "apply", "--reason", "x"], INVALID);
     assert!(err.starts_with("error: schemas/roles.toml:10: role `business-staff` may create kind `alarm-installation`, which has no schema"), "{err}");
     let roles = std::fs::read_to_string(s.path("schemas/roles.toml"))
         .unwrap()
         .replace(" \"alarm-installation\",", "");
     std::fs::write(s.path("schemas/roles.toml"), roles).unwrap();
+    s.apply_policy("no more alarm installations");
     let types = s.ok("", &["types"]);
     assert!(!types.contains("alarm-installation"));
 }
 
+/// A broken schema file is refused when applied, with its file and line.
 fn broken(s: &TestStore, text: &str) -> String {
     std::fs::write(s.path("schemas/meter-swap.toml"), text).unwrap();
-    s.fails_unchanged("alice", &["query"], INVALID)
+    s.fails_unchanged("root", &["policy", "apply", "--reason", "x"], INVALID)
 }
 
 #[test]
@@ -224,6 +227,7 @@ fn r_c18_rules_take_effect_on_their_date_inclusive() {
         .unwrap()
         .replace("effective = 2011-10-01", "effective = 2026-03-02");
     std::fs::write(s.path("schemas/customer.toml"), schema).unwrap();
+    s.apply_policy("new customer rules from 2 March");
     let customer = [
         "name=王五",
         "id_kind=resident-id",
@@ -245,10 +249,11 @@ fn r_c18_rules_take_effect_on_their_date_inclusive() {
     );
     s.now = "2026-03-01T16:00:00Z".into(); // midnight of 2026-03-02 in Hangzhou
     let id = s.create("alice", "customer", &customer);
-    // Every record written names the schema it was judged by.
+    // Every record written names the policy version it was judged by.
     let log = s.ok("alice", &["log", "--record", &id]);
-    let hash = &common::sha256_prefix(&std::fs::read(s.path("schemas/customer.toml")).unwrap());
-    assert!(log.contains(&format!("schema={hash}")), "{log}");
+    assert!(log.contains("policy=2"), "{log}");
+    let shown = s.ok("alice", &["--format", "json", "show", &id]);
+    assert!(shown.contains("\"policy\": 2"), "{shown}");
 }
 
 #[test]

@@ -21,20 +21,20 @@ fn every_entry_is_checkable_with_stock_ssh_keygen() {
     let id = s.residential();
     let signers = s.path("../allowed_signers");
     std::fs::write(&signers, s.ok("", &["actor", "allowed-signers"])).unwrap();
-    let dir = s.path("../e13");
+    let dir = s.path("../e14");
     let out = s.run(
         "",
         &[
             "log",
             "--entry",
-            "13",
+            "14",
             "--export-signed",
             dir.to_str().unwrap(),
         ],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
-        out.stderr.starts_with("wrote entry 13 by `alice` to "),
+        out.stderr.starts_with("wrote entry 14 by `alice` to "),
         "{}",
         out.stderr
     );
@@ -109,7 +109,7 @@ fn every_entry_is_checkable_with_stock_ssh_keygen() {
             .unwrap()
             .lines()
             .count(),
-        2
+        3
     );
 }
 
@@ -417,10 +417,10 @@ fn an_entry_signed_with_someone_elses_key_is_caught() {
     let s = TestStore::new();
     s.residential();
     let log = s.log_text();
-    // bob rewrites alice's entry (line 13) and signs it with his own key.
+    // bob rewrites alice's entry (line 14) and signs it with his own key.
     let forged = forge_log(
         &log,
-        13,
+        14,
         &|_, e| {
             if e["action"] == "create" {
                 e["detail"]["status"] = "active".into();
@@ -433,18 +433,18 @@ fn an_entry_signed_with_someone_elses_key_is_caught() {
     let err = s.fails("", &["verify"], INTEGRITY);
     assert!(
         err.contains(
-            "records/audit.log:13: the signature is not by `alice`'s registered key (SHA256:"
+            "records/audit.log:14: the signature is not by `alice`'s registered key (SHA256:"
         ),
         "{err}"
     );
     s.fails("alice", &["query"], INTEGRITY);
     // Unsigned entries are caught too.
-    let unsigned = forge_log(&log, 13, &|_, _| {}, &|_| None);
+    let unsigned = forge_log(&log, 14, &|_, _| {}, &|_| None);
     std::fs::write(s.path("records/audit.log"), unsigned).unwrap();
     fresh_machine(&s);
     let err = s.fails("", &["verify"], INTEGRITY);
     assert!(
-        err.contains("records/audit.log:13: the transaction is not signed"),
+        err.contains("records/audit.log:14: the transaction is not signed"),
         "{err}"
     );
 }

@@ -4,7 +4,10 @@
 //! date with the entries after it.
 
 use super::entry::Entry;
-use crate::layout::{ACTORS_DIR, parse_version_path, version_path};
+use crate::layout::{ACTORS_DIR, parse_policy_copy, parse_version_path, version_path};
+
+/// The act that applies a policy version (and the record it is logged under).
+pub const POLICY_ACT: &str = "policy";
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +34,9 @@ pub struct LogIndex {
     pub legacy: HashMap<(String, String), String>,
     /// Content fingerprint of an imported row → record id, to skip re-imports.
     pub fingerprints: HashMap<String, String>,
+    /// Every applied policy version: source file (`schemas/customer.toml`) → the SHA-256
+    /// of its copy in the store.
+    pub policies: BTreeMap<u32, BTreeMap<String, String>>,
     /// The cache's `L` and `P` lines, not yet read into `legacy` and `fingerprints`: only
     /// imports need them (see `import_maps`), so other commands never pay for them.
     pub deferred: String,
@@ -45,6 +51,17 @@ impl LogIndex {
             if !is_new_head {
                 self.other_files.insert(f.path.clone(), f.sha256.clone());
             }
+        }
+        if entry.action == POLICY_ACT {
+            let files = entry
+                .files
+                .iter()
+                .filter_map(|f| {
+                    let (_, source) = parse_policy_copy(&f.path)?;
+                    Some((source.to_string(), f.sha256.clone()))
+                })
+                .collect();
+            self.policies.insert(entry.version, files);
         }
         if let Some(n) = entry.detail.get("archive_number") {
             self.archive_numbers.push(n.clone());

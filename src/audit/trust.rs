@@ -5,14 +5,17 @@
 
 use super::chain::{Seen, TxnEnd, Visit};
 use super::entry::Entry;
+use super::index::POLICY_ACT;
 use crate::clock;
 use crate::error::{Problem, Result};
 use crate::keys::{self, Key};
-use crate::layout::LOG_NAME;
+use crate::layout::{LOG_NAME, parse_policy_copy, policy_copy, sha256_hex};
+use crate::schema::roles::Roles;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use ssh_key::SshSig;
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// An actor as the log registered them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,10 +30,15 @@ pub struct Standing {
     pub revoked: bool,
 }
 
-/// The register at one point of the log, and the time of its last entry.
+/// The register at one point of the log: its actors, the policy version in force (and
+/// the hash of each of its files' copies), and the time of its last entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registry {
     pub actors: BTreeMap<String, Standing>,
+    #[serde(default)]
+    pub policy: u32,
+    #[serde(default)]
+    pub policy_files: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_time: Option<String>,
 }
@@ -70,6 +78,17 @@ impl Registry {
                     s.revoked = true;
                 }
             }
+            POLICY_ACT => {
+                self.policy = e.version;
+                self.policy_files = e
+                    .files
+                    .iter()
+                    .filter_map(|f| {
+                        let (_, source) = parse_policy_copy(&f.path)?;
+                        Some((source.to_string(), f.sha256.clone()))
+                    })
+                    .collect();
+            }
             _ => {}
         }
     }
@@ -82,9 +101,6 @@ impl Registry {
             .count()
     }
 }
-
-/// Whether a role holds a permission: `act:NAME`, `create:KIND` or `reveal:CLASS`.
-pub type Permits<'p> = &'p (dyn Fn(&str, &str) -> bool + Sync);
 
 /// A signature to check once the walk is done (on every core).
 pub struct SigCheck {
@@ -101,30 +117,72 @@ struct InTxn {
     key: Option<String>,
     genesis: bool,
     register: Vec<Entry>,
+    /// A policy applied in this transaction: its roles take effect at its end.
+    roles: Option<Roles>,
 }
 
 /// Checks entries against the register as the walk reads them.
-pub struct Trust<'p> {
+pub struct Trust {
     pub registry: Registry,
-    permits: Permits<'p>,
+    /// The store, whose policy copies say what each role may do at each point.
+    root: PathBuf,
+    /// The roles of the policy in force, read when first needed.
+    roles: Option<Roles>,
     txn: Option<InTxn>,
     pub signatures: Vec<SigCheck>,
     pub problems: Vec<Problem>,
+}
+
+/// Read a policy version's roles from its copy in the store, checked against its hash.
+fn load_roles(
+    root: &Path,
+    version: u32,
+    sha: Option<&String>,
+) -> std::result::Result<Roles, String> {
+    let rel = policy_copy(version, "schemas/roles.toml");
+    let bytes = std::fs::read(root.join(&rel)).map_err(|e| format!("{rel}: {e}"))?;
+    if sha != Some(&sha256_hex(&bytes)) {
+        return Err(format!(
+            "{rel} does not match the hash the log holds for it"
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| format!("{rel}: not UTF-8"))?;
+    Roles::load(&rel, &text).map_err(|e| e.to_string())
 }
 
 fn at(line: u64) -> String {
     format!("{LOG_NAME}:{line}")
 }
 
-impl<'p> Trust<'p> {
-    pub fn new(registry: Registry, permits: Permits<'p>) -> Self {
+impl Trust {
+    pub fn new(registry: Registry, root: &Path) -> Self {
         Trust {
             registry,
-            permits,
+            root: root.to_path_buf(),
+            roles: None,
             txn: None,
             signatures: Vec::new(),
             problems: Vec::new(),
         }
+    }
+
+    /// Whether `role` holds `permit` under the policy in force.
+    fn permits(&mut self, line: u64, role: &str, permit: &str) -> bool {
+        if self.roles.is_none() {
+            let r = &self.registry;
+            match load_roles(
+                &self.root,
+                r.policy,
+                r.policy_files.get("schemas/roles.toml"),
+            ) {
+                Ok(roles) => self.roles = Some(roles),
+                Err(m) => {
+                    self.problem(line, format!("the roles in force cannot be read: {m}"));
+                    self.roles = Some(Roles::default());
+                }
+            }
+        }
+        self.roles.as_ref().is_some_and(|r| r.permits(role, permit))
     }
 
     fn problem(&mut self, line: u64, message: String) {
@@ -213,6 +271,7 @@ impl<'p> Trust<'p> {
             key,
             genesis,
             register: Vec::new(),
+            roles: None,
         }
     }
 
@@ -221,7 +280,7 @@ impl<'p> Trust<'p> {
         if genesis {
             return; // the first administrator registers themself
         }
-        if !(self.permits)(&e.role, "act:manage-actors") {
+        if !self.permits(line, &e.role, "act:manage-actors") {
             self.problem(
                 line,
                 format!(
@@ -250,6 +309,45 @@ impl<'p> Trust<'p> {
         }
     }
 
+    /// A policy is applied by an administrator, never widening their own role, and keeps
+    /// an administrator; returns the roles it brings.
+    fn check_policy(&mut self, line: u64, e: &Entry, genesis: bool) -> Roles {
+        let sha = e
+            .files
+            .iter()
+            .find(|f| parse_policy_copy(&f.path).is_some_and(|(_, s)| s == "schemas/roles.toml"))
+            .map(|f| f.sha256.clone());
+        let new = match load_roles(&self.root, e.version, sha.as_ref()) {
+            Ok(r) => r,
+            Err(m) => {
+                self.problem(line, format!("the policy's roles cannot be read: {m}"));
+                return Roles::default();
+            }
+        };
+        if genesis {
+            return new;
+        }
+        if !self.permits(line, &e.role, "act:manage-actors") {
+            self.problem(
+                line,
+                format!("`{}` (role {}) may not apply a policy", e.actor, e.role),
+            );
+        }
+        let old = self.roles.as_ref().and_then(|r| r.get(&e.role));
+        if let (Some(old), Some(now)) = (old, new.get(&e.role))
+            && now.widens(old)
+        {
+            self.problem(
+                line,
+                format!(
+                    "`{}` widened the permissions of their own role `{}`",
+                    e.actor, e.role
+                ),
+            );
+        }
+        new
+    }
+
     /// What the entry's role needed to take this act, where the entry alone tells.
     fn check_act(&mut self, line: u64, e: &Entry) {
         let permit = match e.action.as_str() {
@@ -268,7 +366,7 @@ impl<'p> Trust<'p> {
             }
             _ => return,
         };
-        if !(self.permits)(&e.role, &permit) {
+        if !self.permits(line, &e.role, &permit) {
             self.problem(
                 line,
                 format!("`{}` (role {}) may not {}", e.actor, e.role, e.action),
@@ -313,11 +411,14 @@ impl<'p> Trust<'p> {
         for e in &txn.register {
             self.registry.apply(e);
         }
-        let permits = self.permits;
+        if let Some(roles) = txn.roles {
+            self.roles = Some(roles);
+        }
+        let roles = self.roles.take().unwrap_or_default();
         if !txn.register.is_empty()
             && self
                 .registry
-                .managers(&|role| permits(role, "act:manage-actors"))
+                .managers(&|role| roles.permits(role, "act:manage-actors"))
                 == 0
         {
             self.problem(
@@ -325,6 +426,7 @@ impl<'p> Trust<'p> {
                 "the store is left without an administrator".into(),
             );
         }
+        self.roles = Some(roles);
     }
 
     /// Check every collected signature, on all cores.
@@ -347,7 +449,7 @@ impl<'p> Trust<'p> {
     }
 }
 
-impl Visit for Trust<'_> {
+impl Visit for Trust {
     fn entry(&mut self, seen: &Seen) -> Result<()> {
         let (line, e) = (seen.line, seen.entry);
         self.check_time(line, e);
@@ -361,6 +463,9 @@ impl Visit for Trust<'_> {
         }
         if ACTOR_ACTS.contains(&e.action.as_str()) {
             self.check_register(line, e, txn.genesis);
+            txn.register.push(e.clone());
+        } else if e.action == POLICY_ACT {
+            txn.roles = Some(self.check_policy(line, e, txn.genesis));
             txn.register.push(e.clone());
         } else {
             self.check_act(line, e);

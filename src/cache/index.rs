@@ -9,7 +9,7 @@ use crate::audit::index::{LogIndex, RecordHead};
 use std::fmt::Write as _;
 
 const NAME: &str = "index";
-const MAGIC: &str = "docket-index 3";
+const MAGIC: &str = "docket-index 4";
 
 /// Where the cache was taken, read from its checkpoint line alone (unsealed: the walk it
 /// plans is confirmed by `load`, which checks the seal).
@@ -63,6 +63,13 @@ pub fn load(caches: &Caches) -> Option<(Checkpoint, LogIndex)> {
                 index.actors.insert(name.to_string(), v.parse().ok()?);
             }
             ("N", Some(n), None, None) => index.archive_numbers.push(n.to_string()),
+            ("Q", Some(v), Some(source), Some(sha)) => {
+                index
+                    .policies
+                    .entry(v.parse().ok()?)
+                    .or_default()
+                    .insert(source.to_string(), sha.to_string());
+            }
             _ => return None,
         }
     }
@@ -85,6 +92,11 @@ pub fn save(caches: &Caches, head: &Head, index: &LogIndex) {
     }
     for n in &index.archive_numbers {
         let _ = writeln!(out, "N\t{n}");
+    }
+    for (v, files) in &index.policies {
+        for (source, sha) in files {
+            let _ = writeln!(out, "Q\t{v}\t{source}\t{sha}");
+        }
     }
     // The import maps last, so that loading can leave them unread.
     out.push_str(&index.deferred);

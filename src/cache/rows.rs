@@ -174,7 +174,8 @@ impl Rows {
             return Ok(());
         }
         let v = reader.load_version(id, head.version)?;
-        let kind = reader.schemas.kind(&v.kind)?;
+        let schemas = reader.schemas_at(v.policy)?;
+        let kind = schemas.kind(&v.kind)?;
         let (fields, _) = shown_fields(kind, &v.fields, None);
         let mut packed = String::new();
         for (name, value) in &fields {

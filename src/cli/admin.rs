@@ -476,6 +476,47 @@ pub struct VerifyArgs {
 }
 
 #[derive(Subcommand)]
+pub enum PolicyCommand {
+    /// Show how docket.toml and schemas/ differ from the policy in force
+    Diff,
+    /// Make the edited policy files the rules in force (administrator; signed and logged)
+    Apply {
+        /// Why the rules change (kept in the audit log)
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+pub fn policy(g: &Global, c: PolicyCommand) -> Result<Output> {
+    match c {
+        PolicyCommand::Diff => {
+            let session = g.open_policy(false)?;
+            let (version, files) = docket::ops::policy::diff(&session)?;
+            if files.is_empty() {
+                g.note(&format!(
+                    "the policy files are version {version}, the rules in force"
+                ));
+                return Ok(String::new());
+            }
+            Ok(files.iter().map(|f| f.diff.clone()).collect())
+        }
+        PolicyCommand::Apply { reason } => {
+            let super::Opened::Write(mut w) = g.open_policy(true)? else {
+                return Err(Error::Internal("policy apply opened to read".into()));
+            };
+            let a = docket::ops::policy::apply(&mut w, &reason)?;
+            let names: Vec<&str> = a.changed.iter().map(|d| d.source()).collect();
+            g.note(&format!(
+                "applied policy version {}: {}",
+                a.version,
+                names.join(", ")
+            ));
+            Ok(String::new())
+        }
+    }
+}
+
+#[derive(Subcommand)]
 pub enum HookCommand {
     /// Install a git pre-commit hook that runs `docket verify --against HEAD`
     Install,

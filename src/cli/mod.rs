@@ -110,6 +110,9 @@ enum Command {
     /// Git hooks that keep the audit log honest
     #[command(subcommand)]
     Hook(admin::HookCommand),
+    /// The rules in force: what changed in the policy files, and applying them
+    #[command(subcommand)]
+    Policy(admin::PolicyCommand),
 }
 
 impl Global {
@@ -139,7 +142,25 @@ impl Global {
             keys: self.keys(),
             on_wait,
             recovering,
+            policy_drift: false,
         }
+    }
+
+    /// Open the store although the live policy files differ from the applied ones: for
+    /// `policy diff` (reading) and `policy apply` (writing).
+    fn open_policy(&self, write: bool) -> Result<Opened> {
+        let on_wait = self.waiting();
+        let opts = Options {
+            policy_drift: true,
+            ..self.options(&on_wait, false)
+        };
+        let store = self.store()?;
+        Ok(if write {
+            self.require_actor()?;
+            Opened::Write(Writer::open(store, opts)?)
+        } else {
+            Opened::Read(Session::open(store, opts)?)
+        })
     }
 
     fn require_actor(&self) -> Result<()> {
@@ -212,7 +233,7 @@ fn reveal_request(
 
 /// A store opened to read, or to write when the command reveals personal data: a reveal
 /// is a signed act, logged before anything is shown.
-enum Opened {
+pub enum Opened {
     Read(Session),
     Write(Writer),
 }
@@ -272,6 +293,7 @@ fn run(cli: Cli) -> Result<Output> {
         Command::Verify(a) => admin::verify(g, a),
         Command::Recover => admin::recover(g),
         Command::Hook(c) => admin::hook(g, c),
+        Command::Policy(c) => admin::policy(g, c),
     }
 }
 

@@ -88,6 +88,7 @@ pub fn record_json(v: &RecordView) -> serde_json::Value {
         "status": v.status,
         "written_at": v.written_at,
         "written_by": v.written_by,
+        "policy": v.policy,
         "fields": fields,
         "approvals": v.approvals.iter().map(|a| json!({
             "step": a.step, "rule": a.rule, "actor": a.actor, "at": a.at,

@@ -178,7 +178,10 @@ fn show_table(session: &docket::session::Session, v: &RecordView) -> String {
             format!("{} by {}", v.written_at, v.written_by),
         ],
     ];
-    if let Ok(kind) = session.schemas.kind(&v.kind) {
+    let schemas = session
+        .schemas_at(v.policy)
+        .unwrap_or_else(|_| session.schemas.clone());
+    if let Ok(kind) = schemas.kind(&v.kind) {
         for f in &kind.fields {
             if let Some(x) = v.fields.get(&f.name) {
                 rows.push(vec![f.name.clone(), x.to_string()]);

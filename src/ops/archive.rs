@@ -51,7 +51,8 @@ pub fn archive(
         super::input::plain_text("--note", n)?;
     }
     let v = session.load(id)?;
-    let schemas = session.schemas.clone();
+    // Judged by the rules its terms were written under (R-C18).
+    let schemas = session.schemas_at(v.policy)?;
     let kind = schemas.kind(&v.kind)?;
     session.require("archive", "archive records")?;
     super::write::refuse_archived(&v)?;

@@ -17,7 +17,7 @@ use crate::schema::kind::{Field, Kind};
 use crate::schema::value::{FieldType, Value};
 use crate::session::{Session, Writer};
 use crate::store::ids::is_safe_id;
-use crate::store::version::Version;
+use crate::store::version::{Version, Writing};
 use chrono::Datelike;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -213,6 +213,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         .unwrap_or_default();
     let actor = session.actor()?.name.clone();
     let now = session.timestamp();
+    let policy = session.registry.policy;
     let mut j = session.journal();
     let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
     let mut planned = plan.into_iter().peekable();
@@ -237,22 +238,24 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         let id = format!("{stem}{number:06}");
         let status = row.status.clone();
         *statuses.entry(status.clone()).or_default() += 1;
+        let writing = Writing {
+            at: now.clone(),
+            by: actor.clone(),
+            action: "import".into(),
+            policy,
+        };
         let v = Version::first(
             &id,
             &kind.name,
             &status,
-            now.clone(),
-            &actor,
-            "import",
+            writing,
             row.legacy.clone(),
             fields,
         );
         let file = j.write(&version_path(&kind.name, &id, 1), v.to_toml().as_bytes())?;
         let mut entry = j.entry("import", &id, 1, vec![file]);
         entry.detail.insert("status".into(), status);
-        entry
-            .detail
-            .insert("schema".into(), kind.schema_hash.clone());
+        entry.detail.insert("policy".into(), policy.to_string());
         entry.detail.insert("fingerprint".into(), row.fingerprint);
         entry
             .detail

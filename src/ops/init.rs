@@ -1,10 +1,11 @@
 //! `docket init`: a new store from the embedded gas-utility template, with a genesis entry
 //! and its first administrator, signed with the administrator's key like any other act.
 
+use crate::audit::index::POLICY_ACT;
 use crate::clock;
 use crate::error::{Error, IoContext, Result};
 use crate::keys::{Key, KeySource, Signer};
-use crate::layout::{CONFIG_NAME, RECORDS_DIR, SCHEMAS_DIR, actor_path, hex};
+use crate::layout::{CONFIG_NAME, RECORDS_DIR, SCHEMAS_DIR, actor_path, hex, policy_copy};
 use crate::policy::actors::Actor;
 use crate::schema::TEMPLATE;
 use crate::session::Writer;
@@ -149,12 +150,21 @@ pub fn init(spec: InitSpec) -> Result<Store> {
     };
     let mut writer = Writer::create(store.clone(), admin.clone(), signer)?;
     let mut j = writer.journal();
-    let file = j.write(&actor_path(spec.admin, 1), admin.to_toml().as_bytes())?;
     let mut genesis = j.entry("genesis", "", 0, Vec::new());
     genesis
         .detail
         .insert("store".into(), store.config.store.id.clone());
     j.log(genesis);
+    let mut copies = Vec::new();
+    for (source, bytes) in crate::policy::applied::live_files(&store)? {
+        copies.push(j.write(&policy_copy(1, &source), &bytes)?);
+    }
+    let mut policy = j.entry(POLICY_ACT, POLICY_ACT, 1, copies);
+    policy
+        .detail
+        .insert("reason".into(), "the policy the store was made with".into());
+    j.log(policy);
+    let file = j.write(&actor_path(spec.admin, 1), admin.to_toml().as_bytes())?;
     let mut add = j.entry("actor-add", spec.admin, 1, vec![file]);
     add.detail.insert("role".into(), "admin".into());
     add.detail.insert("key".into(), spec.key.line());

@@ -104,7 +104,8 @@ pub fn approve(session: &mut Writer, id: &str, comment: Option<&str>) -> Result<
         super::input::plain_text("--comment", c)?;
     }
     let v = session.load(id)?;
-    let schemas = session.schemas.clone();
+    // Judged by the rules its terms were written under (R-C18).
+    let schemas = session.schemas_at(v.policy)?;
     let kind = schemas.kind(&v.kind)?;
     require_status(&v, &["pending"], "approved")?;
     let step = actors_step(session, kind, &v, "approve")?;
@@ -143,7 +144,8 @@ pub fn approve(session: &mut Writer, id: &str, comment: Option<&str>) -> Result<
 pub fn reject(session: &mut Writer, id: &str, reason: &str) -> Result<Acted> {
     super::input::plain_text("--reason", reason)?;
     let v = session.load(id)?;
-    let schemas = session.schemas.clone();
+    // Judged by the rules its terms were written under (R-C18).
+    let schemas = session.schemas_at(v.policy)?;
     let kind = schemas.kind(&v.kind)?;
     require_status(&v, &["pending"], "rejected")?;
     let step = actors_step(session, kind, &v, "reject")?;
@@ -174,7 +176,8 @@ pub fn reject(session: &mut Writer, id: &str, reason: &str) -> Result<Acted> {
 /// `complete` (performed) or `terminate` (no longer performed): active contracts only.
 pub fn finish(session: &mut Writer, id: &str, action: &str, reason: Option<&str>) -> Result<Acted> {
     let v = session.load(id)?;
-    let schemas = session.schemas.clone();
+    // Judged by the rules its terms were written under (R-C18).
+    let schemas = session.schemas_at(v.policy)?;
     let kind = schemas.kind(&v.kind)?;
     if !kind.is_contract() {
         return Err(Error::conflict(
@@ -246,6 +249,8 @@ pub fn pending(session: &Session) -> Result<Vec<Waiting>> {
             continue;
         }
         let v = session.load_version(id, head.version)?;
+        let schemas = session.schemas_at(v.policy)?;
+        let kind = schemas.kind(&v.kind)?;
         match v.status.as_str() {
             "pending" => {
                 let steps = steps_for(session, kind, &v)?;

@@ -22,6 +22,8 @@ pub struct RecordView {
     pub status: String,
     pub written_at: String,
     pub written_by: String,
+    /// The policy version its terms were judged by.
+    pub policy: u32,
     pub legacy_no: Option<String>,
     pub fields: BTreeMap<String, Value>,
     pub approvals: Vec<Approval>,
@@ -43,6 +45,7 @@ pub fn view(
         status: v.status.clone(),
         written_at: v.written_at.clone(),
         written_by: v.written_by.clone(),
+        policy: v.policy,
         legacy_no: v.legacy_no.clone(),
         fields,
         approvals: v.approvals.clone(),
@@ -116,7 +119,7 @@ pub fn show(
         Some(n) => session.load_version(id, n)?,
         None => session.load(id)?,
     };
-    let schemas = session.schemas.clone();
+    let schemas = session.schemas_at(v.policy)?;
     let kind = schemas.kind(&v.kind)?;
     let mut classes = BTreeSet::new();
     let out = view(kind, &v, reveal, &mut classes);
@@ -589,7 +592,7 @@ pub fn diff(
     let from = from.unwrap_or(to.saturating_sub(1).max(1));
     let a = session.load_version(id, from)?;
     let b = session.load_version(id, to)?;
-    let schemas = session.schemas.clone();
+    let schemas = session.schemas_at(b.policy)?;
     let kind = schemas.kind(&b.kind)?;
     let mut classes = BTreeSet::new();
     let va = view(kind, &a, reveal, &mut classes);

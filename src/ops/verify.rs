@@ -6,7 +6,6 @@ use crate::audit::trust::{Registry, Trust};
 use crate::audit::{Head, LogIndex};
 use crate::error::{IoContext, Problem, Result};
 use crate::layout::{CACHE_DIR, LOCK_NAME, LOG_NAME, QUARANTINE_DIR, sha256_hex};
-use crate::schema::Schemas;
 use crate::session::Writer;
 use crate::store::Store;
 use crate::witness;
@@ -52,12 +51,12 @@ pub fn store_files(store: &Store) -> Result<Vec<String>> {
 }
 
 /// The full walk: the index, and every entry checked against the register.
-struct Full<'p> {
+struct Full {
     index: LogIndex,
-    trust: Trust<'p>,
+    trust: Trust,
 }
 
-impl Visit for Full<'_> {
+impl Visit for Full {
     fn entry(&mut self, seen: &Seen) -> Result<()> {
         self.index.add(seen.entry);
         self.trust.entry(seen)
@@ -71,8 +70,6 @@ impl Visit for Full<'_> {
 /// key registered at that point, that the log extends this machine's witness, and every
 /// file against its logged hash.
 pub fn verify(store: &Store) -> Result<Report> {
-    let schemas = Schemas::load(&store.schemas_dir(), "schemas")?;
-    let permits = |role: &str, permit: &str| schemas.roles.permits(role, permit);
     let witness_file = witness::file_for(&store.config.store.id, &store.root);
     let seen = match &witness_file {
         Some(f) => witness::load(f)?,
@@ -87,12 +84,17 @@ pub fn verify(store: &Store) -> Result<Report> {
     };
     let walked = walk_fresh(&store.log_path(), plan, || Full {
         index: LogIndex::default(),
-        trust: Trust::new(Registry::default(), &permits),
+        trust: Trust::new(Registry::default(), &store.root),
     })?;
     let (head, mut problems) = (walked.head, walked.problems);
     let Full { index, mut trust } = walked.state;
     trust.verify_signatures();
     problems.append(&mut trust.problems);
+    let drift = crate::policy::applied::drift(store, &trust.registry.policy_files)?;
+    problems.extend(crate::policy::applied::drift_problems(
+        &drift,
+        trust.registry.policy,
+    ));
     let present = store_files(store)?;
     let present_set: BTreeSet<&String> = present.iter().collect();
     for rel in &present {

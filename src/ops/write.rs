@@ -9,7 +9,7 @@ use crate::schema::kind::{Kind, Lifecycle};
 use crate::schema::value::Value;
 use crate::session::{Session, Writer};
 use crate::store::ids::next_id;
-use crate::store::version::Version;
+use crate::store::version::{Version, Writing};
 use chrono::Datelike;
 use std::collections::BTreeMap;
 
@@ -101,23 +101,18 @@ pub fn create(
     );
     let (warnings, status) = check(session, kind, &fields, &id, origin)?;
     let actor = session.actor()?.name.clone();
-    let v = Version::first(
-        &id,
-        &kind.name,
-        &status,
-        session.timestamp(),
-        &actor,
-        "create",
-        None,
-        fields,
-    );
+    let writing = Writing {
+        at: session.timestamp(),
+        by: actor,
+        action: "create".into(),
+        policy: session.registry.policy,
+    };
+    let v = Version::first(&id, &kind.name, &status, writing, None, fields);
     let mut j = session.journal();
     let file = j.write(&version_path(&kind.name, &id, 1), v.to_toml().as_bytes())?;
     let mut entry = j.entry("create", &id, 1, vec![file]);
     entry.detail.insert("status".into(), status.clone());
-    entry
-        .detail
-        .insert("schema".into(), kind.schema_hash.clone());
+    entry.detail.insert("policy".into(), v.policy.to_string());
     j.log(entry);
     j.commit()?;
     Ok(Written {
@@ -162,7 +157,7 @@ pub fn write_next(
     entry.detail.insert("status".into(), next.status.clone());
     entry
         .detail
-        .insert("schema".into(), kind.schema_hash.clone());
+        .insert("policy".into(), next.policy.to_string());
     j.log(entry);
     j.commit()?;
     Ok(next.version)
@@ -213,6 +208,8 @@ pub fn amend(
     let mut next = current.clone();
     next.fields = fields;
     next.reason = Some(reason.to_string());
+    // New terms are judged by the rules in force now.
+    next.policy = session.registry.policy;
     if kind.lifecycle == Lifecycle::Contract {
         // Amending resets approvals: whoever signed, signed the old terms.
         next.approvals.clear();

@@ -2,6 +2,7 @@
 //! and the approval steps a record needs.
 
 pub mod actors;
+pub mod applied;
 pub mod approval;
 pub mod mask;
 pub mod reveal;

@@ -100,9 +100,6 @@ pub struct Kind {
     pub fees: Vec<FeeCheck>,
     pub steps: Vec<Step>,
     pub file: String,
-    /// SHA-256 (first 16 hex digits) of the schema file: logged with every record written
-    /// under it, so the rules in force when a record was made can be found again (R-C18).
-    pub schema_hash: String,
 }
 
 impl Kind {
@@ -499,7 +496,6 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
         fees,
         steps,
         file: file.to_string(),
-        schema_hash: crate::layout::sha256_hex(text.as_bytes())[..16].to_string(),
     })
 }
 

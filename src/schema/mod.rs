@@ -61,21 +61,29 @@ impl Schemas {
             .filter(|n| n.ends_with(".toml") && !n.starts_with('.'))
             .collect();
         names.sort();
-        let read = |name: &str| std::fs::read_to_string(dir.join(name)).at(dir.join(name));
+        let mut files = BTreeMap::new();
+        for name in names {
+            let text = std::fs::read_to_string(dir.join(&name)).at(dir.join(&name))?;
+            files.insert(name, text);
+        }
+        Schemas::from_texts(&files, shown)
+    }
+
+    /// Build from file name → text (a policy version read back from the store, say).
+    pub fn from_texts(files: &BTreeMap<String, String>, shown: &str) -> Result<Schemas> {
         let file = |name: &str| format!("{shown}/{name}");
         let mut schemas = Schemas::default();
-        for name in &names {
-            let text = read(name)?;
+        for (name, text) in files {
             match name.as_str() {
-                "roles.toml" => schemas.roles = Roles::load(&file(name), &text)?,
-                "tariffs.toml" => schemas.tariffs = Tariffs::load(&file(name), &text)?,
+                "roles.toml" => schemas.roles = Roles::load(&file(name), text)?,
+                "tariffs.toml" => schemas.tariffs = Tariffs::load(&file(name), text)?,
                 _ => {
-                    let k = kind::load_kind(&file(name), &text)?;
+                    let k = kind::load_kind(&file(name), text)?;
                     schemas.kinds.insert(k.name.clone(), k);
                 }
             }
         }
-        if !names.iter().any(|n| n == "roles.toml") {
+        if !files.contains_key("roles.toml") {
             return Err(InputError::new(
                 Location::file(file("roles.toml")),
                 "the roles file is missing",
@@ -83,17 +91,19 @@ impl Schemas {
             .hint("restore schemas/roles.toml from git or from a fresh `docket init`")
             .into());
         }
-        schemas.cross_check(dir, shown)?;
+        schemas.cross_check(files, shown)?;
         Ok(schemas)
     }
 
     /// References between files: ref kinds, step roles, tariffs, roles' kinds.
-    fn cross_check(&self, dir: &Path, shown: &str) -> Result<()> {
+    fn cross_check(&self, files: &BTreeMap<String, String>, shown: &str) -> Result<()> {
         let problem = |kind: &Kind, needle: &str, message: String| -> Error {
-            let text = std::fs::read_to_string(dir.join(format!("{}.toml", kind.name)))
+            let text = files
+                .get(&format!("{}.toml", kind.name))
+                .map(String::as_str)
                 .unwrap_or_default();
             InputError::new(
-                Location::file(&kind.file).line(line_of(&text, needle)),
+                Location::file(&kind.file).line(line_of(text, needle)),
                 message,
             )
             .hint("correct the schema file; the store is unchanged")
@@ -145,12 +155,15 @@ impl Schemas {
                 }
             }
         }
-        let roles_text = std::fs::read_to_string(dir.join("roles.toml")).unwrap_or_default();
+        let roles_text = files
+            .get("roles.toml")
+            .map(String::as_str)
+            .unwrap_or_default();
         for role in self.roles.roles.values() {
             if let Some(bad) = role.create.iter().find(|k| !self.kinds.contains_key(*k)) {
                 return Err(InputError::new(
                     Location::file(format!("{shown}/roles.toml"))
-                        .line(line_of(&roles_text, &format!("[roles.{}]", role.name))),
+                        .line(line_of(roles_text, &format!("[roles.{}]", role.name))),
                     format!(
                         "role `{}` may create kind `{bad}`, which has no schema",
                         role.name

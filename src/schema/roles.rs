@@ -86,6 +86,14 @@ impl Roles {
 }
 
 impl Role {
+    /// Whether this role may do anything `old` could not.
+    pub fn widens(&self, old: &Role) -> bool {
+        let more = |now: &[String], before: &[String]| now.iter().any(|x| !before.contains(x));
+        more(&self.create, &old.create)
+            || more(&self.reveal, &old.reveal)
+            || more(&self.actions, &old.actions)
+    }
+
     pub fn may(&self, action: &str) -> bool {
         self.actions.iter().any(|a| a == action)
     }

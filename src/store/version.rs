@@ -50,6 +50,9 @@ pub struct Version {
     pub status: String,
     pub written_at: String,
     pub written_by: String,
+    /// The policy version whose rules judged this version's terms (R-C18): set when the
+    /// terms are written (create, amend, import), kept by approvals and later acts.
+    pub policy: u32,
     /// The act that wrote this version: create, amend, approve, reject, complete, …
     pub action: String,
     pub reason: Option<String>,
@@ -69,6 +72,7 @@ struct Doc {
     status: String,
     written_at: String,
     written_by: String,
+    policy: u32,
     action: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
@@ -81,16 +85,30 @@ struct Doc {
     archive: Option<ArchiveInfo>,
 }
 
+/// Who writes a version, when, through which act, under which policy version.
+pub struct Writing {
+    pub at: String,
+    pub by: String,
+    pub action: String,
+    pub policy: u32,
+}
+
+/// The policy version a version file names, read without parsing it (`policy = N`: the
+/// canonical form docket writes).
+pub fn policy_of(text: &str) -> Option<u32> {
+    text.lines()
+        .take_while(|l| !l.starts_with('['))
+        .find_map(|l| l.strip_prefix("policy = "))
+        .and_then(|n| n.trim().parse().ok())
+}
+
 impl Version {
-    /// Version 1 of a new record, written by `by` at `at` through `action` (create, import).
-    #[allow(clippy::too_many_arguments)]
+    /// Version 1 of a new record (create, import).
     pub fn first(
         id: &str,
         kind: &str,
         status: &str,
-        at: String,
-        by: &str,
-        action: &str,
+        writing: Writing,
         legacy_no: Option<String>,
         fields: BTreeMap<String, Value>,
     ) -> Version {
@@ -99,9 +117,10 @@ impl Version {
             kind: kind.to_string(),
             version: 1,
             status: status.to_string(),
-            written_at: at,
-            written_by: by.to_string(),
-            action: action.to_string(),
+            written_at: writing.at,
+            written_by: writing.by,
+            policy: writing.policy,
+            action: writing.action,
             reason: None,
             legacy_no,
             fields,
@@ -123,6 +142,7 @@ impl Version {
             status: self.status.clone(),
             written_at: self.written_at.clone(),
             written_by: self.written_by.clone(),
+            policy: self.policy,
             action: self.action.clone(),
             reason: self.reason.clone(),
             legacy_no: self.legacy_no.clone(),
@@ -167,6 +187,7 @@ impl Version {
             status: doc.status,
             written_at: doc.written_at,
             written_by: doc.written_by,
+            policy: doc.policy,
             action: doc.action,
             reason: doc.reason,
             legacy_no: doc.legacy_no,

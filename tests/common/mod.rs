@@ -152,6 +152,11 @@ impl TestStore {
         }
     }
 
+    /// Apply the edited policy files as the administrator (`policy apply`).
+    pub fn apply_policy(&self, reason: &str) {
+        self.ok("root", &["policy", "apply", "--reason", reason]);
+    }
+
     /// The public key file of `name` (a new key on first use), as `--key` takes it.
     pub fn pubkey(&self, name: &str) -> String {
         format!("{}.pub", self.key(name).display())
@@ -328,16 +333,6 @@ pub fn with_sets(base: &[&str], pairs: &[&str]) -> Vec<String> {
     base.iter()
         .map(|s| s.to_string())
         .chain(sets(pairs))
-        .collect()
-}
-
-/// The first 16 hex digits of a SHA-256, as docket logs schema hashes.
-pub fn sha256_prefix(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
         .collect()
 }
 

@@ -1,0 +1,209 @@
+//! `policy diff` and `policy apply`: the live policy files against the applied version,
+//! and a signed act by an administrator that makes them the rules in force, after
+//! checking that every kind still loads, no field existing records use disappears or
+//! changes type, the applier's own role gains nothing, and an administrator remains.
+
+use crate::audit::index::POLICY_ACT;
+use crate::error::{Error, InputError, Location, Result};
+use crate::layout::{CONFIG_NAME, policy_copy};
+use crate::policy::applied::{self, Drift};
+use crate::schema::Schemas;
+use crate::session::{Session, Writer};
+use crate::store::config::Config;
+use std::collections::BTreeMap;
+
+/// One changed file, with a unified diff of its text.
+pub struct FileDiff {
+    pub drift: Drift,
+    pub diff: String,
+}
+
+/// How the live policy files differ from the applied version.
+pub fn diff(session: &Session) -> Result<(u32, Vec<FileDiff>)> {
+    let r = &session.registry;
+    let applied = applied::read_version(&session.store, r.policy, &r.policy_files)?;
+    let live = applied::live_files(&session.store)?;
+    let mut out = Vec::new();
+    for drift in applied::drift(&session.store, &r.policy_files)? {
+        let source = drift.source().to_string();
+        let old = applied.get(&source).cloned().unwrap_or_default();
+        let new = live
+            .get(&source)
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default();
+        let text = similar::TextDiff::from_lines(&old, &new)
+            .unified_diff()
+            .context_radius(2)
+            .header(
+                &format!("applied (version {}) {source}", r.policy),
+                &format!("live {source}"),
+            )
+            .to_string();
+        out.push(FileDiff { drift, diff: text });
+    }
+    Ok((r.policy, out))
+}
+
+pub struct Applied {
+    pub version: u32,
+    pub changed: Vec<Drift>,
+}
+
+/// The live files as text, or exit 5 naming the one that is not UTF-8.
+fn live_texts(session: &Session) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for (source, bytes) in applied::live_files(&session.store)? {
+        let text = String::from_utf8(bytes).map_err(|_| {
+            InputError::new(Location::file(&source), "the file is not UTF-8 text")
+                .hint("save it as UTF-8")
+        })?;
+        out.insert(source, text);
+    }
+    Ok(out)
+}
+
+/// The new docket.toml parses, names a valid zone and keeps the store's identity.
+fn check_config(session: &Session, text: &str) -> Result<()> {
+    let config: Config = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| crate::schema::kind::line_at(text, s.start));
+        InputError::new(
+            Location::file(CONFIG_NAME).line(line),
+            e.message().trim().to_string(),
+        )
+        .hint("fix docket.toml")
+    })?;
+    crate::clock::zone(&config.policy.timezone)
+        .map_err(|m| InputError::new(Location::file(CONFIG_NAME).field("policy.timezone"), m))?;
+    // Compared with the applied settings: the live ones are the ones being changed.
+    let r = &session.registry;
+    let applied = applied::read_version(&session.store, r.policy, &r.policy_files)?;
+    let before: Config = toml::from_str(
+        applied
+            .get(CONFIG_NAME)
+            .map(String::as_str)
+            .unwrap_or_default(),
+    )
+    .map_err(|e| {
+        Error::integrity(
+            CONFIG_NAME,
+            format!("the applied settings do not parse: {e}"),
+        )
+    })?;
+    let id = &before.store.id;
+    if config.store.id != *id || config.store.site_code != before.store.site_code {
+        return Err(InputError::new(
+            Location::file(CONFIG_NAME).field("store"),
+            format!("the store's id ({id}) and site code never change"),
+        )
+        .hint("put [store] back as it was")
+        .into());
+    }
+    Ok(())
+}
+
+/// No field any record's current version uses may disappear or change type, and no kind
+/// with records may go.
+fn check_records_still_read(session: &Session, new: &Schemas) -> Result<()> {
+    let mut errors = Vec::new();
+    let mut used: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for (id, head) in session.index.records.iter() {
+        let v = session.load_version(id, head.version)?;
+        let old_kind = session.schemas_at(v.policy)?;
+        let old_kind = old_kind.kind(&v.kind)?;
+        for name in v.fields.keys() {
+            let old_ty = old_kind.field(name).map(|f| &f.ty);
+            let new_ty = new
+                .kinds
+                .get(&v.kind)
+                .and_then(|k| k.field(name))
+                .map(|f| &f.ty);
+            if new_ty != old_ty {
+                *used.entry((v.kind.clone(), name.clone())).or_default() += 1;
+            }
+        }
+    }
+    for ((kind, field), n) in used {
+        let at = Location::file(format!("schemas/{kind}.toml")).field(&field);
+        let message = if new.kinds.contains_key(&kind) {
+            format!("{n} {kind} record(s) use field `{field}`: it cannot disappear or change type")
+        } else {
+            format!("{n} {kind} record(s) use this kind: its schema cannot disappear")
+        };
+        errors.push(InputError::new(at, message).hint(
+            "keep the field as it was; records are read by the rules they were written under",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(errors))
+    }
+}
+
+/// The applier's own role gains nothing, and someone in good standing still manages.
+fn check_roles(w: &Writer, new: &Schemas) -> Result<()> {
+    let me = w.actor()?;
+    if let (Some(old), Some(now)) = (w.schemas.roles.get(&me.role), new.roles.get(&me.role))
+        && now.widens(old)
+    {
+        return Err(Error::denied(
+            format!(
+                "the policy widens the permissions of role `{}`, which `{}` holds: nobody widens their own role",
+                me.role, me.name
+            ),
+            Some("another administrator must apply it".to_string()),
+        ));
+    }
+    let managers = w
+        .registry
+        .managers(&|role| new.roles.permits(role, "act:manage-actors"));
+    if managers == 0 {
+        return Err(Error::conflict(
+            "under the new roles nobody in good standing manages the staff register",
+            Some("keep manage-actors in a role an active administrator holds".to_string()),
+        ));
+    }
+    Ok(())
+}
+
+/// Make the live policy files the rules in force: a new version, copied into the store.
+pub fn apply(w: &mut Writer, reason: &str) -> Result<Applied> {
+    super::input::plain_text("--reason", reason)?;
+    w.require("manage-actors", "apply a policy")?;
+    let changed = applied::drift(&w.store, &w.registry.policy_files)?;
+    if changed.is_empty() {
+        return Err(Error::conflict(
+            format!(
+                "nothing to apply: the live policy files are version {}",
+                w.registry.policy
+            ),
+            Some("edit docket.toml or a file under schemas/ first".to_string()),
+        ));
+    }
+    let texts = live_texts(w)?;
+    check_config(
+        w,
+        texts
+            .get(CONFIG_NAME)
+            .map(String::as_str)
+            .unwrap_or_default(),
+    )?;
+    let new = applied::schemas_from(&texts)?;
+    check_records_still_read(w, &new)?;
+    check_roles(w, &new)?;
+    let version = w.registry.policy + 1;
+    let mut j = w.journal();
+    let mut copies = Vec::new();
+    for (source, text) in &texts {
+        copies.push(j.write(&policy_copy(version, source), text.as_bytes())?);
+    }
+    let mut entry = j.entry(POLICY_ACT, POLICY_ACT, version, copies);
+    entry.detail.insert("reason".into(), reason.to_string());
+    let names: Vec<&str> = changed.iter().map(Drift::source).collect();
+    entry.detail.insert("changed".into(), names.join(","));
+    j.log(entry);
+    j.commit()?;
+    Ok(Applied { version, changed })
+}
