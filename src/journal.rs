@@ -118,7 +118,9 @@ impl Journal<'_> {
             self.set_aside(&root, rel)?;
         }
         let mut file = File::create_new(&path).at(&path)?;
-        let written = file.write_all(bytes).at(&path);
+        let written = crate::fault::disk_full(self.written.len() + 1)
+            .and_then(|_| file.write_all(bytes))
+            .at(&path);
         let keep = self.written.len() < FSYNC_EACH;
         self.written.push(Written {
             path,
@@ -126,6 +128,7 @@ impl Journal<'_> {
         });
         written?;
         crate::fault::point("after-write");
+        crate::fault::ctrl_c(self.written.len());
         Ok(FileHash {
             path: rel.to_string(),
             sha256: sha256_hex(bytes),

@@ -556,3 +556,69 @@ fn an_export_reimports_to_the_same_records() {
     assert_eq!(fields(&s, "customer"), fields(&fresh, "customer"));
     assert_eq!(fields(&s, "installation"), fields(&fresh, "installation"));
 }
+
+/// A command that fails cleanly removes what it wrote: the store is exactly as it was,
+/// and nobody else needs `recover` afterwards.
+#[test]
+fn a_full_disk_or_ctrl_c_during_an_import_leaves_the_store_exactly_as_it_was() {
+    let s = TestStore::new();
+    let f = write(&s, "c.csv", customers_csv().as_bytes());
+    let before = s.snapshot();
+    let out = s
+        .cmd("alice", &["import", "customer", &f])
+        .env("DOCKET_FAULT", "disk-full:2")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(IO));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(&format!(
+            "error: {}/records/customer/CUS-2026-000002/v0001.toml: No space left on device",
+            s.root().display()
+        )),
+        "{err}"
+    );
+    assert!(before == s.snapshot(), "a full disk leaves nothing behind");
+    assert!(!s.path("records/customer").exists(), "not even a folder");
+    let out = s
+        .cmd("alice", &["import", "customer", &f])
+        .env("DOCKET_FAULT", "ctrl-c:2")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: interrupted: nothing was written\n"
+    );
+    assert!(before == s.snapshot(), "Ctrl-C leaves nothing behind");
+    // Another user's write needs no recovery.
+    s.residential();
+    s.ok("alice", &["import", "customer", &f]);
+    assert!(s.ok("", &["verify"]).starts_with("ok:"));
+}
+
+#[test]
+fn a_full_disk_during_a_create_leaves_no_temporary_file() {
+    let s = TestStore::new();
+    let before = s.snapshot();
+    let args = with_sets(
+        &["create", "customer"],
+        &[
+            "name=王五",
+            "id_kind=resident-id",
+            "id_number=440524188001010014",
+            "category=residential",
+            "phone=13800001111",
+            "address=广州市天河区体育西路1号",
+            "account_opened_on=2026-02-01",
+        ],
+    );
+    let out = s
+        .cmd("alice", &strs(&args))
+        .env("DOCKET_FAULT", "disk-full:1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(IO));
+    assert!(before == s.snapshot(), "nothing left behind");
+    assert!(!s.path("records/customer").exists(), "not even a folder");
+}
