@@ -33,7 +33,12 @@ fn parse_checkpoint(line: &str) -> Option<Checkpoint> {
 /// The cached index and where it was taken, if a readable cache exists.
 pub fn load(caches: &Caches) -> Option<(Checkpoint, LogIndex)> {
     let (text, body) = caches.read(NAME, MAGIC)?;
-    let mut lines = text[body..].lines();
+    parse(&text[body..])
+}
+
+/// The index a cache body holds, or `None` if any line is not one the cache writes.
+pub fn parse(text: &str) -> Option<(Checkpoint, LogIndex)> {
+    let mut lines = text.lines();
     let checkpoint = parse_checkpoint(lines.next()?)?;
     let mut index = LogIndex::default();
     // Records come sorted: collected in one go, the map is built without comparisons.

@@ -58,10 +58,16 @@ pub struct Rows {
 impl Rows {
     /// The cached rows (a bad cache is an empty one).
     pub fn load(caches: Option<&Caches>) -> Rows {
+        match caches.and_then(|c| c.read(NAME, MAGIC)) {
+            Some((text, start)) => Rows::parse(text, start),
+            None => Rows::default(),
+        }
+    }
+
+    /// The rows a cache text holds from byte `start` on (lines that are not rows are
+    /// left out).
+    pub fn parse(text: String, start: usize) -> Rows {
         let mut out = Rows::default();
-        let Some((text, start)) = caches.and_then(|c| c.read(NAME, MAGIC)) else {
-            return out;
-        };
         let body = &text[start..];
         let mut at = start;
         for line in body.split_terminator('\n') {

@@ -117,11 +117,15 @@ enum Command {
 
 impl Global {
     fn store(&self) -> Result<Store> {
+        Store::open(&self.store_root()?)
+    }
+
+    fn store_root(&self) -> Result<PathBuf> {
         match &self.store {
-            Some(dir) => Store::find(dir),
+            Some(dir) => Store::find_root(dir),
             None => {
                 let here = std::env::current_dir().map_err(|e| Error::io(".", e))?;
-                Store::find(&here)
+                Store::find_root(&here)
             }
         }
     }
@@ -154,7 +158,9 @@ impl Global {
             policy_drift: true,
             ..self.options(&on_wait, false)
         };
-        let store = self.store()?;
+        let root = self.store_root()?;
+        // A live docket.toml that does not read is for `policy apply` to report.
+        let store = Store::open(&root).or_else(|_| Store::open_applied(&root))?;
         Ok(if write {
             self.require_actor()?;
             Opened::Write(Writer::open(store, opts)?)

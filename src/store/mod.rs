@@ -6,7 +6,7 @@ pub mod lock;
 pub mod version;
 
 use crate::error::{Error, IoContext, Result};
-use crate::layout::{CONFIG_NAME, LOG_NAME, SCHEMAS_DIR};
+use crate::layout::{CONFIG_NAME, LOG_NAME, POLICY_DIR, RECORDS_DIR, SCHEMAS_DIR};
 use config::Config;
 use std::path::{Path, PathBuf};
 
@@ -21,11 +21,16 @@ pub struct Store {
 impl Store {
     /// The nearest folder at or above `start` holding a `docket.toml`.
     pub fn find(start: &Path) -> Result<Store> {
+        Store::open(&Store::find_root(start)?)
+    }
+
+    /// The folder of the store `start` is in.
+    pub fn find_root(start: &Path) -> Result<PathBuf> {
         let start = std::fs::canonicalize(start).at(start)?;
         let mut dir = Some(start.as_path());
         while let Some(d) = dir {
             if d.join(CONFIG_NAME).is_file() {
-                return Store::open(d);
+                return Ok(d.to_path_buf());
             }
             dir = d.parent();
         }
@@ -36,8 +41,51 @@ impl Store {
     }
 
     pub fn open(root: &Path) -> Result<Store> {
+        Store::read(root).map_err(|e| match e {
+            // Settings an applied policy holds always read: a store with a log whose
+            // docket.toml does not read has had it changed outside docket.
+            Error::Invalid(errors) if root.join(LOG_NAME).exists() => Error::Integrity {
+                problems: errors
+                    .iter()
+                    .map(|e| crate::error::Problem {
+                        at: CONFIG_NAME.into(),
+                        message: format!(
+                            "cannot be read ({e}), so it is not the applied policy's: restore it from git, or copy it from the newest records/_policy/vNNNN/docket.toml"
+                        ),
+                    })
+                    .collect(),
+            },
+            other => other,
+        })
+    }
+
+    /// Open with the settings of the newest applied policy copy instead of the live
+    /// `docket.toml`: for `policy diff` and `policy apply` when the live file does not
+    /// read. The log, checked next, vouches for the copy.
+    pub fn open_applied(root: &Path) -> Result<Store> {
+        let dir = root.join(RECORDS_DIR).join(POLICY_DIR);
+        let newest = std::fs::read_dir(&dir)
+            .at(&dir)?
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('v'))
+            .max()
+            .ok_or_else(|| {
+                Error::integrity(POLICY_DIR, "no applied policy is kept in the store")
+            })?;
+        let text =
+            std::fs::read_to_string(dir.join(&newest).join(CONFIG_NAME)).at(dir.join(&newest))?;
+        Store::from_text(root, &text)
+    }
+
+    fn read(root: &Path) -> Result<Store> {
         let path = root.join(CONFIG_NAME);
         let text = std::fs::read_to_string(&path).at(&path)?;
+        Store::from_text(root, &text)
+    }
+
+    fn from_text(root: &Path, text: &str) -> Result<Store> {
+        let text = text.to_string();
         let config: Config = toml::from_str(&text).map_err(|e| {
             let line = e
                 .span()

@@ -1,0 +1,117 @@
+//! Fuzzing by property: whatever bytes reach the record reader, the schema loader, the
+//! expression parser, the log walk and the cache loaders — arbitrary text, or valid
+//! input with bytes flipped, inserted and cut — they return a value or an error and
+//! never panic. `fuzz/` holds the same targets for cargo-fuzz (README "Testing").
+
+use docket::audit::chain::{Nothing, Plan, walk_fresh};
+use docket::schema::expr::Expr;
+use docket::schema::kind::load_kind;
+use docket::schema::roles::Roles;
+use docket::schema::tariffs::Tariffs;
+use docket::store::version::Version;
+use proptest::prelude::*;
+
+const CUSTOMER: &str = include_str!("../schemas/customer.toml");
+const INSTALLATION: &str = include_str!("../schemas/installation.toml");
+const ROLES: &str = include_str!("../schemas/roles.toml");
+const TARIFFS: &str = include_str!("../schemas/tariffs.toml");
+const VERSION: &str = "id = \"INS-2026-000001\"\nkind = \"installation\"\nversion = 2\nstatus = \"active\"\nwritten_at = \"2026-03-01T17:00:00+08:00\"\nwritten_by = \"mona\"\npolicy = 1\naction = \"approve\"\n\n[fields]\ncustomer = \"CUS-2026-000001\"\nfee_basis = \"budget\"\nbudget_amount = \"18600.00\"\ninstallation_fee = \"18600.00\"\npayment_plan = \"lump-sum\"\nproperty_dispute = false\nschedule_required = false\nsigned_on = 2026-02-20\n\n[[approvals]]\nstep = \"market-manager\"\nrule = \"R-C3\"\nactor = \"mona\"\nat = \"2026-03-01T17:00:00+08:00\"\ndecision = \"approved\"\n";
+const LOG_LINE: &str = "43a3a5cb32b9b462af8f98e7d3dc31d433ebbac1eec2f6a45aa020eae45630b6 0000000000000000000000000000000000000000000000000000000000000000 {\"seq\":1,\"time\":\"2026-03-01T17:00:00+08:00\",\"actor\":\"root\",\"role\":\"admin\",\"action\":\"genesis\",\"txn\":3,\"detail\":{\"store\":\"1f236b0e98135410\"}} -\n";
+const INDEX: &str = "C\t3\t1200\tabcd\nF\trecords/_policy/v0001/docket.toml\tff\nR\tCUS-2026-000001\tcustomer\t1 00aa\nA\troot\t1\nN\tARC-2026-000001\nQ\t1\tschemas/roles.toml\t12\nL\tcustomer\tC1\tCUS-2026-000001\n";
+const ROWS: &str = "CUS-2026-000001\t1\tactive\tcategory\u{1f}\"residential\"\u{1e}\n";
+
+/// Valid input with a few bytes flipped, inserted or cut: near misses reach deeper than
+/// random text.
+fn mutated(valid: &'static str) -> impl Strategy<Value = String> {
+    prop::collection::vec((any::<usize>(), any::<u8>(), 0u8..3), 1..8).prop_map(move |edits| {
+        let mut bytes = valid.as_bytes().to_vec();
+        for (at, byte, how) in edits {
+            let i = at % (bytes.len() + 1);
+            match how {
+                0 if i < bytes.len() => bytes[i] ^= byte | 1,
+                1 => bytes.insert(i, byte),
+                _ if i < bytes.len() => {
+                    bytes.remove(i);
+                }
+                _ => {}
+            }
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+fn text_or_mutated(valid: &'static str) -> impl Strategy<Value = String> {
+    prop_oneof![any::<String>(), mutated(valid)]
+}
+
+/// Cases per target: 400 in CI; `PROPTEST_CASES=N` for a longer run.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(400)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    #[test]
+    fn the_record_reader_never_panics(text in text_or_mutated(VERSION)) {
+        let kind = load_kind("schemas/installation.toml", INSTALLATION).unwrap();
+        let _ = Version::parse("records/x/v0001.toml", &text, &kind);
+        let _ = docket::store::version::policy_of(&text);
+    }
+
+    #[test]
+    fn the_schema_loader_never_panics(
+        kind in text_or_mutated(CUSTOMER),
+        roles in text_or_mutated(ROLES),
+        tariffs in text_or_mutated(TARIFFS),
+    ) {
+        let _ = load_kind("schemas/customer.toml", &kind);
+        let _ = Roles::load("schemas/roles.toml", &roles);
+        let _ = Tariffs::load("schemas/tariffs.toml", &tariffs);
+        let files = [("customer.toml", kind), ("roles.toml", roles), ("tariffs.toml", tariffs)]
+            .into_iter()
+            .map(|(n, t)| (n.to_string(), t))
+            .collect();
+        let _ = docket::schema::Schemas::from_texts(&files, "schemas");
+    }
+
+    #[test]
+    fn the_expression_parser_never_panics(
+        source in prop_oneof![
+            any::<String>(),
+            mutated("customer.category == 'commercial' && customer[\"id_number\"].startsWith('1') || fee > 2"),
+            mutated("items.exists(k, k == 'x') && has(customer.phone) && [1, 2].all(x, x > 0)"),
+        ],
+    ) {
+        if let Ok(e) = Expr::compile(&source) {
+            let _ = e.reads();
+            let _ = e.variables();
+        }
+    }
+
+    #[test]
+    fn the_log_walk_never_panics(log in prop_oneof![
+        any::<Vec<u8>>(),
+        mutated(LOG_LINE).prop_map(String::into_bytes),
+    ]) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.log");
+        std::fs::write(&path, &log).unwrap();
+        let plan = Plan { collect_all: true, ..Plan::default() };
+        let _ = walk_fresh(&path, plan, || Nothing);
+        let _ = docket::audit::chain::transaction_of(&path, 1);
+    }
+
+    #[test]
+    fn the_cache_loaders_never_panic(
+        index in text_or_mutated(INDEX),
+        rows in text_or_mutated(ROWS),
+    ) {
+        let _ = docket::cache::index::parse(&index);
+        let parsed = docket::cache::rows::Rows::parse(rows, 0);
+        let _ = parsed.row("CUS-2026-000001");
+    }
+}
