@@ -2,11 +2,10 @@
 # Fill a store with N customers through `docket create`, one process each, and time it:
 # the cost a script pays when it does not use `docket import`.
 #
-#   benches/create_loop.sh STORE N
+#   DOCKET_IDENTITY=alice-key benches/create_loop.sh STORE N
 set -euo pipefail
 store=$1; n=$2
 bin="$(cd "$(dirname "$0")/.." && pwd)/target/release/docket"
-export DOCKET_NOW=2026-03-01T09:00:00Z
 start=$(date +%s.%N)
 for i in $(seq 1 "$n"); do
   "$bin" --quiet --store "$store" --as alice create customer --set name=测试$i \

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Write a valid docket audit log of N entries (for the chain-check benchmark).
 
-Each line is `HASH PREV JSON`, HASH = SHA-256 of `PREV JSON`, exactly as docket writes
-it; the entries look like docket's own `import` entries (about 330 bytes each).
+Each line is `HASH PREV JSON SIG`, HASH = SHA-256 of `PREV JSON SIG`, as docket writes
+it; the entries look like docket's own `import` entries (about 330 bytes each). SIG is
+`-` on every line: `verify --chain`, which this log is for, checks hashes and links only
+(one import is one transaction, signed once, and signatures are the full check's job).
 
     python3 make_log.py 1000000 OUT/audit.log
 """
@@ -26,7 +28,7 @@ with open(out, "w", encoding="utf-8") as fh:
                     "detail": {"fingerprint": hashlib.md5(rid.encode()).hexdigest(),
                                "legacy_no": f"C{seq:07d}", "source": f"customer.csv:{seq}",
                                "status": "active"}}
-        covered = prev + " " + json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        covered = prev + " " + json.dumps(body, ensure_ascii=False, separators=(",", ":")) + " -"
         h = hashlib.sha256(covered.encode()).hexdigest()
         fh.write(h + " " + covered + "\n")
         prev = h

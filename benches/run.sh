@@ -22,8 +22,14 @@ mkdir -p "$out"
 cd "$repo"
 cargo build --release --quiet
 bin="$repo/target/release/docket"
-export DOCKET_NOW=2026-03-01T09:00:00Z
 runs=${RUNS:-3}
+# This run's own machine state and keys: every act is signed.
+export XDG_STATE_HOME="$out/state"
+keys="$out/keys"
+mkdir -p "$keys"
+for who in root alice; do
+  [ -f "$keys/$who" ] || ssh-keygen -q -t ed25519 -N '' -f "$keys/$who"
+done
 
 for tool in hyperfine csv2rec recsel sqlite3 openssl hledger; do
   command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install hyperfine recutils sqlite3 openssl hledger" >&2; exit 1; }
@@ -36,10 +42,11 @@ csv="$data/customer.csv"
 
 fresh_store() { # DIR
   rm -rf "$1"
-  "$bin" --quiet init "$1" --admin root
-  "$bin" --quiet --store "$1" --as root actor add alice --role business-staff \
-    --agreement-signed 2026-01-01 --trained-on 2026-01-01
+  "$bin" --quiet init "$1" --admin root --key "$keys/root.pub" --identity "$keys/root"
+  "$bin" --quiet --store "$1" --as root --identity "$keys/root" actor add alice \
+    --role business-staff --key "$keys/alice.pub" --agreement-signed 2026-01-01 --trained-on 2026-01-01
 }
+export DOCKET_IDENTITY="$keys/alice"
 peak() { # LABEL CMD... : run once, record peak RSS
   local label=$1; shift
   /usr/bin/time -f "$label	%M KiB	%e s" -a -o "$out/peak-memory.tsv" "$@" >/dev/null
@@ -60,7 +67,7 @@ tar -cf "$out/records.tar" -C "$store" records/customer
 hyperfine --runs "$runs" --export-markdown "$out/import.md" --export-json "$out/import.json" \
   --prepare "rm -rf $out/floor && mkdir $out/floor && sync" \
   -n "file-system floor: tar x + sync" "tar -xf $out/records.tar -C $out/floor && sync" \
-  --prepare "rm -rf $out/store-bench && $bin --quiet init $out/store-bench --admin root && $bin --quiet --store $out/store-bench --as root actor add alice --role business-staff --agreement-signed 2026-01-01 --trained-on 2026-01-01 && sync" \
+  --prepare "rm -rf $out/store-bench && $bin --quiet init $out/store-bench --admin root --key $keys/root.pub --identity $keys/root && $bin --quiet --store $out/store-bench --as root --identity $keys/root actor add alice --role business-staff --key $keys/alice.pub --agreement-signed 2026-01-01 --trained-on 2026-01-01 && sync" \
   -n "docket import" "$bin --quiet --store $out/store-bench --as alice import customer $csv" \
   --prepare "rm -f $out/c.sqlite && sync" \
   -n "sqlite3 .import" "sqlite3 $out/c.sqlite '.mode csv' '.import $csv customer'" \

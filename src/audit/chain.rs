@@ -208,19 +208,22 @@ impl Cursor<'_> {
         });
     }
 
+    /// A problem with the line being read (its name is made only when there is one: a
+    /// walk reads a million lines).
+    fn here(&mut self, message: impl Into<String>) {
+        let at = format!("{LOG_NAME}:{}", self.line_no);
+        self.problem(at, message);
+    }
+
     /// Hash, link and position checks every line gets; `bad` when the line is wrong.
     fn check_line(&mut self, raw: &RawLine, n: u64) -> Option<(Head, bool)> {
-        let at = format!("{LOG_NAME}:{}", self.line_no);
         let mut bad = false;
         if hex(&Sha256::digest(raw.covered)).as_bytes() != raw.hash {
-            self.problem(
-                at.clone(),
-                "the entry's hash does not match its content: the entry was altered",
-            );
+            self.here("the entry's hash does not match its content: the entry was altered");
             bad = true;
         }
         if raw.prev != self.prev.as_slice() {
-            self.problem(at, "the entry does not link to the one before it: an entry was removed, inserted or reordered");
+            self.here( "the entry does not link to the one before it: an entry was removed, inserted or reordered");
             bad = true;
         }
         self.prev = raw.hash.to_vec();
@@ -260,16 +263,14 @@ impl Cursor<'_> {
 
     fn step(&mut self, line: &[u8], visit: &mut dyn Visit) -> Result<Step> {
         self.line_no += 1;
-        let at = format!("{LOG_NAME}:{}", self.line_no);
         if line.last() != Some(&b'\n') {
-            self.problem(
-                at,
-                format!("{TORN_TAIL}; run `docket recover` to move it aside"),
-            );
+            self.here(format!(
+                "{TORN_TAIL}; run `docket recover` to move it aside"
+            ));
             return Ok(Step::Stop);
         }
         let Some(raw) = split_line(&line[..line.len() - 1]) else {
-            self.problem(at, "not an audit entry (malformed line)");
+            self.here("not an audit entry (malformed line)");
             self.offset += line.len() as u64;
             return Ok(if self.plan.collect_all {
                 Step::Next
@@ -283,10 +284,9 @@ impl Cursor<'_> {
         if self.line_no <= self.plan.parse_after {
             if quick_seq(raw.body) != Some(self.line_no) {
                 let n = self.line_no;
-                self.problem(
-                    at,
-                    format!("sequence number missing or wrong where {n} was expected"),
-                );
+                self.here(format!(
+                    "sequence number missing or wrong where {n} was expected"
+                ));
                 bad = true;
             }
             self.head = here;
@@ -306,14 +306,11 @@ impl Cursor<'_> {
             Ok(e) if e.seq == self.line_no => Some(e),
             Ok(e) => {
                 let n = self.line_no;
-                self.problem(
-                    at,
-                    format!("sequence number {} where {n} was expected", e.seq),
-                );
+                self.here(format!("sequence number {} where {n} was expected", e.seq));
                 None
             }
             Err(_) => {
-                self.problem(at, "the entry's body is not a valid audit entry");
+                self.here("the entry's body is not a valid audit entry");
                 None
             }
         };
@@ -337,11 +334,10 @@ impl Cursor<'_> {
         here: Head,
         visit: &mut dyn Visit,
     ) -> Result<()> {
-        let at = format!("{LOG_NAME}:{}", self.line_no);
         match (entry.txn, self.open.is_some()) {
-            (Some(_), true) => self.problem(at, "a transaction is announced inside another"),
+            (Some(_), true) => self.here("a transaction is announced inside another"),
             (Some(n), false) if n < 2 => {
-                self.problem(at, format!("a transaction of {n} entries is announced"))
+                self.here(format!("a transaction of {n} entries is announced"))
             }
             (Some(n), false) => {
                 self.open = Some(Open {

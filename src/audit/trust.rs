@@ -429,13 +429,12 @@ impl Trust {
         self.roles = Some(roles);
     }
 
-    /// Check every collected signature, on all cores.
+    /// Check every collected signature: on all cores when there are many (a machine's
+    /// first run, `verify`), on this one when there are a few (an ordinary run), as
+    /// starting the thread pool costs more than a few checks.
     pub fn verify_signatures(&mut self) {
-        let failed: Vec<Problem> = self
-            .signatures
-            .par_iter()
-            .filter(|c| !c.key.verifies(&c.digest, &c.sig))
-            .map(|c| Problem {
+        let bad = |c: &SigCheck| {
+            (!c.key.verifies(&c.digest, &c.sig)).then(|| Problem {
                 at: at(c.line),
                 message: format!(
                     "the signature is not by `{}`'s registered key ({}): the transaction was altered or signed by someone else",
@@ -443,7 +442,12 @@ impl Trust {
                     c.key.fingerprint()
                 ),
             })
-            .collect();
+        };
+        let failed: Vec<Problem> = if self.signatures.len() > 32 {
+            self.signatures.par_iter().filter_map(bad).collect()
+        } else {
+            self.signatures.iter().filter_map(bad).collect()
+        };
         self.signatures.clear();
         self.problems.extend(failed);
     }
