@@ -46,7 +46,7 @@ sed -i 's/^training_valid_days = 365$/training_valid_days = 3650/' "$store/docke
 as admin policy apply --reason "demo store: training valid for ten years so the demo keeps working"
 
 customer() { as wang.fang create customer "$@"; }
-at 2026-01-10T09:30:00Z
+at 2026-01-15T09:30:00Z
 c1=$(customer --set name=张伟 --set id_kind=resident-id --set id_number=330106198503120423 \
   --set category=residential --set phone=13857101234 --set address=杭州市西湖区文三路12号3单元501 \
   --set meter_number=M000120001 --set meter_model=G2.5 --set meter_reading_m3=0 \
@@ -80,7 +80,7 @@ as wang.fang import customer "$work/customers-gbk.csv" --map demo/legacy/custome
 
 # Installations: residential by tariff (no approval, R-C2); commercial budgeted (R-C3);
 # a collective one in instalments with a schedule (R-C3, R-C8, R-C4, R-C9).
-at 2026-01-20T10:00:00Z
+at 2026-01-23T10:00:00Z
 i1=$(as wang.fang create installation --set customer="$c1" --set installation_fee=2800.00 \
   --set fee_basis=tariff --set payment_plan=lump-sum --set schedule_required=false \
   --set property_dispute=false --set signed_on=2026-01-20)
@@ -105,6 +105,12 @@ as zhao.min approve "$i4" --comment "集体用户联系人已确认"
 as zhao.min reject "$i5" --reason "预算单未附: attach the budget department's sheet"
 at 2026-01-27T10:00:00Z
 as zhou.qiang approve "$i4" --comment "工期可行"
+# An industrial customer's budgeted installation waits for the market manager's review:
+# only routine residential installations are signed by business staff alone (R-C2, R-C3).
+at 2026-01-28T09:00:00Z
+as wang.fang create installation --set customer="$c8" --set installation_fee=380000.00 \
+  --set fee_basis=budget --set budget_amount=380000.00 --set payment_plan=lump-sum \
+  --set schedule_required=false --set property_dispute=false --set signed_on=2026-01-28 >/dev/null
 
 # Alarm installations: fee is the tariff times the quantity (R-C11).
 at 2026-02-02T09:00:00Z

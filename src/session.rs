@@ -265,6 +265,11 @@ impl Session {
         })
     }
 
+    /// The most characters a reason, comment, note or purpose may hold.
+    pub fn max_text(&self) -> usize {
+        self.store.config.policy.max_text_chars
+    }
+
     /// Today in the store's time zone.
     pub fn today(&self) -> NaiveDate {
         self.now.date_naive()

@@ -81,6 +81,73 @@ fn r_c3_commercial_and_collective_installations_need_the_market_manager() {
     }
 }
 
+/// R-C2, R-C3: every installation that is not a routine residential one is reviewed by
+/// the market manager — industrial and upstream-supplier ones too, at any fee.
+#[test]
+fn r_c3_every_non_residential_installation_needs_the_market_manager() {
+    let s = TestStore::new();
+    for category in ["industrial", "upstream-supplier"] {
+        let c = s.customer(category, &[]);
+        let b = budgeted("1.00");
+        let id = created(installation(&s, "alice", &c, &strs(&b)));
+        assert_eq!(s.status(&id), "pending", "{category}");
+        assert!(s.ok("mona", &["pending"]).contains(&format!(
+            "{id}  installation  pending  market-manager (R-C3)"
+        )));
+    }
+}
+
+/// R-C3, R-C4, R-C8, R-C10: the steps a contract needs are decided from its terms and its
+/// customer as they were when it was submitted, and kept with it: reclassifying the
+/// customer afterwards neither drops a step nor leaves it stuck.
+#[test]
+fn r_c3_steps_are_fixed_when_the_terms_are_submitted() {
+    let s = TestStore::new();
+    let c = s.customer("commercial", &[]);
+    let b = budgeted("18600.00");
+    let id = created(installation(&s, "alice", &c, &strs(&b)));
+    // The customer is reclassified as residential after submission.
+    s.ok(
+        "alice",
+        &[
+            "amend",
+            &c,
+            "--set",
+            "category=residential",
+            "--reason",
+            "reclassified",
+        ],
+    );
+    assert!(
+        s.ok("mona", &["pending"]).contains(&id),
+        "the step is still due"
+    );
+    let shown = s.ok("alice", &["show", &id]);
+    assert!(
+        shown.contains("step market-manager  waiting (R-C3)"),
+        "{shown}"
+    );
+    s.ok("mona", &["approve", &id]);
+    assert_eq!(s.status(&id), "active");
+    // An amendment of the contract judges it afresh, with the customer as it is now.
+    let err = s.fails_unchanged(
+        "alice",
+        &[
+            "amend",
+            &id,
+            "--set",
+            "signed_on=2026-02-28",
+            "--reason",
+            "date",
+        ],
+        INVALID,
+    );
+    assert!(
+        err.contains("R-C11: residential installations are charged by the price-authority tariff"),
+        "{err}"
+    );
+}
+
 #[test]
 fn r_c4_installments_need_the_operations_vp() {
     let s = TestStore::new();
@@ -142,6 +209,50 @@ fn r_c5_supply_with_unsettled_installation_fee_needs_the_general_manager() {
     s.fails_unchanged("mona", &["approve", &unsettled], DENIED);
     s.ok("gina", &["approve", &unsettled, "--comment", "结清承诺"]);
     assert_eq!(s.status(&unsettled), "active");
+}
+
+/// R-C2, R-C5, R-C12: a supply contract's kind matches its customer.
+#[test]
+fn r_c5_the_supply_contract_kind_matches_the_customer() {
+    let s = TestStore::new();
+    let home = s.residential();
+    let shop = s.customer("commercial", &[]);
+    let pairs = |customer: &str| {
+        vec![
+            format!("customer={customer}"),
+            "delivery_notice_no=SQ1".to_string(),
+            "acceptance_drawing_no=YS1".into(),
+            "installation_fee_settled=true".into(),
+            "meter_number=M1".into(),
+            "start_date=2026-03-05".into(),
+        ]
+    };
+    let err = s.fails_unchanged(
+        "alice",
+        &strs(&with_sets(
+            &["create", "residential-supply"],
+            &strs(&pairs(&shop)),
+        )),
+        INVALID,
+    );
+    assert_eq!(
+        err,
+        "error: R-C5: a residential supply contract is for a residential customer; for any other customer draft a commercial-supply contract\nhint: the rule is `customer.category == 'residential'`\n"
+    );
+    let mut commercial = pairs(&home);
+    commercial.extend([
+        "annual_volume_m3=1000".to_string(),
+        "daily_volume_m3=10".into(),
+    ]);
+    let err = s.fails_unchanged(
+        "alice",
+        &strs(&with_sets(
+            &["create", "commercial-supply"],
+            &strs(&commercial),
+        )),
+        INVALID,
+    );
+    assert!(err.starts_with("error: R-C5: a commercial supply contract is for a non-residential customer; for a residential customer draft a residential-supply contract\n"), "{err}");
 }
 
 fn top_pairs(customer: &str, annual: &str, daily: &str) -> Vec<String> {
@@ -240,6 +351,16 @@ fn r_c8_a_schedule_requirement_goes_to_planning_and_construction() {
     )));
     s.ok("pat", &["approve", &id, "--comment", "工期可行"]);
     assert_eq!(s.status(&id), "active");
+    // A stated schedule deadline brings the assessment even without the requirement.
+    let id = created(installation(
+        &s,
+        "alice",
+        &c,
+        &["schedule_deadline=2026-07-31"],
+    ));
+    assert!(s.ok("pat", &["pending"]).contains(&format!(
+        "{id}  installation  pending  planning-construction (R-C8)"
+    )));
 }
 
 #[test]
@@ -250,6 +371,8 @@ fn r_c10_a_property_dispute_is_decided_by_the_operations_vp() {
     let mut extra = strs(&b);
     extra.push("property_dispute=true");
     let id = created(installation(&s, "alice", &c, &extra));
+    // An industrial installation's budget is reviewed by the market manager first (R-C3).
+    s.ok("mona", &["approve", &id]);
     assert!(s.ok("victor", &["pending"]).contains(&format!(
         "{id}  installation  pending  vp-operations (R-C4 R-C10)"
     )));
@@ -268,7 +391,7 @@ fn r_c11_tariff_fees_are_exact_to_the_fen() {
         assert_eq!(
             out.stderr,
             format!(
-                "error: field `installation_fee`: R-C11: {fee} differs from tariff residential_installation = 2800.00; fees are charged exactly as set, never more or less\nhint: set installation_fee=2800.00\n"
+                "error: field `installation_fee`: R-C11: {fee} differs from tariff residential_installation on 2026-03-01 = 2800.00; fees are charged exactly as set, never more or less\nhint: set installation_fee=2800.00\n"
             )
         );
         assert_eq!(before, s.snapshot());
@@ -324,7 +447,7 @@ fn r_c11_alarm_fee_is_tariff_times_quantity() {
     assert_eq!(out.code, INVALID);
     assert_eq!(
         out.stderr,
-        "error: field `fee`: R-C11: 760.01 differs from tariff alarm_installation 380 × quantity 2 = 760.00; fees are charged exactly as set, never more or less\nhint: set fee=760.00\n"
+        "error: field `fee`: R-C11: 760.01 differs from tariff alarm_installation on 2026-03-01 380 × quantity 2 = 760.00; fees are charged exactly as set, never more or less\nhint: set fee=760.00\n"
     );
     assert_eq!(alarm("760.00").code, 0);
 }
@@ -366,7 +489,7 @@ fn r_c14_daily_10000_is_eligible() {
 fn r_c14_annual_3000000_is_eligible() {
     let s = TestStore::new();
     let c = s.customer("industrial", &[]);
-    created(take_or_pay(&s, "victor", &c, "3000000", "0"));
+    created(take_or_pay(&s, "victor", &c, "3000000", "1"));
 }
 
 #[test]
@@ -531,7 +654,7 @@ fn reject_then_amend_sends_it_back() {
             "amend",
             &id,
             "--set",
-            "signed_on=2026-03-02",
+            "signed_on=2026-02-28",
             "--reason",
             "budget sheet attached",
         ],
@@ -609,7 +732,7 @@ fn r_c15_archived_records_never_change() {
             "amend",
             &id,
             "--set",
-            "signed_on=2026-03-02",
+            "signed_on=2026-02-28",
             "--reason",
             "x",
         ],

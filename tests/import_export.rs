@@ -342,7 +342,7 @@ fn imported_contracts_obey_the_seed_rules() {
                 I3,C9999999,2800.00,tariff,,lump-sum,false,false,2021-03-06\n";
     let f = write(&s, "i.csv", inst.as_bytes());
     let err = s.fails_unchanged("alice", &["import", "installation", &f], INVALID);
-    assert!(err.contains(":2: field `installation_fee`: R-C11: 2800.01 differs from tariff residential_installation = 2800.00"), "{err}");
+    assert!(err.contains(":2: field `installation_fee`: R-C11: 2800.01 differs from tariff residential_installation on 2021-03-06 = 2800.00"), "{err}");
     assert!(err.contains(":4: field `customer`: column `customer` value `C9999999`: no customer record with this id or legacy number; import the customers first"), "{err}");
     let fixed = write(
         &s,

@@ -165,7 +165,7 @@ fn r_c18_records_are_judged_by_the_rules_they_were_written_under() {
     edit(
         &s,
         "schemas/installation.toml",
-        "[[steps]]\nrole = \"market-manager\"\nwhen = \"customer.category == 'commercial' || customer.category == 'collective'\"\nrule = \"R-C3\"\n\n",
+        "[[steps]]\nrole = \"market-manager\"\nwhen = \"customer.category != 'residential'\"\nrule = \"R-C3\"\n\n",
         "",
     );
     s.apply_policy("no market review");

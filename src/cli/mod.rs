@@ -233,8 +233,13 @@ fn reveal_request(
         return Ok(None);
     }
     let actor = session.actor()?;
-    docket::policy::reveal::authorize(session.role()?, &actor.name, args.purpose.as_deref())
-        .map(Some)
+    docket::policy::reveal::authorize(
+        session.role()?,
+        &actor.name,
+        args.purpose.as_deref(),
+        session.max_text(),
+    )
+    .map(Some)
 }
 
 /// A store opened to read, or to write when the command reveals personal data: a reveal

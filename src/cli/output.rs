@@ -90,6 +90,7 @@ pub fn record_json(v: &RecordView) -> serde_json::Value {
         "written_by": v.written_by,
         "policy": v.policy,
         "fields": fields,
+        "steps": v.steps.iter().map(|s| json!({"role": s.role, "rule": s.rule})).collect::<Vec<_>>(),
         "approvals": v.approvals.iter().map(|a| json!({
             "step": a.step, "rule": a.rule, "actor": a.actor, "at": a.at,
             "decision": a.decision, "comment": a.comment,

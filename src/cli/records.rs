@@ -187,12 +187,8 @@ fn show_table(session: &docket::session::Session, v: &RecordView) -> String {
                 rows.push(vec![f.name.clone(), x.to_string()]);
             }
         }
-        if kind.is_contract()
-            && let Ok(scope) = session.scope(kind, &v.fields, (&v.id, &v.status, v.version), &|f| {
-                kind.expressions_read(f)
-            })
-            && let Ok(steps) = docket::policy::approval::required_steps(kind, &scope)
-        {
+        if kind.is_contract() {
+            let steps = &v.steps;
             for s in steps {
                 let done = v.approvals.iter().rev().find(|a| a.step == s.role);
                 let state = match done {

@@ -18,6 +18,37 @@ pub struct ActorChange {
     pub trained_on: Option<NaiveDate>,
 }
 
+/// Agreement and training dates are days that have passed (and not before 1900).
+fn check_dates(session: &Session, change: &ActorChange) -> Result<()> {
+    let today = session.today();
+    let dates = [
+        (
+            "--agreement-signed",
+            change.agreement_signed,
+            "record the agreement once it is signed",
+        ),
+        (
+            "--trained-on",
+            change.trained_on,
+            "record training once it has taken place",
+        ),
+    ];
+    for (flag, date, hint) in dates {
+        let Some(d) = date else { continue };
+        let problem = if d > today {
+            format!("{d} is after today ({today})")
+        } else if d < super::validate::earliest_date() {
+            format!("{d} is before 1900: check the year")
+        } else {
+            continue;
+        };
+        return Err(InputError::new(Location::file(flag), problem)
+            .hint(hint)
+            .into());
+    }
+    Ok(())
+}
+
 fn check_role(session: &Session, role: &str) -> Result<()> {
     if session.schemas.roles.get(role).is_none() {
         let known: Vec<String> = session.schemas.roles.roles.keys().cloned().collect();
@@ -83,6 +114,7 @@ pub fn add(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> {
     }
     let role = change.role.clone().unwrap_or_default();
     check_role(w, &role)?;
+    check_dates(w, &change)?;
     let key = change.key.ok_or_else(|| {
         Error::usage(
             "every actor signs their acts: give their public key with --key FILE.pub",
@@ -153,6 +185,7 @@ pub fn update(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> 
             Some("another administrator must".to_string()),
         ));
     }
+    check_dates(w, &change)?;
     let mut detail = Vec::new();
     if let Some(role) = change.role {
         check_role(w, &role)?;
@@ -187,7 +220,7 @@ pub fn update(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> 
 }
 
 pub fn revoke(w: &mut Writer, name: &str, reason: &str) -> Result<Actor> {
-    super::input::plain_text("--reason", reason)?;
+    super::input::plain_text("--reason", reason, w.max_text())?;
     w.require("manage-actors", "manage the staff register")?;
     let mut actor = current(w, name)?;
     if actor.revoked {

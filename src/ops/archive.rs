@@ -41,6 +41,40 @@ fn safe_name(path: &std::path::Path) -> String {
     }
 }
 
+/// The papers, read and checked before anything is written: each exists, holds something,
+/// and is not the same paper as another (R-C15: papers are papers).
+fn read_papers(files: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    let mut out: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    for f in files {
+        let at = || crate::error::Location::file(f.display().to_string());
+        let bytes = std::fs::read(f).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::invalid(at(), "attachment file not found; nothing was archived")
+            } else {
+                Error::io(f, e)
+            }
+        })?;
+        if bytes.is_empty() {
+            return Err(crate::error::InputError::new(
+                at(),
+                "the attachment is empty: a paper has content (R-C15)",
+            )
+            .hint("attach the scanned paper itself")
+            .into());
+        }
+        if let Some((same, _)) = out.iter().find(|(_, b)| *b == bytes) {
+            return Err(crate::error::InputError::new(
+                at(),
+                format!("the same paper as {} (identical content)", same.display()),
+            )
+            .hint("attach each paper once")
+            .into());
+        }
+        out.push((f.clone(), bytes));
+    }
+    Ok(out)
+}
+
 pub fn archive(
     session: &mut Writer,
     id: &str,
@@ -48,7 +82,7 @@ pub fn archive(
     note: Option<&str>,
 ) -> Result<Archived> {
     if let Some(n) = note {
-        super::input::plain_text("--note", n)?;
+        super::input::plain_text("--note", n, session.max_text())?;
     }
     let v = session.load(id)?;
     // Judged by the rules its terms were written under (R-C18).
@@ -81,34 +115,21 @@ pub fn archive(
     );
     let now = session.timestamp();
     let me = session.actor()?.name.clone();
+    let papers = read_papers(files)?;
     let mut j = session.journal();
     let mut logged = Vec::new();
     let mut attachments = Vec::new();
-    for f in files {
-        let bytes = std::fs::read(f).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                Error::invalid(
-                    crate::error::Location::file(f.display().to_string()),
-                    "attachment file not found; nothing was archived",
-                )
-            } else {
-                Error::io(f, e)
-            }
-        })?;
+    for (f, bytes) in papers {
         let sha = crate::layout::sha256_hex(&bytes);
-        let name = safe_name(f);
+        let name = safe_name(&f);
         let rel = format!("{folder}/attachments/{}-{name}", &sha[..16]);
-        if attachments.iter().any(|a: &Attachment| a.path == rel) {
-            continue; // the same paper given twice
-        }
-        let hash = j.write(&rel, &bytes)?;
+        logged.push(j.write(&rel, &bytes)?);
         attachments.push(Attachment {
             name,
             path: rel,
             sha256: sha,
             bytes: bytes.len() as u64,
         });
-        logged.push(hash);
     }
     // Written here rather than by write_next: the papers and the version share one entry.
     let mut next = v.clone();

@@ -17,7 +17,7 @@ use crate::schema::kind::{Field, Kind};
 use crate::schema::value::{FieldType, Value};
 use crate::session::{Session, Writer};
 use crate::store::ids::is_safe_id;
-use crate::store::version::{Version, Writing};
+use crate::store::version::{DueStep, Version, Writing};
 use chrono::Datelike;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -158,6 +158,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
                                 legacy,
                                 fingerprint,
                                 status: findings.status.clone(),
+                                steps: findings.steps.clone(),
                             });
                             continue;
                         }
@@ -244,7 +245,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
             action: "import".into(),
             policy,
         };
-        let v = Version::first(
+        let mut v = Version::first(
             &id,
             &kind.name,
             &status,
@@ -252,6 +253,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
             row.legacy.clone(),
             fields,
         );
+        v.steps = row.steps;
         let file = j.write(&version_path(&kind.name, &id, 1), v.to_toml().as_bytes())?;
         let mut entry = j.entry("import", &id, 1, vec![file]);
         entry.detail.insert("status".into(), status);
@@ -296,8 +298,9 @@ struct Planned {
     line: usize,
     legacy: Option<String>,
     fingerprint: String,
-    /// The status pass 1 found the record starts in.
+    /// The status pass 1 found the record starts in, and the steps its terms need.
     status: String,
+    steps: Vec<DueStep>,
 }
 
 enum Novelty {

@@ -91,14 +91,22 @@ fn plain_value(v: &Value) -> Result<(), String> {
 }
 
 /// Free text typed at the command line (a reason, comment, note or purpose): one line of
-/// plain text, or exit 5 naming the flag.
-pub fn plain_text(flag: &str, text: &str) -> Result<(), InputError> {
-    match crate::text::refuse_control(text) {
-        Some(m) => Err(InputError::new(Location::file(flag), m).hint(format!(
+/// plain text of at most `max` characters, or exit 5 naming the flag.
+pub fn plain_text(flag: &str, text: &str, max: usize) -> Result<(), InputError> {
+    if let Some(m) = crate::text::refuse_control(text) {
+        return Err(InputError::new(Location::file(flag), m).hint(format!(
             "write {flag} on one line, without control characters"
-        ))),
-        None => Ok(()),
+        )));
     }
+    let n = text.chars().count();
+    if n > max {
+        return Err(InputError::new(
+            Location::file(flag),
+            format!("{n} characters; at most {max} (policy.max_text_chars)"),
+        )
+        .hint("say it in fewer words; the record holds the details"));
+    }
+    Ok(())
 }
 
 /// Parse a TOML document with one top-level key per field.

@@ -3,10 +3,9 @@
 
 use super::write::{refuse_archived, write_next};
 use crate::error::{Error, Result};
-use crate::policy::approval::{next_step, required_steps};
-use crate::schema::kind::{Kind, Step};
+use crate::policy::approval::next_step;
 use crate::session::{Session, Writer};
-use crate::store::version::{Approval, Version};
+use crate::store::version::{Approval, DueStep, Version};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub struct Acted {
@@ -35,13 +34,6 @@ fn authors(session: &Session, v: &Version) -> Result<BTreeSet<String>> {
     Ok(out)
 }
 
-fn steps_for<'k>(session: &Session, kind: &'k Kind, v: &Version) -> Result<Vec<&'k Step>> {
-    let scope = session.scope(kind, &v.fields, (&v.id, &v.status, v.version), &|f| {
-        kind.expressions_read(f)
-    })?;
-    required_steps(kind, &scope).map_err(Error::Internal)
-}
-
 fn require_status(v: &Version, allowed: &[&str], act: &str) -> Result<()> {
     refuse_archived(v)?;
     if allowed.contains(&v.status.as_str()) {
@@ -58,12 +50,14 @@ fn require_status(v: &Version, allowed: &[&str], act: &str) -> Result<()> {
     ))
 }
 
-/// The step the actor may take now, or why not (exit 4).
-fn actors_step<'k>(session: &Session, kind: &'k Kind, v: &Version, verb: &str) -> Result<&'k Step> {
+/// The step the actor may take now, or why not (exit 4). The steps are the ones kept
+/// with the terms when they were written: changing a referenced record since never
+/// removes a step that is due.
+fn actors_step<'v>(session: &Session, v: &'v Version, verb: &str) -> Result<&'v DueStep> {
     let actor = session.actor()?;
     let role = &actor.role;
-    let steps = steps_for(session, kind, v)?;
-    let Some(next) = next_step(&steps, &v.approvals) else {
+    let steps = &v.steps;
+    let Some(next) = next_step(steps, &v.approvals) else {
         return Err(Error::conflict(
             format!("record `{}` has no approval step left", v.id),
             None,
@@ -101,14 +95,14 @@ fn actors_step<'k>(session: &Session, kind: &'k Kind, v: &Version, verb: &str) -
 
 pub fn approve(session: &mut Writer, id: &str, comment: Option<&str>) -> Result<Acted> {
     if let Some(c) = comment {
-        super::input::plain_text("--comment", c)?;
+        super::input::plain_text("--comment", c, session.max_text())?;
     }
     let v = session.load(id)?;
     // Judged by the rules its terms were written under (R-C18).
     let schemas = session.schemas_at(v.policy)?;
     let kind = schemas.kind(&v.kind)?;
     require_status(&v, &["pending"], "approved")?;
-    let step = actors_step(session, kind, &v, "approve")?;
+    let step = actors_step(session, &v, "approve")?.clone();
     let mut next = v.clone();
     next.approvals.push(Approval {
         step: step.role.clone(),
@@ -118,8 +112,7 @@ pub fn approve(session: &mut Writer, id: &str, comment: Option<&str>) -> Result<
         decision: "approved".into(),
         comment: comment.map(str::to_string),
     });
-    let steps = steps_for(session, kind, &next)?;
-    let following = next_step(&steps, &next.approvals).map(|s| s.role.clone());
+    let following = next_step(&next.steps, &next.approvals).map(|s| s.role.clone());
     if following.is_none() {
         next.status = "active".into();
     }
@@ -142,13 +135,13 @@ pub fn approve(session: &mut Writer, id: &str, comment: Option<&str>) -> Result<
 }
 
 pub fn reject(session: &mut Writer, id: &str, reason: &str) -> Result<Acted> {
-    super::input::plain_text("--reason", reason)?;
+    super::input::plain_text("--reason", reason, session.max_text())?;
     let v = session.load(id)?;
     // Judged by the rules its terms were written under (R-C18).
     let schemas = session.schemas_at(v.policy)?;
     let kind = schemas.kind(&v.kind)?;
     require_status(&v, &["pending"], "rejected")?;
-    let step = actors_step(session, kind, &v, "reject")?;
+    let step = actors_step(session, &v, "reject")?.clone();
     let mut next = v.clone();
     next.approvals.push(Approval {
         step: step.role.clone(),
@@ -175,6 +168,9 @@ pub fn reject(session: &mut Writer, id: &str, reason: &str) -> Result<Acted> {
 
 /// `complete` (performed) or `terminate` (no longer performed): active contracts only.
 pub fn finish(session: &mut Writer, id: &str, action: &str, reason: Option<&str>) -> Result<Acted> {
+    if let Some(r) = reason {
+        super::input::plain_text("--reason", r, session.max_text())?;
+    }
     let v = session.load(id)?;
     // Judged by the rules its terms were written under (R-C18).
     let schemas = session.schemas_at(v.policy)?;
@@ -253,8 +249,7 @@ pub fn pending(session: &Session) -> Result<Vec<Waiting>> {
         let kind = schemas.kind(&v.kind)?;
         match v.status.as_str() {
             "pending" => {
-                let steps = steps_for(session, kind, &v)?;
-                if let Some(step) = next_step(&steps, &v.approvals)
+                if let Some(step) = next_step(&v.steps, &v.approvals)
                     && step.role == actor.role
                     && !authors(session, &v)?.contains(&actor.name)
                 {

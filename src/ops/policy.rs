@@ -170,7 +170,7 @@ fn check_roles(w: &Writer, new: &Schemas) -> Result<()> {
 
 /// Make the live policy files the rules in force: a new version, copied into the store.
 pub fn apply(w: &mut Writer, reason: &str) -> Result<Applied> {
-    super::input::plain_text("--reason", reason)?;
+    super::input::plain_text("--reason", reason, w.max_text())?;
     w.require("manage-actors", "apply a policy")?;
     let changed = applied::drift(&w.store, &w.registry.policy_files)?;
     if changed.is_empty() {

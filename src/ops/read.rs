@@ -9,7 +9,7 @@ use crate::schema::expr::{Access, Expr};
 use crate::schema::kind::Kind;
 use crate::schema::value::{FieldType, Value};
 use crate::session::{Binding, Session, Writer};
-use crate::store::version::{Approval, ArchiveInfo, Version};
+use crate::store::version::{Approval, ArchiveInfo, DueStep, Version};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -26,6 +26,8 @@ pub struct RecordView {
     pub policy: u32,
     pub legacy_no: Option<String>,
     pub fields: BTreeMap<String, Value>,
+    /// The approval steps its terms need (contracts).
+    pub steps: Vec<DueStep>,
     pub approvals: Vec<Approval>,
     pub archive: Option<ArchiveInfo>,
 }
@@ -48,6 +50,7 @@ pub fn view(
         policy: v.policy,
         legacy_no: v.legacy_no.clone(),
         fields,
+        steps: v.steps.clone(),
         approvals: v.approvals.clone(),
         archive: v.archive.clone(),
     }

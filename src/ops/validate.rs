@@ -1,15 +1,19 @@
 //! Checking a record's fields against its kind: types were checked when parsed; here come
-//! ranges, formats, references, required and conditionally required fields, the kind's
-//! rules and its exact fee checks (R-C11). Every problem is collected, not just the first.
+//! references, required and conditionally required fields (a value that says nothing —
+//! blanks, punctuation, an empty list — does not satisfy a requirement), ranges, sizes,
+//! formats, the kind's rules and its exact fee checks (R-C11). Every problem is
+//! collected, not just the first.
 
 use super::input::Origin;
-use crate::error::InputError;
-use crate::policy::approval::required_steps;
+use crate::error::{InputError, Result};
+use crate::policy::approval::{due, required_steps};
 use crate::schema::expr::Scope;
 use crate::schema::formats::Format;
-use crate::schema::kind::{Kind, Lifecycle};
+use crate::schema::kind::{Bound, FeeCheck, Field, Kind, Lifecycle};
 use crate::schema::value::{FieldType, Value};
 use crate::session::Session;
+use crate::store::version::DueStep;
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -21,6 +25,13 @@ pub struct Findings {
     /// The status a valid record starts in: `pending` when an approval step applies to it
     /// (contracts), else `active`.
     pub status: String,
+    /// The approval steps its terms need, decided now and kept with them (contracts).
+    pub steps: Vec<DueStep>,
+}
+
+/// The earliest date docket accepts anywhere.
+pub fn earliest_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date")
 }
 
 pub fn validate(
@@ -29,99 +40,269 @@ pub fn validate(
     fields: &BTreeMap<String, Value>,
     id: &str,
     origin: &Origin,
-) -> crate::error::Result<Findings> {
+) -> Result<Findings> {
     let mut out = Findings::default();
-    let err = |field: &str, msg: String| InputError::new(origin.locate(field), msg);
-
-    // References first: rules read the referenced customer's fields.
-    for (f, target) in kind.refs() {
-        if let Some(Value::Str(rid)) = fields.get(&f.name) {
-            match session.index.records.get(rid) {
-                Some(h) if h.kind == target => {}
-                Some(h) => out.errors.push(err(
-                    &f.name,
-                    format!("`{rid}` is a {} record, not a {target}", h.kind),
-                )),
-                None => out.errors.push(
-                    err(&f.name, format!("no {target} record `{rid}` in this store"))
-                        .hint(format!("find it with `docket query {target}`")),
-                ),
-            }
-        }
-    }
+    check_references(session, kind, fields, origin, &mut out);
     if !out.errors.is_empty() {
         return Ok(out);
     }
     let scope = session.scope(kind, fields, (id, "", 0), &|f| kind.expressions_read(f))?;
-    let holds = |e: &crate::schema::expr::Expr, scope: &Scope| e.eval_bool(scope);
-
+    let today = session.today();
     for f in &kind.fields {
-        let value = fields.get(&f.name);
-        let rule = f
-            .rule
-            .as_deref()
-            .map(|r| format!(" ({r})"))
-            .unwrap_or_default();
-        match value {
-            None => {
-                if f.required {
-                    out.errors.push(
-                        err(&f.name, format!("required field is missing{rule}"))
-                            .hint(format!("add --set {}=…", f.name)),
-                    );
-                } else if let Some(cond) = &f.required_when {
-                    match holds(cond, &scope) {
-                        Ok(true) => out.errors.push(
-                            err(&f.name, format!("required when {}{rule}", cond.source))
-                                .hint(format!("add --set {}=…", f.name)),
-                        ),
-                        Ok(false) => {}
-                        Err(m) => out.errors.push(err(&f.name, m)),
-                    }
-                }
+        let at = |m: String| InputError::new(origin.locate(&f.name), m);
+        let problems = check_field(f, fields.get(&f.name), &scope, today);
+        out.errors.extend(problems.into_iter().map(|(m, hint)| {
+            let e = at(m);
+            match hint {
+                Some(h) => e.hint(h),
+                None => e,
             }
-            Some(v) => {
-                if let Value::Int(i) = v {
-                    if let Some(min) = f.min
-                        && *i < min
-                    {
-                        out.errors
-                            .push(err(&f.name, format!("{i} is below the minimum {min}")));
-                    }
-                    if let Some(max) = f.max
-                        && *i > max
-                    {
-                        out.errors
-                            .push(err(&f.name, format!("{i} is above the maximum {max}")));
-                    }
-                }
-                let mut formats: Vec<Format> = f.format.into_iter().collect();
-                for (cond, fmt) in &f.conditional_formats {
-                    match holds(cond, &scope) {
-                        Ok(true) => formats.push(*fmt),
-                        Ok(false) => {}
-                        Err(m) => out.errors.push(err(&f.name, m)),
-                    }
-                }
-                for fmt in formats {
-                    let texts: Vec<String> = match v {
-                        Value::List(items) => items.iter().map(|i| i.to_string()).collect(),
-                        other => vec![other.to_string()],
-                    };
-                    for t in texts {
-                        if let Some(m) = fmt.check(&t) {
-                            out.errors.push(err(&f.name, m));
-                        }
-                    }
-                }
-            }
-        }
+        }));
     }
     if !out.errors.is_empty() {
         return Ok(out);
     }
+    check_rules(kind, &scope, origin, &mut out);
+    for fee in &kind.fees {
+        if let Some(e) = check_fee(session, kind, fee, fields, &scope, origin) {
+            out.errors.push(e);
+        }
+    }
+    if out.errors.is_empty() {
+        if kind.lifecycle == Lifecycle::Contract {
+            let steps = required_steps(kind, &scope).map_err(crate::error::Error::Internal)?;
+            out.steps = due(&steps);
+        }
+        out.status = if out.steps.is_empty() {
+            "active"
+        } else {
+            "pending"
+        }
+        .to_string();
+    }
+    Ok(out)
+}
+
+/// References first: rules read the referenced customer's fields.
+fn check_references(
+    session: &Session,
+    kind: &Kind,
+    fields: &BTreeMap<String, Value>,
+    origin: &Origin,
+    out: &mut Findings,
+) {
+    for (f, target) in kind.refs() {
+        let Some(Value::Str(rid)) = fields.get(&f.name) else {
+            continue;
+        };
+        let at = || InputError::new(origin.locate(&f.name), String::new());
+        match session.index.records.get(rid) {
+            Some(h) if h.kind == target => {}
+            Some(h) => out.errors.push(InputError {
+                message: format!("`{rid}` is a {} record, not a {target}", h.kind),
+                ..at()
+            }),
+            None => out.errors.push(
+                InputError {
+                    message: format!("no {target} record `{rid}` in this store"),
+                    ..at()
+                }
+                .hint(format!("find it with `docket query {target}`")),
+            ),
+        }
+    }
+}
+
+/// Whether a value says something: text holding a letter or digit, a list with such an
+/// item. `-`, blanks and `[]` do not.
+pub fn meaningful(v: &Value) -> bool {
+    match v {
+        Value::Str(s) => s.chars().any(char::is_alphanumeric),
+        Value::List(items) => items.iter().any(meaningful),
+        _ => true,
+    }
+}
+
+type Problem = (String, Option<String>);
+
+/// One field's problems: a requirement unmet, a value out of range or too long, a format.
+fn check_field(f: &Field, value: Option<&Value>, scope: &Scope, today: NaiveDate) -> Vec<Problem> {
+    let rule = f
+        .rule
+        .as_deref()
+        .map(|r| format!(" ({r})"))
+        .unwrap_or_default();
+    let add = Some(format!("add --set {}=…", f.name));
+    let required = if f.required {
+        Ok(Some("required field".to_string()))
+    } else {
+        match &f.required_when {
+            Some(cond) => cond
+                .eval_bool(scope)
+                .map(|holds| holds.then(|| format!("required when {}", cond.source))),
+            None => Ok(None),
+        }
+    };
+    let required = match required {
+        Ok(r) => r,
+        Err(m) => return vec![(m, None)],
+    };
+    match (value, required) {
+        (None, Some(why)) if f.required => vec![(format!("{why} is missing{rule}"), add)],
+        (None, Some(why)) => vec![(format!("{why}{rule}"), add)],
+        (None, None) => Vec::new(),
+        (Some(v), Some(why)) if !meaningful(v) => vec![(
+            format!(
+                "{why}{rule}: `{}` says nothing (blanks, punctuation or an empty list)",
+                crate::text::escape(&v.to_string())
+            ),
+            Some(format!("give the real {}", f.name)),
+        )],
+        (Some(v), _) => {
+            let mut problems = check_bounds(f, v, today);
+            problems.extend(check_size(f, v));
+            problems.extend(check_formats(f, v, scope, today));
+            problems
+        }
+    }
+}
+
+/// `min`, `max` and the earliest date.
+fn check_bounds(f: &Field, v: &Value, today: NaiveDate) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let dates: Vec<NaiveDate> = match v {
+        Value::Date(d) => vec![*d],
+        Value::List(items) => items
+            .iter()
+            .filter_map(|i| match i {
+                Value::Date(d) => Some(*d),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    for d in &dates {
+        if *d < earliest_date() {
+            out.push((format!("{d} is before 1900: check the year"), None));
+        }
+    }
+    let number = match v {
+        Value::Int(i) => Some(Decimal::from(*i)),
+        Value::Money(m) => Some(*m),
+        _ => None,
+    };
+    let below = |b: &Bound| match (b, number, dates.first()) {
+        (Bound::Number(n), Some(x), _) => x < *n,
+        (Bound::Date(bd), _, Some(d)) => d < bd,
+        (Bound::Today, _, Some(d)) => *d < today,
+        _ => false,
+    };
+    let above = |b: &Bound| match (b, number, dates.first()) {
+        (Bound::Number(n), Some(x), _) => x > *n,
+        (Bound::Date(bd), _, Some(d)) => d > bd,
+        (Bound::Today, _, Some(d)) => *d > today,
+        _ => false,
+    };
+    if let Some(min) = &f.min
+        && below(min)
+    {
+        out.push((
+            format!("{v} is below the minimum {}", shown_bound(min, today)),
+            None,
+        ));
+    }
+    if let Some(max) = &f.max
+        && above(max)
+    {
+        let m = match max {
+            Bound::Today => format!(
+                "{v} is after today ({today}): {} cannot be in the future",
+                f.name
+            ),
+            other => format!("{v} is above the maximum {other}"),
+        };
+        out.push((m, None));
+    }
+    out
+}
+
+fn shown_bound(b: &Bound, today: NaiveDate) -> String {
+    match b {
+        Bound::Today => format!("today ({today})"),
+        other => other.to_string(),
+    }
+}
+
+/// Strings hold at most `max_length` characters, lists that many items.
+fn check_size(f: &Field, v: &Value) -> Vec<Problem> {
+    let too_long = |s: &str| s.chars().count() > f.max_length;
+    match v {
+        Value::Str(s) if too_long(s) => vec![(
+            format!(
+                "the value is {} characters long; {} holds at most {}",
+                s.chars().count(),
+                f.name,
+                f.max_length
+            ),
+            None,
+        )],
+        Value::List(items) if items.len() > f.max_length => vec![(
+            format!(
+                "{} items; {} holds at most {}",
+                items.len(),
+                f.name,
+                f.max_length
+            ),
+            None,
+        )],
+        Value::List(items) => items
+            .iter()
+            .filter_map(|i| match i {
+                Value::Str(s) if s.chars().count() > crate::schema::kind::DEFAULT_MAX_CHARS => {
+                    Some((
+                        format!(
+                            "an item is {} characters long; items hold at most {}",
+                            s.chars().count(),
+                            crate::schema::kind::DEFAULT_MAX_CHARS
+                        ),
+                        None,
+                    ))
+                }
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The field's format, and the formats its conditions call for.
+fn check_formats(f: &Field, v: &Value, scope: &Scope, today: NaiveDate) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let mut formats: Vec<Format> = f.format.into_iter().collect();
+    for (cond, fmt) in &f.conditional_formats {
+        match cond.eval_bool(scope) {
+            Ok(true) => formats.push(*fmt),
+            Ok(false) => {}
+            Err(m) => out.push((m, None)),
+        }
+    }
+    let texts: Vec<String> = match v {
+        Value::List(items) => items.iter().map(|i| i.to_string()).collect(),
+        other => vec![other.to_string()],
+    };
+    for fmt in formats {
+        for t in &texts {
+            if let Some(m) = fmt.check(t, today) {
+                out.push((m, None));
+            }
+        }
+    }
+    out
+}
+
+fn check_rules(kind: &Kind, scope: &Scope, origin: &Origin, out: &mut Findings) {
     for r in &kind.rules {
-        match holds(&r.check, &scope) {
+        match r.check.eval_bool(scope) {
             Ok(true) => {}
             Ok(false) if r.warning => out.warnings.push(format!("{}: {}", r.id, r.message)),
             Ok(false) => out.errors.push(
@@ -134,62 +315,79 @@ pub fn validate(
             )),
         }
     }
-    for fee in &kind.fees {
-        if let Some(cond) = &fee.when {
-            match holds(cond, &scope) {
-                Ok(true) => {}
-                Ok(false) => continue,
-                Err(m) => {
-                    out.errors.push(err(&fee.field, m));
-                    continue;
-                }
-            }
+}
+
+/// A fee must equal its tariff in force on the contract's date (times a quantity) or the
+/// money field it names, exactly (R-C11).
+fn check_fee(
+    session: &Session,
+    kind: &Kind,
+    fee: &FeeCheck,
+    fields: &BTreeMap<String, Value>,
+    scope: &Scope,
+    origin: &Origin,
+) -> Option<InputError> {
+    let err = |m: String| InputError::new(origin.locate(&fee.field), m);
+    if let Some(cond) = &fee.when {
+        match cond.eval_bool(scope) {
+            Ok(true) => {}
+            Ok(false) => return None,
+            Err(m) => return Some(err(m)),
         }
-        let Some(Value::Money(charged)) = fields.get(&fee.field) else {
-            continue;
-        };
-        let (expected, basis) = if let Some(t) = &fee.tariff {
+    }
+    let Some(Value::Money(charged)) = fields.get(&fee.field) else {
+        return None;
+    };
+    let (expected, basis) = match &fee.tariff {
+        Some(t) => {
+            let on = match fee.on.as_deref().and_then(|d| fields.get(d)) {
+                Some(Value::Date(d)) => *d,
+                _ => session.today(),
+            };
             let tariff = &session.schemas.tariffs.tariffs[t];
+            let Some(amount) = tariff.amount_on(on) else {
+                return Some(
+                    err(format!(
+                        "{}: tariff {t} has no amount in force on {on}",
+                        fee.rule
+                    ))
+                    .hint("check the date, or the tariff's dated amounts in schemas/tariffs.toml"),
+                );
+            };
             let qty = match &fee.per {
                 Some(p) => match fields.get(p) {
                     Some(Value::Int(q)) => Decimal::from(*q),
-                    _ => continue,
+                    _ => return None,
                 },
                 None => Decimal::ONE,
             };
             let basis = match &fee.per {
-                Some(p) => format!("tariff {t} {} × {p} {qty}", tariff.amount),
-                None => format!("tariff {t}"),
+                Some(p) => format!("tariff {t} on {on} {amount} × {p} {qty}"),
+                None => format!("tariff {t} on {on}"),
             };
-            (tariff.amount * qty, basis)
-        } else {
+            (amount * qty, basis)
+        }
+        None => {
             let other = fee.equals.as_deref().unwrap_or_default();
             match fields.get(other) {
                 Some(Value::Money(m)) => (*m, other.to_string()),
-                _ => continue,
+                _ => return None,
             }
-        };
-        if charged.normalize() != expected.normalize() {
-            let scale = match kind.field(&fee.field).map(|f| &f.ty) {
-                Some(FieldType::Money { scale }) => *scale,
-                _ => 2,
-            };
-            let mut shown = expected;
-            shown.rescale(scale);
-            out.errors.push(
-                err(&fee.field, format!("{}: {charged} differs from {basis} = {shown}; fees are charged exactly as set, never more or less", fee.rule))
-                    .hint(format!("set {}={shown}", fee.field)),
-            );
         }
+    };
+    if charged.normalize() == expected.normalize() {
+        return None;
     }
-    if out.errors.is_empty() {
-        let waits = kind.lifecycle == Lifecycle::Contract
-            && !required_steps(kind, &scope)
-                .map_err(crate::error::Error::Internal)?
-                .is_empty();
-        out.status = if waits { "pending" } else { "active" }.to_string();
-    }
-    Ok(out)
+    let scale = match kind.field(&fee.field).map(|f| &f.ty) {
+        Some(FieldType::Money { scale }) => *scale,
+        _ => 2,
+    };
+    let mut shown = expected;
+    shown.rescale(scale);
+    Some(
+        err(format!("{}: {charged} differs from {basis} = {shown}; fees are charged exactly as set, never more or less", fee.rule))
+            .hint(format!("set {}={shown}", fee.field)),
+    )
 }
 
 impl Origin {

@@ -2,7 +2,7 @@
 //! (resetting approvals), both validated in full and logged in one transaction.
 
 use super::input::Origin;
-use super::validate::validate;
+use super::validate::{Findings, validate};
 use crate::error::{Error, Result};
 use crate::layout::version_path;
 use crate::schema::kind::{Kind, Lifecycle};
@@ -75,10 +75,10 @@ fn check(
     fields: &BTreeMap<String, Value>,
     id: &str,
     origin: &Origin,
-) -> Result<(Vec<String>, String)> {
+) -> Result<Findings> {
     let findings = validate(session, kind, fields, id, origin)?;
     if findings.errors.is_empty() {
-        Ok((findings.warnings, findings.status))
+        Ok(findings)
     } else {
         Err(Error::Invalid(findings.errors))
     }
@@ -99,7 +99,12 @@ pub fn create(
         session.now.year(),
         session.index.records.keys(),
     );
-    let (warnings, status) = check(session, kind, &fields, &id, origin)?;
+    let Findings {
+        warnings,
+        status,
+        steps,
+        ..
+    } = check(session, kind, &fields, &id, origin)?;
     let actor = session.actor()?.name.clone();
     let writing = Writing {
         at: session.timestamp(),
@@ -107,7 +112,8 @@ pub fn create(
         action: "create".into(),
         policy: session.registry.policy,
     };
-    let v = Version::first(&id, &kind.name, &status, writing, None, fields);
+    let mut v = Version::first(&id, &kind.name, &status, writing, None, fields);
+    v.steps = steps;
     let mut j = session.journal();
     let file = j.write(&version_path(&kind.name, &id, 1), v.to_toml().as_bytes())?;
     let mut entry = j.entry("create", &id, 1, vec![file]);
@@ -171,7 +177,7 @@ pub fn amend(
     reason: &str,
     origin: &Origin,
 ) -> Result<Written> {
-    super::input::plain_text("--reason", reason)?;
+    super::input::plain_text("--reason", reason, session.max_text())?;
     let current = session.load(id)?;
     let schemas = session.schemas.clone();
     let kind = schemas.kind(&current.kind)?;
@@ -204,15 +210,22 @@ pub fn amend(
             format!("the amendment changes nothing in `{id}`"),
         ));
     }
-    let (warnings, status) = check(session, kind, &fields, id, origin)?;
+    let Findings {
+        warnings,
+        status,
+        steps,
+        ..
+    } = check(session, kind, &fields, id, origin)?;
     let mut next = current.clone();
     next.fields = fields;
     next.reason = Some(reason.to_string());
     // New terms are judged by the rules in force now.
     next.policy = session.registry.policy;
     if kind.lifecycle == Lifecycle::Contract {
-        // Amending resets approvals: whoever signed, signed the old terms.
+        // Amending resets approvals: whoever signed, signed the old terms. The new terms
+        // are judged afresh, with the records they refer to as they are now.
         next.approvals.clear();
+        next.steps = steps;
         next.status = status;
     }
     let status = next.status.clone();

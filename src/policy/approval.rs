@@ -3,7 +3,7 @@
 
 use crate::schema::expr::Scope;
 use crate::schema::kind::{Kind, Step};
-use crate::store::version::Approval;
+use crate::store::version::{Approval, DueStep};
 
 /// The steps this record must pass, in schema order.
 pub fn required_steps<'k>(kind: &'k Kind, scope: &Scope) -> Result<Vec<&'k Step>, String> {
@@ -20,14 +20,22 @@ pub fn required_steps<'k>(kind: &'k Kind, scope: &Scope) -> Result<Vec<&'k Step>
     Ok(steps)
 }
 
-/// The first required step not yet approved.
-pub fn next_step<'k>(required: &[&'k Step], approvals: &[Approval]) -> Option<&'k Step> {
-    required
+/// The steps as kept with the terms.
+pub fn due(steps: &[&Step]) -> Vec<DueStep> {
+    steps
         .iter()
-        .find(|s| {
-            !approvals
-                .iter()
-                .any(|a| a.step == s.role && a.decision == "approved")
+        .map(|s| DueStep {
+            role: s.role.clone(),
+            rule: s.rule.clone(),
         })
-        .copied()
+        .collect()
+}
+
+/// The first due step not yet approved.
+pub fn next_step<'v>(due: &'v [DueStep], approvals: &[Approval]) -> Option<&'v DueStep> {
+    due.iter().find(|s| {
+        !approvals
+            .iter()
+            .any(|a| a.step == s.role && a.decision == "approved")
+    })
 }

@@ -18,13 +18,29 @@ pub struct Reveal {
 
 /// Check a `--reveal --purpose` request against the role (exit 2 without a purpose,
 /// exit 4 when the role may reveal nothing).
-pub fn authorize(role: &Role, actor: &str, purpose: Option<&str>) -> Result<Reveal> {
+pub fn authorize(
+    role: &Role,
+    actor: &str,
+    purpose: Option<&str>,
+    max_chars: usize,
+) -> Result<Reveal> {
     let purpose = purpose.map(str::trim).filter(|p| !p.is_empty()).ok_or_else(|| {
         Error::usage(
             "--reveal needs --purpose TEXT: personal data is shown only for a stated purpose (R-A3)",
             Some("e.g. --reveal --purpose \"call the customer about meter replacement\"".to_string()),
         )
     })?;
+    if purpose.chars().count() > max_chars {
+        return Err(crate::error::InputError::new(
+            crate::error::Location::file("--purpose"),
+            format!(
+                "{} characters; at most {max_chars} (policy.max_text_chars)",
+                purpose.chars().count()
+            ),
+        )
+        .hint("state the purpose in fewer words")
+        .into());
+    }
     if let Some(m) = crate::text::refuse_control(purpose) {
         return Err(
             crate::error::InputError::new(crate::error::Location::file("--purpose"), m)

@@ -1,7 +1,7 @@
 //! Named string formats a schema can demand of a field: the national identity-number
 //! standards (GB 11643 resident ids, GB 32100 unified social credit codes) and phones.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -31,11 +31,11 @@ impl Format {
         }
     }
 
-    /// Why `text` fails the format, or `None` when it passes. Messages never repeat the
-    /// value: it may be personal data.
-    pub fn check(self, text: &str) -> Option<String> {
+    /// Why `text` fails the format, or `None` when it passes (`today` bounds birth
+    /// dates). Messages never repeat the value: it may be personal data.
+    pub fn check(self, text: &str, today: NaiveDate) -> Option<String> {
         match self {
-            Format::Gb11643 => check_resident_id(text),
+            Format::Gb11643 => check_resident_id(text, today),
             Format::Gb32100 => check_uscc(text),
             Format::Phone => check_phone(text),
         }
@@ -45,14 +45,36 @@ impl Format {
 const RIC_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const RIC_CHECK: &[u8; 11] = b"10X98765432";
 
-fn check_resident_id(text: &str) -> Option<String> {
+/// The provincial-level divisions of GB/T 2260 (the first two digits of a division code):
+/// the 31 provinces, autonomous regions and municipalities, Taiwan, Hong Kong and Macao.
+const PROVINCES: [&str; 34] = [
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
+    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71",
+    "81", "82",
+];
+
+fn check_resident_id(text: &str, today: NaiveDate) -> Option<String> {
     let b = text.as_bytes();
     if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
         return Some("a resident id (GB 11643) has 17 digits and a check character".into());
     }
+    let division = std::str::from_utf8(&b[..6]).unwrap_or("");
+    if !PROVINCES.contains(&&division[..2]) || division[2..] == *"0000" {
+        return Some("the resident id's first six digits are not the division code of a place in a province that exists (GB/T 2260)".into());
+    }
     let birth = std::str::from_utf8(&b[6..14]).unwrap_or("");
-    if NaiveDate::parse_from_str(birth, "%Y%m%d").is_err() {
-        return Some("the resident id's birth-date digits (7–14) are not a calendar date".into());
+    match NaiveDate::parse_from_str(birth, "%Y%m%d") {
+        Err(_) => {
+            return Some(
+                "the resident id's birth-date digits (7–14) are not a calendar date".into(),
+            );
+        }
+        Ok(d) if d > today || d.year() < 1850 => {
+            return Some(
+                "the resident id's birth date (digits 7–14) is in the future or before 1850".into(),
+            );
+        }
+        Ok(_) => {}
     }
     let sum: u32 = b[..17]
         .iter()
@@ -71,6 +93,10 @@ const USCC_WEIGHTS: [u32; 17] = [
     1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
 ];
 
+/// GB 32100 position 1: the registering authority (1 机构编制 … 9 工商, A 中央军委改革和编制
+/// 办公室, N 农业, Y 其他).
+const USCC_AUTHORITIES: &[u8] = b"123456789ANY";
+
 fn check_uscc(text: &str) -> Option<String> {
     let b = text.as_bytes();
     let value = |c: u8| USCC_ALPHABET.iter().position(|&a| a == c).map(|p| p as u32);
@@ -78,6 +104,13 @@ fn check_uscc(text: &str) -> Option<String> {
         return Some(
             "a unified social credit code (GB 32100) has 18 characters from 0-9 and A-Y without I, O, S, V, Z".into(),
         );
+    }
+    if !USCC_AUTHORITIES.contains(&b[0]) || !b[1].is_ascii_digit() || b[1] == b'0' {
+        return Some("a unified social credit code starts with its registering authority (1-9, A, N or Y) and a category digit (1-9)".into());
+    }
+    let division = std::str::from_utf8(&b[2..8]).unwrap_or("");
+    if !division.bytes().all(|c| c.is_ascii_digit()) || !PROVINCES.contains(&&division[..2]) {
+        return Some("a unified social credit code's characters 3–8 are a division code of a province that exists (GB/T 2260)".into());
     }
     let sum: u32 = b[..17]
         .iter()
@@ -108,19 +141,29 @@ fn check_phone(text: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    impl Format {
+        fn check_on(self, text: &str) -> Option<String> {
+            self.check(text, today())
+        }
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
+    }
+
     // Examples published with GB 11643-1999 and widely reproduced.
     #[test]
     fn gb11643_published_examples() {
-        assert_eq!(Format::Gb11643.check("11010519491231002X"), None);
-        assert_eq!(Format::Gb11643.check("440524188001010014"), None);
-        assert!(Format::Gb11643.check("110105194912310021").is_some());
-        assert!(Format::Gb11643.check("440524188001010015").is_some());
+        assert_eq!(Format::Gb11643.check_on("11010519491231002X"), None);
+        assert_eq!(Format::Gb11643.check_on("440524188001010014"), None);
+        assert!(Format::Gb11643.check_on("110105194912310021").is_some());
+        assert!(Format::Gb11643.check_on("440524188001010015").is_some());
         assert!(
-            Format::Gb11643.check("440524188002300014").is_some(),
+            Format::Gb11643.check_on("440524188002300014").is_some(),
             "Feb 30th"
         );
         assert!(
-            Format::Gb11643.check("44052418800101001").is_some(),
+            Format::Gb11643.check_on("44052418800101001").is_some(),
             "17 chars"
         );
     }
@@ -128,20 +171,29 @@ mod tests {
     // Codes printed on published business licences.
     #[test]
     fn gb32100_published_examples() {
-        assert_eq!(Format::Gb32100.check("91350100M000100Y43"), None);
-        assert_eq!(Format::Gb32100.check("914403001922038216"), None);
-        assert_eq!(Format::Gb32100.check("91330100799655058B"), None);
-        assert!(Format::Gb32100.check("91350100M000100Y44").is_some());
+        assert_eq!(Format::Gb32100.check_on("91350100M000100Y43"), None);
+        assert_eq!(Format::Gb32100.check_on("914403001922038216"), None);
+        assert_eq!(Format::Gb32100.check_on("91330100799655058B"), None);
+        assert!(Format::Gb32100.check_on("91350100M000100Y44").is_some());
         assert!(
-            Format::Gb32100.check("91350100M000100Y4I").is_some(),
+            Format::Gb32100.check_on("91350100M000100Y4I").is_some(),
             "I is not in the alphabet"
         );
     }
 
     #[test]
+    fn gb11643_places_and_birth_dates() {
+        // A right check character does not save a place that does not exist…
+        assert!(Format::Gb11643.check_on("000000194912310027").is_some());
+        assert!(Format::Gb11643.check_on("999999194912310025").is_some());
+        // …or a birth in the future.
+        assert!(Format::Gb11643.check_on("110105202701010016").is_some());
+    }
+
+    #[test]
     fn phones() {
-        assert_eq!(Format::Phone.check("13812341234"), None);
-        assert_eq!(Format::Phone.check("0571-88881234"), None);
-        assert!(Format::Phone.check("12345").is_some());
+        assert_eq!(Format::Phone.check_on("13812341234"), None);
+        assert_eq!(Format::Phone.check_on("0571-88881234"), None);
+        assert!(Format::Phone.check_on("12345").is_some());
     }
 }

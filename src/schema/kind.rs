@@ -52,11 +52,38 @@ pub struct Field {
     pub pii: Option<String>,
     pub mask: MaskStyle,
     pub purpose: String,
-    pub min: Option<i64>,
-    pub max: Option<i64>,
+    pub min: Option<Bound>,
+    pub max: Option<Bound>,
+    /// The most characters a string holds, or items a list holds.
+    pub max_length: usize,
     pub format: Option<Format>,
     pub conditional_formats: Vec<(Expr, Format)>,
 }
+
+/// A limit on a number, an amount or a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bound {
+    /// For integers and money, compared exactly.
+    Number(rust_decimal::Decimal),
+    Date(NaiveDate),
+    /// For dates: the day the value is checked, in the store's zone.
+    Today,
+}
+
+impl std::fmt::Display for Bound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Bound::Number(d) => write!(f, "{d}"),
+            Bound::Date(d) => write!(f, "{d}"),
+            Bound::Today => write!(f, "today"),
+        }
+    }
+}
+
+/// The most characters of a string field and items of a list field, unless the schema
+/// says otherwise.
+pub const DEFAULT_MAX_CHARS: usize = 200;
+pub const DEFAULT_MAX_ITEMS: usize = 100;
 
 #[derive(Debug)]
 pub struct Rule {
@@ -75,6 +102,8 @@ pub struct FeeCheck {
     pub tariff: Option<String>,
     pub per: Option<String>,
     pub equals: Option<String>,
+    /// The date field that picks the tariff amount in force (default: today).
+    pub on: Option<String>,
 }
 
 #[derive(Debug)]
@@ -159,8 +188,9 @@ struct RawField {
     item: Option<String>,
     #[serde(rename = "ref")]
     reference: Option<String>,
-    min: Option<i64>,
-    max: Option<i64>,
+    min: Option<toml::Value>,
+    max: Option<toml::Value>,
+    max_length: Option<usize>,
     scale: Option<u32>,
     format: Option<String>,
     #[serde(default)]
@@ -192,6 +222,7 @@ struct RawFee {
     tariff: Option<String>,
     per: Option<String>,
     equals: Option<String>,
+    on: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -331,6 +362,12 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
             l.err(&header, Some(name), e.message().trim().to_string())
         })?;
         let ty = field_type(&rf.ty, &rf, &l, &header, name)?;
+        let min = bound(rf.min.as_ref(), &ty, &l, &header, name)?;
+        let max = bound(rf.max.as_ref(), &ty, &l, &header, name)?;
+        let max_length = rf.max_length.unwrap_or(match ty {
+            FieldType::List(_) => DEFAULT_MAX_ITEMS,
+            _ => DEFAULT_MAX_CHARS,
+        });
         let purpose = rf.purpose.clone().filter(|p| !p.trim().is_empty()).ok_or_else(|| {
             l.err(&header, Some(name), "every field declares the purpose it is collected for (R-A1): add purpose = \"…\"".into())
         })?;
@@ -385,8 +422,9 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
             pii: rf.pii,
             mask,
             purpose,
-            min: rf.min,
-            max: rf.max,
+            min,
+            max,
+            max_length,
             format,
             conditional_formats,
         });
@@ -458,6 +496,15 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
                 format!("fee check multiplies by `{p}`, which is not an integer field"),
             ));
         }
+        if let Some(d) = &f.on
+            && !matches!(field_named(d).map(|f| &f.ty), Some(FieldType::Date))
+        {
+            return Err(l.err(
+                d,
+                None,
+                format!("fee check prices on `{d}`, which is not a date field"),
+            ));
+        }
         let when = match &f.when {
             None => None,
             Some(src) => Some(l.expr(src, None, &allowed)?),
@@ -469,6 +516,7 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
             tariff: f.tariff,
             per: f.per,
             equals: f.equals,
+            on: f.on,
         });
     }
     let mut steps = Vec::new();
@@ -497,6 +545,50 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
         steps,
         file: file.to_string(),
     })
+}
+
+/// A field's `min` or `max`: an integer or decimal string for numbers and money, a date or
+/// `"today"` for dates.
+fn bound(
+    raw: Option<&toml::Value>,
+    ty: &FieldType,
+    l: &Loader,
+    header: &str,
+    name: &str,
+) -> Result<Option<Bound>, InputError> {
+    let Some(raw) = raw else { return Ok(None) };
+    let wrong = |what: &str| {
+        l.err(
+            header,
+            Some(name),
+            format!("min and max of a {ty} field are {what}"),
+        )
+    };
+    let b = match (ty, raw) {
+        (FieldType::Integer, toml::Value::Integer(i)) => Bound::Number((*i).into()),
+        (FieldType::Integer, _) => return Err(wrong("whole numbers")),
+        (FieldType::Money { scale }, toml::Value::String(s)) => Bound::Number(
+            super::value::parse_money(s, *scale).map_err(|m| l.err(header, Some(name), m))?,
+        ),
+        (FieldType::Money { .. }, toml::Value::Integer(i)) => Bound::Number((*i).into()),
+        (FieldType::Money { .. }, _) => return Err(wrong("amounts, e.g. \"0.01\"")),
+        (FieldType::Date, toml::Value::String(s)) if s == "today" => Bound::Today,
+        (FieldType::Date, toml::Value::Datetime(dt)) => match dt.date {
+            Some(d) => NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())
+                .map(Bound::Date)
+                .ok_or_else(|| wrong("calendar dates or \"today\""))?,
+            None => return Err(wrong("calendar dates or \"today\"")),
+        },
+        (FieldType::Date, _) => return Err(wrong("calendar dates or \"today\"")),
+        _ => {
+            return Err(l.err(
+                header,
+                Some(name),
+                format!("a {ty} field takes no min or max"),
+            ));
+        }
+    };
+    Ok(Some(b))
 }
 
 fn field_type(

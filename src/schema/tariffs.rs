@@ -1,8 +1,12 @@
-//! Price-authority fees (`schemas/tariffs.toml`), exact decimals, for R-C11 fee checks.
+//! Price-authority fees (`schemas/tariffs.toml`) with their history: each tariff holds
+//! dated amounts, exact decimals, and a contract is priced by the amount in force on its
+//! own date (R-C11, R-C18), so a new tariff from next year neither refuses today's
+//! contracts nor breaks amendments of old ones.
 
-use super::kind::line_at;
+use super::kind::{line_at, line_of};
 use super::value::parse_money;
 use crate::error::{InputError, Location};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -11,18 +15,35 @@ use std::collections::BTreeMap;
 pub struct Tariff {
     pub name: String,
     pub title: String,
-    pub amount: Decimal,
     pub unit: String,
+    /// (in force from, amount), oldest first.
+    pub amounts: Vec<(NaiveDate, Decimal)>,
+}
+
+impl Tariff {
+    /// The amount in force on `date`: the latest one that started on or before it.
+    pub fn amount_on(&self, date: NaiveDate) -> Option<Decimal> {
+        self.amounts
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= date)
+            .map(|(_, a)| *a)
+    }
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTariff {
     title: String,
-    amount: String,
     unit: String,
-    #[allow(dead_code)]
-    effective: Option<toml::value::Datetime>,
+    amounts: Vec<RawAmount>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAmount {
+    from: toml::value::Datetime,
+    amount: String,
 }
 
 #[derive(Debug, Default)]
@@ -38,24 +59,71 @@ impl Tariffs {
                 Location::file(file).line(line),
                 e.message().trim().to_string(),
             )
-            .hint("fix the TOML in the tariffs file")
+            .hint("fix the TOML in the tariffs file: each tariff has a title, a unit and [[NAME.amounts]] with from = DATE and amount = \"…\"")
         })?;
         let mut tariffs = BTreeMap::new();
         for (name, t) in raw {
-            let amount = parse_money(&t.amount, 4).map_err(|m| {
-                let line = super::kind::line_of(text, &format!("[{name}]"));
-                InputError::new(Location::file(file).line(line).field("amount"), m)
-            })?;
+            let at = || Location::file(file).line(line_of(text, &format!("[{name}")));
+            let mut amounts = Vec::new();
+            for a in t.amounts {
+                let from = a
+                    .from
+                    .date
+                    .and_then(|d| {
+                        NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())
+                    })
+                    .ok_or_else(|| {
+                        InputError::new(
+                            at().field("from"),
+                            format!("`{}` is not a calendar date", a.from),
+                        )
+                    })?;
+                let amount = parse_money(&a.amount, 4)
+                    .map_err(|m| InputError::new(at().field("amount"), m))?;
+                if amount.is_sign_negative() {
+                    return Err(InputError::new(
+                        at().field("amount"),
+                        format!("tariff `{name}` is negative"),
+                    ));
+                }
+                amounts.push((from, amount.normalize()));
+            }
+            amounts.sort_by_key(|(from, _)| *from);
+            if amounts.is_empty() || amounts.windows(2).any(|w| w[0].0 == w[1].0) {
+                return Err(InputError::new(
+                    at(),
+                    format!("tariff `{name}` needs at least one amount, and one per date"),
+                ));
+            }
             tariffs.insert(
                 name.clone(),
                 Tariff {
                     name,
                     title: t.title,
-                    amount: amount.normalize(),
                     unit: t.unit,
+                    amounts,
                 },
             );
         }
         Ok(Tariffs { tariffs })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_amount_in_force_is_the_latest_started() {
+        let t = Tariffs::load(
+            "tariffs.toml",
+            "[x]\ntitle = \"x\"\nunit = \"u\"\n[[x.amounts]]\nfrom = 2011-10-01\namount = \"2800.00\"\n[[x.amounts]]\nfrom = 2027-01-01\namount = \"3000\"\n",
+        )
+        .unwrap();
+        let x = &t.tariffs["x"];
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(x.amount_on(d("2011-09-30")), None);
+        assert_eq!(x.amount_on(d("2026-12-31")), Some(Decimal::from(2800)));
+        assert_eq!(x.amount_on(d("2027-01-01")), Some(Decimal::from(3000)));
     }
 }

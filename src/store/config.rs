@@ -31,6 +31,8 @@ pub struct PolicySettings {
     pub default_encoding: String,
     /// The store's time zone (IANA name): every date docket derives is taken in it.
     pub timezone: String,
+    /// The most characters a reason, comment, note or purpose may hold.
+    pub max_text_chars: usize,
 }
 
 impl Default for PolicySettings {
@@ -41,6 +43,7 @@ impl Default for PolicySettings {
             lock_timeout_seconds: 10,
             default_encoding: "gb18030".into(),
             timezone: crate::clock::DEFAULT_ZONE.into(),
+            max_text_chars: 500,
         }
     }
 }

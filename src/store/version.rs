@@ -21,6 +21,17 @@ pub struct Approval {
     pub comment: Option<String>,
 }
 
+/// An approval step a contract's terms need, decided when the terms were written (from
+/// the contract and the records it refers to as they were then) and kept with them.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct DueStep {
+    /// The role that takes the step.
+    pub role: String,
+    /// The seed rule behind it.
+    pub rule: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Attachment {
@@ -59,6 +70,8 @@ pub struct Version {
     /// The number the record had in the system it was imported from.
     pub legacy_no: Option<String>,
     pub fields: BTreeMap<String, Value>,
+    /// The approval steps the terms need, in order (contracts only).
+    pub steps: Vec<DueStep>,
     pub approvals: Vec<Approval>,
     pub archive: Option<ArchiveInfo>,
 }
@@ -79,6 +92,8 @@ struct Doc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     legacy_no: Option<String>,
     fields: toml::Table,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    steps: Vec<DueStep>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     approvals: Vec<Approval>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -124,6 +139,7 @@ impl Version {
             reason: None,
             legacy_no,
             fields,
+            steps: Vec::new(),
             approvals: Vec::new(),
             archive: None,
         }
@@ -147,6 +163,7 @@ impl Version {
             reason: self.reason.clone(),
             legacy_no: self.legacy_no.clone(),
             fields,
+            steps: self.steps.clone(),
             approvals: self.approvals.clone(),
             archive: self.archive.clone(),
         };
@@ -192,6 +209,7 @@ impl Version {
             reason: doc.reason,
             legacy_no: doc.legacy_no,
             fields,
+            steps: doc.steps,
             approvals: doc.approvals,
             archive: doc.archive,
         })

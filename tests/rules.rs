@@ -1,0 +1,514 @@
+//! The seed's rules that a careful user could sidestep before, each at its boundary:
+//! requirements met by values that say nothing, negative money, tariffs without history,
+//! dates in the future or before 1900, identity numbers that only look right, oversized
+//! values, and papers that are not papers.
+
+mod common;
+use common::*;
+
+fn collective(s: &TestStore, contact: &str) -> Out {
+    let args = with_sets(
+        &["create", "customer"],
+        &[
+            "name=翠苑一区业主委员会",
+            "id_kind=uscc",
+            "id_number=91350100M000100Y43",
+            "category=collective",
+            "phone=0571-88113456",
+            &format!("contact_name={contact}"),
+            "contact_phone=13605710001",
+            "address=杭州市西湖区翠苑一区",
+            "account_opened_on=2026-01-13",
+        ],
+    );
+    s.run("alice", &strs(&args))
+}
+
+/// R-C7: a collective customer's contact is a name, not a dash.
+#[test]
+fn r_c7_a_contact_name_that_says_nothing_does_not_count() {
+    let s = TestStore::new();
+    for blank in ["-", "…", "——"] {
+        let out = collective(&s, blank);
+        assert_eq!(out.code, INVALID, "{blank}");
+        assert_eq!(
+            out.stderr,
+            format!(
+                "error: field `contact_name`: required when category == 'collective' (R-C7): `{blank}` says nothing (blanks, punctuation or an empty list)\nhint: give the real contact_name\n"
+            )
+        );
+    }
+    assert_eq!(collective(&s, "赵建国").code, 0);
+}
+
+fn instalments(s: &TestStore, customer: &str, deadlines: &str, steps: &str) -> Out {
+    let args = with_sets(
+        &["create", "installation"],
+        &[
+            &format!("customer={customer}"),
+            "installation_fee=256000.00",
+            "fee_basis=budget",
+            "budget_amount=256000.00",
+            "payment_plan=installments",
+            &format!("payment_deadlines={deadlines}"),
+            &format!("installation_steps={steps}"),
+            "schedule_required=false",
+            "property_dispute=false",
+            "signed_on=2026-02-20",
+        ],
+    );
+    s.run("alice", &strs(&args))
+}
+
+/// R-C9: instalments state real deadlines and steps; `[]` or blanks do not.
+#[test]
+fn r_c9_an_empty_list_does_not_state_deadlines_or_steps() {
+    let s = TestStore::new();
+    let c = s.customer("collective", &[]);
+    let out = instalments(&s, &c, "[]", "[\" \", \"-\"]");
+    assert_eq!(out.code, INVALID);
+    assert!(out.stderr.contains("error: field `payment_deadlines`: required when payment_plan == 'installments' (R-C9): `` says nothing"), "{}", out.stderr);
+    assert!(out.stderr.contains("error: field `installation_steps`: required when payment_plan == 'installments' (R-C9): ` ;-` says nothing"), "{}", out.stderr);
+    assert_eq!(instalments(&s, &c, "2026-06-01", "入户安装").code, 0);
+}
+
+/// R-C12: the delivery notice and the acceptance drawings are named by real numbers.
+#[test]
+fn r_c12_a_document_number_of_punctuation_does_not_count() {
+    let s = TestStore::new();
+    let c = s.residential();
+    let err = s.fails_unchanged(
+        "alice",
+        &strs(&with_sets(
+            &["create", "residential-supply"],
+            &[
+                &format!("customer={c}"),
+                "delivery_notice_no=-",
+                "acceptance_drawing_no=YS1",
+                "installation_fee_settled=true",
+                "meter_number=M1",
+                "start_date=2026-03-05",
+            ],
+        )),
+        INVALID,
+    );
+    assert!(
+        err.starts_with(
+            "error: field `delivery_notice_no`: required field (R-C12): `-` says nothing"
+        ),
+        "{err}"
+    );
+}
+
+/// R-C11: money is never negative, and amounts that must be positive are.
+#[test]
+fn r_c11_money_is_never_negative_and_budgets_and_volumes_are_positive() {
+    let s = TestStore::new();
+    let c = s.customer("commercial", &[]);
+    let budget = |amount: &str| {
+        s.run(
+            "alice",
+            &strs(&with_sets(
+                &["create", "installation"],
+                &[
+                    &format!("customer={c}"),
+                    &format!("installation_fee={amount}"),
+                    "fee_basis=budget",
+                    &format!("budget_amount={amount}"),
+                    "payment_plan=lump-sum",
+                    "schedule_required=false",
+                    "property_dispute=false",
+                    "signed_on=2026-02-20",
+                ],
+            )),
+        )
+    };
+    let out = budget("-1.00");
+    assert_eq!(out.code, INVALID);
+    assert!(
+        out.stderr
+            .contains("error: field `installation_fee`: -1.00 is below the minimum 0.00\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("error: field `budget_amount`: -1.00 is below the minimum 0.01\n"),
+        "{}",
+        out.stderr
+    );
+    let out = budget("0.00");
+    assert!(
+        out.stderr
+            .contains("field `budget_amount`: 0.00 is below the minimum 0.01"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(budget("0.01").code, 0, "the smallest budget");
+    let industrial = s.customer("industrial", &[]);
+    let out = s.run(
+        "victor",
+        &strs(&with_sets(
+            &["create", "take-or-pay"],
+            &[
+                &format!("customer={industrial}"),
+                "annual_volume_m3=3000000",
+                "daily_volume_m3=0",
+                "take_or_pay_percent=80",
+                "price_per_m3=0.0000",
+                "term_start=2026-03-01",
+                "term_end=2026-12-31",
+                "market_data_ref=MKT-1",
+                "finance_data_ref=FIN-1",
+            ],
+        )),
+    );
+    assert!(
+        out.stderr
+            .contains("field `daily_volume_m3`: 0 is below the minimum 1"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("field `price_per_m3`: 0.0000 is below the minimum 0.0001"),
+        "{}",
+        out.stderr
+    );
+}
+
+fn residential_installation(s: &TestStore, customer: &str, fee: &str, signed: &str) -> Out {
+    s.run(
+        "alice",
+        &strs(&with_sets(
+            &["create", "installation"],
+            &[
+                &format!("customer={customer}"),
+                &format!("installation_fee={fee}"),
+                "fee_basis=tariff",
+                "payment_plan=lump-sum",
+                "schedule_required=false",
+                "property_dispute=false",
+                &format!("signed_on={signed}"),
+            ],
+        )),
+    )
+}
+
+/// R-C11, R-C18: a contract is priced by the tariff in force on its signing date, so a
+/// new tariff neither refuses contracts signed before it nor breaks their amendments.
+#[test]
+fn r_c11_a_contract_is_priced_by_the_tariff_in_force_on_its_signing_date() {
+    let s = TestStore::new();
+    let c = s.residential();
+    let old = residential_installation(&s, &c, "2800.00", "2026-02-27");
+    assert_eq!(old.code, 0, "{}", old.stderr);
+    let old = old.stdout.trim().to_string();
+    let tariffs = std::fs::read_to_string(s.path("schemas/tariffs.toml")).unwrap();
+    let new_amount =
+        "\n[[residential_installation.amounts]]\nfrom = 2026-03-01\namount = \"3000.00\"\n";
+    let at = tariffs.find("\n[alarm_installation]").unwrap();
+    std::fs::write(
+        s.path("schemas/tariffs.toml"),
+        format!("{}{new_amount}{}", &tariffs[..at], &tariffs[at..]),
+    )
+    .unwrap();
+    s.apply_policy("new residential installation fee from 1 March");
+    // Signed the day before: the old amount; on the day: the new one.
+    assert_eq!(
+        residential_installation(&s, &c, "2800.00", "2026-02-28").code,
+        0
+    );
+    let out = residential_installation(&s, &c, "2800.00", "2026-03-01");
+    assert!(
+        out.stderr.contains(
+            "R-C11: 2800.00 differs from tariff residential_installation on 2026-03-01 = 3000.00"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        residential_installation(&s, &c, "3000.00", "2026-03-01").code,
+        0
+    );
+    // The contract signed before still amends by its own date's tariff.
+    s.ok(
+        "alice",
+        &[
+            "amend",
+            &old,
+            "--set",
+            "schedule_required=false",
+            "--set",
+            "property_dispute=true",
+            "--reason",
+            "dispute found",
+        ],
+    );
+}
+
+/// Signing and opening dates are days that have passed; training and agreements too.
+#[test]
+fn dates_in_the_future_or_before_1900_are_refused() {
+    let s = TestStore::new();
+    let c = s.residential();
+    assert_eq!(
+        residential_installation(&s, &c, "2800.00", "2026-03-01").code,
+        0,
+        "today"
+    );
+    let out = residential_installation(&s, &c, "2800.00", "2026-03-02");
+    assert_eq!(out.code, INVALID);
+    assert_eq!(
+        out.stderr,
+        "error: field `signed_on`: 2026-03-02 is after today (2026-03-01): signed_on cannot be in the future\n"
+    );
+    let out = residential_installation(&s, &c, "2800.00", "1899-12-31");
+    assert!(
+        out.stderr
+            .contains("field `signed_on`: 1899-12-31 is before 1900: check the year"),
+        "{}",
+        out.stderr
+    );
+    let err = s.fails_unchanged(
+        "alice",
+        &[
+            "amend",
+            &c,
+            "--set",
+            "account_opened_on=2026-03-02",
+            "--reason",
+            "x",
+        ],
+        INVALID,
+    );
+    assert!(
+        err.starts_with("error: field `account_opened_on`: 2026-03-02 is after today (2026-03-01)"),
+        "{err}"
+    );
+    let key = s.pubkey("newbie");
+    for (flag, hint) in [
+        ("--trained-on", "record training once it has taken place"),
+        (
+            "--agreement-signed",
+            "record the agreement once it is signed",
+        ),
+    ] {
+        let err = s.fails_unchanged(
+            "root",
+            &[
+                "actor",
+                "add",
+                "newbie",
+                "--role",
+                "finance",
+                "--key",
+                &key,
+                flag,
+                "2026-03-02",
+            ],
+            INVALID,
+        );
+        assert_eq!(
+            err,
+            format!("error: {flag}: 2026-03-02 is after today (2026-03-01)\nhint: {hint}\n")
+        );
+    }
+    s.ok(
+        "root",
+        &[
+            "actor",
+            "add",
+            "newbie",
+            "--role",
+            "finance",
+            "--key",
+            &key,
+            "--trained-on",
+            "2026-03-01",
+            "--agreement-signed",
+            "2026-03-01",
+        ],
+    );
+}
+
+/// A resident id is checked as a whole: a right check character does not make a place
+/// that does not exist, or a birth in the future, right.
+#[test]
+fn identity_numbers_are_checked_as_a_whole() {
+    let s = TestStore::new();
+    for (number, problem) in [
+        (
+            "000000194912310027",
+            "are not the division code of a place in a province that exists",
+        ),
+        (
+            "999999194912310025",
+            "are not the division code of a place in a province that exists",
+        ),
+        (
+            "110105202701010016",
+            "birth date (digits 7–14) is in the future",
+        ),
+    ] {
+        let err = s.fails_unchanged(
+            "alice",
+            &strs(&with_sets(
+                &["create", "customer"],
+                &[
+                    "name=王五",
+                    "id_kind=resident-id",
+                    &format!("id_number={number}"),
+                    "category=residential",
+                    "phone=13800001111",
+                    "address=广州市天河区体育西路1号",
+                    "account_opened_on=2026-02-01",
+                ],
+            )),
+            INVALID,
+        );
+        assert!(err.contains(problem), "{number}: {err}");
+        assert!(!err.contains(number), "never echoed: {err}");
+    }
+    let err = s.fails_unchanged(
+        "alice",
+        &strs(&with_sets(
+            &["create", "customer"],
+            &[
+                "name=某公司",
+                "id_kind=uscc",
+                "id_number=01350100M000100Y4X",
+                "category=commercial",
+                "phone=0571-88113456",
+                "address=杭州市西湖区",
+                "account_opened_on=2026-02-01",
+            ],
+        )),
+        INVALID,
+    );
+    assert!(
+        err.contains(
+            "starts with its registering authority (1-9, A, N or Y) and a category digit (1-9)"
+        ),
+        "{err}"
+    );
+}
+
+/// Every string, list and free text has a size: a 10 MB name, a 200,000-item list or a
+/// 120 KB purpose are refused.
+#[test]
+fn values_have_sane_sizes() {
+    let s = TestStore::new();
+    let c = s.residential();
+    let long = "长".repeat(201);
+    let err = s.fails_unchanged(
+        "alice",
+        &[
+            "amend",
+            &c,
+            "--set",
+            &format!("meter_model={long}"),
+            "--reason",
+            "x",
+        ],
+        INVALID,
+    );
+    assert!(
+        err.contains(
+            "field `meter_model`: the value is 201 characters long; meter_model holds at most 200"
+        ),
+        "{err}"
+    );
+    let many = vec!["灶"; 101].join(";");
+    let err = s.fails_unchanged(
+        "alice",
+        &[
+            "amend",
+            &c,
+            "--set",
+            &format!("appliances={many}"),
+            "--reason",
+            "x",
+        ],
+        INVALID,
+    );
+    assert!(
+        err.contains("field `appliances`: 101 items; appliances holds at most 100"),
+        "{err}"
+    );
+    let purpose = "x".repeat(501);
+    let err = s.fails_unchanged(
+        "alice",
+        &["show", &c, "--reveal", "--purpose", &purpose],
+        INVALID,
+    );
+    assert_eq!(
+        err,
+        "error: --purpose: 501 characters; at most 500 (policy.max_text_chars)\nhint: state the purpose in fewer words\n"
+    );
+    let err = s.fails_unchanged(
+        "alice",
+        &[
+            "amend",
+            &c,
+            "--set",
+            "meter_model=G4",
+            "--reason",
+            &"r".repeat(501),
+        ],
+        INVALID,
+    );
+    assert!(
+        err.starts_with("error: --reason: 501 characters; at most 500 (policy.max_text_chars)"),
+        "{err}"
+    );
+}
+
+/// R-C15: papers are papers — never empty, never the same one twice.
+#[test]
+fn r_c15_archiving_refuses_empty_papers_and_the_same_paper_twice() {
+    let s = TestStore::new();
+    let c = s.residential();
+    let out = residential_installation(&s, &c, "2800.00", "2026-02-20");
+    let id = out.stdout.trim().to_string();
+    s.ok("alice", &["complete", &id]);
+    let dir = s.path("../papers");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("empty.pdf"), "").unwrap();
+    std::fs::write(dir.join("letter.pdf"), "letter").unwrap();
+    std::fs::write(dir.join("copy.pdf"), "letter").unwrap();
+    let p = |n: &str| dir.join(n).to_str().unwrap().to_string();
+    let err = s.fails_unchanged(
+        "arch",
+        &["archive", &id, "--attach", &p("empty.pdf")],
+        INVALID,
+    );
+    assert_eq!(
+        err,
+        format!(
+            "error: {}: the attachment is empty: a paper has content (R-C15)\nhint: attach the scanned paper itself\n",
+            p("empty.pdf")
+        )
+    );
+    let err = s.fails_unchanged(
+        "arch",
+        &[
+            "archive",
+            &id,
+            "--attach",
+            &p("letter.pdf"),
+            "--attach",
+            &p("copy.pdf"),
+        ],
+        INVALID,
+    );
+    assert_eq!(
+        err,
+        format!(
+            "error: {}: the same paper as {} (identical content)\nhint: attach each paper once\n",
+            p("copy.pdf"),
+            p("letter.pdf")
+        )
+    );
+    s.ok("arch", &["archive", &id, "--attach", &p("letter.pdf")]);
+}
