@@ -622,3 +622,42 @@ fn a_full_disk_during_a_create_leaves_no_temporary_file() {
     assert!(before == s.snapshot(), "nothing left behind");
     assert!(!s.path("records/customer").exists(), "not even a folder");
 }
+
+/// Lines are the file's lines, whatever ends them: errors and the audit entries point at
+/// the line a person sees in an editor (CRLF as Excel writes, LF, CR, quoted line breaks,
+/// a byte-order mark).
+#[test]
+fn import_line_numbers_are_the_files_lines() {
+    let s = TestStore::new();
+    let map = write(&s, "m.toml", b"skip = [\"note\"]\n");
+    let rows = [
+        "name,id_kind,id_number,category,phone,address,account_opened_on,note",
+        "\u{5f20}\u{4e09},resident-id,11010519491231002X,residential,13812341234,\u{5317}\u{4eac}\u{5e02},2026-01-01,\"two\nlines\"",
+        "\u{674e}\u{56db},resident-id,bad,residential,13812341234,\u{5317}\u{4eac}\u{5e02},2026-01-01,",
+    ];
+    for (name, ending, bom) in [
+        ("lf", "\n", ""),
+        ("crlf", "\r\n", ""),
+        ("cr", "\r", ""),
+        ("bom", "\r\n", "\u{feff}"),
+    ] {
+        let text = format!("{bom}{}{ending}", rows.join(ending));
+        let f = write(&s, &format!("{name}.csv"), text.as_bytes());
+        let err = s.fails_unchanged("alice", &["import", "customer", &f, "--map", &map], INVALID);
+        assert!(
+            err.starts_with(&format!("error: {f}:4: field `id_number`:")),
+            "{name}: {err}"
+        );
+    }
+    // A good file: each row's audit entry names its line.
+    let good = format!("{}\r\n{}\r\n", rows[0], rows[1]);
+    let f = write(
+        &s,
+        "good.csv",
+        good.replace("\"two\nlines\"", "\"two\r\nlines\"")
+            .as_bytes(),
+    );
+    s.ok("alice", &["import", "customer", &f, "--map", &map]);
+    let log = s.ok("", &["log", "--action", "import"]);
+    assert!(log.contains("source=good.csv:2"), "{log}");
+}

@@ -1,4 +1,5 @@
 //! Files in and out: encodings and import mappings.
 
 pub mod encoding;
+pub mod lines;
 pub mod mapping;

@@ -9,6 +9,7 @@ use super::validate::validate;
 use super::write::require_drafter;
 use crate::error::{Error, InputError, IoContext, Location, Result};
 use crate::io::encoding;
+use crate::io::lines::LineCounter;
 use crate::io::mapping::Mapping;
 use crate::layout::sha256_hex;
 use crate::layout::version_path;
@@ -104,9 +105,12 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     let mut plan: Vec<Planned> = Vec::new();
     let mut seen_legacy: HashMap<String, usize> = HashMap::new();
     let mut seen_fingerprint: HashMap<String, usize> = HashMap::new();
+    let mut lines = LineCounter::new(&text);
     for (i, record) in reader().records().enumerate() {
         let record = record.map_err(|e| {
-            let line = e.position().map(|p| p.line() as usize);
+            let line = e
+                .position()
+                .map(|p| LineCounter::new(&text).line_of_record(p.byte() as usize));
             InputError::new(
                 Location::file(&shown).line(line),
                 format!("malformed CSV: {e}"),
@@ -119,7 +123,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         report.rows += 1;
         let line = record
             .position()
-            .map(|p| p.line() as usize)
+            .map(|p| lines.line_of_record(p.byte() as usize))
             .unwrap_or(i + 2);
         let mut row_errors = Vec::new();
         match columns.values(session, &record, line) {
