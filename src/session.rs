@@ -353,6 +353,20 @@ impl Session {
         unknown_id(id)
     }
 
+    /// The id as the store spells it: ids are matched regardless of case (`cus-2026-000001`
+    /// is `CUS-2026-000001`).
+    pub fn canonical_id(&self, id: &str) -> String {
+        if self.index.records.contains_key(id) {
+            return id.to_string();
+        }
+        self.index
+            .records
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case(id))
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+
     /// The current version of a record, checked against the log.
     pub fn load(&self, id: &str) -> Result<Version> {
         let head = self

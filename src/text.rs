@@ -35,6 +35,28 @@ pub fn refuse_control(s: &str) -> Option<String> {
     })
 }
 
+/// The candidate `word` was most likely meant to be, if one is close enough: for "did you
+/// mean …" hints.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // Close means a few keystrokes away: a third of the word's length, at least one.
+    let word = word.to_lowercase();
+    let allowed = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(&word, &c.to_lowercase()), c))
+        .filter(|(distance, _)| *distance <= allowed)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, c)| c)
+}
+
+/// A hint naming the closest candidate, else listing them all.
+pub fn suggest(word: &str, what: &str, candidates: &[&str]) -> String {
+    match closest(word, candidates.iter().copied()) {
+        Some(c) => format!("did you mean `{c}`? ({what}: {})", candidates.join(", ")),
+        None => format!("{what}: {}", candidates.join(", ")),
+    }
+}
+
 /// `s` with every control character written as an escape (`\n`, `\t`, `\x1b`, `\u{85}`).
 pub fn escape(s: &str) -> Cow<'_, str> {
     if !s.chars().any(is_control) {
@@ -59,6 +81,19 @@ pub fn escape(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_closest_candidate_is_suggested() {
+        let kinds = ["customer", "installation", "take-or-pay"];
+        assert_eq!(closest("custmer", kinds), Some("customer"));
+        assert_eq!(closest("Installaton", kinds), Some("installation"));
+        assert_eq!(closest("zzz", kinds), None);
+        assert_eq!(closest("janitor", ["auditor", "admin"]), None);
+        assert_eq!(
+            suggest("custmer", "kinds", &kinds),
+            "did you mean `customer`? (kinds: customer, installation, take-or-pay)"
+        );
+    }
 
     #[test]
     fn control_characters_are_found_and_escaped() {

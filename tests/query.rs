@@ -86,7 +86,7 @@ fn where_errors_are_pinned() {
     );
     assert_eq!(
         err,
-        "error: --where: kind `customer` has no field `colour`\nhint: see `docket types customer`\n"
+        "error: --where: kind `customer` has no field `colour`\nhint: fields of customer: name, id_kind, id_number, category, phone, contact_name, contact_phone, address, meter_number, meter_model, meter_reading_m3, appliances, account_opened_on (see `docket types customer`)\n"
     );
     let err = s.fails_unchanged(
         "alice",

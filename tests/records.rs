@@ -246,7 +246,7 @@ fn unknown_kind() {
     let err = s.fails_unchanged("alice", &["create", "boiler", "--set", "x=1"], INVALID);
     assert_eq!(
         err,
-        "error: unknown kind `boiler`\nhint: known kinds: alarm-installation, commercial-supply, customer, installation, residential-supply, take-or-pay\n"
+        "error: unknown kind `boiler`\nhint: kinds: alarm-installation, commercial-supply, customer, installation, residential-supply, take-or-pay\n"
     );
 }
 

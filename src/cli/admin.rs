@@ -384,6 +384,8 @@ pub fn log(g: &Global, a: LogArgs) -> Result<Output> {
         action: a.action.as_deref(),
         since: since.as_deref(),
     };
+    let actors: Vec<&str> = session.registry.actors.keys().map(String::as_str).collect();
+    audit_log::check_filter(&filter, &actors)?;
     let mut entries = audit_log::entries(&session.store, &filter)?;
     if let Some(n) = a.entry {
         entries.retain(|e| e.seq == n);

@@ -54,7 +54,8 @@ fn non_empty(text: &str, flag: &str) -> Result<()> {
 
 pub fn approve(g: &Global, a: ApproveArgs) -> Result<Output> {
     let mut session = g.writer()?;
-    let r = lifecycle::approve(&mut session, &a.id, a.comment.as_deref())?;
+    let id = session.canonical_id(&a.id);
+    let r = lifecycle::approve(&mut session, &id, a.comment.as_deref())?;
     match &r.next {
         Some(n) => g.note(&format!(
             "{}: {} step approved; next step: {n}",
@@ -74,7 +75,8 @@ pub fn approve(g: &Global, a: ApproveArgs) -> Result<Output> {
 pub fn reject(g: &Global, a: RejectArgs) -> Result<Output> {
     non_empty(&a.reason, "--reason")?;
     let mut session = g.writer()?;
-    let r = lifecycle::reject(&mut session, &a.id, &a.reason)?;
+    let id = session.canonical_id(&a.id);
+    let r = lifecycle::reject(&mut session, &id, &a.reason)?;
     g.note(&format!(
         "{}: rejected at the {} step; amending it sends it back for approval",
         r.id,
@@ -85,7 +87,8 @@ pub fn reject(g: &Global, a: RejectArgs) -> Result<Output> {
 
 pub fn complete(g: &Global, a: CompleteArgs) -> Result<Output> {
     let mut session = g.writer()?;
-    let r = lifecycle::finish(&mut session, &a.id, "complete", None)?;
+    let id = session.canonical_id(&a.id);
+    let r = lifecycle::finish(&mut session, &id, "complete", None)?;
     g.note(&format!(
         "{}: {}; hand its papers to the archivist",
         r.id, r.status
@@ -96,7 +99,8 @@ pub fn complete(g: &Global, a: CompleteArgs) -> Result<Output> {
 pub fn terminate(g: &Global, a: TerminateArgs) -> Result<Output> {
     non_empty(&a.reason, "--reason")?;
     let mut session = g.writer()?;
-    let r = lifecycle::finish(&mut session, &a.id, "terminate", Some(&a.reason))?;
+    let id = session.canonical_id(&a.id);
+    let r = lifecycle::finish(&mut session, &id, "terminate", Some(&a.reason))?;
     g.note(&format!(
         "{}: {}; hand its papers to the archivist",
         r.id, r.status
@@ -106,7 +110,8 @@ pub fn terminate(g: &Global, a: TerminateArgs) -> Result<Output> {
 
 pub fn archive(g: &Global, a: ArchiveArgs) -> Result<Output> {
     let mut session = g.writer()?;
-    let r = archiving::archive(&mut session, &a.id, &a.attach, a.note.as_deref())?;
+    let id = session.canonical_id(&a.id);
+    let r = archiving::archive(&mut session, &id, &a.attach, a.note.as_deref())?;
     g.note(&format!(
         "{}: archived as {} with {} attachment(s)",
         r.id,

@@ -106,13 +106,14 @@ pub fn create(g: &Global, a: CreateArgs) -> Result<Output> {
 
 pub fn amend(g: &Global, a: AmendArgs) -> Result<Output> {
     let mut session = g.writer()?;
+    let id = session.canonical_id(&a.id);
     // The kind, from the index; `write::amend` reads and checks the record itself.
     let kind_name = session
         .index
         .records
-        .get(&a.id)
+        .get(&id)
         .map(|h| h.kind.clone())
-        .ok_or_else(|| session.unknown_id(&a.id))?;
+        .ok_or_else(|| session.unknown_id(&id))?;
     let schemas = session.schemas.clone();
     let kind = schemas.kind(&kind_name)?;
     if a.sets.is_empty() && a.unsets.is_empty() && a.file.is_none() {
@@ -128,7 +129,7 @@ pub fn amend(g: &Global, a: AmendArgs) -> Result<Output> {
         ));
     }
     let (fields, origin) = gather(kind, a.file.as_ref(), &a.sets)?;
-    let w = write::amend(&mut session, &a.id, fields, &a.unsets, &a.reason, &origin)?;
+    let w = write::amend(&mut session, &id, fields, &a.unsets, &a.reason, &origin)?;
     warn(&w.warnings);
     g.note(&format!(
         "{} is now version {} ({})",
@@ -149,8 +150,9 @@ pub struct ShowArgs {
 
 pub fn show(g: &Global, a: ShowArgs) -> Result<Output> {
     let mut session = Opened::new(g, &a.reveal)?;
+    let id = session.canonical_id(&a.id);
     let reveal = reveal_request(&session, &a.reveal)?;
-    let (v, revealed) = read::show(&session, &a.id, a.version, reveal.as_ref())?;
+    let (v, revealed) = read::show(&session, &id, a.version, reveal.as_ref())?;
     session.log(revealed)?;
     Ok(match g.format {
         Format::Json => pretty_json(&record_json(&v)),
@@ -236,7 +238,8 @@ pub struct HistoryArgs {
 
 pub fn history(g: &Global, a: HistoryArgs) -> Result<Output> {
     let session = g.open(false)?;
-    let lines = read::history(&session, &a.id)?;
+    let id = session.canonical_id(&a.id);
+    let lines = read::history(&session, &id)?;
     let header = ["version", "action", "status", "at", "by", "note"];
     let rows: Vec<Vec<String>> = lines
         .iter()
@@ -289,15 +292,16 @@ pub struct DiffArgs {
 
 pub fn diff(g: &Global, a: DiffArgs) -> Result<Output> {
     let mut session = Opened::new(g, &a.reveal)?;
+    let id = session.canonical_id(&a.id);
     let reveal = reveal_request(&session, &a.reveal)?;
-    let (d, revealed) = read::diff(&session, &a.id, a.from, a.to, reveal.as_ref())?;
+    let (d, revealed) = read::diff(&session, &id, a.from, a.to, reveal.as_ref())?;
     session.log(revealed)?;
     Ok(match g.format {
         Format::Json | Format::Toml => structured(
             g.format,
             "diff",
             serde_json::json!({
-                "id": a.id, "from": d.from, "to": d.to,
+                "id": id, "from": d.from, "to": d.to,
                 "changes": d.changes.iter().map(|c| serde_json::json!({
                     "field": c.field, "from": c.from.as_ref().map(Value::to_json), "to": c.to.as_ref().map(Value::to_json),
                 })).collect::<Vec<_>>(),
@@ -311,7 +315,7 @@ pub fn diff(g: &Global, a: DiffArgs) -> Result<Output> {
                 .collect::<Vec<_>>(),
         ),
         Format::Table => {
-            let mut s = format!("{} v{} → v{}\n", a.id, d.from, d.to);
+            let mut s = format!("{} v{} → v{}\n", id, d.from, d.to);
             if d.changes.is_empty() {
                 s.push_str("  (no changes)\n");
             }
@@ -362,6 +366,12 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
         sort: a.sort.as_deref(),
         limit: a.limit,
     };
+    let only_kind = match a.kind.as_deref() {
+        Some(k) => Some(session.schemas.kind(k)?),
+        None => None,
+    };
+    let columns: Vec<&str> = a.fields.iter().map(String::as_str).collect();
+    read::check_columns(&session.schemas, only_kind, &columns, "--fields")?;
     let (views, revealed) = read::query(&session, &spec, reveal.as_ref())?;
     session.log(revealed)?;
     if g.format == Format::Json || g.format == Format::Toml {

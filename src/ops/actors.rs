@@ -51,10 +51,16 @@ fn check_dates(session: &Session, change: &ActorChange) -> Result<()> {
 
 fn check_role(session: &Session, role: &str) -> Result<()> {
     if session.schemas.roles.get(role).is_none() {
-        let known: Vec<String> = session.schemas.roles.roles.keys().cloned().collect();
+        let known: Vec<&str> = session
+            .schemas
+            .roles
+            .roles
+            .keys()
+            .map(String::as_str)
+            .collect();
         return Err(
             InputError::new(Location::file("--role"), format!("unknown role `{role}`"))
-                .hint(format!("roles: {}", known.join(", ")))
+                .hint(crate::text::suggest(role, "roles", &known))
                 .into(),
         );
     }

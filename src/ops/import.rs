@@ -450,16 +450,38 @@ fn column_targets<'k>(
                     }
                     targets.push(Target::Field(f));
                 }
+                None if mapping.columns.contains_key(column) => {
+                    errors.push(super::input::unknown_field(
+                        kind,
+                        Location::file(format!("{file} (mapping [columns] `{column}`)")),
+                        name,
+                    ));
+                    targets.push(Target::Skip);
+                }
                 None => {
+                    let fields: Vec<&str> = kind.fields.iter().map(|f| f.name.as_str()).collect();
                     errors.push(
-                        InputError::new(Location::file(file).line(Some(1)), format!("column `{column}` is not a field of {}", kind.name)).hint(format!(
-                            "map it to a field in the mapping's [columns], list it under skip, or see `docket types {}`",
-                            kind.name
-                        )),
+                        InputError::new(Location::file(file).line(Some(1)), format!("column `{column}` is not a field of {}", kind.name)).hint(match crate::text::closest(column, fields.iter().copied()) {
+                            Some(f) => format!("did you mean `{f}`? Or map it in the mapping's [columns], or list it under skip"),
+                            None => format!("map it to a field in the mapping's [columns], list it under skip, or see `docket types {}`", kind.name),
+                        }),
                     );
                     targets.push(Target::Skip);
                 }
             }
+        }
+    }
+    // A mapping naming a column the file does not have is a typo in one of them.
+    let present: Vec<&str> = headers.iter().map(str::trim).collect();
+    for named in mapping.columns.keys().chain(&mapping.skip) {
+        if !present.contains(&named.as_str()) {
+            errors.push(
+                InputError::new(
+                    Location::file(format!("{file} (mapping)")),
+                    format!("the mapping names column `{named}`, which the file does not have"),
+                )
+                .hint(crate::text::suggest(named, "columns", &present)),
+            );
         }
     }
     if errors.is_empty() {
@@ -473,12 +495,9 @@ fn constants(kind: &Kind, mapping: &Mapping, file: &str) -> Result<BTreeMap<Stri
     let mut out = BTreeMap::new();
     for (name, text) in &mapping.constants {
         let at = Location::file(format!("{file} (mapping constants)")).field(name);
-        let field = kind.field(name).ok_or_else(|| {
-            InputError::new(
-                at.clone(),
-                format!("kind `{}` has no field `{name}`", kind.name),
-            )
-        })?;
+        let field = kind
+            .field(name)
+            .ok_or_else(|| super::input::unknown_field(kind, at.clone(), name))?;
         let v = field
             .ty
             .parse_text(text)

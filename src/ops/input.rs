@@ -28,15 +28,12 @@ impl Origin {
     }
 }
 
-fn unknown_field(kind: &Kind, at: Location, name: &str) -> InputError {
+/// A field name the kind does not have, with the closest one it does.
+pub fn unknown_field(kind: &Kind, at: Location, name: &str) -> InputError {
+    let fields: Vec<&str> = kind.fields.iter().map(|f| f.name.as_str()).collect();
     InputError::new(at, format!("kind `{}` has no field `{name}`", kind.name)).hint(format!(
-        "fields of {}: {} (see `docket types {}`)",
-        kind.name,
-        kind.fields
-            .iter()
-            .map(|f| f.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
+        "{} (see `docket types {}`)",
+        crate::text::suggest(name, &format!("fields of {}", kind.name), &fields),
         kind.name
     ))
 }

@@ -6,6 +6,51 @@ use crate::audit::chain::{Plan, Seen, Visit, walk_fresh};
 use crate::error::Result;
 use crate::store::Store;
 
+/// Every act an entry can record.
+pub const ACTIONS: [&str; 16] = [
+    "genesis",
+    "policy",
+    "actor-add",
+    "actor-update",
+    "actor-revoke",
+    "create",
+    "amend",
+    "approve",
+    "reject",
+    "complete",
+    "terminate",
+    "archive",
+    "reveal",
+    "import",
+    "import-batch",
+    "recover",
+];
+
+/// An action or actor that no entry could name is a typo: exit 5 with the closest name.
+pub fn check_filter(filter: &LogFilter, actors: &[&str]) -> crate::error::Result<()> {
+    use crate::error::{InputError, Location};
+    if let Some(a) = filter.action
+        && !ACTIONS.contains(&a)
+    {
+        return Err(
+            InputError::new(Location::file("--action"), format!("no action `{a}`"))
+                .hint(crate::text::suggest(a, "actions", &ACTIONS))
+                .into(),
+        );
+    }
+    if let Some(a) = filter.actor
+        && !actors.contains(&a)
+    {
+        return Err(InputError::new(
+            Location::file("--actor"),
+            format!("no actor `{a}` in the register"),
+        )
+        .hint(crate::text::suggest(a, "actors", actors))
+        .into());
+    }
+    Ok(())
+}
+
 #[derive(Default)]
 pub struct LogFilter<'a> {
     pub record: Option<&'a str>,

@@ -130,6 +130,137 @@ pub fn show(
     Ok((out, note))
 }
 
+/// The statuses a record can be in.
+pub const STATUSES: [&str; 6] = [
+    "pending",
+    "active",
+    "rejected",
+    "completed",
+    "terminated",
+    "archived",
+];
+
+/// Names that are not fields (or statuses) of the kinds in scope are typos: exit 5 with
+/// the closest name.
+fn check_names(
+    schemas: &Schemas,
+    only_kind: Option<&Kind>,
+    spec: &QuerySpec,
+    filter: Option<&Expr>,
+) -> Result<()> {
+    if let (Some(e), Some(k)) = (filter, only_kind)
+        && let Some(bad) = e.variables().iter().find(|v| {
+            k.field(v).is_none() && !crate::schema::expr::RECORD_VARIABLES.contains(&v.as_str())
+        })
+    {
+        return Err(super::input::unknown_field(k, Location::file("--where"), bad).into());
+    }
+    if let (Some(e), Some(k)) = (filter, only_kind) {
+        check_comparisons(schemas, k, e)?;
+    }
+    if let Some(s) = spec.status
+        && !STATUSES.contains(&s)
+    {
+        return Err(
+            InputError::new(Location::file("--status"), format!("no status `{s}`"))
+                .hint(crate::text::suggest(s, "statuses", &STATUSES))
+                .into(),
+        );
+    }
+    if let Some(key) = spec.sort {
+        check_columns(schemas, only_kind, &[key.trim_start_matches('-')], "--sort")?;
+    }
+    Ok(())
+}
+
+/// A field compared with a literal of another sort (`meter_reading_m3 > '100'`) never
+/// matches: refuse it rather than return nothing.
+fn check_comparisons(schemas: &Schemas, kind: &Kind, e: &Expr) -> Result<()> {
+    use crate::schema::expr::Class;
+    let class = |ty: &FieldType| match ty {
+        FieldType::Integer | FieldType::Money { .. } => Some(Class::Number),
+        FieldType::String | FieldType::Enum(_) | FieldType::Ref(_) | FieldType::Date => {
+            Some(Class::Text)
+        }
+        FieldType::Bool => Some(Class::Bool),
+        FieldType::List(_) => None,
+    };
+    for c in e.comparisons() {
+        let field = match (&c.field, kind.field(&c.name)) {
+            (None, Some(f)) => Some((c.name.clone(), &f.ty)),
+            (Some(sub), Some(f)) => match &f.ty {
+                FieldType::Ref(target) => schemas
+                    .kinds
+                    .get(target)
+                    .and_then(|t| t.field(sub))
+                    .map(|rf| (format!("{}.{sub}", c.name), &rf.ty)),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some((name, ty)) = field else { continue };
+        if let Some(theirs) = class(ty)
+            && theirs != c.literal
+        {
+            return Err(InputError::new(
+                Location::file("--where"),
+                format!(
+                    "`{name}` is {}, compared with {}",
+                    theirs.name(),
+                    c.literal.name()
+                ),
+            )
+            .hint(match theirs {
+                Class::Number => format!("write numbers without quotes, e.g. {name} > 100"),
+                Class::Text => format!("quote text, e.g. {name} == 'commercial'"),
+                Class::Bool => format!("write {name} == true or just {name}"),
+            })
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Columns (`--fields`, `--sort`) name fields of the kind, or of some kind when none is
+/// given, or the record's own `id`, `kind`, `status` or `version`.
+pub fn check_columns(
+    schemas: &Schemas,
+    only_kind: Option<&Kind>,
+    names: &[&str],
+    flag: &str,
+) -> Result<()> {
+    for name in names {
+        if matches!(*name, "id" | "kind" | "status" | "version") {
+            continue;
+        }
+        let known = match only_kind {
+            Some(k) => k.field(name).is_some(),
+            None => schemas.kinds.values().any(|k| k.field(name).is_some()),
+        };
+        if known {
+            continue;
+        }
+        return Err(match only_kind {
+            Some(k) => super::input::unknown_field(k, Location::file(flag), name).into(),
+            None => {
+                let all: BTreeSet<&str> = schemas
+                    .kinds
+                    .values()
+                    .flat_map(|k| k.fields.iter().map(|f| f.name.as_str()))
+                    .collect();
+                let all: Vec<&str> = all.into_iter().collect();
+                InputError::new(
+                    Location::file(flag),
+                    format!("no kind has a field `{name}`"),
+                )
+                .hint(crate::text::suggest(name, "fields", &all))
+                .into()
+            }
+        });
+    }
+    Ok(())
+}
+
 pub struct QuerySpec<'a> {
     /// The command, as named in a reveal's audit entry (`query`, `export`).
     pub command: &'a str,
@@ -217,19 +348,7 @@ pub fn query(
             Some(Expr::compile(src).map_err(|m| InputError::new(Location::file("--where"), m))?)
         }
     };
-    if let (Some(e), Some(k)) = (&filter, only_kind) {
-        let known = |v: &String| {
-            k.field(v).is_some() || crate::schema::expr::RECORD_VARIABLES.contains(&v.as_str())
-        };
-        if let Some(bad) = e.variables().iter().find(|v| !known(v)) {
-            return Err(InputError::new(
-                Location::file("--where"),
-                format!("kind `{}` has no field `{bad}`", k.name),
-            )
-            .hint(format!("see `docket types {}`", k.name))
-            .into());
-        }
-    }
+    check_names(&schemas, only_kind, spec, filter.as_ref())?;
     let in_scope = |k: &&Kind| only_kind.is_none_or(|o| o.name == k.name);
     // Personal fields the filter and sort read: each such read is a reveal.
     let mut read_fields: BTreeMap<String, String> = BTreeMap::new();

@@ -196,10 +196,8 @@ pub fn amend(
     let mut fields = current.fields.clone();
     for u in unsets {
         if kind.field(u).is_none() {
-            return Err(Error::invalid(
-                crate::error::Location::file(format!("--unset {u}")).field(u),
-                format!("kind `{}` has no field `{u}`", kind.name),
-            ));
+            let at = crate::error::Location::file(format!("--unset {u}")).field(u);
+            return Err(super::input::unknown_field(kind, at, u).into());
         }
         fields.remove(u);
     }

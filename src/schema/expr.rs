@@ -26,6 +26,32 @@ pub enum Access {
     Fields(BTreeSet<String>),
 }
 
+/// What a literal is, for telling a comparison of a number with a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    Number,
+    Text,
+    Bool,
+}
+
+impl Class {
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Number => "a number",
+            Class::Text => "a string",
+            Class::Bool => "true or false",
+        }
+    }
+}
+
+/// One comparison of a name (or a reference's field) with a literal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    pub name: String,
+    pub field: Option<String>,
+    pub literal: Class,
+}
+
 /// Names bound for every record besides its fields.
 pub const RECORD_VARIABLES: [&str; 3] = ["id", "status", "version"];
 
@@ -59,6 +85,14 @@ impl Expr {
 
     pub fn uses(&self, name: &str) -> bool {
         self.variables.iter().any(|v| v == name)
+    }
+
+    /// The comparisons of a name or a reference's field with a literal (`fee > 10`,
+    /// `customer.category == 'x'`), so a number compared with a string can be refused.
+    pub fn comparisons(&self) -> Vec<Comparison> {
+        let mut out = Vec::new();
+        comparisons_of(self.program.expression(), &mut out);
+        out
     }
 
     /// What the expression reads of each top-level name, decided from its syntax tree
@@ -121,6 +155,61 @@ fn selection(e: &cel::IdedExpr) -> Option<(&str, &str)> {
             }
         }
         _ => None,
+    }
+}
+
+fn literal_class(e: &cel::IdedExpr) -> Option<Class> {
+    use cel::common::ast::{Expr as E, LiteralValue as L};
+    match &e.expr {
+        E::Literal(L::Int(_) | L::UInt(_) | L::Double(_)) => Some(Class::Number),
+        E::Literal(L::String(_)) => Some(Class::Text),
+        E::Literal(L::Boolean(_)) => Some(Class::Bool),
+        _ => None,
+    }
+}
+
+fn named(e: &cel::IdedExpr) -> Option<(String, Option<String>)> {
+    match &e.expr {
+        cel::common::ast::Expr::Ident(n) => Some((n.clone(), None)),
+        _ => selection(e).map(|(n, f)| (n.to_string(), Some(f.to_string()))),
+    }
+}
+
+fn comparisons_of(e: &cel::IdedExpr, out: &mut Vec<Comparison>) {
+    use cel::common::ast::Expr as E;
+    const COMPARE: [&str; 6] = ["_==_", "_!=_", "_<_", "_<=_", "_>_", "_>=_"];
+    match &e.expr {
+        E::Call(c) => {
+            if COMPARE.contains(&c.func_name.as_str()) && c.args.len() == 2 {
+                let (a, b) = (&c.args[0], &c.args[1]);
+                for (side, lit) in [(a, b), (b, a)] {
+                    if let (Some((name, field)), Some(literal)) = (named(side), literal_class(lit))
+                    {
+                        out.push(Comparison {
+                            name,
+                            field,
+                            literal,
+                        });
+                    }
+                }
+            }
+            c.target.iter().for_each(|t| comparisons_of(t, out));
+            c.args.iter().for_each(|x| comparisons_of(x, out));
+        }
+        E::Select(s) => comparisons_of(&s.operand, out),
+        E::List(l) => l.elements.iter().for_each(|x| comparisons_of(x, out)),
+        E::Comprehension(c) => {
+            for part in [
+                &c.iter_range,
+                &c.accu_init,
+                &c.loop_cond,
+                &c.loop_step,
+                &c.result,
+            ] {
+                comparisons_of(part, out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -265,6 +354,19 @@ mod tests {
         }
         let e = Expr::compile("has(customer.id_number)").unwrap();
         assert_eq!(e.reads()["customer"], fields(&["id_number"]));
+    }
+
+    #[test]
+    fn comparisons_with_literals_are_listed() {
+        let e = Expr::compile("fee > '10' && customer.category == 1 && ok == true").unwrap();
+        let found: Vec<(String, Option<String>, Class)> = e
+            .comparisons()
+            .into_iter()
+            .map(|c| (c.name, c.field, c.literal))
+            .collect();
+        assert!(found.contains(&("fee".into(), None, Class::Text)));
+        assert!(found.contains(&("customer".into(), Some("category".into()), Class::Number)));
+        assert!(found.contains(&("ok".into(), None, Class::Bool)));
     }
 
     #[test]

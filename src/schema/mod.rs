@@ -177,11 +177,9 @@ impl Schemas {
 
     pub fn kind(&self, name: &str) -> Result<&Kind> {
         self.kinds.get(name).ok_or_else(|| {
+            let kinds: Vec<&str> = self.kinds.keys().map(String::as_str).collect();
             InputError::new(Location::default(), format!("unknown kind `{name}`"))
-                .hint(format!(
-                    "known kinds: {}",
-                    self.kinds.keys().cloned().collect::<Vec<_>>().join(", ")
-                ))
+                .hint(crate::text::suggest(name, "kinds", &kinds))
                 .into()
         })
     }
