@@ -179,8 +179,8 @@ impl Error {
             }],
         }
     }
-    pub fn invalid(at: Location, message: impl Into<String>) -> Self {
-        Error::Invalid(vec![InputError::new(at, message)])
+    pub fn invalid(at: Location, message: impl Into<String>, hint: &str) -> Self {
+        Error::Invalid(vec![InputError::new(at, message).hint(hint)])
     }
 
     /// The documented exit code (README "Exit codes").

@@ -180,8 +180,13 @@ impl Signer {
                 ),
             )
         })?;
-        let found = Key::parse(&private.public_key().to_openssh().unwrap_or_default())
-            .map_err(|m| Error::denied(format!("{shown}: {m}"), None))?;
+        let found =
+            Key::parse(&private.public_key().to_openssh().unwrap_or_default()).map_err(|m| {
+                Error::denied(
+                    format!("{shown}: {m}"),
+                    Some("give the Ed25519 private key file registered for the actor".to_string()),
+                )
+            })?;
         if &found != expected {
             return Err(Error::denied(
                 format!(
@@ -225,7 +230,13 @@ impl Signer {
             )
         })?;
         let held = client.list_all_identities().map_err(|e| {
-            Error::denied(format!("the ssh-agent did not list its keys: {e}"), None)
+            Error::denied(
+                format!("the ssh-agent did not list its keys: {e}"),
+                Some(
+                    "restart the agent (`eval $(ssh-agent)`, `ssh-add`) or pass --identity FILE"
+                        .to_string(),
+                ),
+            )
         })?;
         let found = held.into_iter().any(|identity| {
             let data: &ssh_key::public::KeyData = (&identity).into();

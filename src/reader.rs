@@ -102,6 +102,7 @@ impl Reader<'_> {
                     head.version
                 ),
             )
+            .hint(format!("`docket history {id}` lists its versions"))
             .into());
         }
         let rel = crate::layout::version_path(&head.kind, id, version);

@@ -149,6 +149,12 @@ impl Session {
     }
 
     fn open_with(store: Store, opts: &Options, mode: LockMode) -> Result<Session> {
+        if !store.log_path().exists() {
+            return Err(Error::integrity(
+                crate::layout::LOG_NAME,
+                "the audit log is missing: without it no record can be trusted; restore it from git or a backup",
+            ));
+        }
         let timeout = Duration::from_secs(store.config.policy.lock_timeout_seconds);
         let lock = StoreLock::acquire(&store.abs(LOCK_NAME), mode, timeout, opts.on_wait)?;
         let witness_file = witness::file_for(&store.config.store.id, &store.root);
@@ -238,7 +244,7 @@ impl Session {
                     "actor `{name}` has role `{}`, which roles.toml does not define",
                     actor.role
                 ),
-                None,
+                Some("an administrator restores the role in schemas/roles.toml (`docket policy apply`) or gives the actor another role".to_string()),
             ));
         }
         Ok(actor)
@@ -254,7 +260,7 @@ impl Session {
         let standing = self.registry.actors.get(name).ok_or_else(|| {
             Error::denied(
                 format!("actor `{name}` is not registered in this store (R-B1)"),
-                None,
+                Some("an administrator registers staff: docket actor add NAME --role ROLE --key FILE.pub".to_string()),
             )
         })?;
         Key::parse(&standing.key).map_err(|m| {
@@ -285,7 +291,7 @@ impl Session {
         self.actor.as_ref().ok_or_else(|| {
             Error::usage(
                 "this command acts as someone: pass --as ACTOR or set DOCKET_ACTOR",
-                None,
+                Some("every act is done as a registered actor (R-B1)".to_string()),
             )
         })
     }

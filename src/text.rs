@@ -35,6 +35,24 @@ pub fn refuse_control(s: &str) -> Option<String> {
     })
 }
 
+/// Full-width forms (what Chinese input methods type: `１３８`, `２０２６－０３－０１`, `Ｘ`)
+/// as the ASCII they stand for, and the ideographic space as a space.
+pub fn narrow(s: &str) -> Cow<'_, str> {
+    let wide = |c: char| ('\u{ff01}'..='\u{ff5e}').contains(&c) || c == '\u{3000}';
+    if !s.chars().any(wide) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\u{3000}' => ' ',
+                c if wide(c) => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+                c => c,
+            })
+            .collect(),
+    )
+}
+
 /// The candidate `word` was most likely meant to be, if one is close enough: for "did you
 /// mean …" hints.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -81,6 +99,17 @@ pub fn escape(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_width_forms_are_narrowed() {
+        assert_eq!(narrow("１３８１２３４１２３４"), "13812341234");
+        assert_eq!(narrow("２０２６－０３－０１"), "2026-03-01");
+        assert_eq!(
+            narrow("１１０１０５１９４９１２３１００２Ｘ"),
+            "11010519491231002X"
+        );
+        assert_eq!(narrow("北京"), "北京");
+    }
 
     #[test]
     fn the_closest_candidate_is_suggested() {

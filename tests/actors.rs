@@ -157,7 +157,10 @@ fn revoked_actors_may_not_act() {
         &["actor", "revoke", "bob", "--reason", "again"],
         CONFLICT,
     );
-    assert_eq!(err, "error: actor `bob` is already revoked\n");
+    assert_eq!(
+        err,
+        "error: actor `bob` is already revoked\nhint: `docket actor list` shows who is active\n"
+    );
 }
 
 #[test]
@@ -224,9 +227,12 @@ fn register_bad_input() {
     let err = s.fails_unchanged(
         "root",
         &["actor", "update", "alice", "--trained-on", "2026-02-30"],
-        USAGE,
+        INVALID,
     );
-    assert!(err.contains("`2026-02-30` is not a calendar date"), "{err}");
+    assert_eq!(
+        err,
+        "error: --trained-on: `2026-02-30` is not a calendar date\nhint: write the date as YYYY-MM-DD, e.g. 2026-03-05\n"
+    );
     let err = s.fails_unchanged(
         "root",
         &["actor", "revoke", "root", "--reason", "x"],
@@ -234,7 +240,7 @@ fn register_bad_input() {
     );
     assert_eq!(
         err,
-        "error: an administrator cannot revoke themself: another administrator must\n"
+        "error: an administrator cannot revoke themself: another administrator must\nhint: ask another administrator\n"
     );
 }
 

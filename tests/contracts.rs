@@ -640,13 +640,18 @@ fn reject_then_amend_sends_it_back() {
     let b = budgeted("18600.00");
     let id = created(installation(&s, "alice", &c, &strs(&b)));
     let err = s.fails_unchanged("mona", &["reject", &id, "--reason", " "], USAGE);
-    assert_eq!(err, "error: --reason must not be empty\n");
+    assert_eq!(
+        err,
+        "error: --reason must not be empty\nhint: say why, in a few words\n"
+    );
     s.ok("mona", &["reject", &id, "--reason", "预算单未附"]);
     assert_eq!(s.status(&id), "rejected");
     let err = s.fails_unchanged("mona", &["approve", &id], CONFLICT);
     assert_eq!(
         err,
-        format!("error: record `{id}` is rejected; only pending records can be approved\n")
+        format!(
+            "error: record `{id}` is rejected; only pending records can be approved\nhint: `docket show ID` shows its status and steps\n"
+        )
     );
     s.ok(
         "alice",
@@ -740,7 +745,9 @@ fn r_c15_archived_records_never_change() {
     );
     assert_eq!(
         err,
-        format!("error: record `{id}` is archived: archived records never change (R-C15)\n")
+        format!(
+            "error: record `{id}` is archived: archived records never change (R-C15)\nhint: draft a new record if terms change; the archived one stays as filed\n"
+        )
     );
     s.fails_unchanged("mona", &["approve", &id], CONFLICT);
     s.fails_unchanged("alice", &["terminate", &id, "--reason", "x"], CONFLICT);
@@ -784,7 +791,7 @@ fn r_c15_only_finished_contracts_by_the_archivist() {
     );
     assert_eq!(
         err,
-        "error: no-such-letter.pdf: attachment file not found; nothing was archived\n"
+        "error: no-such-letter.pdf: attachment file not found; nothing was archived\nhint: check the path of the scanned paper\n"
     );
     s.ok("arch", &["archive", &id, "--attach", "docket.toml"]);
 }
@@ -836,12 +843,16 @@ fn complete_and_terminate_need_an_active_contract() {
     let err = s.fails_unchanged("alice", &["complete", &id], CONFLICT);
     assert_eq!(
         err,
-        format!("error: record `{id}` is pending; only active records can be completed\n")
+        format!(
+            "error: record `{id}` is pending; only active records can be completed\nhint: `docket show ID` shows its status and steps\n"
+        )
     );
     let err = s.fails_unchanged("alice", &["complete", &c], CONFLICT);
     assert_eq!(
         err,
-        format!("error: `{c}` is a customer record, not a contract: it is never completed\n")
+        format!(
+            "error: `{c}` is a customer record, not a contract: it is never completed\nhint: only contracts are completed or terminated\n"
+        )
     );
 }
 

@@ -588,7 +588,7 @@ fn a_full_disk_or_ctrl_c_during_an_import_leaves_the_store_exactly_as_it_was() {
     assert_eq!(out.status.code(), Some(130));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "error: interrupted: nothing was written\n"
+        "error: interrupted: nothing was written\nhint: run the command again when you are ready\n"
     );
     assert!(before == s.snapshot(), "Ctrl-C leaves nothing behind");
     // Another user's write needs no recovery.

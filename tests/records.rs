@@ -277,19 +277,19 @@ fn wrong_type_and_malformed_values() {
     for (set, expected) in [
         (
             "schedule_required=maybe",
-            "error: --set schedule_required: field `schedule_required`: `maybe` is not a boolean; write true or false\n",
+            "error: --set schedule_required: field `schedule_required`: `maybe` is not a boolean; write true or false\nhint: correct `schedule_required` and run the command again; nothing was written\n",
         ),
         (
             "signed_on=2021/3/5",
-            "error: --set signed_on: field `signed_on`: `2021/3/5` is not a date; write YYYY-MM-DD, e.g. 2026-03-05\n",
+            "error: --set signed_on: field `signed_on`: `2021/3/5` is not a date; write YYYY-MM-DD, e.g. 2026-03-05\nhint: correct `signed_on` and run the command again; nothing was written\n",
         ),
         (
             "installation_fee=28OO.00",
-            "error: --set installation_fee: field `installation_fee`: `28OO.00` is not a decimal amount; write digits with an optional point, e.g. 2800.00\n",
+            "error: --set installation_fee: field `installation_fee`: `28OO.00` is not a decimal amount; write digits with an optional point, e.g. 2800.00\nhint: correct `installation_fee` and run the command again; nothing was written\n",
         ),
         (
             "installation_fee=2800.001",
-            "error: --set installation_fee: field `installation_fee`: `2800.001` has more than 2 decimal places; amounts are exact to the fen (0.01)\n",
+            "error: --set installation_fee: field `installation_fee`: `2800.001` has more than 2 decimal places; amounts are exact to the fen (0.01)\nhint: correct `installation_fee` and run the command again; nothing was written\n",
         ),
     ] {
         let mut args = installation(&c);
@@ -323,7 +323,7 @@ fn invalid_check_digits() {
     );
     assert_eq!(
         err,
-        "error: field `id_number`: the resident id's check character (GB 11643) is wrong: check the number for a typing error\n"
+        "error: field `id_number`: the resident id's check character (GB 11643) is wrong: check the number for a typing error\nhint: correct `id_number` and run the command again; nothing was written\n"
     );
     assert!(
         !err.contains("110105194912310021"),
@@ -347,7 +347,7 @@ fn invalid_check_digits() {
     );
     assert_eq!(
         err,
-        "error: field `id_number`: the unified social credit code's check character (GB 32100) is wrong: check the code for a typing error\n"
+        "error: field `id_number`: the unified social credit code's check character (GB 32100) is wrong: check the code for a typing error\nhint: correct `id_number` and run the command again; nothing was written\n"
     );
 }
 
@@ -415,7 +415,7 @@ fn file_errors_name_the_line_of_the_field() {
     assert_eq!(
         err,
         format!(
-            "error: {}:2: field `account_opened_on`: `2026-13-01` is not a calendar date\n",
+            "error: {}:2: field `account_opened_on`: `2026-13-01` is not a calendar date\nhint: correct `account_opened_on` and run the command again; nothing was written\n",
             f.display()
         )
     );
@@ -442,7 +442,9 @@ fn unknown_record_and_bad_version() {
     let err = s.fails_unchanged("alice", &["show", &id, "--version", "9"], INVALID);
     assert_eq!(
         err,
-        format!("error: record `{id}` has versions 1 to 1, not 9\n")
+        format!(
+            "error: record `{id}` has versions 1 to 1, not 9\nhint: `docket history {id}` lists its versions\n"
+        )
     );
 }
 
@@ -470,7 +472,9 @@ fn amend_needs_a_reason_and_a_change() {
     );
     assert_eq!(
         err,
-        format!("error: the amendment changes nothing in `{id}`\n")
+        format!(
+            "error: the amendment changes nothing in `{id}`\nhint: give the new values with --set; `docket show ID` shows the current ones\n"
+        )
     );
 }
 

@@ -261,7 +261,7 @@ fn dates_in_the_future_or_before_1900_are_refused() {
     assert_eq!(out.code, INVALID);
     assert_eq!(
         out.stderr,
-        "error: field `signed_on`: 2026-03-02 is after today (2026-03-01): signed_on cannot be in the future\n"
+        "error: field `signed_on`: 2026-03-02 is after today (2026-03-01): signed_on cannot be in the future\nhint: correct `signed_on` and run the command again; nothing was written\n"
     );
     let out = residential_installation(&s, &c, "2800.00", "1899-12-31");
     assert!(

@@ -302,6 +302,6 @@ fn r_c13_customer_accounts_hold_meter_address_and_appliances() {
     );
     assert_eq!(
         err,
-        "error: field `meter_reading_m3`: -1 is below the minimum 0\n"
+        "error: field `meter_reading_m3`: -1 is below the minimum 0\nhint: correct `meter_reading_m3` and run the command again; nothing was written\n"
     );
 }

@@ -33,15 +33,24 @@ pub struct InitArgs {
     #[arg(long, default_value = "MAIN")]
     site_code: String,
     /// When the administrator signed the security agreement (default: today)
-    #[arg(long, value_parser = parse_date_arg)]
-    agreement_signed: Option<NaiveDate>,
+    #[arg(long, value_name = "DATE")]
+    agreement_signed: Option<String>,
     /// When the administrator was last trained (default: today)
-    #[arg(long, value_parser = parse_date_arg)]
-    trained_on: Option<NaiveDate>,
+    #[arg(long, value_name = "DATE")]
+    trained_on: Option<String>,
 }
 
-fn parse_date_arg(s: &str) -> std::result::Result<NaiveDate, String> {
-    docket::schema::value::parse_date(s)
+/// A date typed at the command line: exit 5 naming the flag when it is not one (as a
+/// bad date is wherever it is typed).
+fn date_arg(flag: &str, value: Option<&String>) -> Result<Option<NaiveDate>> {
+    let Some(text) = value else { return Ok(None) };
+    docket::schema::value::parse_date(text.trim())
+        .map(Some)
+        .map_err(|m| {
+            docket::error::InputError::new(docket::error::Location::file(flag), m)
+                .hint("write the date as YYYY-MM-DD, e.g. 2026-03-05")
+                .into()
+        })
 }
 
 pub fn init(g: &Global, a: InitArgs) -> Result<Output> {
@@ -52,8 +61,8 @@ pub fn init(g: &Global, a: InitArgs) -> Result<Output> {
         keys: g.keys(),
         name: a.name.as_deref(),
         site_code: &a.site_code,
-        agreement_signed: a.agreement_signed,
-        trained_on: a.trained_on,
+        agreement_signed: date_arg("--agreement-signed", a.agreement_signed.as_ref())?,
+        trained_on: date_arg("--trained-on", a.trained_on.as_ref())?,
     })?;
     g.note(&format!(
         "created store `{}` in {} with administrator `{}`; register staff with `docket actor add`",
@@ -87,11 +96,11 @@ pub struct ActorAddArgs {
     #[arg(long, value_name = "PUBKEY")]
     key: String,
     /// When the information-security agreement was signed (R-B1)
-    #[arg(long, value_parser = parse_date_arg)]
-    agreement_signed: Option<NaiveDate>,
+    #[arg(long, value_name = "DATE")]
+    agreement_signed: Option<String>,
     /// When data-protection training was last completed (R-A8)
-    #[arg(long, value_parser = parse_date_arg)]
-    trained_on: Option<NaiveDate>,
+    #[arg(long, value_name = "DATE")]
+    trained_on: Option<String>,
 }
 
 #[derive(Args)]
@@ -102,10 +111,10 @@ pub struct ActorUpdateArgs {
     /// A new public key (rotation); the old one still checks the entries it signed
     #[arg(long, value_name = "PUBKEY")]
     key: Option<String>,
-    #[arg(long, value_parser = parse_date_arg)]
-    agreement_signed: Option<NaiveDate>,
-    #[arg(long, value_parser = parse_date_arg)]
-    trained_on: Option<NaiveDate>,
+    #[arg(long, value_name = "DATE")]
+    agreement_signed: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    trained_on: Option<String>,
 }
 
 #[derive(Args)]
@@ -133,8 +142,8 @@ fn actor_change(g: &Global, c: ActorCommand) -> Result<Output> {
             let change = ActorChange {
                 role: Some(a.role),
                 key: Some(Key::from_arg(&a.key)?),
-                agreement_signed: a.agreement_signed,
-                trained_on: a.trained_on,
+                agreement_signed: date_arg("--agreement-signed", a.agreement_signed.as_ref())?,
+                trained_on: date_arg("--trained-on", a.trained_on.as_ref())?,
             };
             let actor = actors::add(&mut w, &a.name, change)?;
             g.note(&format!("registered `{}` as {}", actor.name, actor.role));
@@ -143,8 +152,8 @@ fn actor_change(g: &Global, c: ActorCommand) -> Result<Output> {
             let change = ActorChange {
                 role: a.role,
                 key: a.key.as_deref().map(Key::from_arg).transpose()?,
-                agreement_signed: a.agreement_signed,
-                trained_on: a.trained_on,
+                agreement_signed: date_arg("--agreement-signed", a.agreement_signed.as_ref())?,
+                trained_on: date_arg("--trained-on", a.trained_on.as_ref())?,
             };
             let actor = actors::update(&mut w, &a.name, change)?;
             g.note(&format!(
@@ -154,7 +163,10 @@ fn actor_change(g: &Global, c: ActorCommand) -> Result<Output> {
         }
         ActorCommand::Revoke(a) => {
             if a.reason.trim().is_empty() {
-                return Err(Error::usage("--reason must not be empty", None));
+                return Err(Error::usage(
+                    "--reason must not be empty",
+                    Some("say why, in a few words".to_string()),
+                ));
             }
             let actor = actors::revoke(&mut w, &a.name, &a.reason)?;
             g.note(&format!("revoked `{}`", actor.name));
@@ -360,8 +372,8 @@ pub struct LogArgs {
     #[arg(long)]
     action: Option<String>,
     /// Entries on or after this date (YYYY-MM-DD)
-    #[arg(long, value_parser = parse_date_arg)]
-    since: Option<NaiveDate>,
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
     /// One entry, by its sequence number
     #[arg(long, value_name = "N")]
     entry: Option<u64>,
@@ -377,7 +389,7 @@ pub fn log(g: &Global, a: LogArgs) -> Result<Output> {
     if let (Some(n), Some(dir)) = (a.entry, &a.export_signed) {
         return export_signed(g, &session, n, dir);
     }
-    let since = a.since.map(|d| d.to_string());
+    let since = date_arg("--since", a.since.as_ref())?.map(|d| d.to_string());
     let filter = audit_log::LogFilter {
         record: a.record.as_deref(),
         actor: a.by.as_deref(),

@@ -47,7 +47,10 @@ pub struct ArchiveArgs {
 
 fn non_empty(text: &str, flag: &str) -> Result<()> {
     if text.trim().is_empty() {
-        return Err(Error::usage(format!("{flag} must not be empty"), None));
+        return Err(Error::usage(
+            format!("{flag} must not be empty"),
+            Some("say why, in a few words".to_string()),
+        ));
     }
     Ok(())
 }

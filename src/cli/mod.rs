@@ -321,21 +321,43 @@ fn report(e: &Error) {
             for extra in errors.iter().skip(1) {
                 say!("error: {extra}");
             }
-            let hints: Vec<&String> = errors.iter().filter_map(|e| e.hint.as_ref()).collect();
-            if let Some(h) = hints.first() {
-                say!("hint: {h}");
+            match errors.iter().find_map(|e| e.hint.as_ref()) {
+                Some(h) => say!("hint: {h}"),
+                None => say!("hint: {}", fallback_hint(errors.first())),
             }
             if errors.len() > 1 {
                 say!("{} problems; nothing was written", errors.len());
             }
         }
-        Error::Usage { hint: Some(h), .. }
-        | Error::Denied { hint: Some(h), .. }
-        | Error::Conflict { hint: Some(h), .. }
-        | Error::Io { hint: Some(h), .. } => {
-            say!("hint: {h}");
+        Error::Usage { hint, .. }
+        | Error::Denied { hint, .. }
+        | Error::Conflict { hint, .. }
+        | Error::Io { hint, .. } => match hint {
+            Some(h) => say!("hint: {h}"),
+            None if matches!(e, Error::Io { .. }) => {
+                say!(
+                    "hint: check the path, the free space and the permissions; nothing was written"
+                )
+            }
+            None => say!("hint: `docket --help` lists the commands and what they take"),
+        },
+        Error::Internal(_) => say!(
+            "hint: this is a bug in docket; nothing was written — please report it with the command you ran"
+        ),
+        Error::Interrupted => say!("hint: run the command again when you are ready"),
+    }
+}
+
+/// What to do about an invalid value that came without its own hint.
+fn fallback_hint(first: Option<&docket::error::InputError>) -> String {
+    match first.map(|e| (&e.at.field, &e.at.file)) {
+        Some((Some(field), _)) => {
+            format!("correct `{field}` and run the command again; nothing was written")
         }
-        _ => {}
+        Some((None, Some(file))) => {
+            format!("correct {file} and run the command again; nothing was written")
+        }
+        _ => "correct the input and run the command again; nothing was written".to_string(),
     }
 }
 

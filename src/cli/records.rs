@@ -119,13 +119,15 @@ pub fn amend(g: &Global, a: AmendArgs) -> Result<Output> {
     if a.sets.is_empty() && a.unsets.is_empty() && a.file.is_none() {
         return Err(Error::usage(
             "nothing to amend: give --set, --unset or --file",
-            None,
+            Some(
+                "e.g. docket amend ID --set phone=13800001111 --reason \"new number\"".to_string(),
+            ),
         ));
     }
     if a.reason.trim().is_empty() {
         return Err(Error::usage(
             "--reason must say why the record changes",
-            None,
+            Some("say why, in a few words".to_string()),
         ));
     }
     let (fields, origin) = gather(kind, a.file.as_ref(), &a.sets)?;

@@ -30,6 +30,9 @@ pub struct ImportArgs {
     /// Write the rejected rows, with their line and error, to this CSV
     #[arg(long, value_name = "OUT.csv")]
     rejects: Option<PathBuf>,
+    /// The column separator: comma (the default), semicolon, tab or pipe
+    #[arg(long, value_name = "SEP", default_value = "comma", value_parser = ["comma", "semicolon", "tab", "pipe", ",", ";", "|"])]
+    delimiter: String,
 }
 
 #[derive(Args)]
@@ -95,6 +98,12 @@ pub fn import(g: &Global, a: ImportArgs) -> Result<Output> {
         encoding: a.encoding.as_deref(),
         dry_run: a.dry_run,
         rejects: a.rejects.as_deref(),
+        delimiter: match a.delimiter.as_str() {
+            "semicolon" | ";" => b';',
+            "tab" => b'\t',
+            "pipe" | "|" => b'|',
+            _ => b',',
+        },
     };
     let result = import::import(&mut session, &spec, &progress);
     bar.finish_and_clear();
@@ -135,7 +144,12 @@ pub fn export(g: &Global, a: ExportArgs) -> Result<Output> {
     let format = match g.format {
         Format::Table | Format::Csv => ExportFormat::Csv,
         Format::Json => ExportFormat::Json,
-        Format::Toml => return Err(Error::usage("export writes csv or json, not toml", None)),
+        Format::Toml => {
+            return Err(Error::usage(
+                "export writes csv or json, not toml",
+                Some("pass --format csv or --format json".to_string()),
+            ));
+        }
     };
     let mut session = Opened::new(g, &a.reveal)?;
     let reveal = reveal_request(&session, &a.reveal)?;

@@ -215,7 +215,7 @@ pub fn update(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> 
     if detail.is_empty() {
         return Err(Error::usage(
             "nothing to update: give --role, --key, --agreement-signed or --trained-on",
-            None,
+            Some("e.g. docket actor update NAME --trained-on DATE".to_string()),
         ));
     }
     actor.version += 1;
@@ -232,13 +232,13 @@ pub fn revoke(w: &mut Writer, name: &str, reason: &str) -> Result<Actor> {
     if actor.revoked {
         return Err(Error::conflict(
             format!("actor `{name}` is already revoked"),
-            None,
+            Some("`docket actor list` shows who is active".to_string()),
         ));
     }
     if w.actor()?.name == name {
         return Err(Error::conflict(
             "an administrator cannot revoke themself: another administrator must",
-            None,
+            Some("ask another administrator".to_string()),
         ));
     }
     keep_an_administrator(w, name, None)?;

@@ -49,7 +49,11 @@ fn read_papers(files: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u8>)>> {
         let at = || crate::error::Location::file(f.display().to_string());
         let bytes = std::fs::read(f).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
-                Error::invalid(at(), "attachment file not found; nothing was archived")
+                Error::invalid(
+                    at(),
+                    "attachment file not found; nothing was archived",
+                    "check the path of the scanned paper",
+                )
             } else {
                 Error::io(f, e)
             }
@@ -104,7 +108,7 @@ pub fn archive(
     if files.is_empty() {
         return Err(Error::usage(
             "archive needs the contract's papers: --attach FILE (letters, charts, approvals, budgets, notices)",
-            None,
+            Some("e.g. docket archive ID --attach approval.pdf --attach notice.pdf".to_string()),
         ));
     }
     let folder = crate::layout::record_dir(&kind.name, id);

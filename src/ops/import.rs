@@ -31,6 +31,8 @@ pub struct ImportSpec<'a> {
     pub dry_run: bool,
     /// Where to write the rejected rows (original columns plus line and error).
     pub rejects: Option<&'a Path>,
+    /// The column separator: `,` unless the file uses another.
+    pub delimiter: u8,
 }
 
 #[derive(Debug, Default)]
@@ -66,6 +68,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     session.index.import_maps();
     let shown = spec.file.display().to_string();
     let bytes = std::fs::read(spec.file).at(spec.file)?;
+    recognise(&shown, &bytes)?;
     let default = session.store.config.policy.default_encoding.clone();
     let (text, enc) = encoding::decode(&shown, &bytes, spec.encoding, &default)?;
     drop(bytes);
@@ -73,6 +76,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     let reader = || {
         csv::ReaderBuilder::new()
             .flexible(true)
+            .delimiter(spec.delimiter)
             .from_reader(text.as_bytes())
     };
     let headers = reader()
@@ -189,6 +193,13 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         errors.extend(row_errors);
     }
     progress("checking", total, total);
+    if report.rows == 0 {
+        return Err(
+            InputError::new(Location::file(&shown), "the file has a header but no rows")
+                .hint("export the records themselves, one line each under the header")
+                .into(),
+        );
+    }
     if !errors.is_empty() {
         if let Some(path) = spec.rejects {
             write_rejects(path, &headers, &rejected)?;
@@ -294,6 +305,40 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     progress("syncing", report.imported.len(), report.planned);
     j.commit()?;
     Ok(report)
+}
+
+/// Files that are not CSV are named for what they are, before anything tries to read them
+/// as rows.
+fn recognise(file: &str, bytes: &[u8]) -> Result<()> {
+    let start = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let first = start.iter().find(|b| !b.is_ascii_whitespace());
+    let head = &bytes[..bytes.len().min(200)];
+    let (problem, hint) = if first.is_none() {
+        (
+            "the file is empty",
+            "export the rows: a header line, then one line per record",
+        )
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        (
+            "this is an Excel workbook (.xlsx) or another zip file, not CSV",
+            "in Excel: File → Save As → CSV UTF-8 (逗号分隔), then import that file",
+        )
+    } else if head.iter().filter(|b| **b == 0).count() * 4 >= head.len() {
+        (
+            "this looks like UTF-16 text without a byte-order mark",
+            "save it as CSV UTF-8 (or as UTF-16 with a byte-order mark)",
+        )
+    } else if matches!(first, Some(b'{') | Some(b'[')) {
+        (
+            "this looks like JSON (a docket --format json export?), not CSV",
+            "export it with --format csv, or convert it to CSV",
+        )
+    } else {
+        return Ok(());
+    };
+    Err(InputError::new(Location::file(file), problem)
+        .hint(hint)
+        .into())
 }
 
 /// A row that pass 1 found new and valid.
@@ -514,6 +559,10 @@ fn convert(
     cell: &str,
     mapping: &Mapping,
 ) -> std::result::Result<Value, String> {
+    if field.pii.is_some() && cell.contains("**") {
+        return Err("holds a masked value: this looks like a docket export made without --reveal; import needs the real values (export them with --reveal --purpose)".into());
+    }
+    let cell = &*field.typed(cell);
     match &field.ty {
         FieldType::Date => mapping
             .date(cell)

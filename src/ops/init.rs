@@ -75,7 +75,7 @@ fn check_place(spec: &InitSpec) -> Result<()> {
     if dir.join(CONFIG_NAME).exists() {
         return Err(Error::conflict(
             format!("{} is already a docket store", dir.display()),
-            None,
+            Some("use it as it is, or init another folder".to_string()),
         ));
     }
     if dir.join(RECORDS_DIR).exists() || dir.join(SCHEMAS_DIR).exists() {
@@ -84,7 +84,7 @@ fn check_place(spec: &InitSpec) -> Result<()> {
                 "{} already has a records/ or schemas/ folder; init wants a fresh place",
                 dir.display()
             ),
-            None,
+            Some("init an empty folder, or move records/ and schemas/ out of the way".to_string()),
         ));
     }
     Ok(())

@@ -68,7 +68,7 @@ pub fn parse_sets(
             )));
             continue;
         }
-        match field.ty.parse_text(value) {
+        match field.ty.parse_text(&field.typed(value)) {
             Ok(v) => {
                 out.insert(name.to_string(), v);
             }
@@ -144,9 +144,15 @@ pub fn parse_file(
             );
             continue;
         }
+        let raw = match raw {
+            toml::Value::String(t) if field.narrows() => {
+                toml::Value::String(field.typed(t).into_owned())
+            }
+            other => other.clone(),
+        };
         match field
             .ty
-            .from_toml(raw)
+            .from_toml(&raw)
             .and_then(|v| plain_value(&v).map(|_| v))
         {
             Ok(v) => {

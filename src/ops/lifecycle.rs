@@ -46,7 +46,7 @@ fn require_status(v: &Version, allowed: &[&str], act: &str) -> Result<()> {
             v.status,
             allowed.join(" or ")
         ),
-        None,
+        Some("`docket show ID` shows its status and steps".to_string()),
     ))
 }
 
@@ -60,7 +60,7 @@ fn actors_step<'v>(session: &Session, v: &'v Version, verb: &str) -> Result<&'v 
     let Some(next) = next_step(steps, &v.approvals) else {
         return Err(Error::conflict(
             format!("record `{}` has no approval step left", v.id),
-            None,
+            Some("it is waiting for nothing: `docket show ID` shows its steps".to_string()),
         ));
     };
     if &next.role != role {
@@ -181,7 +181,7 @@ pub fn finish(session: &mut Writer, id: &str, action: &str, reason: Option<&str>
                 "`{id}` is a {} record, not a contract: it is never {action}d",
                 kind.name
             ),
-            None,
+            Some("only contracts are completed or terminated".to_string()),
         ));
     }
     let (status, verb) = if action == "complete" {

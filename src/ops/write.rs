@@ -137,7 +137,7 @@ pub fn refuse_archived(v: &Version) -> Result<()> {
                 "record `{}` is archived: archived records never change (R-C15)",
                 v.id
             ),
-            None,
+            Some("draft a new record if terms change; the archived one stays as filed".to_string()),
         ));
     }
     Ok(())
@@ -206,6 +206,7 @@ pub fn amend(
         return Err(Error::invalid(
             crate::error::Location::default(),
             format!("the amendment changes nothing in `{id}`"),
+            "give the new values with --set; `docket show ID` shows the current ones",
         ));
     }
     let Findings {

@@ -59,12 +59,16 @@ impl Expr {
     /// Compile `source`; a syntax error comes back with its line:column.
     pub fn compile(source: &str) -> Result<Expr, String> {
         let program = cel::Program::compile(source).map_err(|errors| {
-            errors
-                .errors
-                .iter()
-                .map(|e| format!("syntax error at {}:{}: {}", e.pos.0, e.pos.1, e.msg))
-                .collect::<Vec<_>>()
-                .join("; ")
+            // The first error says what went wrong; the ones after it follow from it.
+            match errors.errors.first() {
+                Some(e) => format!(
+                    "syntax error at {}:{}: {}",
+                    e.pos.0,
+                    e.pos.1,
+                    explain(&e.msg)
+                ),
+                None => "syntax error".to_string(),
+            }
         })?;
         // The free names, from the syntax tree: a comprehension's own variables
         // (`k` in `m.exists(k, …)`) are not names of the record.
@@ -119,6 +123,29 @@ impl Expr {
             )),
             Err(e) => Err(format!("`{}` cannot be evaluated: {e}", self.source)),
         }
+    }
+}
+
+/// The parser's message in the words of someone writing a filter.
+fn explain(raw: &str) -> String {
+    let msg = raw.trim_start_matches("Syntax error: ");
+    if msg.contains("token recognition error at: '=") {
+        "use `==` to compare (and `!=` for \"not equal\"); a single `=` means nothing here".into()
+    } else if msg.contains("token recognition error at: '\"")
+        || msg.contains("token recognition error at: ''")
+    {
+        "a text in quotes is not closed: end it with the quote it starts with".into()
+    } else if msg.contains("mismatched input 'and'") || msg.contains("mismatched input 'or'") {
+        "write `&&` for and, `||` for or".into()
+    } else if msg.contains("mismatched input '<EOF>'") {
+        "the expression ends too early: something must follow the last operator".into()
+    } else if msg.contains("missing ')'") {
+        "a `(` is not closed".into()
+    } else if let Some(rest) = msg.strip_prefix("extraneous input ") {
+        let token = rest.split(" expecting").next().unwrap_or(rest);
+        format!("unexpected {token}")
+    } else {
+        msg.to_string()
     }
 }
 
@@ -370,8 +397,18 @@ mod tests {
     }
 
     #[test]
-    fn syntax_errors_have_positions() {
+    fn syntax_errors_have_positions_and_plain_words() {
         let err = Expr::compile("a == ").unwrap_err();
         assert!(err.contains("syntax error at 1:"), "{err}");
+        for (source, says) in [
+            ("category = 'x'", "use `==` to compare"),
+            ("name == \"x", "a text in quotes is not closed"),
+            ("a == 1 &&", "the expression ends too early"),
+            ("a == 1 and b == 2", "write `&&` for and"),
+            ("(a == 1", "a `(` is not closed"),
+        ] {
+            let err = Expr::compile(source).unwrap_err();
+            assert!(err.contains(says), "{source}: {err}");
+        }
     }
 }

@@ -647,6 +647,25 @@ fn field_type(
     })
 }
 
+impl Field {
+    /// Whether a value typed for this field is read with full-width digits and letters
+    /// narrowed: everything but free text (names, addresses) keeps what was typed.
+    pub fn narrows(&self) -> bool {
+        !matches!(self.ty, FieldType::String)
+            || self.format.is_some()
+            || !self.conditional_formats.is_empty()
+    }
+
+    /// A typed value as the field reads it.
+    pub fn typed<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        if self.narrows() {
+            crate::text::narrow(text)
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        }
+    }
+}
+
 impl Kind {
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)

@@ -1,13 +1,20 @@
 //! The store lock (`records/.lock`): writers hold it exclusively, readers shared, so a
 //! reader never sees a half-appended audit entry.
 
-use crate::error::{Error, IoContext, Result};
+use crate::error::{Error, Result};
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 pub struct StoreLock {
-    _file: File,
+    _file: Option<File>,
+}
+
+fn read_only(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,13 +32,22 @@ impl StoreLock {
         timeout: Duration,
         on_wait: &dyn Fn(),
     ) -> Result<StoreLock> {
-        let file = OpenOptions::new()
+        let file = match OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .read(true)
             .open(path)
-            .at(path)?;
+        {
+            Ok(f) => f,
+            // A store on a read-only disk (or folder) still answers reads: a shared lock
+            // needs only a readable lock file, and without one nobody can write either.
+            Err(e) if mode == LockMode::Shared && read_only(&e) => match File::open(path) {
+                Ok(f) => f,
+                Err(_) => return Ok(StoreLock { _file: None }),
+            },
+            Err(e) => return Err(Error::io(path, e)),
+        };
         let start = Instant::now();
         let mut told = false;
         loop {
@@ -40,7 +56,7 @@ impl StoreLock {
                 LockMode::Exclusive => file.try_lock(),
             };
             match attempt {
-                Ok(()) => return Ok(StoreLock { _file: file }),
+                Ok(()) => return Ok(StoreLock { _file: Some(file) }),
                 Err(TryLockError::WouldBlock) => {
                     if start.elapsed() >= timeout {
                         return Err(Error::conflict(

@@ -26,7 +26,13 @@ impl Store {
 
     /// The folder of the store `start` is in.
     pub fn find_root(start: &Path) -> Result<PathBuf> {
-        let start = std::fs::canonicalize(start).at(start)?;
+        let start = std::fs::canonicalize(start).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::usage(
+                format!("no docket store here: {} does not exist", start.display()),
+                Some("pass --store DIR (or set DOCKET_STORE) to a store's folder, or create one with `docket init DIR --admin NAME --key FILE.pub`".to_string()),
+            ),
+            _ => Error::io(start, e),
+        })?;
         let mut dir = Some(start.as_path());
         while let Some(d) = dir {
             if d.join(CONFIG_NAME).is_file() {
