@@ -627,7 +627,7 @@ fn amending_an_approved_contract_resets_its_approvals() {
     );
     assert_eq!(s.status(&id), "pending");
     let json: serde_json::Value =
-        serde_json::from_str(&s.ok("alice", &["--format", "json", "show", &id])).unwrap();
+        serde_json::from_str(&s.ok("alice", &["show", "--format", "json", &id])).unwrap();
     assert_eq!(json["approvals"].as_array().unwrap().len(), 0);
     s.ok("mona", &["approve", &id]);
     assert_eq!(s.status(&id), "active");
@@ -701,7 +701,7 @@ fn r_c15_archive_copies_and_hashes_the_papers() {
     assert_eq!(out, "ARC-2026-000001\n");
     assert_eq!(s.status(&id), "archived");
     let json: serde_json::Value =
-        serde_json::from_str(&s.ok("alice", &["--format", "json", "show", &id])).unwrap();
+        serde_json::from_str(&s.ok("alice", &["show", "--format", "json", &id])).unwrap();
     let att = &json["archive"]["attachments"][0];
     assert_eq!(att["name"], "notice.txt");
     let stored = std::fs::read(s.path(att["path"].as_str().unwrap())).unwrap();
@@ -802,7 +802,7 @@ fn r_c15_verify_checks_attachments() {
     let id = finished_contract(&s);
     s.ok("arch", &["archive", &id, "--attach", "docket.toml"]);
     let json: serde_json::Value =
-        serde_json::from_str(&s.ok("alice", &["--format", "json", "show", &id])).unwrap();
+        serde_json::from_str(&s.ok("alice", &["show", "--format", "json", &id])).unwrap();
     let path = json["archive"]["attachments"][0]["path"]
         .as_str()
         .unwrap()

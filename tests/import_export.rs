@@ -24,7 +24,7 @@ fn write(s: &TestStore, name: &str, bytes: &[u8]) -> String {
 }
 
 fn count(s: &TestStore, kind: &str) -> usize {
-    let out = s.ok("audrey", &["--format", "json", "query", kind]);
+    let out = s.ok("audrey", &["query", "--format", "json", kind]);
     serde_json::from_str::<serde_json::Value>(&out)
         .unwrap()
         .as_array()
@@ -451,7 +451,7 @@ fn exports_are_masked_unless_revealed_and_logged() {
         err.starts_with("error: a CSV export holds one kind: name it (docket export customer)"),
         "{err}"
     );
-    let json = s.ok("alice", &["--format", "json", "export"]);
+    let json = s.ok("alice", &["export", "--format", "json"]);
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&json)
             .unwrap()
@@ -537,9 +537,9 @@ fn an_export_reimports_to_the_same_records() {
         let out = st.ok(
             "audrey",
             &[
+                "export",
                 "--format",
                 "json",
-                "export",
                 kind,
                 "--reveal",
                 "--purpose",

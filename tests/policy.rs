@@ -183,7 +183,7 @@ fn r_c18_records_are_judged_by_the_rules_they_were_written_under() {
     s.ok("mona", &["approve", &old]);
     assert_eq!(s.status(&old), "active");
     let v: serde_json::Value =
-        serde_json::from_str(&s.ok("alice", &["--format", "json", "show", &old])).unwrap();
+        serde_json::from_str(&s.ok("alice", &["show", "--format", "json", &old])).unwrap();
     assert_eq!(v["policy"], 1, "the approval keeps the rules of the terms");
     // Amending writes new terms: judged by the rules in force.
     s.ok(
@@ -198,7 +198,7 @@ fn r_c18_records_are_judged_by_the_rules_they_were_written_under() {
         ],
     );
     let v: serde_json::Value =
-        serde_json::from_str(&s.ok("alice", &["--format", "json", "show", &old])).unwrap();
+        serde_json::from_str(&s.ok("alice", &["show", "--format", "json", &old])).unwrap();
     assert_eq!(v["policy"], 2);
     assert_eq!(v["status"], "active");
     // A fresh machine reads every version by its own rules.

@@ -30,15 +30,15 @@ fn r_a3_masked_by_default_in_every_format() {
     );
     for args in [
         vec!["show", id.as_str()],
-        vec!["--format", "json", "show", id.as_str()],
-        vec!["--format", "toml", "show", id.as_str()],
-        vec!["--format", "csv", "show", id.as_str()],
+        vec!["show", "--format", "json", id.as_str()],
+        vec!["show", "--format", "toml", id.as_str()],
+        vec!["show", "--format", "csv", id.as_str()],
         vec!["query"],
-        vec!["--format", "json", "query", "customer"],
+        vec!["query", "--format", "json", "customer"],
         vec![
+            "query",
             "--format",
             "csv",
-            "query",
             "customer",
             "--fields",
             "name,phone,address,id_number",
@@ -93,7 +93,7 @@ fn r_a4_the_audit_log_never_holds_personal_data() {
     assert_clean("audit.log", &s.log_text());
     assert_clean(
         "log --format json",
-        &s.ok("root", &["--format", "json", "log"]),
+        &s.ok("root", &["log", "--format", "json"]),
     );
 }
 

@@ -105,7 +105,7 @@ fn formats_json_and_csv() {
     let json = s.ok(
         "alice",
         &[
-            "--format", "json", "query", "customer", "--status", "active",
+            "query", "--format", "json", "customer", "--status", "active",
         ],
     );
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -115,9 +115,9 @@ fn formats_json_and_csv() {
     let csv = s.ok(
         "alice",
         &[
+            "query",
             "--format",
             "csv",
-            "query",
             "customer",
             "--fields",
             "category,meter_reading_m3",
@@ -138,9 +138,9 @@ fn sort_and_limit() {
     let out = s.ok(
         "alice",
         &[
+            "query",
             "--format",
             "csv",
-            "query",
             "customer",
             "--fields",
             "meter_reading_m3",
@@ -171,7 +171,7 @@ fn status_filter_and_empty_result() {
 #[test]
 fn log_filters_and_json() {
     let (s, ids) = store();
-    let out = s.ok("root", &["--format", "json", "log", "--record", &ids[1]]);
+    let out = s.ok("root", &["log", "--format", "json", "--record", &ids[1]]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let entries = v.as_array().unwrap();
     assert_eq!(entries.len(), 1);
@@ -248,9 +248,9 @@ fn where_reads_id_status_and_version() {
     let out = s.ok(
         "alice",
         &[
+            "query",
             "--format",
             "csv",
-            "query",
             "customer",
             "--where",
             &format!("id == '{}' || version > 1", ids[2]),
@@ -272,14 +272,14 @@ fn where_reads_id_status_and_version() {
 #[test]
 fn toml_output_is_a_toml_document() {
     let (s, ids) = store();
-    let out = s.ok("alice", &["--format", "toml", "query", "customer"]);
+    let out = s.ok("alice", &["query", "--format", "toml", "customer"]);
     let doc: toml::Table = toml::from_str(&out).expect("valid TOML");
     let records = doc["records"].as_array().unwrap();
     assert_eq!(records.len(), 3);
     assert_eq!(records[0]["id"].as_str(), Some(ids[0].as_str()));
     assert_eq!(records[0]["fields"]["phone"].as_str(), Some("138****1234"));
     let log: toml::Table =
-        toml::from_str(&s.ok("root", &["--format", "toml", "log", "--record", &ids[0]])).unwrap();
+        toml::from_str(&s.ok("root", &["log", "--format", "toml", "--record", &ids[0]])).unwrap();
     assert_eq!(
         log["entries"].as_array().unwrap()[0]["action"].as_str(),
         Some("create")

@@ -205,7 +205,7 @@ fn amend_writes_next_version_and_diff_history_show_it() {
     );
     let v1 = s.ok(
         "alice",
-        &["--format", "json", "show", &id, "--version", "1"],
+        &["show", "--format", "json", &id, "--version", "1"],
     );
     let v1: serde_json::Value = serde_json::from_str(&v1).unwrap();
     assert_eq!(v1["version"], 1);
@@ -231,7 +231,7 @@ fn amend_writes_next_version_and_diff_history_show_it() {
 fn show_json_has_the_documented_keys() {
     let s = TestStore::new();
     let id = s.residential();
-    let out = s.ok("alice", &["--format", "json", "show", &id]);
+    let out = s.ok("alice", &["show", "--format", "json", &id]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     for key in ["id", "kind", "version", "status", "fields", "approvals"] {
         assert!(v.get(key).is_some(), "{key} missing in {out}");

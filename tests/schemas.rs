@@ -213,7 +213,7 @@ fn types_shows_fields_rules_and_steps() {
         .find(|l| l.trim_start().starts_with("contact_name"))
         .unwrap();
     assert!(line.contains("required when category == 'collective'  contact   the collective customer's responsible contact"), "{out}");
-    let json = s.ok("", &["--format", "json", "types", "customer"]);
+    let json = s.ok("", &["types", "--format", "json", "customer"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["fields"][2]["pii"], "identity");
 }
@@ -252,7 +252,7 @@ fn r_c18_rules_take_effect_on_their_date_inclusive() {
     // Every record written names the policy version it was judged by.
     let log = s.ok("alice", &["log", "--record", &id]);
     assert!(log.contains("policy=2"), "{log}");
-    let shown = s.ok("alice", &["--format", "json", "show", &id]);
+    let shown = s.ok("alice", &["show", "--format", "json", &id]);
     assert!(shown.contains("\"policy\": 2"), "{shown}");
 }
 
@@ -271,9 +271,9 @@ fn r_c13_customer_accounts_hold_meter_address_and_appliances() {
     let out = s.ok(
         "audrey",
         &[
+            "show",
             "--format",
             "json",
-            "show",
             &id,
             "--reveal",
             "--purpose",

@@ -82,7 +82,7 @@ pub enum ActorCommand {
     /// Revoke an actor: they may no longer act
     Revoke(ActorRevokeArgs),
     /// List the register
-    List,
+    List(super::FormatArg),
     /// Print an OpenSSH allowed_signers file of every key actors sign with
     AllowedSigners,
 }
@@ -126,7 +126,7 @@ pub struct ActorRevokeArgs {
 
 pub fn actor(g: &Global, c: ActorCommand) -> Result<Output> {
     match c {
-        ActorCommand::List => actor_list(g),
+        ActorCommand::List(_) => actor_list(g),
         ActorCommand::AllowedSigners => {
             let session = g.open(true)?;
             Ok(actors::allowed_signers(&session))
@@ -171,7 +171,7 @@ fn actor_change(g: &Global, c: ActorCommand) -> Result<Output> {
             let actor = actors::revoke(&mut w, &a.name, &a.reason)?;
             g.note(&format!("revoked `{}`", actor.name));
         }
-        ActorCommand::List | ActorCommand::AllowedSigners => {}
+        ActorCommand::List(_) | ActorCommand::AllowedSigners => {}
     }
     Ok(String::new())
 }
@@ -210,6 +210,8 @@ fn actor_list(g: &Global) -> Result<Output> {
 
 #[derive(Args)]
 pub struct TypesArgs {
+    #[command(flatten)]
+    pub(super) out: super::FormatArg,
     /// One kind to describe
     kind: Option<String>,
 }
@@ -246,8 +248,15 @@ pub fn types(g: &Global, a: TypesArgs) -> Result<Output> {
         });
     };
     let k = schemas.kind(&name)?;
-    if matches!(g.format, Format::Json | Format::Toml) {
-        return Ok(structured(g.format, "kind", kind_json(k)));
+    match g.format {
+        Format::Json | Format::Toml => return Ok(structured(g.format, "kind", kind_json(k))),
+        Format::Csv => {
+            return Ok(csv(
+                &["name", "type", "required", "pii", "purpose"],
+                &field_rows(k),
+            ));
+        }
+        Format::Table => {}
     }
     let mut s = format!(
         "{} ({}): {}\nid prefix {}, {} lifecycle",
@@ -269,29 +278,9 @@ pub fn types(g: &Global, a: TypesArgs) -> Result<Output> {
         s.push_str(&format!("drafted only by: {}\n", r.join(", ")));
     }
     s.push_str("\nfields:\n");
-    let rows: Vec<Vec<String>> = k
-        .fields
-        .iter()
-        .map(|f| {
-            let req = if f.required {
-                "required".to_string()
-            } else if let Some(w) = &f.required_when {
-                format!("required when {}", w.source)
-            } else {
-                "optional".into()
-            };
-            vec![
-                f.name.clone(),
-                f.ty.to_string(),
-                req,
-                f.pii.clone().unwrap_or_else(|| "-".into()),
-                f.purpose.clone(),
-            ]
-        })
-        .collect();
     s.push_str(&indent(&table(
         &["name", "type", "required", "pii", "purpose"],
-        &rows,
+        &field_rows(k),
     )));
     if !k.rules.is_empty() {
         s.push_str("\nrules:\n");
@@ -341,6 +330,29 @@ pub fn types(g: &Global, a: TypesArgs) -> Result<Output> {
     Ok(s)
 }
 
+/// One row per field: name, type, when required, PII class, purpose.
+fn field_rows(k: &Kind) -> Vec<Vec<String>> {
+    k.fields
+        .iter()
+        .map(|f| {
+            let req = if f.required {
+                "required".to_string()
+            } else if let Some(w) = &f.required_when {
+                format!("required when {}", w.source)
+            } else {
+                "optional".into()
+            };
+            vec![
+                f.name.clone(),
+                f.ty.to_string(),
+                req,
+                f.pii.clone().unwrap_or_else(|| "-".into()),
+                f.purpose.clone(),
+            ]
+        })
+        .collect()
+}
+
 fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}\n")).collect()
 }
@@ -362,6 +374,8 @@ fn kind_json(k: &Kind) -> serde_json::Value {
 
 #[derive(Args)]
 pub struct LogArgs {
+    #[command(flatten)]
+    pub(super) out: super::FormatArg,
     /// Entries about this record (or actor)
     #[arg(long)]
     record: Option<String>,
@@ -480,6 +494,8 @@ fn export_signed(
 
 #[derive(Args)]
 pub struct VerifyArgs {
+    #[command(flatten)]
+    pub(super) out: super::FormatArg,
     /// Check only the audit log's hash chain (fast: for hooks); files are not read
     #[arg(long)]
     chain: bool,
@@ -586,13 +602,30 @@ pub fn verify(g: &Global, a: VerifyArgs) -> Result<Output> {
             problems: report.problems,
         });
     }
-    Ok(format!(
-        "ok: {} audit entries, {} files, {} records; chain head {}\n",
-        report.head.entries,
-        report.files,
-        report.records,
-        &report.head.hash[..16]
-    ))
+    let summary = serde_json::json!({
+        "ok": true, "entries": report.head.entries, "files": report.files,
+        "records": report.records, "head": report.head.hash,
+    });
+    Ok(match g.format {
+        Format::Json | Format::Toml => structured(g.format, "verify", summary),
+        Format::Csv => csv(
+            &["ok", "entries", "files", "records", "head"],
+            &[vec![
+                "true".into(),
+                report.head.entries.to_string(),
+                report.files.to_string(),
+                report.records.to_string(),
+                report.head.hash.clone(),
+            ]],
+        ),
+        Format::Table => format!(
+            "ok: {} audit entries, {} files, {} records; chain head {}\n",
+            report.head.entries,
+            report.files,
+            report.records,
+            &report.head.hash[..16]
+        ),
+    })
 }
 
 pub fn recover(g: &Global) -> Result<Output> {

@@ -45,12 +45,20 @@ pub struct Global {
     /// The actor's OpenSSH private key file, to sign acts (default: the ssh-agent)
     #[arg(long, global = true, env = "DOCKET_IDENTITY", value_name = "FILE")]
     identity: Option<PathBuf>,
-    /// Output format where the output is data
-    #[arg(long, global = true, value_enum, default_value = "table")]
+    /// The output format of a data command (set from its own `--format`)
+    #[arg(skip = Format::Table)]
     format: Format,
     /// Say nothing on stderr but errors and warnings
     #[arg(long, short, global = true)]
     quiet: bool,
+}
+
+/// `--format`, offered only by the commands whose output is data.
+#[derive(Args, Clone, Copy)]
+pub struct FormatArg {
+    /// How to print the data: an aligned table, or JSON, CSV or TOML for scripts
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
 }
 
 /// `--reveal --purpose TEXT`, shared by the commands that show personal data.
@@ -90,7 +98,7 @@ enum Command {
     /// Reject a pending record at your step
     Reject(contracts::RejectArgs),
     /// What waits for your role: approvals, and finished contracts to archive
-    Pending,
+    Pending(FormatArg),
     /// Mark an active contract as performed
     Complete(contracts::CompleteArgs),
     /// Mark an active contract as no longer performed
@@ -281,7 +289,11 @@ impl Opened {
 type Output = String;
 
 fn run(cli: Cli) -> Result<Output> {
-    let g = &cli.global;
+    let mut global = cli.global;
+    if let Some(f) = cli.command.format() {
+        global.format = f;
+    }
+    let g = &global;
     match cli.command {
         Command::Init(a) => admin::init(g, a),
         Command::Actor(c) => admin::actor(g, c),
@@ -294,7 +306,7 @@ fn run(cli: Cli) -> Result<Output> {
         Command::Query(a) => records::query(g, a),
         Command::Approve(a) => contracts::approve(g, a),
         Command::Reject(a) => contracts::reject(g, a),
-        Command::Pending => contracts::pending(g),
+        Command::Pending(_) => contracts::pending(g),
         Command::Complete(a) => contracts::complete(g, a),
         Command::Terminate(a) => contracts::terminate(g, a),
         Command::Archive(a) => contracts::archive(g, a),
@@ -305,6 +317,24 @@ fn run(cli: Cli) -> Result<Output> {
         Command::Recover => admin::recover(g),
         Command::Hook(c) => admin::hook(g, c),
         Command::Policy(c) => admin::policy(g, c),
+    }
+}
+
+impl Command {
+    /// The `--format` of a data command.
+    fn format(&self) -> Option<Format> {
+        Some(match self {
+            Command::Types(a) => a.out.format,
+            Command::Show(a) => a.out.format,
+            Command::History(a) => a.out.format,
+            Command::Diff(a) => a.out.format,
+            Command::Query(a) => a.out.format,
+            Command::Pending(a) => a.format,
+            Command::Log(a) => a.out.format,
+            Command::Verify(a) => a.out.format,
+            Command::Actor(admin::ActorCommand::List(a)) => a.format,
+            _ => return None,
+        })
     }
 }
 
@@ -348,6 +378,34 @@ fn report(e: &Error) {
     }
 }
 
+/// An error for a script that asked for JSON: `{"error": …, "hint": …, "exit": …}`, with
+/// every problem when there are several.
+fn json_error(e: &Error) -> String {
+    let problems: Vec<String> = match e {
+        Error::Integrity { problems } => problems.iter().map(|p| p.to_string()).collect(),
+        Error::Invalid(errors) => errors.iter().map(|x| x.to_string()).collect(),
+        other => vec![other.to_string()],
+    };
+    let hint = match e {
+        Error::Integrity { .. } => {
+            Some("nothing was written; `docket verify` lists every problem".to_string())
+        }
+        Error::Invalid(errors) => errors
+            .iter()
+            .find_map(|x| x.hint.clone())
+            .or_else(|| Some(fallback_hint(errors.first()))),
+        Error::Usage { hint, .. }
+        | Error::Denied { hint, .. }
+        | Error::Conflict { hint, .. }
+        | Error::Io { hint, .. } => hint.clone(),
+        _ => None,
+    };
+    serde_json::json!({
+        "error": e.to_string(), "problems": problems, "hint": hint, "exit": e.exit_code(),
+    })
+    .to_string()
+}
+
 /// What to do about an invalid value that came without its own hint.
 fn fallback_hint(first: Option<&docket::error::InputError>) -> String {
     match first.map(|e| (&e.at.field, &e.at.file)) {
@@ -370,6 +428,7 @@ pub fn main() -> i32 {
             return code;
         }
     };
+    let json_errors = cli.command.format() == Some(Format::Json);
     match run(cli) {
         Ok(out) => match output::emit(&out) {
             Ok(()) => 0,
@@ -379,6 +438,10 @@ pub fn main() -> i32 {
                 1
             }
         },
+        Err(e) if json_errors => {
+            eprintln!("{}", json_error(&e));
+            e.exit_code()
+        }
         Err(e) => {
             report(&e);
             e.exit_code()

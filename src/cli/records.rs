@@ -142,6 +142,8 @@ pub fn amend(g: &Global, a: AmendArgs) -> Result<Output> {
 
 #[derive(Args)]
 pub struct ShowArgs {
+    #[command(flatten)]
+    pub(super) out: super::FormatArg,
     id: String,
     /// Show an earlier version
     #[arg(long)]
@@ -160,11 +162,13 @@ pub fn show(g: &Global, a: ShowArgs) -> Result<Output> {
         Format::Json => pretty_json(&record_json(&v)),
         Format::Toml => structured(g.format, "record", record_json(&v)),
         Format::Csv => {
-            let rows: Vec<Vec<String>> = v
-                .fields
-                .iter()
-                .map(|(k, x)| vec![k.clone(), x.to_string()])
-                .collect();
+            let mut rows = vec![
+                vec!["id".to_string(), v.id.clone()],
+                vec!["kind".into(), v.kind.clone()],
+                vec!["status".into(), v.status.clone()],
+                vec!["version".into(), v.version.to_string()],
+            ];
+            rows.extend(v.fields.iter().map(|(k, x)| vec![k.clone(), x.to_string()]));
             csv(&["field", "value"], &rows)
         }
         Format::Table => show_table(&session, &v),
@@ -235,6 +239,8 @@ fn show_table(session: &docket::session::Session, v: &RecordView) -> String {
 
 #[derive(Args)]
 pub struct HistoryArgs {
+    #[command(flatten)]
+    pub(super) out: super::FormatArg,
     id: String,
 }
 
@@ -261,15 +267,13 @@ pub fn history(g: &Global, a: HistoryArgs) -> Result<Output> {
             g.format,
             "versions",
             serde_json::Value::Array(
-                rows.iter()
-                    .map(|r| {
-                        serde_json::Value::Object(
-                            header
-                                .iter()
-                                .zip(r)
-                                .map(|(h, c)| (h.to_string(), serde_json::Value::String(c.clone())))
-                                .collect(),
-                        )
+                lines
+                    .iter()
+                    .map(|l| {
+                        serde_json::json!({
+                            "version": l.version, "action": l.action, "status": l.status,
+                            "at": l.at, "by": l.by, "note": l.note,
+                        })
                     })
                     .collect(),
             ),
@@ -281,6 +285,8 @@ pub fn history(g: &Global, a: HistoryArgs) -> Result<Output> {
 
 #[derive(Args)]
 pub struct DiffArgs {
+    #[command(flatten)]
+    pub(super) out: super::FormatArg,
     id: String,
     /// The older version (default: the one before --to)
     #[arg(long)]
@@ -336,6 +342,8 @@ pub fn diff(g: &Global, a: DiffArgs) -> Result<Output> {
 
 #[derive(Args)]
 pub struct QueryArgs {
+    #[command(flatten)]
+    pub(super) out: super::FormatArg,
     /// Only this kind
     kind: Option<String>,
     /// A CEL expression over the fields, e.g. "category == 'commercial' && meter_reading_m3 > 100"

@@ -1,6 +1,5 @@
 //! `import` and `export`: legacy spreadsheets in, nightly extracts out.
 
-use super::output::Format;
 use super::{Global, Opened, Output, RevealArgs, reveal_request};
 use clap::Args;
 use docket::error::{Error, Result};
@@ -35,8 +34,18 @@ pub struct ImportArgs {
     delimiter: String,
 }
 
+/// What an export writes.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportAs {
+    Csv,
+    Json,
+}
+
 #[derive(Args)]
 pub struct ExportArgs {
+    /// CSV (one kind; what a spreadsheet opens) or JSON (any kinds)
+    #[arg(long, value_enum, default_value = "csv")]
+    format: ExportAs,
     /// Only this kind (required for CSV)
     kind: Option<String>,
     #[arg(long = "where", value_name = "EXPR")]
@@ -140,16 +149,9 @@ pub fn import(g: &Global, a: ImportArgs) -> Result<Output> {
 }
 
 pub fn export(g: &Global, a: ExportArgs) -> Result<Output> {
-    // The global --format: csv (the default for exports) or json.
-    let format = match g.format {
-        Format::Table | Format::Csv => ExportFormat::Csv,
-        Format::Json => ExportFormat::Json,
-        Format::Toml => {
-            return Err(Error::usage(
-                "export writes csv or json, not toml",
-                Some("pass --format csv or --format json".to_string()),
-            ));
-        }
+    let format = match a.format {
+        ExportAs::Csv => ExportFormat::Csv,
+        ExportAs::Json => ExportFormat::Json,
     };
     let mut session = Opened::new(g, &a.reveal)?;
     let reveal = reveal_request(&session, &a.reveal)?;

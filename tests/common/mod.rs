@@ -310,7 +310,7 @@ impl TestStore {
 
     /// A record's status, read through `show --format json`.
     pub fn status(&self, id: &str) -> String {
-        let out = self.ok("audrey", &["--format", "json", "show", id]);
+        let out = self.ok("audrey", &["show", "--format", "json", id]);
         let v: serde_json::Value = serde_json::from_str(&out).expect("json");
         v["status"].as_str().unwrap().to_string()
     }
