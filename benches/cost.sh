@@ -57,7 +57,7 @@ sync
 fields="--set name=王芳 --set id_kind=resident-id --set id_number=330106198503120423 --set category=residential --set phone=13757103456 --set address=杭州市上城区解放路20号 --set account_opened_on=2026-02-01"
 hyperfine --warmup 3 --runs 30 --export-markdown "$out/cost.md" --export-json "$out/cost.json" \
   -n "before: create" "DOCKET_NOW=2026-03-01T09:00:00Z $old --quiet --store $out/store-before --as alice create customer $fields" \
-  -n "now: create (signed)" "$now --quiet --store $out/store-now --as alice --identity $keys/alice create customer $fields" \
+  -n "now: create (signed)" "$now --quiet --store $out/store-now --as alice --identity $keys/alice create customer $fields --allow-duplicate --reason bench" \
   -n "before: show" "DOCKET_NOW=2026-03-01T09:00:00Z $old --store $out/store-before --as alice show CUS-2026-050000" \
   -n "now: show" "$now --store $out/store-now --as alice show CUS-2026-050000"
 

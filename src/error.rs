@@ -124,6 +124,10 @@ pub enum Error {
     /// Exit 5: invalid input; may carry several problems (every bad row of an import).
     #[error("{}", .0.first().map(|e| e.to_string()).unwrap_or_default())]
     Invalid(Vec<InputError>),
+    /// Exit 6: the record would duplicate one already in the store (a customer's identity
+    /// number); one problem per duplicate, at its line when imported.
+    #[error("{}", .0.first().map(|e| e.to_string()).unwrap_or_default())]
+    Duplicate(Vec<InputError>),
     /// Exit 6: the record is in the wrong state, or the store is busy.
     #[error("{message}")]
     Conflict {
@@ -179,6 +183,13 @@ impl Error {
             }],
         }
     }
+    /// The problems of an error that lists them one by one (bad input, duplicates).
+    pub fn input_problems(&self) -> Option<&[InputError]> {
+        match self {
+            Error::Invalid(errors) | Error::Duplicate(errors) => Some(errors),
+            _ => None,
+        }
+    }
     pub fn invalid(at: Location, message: impl Into<String>, hint: &str) -> Self {
         Error::Invalid(vec![InputError::new(at, message).hint(hint)])
     }
@@ -191,7 +202,7 @@ impl Error {
             Error::Integrity { .. } => 3,
             Error::Denied { .. } => 4,
             Error::Invalid(_) => 5,
-            Error::Conflict { .. } => 6,
+            Error::Conflict { .. } | Error::Duplicate(_) => 6,
             Error::Interrupted => 130,
         }
     }

@@ -592,7 +592,7 @@ fn a_full_disk_or_ctrl_c_during_an_import_leaves_the_store_exactly_as_it_was() {
     );
     assert!(before == s.snapshot(), "Ctrl-C leaves nothing behind");
     // Another user's write needs no recovery.
-    s.residential();
+    s.customer("residential", &[&format!("id_number={}", resident_id(50))]);
     s.ok("alice", &["import", "customer", &f]);
     assert!(s.ok("", &["verify"]).starts_with("ok:"));
 }

@@ -34,6 +34,18 @@ impl Caches {
         })
     }
 
+    /// A keyed digest of `parts`: what a cache keeps in place of a personal value it must
+    /// compare but never show. Without this machine's key the digest says nothing.
+    pub fn digest(key: Option<&Caches>, parts: &[&str]) -> String {
+        let key = key.map(|c| c.key).unwrap_or_default();
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key).expect("any key length");
+        for p in parts {
+            mac.update(p.as_bytes());
+            mac.update(&[0]);
+        }
+        hex(&mac.finalize().into_bytes()[..16])
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.join(format!("{name}-{}", self.tag))
     }

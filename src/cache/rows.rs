@@ -3,7 +3,9 @@
 //! values of personal ones. So a query over 100,000 records reads one file, not 100,000;
 //! the records it prints are still read from their version files and hash-checked.
 //! Derived and rebuildable: a row is used only when its version is the one the verified
-//! log names as current, and re-read from the record's file otherwise.
+//! log names as current, and re-read from the record's file otherwise. A unique field
+//! (a customer's identity number) is kept as a digest keyed by this machine's cache key,
+//! so a duplicate is found without the cache holding the number.
 
 use super::Caches;
 use crate::audit::RecordHead;
@@ -17,7 +19,9 @@ use std::fmt::Write as _;
 use std::ops::Range;
 
 const NAME: &str = "rows";
-const MAGIC: &str = "docket-rows 4";
+const MAGIC: &str = "docket-rows 5";
+/// Marks a packed item holding the keyed digest of a unique field, not its value.
+const DIGEST: char = '#';
 const UNIT: char = '\u{1f}';
 const RECORD: char = '\u{1e}';
 
@@ -48,25 +52,39 @@ struct Fresh {
 }
 
 #[derive(Default)]
-pub struct Rows {
+pub struct Rows<'c> {
+    /// Seals digests of unique values (none without a state folder: then nothing is saved).
+    caches: Option<&'c Caches>,
+    /// The cache's name for the rows of this policy (which fields are unique may change).
+    magic: String,
     text: String,
     /// Sorted by id, as the cache is written: found by binary search.
     spans: Vec<Span>,
     fresh: HashMap<String, Fresh>,
 }
 
-impl Rows {
-    /// The cached rows (a bad cache is an empty one).
-    pub fn load(caches: Option<&Caches>) -> Rows {
-        match caches.and_then(|c| c.read(NAME, MAGIC)) {
+impl<'c> Rows<'c> {
+    /// The cached rows under policy version `policy` (a bad cache is an empty one).
+    pub fn load(caches: Option<&'c Caches>, policy: u32) -> Rows<'c> {
+        let magic = format!("{MAGIC} policy {policy}");
+        let mut rows = match caches.and_then(|c| c.read(NAME, &magic)) {
             Some((text, start)) => Rows::parse(text, start),
             None => Rows::default(),
-        }
+        };
+        rows.caches = caches;
+        rows.magic = magic;
+        rows
+    }
+
+    /// The digest a unique field's value is kept as: equal values, equal digests.
+    pub fn unique_digest(&self, kind: &str, field: &str, value: &str) -> String {
+        let normal = value.trim().to_uppercase();
+        Caches::digest(self.caches, &[kind, field, &normal])
     }
 
     /// The rows a cache text holds from byte `start` on (lines that are not rows are
     /// left out).
-    pub fn parse(text: String, start: usize) -> Rows {
+    pub fn parse(text: String, start: usize) -> Rows<'c> {
         let mut out = Rows::default();
         let body = &text[start..];
         let mut at = start;
@@ -187,6 +205,14 @@ impl Rows {
         for (name, value) in &fields {
             let _ = write!(packed, "{name}{UNIT}{}{RECORD}", value.to_json());
         }
+        // Unique as the policy in force says, whichever policy wrote the version.
+        let now = reader.schemas.kind(&v.kind)?;
+        for f in now.fields.iter().filter(|f| f.unique) {
+            if let Some(Value::Str(s)) = v.fields.get(&f.name) {
+                let digest = self.unique_digest(&now.name, &f.name, s);
+                let _ = write!(packed, "{DIGEST}{}{UNIT}{digest}{RECORD}", f.name);
+            }
+        }
         self.fresh.insert(
             id.to_string(),
             Fresh {
@@ -230,11 +256,19 @@ impl Rows {
         for (id, row) in all {
             let _ = writeln!(out, "{id}\t{}\t{}\t{}", row.version, row.status, row.packed);
         }
-        caches.write(NAME, MAGIC, &out);
+        caches.write(NAME, &self.magic, &out);
     }
 }
 
 impl Row<'_> {
+    /// The digest of a unique field's value, if the record holds one.
+    pub fn digest(&self, field: &str) -> Option<&str> {
+        self.packed.split(RECORD).find_map(|item| {
+            let (name, digest) = item.split_once(UNIT)?;
+            (name.strip_prefix(DIGEST)? == field).then_some(digest)
+        })
+    }
+
     /// The values of the fields `wanted` names (personal ones as masked text).
     pub fn fields(&self, kind: &Kind, wanted: &dyn Fn(&str) -> bool) -> BTreeMap<String, Value> {
         let mut out = BTreeMap::new();

@@ -93,6 +93,8 @@ enum Command {
     Diff(records::DiffArgs),
     /// Find records
     Query(records::QueryArgs),
+    /// Whether a record holds an identity number, without showing anyone's data (logged)
+    Exists(records::ExistsArgs),
     /// Take the next approval step your role may take
     Approve(contracts::ApproveArgs),
     /// Reject a pending record at your step
@@ -304,6 +306,7 @@ fn run(cli: Cli) -> Result<Output> {
         Command::History(a) => records::history(g, a),
         Command::Diff(a) => records::diff(g, a),
         Command::Query(a) => records::query(g, a),
+        Command::Exists(a) => records::exists(g, a),
         Command::Approve(a) => contracts::approve(g, a),
         Command::Reject(a) => contracts::reject(g, a),
         Command::Pending(_) => contracts::pending(g),
@@ -329,6 +332,7 @@ impl Command {
             Command::History(a) => a.out.format,
             Command::Diff(a) => a.out.format,
             Command::Query(a) => a.out.format,
+            Command::Exists(a) => a.out.format,
             Command::Pending(a) => a.format,
             Command::Log(a) => a.out.format,
             Command::Verify(a) => a.out.format,
@@ -347,7 +351,7 @@ fn report(e: &Error) {
             }
             say!("hint: nothing was written; `docket verify` lists every problem");
         }
-        Error::Invalid(errors) => {
+        Error::Invalid(errors) | Error::Duplicate(errors) => {
             for extra in errors.iter().skip(1) {
                 say!("error: {extra}");
             }
@@ -383,14 +387,16 @@ fn report(e: &Error) {
 fn json_error(e: &Error) -> String {
     let problems: Vec<String> = match e {
         Error::Integrity { problems } => problems.iter().map(|p| p.to_string()).collect(),
-        Error::Invalid(errors) => errors.iter().map(|x| x.to_string()).collect(),
+        Error::Invalid(errors) | Error::Duplicate(errors) => {
+            errors.iter().map(|x| x.to_string()).collect()
+        }
         other => vec![other.to_string()],
     };
     let hint = match e {
         Error::Integrity { .. } => {
             Some("nothing was written; `docket verify` lists every problem".to_string())
         }
-        Error::Invalid(errors) => errors
+        Error::Invalid(errors) | Error::Duplicate(errors) => errors
             .iter()
             .find_map(|x| x.hint.clone())
             .or_else(|| Some(fallback_hint(errors.first()))),

@@ -22,6 +22,12 @@ pub struct CreateArgs {
     /// A TOML file with one `field = value` per field (`-` reads stdin)
     #[arg(long)]
     file: Option<PathBuf>,
+    /// Write it even though another record holds its identity number (logged with --reason)
+    #[arg(long, requires = "reason")]
+    allow_duplicate: bool,
+    /// Why a duplicate is allowed (kept in the audit log)
+    #[arg(long, requires = "allow_duplicate")]
+    reason: Option<String>,
 }
 
 #[derive(Args)]
@@ -37,6 +43,9 @@ pub struct AmendArgs {
     /// Why the record changes (kept in the version and the audit log)
     #[arg(long)]
     reason: String,
+    /// Amend it even though another record holds the new identity number (logged)
+    #[arg(long)]
+    allow_duplicate: bool,
 }
 
 /// Read `--file` and `--set` into field values; `--set` wins over the file.
@@ -93,7 +102,10 @@ pub fn create(g: &Global, a: CreateArgs) -> Result<Output> {
         ));
     }
     let (fields, origin) = gather(kind, a.file.as_ref(), &a.sets)?;
-    let w = write::create(&mut session, &a.kind, fields, &origin)?;
+    let allowed = a
+        .allow_duplicate
+        .then_some(a.reason.as_deref().unwrap_or_default());
+    let w = write::create(&mut session, &a.kind, fields, &origin, allowed)?;
     warn(&w.warnings);
     if w.status == "pending" {
         g.note(&format!(
@@ -131,7 +143,15 @@ pub fn amend(g: &Global, a: AmendArgs) -> Result<Output> {
         ));
     }
     let (fields, origin) = gather(kind, a.file.as_ref(), &a.sets)?;
-    let w = write::amend(&mut session, &id, fields, &a.unsets, &a.reason, &origin)?;
+    let w = write::amend(
+        &mut session,
+        &id,
+        fields,
+        &a.unsets,
+        &a.reason,
+        &origin,
+        a.allow_duplicate,
+    )?;
     warn(&w.warnings);
     g.note(&format!(
         "{} is now version {} ({})",
@@ -436,4 +456,42 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
         return Ok(String::new());
     }
     Ok(out)
+}
+
+#[derive(Args)]
+pub struct ExistsArgs {
+    /// The record kind (customer)
+    kind: String,
+    /// A unique field and the value to look for, e.g. id_number=110101199003077777
+    #[arg(value_name = "FIELD=VALUE")]
+    pair: String,
+    #[command(flatten)]
+    pub(super) out: super::FormatArg,
+}
+
+/// Whether a record holds a value (an identity number): the ids, never anyone's data.
+pub fn exists(g: &Global, a: ExistsArgs) -> Result<Output> {
+    let Some((field, value)) = a.pair.split_once('=') else {
+        return Err(Error::usage(
+            format!("expected FIELD=VALUE, got `{}`", a.pair),
+            Some("e.g. docket exists customer id_number=110101199003077777".to_string()),
+        ));
+    };
+    let mut session = g.writer()?;
+    let ids = docket::ops::unique::lookup(&mut session, &a.kind, field.trim(), value)?;
+    if ids.is_empty() {
+        g.note(&format!("no {} record holds this {}", a.kind, field.trim()));
+    }
+    Ok(match g.format {
+        Format::Table => ids.iter().map(|id| format!("{id}\n")).collect(),
+        Format::Csv => csv(
+            &["id"],
+            &ids.iter().map(|id| vec![id.clone()]).collect::<Vec<_>>(),
+        ),
+        f => structured(
+            f,
+            "records",
+            serde_json::json!({ "exists": !ids.is_empty(), "records": ids }),
+        ),
+    })
 }

@@ -32,6 +32,12 @@ pub struct ImportArgs {
     /// The column separator: comma (the default), semicolon, tab or pipe
     #[arg(long, value_name = "SEP", default_value = "comma", value_parser = ["comma", "semicolon", "tab", "pipe", ",", ";", "|"])]
     delimiter: String,
+    /// Import rows even where another record (or row) holds the same identity number
+    #[arg(long, requires = "reason")]
+    allow_duplicate: bool,
+    /// Why the duplicates are allowed (kept in each row's audit entry)
+    #[arg(long, requires = "allow_duplicate")]
+    reason: Option<String>,
 }
 
 /// What an export writes.
@@ -113,10 +119,16 @@ pub fn import(g: &Global, a: ImportArgs) -> Result<Output> {
             "pipe" | "|" => b'|',
             _ => b',',
         },
+        allow_duplicate: a
+            .allow_duplicate
+            .then_some(a.reason.as_deref().unwrap_or_default()),
     };
     let result = import::import(&mut session, &spec, &progress);
     bar.finish_and_clear();
-    if let (Err(Error::Invalid(errors)), Some(path)) = (&result, &a.rejects) {
+    if let (Some(errors), Some(path)) = (
+        result.as_ref().err().and_then(Error::input_problems),
+        &a.rejects,
+    ) {
         g.note(&format!(
             "{} problem(s); rejected rows written to {}",
             errors.len(),

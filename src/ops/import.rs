@@ -5,6 +5,7 @@
 //! import is one batch transaction: one file-system sync, one burst of audit entries.
 
 use super::input::Origin;
+use super::unique::{Holder, Holders};
 use super::validate::validate;
 use super::write::require_drafter;
 use crate::error::{Error, InputError, IoContext, Location, Result};
@@ -33,6 +34,9 @@ pub struct ImportSpec<'a> {
     pub rejects: Option<&'a Path>,
     /// The column separator: `,` unless the file uses another.
     pub delimiter: u8,
+    /// Why rows may share an identity number with a record (or each other); without
+    /// it such rows are refused (exit 6).
+    pub allow_duplicate: Option<&'a str>,
 }
 
 #[derive(Debug, Default)]
@@ -109,6 +113,9 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     let mut plan: Vec<Planned> = Vec::new();
     let mut seen_legacy: HashMap<String, usize> = HashMap::new();
     let mut seen_fingerprint: HashMap<String, usize> = HashMap::new();
+    super::write::check_duplicate_reason(session, spec.allow_duplicate)?;
+    let mut holders = Holders::of(session, kind)?;
+    let mut duplicates = 0;
     let mut lines = LineCounter::new(&text);
     for (i, record) in reader().records().enumerate() {
         let record = record.map_err(|e| {
@@ -156,19 +163,30 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
                         &seen_fingerprint,
                     ) {
                         Novelty::New => {
-                            if let Some(l) = &legacy {
-                                seen_legacy.insert(l.clone(), line);
+                            let taken = holders.taken(kind, &fields, None);
+                            if spec.allow_duplicate.is_none() && !taken.is_empty() {
+                                duplicates += taken.len();
+                                let at = Location::file(&shown).line(Some(line));
+                                row_errors.extend(taken.iter().map(|(f, h)| {
+                                    super::unique::duplicate_problem(kind, at.clone(), f, h)
+                                }));
+                            } else {
+                                holders.claim(kind, &fields, Holder::Line(line));
+                                if let Some(l) = &legacy {
+                                    seen_legacy.insert(l.clone(), line);
+                                }
+                                seen_fingerprint.insert(fingerprint.clone(), line);
+                                plan.push(Planned {
+                                    index: i,
+                                    line,
+                                    legacy,
+                                    fingerprint,
+                                    status: findings.status.clone(),
+                                    steps: findings.steps.clone(),
+                                    shares_with: taken.into_iter().map(|(_, h)| h).collect(),
+                                });
+                                continue;
                             }
-                            seen_fingerprint.insert(fingerprint.clone(), line);
-                            plan.push(Planned {
-                                index: i,
-                                line,
-                                legacy,
-                                fingerprint,
-                                status: findings.status.clone(),
-                                steps: findings.steps.clone(),
-                            });
-                            continue;
                         }
                         Novelty::Already => {
                             report.already += 1;
@@ -204,8 +222,14 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         if let Some(path) = spec.rejects {
             write_rejects(path, &headers, &rejected)?;
         }
-        return Err(Error::Invalid(errors));
+        // Only duplicates: the rows are good, the store already holds them (exit 6).
+        return Err(if duplicates == errors.len() {
+            Error::Duplicate(errors)
+        } else {
+            Error::Invalid(errors)
+        });
     }
+    drop(holders);
     report.planned = plan.len();
     if spec.dry_run || plan.is_empty() {
         return Ok(report);
@@ -233,6 +257,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     let mut j = session.journal();
     let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
     let mut planned = plan.into_iter().peekable();
+    let mut id_of_line: HashMap<usize, String> = HashMap::new();
     for (i, record) in reader().records().enumerate() {
         let Some(row) = planned.next_if(|p| p.index == i) else {
             continue;
@@ -280,7 +305,22 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         if let Some(l) = row.legacy {
             entry.detail.insert("legacy_no".into(), l);
         }
+        if let (false, Some(reason)) = (row.shares_with.is_empty(), spec.allow_duplicate) {
+            let ids: Vec<&str> = row
+                .shares_with
+                .iter()
+                .filter_map(|h| match h {
+                    Holder::Record(id) => Some(id.as_str()),
+                    Holder::Line(l) => id_of_line.get(l).map(String::as_str),
+                })
+                .collect();
+            entry.detail.insert("duplicate_of".into(), ids.join(","));
+            entry
+                .detail
+                .insert("duplicate_reason".into(), reason.to_string());
+        }
         j.log(entry);
+        id_of_line.insert(row.line, id.clone());
         report.imported.push(id);
     }
     let mut summary = j.entry("import-batch", "", 0, Vec::new());
@@ -350,6 +390,9 @@ struct Planned {
     /// The status pass 1 found the record starts in, and the steps its terms need.
     status: String,
     steps: Vec<DueStep>,
+    /// The records or earlier rows it shares an identity number with, allowed by the
+    /// caller.
+    shares_with: Vec<Holder>,
 }
 
 enum Novelty {

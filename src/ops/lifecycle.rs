@@ -228,8 +228,10 @@ pub fn pending(session: &Session) -> Result<Vec<Waiting>> {
     let limit = session.store.config.policy.archive_within_days;
     let mut out = Vec::new();
     // The rows cache says which contracts are waiting at all; only those are read.
-    let mut rows =
-        std::mem::ManuallyDrop::new(crate::cache::rows::Rows::load(session.caches.as_ref()));
+    let mut rows = std::mem::ManuallyDrop::new(crate::cache::rows::Rows::load(
+        session.caches.as_ref(),
+        session.registry.policy,
+    ));
     for (id, head) in &session.index.records {
         let Ok(kind) = session.schemas.kind(&head.kind) else {
             continue;

@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::store::Store;
 
 /// Every act an entry can record.
-pub const ACTIONS: [&str; 16] = [
+pub const ACTIONS: [&str; 17] = [
     "genesis",
     "policy",
     "actor-add",
@@ -21,6 +21,7 @@ pub const ACTIONS: [&str; 16] = [
     "terminate",
     "archive",
     "reveal",
+    "lookup",
     "import",
     "import-batch",
     "recover",

@@ -494,7 +494,8 @@ fn matching_from_rows<'k>(
     look: &Look,
 ) -> Result<Matches<'k>> {
     // Like the log index, the rows live as long as the process: not freed one by one.
-    let mut rows = std::mem::ManuallyDrop::new(Rows::load(session.caches.as_ref()));
+    let mut rows =
+        std::mem::ManuallyDrop::new(Rows::load(session.caches.as_ref(), session.registry.policy));
     // Refresh every stale row first (a filter may read a referenced record's row).
     rows.refresh_all(session.reader())?;
     rows.save_if_stale(session.caches.as_ref());

@@ -84,11 +84,42 @@ fn check(
     }
 }
 
+/// Log that a record shares a unique value with others, allowed for the stated reason.
+fn note_duplicate(
+    detail: &mut BTreeMap<String, String>,
+    shares_with: &[String],
+    allowed: Option<&str>,
+) {
+    if let (false, Some(reason)) = (shares_with.is_empty(), allowed) {
+        detail.insert("duplicate_of".into(), shares_with.join(","));
+        detail.insert("duplicate_reason".into(), reason.to_string());
+    }
+}
+
+/// Refuse `--allow-duplicate` without a reason worth logging.
+pub fn check_duplicate_reason(session: &Session, allowed: Option<&str>) -> Result<()> {
+    match allowed {
+        Some(reason) if reason.trim().is_empty() => Err(Error::usage(
+            "--allow-duplicate needs a --reason saying why this is another record",
+            Some("e.g. --reason \"a second account for the shop's other premises\"".to_string()),
+        )),
+        Some(reason) => Ok(super::input::plain_text(
+            "--reason",
+            reason,
+            session.max_text(),
+        )?),
+        None => Ok(()),
+    }
+}
+
+/// `allow_duplicate`: the reason a record may share a unique value (an identity number)
+/// with another; without it, such a record is refused (exit 6).
 pub fn create(
     session: &mut Writer,
     kind_name: &str,
     fields: BTreeMap<String, Value>,
     origin: &Origin,
+    allow_duplicate: Option<&str>,
 ) -> Result<Written> {
     let schemas = session.schemas.clone();
     let kind = schemas.kind(kind_name)?;
@@ -105,6 +136,15 @@ pub fn create(
         steps,
         ..
     } = check(session, kind, &fields, &id, origin)?;
+    check_duplicate_reason(session, allow_duplicate)?;
+    let shares_with = super::unique::check(
+        session,
+        kind,
+        &fields,
+        origin,
+        None,
+        allow_duplicate.is_some(),
+    )?;
     let actor = session.actor()?.name.clone();
     let writing = Writing {
         at: session.timestamp(),
@@ -119,6 +159,7 @@ pub fn create(
     let mut entry = j.entry("create", &id, 1, vec![file]);
     entry.detail.insert("status".into(), status.clone());
     entry.detail.insert("policy".into(), v.policy.to_string());
+    note_duplicate(&mut entry.detail, &shares_with, allow_duplicate);
     j.log(entry);
     j.commit()?;
     Ok(Written {
@@ -176,6 +217,7 @@ pub fn amend(
     unsets: &[String],
     reason: &str,
     origin: &Origin,
+    allow_duplicate: bool,
 ) -> Result<Written> {
     super::input::plain_text("--reason", reason, session.max_text())?;
     let current = session.load(id)?;
@@ -215,6 +257,8 @@ pub fn amend(
         steps,
         ..
     } = check(session, kind, &fields, id, origin)?;
+    let shares_with =
+        super::unique::check(session, kind, &fields, origin, Some(id), allow_duplicate)?;
     let mut next = current.clone();
     next.fields = fields;
     next.reason = Some(reason.to_string());
@@ -240,6 +284,7 @@ pub fn amend(
         .into_iter()
         .collect();
     detail.insert("fields".into(), changed.join(","));
+    note_duplicate(&mut detail, &shares_with, allow_duplicate.then_some(reason));
     let version = write_next(session, kind, next, "amend", detail)?;
     Ok(Written {
         id: id.to_string(),

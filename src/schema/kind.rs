@@ -58,6 +58,8 @@ pub struct Field {
     pub max_length: usize,
     pub format: Option<Format>,
     pub conditional_formats: Vec<(Expr, Format)>,
+    /// No two records of the kind hold the same value (one customer, one record).
+    pub unique: bool,
 }
 
 /// A limit on a number, an amount or a date.
@@ -195,6 +197,8 @@ struct RawField {
     format: Option<String>,
     #[serde(default)]
     formats: Vec<RawFormat>,
+    #[serde(default)]
+    unique: bool,
 }
 
 #[derive(Deserialize)]
@@ -413,6 +417,13 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
             None => None,
             Some(src) => Some(l.expr(src, Some(name), &allowed)?),
         };
+        if rf.unique && ty != FieldType::String {
+            return Err(l.err(
+                &header,
+                Some(name),
+                "only a string field can be unique".into(),
+            ));
+        }
         fields.push(Field {
             name: name.clone(),
             ty,
@@ -427,6 +438,7 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
             max_length,
             format,
             conditional_formats,
+            unique: rf.unique,
         });
     }
 

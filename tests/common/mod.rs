@@ -50,6 +50,41 @@ pub struct Out {
 pub struct TestStore {
     pub dir: TempDir,
     pub now: String,
+    /// Customers made by `customer`: each after the first gets an identity number of its
+    /// own (one customer, one record).
+    customers: std::sync::Mutex<(u32, u32)>,
+}
+
+/// A valid resident id (GB 11643) born on 1949-12-31 in Beijing with sequence `seq`;
+/// sequence 2 is `SEEDED_ID`.
+pub fn resident_id(seq: u32) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let body = format!("11010519491231{seq:03}");
+    let sum: u32 = body
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(b, w)| (b - b'0') as u32 * w)
+        .sum();
+    format!("{body}{}", b"10X98765432"[(sum % 11) as usize] as char)
+}
+
+/// A valid unified social credit code (GB 32100) numbered `n`; 100 gives the
+/// published example `91350100M000100Y43`.
+pub fn uscc(n: u32) -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const WEIGHTS: [u32; 17] = [
+        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+    ];
+    let body = format!("91350100M00{n:04}Y4");
+    let sum: u32 = body
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(b, w)| ALPHABET.iter().position(|&a| a == b).unwrap() as u32 * w)
+        .sum();
+    format!(
+        "{body}{}",
+        ALPHABET[((31 - sum % 31) % 31) as usize] as char
+    )
 }
 
 /// The binary with a clean environment: no actor, store, identity or agent from outside.
@@ -122,6 +157,7 @@ impl TestStore {
         let s = TestStore {
             dir,
             now: NOW.to_string(),
+            customers: std::sync::Mutex::new((0, 0)),
         };
         let key = s.key("root");
         let out = docket()
@@ -275,12 +311,18 @@ impl TestStore {
         self.customer("residential", &[])
     }
 
-    /// A customer of `category`; `extra` adds or overrides `field=value` pairs.
+    /// A customer of `category`; `extra` adds or overrides `field=value` pairs. The first
+    /// residential customer carries `SEEDED_ID`, later ones numbers of their own.
     pub fn customer(&self, category: &str, extra: &[&str]) -> String {
-        let (id_kind, id_number, name) = if category == "residential" {
-            ("resident-id", SEEDED_ID, SEEDED_NAME)
-        } else {
-            ("uscc", "91350100M000100Y43", "华润燃气商贸有限公司")
+        let (id_kind, id_number, name) = {
+            let mut made = self.customers.lock().unwrap();
+            if category == "residential" {
+                made.0 += 1;
+                ("resident-id", resident_id(1 + made.0), SEEDED_NAME)
+            } else {
+                made.1 += 1;
+                ("uscc", uscc(99 + made.1), "华润燃气商贸有限公司")
+            }
         };
         let mut pairs: Vec<String> = vec![
             format!("name={name}"),

@@ -1,0 +1,230 @@
+//! One customer, one record: a unique field's value (an identity number) belongs to one
+//! record of its kind. Duplicates are found through the rows cache's keyed digests, so
+//! the check never reads out, prints or caches anyone's number.
+
+use super::input::Origin;
+use crate::cache::rows::Rows;
+use crate::error::{Error, InputError, Location, Result};
+use crate::schema::kind::Kind;
+use crate::schema::value::Value;
+use crate::session::{Session, Writer};
+use std::collections::{BTreeMap, HashMap};
+
+/// Who already holds a value: a record, or an earlier row of the same import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Holder {
+    Record(String),
+    Line(usize),
+}
+
+/// The unique values of one kind's records, by field and digest.
+pub struct Holders<'s> {
+    rows: Rows<'s>,
+    kind: String,
+    by_value: HashMap<(String, String), Vec<Holder>>,
+}
+
+impl<'s> Holders<'s> {
+    /// Every current record of `kind` that holds a unique value (none if it has no
+    /// unique field, at no cost).
+    pub fn of(session: &'s Session, kind: &Kind) -> Result<Holders<'s>> {
+        let mut rows = Rows::load(session.caches.as_ref(), session.registry.policy);
+        let mut by_value = HashMap::new();
+        let unique: Vec<&str> = unique_fields(kind).collect();
+        if !unique.is_empty() {
+            for (id, head) in session.index.records.iter() {
+                if head.kind != kind.name {
+                    continue;
+                }
+                rows.refresh(session.reader(), id, head)?;
+                let row = rows.row(id).expect("refreshed");
+                for field in &unique {
+                    if let Some(d) = row.digest(field) {
+                        by_value
+                            .entry((field.to_string(), d.to_string()))
+                            .or_insert_with(Vec::new)
+                            .push(Holder::Record(id.clone()));
+                    }
+                }
+            }
+            rows.save_if_stale(session.caches.as_ref());
+        }
+        Ok(Holders {
+            rows,
+            kind: kind.name.clone(),
+            by_value,
+        })
+    }
+
+    /// The unique fields of `fields` someone else already holds, with who holds them.
+    pub fn taken(
+        &self,
+        kind: &Kind,
+        fields: &BTreeMap<String, Value>,
+        except: Option<&str>,
+    ) -> Vec<(String, Holder)> {
+        let mut out = Vec::new();
+        for field in unique_fields(kind) {
+            let Some(Value::Str(s)) = fields.get(field) else {
+                continue;
+            };
+            let other = self
+                .holding(field, s)
+                .iter()
+                .find(|h| !matches!(h, Holder::Record(id) if Some(id.as_str()) == except));
+            if let Some(h) = other {
+                out.push((field.to_string(), h.clone()));
+            }
+        }
+        out
+    }
+
+    /// Everyone holding `value` in `field`.
+    pub fn holding(&self, field: &str, value: &str) -> &[Holder] {
+        let key = (
+            field.to_string(),
+            self.rows.unique_digest(&self.kind, field, value),
+        );
+        self.by_value
+            .get(&key)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// Note that `holder` now holds the unique values of `fields` (a row of an import).
+    pub fn claim(&mut self, kind: &Kind, fields: &BTreeMap<String, Value>, holder: Holder) {
+        for field in unique_fields(kind) {
+            if let Some(Value::Str(s)) = fields.get(field) {
+                let key = (
+                    field.to_string(),
+                    self.rows.unique_digest(&self.kind, field, s),
+                );
+                self.by_value.entry(key).or_default().push(holder.clone());
+            }
+        }
+    }
+}
+
+fn unique_fields(kind: &Kind) -> impl Iterator<Item = &str> {
+    kind.fields
+        .iter()
+        .filter(|f| f.unique)
+        .map(|f| f.name.as_str())
+}
+
+/// A duplicate named for what it is, at `at`.
+pub fn duplicate_problem(kind: &Kind, at: Location, field: &str, holder: &Holder) -> InputError {
+    // The location names the field; the message never repeats the value.
+    let message = match holder {
+        Holder::Record(id) => format!(
+            "this value already belongs to {} `{id}`: one {}, one record",
+            kind.name, kind.name
+        ),
+        Holder::Line(line) => format!("this value is the same as on line {line} of this file"),
+    };
+    let hint = match holder {
+        Holder::Record(id) => format!(
+            "use `{id}` (`docket show {id}`); if this really is another {}, add --allow-duplicate --reason TEXT",
+            kind.name
+        ),
+        Holder::Line(_) => {
+            "keep one of the two rows, or add --allow-duplicate --reason TEXT".into()
+        }
+    };
+    InputError::new(at.field(field), message).hint(&hint)
+}
+
+/// Refuse a record whose unique values others hold (exit 6), unless the duplicate is
+/// allowed; then say whose values it shares, for the audit entry.
+pub fn check(
+    session: &Session,
+    kind: &Kind,
+    fields: &BTreeMap<String, Value>,
+    origin: &Origin,
+    except: Option<&str>,
+    allowed: bool,
+) -> Result<Vec<String>> {
+    let holders = Holders::of(session, kind)?;
+    let taken = holders.taken(kind, fields, except);
+    if allowed || taken.is_empty() {
+        return Ok(taken
+            .into_iter()
+            .filter_map(|(_, h)| match h {
+                Holder::Record(id) => Some(id),
+                Holder::Line(_) => None,
+            })
+            .collect());
+    }
+    Err(Error::Duplicate(
+        taken
+            .iter()
+            .map(|(f, h)| duplicate_problem(kind, origin.locate(f), f, h))
+            .collect(),
+    ))
+}
+
+/// `docket exists`: which records hold `value` in a unique field, told without showing
+/// anyone's number. A signed `lookup` entry logs who asked and what was found (never the
+/// value asked about).
+pub fn lookup(w: &mut Writer, kind_name: &str, field: &str, value: &str) -> Result<Vec<String>> {
+    let schemas = w.schemas.clone();
+    let kind = schemas.kind(kind_name)?;
+    let at = Location::file(format!("{field}=…")).field(field);
+    let f = kind
+        .field(field)
+        .ok_or_else(|| super::input::unknown_field(kind, at.clone(), field))?;
+    if !f.unique {
+        let unique: Vec<&str> = unique_fields(kind).collect();
+        return Err(InputError::new(
+            at,
+            format!(
+                "`{field}` is not a unique field of {}: only those can be looked up",
+                kind.name
+            ),
+        )
+        .hint(if unique.is_empty() {
+            format!("{} has no unique field", kind.name)
+        } else {
+            format!("unique fields of {}: {}", kind.name, unique.join(", "))
+        })
+        .into());
+    }
+    may_look_up(w, kind, f)?;
+    let ids: Vec<String> = Holders::of(w, kind)?
+        .holding(field, &f.typed(value))
+        .iter()
+        .filter_map(|h| match h {
+            Holder::Record(id) => Some(id.clone()),
+            Holder::Line(_) => None,
+        })
+        .collect();
+    let record = if ids.len() == 1 { ids[0].as_str() } else { "" };
+    let mut j = w.journal();
+    let mut entry = j.entry("lookup", record, 0, Vec::new());
+    entry.detail.insert("kind".into(), kind.name.clone());
+    entry.detail.insert("field".into(), field.to_string());
+    entry.detail.insert("found".into(), ids.join(","));
+    j.log(entry);
+    j.commit()?;
+    Ok(ids)
+}
+
+/// Those who draft the kind (to avoid a duplicate) or may see the field look values up.
+fn may_look_up(session: &Session, kind: &Kind, field: &crate::schema::kind::Field) -> Result<()> {
+    let role = session.role()?;
+    let drafts = role.create.contains(&kind.name);
+    let sees = field.pii.as_deref().is_some_and(|c| role.may_reveal(c));
+    if drafts || sees {
+        return Ok(());
+    }
+    Err(Error::denied(
+        format!(
+            "actor `{}` (role {}) may not look up {} records by {}",
+            session.actor()?.name,
+            role.name,
+            kind.name,
+            field.name
+        ),
+        Some(format!("those who draft {} records may", kind.name)),
+    ))
+}

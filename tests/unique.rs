@@ -1,0 +1,243 @@
+//! One customer, one record: an identity number already held by a customer is refused
+//! (exit 6) on create, amend and import unless allowed with a logged reason, and staff can
+//! ask whether a number is held without seeing anyone's identity data.
+
+mod common;
+use common::*;
+
+/// `create customer` args for a residential customer with identity number `id`.
+fn customer_args(id: &str) -> Vec<String> {
+    with_sets(
+        &["create", "customer"],
+        &[
+            "name=李秀英",
+            "id_kind=resident-id",
+            &format!("id_number={id}"),
+            "category=residential",
+            "phone=13957102345",
+            "address=杭州市拱墅区湖墅南路88号",
+            "account_opened_on=2026-02-01",
+        ],
+    )
+}
+
+#[test]
+fn one_customer_one_record_a_second_customer_with_the_same_number_is_refused() {
+    let s = TestStore::new();
+    let first = s.residential();
+    // The same number, typed with a lower-case check character, is the same number.
+    let args = customer_args(&SEEDED_ID.to_lowercase());
+    let err = s.fails_unchanged("bob", &strs(&args), CONFLICT);
+    assert_eq!(
+        err,
+        format!(
+            "error: field `id_number`: this value already belongs to customer `{first}`: one customer, one record\n\
+             hint: use `{first}` (`docket show {first}`); if this really is another customer, add --allow-duplicate --reason TEXT\n"
+        )
+    );
+    assert!(!err.contains(SEEDED_ID) && !err.contains(&SEEDED_ID.to_lowercase()));
+    // A number nobody holds is fine.
+    s.ok("bob", &strs(&customer_args(&resident_id(77))));
+}
+
+#[test]
+fn one_customer_one_record_a_duplicate_is_allowed_only_with_a_logged_reason() {
+    let s = TestStore::new();
+    let first = s.residential();
+    let mut args = customer_args(SEEDED_ID);
+    args.push("--allow-duplicate".into());
+    let usage = s.fails_unchanged("bob", &strs(&args), USAGE);
+    assert!(usage.contains("--reason"), "{usage}");
+    args.extend(["--reason".into(), "   ".into()]);
+    let blank = s.fails_unchanged("bob", &strs(&args), USAGE);
+    assert!(
+        blank.starts_with(
+            "error: --allow-duplicate needs a --reason saying why this is another record\n"
+        ),
+        "{blank}"
+    );
+    args.pop();
+    args.push("second account for the shop premises".into());
+    let second = s.ok("bob", &strs(&args)).trim().to_string();
+    let log = s.ok("", &["log", "--record", &second, "--format", "json"]);
+    let entries: serde_json::Value = serde_json::from_str(&log).unwrap();
+    assert_eq!(entries[0]["detail"]["duplicate_of"], first.as_str());
+    assert_eq!(
+        entries[0]["detail"]["duplicate_reason"],
+        "second account for the shop premises"
+    );
+    assert!(
+        !s.log_text().contains(SEEDED_ID),
+        "the log never holds the number"
+    );
+}
+
+#[test]
+fn one_customer_one_record_amending_to_another_customers_number_is_refused() {
+    let s = TestStore::new();
+    let first = s.residential();
+    let second = s.ok("bob", &strs(&customer_args(&resident_id(77))));
+    let second = second.trim();
+    let to_first = [
+        "amend",
+        second,
+        "--set",
+        &format!("id_number={SEEDED_ID}"),
+        "--reason",
+        "typo",
+    ];
+    let err = s.fails_unchanged("bob", &to_first, CONFLICT);
+    assert!(
+        err.contains(&format!("already belongs to customer `{first}`")),
+        "{err}"
+    );
+    // A record keeps its own number through an amendment.
+    s.ok(
+        "alice",
+        &[
+            "amend",
+            &first,
+            "--set",
+            "phone=13900002222",
+            "--reason",
+            "new phone",
+        ],
+    );
+    let mut allowed = to_first.to_vec();
+    allowed.push("--allow-duplicate");
+    s.ok("bob", &allowed);
+}
+
+const HEADER: &str = "name,id_kind,id_number,category,phone,address,account_opened_on";
+
+#[test]
+fn one_customer_one_record_an_import_names_every_duplicate_at_its_line() {
+    let s = TestStore::new();
+    let first = s.residential();
+    let other = resident_id(77);
+    let csv = format!(
+        "{HEADER}\n\
+         王五,resident-id,{SEEDED_ID},residential,13957102345,杭州市上城区,2026-01-05\n\
+         赵六,resident-id,{other},residential,13957102346,杭州市上城区,2026-01-05\n\
+         赵六,resident-id,{},residential,13957102347,杭州市下城区,2026-01-06\n",
+        other.to_lowercase()
+    );
+    let file = s.path("dup.csv");
+    std::fs::write(&file, csv).unwrap();
+    let f = file.to_str().unwrap();
+    let err = s.fails_unchanged("alice", &["import", "customer", f], CONFLICT);
+    assert_eq!(
+        err,
+        format!(
+            "error: {f}:2: field `id_number`: this value already belongs to customer `{first}`: one customer, one record\n\
+             error: {f}:4: field `id_number`: this value is the same as on line 3 of this file\n\
+             hint: use `{first}` (`docket show {first}`); if this really is another customer, add --allow-duplicate --reason TEXT\n\
+             2 problems; nothing was written\n"
+        )
+    );
+    assert!(!err.contains(SEEDED_ID) && !err.contains(&other));
+    s.ok(
+        "alice",
+        &[
+            "import",
+            "customer",
+            f,
+            "--allow-duplicate",
+            "--reason",
+            "legacy accounts per premises",
+        ],
+    );
+    let log = s.ok("", &["log", "--action", "import", "--format", "json"]);
+    let entries: serde_json::Value = serde_json::from_str(&log).unwrap();
+    let dup_of: Vec<&str> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["detail"]["duplicate_of"].as_str().unwrap_or("-"))
+        .collect();
+    assert_eq!(
+        dup_of,
+        [first.as_str(), "-", entries[1]["record"].as_str().unwrap()]
+    );
+}
+
+#[test]
+fn one_customer_one_record_staff_learn_that_a_number_is_held_not_whose_data_it_is() {
+    let s = TestStore::new();
+    let first = s.residential();
+    let held = s.run(
+        "alice",
+        &["exists", "customer", &format!("id_number={SEEDED_ID}")],
+    );
+    assert_eq!(
+        (held.code, held.stdout.as_str()),
+        (0, format!("{first}\n").as_str())
+    );
+    let free = s.run(
+        "alice",
+        &[
+            "exists",
+            "customer",
+            &format!("id_number={}", resident_id(77)),
+        ],
+    );
+    assert_eq!(free.code, 0);
+    assert_eq!(free.stdout, "");
+    assert_eq!(free.stderr, "no customer record holds this id_number\n");
+    let json = s.ok(
+        "alice",
+        &[
+            "exists",
+            "customer",
+            &format!("id_number={SEEDED_ID}"),
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["exists"], true);
+    assert_eq!(v["records"][0], first.as_str());
+    // Every lookup is a signed act in the log, which names what was found, never the value.
+    let log = s.ok("", &["log", "--action", "lookup", "--format", "json"]);
+    let entries: serde_json::Value = serde_json::from_str(&log).unwrap();
+    assert_eq!(entries.as_array().unwrap().len(), 3);
+    assert_eq!(entries[0]["actor"], "alice");
+    assert_eq!(entries[0]["detail"]["found"], first.as_str());
+    assert_eq!(entries[1]["detail"]["found"], "");
+    let text = s.log_text();
+    assert!(!text.contains(SEEDED_ID) && !text.contains(&resident_id(77)));
+    let rows = std::fs::read_to_string(s.cache_file("rows").expect("rows cached")).unwrap();
+    assert!(
+        rows.contains("#id_number"),
+        "the rows keep a digest of the number…"
+    );
+    assert!(!rows.contains(SEEDED_ID), "…never the number");
+}
+
+#[test]
+fn one_customer_one_record_lookups_are_for_drafters_and_unique_fields_only() {
+    let s = TestStore::new();
+    s.residential();
+    let err = s.fails_unchanged(
+        "fay",
+        &["exists", "customer", &format!("id_number={SEEDED_ID}")],
+        DENIED,
+    );
+    assert_eq!(
+        err,
+        "error: actor `fay` (role finance) may not look up customer records by id_number\n\
+         hint: those who draft customer records may\n"
+    );
+    let err = s.fails_unchanged(
+        "alice",
+        &["exists", "customer", "phone=13812341234"],
+        INVALID,
+    );
+    assert_eq!(
+        err,
+        "error: phone=…: field `phone`: `phone` is not a unique field of customer: only those can be looked up\n\
+         hint: unique fields of customer: id_number\n"
+    );
+    let err = s.fails_unchanged("alice", &["exists", "customer", "id_numbr=1"], INVALID);
+    assert!(err.contains("did you mean `id_number`"), "{err}");
+}
