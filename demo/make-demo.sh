@@ -16,9 +16,12 @@ export XDG_STATE_HOME="$work/state"
 # Demo keys: committed on purpose so the README's commands work on any machine. They
 # are public, so anyone can sign as the demo staff: never use them for a real store.
 keys="$repo/demo/keys"
-staff="admin:admin wang.fang:business-staff li.na:business-staff zhao.min:market-manager \
-  chen.jun:vp-operations sun.li:general-manager zhou.qiang:planning-construction \
-  wu.hua:archivist he.ping:auditor"
+# The centre's staff, registered by the administrator; the Hangzhou office's, registered
+# by its responsible person (two-level management, R-B2).
+centre="admin:admin qian.lei:department-head zhao.min:market-manager chen.jun:vp-operations \
+  sun.li:general-manager zhou.qiang:planning-construction wu.hua:archivist he.ping:auditor"
+office="wang.fang:business-staff li.na:business-staff"
+staff="$centre $office"
 mkdir -p "$keys"
 for s in $staff; do
   name=${s%%:*}
@@ -32,18 +35,22 @@ at 2026-01-05T09:00:00Z
 "$bin" --quiet init "$store" --admin admin --key "$keys/admin.pub" --identity "$keys/admin" \
   --name "docket demo gas company" --site-code DEMO
 
-for s in $staff; do
-  name=${s%%:*}
-  [ "$name" = admin ] && continue
-  as admin actor add "$name" --role "${s##*:}" --key "$keys/$name.pub" \
-    --agreement-signed 2026-01-05 --trained-on 2026-01-05
-done
-
 # The demo must keep working for years after it was made: its training limit is ten
-# years instead of the default yearly refresher (policy.training_valid_days), applied as
-# every policy change is: by an administrator, signed and logged.
+# years instead of the default yearly refresher (policy.training_valid_days). And the
+# company has an office in Hangzhou. Both are policy, applied by an administrator.
 sed -i 's/^training_valid_days = 365$/training_valid_days = 3650/' "$store/docket.toml"
-as admin policy apply --reason "demo store: training valid for ten years so the demo keeps working"
+printf '\n[departments.hangzhou]\ntitle = "杭州营业厅 Hangzhou office"\n' >> "$store/docket.toml"
+as admin policy apply --reason "demo store: the Hangzhou office; training valid for ten years"
+
+register() {
+  local by=$1 s=$2; shift 2
+  as "$by" actor add "${s%%:*}" --role "${s##*:}" --key "$keys/${s%%:*}.pub" \
+    --agreement-signed 2026-01-05 --trained-on 2026-01-05 "$@"
+}
+for s in $centre; do
+  case $s in admin:*) ;; qian.lei:*) register admin "$s" --department hangzhou ;; *) register admin "$s" ;; esac
+done
+for s in $office; do register qian.lei "$s" --department hangzhou; done
 
 customer() { as wang.fang create customer "$@"; }
 at 2026-01-15T09:30:00Z
@@ -159,7 +166,7 @@ as sun.li approve "$t1" --comment "量价条款已审核"
 at 2026-03-05T09:00:00Z
 as li.na terminate "$i2" --reason "用户搬迁, 未施工"
 at 2026-11-02T09:00:00Z
-as wang.fang complete "$t1"
+as chen.jun complete "$t1"
 at 2026-11-03T10:00:00Z
 as wu.hua archive "$t1" --attach demo/papers/take-or-pay-approval-TOP-2026-000001.txt \
   --attach demo/papers/delivery-notice-SQ2026-0031.txt --note "合同履行完毕" >/dev/null

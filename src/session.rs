@@ -19,7 +19,7 @@ pub use crate::reader::{Policies, Reader};
 use crate::schema::Schemas;
 use crate::schema::expr::{Engine, Scope};
 use crate::schema::kind::Kind;
-use crate::schema::roles::Role;
+use crate::schema::roles::{self, Role};
 use crate::schema::value::{FieldType, Value};
 use crate::store::Store;
 use crate::store::lock::{LockMode, StoreLock};
@@ -383,8 +383,45 @@ impl Session {
         self.load_version(id, head.version)
     }
 
+    /// A version of a record the acting actor's role reaches, checked against the log.
     pub fn load_version(&self, id: &str, version: u32) -> Result<Version> {
+        self.require_reach(id)?;
         self.reader().load_version(id, version)
+    }
+
+    /// Whether the acting actor's role reaches records filed under `department`: every
+    /// record, or only their own department's (R-B2, R-C17). Reads without an actor show
+    /// no record, so they reach everything.
+    pub fn reaches(&self, department: Option<&str>) -> bool {
+        match (&self.actor, self.role()) {
+            (Some(actor), Ok(role)) => {
+                role.scope == roles::Scope::All || actor.department.as_deref() == department
+            }
+            _ => true,
+        }
+    }
+
+    /// Refuse a record filed under a department the actor's role does not reach (exit 4).
+    pub fn require_reach(&self, id: &str) -> Result<()> {
+        let Some(head) = self.index.records.get(id) else {
+            return Ok(());
+        };
+        let department = head.department.as_deref();
+        if self.reaches(department) {
+            return Ok(());
+        }
+        let actor = self.actor()?;
+        let name = crate::text::department_name;
+        Err(Error::denied(
+            format!(
+                "record `{id}` is filed under {}; actor `{}` (role {}) works on the records of {} only (R-B2)",
+                name(department),
+                actor.name,
+                actor.role,
+                name(actor.department.as_deref())
+            ),
+            Some("someone of that department, or of the centre, can".to_string()),
+        ))
     }
 
     /// A new audit entry by the acting actor (or `system` before one exists).

@@ -96,6 +96,14 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// How messages name a department: `department `hangzhou``, or the centre for none.
+pub fn department_name(department: Option<&str>) -> String {
+    match department {
+        Some(d) => format!("department `{d}`"),
+        None => "the centre".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -249,11 +249,15 @@ fn actor_list_shows_the_register() {
     let s = TestStore::new();
     let out = s.ok("root", &["actor", "list"]);
     assert!(
-        out.starts_with("name    role                   agreement_signed  trained_on  state\n"),
+        out.starts_with(
+            "name    role                   department  agreement_signed  trained_on  state\n"
+        ),
         "{out}"
     );
     assert!(
-        out.contains("alice   business-staff         2026-01-05        2026-01-05  active\n"),
+        out.contains(
+            "alice   business-staff         centre      2026-01-05        2026-01-05  active\n"
+        ),
         "{out}"
     );
 }

@@ -11,8 +11,7 @@ fn edit(s: &TestStore, rel: &str, from: &str, to: &str) {
     std::fs::write(s.path(rel), text.replacen(from, to, 1)).unwrap();
 }
 
-const STAFF_REVEAL: &str =
-    "reveal = [\"contact\"]\nactions = [\"complete\", \"terminate\"]\n\n[roles.market-manager]";
+const STAFF_REVEAL: &str = "reveal = [\"contact\"]\nactions = [\"complete\", \"terminate\"]\nscope = \"department\"\n\n[roles.department-head]";
 
 #[test]
 fn a_policy_file_edited_by_hand_stops_every_run_until_an_administrator_applies_it() {

@@ -81,7 +81,7 @@ fn r_c1_a_removed_kind_is_gone() {
     std::fs::remove_file(s.path("schemas/alarm-installation.toml")).unwrap();
     // The roles file still lets staff draft it: that is named, with its line.
     let err = s.fails_unchanged("root", &["policy", "apply", "--reason", "x"], INVALID);
-    assert!(err.starts_with("error: schemas/roles.toml:10: role `business-staff` may create kind `alarm-installation`, which has no schema"), "{err}");
+    assert!(err.starts_with("error: schemas/roles.toml:17: role `business-staff` may create kind `alarm-installation`, which has no schema"), "{err}");
     let roles = std::fs::read_to_string(s.path("schemas/roles.toml"))
         .unwrap()
         .replace(" \"alarm-installation\",", "");

@@ -9,6 +9,7 @@ use crate::layout::{ACTORS_DIR, parse_policy_copy, parse_version_path, version_p
 /// The act that applies a policy version (and the record it is logged under).
 pub const POLICY_ACT: &str = "policy";
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordHead {
@@ -16,6 +17,9 @@ pub struct RecordHead {
     pub version: u32,
     /// SHA-256 (hex) of the current version's file.
     pub sha256: String,
+    /// The department the record was filed under when created (R-B2), as its signed
+    /// entry says; none: the centre.
+    pub department: Option<Arc<str>>,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -40,6 +44,8 @@ pub struct LogIndex {
     /// The cache's `L` and `P` lines, not yet read into `legacy` and `fingerprints`: only
     /// imports need them (see `import_maps`), so other commands never pay for them.
     pub deferred: String,
+    /// Each department name once, shared by the records filed under it.
+    pub department_names: BTreeMap<String, Arc<str>>,
 }
 
 impl LogIndex {
@@ -85,16 +91,30 @@ impl LogIndex {
         if let Some(f) = entry.detail.get("fingerprint") {
             self.fingerprints.insert(f.clone(), entry.record.clone());
         }
+        // A record keeps the department it was created under.
+        let department = match self.records.get(&entry.record) {
+            Some(old) => old.department.clone(),
+            None => entry.detail.get("department").map(|d| self.department(d)),
+        };
         let head = RecordHead {
             kind,
             version: entry.version,
             sha256: file.sha256.clone(),
+            department,
         };
         if let Some(old) = self.records.insert(entry.record.clone(), head) {
             // The superseded version stays logged as an ordinary file.
             let path = version_path(&old.kind, &entry.record, old.version);
             self.other_files.insert(path, old.sha256);
         }
+    }
+
+    /// The shared name of department `name`.
+    pub fn department(&mut self, name: &str) -> Arc<str> {
+        self.department_names
+            .entry(name.to_string())
+            .or_insert_with(|| Arc::from(name))
+            .clone()
     }
 
     /// Read the deferred legacy-number and fingerprint lines into their maps. Entries added

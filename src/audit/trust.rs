@@ -21,6 +21,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Standing {
     pub role: String,
+    /// The actor's department; none: the centre.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
     /// The current key, as an `ssh-ed25519 AAAA…` line.
     pub key: String,
     /// Keys this actor signed with before a rotation, oldest first.
@@ -56,6 +59,7 @@ impl Registry {
                     e.record.clone(),
                     Standing {
                         role: detail("role").unwrap_or_default(),
+                        department: detail("department").filter(|d| !d.is_empty()),
                         key: detail("key").unwrap_or_default(),
                         old_keys: Vec::new(),
                         revoked: false,
@@ -66,6 +70,9 @@ impl Registry {
                 if let Some(s) = self.actors.get_mut(&e.record) {
                     if let Some(role) = detail("role") {
                         s.role = role;
+                    }
+                    if let Some(d) = detail("department") {
+                        s.department = Some(d).filter(|d| !d.is_empty());
                     }
                     if let Some(key) = detail("key") {
                         let old = std::mem::replace(&mut s.key, key);
@@ -168,6 +175,18 @@ impl Trust {
 
     /// Whether `role` holds `permit` under the policy in force.
     fn permits(&mut self, line: u64, role: &str, permit: &str) -> bool {
+        self.roles_in_force(line).permits(role, permit)
+    }
+
+    /// Whether `role` manages others under the policy in force (see `Role::administers`).
+    fn administers(&mut self, line: u64, role: &str) -> bool {
+        self.roles_in_force(line)
+            .get(role)
+            .is_some_and(|r| r.administers())
+    }
+
+    /// The roles of the policy in force, read when first needed.
+    fn roles_in_force(&mut self, line: u64) -> &Roles {
         if self.roles.is_none() {
             let r = &self.registry;
             match load_roles(
@@ -182,7 +201,47 @@ impl Trust {
                 }
             }
         }
-        self.roles.as_ref().is_some_and(|r| r.permits(role, permit))
+        self.roles.get_or_insert_default()
+    }
+
+    /// The department the register puts `actor` in at this point of the log.
+    fn department_of(&self, actor: &str) -> Option<String> {
+        self.registry
+            .actors
+            .get(actor)
+            .and_then(|s| s.department.clone())
+    }
+
+    /// What is wrong with a register act taken by a department's responsible person, if
+    /// anything: it must concern an actor of their own department, before and after, and
+    /// grant no role that manages others.
+    fn department_act_problem(&mut self, line: u64, e: &Entry) -> Option<String> {
+        if !self.permits(line, &e.role, "act:manage-department") {
+            return Some(format!(
+                "`{}` (role {}) may not manage the staff register",
+                e.actor, e.role
+            ));
+        }
+        let own = self.department_of(&e.actor);
+        let before = self.department_of(&e.record);
+        let after = match e.detail.get("department") {
+            Some(d) => Some(d.clone()).filter(|d| !d.is_empty()),
+            None => before.clone(),
+        };
+        let adds = e.action == "actor-add";
+        if own.is_none() || after != own || (!adds && before != own) {
+            return Some(format!(
+                "`{}` manages the register of their own department only, but changed actor `{}` of another",
+                e.actor, e.record
+            ));
+        }
+        match e.detail.get("role") {
+            Some(role) if self.administers(line, role) => Some(format!(
+                "`{}` granted role `{role}`, which only an administrator may grant",
+                e.actor
+            )),
+            _ => None,
+        }
     }
 
     fn problem(&mut self, line: u64, message: String) {
@@ -280,14 +339,10 @@ impl Trust {
         if genesis {
             return; // the first administrator registers themself
         }
-        if !self.permits(line, &e.role, "act:manage-actors") {
-            self.problem(
-                line,
-                format!(
-                    "`{}` (role {}) may not manage the staff register",
-                    e.actor, e.role
-                ),
-            );
+        if !self.permits(line, &e.role, "act:manage-actors")
+            && let Some(m) = self.department_act_problem(line, e)
+        {
+            self.problem(line, m);
         }
         let own = e.record == e.actor;
         for field in ["role", "key"] {
@@ -348,8 +403,30 @@ impl Trust {
         new
     }
 
+    /// A new record is filed under its author's department, as the register says.
+    fn check_department(&mut self, line: u64, e: &Entry) {
+        if !matches!(e.action.as_str(), "create" | "import") {
+            return;
+        }
+        let theirs = self.department_of(&e.actor);
+        let claimed = e.detail.get("department").cloned();
+        if claimed != theirs {
+            let name = |d: &Option<String>| crate::text::department_name(d.as_deref());
+            self.problem(
+                line,
+                format!(
+                    "the record is filed under {}, but `{}` belongs to {}",
+                    name(&claimed),
+                    e.actor,
+                    name(&theirs)
+                ),
+            );
+        }
+    }
+
     /// What the entry's role needed to take this act, where the entry alone tells.
     fn check_act(&mut self, line: u64, e: &Entry) {
+        self.check_department(line, e);
         let permit = match e.action.as_str() {
             "recover" | "archive" | "complete" | "terminate" => format!("act:{}", e.action),
             "approve" | "reject" => {

@@ -9,7 +9,7 @@ use crate::audit::index::{LogIndex, RecordHead};
 use std::fmt::Write as _;
 
 const NAME: &str = "index";
-const MAGIC: &str = "docket-index 4";
+const MAGIC: &str = "docket-index 5";
 
 /// Where the cache was taken, read from its checkpoint line alone (unsealed: the walk it
 /// plans is confirmed by `load`, which checks the seal).
@@ -57,10 +57,12 @@ pub fn parse(text: &str) -> Option<(Checkpoint, LogIndex)> {
             }
             ("R", Some(id), Some(kind), Some(v)) => {
                 let (v, sha) = v.split_once(' ')?;
+                let department = f.next().map(|d| index.department(d));
                 let head = RecordHead {
                     kind: kind.to_string(),
                     version: v.parse().ok()?,
                     sha256: sha.to_string(),
+                    department,
                 };
                 records.push((id.to_string(), head));
             }
@@ -90,7 +92,13 @@ pub fn save(caches: &Caches, head: &Head, index: &LogIndex) {
         let _ = writeln!(out, "F\t{p}\t{h}");
     }
     for (id, r) in &index.records {
-        let _ = writeln!(out, "R\t{id}\t{}\t{} {}", r.kind, r.version, r.sha256);
+        let _ = write!(out, "R\t{id}\t{}\t{} {}", r.kind, r.version, r.sha256);
+        match &r.department {
+            Some(d) => {
+                let _ = writeln!(out, "\t{d}");
+            }
+            None => out.push('\n'),
+        }
     }
     for (name, v) in &index.actors {
         let _ = writeln!(out, "A\t{name}\t{v}");

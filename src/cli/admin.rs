@@ -101,6 +101,9 @@ pub struct ActorAddArgs {
     /// When data-protection training was last completed (R-A8)
     #[arg(long, value_name = "DATE")]
     trained_on: Option<String>,
+    /// The department or office they belong to (docket.toml [departments]); none: the centre
+    #[arg(long, value_name = "NAME")]
+    department: Option<String>,
 }
 
 #[derive(Args)]
@@ -108,6 +111,9 @@ pub struct ActorUpdateArgs {
     name: String,
     #[arg(long)]
     role: Option<String>,
+    /// Move them to this department, or to the centre with `--department centre`
+    #[arg(long, value_name = "NAME")]
+    department: Option<String>,
     /// A new public key (rotation); the old one still checks the entries it signed
     #[arg(long, value_name = "PUBKEY")]
     key: Option<String>,
@@ -123,6 +129,9 @@ pub struct ActorRevokeArgs {
     #[arg(long)]
     reason: String,
 }
+
+/// What `--department` says for the centre, which is no department.
+const CENTRE: &str = "centre";
 
 pub fn actor(g: &Global, c: ActorCommand) -> Result<Output> {
     match c {
@@ -141,16 +150,23 @@ fn actor_change(g: &Global, c: ActorCommand) -> Result<Output> {
         ActorCommand::Add(a) => {
             let change = ActorChange {
                 role: Some(a.role),
+                department: Some(a.department.filter(|d| d != CENTRE)),
                 key: Some(Key::from_arg(&a.key)?),
                 agreement_signed: date_arg("--agreement-signed", a.agreement_signed.as_ref())?,
                 trained_on: date_arg("--trained-on", a.trained_on.as_ref())?,
             };
             let actor = actors::add(&mut w, &a.name, change)?;
             g.note(&format!("registered `{}` as {}", actor.name, actor.role));
+            if let Err(e) =
+                actor.check_standing(w.today(), w.store.config.policy.training_valid_days)
+            {
+                say!("warning: `{}` cannot act yet: {e}", actor.name);
+            }
         }
         ActorCommand::Update(a) => {
             let change = ActorChange {
                 role: a.role,
+                department: a.department.map(|d| Some(d).filter(|d| d != CENTRE)),
                 key: a.key.as_deref().map(Key::from_arg).transpose()?,
                 agreement_signed: date_arg("--agreement-signed", a.agreement_signed.as_ref())?,
                 trained_on: date_arg("--trained-on", a.trained_on.as_ref())?,
@@ -179,7 +195,14 @@ fn actor_change(g: &Global, c: ActorCommand) -> Result<Output> {
 fn actor_list(g: &Global) -> Result<Output> {
     let session = g.open(false)?;
     let list = actors::list(&session)?;
-    let header = ["name", "role", "agreement_signed", "trained_on", "state"];
+    let header = [
+        "name",
+        "role",
+        "department",
+        "agreement_signed",
+        "trained_on",
+        "state",
+    ];
     let rows: Vec<Vec<String>> = list
         .iter()
         .map(|a| {
@@ -187,6 +210,7 @@ fn actor_list(g: &Global) -> Result<Output> {
             vec![
                 a.name.clone(),
                 a.role.clone(),
+                a.department.clone().unwrap_or_else(|| CENTRE.into()),
                 d(a.agreement_signed),
                 d(a.trained_on),
                 if a.revoked {

@@ -89,6 +89,7 @@ pub fn record_json(v: &RecordView) -> serde_json::Value {
         "written_at": v.written_at,
         "written_by": v.written_by,
         "policy": v.policy,
+        "department": v.department,
         "fields": fields,
         "steps": v.steps.iter().map(|s| json!({"role": s.role, "rule": s.rule})).collect::<Vec<_>>(),
         "approvals": v.approvals.iter().map(|a| json!({

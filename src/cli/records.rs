@@ -206,6 +206,9 @@ fn show_table(session: &docket::session::Session, v: &RecordView) -> String {
             format!("{} by {}", v.written_at, v.written_by),
         ],
     ];
+    if let Some(d) = &v.department {
+        rows.push(vec!["department".into(), d.clone()]);
+    }
     let schemas = session
         .schemas_at(v.policy)
         .unwrap_or_else(|_| session.schemas.clone());
@@ -439,7 +442,7 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
                     .unwrap_or_default();
                 let parts: Vec<String> = list
                     .iter()
-                    .filter_map(|f| v.fields.get(f).map(|x| x.to_string()))
+                    .filter_map(|f| v.fields.get(f).map(|x| format!("{f}={x}")))
                     .collect();
                 r.push(parts.join("  "));
             }

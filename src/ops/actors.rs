@@ -1,6 +1,8 @@
 //! Managing the staff register (R-B1, R-B2): admin acts, each a new actor version and a
-//! signed audit entry. Nobody changes their own role or key, and the last administrator
-//! is never demoted or revoked.
+//! signed audit entry. Two levels: an administrator of the centre manages everyone; a
+//! department's responsible person manages their own department's actors, granting no
+//! role that manages others. Nobody changes their own role or key, and the last
+//! administrator is never demoted or revoked.
 
 use crate::error::{Error, InputError, Location, Result};
 use crate::keys::Key;
@@ -8,11 +10,14 @@ use crate::layout::actor_path;
 use crate::policy::actors::Actor;
 use crate::session::{Session, Writer};
 use crate::store::ids::is_safe_id;
+use crate::text::department_name;
 use chrono::NaiveDate;
 
 #[derive(Debug, Default, Clone)]
 pub struct ActorChange {
     pub role: Option<String>,
+    /// A move: `Some(None)` to the centre, `Some(Some(d))` to department `d`.
+    pub department: Option<Option<String>>,
     pub key: Option<Key>,
     pub agreement_signed: Option<NaiveDate>,
     pub trained_on: Option<NaiveDate>,
@@ -102,8 +107,67 @@ fn check_key_free(session: &Session, key: &Key, name: &str) -> Result<()> {
     }
 }
 
+/// A department the store declares (docket.toml `[departments]`).
+fn check_department(session: &Session, department: Option<&str>) -> Result<()> {
+    let Some(d) = department else { return Ok(()) };
+    let known = &session.store.config.departments;
+    if known.contains_key(d) {
+        return Ok(());
+    }
+    let names: Vec<&str> = known.keys().map(String::as_str).collect();
+    Err(
+        InputError::new(Location::file("--department"), format!("no department `{d}`"))
+            .hint(if names.is_empty() {
+                "the store declares none: an administrator adds [departments.NAME] to docket.toml and applies the policy".to_string()
+            } else {
+                crate::text::suggest(d, "departments", &names)
+            })
+            .into(),
+    )
+}
+
+/// May the acting actor change the register entry of an actor of `department`, giving
+/// them `role`? An administrator may; a department's responsible person only for their
+/// own department, and never a role that manages others.
+fn may_manage(w: &Writer, department: Option<&str>, role: Option<&str>) -> Result<()> {
+    let mine = w.role()?;
+    if mine.may("manage-actors") {
+        return Ok(());
+    }
+    if !mine.may("manage-department") {
+        return w.require("manage-actors", "manage the staff register");
+    }
+    let me = w.actor()?;
+    if me.department.is_none() || me.department.as_deref() != department {
+        return Err(Error::denied(
+            format!(
+                "actor `{}` manages the register of {} only, not of {}",
+                me.name,
+                department_name(me.department.as_deref()),
+                department_name(department)
+            ),
+            Some(
+                "an administrator of the centre, or that department's responsible person, must"
+                    .to_string(),
+            ),
+        ));
+    }
+    match role.and_then(|r| w.schemas.roles.get(r)) {
+        Some(r) if r.administers() => Err(Error::denied(
+            format!(
+                "actor `{}` may not grant role `{}`: it manages others, and only an administrator of the centre grants it",
+                me.name, r.name
+            ),
+            Some("ask an administrator of the centre".to_string()),
+        )),
+        _ => Ok(()),
+    }
+}
+
 pub fn add(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> {
-    w.require("manage-actors", "manage the staff register")?;
+    let department = change.department.clone().flatten();
+    check_department(w, department.as_deref())?;
+    may_manage(w, department.as_deref(), change.role.as_deref())?;
     if !is_safe_id(name) {
         return Err(InputError::new(
             Location::file("NAME"),
@@ -132,6 +196,7 @@ pub fn add(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> {
         name: name.to_string(),
         version: 1,
         role: role.clone(),
+        department: department.clone(),
         key: key.line(),
         agreement_signed: change.agreement_signed,
         trained_on: change.trained_on,
@@ -140,12 +205,11 @@ pub fn add(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> {
         written_at: w.timestamp(),
         written_by: w.actor()?.name.clone(),
     };
-    write(
-        w,
-        &actor,
-        "actor-add",
-        &[("role", role), ("key", key.line())],
-    )?;
+    let mut detail = vec![("role", role), ("key", key.line())];
+    if let Some(d) = department {
+        detail.push(("department", d));
+    }
+    write(w, &actor, "actor-add", &detail)?;
     Ok(actor)
 }
 
@@ -182,8 +246,12 @@ fn keep_an_administrator(w: &Writer, name: &str, new_role: Option<&str>) -> Resu
 }
 
 pub fn update(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> {
-    w.require("manage-actors", "manage the staff register")?;
     let mut actor = current(w, name)?;
+    may_manage(w, actor.department.as_deref(), change.role.as_deref())?;
+    if let Some(to) = &change.department {
+        check_department(w, to.as_deref())?;
+        may_manage(w, to.as_deref(), None)?;
+    }
     let me = w.actor()?.name.clone();
     if me == name && (change.role.is_some() || change.key.is_some()) {
         return Err(Error::denied(
@@ -198,6 +266,10 @@ pub fn update(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> 
         keep_an_administrator(w, name, Some(&role))?;
         detail.push(("role", role.clone()));
         actor.role = role;
+    }
+    if let Some(to) = change.department {
+        detail.push(("department", to.clone().unwrap_or_default()));
+        actor.department = to;
     }
     if let Some(key) = change.key {
         check_key_free(w, &key, name)?;
@@ -214,7 +286,7 @@ pub fn update(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> 
     }
     if detail.is_empty() {
         return Err(Error::usage(
-            "nothing to update: give --role, --key, --agreement-signed or --trained-on",
+            "nothing to update: give --role, --department, --key, --agreement-signed or --trained-on",
             Some("e.g. docket actor update NAME --trained-on DATE".to_string()),
         ));
     }
@@ -227,8 +299,8 @@ pub fn update(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> 
 
 pub fn revoke(w: &mut Writer, name: &str, reason: &str) -> Result<Actor> {
     super::input::plain_text("--reason", reason, w.max_text())?;
-    w.require("manage-actors", "manage the staff register")?;
     let mut actor = current(w, name)?;
+    may_manage(w, actor.department.as_deref(), None)?;
     if actor.revoked {
         return Err(Error::conflict(
             format!("actor `{name}` is already revoked"),
@@ -251,10 +323,23 @@ pub fn revoke(w: &mut Writer, name: &str, reason: &str) -> Result<Actor> {
     Ok(actor)
 }
 
+/// The register as the acting actor may read it: everyone for an administrator, their
+/// own department for its responsible person.
 pub fn list(session: &Session) -> Result<Vec<Actor>> {
-    session.require("manage-actors", "read the staff register")?;
+    let role = session.role()?;
+    if !role.may("manage-actors") && !role.may("manage-department") {
+        session.require("manage-actors", "read the staff register")?;
+    }
+    let own = session.actor()?.department.clone();
     let names: Vec<String> = session.index.actors.keys().cloned().collect();
-    names.iter().map(|n| current(session, n)).collect()
+    let all: Vec<Actor> = names
+        .iter()
+        .map(|n| current(session, n))
+        .collect::<Result<_>>()?;
+    Ok(all
+        .into_iter()
+        .filter(|a| role.may("manage-actors") || a.department == own)
+        .collect())
 }
 
 /// An OpenSSH `allowed_signers` file: every key each actor ever signed with, so that

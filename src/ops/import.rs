@@ -252,6 +252,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let actor = session.actor()?.name.clone();
+    let department = session.actor()?.department.clone();
     let now = session.timestamp();
     let policy = session.registry.policy;
     let mut j = session.journal();
@@ -284,6 +285,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
             by: actor.clone(),
             action: "import".into(),
             policy,
+            department: department.clone(),
         };
         let mut v = Version::first(
             &id,
@@ -298,6 +300,9 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         let mut entry = j.entry("import", &id, 1, vec![file]);
         entry.detail.insert("status".into(), status);
         entry.detail.insert("policy".into(), policy.to_string());
+        if let Some(d) = &department {
+            entry.detail.insert("department".into(), d.clone());
+        }
         entry.detail.insert("fingerprint".into(), row.fingerprint);
         entry
             .detail

@@ -112,9 +112,10 @@ fn lay_out(spec: &InitSpec, made: &mut Made) -> Result<Store> {
             site_code: spec.site_code.to_string(),
         },
         policy: PolicySettings::default(),
+        departments: Default::default(),
     };
     let config_text = format!(
-        "# docket store settings. The policy numbers below are part of the rules (R-A8, R-C15).\n{}",
+        "# docket store settings. The policy numbers below are part of the rules (R-A8, R-C15).\n{}{DEPARTMENTS_EXAMPLE}",
         toml::to_string(&config).expect("config serializes")
     );
     made.file(abs.join(CONFIG_NAME), &config_text)?;
@@ -129,6 +130,14 @@ fn lay_out(spec: &InitSpec, made: &mut Made) -> Result<Store> {
     Store::open(&abs)
 }
 
+/// How a store declares its departments, shown in every new `docket.toml`.
+const DEPARTMENTS_EXAMPLE: &str = "
+# Two-level management (R-B2): the centre, and departments or offices with a responsible
+# person each. Actors belong to one (`actor add --department NAME`) or to the centre.
+# [departments.hangzhou]
+# title = \"杭州营业厅 Hangzhou office\"
+";
+
 pub fn init(spec: InitSpec) -> Result<Store> {
     check_place(&spec)?;
     // The key first: without it nothing can be signed, so nothing is created.
@@ -140,6 +149,7 @@ pub fn init(spec: InitSpec) -> Result<Store> {
         name: spec.admin.to_string(),
         version: 1,
         role: "admin".into(),
+        department: None,
         key: spec.key.line(),
         agreement_signed: Some(spec.agreement_signed.unwrap_or(today)),
         trained_on: Some(spec.trained_on.unwrap_or(today)),

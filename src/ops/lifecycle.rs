@@ -236,7 +236,7 @@ pub fn pending(session: &Session) -> Result<Vec<Waiting>> {
         let Ok(kind) = session.schemas.kind(&head.kind) else {
             continue;
         };
-        if !kind.is_contract() {
+        if !kind.is_contract() || !session.reaches(head.department.as_deref()) {
             continue;
         }
         rows.refresh(session.reader(), id, head)?;

@@ -24,6 +24,8 @@ pub struct RecordView {
     pub written_by: String,
     /// The policy version its terms were judged by.
     pub policy: u32,
+    /// The department it is filed under; none: the centre.
+    pub department: Option<String>,
     pub legacy_no: Option<String>,
     pub fields: BTreeMap<String, Value>,
     /// The approval steps its terms need (contracts).
@@ -48,6 +50,7 @@ pub fn view(
         written_at: v.written_at.clone(),
         written_by: v.written_by.clone(),
         policy: v.policy,
+        department: v.department.clone(),
         legacy_no: v.legacy_no.clone(),
         fields,
         steps: v.steps.clone(),
@@ -504,6 +507,7 @@ fn matching_from_rows<'k>(
         .records
         .iter()
         .filter(|(_, head)| only_kind.is_none_or(|k| k.name == head.kind))
+        .filter(|(_, head)| session.reaches(head.department.as_deref()))
         .filter_map(|(id, head)| schemas.kind(&head.kind).ok().map(|k| (id, k)))
         .collect();
     let found = rows.in_order(in_scope.iter().map(|(id, _)| id.as_str()));
@@ -593,7 +597,9 @@ fn matching_from_files<'k>(
     let (filter, status, sort_key) = (look.filter, look.status, look.sort_key);
     let mut found = Vec::new();
     for (id, head) in &session.index.records {
-        if only_kind.is_some_and(|k| k.name != head.kind) {
+        if only_kind.is_some_and(|k| k.name != head.kind)
+            || !session.reaches(head.department.as_deref())
+        {
             continue;
         }
         let Ok(kind) = schemas.kind(&head.kind) else {

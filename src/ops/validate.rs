@@ -97,6 +97,18 @@ fn check_references(
         };
         let at = || InputError::new(origin.locate(&f.name), String::new());
         match session.index.records.get(rid) {
+            Some(h) if h.kind == target && !session.reaches(h.department.as_deref()) => {
+                let department = crate::text::department_name(h.department.as_deref());
+                out.errors.push(
+                    InputError {
+                        message: format!(
+                            "{target} `{rid}` is filed under {department}, whose records your role does not reach (R-B2)"
+                        ),
+                        ..at()
+                    }
+                    .hint(format!("a contract is drafted by the department its {target} belongs to")),
+                )
+            }
             Some(h) if h.kind == target => {}
             Some(h) => out.errors.push(InputError {
                 message: format!("`{rid}` is a {} record, not a {target}", h.kind),

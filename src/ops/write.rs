@@ -145,12 +145,13 @@ pub fn create(
         None,
         allow_duplicate.is_some(),
     )?;
-    let actor = session.actor()?.name.clone();
+    let actor = session.actor()?;
     let writing = Writing {
         at: session.timestamp(),
-        by: actor,
+        by: actor.name.clone(),
         action: "create".into(),
         policy: session.registry.policy,
+        department: actor.department.clone(),
     };
     let mut v = Version::first(&id, &kind.name, &status, writing, None, fields);
     v.steps = steps;
@@ -159,6 +160,9 @@ pub fn create(
     let mut entry = j.entry("create", &id, 1, vec![file]);
     entry.detail.insert("status".into(), status.clone());
     entry.detail.insert("policy".into(), v.policy.to_string());
+    if let Some(d) = &v.department {
+        entry.detail.insert("department".into(), d.clone());
+    }
     note_duplicate(&mut entry.detail, &shares_with, allow_duplicate);
     j.log(entry);
     j.commit()?;

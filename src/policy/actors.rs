@@ -11,6 +11,9 @@ pub struct Actor {
     pub name: String,
     pub version: u32,
     pub role: String,
+    /// The department or office the actor belongs to (R-B2); none: the centre.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
     /// The OpenSSH Ed25519 public key every act of this actor is signed with.
     pub key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -18,11 +18,25 @@ pub struct Role {
     pub reveal: Vec<String>,
     #[serde(default)]
     pub actions: Vec<String>,
+    /// Which records the role reads and acts on: every record, or only those of the
+    /// actor's own department (R-B2, R-C17).
+    #[serde(default)]
+    pub scope: Scope,
 }
 
-/// Acts a role may be granted besides drafting kinds.
-pub const ACTIONS: [&str; 5] = [
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    #[default]
+    All,
+    Department,
+}
+
+/// Acts a role may be granted besides drafting kinds. `manage-department` is the
+/// responsible person's: the staff register, for their own department's actors only.
+pub const ACTIONS: [&str; 6] = [
     "manage-actors",
+    "manage-department",
     "complete",
     "terminate",
     "archive",
@@ -92,6 +106,15 @@ impl Role {
         more(&self.create, &old.create)
             || more(&self.reveal, &old.reveal)
             || more(&self.actions, &old.actions)
+            || (old.scope == Scope::Department && self.scope == Scope::All)
+    }
+
+    /// Whether the role holds an act that manages others (the register, the store): a
+    /// department's responsible person never grants one.
+    pub fn administers(&self) -> bool {
+        ["manage-actors", "manage-department", "recover"]
+            .iter()
+            .any(|a| self.may(a))
     }
 
     pub fn may(&self, action: &str) -> bool {

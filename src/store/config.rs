@@ -1,6 +1,7 @@
 //! `docket.toml`: the store's identity and the policy settings that are numbers, not rules.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -8,6 +9,16 @@ pub struct Config {
     pub store: StoreInfo,
     #[serde(default)]
     pub policy: PolicySettings,
+    /// The departments and offices actors belong to (R-B2); an actor in none belongs to
+    /// the centre.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub departments: BTreeMap<String, Department>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Department {
+    pub title: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -111,6 +111,23 @@ impl Store {
             )
             .hint("name a zone such as Asia/Shanghai")
         })?;
+        if let Some(bad) = config
+            .departments
+            .keys()
+            .find(|d| !ids::is_safe_id(d) || d.as_str() == "centre")
+        {
+            return Err(crate::error::InputError::new(
+                crate::error::Location::file(CONFIG_NAME)
+                    .line(crate::schema::kind::line_of(
+                        &text,
+                        &format!("[departments.{bad}]"),
+                    ))
+                    .field("departments"),
+                format!("`{bad}` cannot name a department"),
+            )
+            .hint("use letters, digits, `.`, `_` and `-`; `centre` means no department")
+            .into());
+        }
         Ok(Store {
             root: root.to_path_buf(),
             config,

@@ -64,6 +64,8 @@ pub struct Version {
     /// The policy version whose rules judged this version's terms (R-C18): set when the
     /// terms are written (create, amend, import), kept by approvals and later acts.
     pub policy: u32,
+    /// The department the record was filed under when created (R-B2); none: the centre.
+    pub department: Option<String>,
     /// The act that wrote this version: create, amend, approve, reject, complete, …
     pub action: String,
     pub reason: Option<String>,
@@ -86,6 +88,8 @@ struct Doc {
     written_at: String,
     written_by: String,
     policy: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    department: Option<String>,
     action: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
@@ -106,6 +110,8 @@ pub struct Writing {
     pub by: String,
     pub action: String,
     pub policy: u32,
+    /// The writer's department, which a new record is filed under.
+    pub department: Option<String>,
 }
 
 /// The policy version a version file names, read without parsing it (`policy = N`: the
@@ -135,6 +141,7 @@ impl Version {
             written_at: writing.at,
             written_by: writing.by,
             policy: writing.policy,
+            department: writing.department,
             action: writing.action,
             reason: None,
             legacy_no,
@@ -159,6 +166,7 @@ impl Version {
             written_at: self.written_at.clone(),
             written_by: self.written_by.clone(),
             policy: self.policy,
+            department: self.department.clone(),
             action: self.action.clone(),
             reason: self.reason.clone(),
             legacy_no: self.legacy_no.clone(),
@@ -205,6 +213,7 @@ impl Version {
             written_at: doc.written_at,
             written_by: doc.written_by,
             policy: doc.policy,
+            department: doc.department,
             action: doc.action,
             reason: doc.reason,
             legacy_no: doc.legacy_no,
