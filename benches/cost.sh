@@ -27,6 +27,7 @@ old="$old_tree/target/release/docket"
 if [ ! -f "$data/customer.csv" ]; then
   python3 -c 'import faker' 2>/dev/null || pip install --quiet faker
   python3 "$repo/../shared/bench/gen_data.py" --customers "$n" --out "$data" --seed 7
+  python3 "$repo/benches/plausible_ids.py" "$data/customer.csv"
 fi
 export XDG_STATE_HOME="$out/state"
 keys="$out/keys"

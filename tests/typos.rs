@@ -30,7 +30,7 @@ fn unknown_columns_statuses_and_sort_keys_say_what_was_meant() {
     let err = s.fails_unchanged("alice", &["query", "--status", "pendng"], INVALID);
     assert_eq!(
         err,
-        "error: --status: no status `pendng`\nhint: did you mean `pending`? (statuses: pending, active, rejected, completed, terminated, archived)\n"
+        "error: --status: no status `pendng`\nhint: did you mean `pending`? (statuses: pending, active, rejected, completed, terminated, withdrawn, archived)\n"
     );
 }
 

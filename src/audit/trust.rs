@@ -429,6 +429,7 @@ impl Trust {
         self.check_department(line, e);
         let permit = match e.action.as_str() {
             "recover" | "archive" | "complete" | "terminate" => format!("act:{}", e.action),
+            "attachment-get" => "act:read-papers".to_string(),
             "approve" | "reject" => {
                 if e.detail.get("step") != Some(&e.role) {
                     self.problem(

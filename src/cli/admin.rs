@@ -412,6 +412,12 @@ pub struct LogArgs {
     /// Entries on or after this date (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
     since: Option<String>,
+    /// Entries on or before this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    /// Only the most recent N of the entries that match
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
     /// One entry, by its sequence number
     #[arg(long, value_name = "N")]
     entry: Option<u64>,
@@ -428,11 +434,16 @@ pub fn log(g: &Global, a: LogArgs) -> Result<Output> {
         return export_signed(g, &session, n, dir);
     }
     let since = date_arg("--since", a.since.as_ref())?.map(|d| d.to_string());
+    let before = date_arg("--until", a.until.as_ref())?
+        .and_then(|d| d.succ_opt())
+        .map(|d| d.to_string());
     let filter = audit_log::LogFilter {
         record: a.record.as_deref(),
         actor: a.by.as_deref(),
         action: a.action.as_deref(),
         since: since.as_deref(),
+        before: before.as_deref(),
+        limit: a.limit,
     };
     let actors: Vec<&str> = session.registry.actors.keys().map(String::as_str).collect();
     audit_log::check_filter(&filter, &actors)?;

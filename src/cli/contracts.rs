@@ -1,8 +1,9 @@
-//! `approve`, `reject`, `pending`, `complete`, `terminate`, `archive`.
+//! `approve`, `reject`, `withdraw`, `pending`, `complete`, `terminate`, `archive`,
+//! `attachment get`.
 
 use super::output::{Format, csv, structured, table};
 use super::{Global, Output};
-use clap::Args;
+use clap::{Args, Subcommand};
 use docket::error::{Error, Result};
 use docket::ops::{archive as archiving, lifecycle};
 use std::path::PathBuf;
@@ -21,6 +22,33 @@ pub struct RejectArgs {
     /// Why (kept with the record and in the audit log)
     #[arg(long)]
     reason: String,
+}
+
+#[derive(Args)]
+pub struct WithdrawArgs {
+    id: String,
+    /// Why the draft is withdrawn (kept with the record and in the audit log)
+    #[arg(long)]
+    reason: String,
+}
+
+#[derive(Subcommand)]
+pub enum AttachmentCommand {
+    /// Write an archived paper to a file (`-`: stdout), checked against its logged hash
+    Get(AttachmentGetArgs),
+}
+
+#[derive(Args)]
+pub struct AttachmentGetArgs {
+    /// The archived contract
+    id: String,
+    /// The paper's name, as `docket show ID` lists it
+    name: String,
+    /// Where to write it (never over an existing file); `-` for stdout
+    out: PathBuf,
+    /// Why you need it: papers hold personal data (logged)
+    #[arg(long)]
+    purpose: String,
 }
 
 #[derive(Args)]
@@ -108,6 +136,69 @@ pub fn terminate(g: &Global, a: TerminateArgs) -> Result<Output> {
         "{}: {}; hand its papers to the archivist",
         r.id, r.status
     ));
+    Ok(String::new())
+}
+
+pub fn withdraw(g: &Global, a: WithdrawArgs) -> Result<Output> {
+    non_empty(&a.reason, "--reason")?;
+    let mut session = g.writer()?;
+    let id = session.canonical_id(&a.id);
+    let r = lifecycle::withdraw(&mut session, &id, &a.reason)?;
+    g.note(&format!("{}: {}", r.id, r.status));
+    Ok(String::new())
+}
+
+pub fn attachment(g: &Global, c: AttachmentCommand) -> Result<Output> {
+    let AttachmentCommand::Get(a) = c;
+    let mut session = g.writer()?;
+    let id = session.canonical_id(&a.id);
+    let to_stdout = a.out.as_os_str() == "-";
+    let mut held = Vec::new();
+    let mut wrote = false;
+    let mut deliver = |bytes: &[u8]| -> Result<()> {
+        if to_stdout {
+            held = bytes.to_vec();
+            return Ok(());
+        }
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&a.out)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => Error::conflict(
+                    format!(
+                        "{} exists: docket never writes over a file",
+                        a.out.display()
+                    ),
+                    Some("give a path that does not exist yet".to_string()),
+                ),
+                _ => Error::io(&a.out, e),
+            })?;
+        wrote = true;
+        f.write_all(bytes)
+            .and_then(|_| f.sync_all())
+            .map_err(|e| Error::io(&a.out, e))
+    };
+    let result = archiving::paper(&mut session, &id, &a.name, &a.purpose, &mut deliver);
+    if result.is_err() && wrote {
+        let _ = std::fs::remove_file(&a.out);
+    }
+    let paper = result?;
+    if to_stdout {
+        use std::io::Write;
+        std::io::stdout()
+            .write_all(&held)
+            .map_err(|e| Error::io("<stdout>", e))?;
+    } else {
+        g.note(&format!(
+            "wrote {} ({} bytes, sha256 {}) to {}",
+            paper.name,
+            paper.bytes,
+            &paper.sha256[..16],
+            a.out.display()
+        ));
+    }
     Ok(String::new())
 }
 

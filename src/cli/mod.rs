@@ -99,6 +99,8 @@ enum Command {
     Approve(contracts::ApproveArgs),
     /// Reject a pending record at your step
     Reject(contracts::RejectArgs),
+    /// Withdraw a draft contract you wrote (pending or rejected)
+    Withdraw(contracts::WithdrawArgs),
     /// What waits for your role: approvals, and finished contracts to archive
     Pending(FormatArg),
     /// Mark an active contract as performed
@@ -107,6 +109,9 @@ enum Command {
     Terminate(contracts::TerminateArgs),
     /// Archive a completed or terminated contract with its papers (archivist only)
     Archive(contracts::ArchiveArgs),
+    /// Retrieve an archived paper (with a logged purpose)
+    #[command(subcommand)]
+    Attachment(contracts::AttachmentCommand),
     /// Import a CSV file of one kind: all rows or none
     Import(transfer::ImportArgs),
     /// Export current records as CSV or JSON (masked unless revealed)
@@ -309,10 +314,12 @@ fn run(cli: Cli) -> Result<Output> {
         Command::Exists(a) => records::exists(g, a),
         Command::Approve(a) => contracts::approve(g, a),
         Command::Reject(a) => contracts::reject(g, a),
+        Command::Withdraw(a) => contracts::withdraw(g, a),
         Command::Pending(_) => contracts::pending(g),
         Command::Complete(a) => contracts::complete(g, a),
         Command::Terminate(a) => contracts::terminate(g, a),
         Command::Archive(a) => contracts::archive(g, a),
+        Command::Attachment(c) => contracts::attachment(g, c),
         Command::Import(a) => transfer::import(g, a),
         Command::Export(a) => transfer::export(g, a),
         Command::Log(a) => admin::log(g, a),

@@ -178,6 +178,15 @@ pub fn show(g: &Global, a: ShowArgs) -> Result<Output> {
     let reveal = reveal_request(&session, &a.reveal)?;
     let (v, revealed) = read::show(&session, &id, a.version, reveal.as_ref())?;
     session.log(revealed)?;
+    if reveal.is_some() && !v.still_masked.is_empty() {
+        let classes: Vec<&str> = v.still_masked.iter().map(String::as_str).collect();
+        g.note(&format!(
+            "still masked: {} (role {} may not reveal {})",
+            classes.join(", "),
+            session.role()?.name,
+            if classes.len() == 1 { "it" } else { "them" }
+        ));
+    }
     Ok(match g.format {
         Format::Json => pretty_json(&record_json(&v)),
         Format::Toml => structured(g.format, "record", record_json(&v)),

@@ -86,6 +86,19 @@ fn bar(quiet: bool) -> ProgressBar {
     bar
 }
 
+/// Print the line a finished phase leaves above the bar: its rows, time and rate.
+fn end_phase(bar: &ProgressBar, phase: &str) {
+    if phase.is_empty() || bar.is_hidden() {
+        return;
+    }
+    let secs = bar.elapsed().as_secs_f64();
+    let rows = bar.position();
+    bar.println(format!(
+        "{phase:>9} {rows} rows in {secs:.1} s ({:.0} rows/s)",
+        rows as f64 / secs.max(0.001)
+    ));
+}
+
 pub fn import(g: &Global, a: ImportArgs) -> Result<Output> {
     let mapping = match &a.map {
         None => Mapping::default(),
@@ -96,9 +109,12 @@ pub fn import(g: &Global, a: ImportArgs) -> Result<Output> {
     };
     let mut session = g.writer()?;
     let bar = bar(g.quiet);
+    // One phase after another: each ends with a line saying what it did and how fast, and
+    // the next starts its own count and rate.
     let phase = RefCell::new(String::new());
     let progress = |name: &str, done: usize, total: usize| {
         if *phase.borrow() != name {
+            end_phase(&bar, &phase.borrow());
             *phase.borrow_mut() = name.to_string();
             bar.set_message(name.to_string());
             bar.reset();
@@ -124,6 +140,7 @@ pub fn import(g: &Global, a: ImportArgs) -> Result<Output> {
             .then_some(a.reason.as_deref().unwrap_or_default()),
     };
     let result = import::import(&mut session, &spec, &progress);
+    end_phase(&bar, &phase.borrow());
     bar.finish_and_clear();
     if let (Some(errors), Some(path)) = (
         result.as_ref().err().and_then(Error::input_problems),

@@ -9,7 +9,7 @@ use crate::keys::Key;
 use crate::layout::actor_path;
 use crate::policy::actors::Actor;
 use crate::session::{Session, Writer};
-use crate::store::ids::is_safe_id;
+use crate::store::ids::is_actor_name;
 use crate::text::department_name;
 use chrono::NaiveDate;
 
@@ -168,12 +168,12 @@ pub fn add(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> {
     let department = change.department.clone().flatten();
     check_department(w, department.as_deref())?;
     may_manage(w, department.as_deref(), change.role.as_deref())?;
-    if !is_safe_id(name) {
+    if !is_actor_name(name) {
         return Err(InputError::new(
             Location::file("NAME"),
             format!("`{name}` is not a usable actor name"),
         )
-        .hint("use letters, digits, `.`, `_` and `-`, starting with a letter or digit")
+        .hint("use letters of one script (王芳, wang.fang), digits, `.`, `_` and `-`, starting with a letter or digit; at most 64")
         .into());
     }
     if w.registry.actors.contains_key(name) {

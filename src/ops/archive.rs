@@ -168,3 +168,57 @@ pub fn archive(
         attachments,
     })
 }
+
+/// An archived paper read back, checked against the hash the log holds for it. Papers
+/// hold personal data: reading one takes a role that reads papers and a stated purpose,
+/// and is logged (`attachment-get`) before the bytes are handed over. `deliver` puts them
+/// where the caller wants them; if it fails, nothing is logged.
+pub fn paper(
+    w: &mut Writer,
+    id: &str,
+    name: &str,
+    purpose: &str,
+    deliver: &mut dyn FnMut(&[u8]) -> Result<()>,
+) -> Result<Attachment> {
+    w.require("read-papers", "read archived papers")?;
+    if purpose.trim().is_empty() {
+        return Err(Error::usage(
+            "--purpose must say why you need the paper: papers hold personal data (R-A3)",
+            Some("e.g. --purpose \"customer dispute over the installation fee\"".to_string()),
+        ));
+    }
+    super::input::plain_text("--purpose", purpose, w.max_text())?;
+    let v = w.load(id)?;
+    let Some(archive) = &v.archive else {
+        return Err(Error::conflict(
+            format!("record `{id}` is not archived: it holds no papers"),
+            Some("papers are filed with `docket archive`".to_string()),
+        ));
+    };
+    let names: Vec<&str> = archive
+        .attachments
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    let found = archive
+        .attachments
+        .iter()
+        .find(|a| a.name == name)
+        .ok_or_else(|| {
+            Error::invalid(
+                crate::error::Location::file("NAME"),
+                format!("`{id}` has no paper `{name}`"),
+                &crate::text::suggest(name, &format!("papers of {id}"), &names),
+            )
+        })?;
+    let bytes = w.read_logged(&found.path)?;
+    deliver(&bytes)?;
+    let mut j = w.journal();
+    let mut entry = j.entry("attachment-get", id, 0, Vec::new());
+    entry.detail.insert("name".into(), found.name.clone());
+    entry.detail.insert("sha256".into(), found.sha256.clone());
+    entry.detail.insert("purpose".into(), purpose.to_string());
+    j.log(entry);
+    j.commit()?;
+    Ok(found.clone())
+}

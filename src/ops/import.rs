@@ -347,6 +347,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         summary.detail.insert(format!("status_{s}"), n.to_string());
     }
     j.log(summary);
+    progress("writing", report.imported.len(), report.planned);
     progress("syncing", report.imported.len(), report.planned);
     j.commit()?;
     Ok(report)

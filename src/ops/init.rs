@@ -11,7 +11,7 @@ use crate::schema::TEMPLATE;
 use crate::session::Writer;
 use crate::store::Store;
 use crate::store::config::{Config, PolicySettings, StoreInfo};
-use crate::store::ids::is_safe_id;
+use crate::store::ids::is_actor_name;
 use chrono::NaiveDate;
 use ssh_key::rand_core::{OsRng, RngCore};
 use std::path::{Path, PathBuf};
@@ -65,10 +65,10 @@ impl Drop for Made {
 }
 
 fn check_place(spec: &InitSpec) -> Result<()> {
-    if !is_safe_id(spec.admin) {
+    if !is_actor_name(spec.admin) {
         return Err(Error::usage(
             format!("`{}` is not a usable actor name", spec.admin),
-            Some("use letters, digits, `.`, `_` and `-`".to_string()),
+            Some("use letters of one script (王芳, wang.fang), digits, `.`, `_` and `-`, starting with a letter or digit; at most 64".to_string()),
         ));
     }
     let dir = spec.dir;

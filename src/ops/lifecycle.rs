@@ -208,6 +208,38 @@ pub fn finish(session: &mut Writer, id: &str, action: &str, reason: Option<&str>
     })
 }
 
+/// Withdraw a draft contract (pending or rejected): only one of those who wrote its terms
+/// may, and it never becomes active afterwards.
+pub fn withdraw(session: &mut Writer, id: &str, reason: &str) -> Result<Acted> {
+    super::input::plain_text("--reason", reason, session.max_text())?;
+    let v = session.load(id)?;
+    let schemas = session.schemas_at(v.policy)?;
+    let kind = schemas.kind(&v.kind)?;
+    require_status(&v, &["pending", "rejected"], "withdrawn")?;
+    let actor = session.actor()?.name.clone();
+    if !authors(session, &v)?.contains(&actor) {
+        return Err(Error::denied(
+            format!(
+                "actor `{actor}` did not draft `{id}`: only who drafted or amended it may withdraw it"
+            ),
+            Some("a reviewer rejects it instead: `docket reject ID --reason`".to_string()),
+        ));
+    }
+    let mut next = v.clone();
+    next.status = "withdrawn".into();
+    next.reason = Some(reason.to_string());
+    let mut detail = BTreeMap::new();
+    detail.insert("reason".into(), reason.to_string());
+    let version = write_next(session, kind, next, "withdraw", detail)?;
+    Ok(Acted {
+        id: id.to_string(),
+        version,
+        status: "withdrawn".into(),
+        step: None,
+        next: None,
+    })
+}
+
 /// One line of `pending`.
 pub struct Waiting {
     pub id: String,
@@ -240,9 +272,12 @@ pub fn pending(session: &Session) -> Result<Vec<Waiting>> {
             continue;
         }
         rows.refresh(session.reader(), id, head)?;
-        let waiting = rows
-            .row(id)
-            .is_some_and(|r| matches!(r.status, "pending" | "completed" | "terminated"));
+        let waiting = rows.row(id).is_some_and(|r| {
+            matches!(
+                r.status,
+                "pending" | "rejected" | "completed" | "terminated"
+            )
+        });
         if !waiting {
             continue;
         }
@@ -264,6 +299,21 @@ pub fn pending(session: &Session) -> Result<Vec<Waiting>> {
                         overdue: false,
                     });
                 }
+            }
+            "rejected" if authors(session, &v)?.contains(&actor.name) => {
+                let by = v.approvals.last();
+                out.push(Waiting {
+                    id: id.clone(),
+                    kind: kind.name.clone(),
+                    status: v.status.clone(),
+                    awaits: format!(
+                        "your amendment or withdrawal: rejected by {} ({})",
+                        by.map(|a| a.actor.as_str()).unwrap_or("?"),
+                        v.reason.as_deref().unwrap_or("")
+                    ),
+                    since: v.written_at.clone(),
+                    overdue: false,
+                });
             }
             "completed" | "terminated" if archives => {
                 // Calendar days in the store's zone, as the archivist counts them.

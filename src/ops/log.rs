@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::store::Store;
 
 /// Every act an entry can record.
-pub const ACTIONS: [&str; 17] = [
+pub const ACTIONS: [&str; 19] = [
     "genesis",
     "policy",
     "actor-add",
@@ -19,7 +19,9 @@ pub const ACTIONS: [&str; 17] = [
     "reject",
     "complete",
     "terminate",
+    "withdraw",
     "archive",
+    "attachment-get",
     "reveal",
     "lookup",
     "import",
@@ -59,6 +61,10 @@ pub struct LogFilter<'a> {
     pub action: Option<&'a str>,
     /// Entries at or after this date (YYYY-MM-DD).
     pub since: Option<&'a str>,
+    /// Entries before this date (YYYY-MM-DD): the day after the last one wanted.
+    pub before: Option<&'a str>,
+    /// Only the most recent this many of the entries that match.
+    pub limit: Option<usize>,
 }
 
 pub fn entries(store: &Store, filter: &LogFilter) -> Result<Vec<Entry>> {
@@ -71,6 +77,7 @@ pub fn entries(store: &Store, filter: &LogFilter) -> Result<Vec<Entry>> {
         }) && filter.actor.is_none_or(|a| e.actor == a)
             && filter.action.is_none_or(|a| e.action == a)
             && filter.since.is_none_or(|s| e.time.as_str() >= s)
+            && filter.before.is_none_or(|b| e.time.as_str() < b)
     };
     struct Keep<F>(Vec<Entry>, F);
     impl<F: Fn(&Entry) -> bool> Visit for Keep<F> {
@@ -89,5 +96,9 @@ pub fn entries(store: &Store, filter: &LogFilter) -> Result<Vec<Entry>> {
             problems: w.problems,
         });
     }
-    Ok(w.state.0)
+    let mut kept = w.state.0;
+    if let Some(n) = filter.limit {
+        kept.drain(..kept.len().saturating_sub(n));
+    }
+    Ok(kept)
 }

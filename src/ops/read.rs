@@ -32,6 +32,8 @@ pub struct RecordView {
     pub steps: Vec<DueStep>,
     pub approvals: Vec<Approval>,
     pub archive: Option<ArchiveInfo>,
+    /// PII classes of its fields shown masked: with a reveal, those the role may not see.
+    pub still_masked: BTreeSet<String>,
 }
 
 pub fn view(
@@ -41,6 +43,12 @@ pub fn view(
     revealed: &mut BTreeSet<String>,
 ) -> RecordView {
     let (fields, classes) = shown_fields(kind, &v.fields, reveal);
+    let still_masked = v
+        .fields
+        .keys()
+        .filter_map(|n| kind.field(n)?.pii.clone())
+        .filter(|c| !classes.contains(c))
+        .collect();
     revealed.extend(classes);
     RecordView {
         id: v.id.clone(),
@@ -56,6 +64,7 @@ pub fn view(
         steps: v.steps.clone(),
         approvals: v.approvals.clone(),
         archive: v.archive.clone(),
+        still_masked,
     }
 }
 
@@ -134,12 +143,13 @@ pub fn show(
 }
 
 /// The statuses a record can be in.
-pub const STATUSES: [&str; 6] = [
+pub const STATUSES: [&str; 7] = [
     "pending",
     "active",
     "rejected",
     "completed",
     "terminated",
+    "withdrawn",
     "archived",
 ];
 

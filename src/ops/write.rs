@@ -230,10 +230,13 @@ pub fn amend(
     refuse_archived(&current)?;
     require_drafter(session, kind)?;
     require_in_force(session, kind)?;
-    if matches!(current.status.as_str(), "completed" | "terminated") {
+    if matches!(
+        current.status.as_str(),
+        "completed" | "terminated" | "withdrawn"
+    ) {
         return Err(Error::conflict(
             format!(
-                "record `{id}` is {}: a finished contract is not amended",
+                "record `{id}` is {}: a finished or withdrawn contract is not amended",
                 current.status
             ),
             Some("archive it, or draft a new contract".to_string()),

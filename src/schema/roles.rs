@@ -34,9 +34,10 @@ pub enum Scope {
 
 /// Acts a role may be granted besides drafting kinds. `manage-department` is the
 /// responsible person's: the staff register, for their own department's actors only.
-pub const ACTIONS: [&str; 6] = [
+pub const ACTIONS: [&str; 7] = [
     "manage-actors",
     "manage-department",
+    "read-papers",
     "complete",
     "terminate",
     "archive",

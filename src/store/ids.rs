@@ -11,6 +11,25 @@ pub fn is_safe_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
 }
 
+/// An actor's name: letters of any script (`王芳`, `wang.fang`), digits, `.`, `_`, `-`,
+/// starting with a letter or digit, at most 64 characters. ASCII letters are never mixed
+/// with letters of another script, so `wаng.fang` with a Cyrillic `а` cannot pass for
+/// `wang.fang` in the log.
+pub fn is_actor_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    let first_ok = chars.next().is_some_and(char::is_alphanumeric);
+    let ascii = name.chars().any(|c| c.is_ascii_alphabetic());
+    let other = name
+        .chars()
+        .any(|c| c.is_alphabetic() && !c.is_ascii_alphabetic());
+    first_ok
+        && name.chars().count() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && !(ascii && other)
+}
+
 /// The next id for `prefix` in `year`, after the highest existing one.
 pub fn next_id<'a>(prefix: &str, year: i32, existing: impl Iterator<Item = &'a String>) -> String {
     let stem = format!("{prefix}-{year}-");
@@ -25,6 +44,24 @@ pub fn next_id<'a>(prefix: &str, year: i32, existing: impl Iterator<Item = &'a S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn actor_names() {
+        for good in ["wang.fang", "王芳", "李-2", "ваня"] {
+            assert!(is_actor_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            ".x",
+            "a/b",
+            "a b",
+            "wаng.fang",
+            "王fang",
+            &"x".repeat(65),
+        ] {
+            assert!(!is_actor_name(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn unsafe_ids() {

@@ -1,0 +1,315 @@
+//! Everyday wants: reading part of the log, getting an archived paper back, what a drafter
+//! must fix, withdrawing one's own draft, knowing what stayed masked, registering staff
+//! who cannot act yet, and actors named in any script.
+
+mod common;
+use common::*;
+
+const INSTALL: &[&str] = &[
+    "installation_fee=2800.00",
+    "fee_basis=tariff",
+    "payment_plan=lump-sum",
+    "schedule_required=false",
+    "property_dispute=false",
+    "signed_on=2026-03-01",
+];
+
+/// A residential installation by alice: active at once (R-C2).
+fn installation(s: &TestStore) -> String {
+    let customer = s.residential();
+    let mut pairs = vec![format!("customer={customer}")];
+    pairs.extend(INSTALL.iter().map(|p| p.to_string()));
+    s.create("alice", "installation", &strs(&pairs))
+}
+
+/// A commercial installation by alice, waiting for the market manager (R-C3).
+fn pending_installation(s: &TestStore) -> String {
+    let customer = s.customer("commercial", &[]);
+    s.create(
+        "alice",
+        "installation",
+        &[
+            &format!("customer={customer}"),
+            "installation_fee=18600.00",
+            "fee_basis=budget",
+            "budget_amount=18600.00",
+            "payment_plan=lump-sum",
+            "schedule_required=false",
+            "property_dispute=false",
+            "signed_on=2026-03-01",
+        ],
+    )
+}
+
+fn log_json(s: &TestStore, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["log", "--format", "json"];
+    all.extend_from_slice(args);
+    serde_json::from_str::<serde_json::Value>(&s.ok("", &all))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn log_limit_keeps_the_most_recent_and_until_is_inclusive() {
+    let s = TestStore::new();
+    let all = log_json(&s, &[]);
+    let last3 = log_json(&s, &["--limit", "3"]);
+    assert_eq!(last3.len(), 3);
+    assert_eq!(last3[2]["seq"], all.last().unwrap()["seq"]);
+    // Every entry so far was written on 2026-03-01 in the store's zone.
+    assert_eq!(log_json(&s, &["--until", "2026-03-01"]).len(), all.len());
+    assert_eq!(log_json(&s, &["--until", "2026-02-28"]).len(), 0);
+    let err = s.fails_unchanged("", &["log", "--until", "2026-02-30"], INVALID);
+    assert!(err.starts_with("error: --until: "), "{err}");
+}
+
+#[test]
+fn an_archived_paper_comes_back_as_filed_for_a_stated_purpose() {
+    let s = TestStore::new();
+    let id = installation(&s);
+    s.ok("alice", &["complete", &id]);
+    let paper = s.path("../notice.txt");
+    std::fs::write(&paper, "送气通知单 SQ2026-0031").unwrap();
+    s.ok(
+        "arch",
+        &["archive", &id, "--attach", paper.to_str().unwrap()],
+    );
+    let out = s.path("../back.txt");
+    let out_s = out.to_str().unwrap();
+    let get = [
+        "attachment",
+        "get",
+        &id,
+        "notice.txt",
+        out_s,
+        "--purpose",
+        "fee dispute",
+    ];
+    // Business staff do not read archived papers.
+    let err = s.fails_unchanged("alice", &get, DENIED);
+    assert!(
+        err.starts_with(
+            "error: actor `alice` (role business-staff) may not read archived papers\n"
+        ),
+        "{err}"
+    );
+    s.ok("arch", &get);
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "送气通知单 SQ2026-0031"
+    );
+    let entry = log_json(&s, &["--action", "attachment-get"]).pop().unwrap();
+    assert_eq!(entry["actor"], "arch");
+    assert_eq!(entry["detail"]["purpose"], "fee dispute");
+    // Never over an existing file, and then nothing is logged.
+    let err = s.fails_unchanged("audrey", &get, CONFLICT);
+    assert_eq!(
+        err,
+        format!(
+            "error: {out_s} exists: docket never writes over a file\nhint: give a path that does not exist yet\n"
+        )
+    );
+    let err = s.fails_unchanged(
+        "arch",
+        &[
+            "attachment",
+            "get",
+            &id,
+            "notise.txt",
+            "-",
+            "--purpose",
+            "x",
+        ],
+        INVALID,
+    );
+    assert_eq!(
+        err,
+        format!(
+            "error: NAME: `{id}` has no paper `notise.txt`\nhint: did you mean `notice.txt`? (papers of {id}: notice.txt)\n"
+        )
+    );
+    let stdout = s.ok(
+        "audrey",
+        &[
+            "attachment",
+            "get",
+            &id,
+            "notice.txt",
+            "-",
+            "--purpose",
+            "audit",
+        ],
+    );
+    assert_eq!(stdout, "送气通知单 SQ2026-0031");
+    // A paper changed in the store is not handed out.
+    let stored = std::fs::read_dir(s.path(&format!("records/installation/{id}/attachments")))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::write(&stored, "forged").unwrap();
+    s.fails(
+        "audrey",
+        &[
+            "attachment",
+            "get",
+            &id,
+            "notice.txt",
+            "-",
+            "--purpose",
+            "audit",
+        ],
+        INTEGRITY,
+    );
+}
+
+#[test]
+fn a_drafter_sees_their_rejected_contract_in_pending_and_may_withdraw_it() {
+    let s = TestStore::new();
+    let id = pending_installation(&s);
+    s.ok("mona", &["reject", &id, "--reason", "budget sheet missing"]);
+    let pending = s.ok("alice", &["pending", "--format", "csv"]);
+    assert!(
+        pending.contains(&format!(
+            "{id},installation,rejected,your amendment or withdrawal: rejected by mona (budget sheet missing),"
+        )),
+        "{pending}"
+    );
+    assert!(
+        !s.ok("bob", &["pending"]).contains(&id),
+        "only its drafter is asked"
+    );
+    // Only who drafted it withdraws it; then it never changes again.
+    let err = s.fails_unchanged("bob", &["withdraw", &id, "--reason", "x"], DENIED);
+    assert_eq!(
+        err,
+        format!(
+            "error: actor `bob` did not draft `{id}`: only who drafted or amended it may withdraw it\nhint: a reviewer rejects it instead: `docket reject ID --reason`\n"
+        )
+    );
+    s.ok(
+        "alice",
+        &["withdraw", &id, "--reason", "customer changed their mind"],
+    );
+    assert_eq!(s.status(&id), "withdrawn");
+    assert!(!s.ok("alice", &["pending"]).contains(&id));
+    let amend = [
+        "amend",
+        &id,
+        "--set",
+        "signed_on=2026-02-28",
+        "--reason",
+        "x",
+    ];
+    s.fails_unchanged("alice", &amend, CONFLICT);
+    s.fails_unchanged("alice", &["withdraw", &id, "--reason", "again"], CONFLICT);
+    // A pending draft is withdrawn the same way.
+    let other = pending_installation(&s);
+    s.ok(
+        "alice",
+        &["withdraw", &other, "--reason", "duplicate draft"],
+    );
+    s.fails_unchanged("mona", &["approve", &other], CONFLICT);
+}
+
+#[test]
+fn a_reveal_says_which_classes_stayed_masked() {
+    let s = TestStore::new();
+    let id = s.residential();
+    let out = s.run(
+        "alice",
+        &["show", &id, "--reveal", "--purpose", "meter visit"],
+    );
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains(SEEDED_PHONE), "contact is revealed");
+    assert!(!out.stdout.contains(SEEDED_ID));
+    assert_eq!(
+        out.stderr,
+        "still masked: identity (role business-staff may not reveal it)\n"
+    );
+    let auditor = s.run("audrey", &["show", &id, "--reveal", "--purpose", "audit"]);
+    assert_eq!(auditor.stderr, "", "the auditor sees every class");
+}
+
+#[test]
+fn an_actor_registered_without_agreement_or_training_is_told_they_cannot_act_yet() {
+    let s = TestStore::new();
+    let key = s.pubkey("newbie");
+    let out = s.run(
+        "root",
+        &[
+            "actor",
+            "add",
+            "newbie",
+            "--role",
+            "business-staff",
+            "--key",
+            &key,
+        ],
+    );
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stderr,
+        "registered `newbie` as business-staff\n\
+         warning: `newbie` cannot act yet: actor `newbie` has not signed the information-security agreement (R-B1)\n"
+    );
+    let trained = s.run(
+        "root",
+        &[
+            "actor",
+            "add",
+            "ready",
+            "--role",
+            "business-staff",
+            "--key",
+            &s.pubkey("ready"),
+            "--agreement-signed",
+            "2026-01-05",
+            "--trained-on",
+            "2026-01-05",
+        ],
+    );
+    assert_eq!(trained.stderr, "registered `ready` as business-staff\n");
+}
+
+#[test]
+fn actors_may_be_named_in_any_script_but_never_a_mix_that_imitates_another() {
+    let s = TestStore::new();
+    s.add_actor("王芳", "business-staff");
+    let id = s.residential();
+    s.ok(
+        "王芳",
+        &[
+            "amend",
+            &id,
+            "--set",
+            "phone=13900002222",
+            "--reason",
+            "新号码",
+        ],
+    );
+    let entry = log_json(&s, &["--actor", "王芳"]).pop().unwrap();
+    assert_eq!(entry["action"], "amend");
+    let key = s.pubkey("x");
+    let err = s.fails_unchanged(
+        "root",
+        &[
+            "actor",
+            "add",
+            "аlice",
+            "--role",
+            "business-staff",
+            "--key",
+            &key,
+        ],
+        INVALID,
+    );
+    assert!(
+        err.starts_with("error: NAME: `аlice` is not a usable actor name\n"),
+        "{err}"
+    );
+    assert!(s.ok("", &["verify"]).starts_with("ok:"));
+}
