@@ -137,6 +137,14 @@ pub struct KeySource {
 }
 
 impl Signer {
+    /// Where the key comes from, for messages.
+    pub fn source(&self) -> &'static str {
+        match self.source {
+            Source::File(_) => "the identity file",
+            Source::Agent(_) => "the ssh-agent",
+        }
+    }
+
     /// The signer for `actor`, whose registered key is `expected`; exit 4 when the key
     /// cannot be had, saying which key is expected and how to give it.
     pub fn find(actor: &str, expected: &Key, from: &KeySource) -> Result<Signer> {

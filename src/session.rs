@@ -226,17 +226,7 @@ impl Session {
 
     /// The actor `name`, registered and in good standing today (R-B1, R-A8), else exit 4.
     fn standing_actor(&self, name: &str) -> Result<Actor> {
-        let unregistered = || {
-            Error::denied(
-                format!("actor `{name}` is not registered in this store (R-B1)"),
-                Some("an administrator registers staff: docket actor add NAME --role ROLE --key FILE.pub --agreement-signed DATE --trained-on DATE".to_string()),
-            )
-        };
-        let standing = self.registry.actors.get(name).ok_or_else(unregistered)?;
-        let mut actor = self.load_actor(name)?.ok_or_else(unregistered)?;
-        // The register the log built decides role and standing; the file adds the dates.
-        actor.role = standing.role.clone();
-        actor.revoked = standing.revoked;
+        let actor = self.registered_actor(name)?;
         actor.check_standing(self.today(), self.store.config.policy.training_valid_days)?;
         if self.schemas.roles.get(&actor.role).is_none() {
             return Err(Error::denied(
@@ -247,6 +237,24 @@ impl Session {
                 Some("an administrator restores the role in schemas/roles.toml (`docket policy apply`) or gives the actor another role".to_string()),
             ));
         }
+        Ok(actor)
+    }
+
+    /// The actor `name` as the register holds them, whether or not they may act today.
+    pub fn registered_actor(&self, name: &str) -> Result<Actor> {
+        let unregistered = || {
+            Error::denied(
+                format!("actor `{name}` is not registered in this store (R-B1)"),
+                Some("an administrator registers staff: docket actor add NAME --role ROLE --key FILE.pub --agreement-signed DATE --trained-on DATE".to_string()),
+            )
+        };
+        let standing = self.registry.actors.get(name).ok_or_else(unregistered)?;
+        let mut actor = self.load_actor(name)?.ok_or_else(unregistered)?;
+        // The register the log built decides role, department and standing; the file
+        // adds the dates.
+        actor.role = standing.role.clone();
+        actor.department = standing.department.clone();
+        actor.revoked = standing.revoked;
         Ok(actor)
     }
 

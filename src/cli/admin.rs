@@ -76,20 +76,28 @@ pub fn init(g: &Global, a: InitArgs) -> Result<Output> {
 #[derive(Subcommand)]
 pub enum ActorCommand {
     /// Register a member of staff
+    #[command(after_help = super::examples::ACTOR_ADD)]
     Add(ActorAddArgs),
     /// Change an actor's role, agreement or training date
+    #[command(after_help = super::examples::ACTOR_UPDATE)]
     Update(ActorUpdateArgs),
     /// Revoke an actor: they may no longer act
+    #[command(after_help = super::examples::ACTOR_REVOKE)]
     Revoke(ActorRevokeArgs),
     /// List the register
+    #[command(after_help = super::examples::ACTOR_LIST)]
     List(super::FormatArg),
     /// Print an OpenSSH allowed_signers file of every key actors sign with
+    #[command(after_help = super::examples::ALLOWED_SIGNERS)]
     AllowedSigners,
 }
 
 #[derive(Args)]
 pub struct ActorAddArgs {
+    /// Their actor name: letters of one script, digits, `.`, `_`, `-` (wang.fang, 王芳)
     name: String,
+    /// Their role, as schemas/roles.toml names it (business-staff, market-manager,
+    /// department-head, archivist, auditor, admin, …)
     #[arg(long)]
     role: String,
     /// Their OpenSSH Ed25519 public key: a .pub file or the `ssh-ed25519 AAAA…` line
@@ -108,7 +116,9 @@ pub struct ActorAddArgs {
 
 #[derive(Args)]
 pub struct ActorUpdateArgs {
+    /// The actor to change
     name: String,
+    /// Their new role (not your own)
     #[arg(long)]
     role: Option<String>,
     /// Move them to this department, or to the centre with `--department centre`
@@ -117,15 +127,19 @@ pub struct ActorUpdateArgs {
     /// A new public key (rotation); the old one still checks the entries it signed
     #[arg(long, value_name = "PUBKEY")]
     key: Option<String>,
+    /// When they signed the information-security agreement (R-B1)
     #[arg(long, value_name = "DATE")]
     agreement_signed: Option<String>,
+    /// When they last completed data-protection training (R-A8)
     #[arg(long, value_name = "DATE")]
     trained_on: Option<String>,
 }
 
 #[derive(Args)]
 pub struct ActorRevokeArgs {
+    /// The actor who may no longer act
     name: String,
+    /// Why (kept in the register and the audit log)
     #[arg(long)]
     reason: String,
 }
@@ -543,8 +557,10 @@ pub struct VerifyArgs {
 #[derive(Subcommand)]
 pub enum PolicyCommand {
     /// Show how docket.toml and schemas/ differ from the policy in force
+    #[command(after_help = super::examples::POLICY_DIFF)]
     Diff,
     /// Make the edited policy files the rules in force (administrator; signed and logged)
+    #[command(after_help = super::examples::POLICY_APPLY)]
     Apply {
         /// Why the rules change (kept in the audit log)
         #[arg(long)]
@@ -584,6 +600,7 @@ pub fn policy(g: &Global, c: PolicyCommand) -> Result<Output> {
 #[derive(Subcommand)]
 pub enum HookCommand {
     /// Install a git pre-commit hook that runs `docket verify --against HEAD`
+    #[command(after_help = super::examples::HOOK_INSTALL)]
     Install,
 }
 

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct ApproveArgs {
+    /// The contract's id (any case), e.g. INS-2026-000003
     id: String,
     /// A comment kept with the approval
     #[arg(long)]
@@ -18,6 +19,7 @@ pub struct ApproveArgs {
 
 #[derive(Args)]
 pub struct RejectArgs {
+    /// The contract's id (any case), e.g. INS-2026-000003
     id: String,
     /// Why (kept with the record and in the audit log)
     #[arg(long)]
@@ -26,6 +28,7 @@ pub struct RejectArgs {
 
 #[derive(Args)]
 pub struct WithdrawArgs {
+    /// The contract's id (any case), e.g. INS-2026-000003
     id: String,
     /// Why the draft is withdrawn (kept with the record and in the audit log)
     #[arg(long)]
@@ -35,6 +38,7 @@ pub struct WithdrawArgs {
 #[derive(Subcommand)]
 pub enum AttachmentCommand {
     /// Write an archived paper to a file (`-`: stdout), checked against its logged hash
+    #[command(after_help = super::examples::ATTACHMENT_GET)]
     Get(AttachmentGetArgs),
 }
 
@@ -53,22 +57,27 @@ pub struct AttachmentGetArgs {
 
 #[derive(Args)]
 pub struct CompleteArgs {
+    /// The contract's id (any case), e.g. INS-2026-000003
     id: String,
 }
 
 #[derive(Args)]
 pub struct TerminateArgs {
+    /// The contract's id (any case), e.g. INS-2026-000003
     id: String,
+    /// Why it is no longer performed (kept with the record and in the audit log)
     #[arg(long)]
     reason: String,
 }
 
 #[derive(Args)]
 pub struct ArchiveArgs {
+    /// The contract's id (any case), e.g. INS-2026-000003
     id: String,
     /// A paper to file with the contract (letters, charts, approvals, budgets, notices); repeat
     #[arg(long = "attach", value_name = "FILE", num_args = 1..)]
     attach: Vec<PathBuf>,
+    /// A note kept with the archive entry
     #[arg(long)]
     note: Option<String>,
 }

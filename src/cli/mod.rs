@@ -9,8 +9,10 @@ macro_rules! say {
     };
 }
 
+mod about;
 mod admin;
 mod contracts;
+mod examples;
 mod output;
 mod records;
 mod transfer;
@@ -37,19 +39,36 @@ pub struct Cli {
 #[derive(Args, Clone)]
 pub struct Global {
     /// The store folder (default: the nearest folder with a docket.toml at or above here)
-    #[arg(long, global = true, env = "DOCKET_STORE")]
+    #[arg(
+        long,
+        global = true,
+        env = "DOCKET_STORE",
+        help_heading = "Global options"
+    )]
     store: Option<PathBuf>,
     /// Act as this registered actor
-    #[arg(long = "as", global = true, env = "DOCKET_ACTOR", value_name = "ACTOR")]
+    #[arg(
+        long = "as",
+        global = true,
+        env = "DOCKET_ACTOR",
+        value_name = "ACTOR",
+        help_heading = "Global options"
+    )]
     actor: Option<String>,
     /// The actor's OpenSSH private key file, to sign acts (default: the ssh-agent)
-    #[arg(long, global = true, env = "DOCKET_IDENTITY", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        env = "DOCKET_IDENTITY",
+        value_name = "FILE",
+        help_heading = "Global options"
+    )]
     identity: Option<PathBuf>,
     /// The output format of a data command (set from its own `--format`)
     #[arg(skip = Format::Table)]
     format: Format,
     /// Say nothing on stderr but errors and warnings
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, help_heading = "Global options")]
     quiet: bool,
 }
 
@@ -75,52 +94,73 @@ pub struct RevealArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Create a new store from the gas-utility template
+    #[command(after_help = examples::INIT)]
     Init(admin::InitArgs),
     /// Manage the staff register (admin only)
     #[command(subcommand)]
     Actor(admin::ActorCommand),
     /// Show the record kinds, or one kind's fields, rules and approval steps
+    #[command(after_help = examples::TYPES)]
     Types(admin::TypesArgs),
     /// Create a record; prints only the new id
+    #[command(after_help = examples::CREATE)]
     Create(records::CreateArgs),
     /// Write a new version of a record
+    #[command(after_help = examples::AMEND)]
     Amend(records::AmendArgs),
     /// Show one record
+    #[command(after_help = examples::SHOW)]
     Show(records::ShowArgs),
     /// List a record's versions
+    #[command(after_help = examples::HISTORY)]
     History(records::HistoryArgs),
     /// Show what changed between two versions
+    #[command(after_help = examples::DIFF)]
     Diff(records::DiffArgs),
     /// Find records
+    #[command(after_help = examples::QUERY)]
     Query(records::QueryArgs),
     /// Whether a record holds an identity number, without showing anyone's data (logged)
+    #[command(after_help = examples::EXISTS)]
     Exists(records::ExistsArgs),
     /// Take the next approval step your role may take
+    #[command(after_help = examples::APPROVE)]
     Approve(contracts::ApproveArgs),
     /// Reject a pending record at your step
+    #[command(after_help = examples::REJECT)]
     Reject(contracts::RejectArgs),
     /// Withdraw a draft contract you wrote (pending or rejected)
+    #[command(after_help = examples::WITHDRAW)]
     Withdraw(contracts::WithdrawArgs),
     /// What waits for your role: approvals, and finished contracts to archive
+    #[command(after_help = examples::PENDING)]
     Pending(FormatArg),
     /// Mark an active contract as performed
+    #[command(after_help = examples::COMPLETE)]
     Complete(contracts::CompleteArgs),
     /// Mark an active contract as no longer performed
+    #[command(after_help = examples::TERMINATE)]
     Terminate(contracts::TerminateArgs),
     /// Archive a completed or terminated contract with its papers (archivist only)
+    #[command(after_help = examples::ARCHIVE)]
     Archive(contracts::ArchiveArgs),
     /// Retrieve an archived paper (with a logged purpose)
     #[command(subcommand)]
     Attachment(contracts::AttachmentCommand),
     /// Import a CSV file of one kind: all rows or none
+    #[command(after_help = examples::IMPORT)]
     Import(transfer::ImportArgs),
     /// Export current records as CSV or JSON (masked unless revealed)
+    #[command(after_help = examples::EXPORT)]
     Export(transfer::ExportArgs),
     /// Read the audit log
+    #[command(after_help = examples::LOG)]
     Log(admin::LogArgs),
     /// Check the whole store: chain, every file, nothing unlogged or missing
+    #[command(after_help = examples::VERIFY)]
     Verify(admin::VerifyArgs),
     /// Move files no audit entry logs (left by a crash) into records/.quarantine/
+    #[command(after_help = examples::RECOVER)]
     Recover,
     /// Git hooks that keep the audit log honest
     #[command(subcommand)]
@@ -128,6 +168,18 @@ enum Command {
     /// The rules in force: what changed in the policy files, and applying them
     #[command(subcommand)]
     Policy(admin::PolicyCommand),
+    /// Who you act as: your role, department, what you may do, whether you may act and sign
+    #[command(after_help = examples::WHOAMI)]
+    Whoami(FormatArg),
+    /// The store at a glance: records by kind and status, what waits for whom, what is overdue
+    #[command(after_help = examples::STATUS)]
+    Status(FormatArg),
+    /// A completion script for your shell
+    #[command(after_help = examples::COMPLETIONS)]
+    Completions(about::CompletionsArgs),
+    /// Write the manual pages (docket.1 and one per command) into a folder
+    #[command(after_help = examples::MANPAGES)]
+    Manpages(about::ManpagesArgs),
 }
 
 impl Global {
@@ -327,6 +379,10 @@ fn run(cli: Cli) -> Result<Output> {
         Command::Recover => admin::recover(g),
         Command::Hook(c) => admin::hook(g, c),
         Command::Policy(c) => admin::policy(g, c),
+        Command::Whoami(_) => about::whoami(g),
+        Command::Status(_) => about::store_status(g),
+        Command::Completions(a) => about::completions(a),
+        Command::Manpages(a) => about::manpages(g, a),
     }
 }
 
@@ -344,6 +400,7 @@ impl Command {
             Command::Log(a) => a.out.format,
             Command::Verify(a) => a.out.format,
             Command::Actor(admin::ActorCommand::List(a)) => a.format,
+            Command::Whoami(a) | Command::Status(a) => a.format,
             _ => return None,
         })
     }
@@ -459,5 +516,34 @@ pub fn main() -> i32 {
             report(&e);
             e.exit_code()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every argument says what it is for, and every command shows how it is used.
+    #[test]
+    fn help_teaches() {
+        let mut missing = Vec::new();
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id != "help" && id != "version" && arg.get_help().is_none() {
+                    missing.push(format!("{path} {id}: no help"));
+                }
+            }
+            let leaf = cmd.get_subcommands().next().is_none();
+            if leaf && cmd.get_after_help().is_none() && path != "docket help" {
+                missing.push(format!("{path}: no examples"));
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        walk(&Cli::command(), "docket", &mut missing);
+        assert!(missing.is_empty(), "{}", missing.join("\n"));
     }
 }

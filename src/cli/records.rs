@@ -32,12 +32,15 @@ pub struct CreateArgs {
 
 #[derive(Args)]
 pub struct AmendArgs {
+    /// The record's id (any case), e.g. CUS-2026-000001
     id: String,
+    /// A new field value, parsed by the field's type; repeat for more fields
     #[arg(long = "set", value_name = "FIELD=VALUE")]
     sets: Vec<String>,
     /// Remove an optional field
     #[arg(long = "unset", value_name = "FIELD")]
     unsets: Vec<String>,
+    /// A TOML file with the new `field = value` lines (`-` reads stdin)
     #[arg(long)]
     file: Option<PathBuf>,
     /// Why the record changes (kept in the version and the audit log)
@@ -164,6 +167,7 @@ pub fn amend(g: &Global, a: AmendArgs) -> Result<Output> {
 pub struct ShowArgs {
     #[command(flatten)]
     pub(super) out: super::FormatArg,
+    /// The record's id (any case), e.g. CUS-2026-000001
     id: String,
     /// Show an earlier version
     #[arg(long)]
@@ -273,6 +277,7 @@ fn show_table(session: &docket::session::Session, v: &RecordView) -> String {
 pub struct HistoryArgs {
     #[command(flatten)]
     pub(super) out: super::FormatArg,
+    /// The record's id (any case), e.g. CUS-2026-000001
     id: String,
 }
 
@@ -319,6 +324,7 @@ pub fn history(g: &Global, a: HistoryArgs) -> Result<Output> {
 pub struct DiffArgs {
     #[command(flatten)]
     pub(super) out: super::FormatArg,
+    /// The record's id (any case), e.g. CUS-2026-000001
     id: String,
     /// The older version (default: the one before --to)
     #[arg(long)]
@@ -381,7 +387,8 @@ pub struct QueryArgs {
     /// A CEL expression over the fields, e.g. "category == 'commercial' && meter_reading_m3 > 100"
     #[arg(long = "where", value_name = "EXPR")]
     filter: Option<String>,
-    /// Only records in this status
+    /// Only records in this status: pending, active, rejected, completed, terminated,
+    /// withdrawn or archived
     #[arg(long)]
     status: Option<String>,
     /// Columns to show (comma-separated field names)

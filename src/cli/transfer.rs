@@ -54,6 +54,7 @@ pub struct ExportArgs {
     format: ExportAs,
     /// Only this kind (required for CSV)
     kind: Option<String>,
+    /// Only records this CEL expression holds for, as `query --where`
     #[arg(long = "where", value_name = "EXPR")]
     filter: Option<String>,
     /// Encoding of the output (utf-8, gb18030)

@@ -11,6 +11,7 @@ pub mod lifecycle;
 pub mod log;
 pub mod policy;
 pub mod read;
+pub mod status;
 pub mod unique;
 pub mod validate;
 pub mod verify;

@@ -1,0 +1,160 @@
+//! `whoami`, `status`, `completions`, `manpages`: where you and the store stand, and
+//! docket describing itself to the shell and to `man`.
+
+use super::output::{Format, csv, structured, table};
+use super::{Cli, Global, Output};
+use clap::{Args, CommandFactory};
+use docket::error::{Error, Result};
+use docket::ops::status;
+use std::path::PathBuf;
+
+/// Key–value rows as the chosen format prints them.
+fn pairs(format: Format, rows: Vec<(&str, String)>, json: serde_json::Value) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|(k, v)| vec![k.to_string(), v])
+        .collect();
+    match format {
+        Format::Table => table(&["", ""], &rows)
+            .split_once('\n')
+            .map(|(_, rest)| rest.to_string())
+            .unwrap_or_default(),
+        Format::Csv => csv(&["field", "value"], &rows),
+        f => structured(f, "about", json),
+    }
+}
+
+fn listed(items: &[String]) -> String {
+    if items.is_empty() {
+        "-".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+pub fn whoami(g: &Global) -> Result<Output> {
+    g.require_actor()?;
+    // Opened as nobody: whoami answers also for an actor who may not act today.
+    let anonymous = Global {
+        actor: None,
+        ..g.clone()
+    };
+    let session = anonymous.open(true)?;
+    let name = g.actor.clone().unwrap_or_default();
+    let me = status::whoami(&session, &name, &g.keys())?;
+    let a = &me.actor;
+    let titled = |name: &str, title: Option<&String>| match title {
+        Some(t) if !t.is_empty() => format!("{name} ({t})"),
+        _ => name.to_string(),
+    };
+    let standing = match &me.standing {
+        Ok(Some(until)) => format!("may act; training valid until {until}"),
+        Ok(None) => "may act".to_string(),
+        Err(why) => format!("may NOT act: {why}"),
+    };
+    let signing = match &me.signing {
+        Ok(from) => format!("yes, with the key from {from}"),
+        Err(why) => format!("no: {why}"),
+    };
+    let approves: Vec<String> = me
+        .approves
+        .iter()
+        .map(|(k, rule)| format!("{k} ({rule})"))
+        .collect();
+    let department = match &a.department {
+        Some(d) => titled(d, me.department_title.as_ref()),
+        None => "the centre".into(),
+    };
+    let rows = vec![
+        ("actor", a.name.clone()),
+        ("role", titled(&a.role, Some(&me.role_title))),
+        ("department", department.clone()),
+        ("reaches", me.scope.clone()),
+        ("drafts", listed(&me.drafts)),
+        ("reveals", listed(&me.reveals)),
+        ("acts", listed(&me.actions)),
+        ("approves", listed(&approves)),
+        ("standing", standing.clone()),
+        ("key", me.key.clone()),
+        ("can sign", signing.clone()),
+    ];
+    let json = serde_json::json!({
+        "actor": a.name, "role": a.role, "department": a.department, "reaches": me.scope,
+        "drafts": me.drafts, "reveals": me.reveals, "acts": me.actions,
+        "approves": me.approves.iter().map(|(k, r)| serde_json::json!({"kind": k, "rule": r})).collect::<Vec<_>>(),
+        "may_act": me.standing.is_ok(), "standing": standing,
+        "key": me.key, "can_sign": me.signing.is_ok(), "signing": signing,
+    });
+    Ok(pairs(g.format, rows, json))
+}
+
+pub fn store_status(g: &Global) -> Result<Output> {
+    let session = g.open(true)?;
+    let s = status::status(&session)?;
+    if matches!(g.format, Format::Json | Format::Toml) {
+        let json = serde_json::json!({
+            "records": s.counts, "waiting": s.waiting, "to_archive": s.to_archive,
+            "overdue": s.overdue, "entries": s.entries, "head": s.head,
+        });
+        return Ok(structured(g.format, "status", json));
+    }
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (kind, by_status) in &s.counts {
+        for (st, n) in by_status {
+            rows.push(vec![
+                "records".into(),
+                format!("{kind} {st}"),
+                n.to_string(),
+            ]);
+        }
+    }
+    for (role, n) in &s.waiting {
+        rows.push(vec!["waiting".into(), format!("for {role}"), n.to_string()]);
+    }
+    rows.push(vec![
+        "waiting".into(),
+        "to archive".into(),
+        s.to_archive.to_string(),
+    ]);
+    rows.push(vec![
+        "overdue".into(),
+        "to archive".into(),
+        s.overdue.to_string(),
+    ]);
+    rows.push(vec!["log".into(), "entries".into(), s.entries.to_string()]);
+    rows.push(vec!["log".into(), "head".into(), s.head[..16].to_string()]);
+    let header = ["what", "which", "count"];
+    Ok(match g.format {
+        Format::Csv => csv(&header, &rows),
+        _ => table(&header, &rows),
+    })
+}
+
+#[derive(Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
+}
+
+pub fn completions(a: CompletionsArgs) -> Result<Output> {
+    let mut out = Vec::new();
+    clap_complete::generate(a.shell, &mut Cli::command(), "docket", &mut out);
+    String::from_utf8(out).map_err(|e| Error::Internal(e.to_string()))
+}
+
+#[derive(Args)]
+pub struct ManpagesArgs {
+    /// The folder to write docket.1 and a page per command into, e.g. ~/.local/share/man/man1
+    dir: PathBuf,
+}
+
+pub fn manpages(g: &Global, a: ManpagesArgs) -> Result<Output> {
+    std::fs::create_dir_all(&a.dir).map_err(|e| Error::io(&a.dir, e))?;
+    clap_mangen::generate_to(Cli::command(), &a.dir).map_err(|e| Error::io(&a.dir, e))?;
+    g.note(&format!(
+        "wrote docket.1 and a page for each command into {}",
+        a.dir.display()
+    ));
+    Ok(String::new())
+}

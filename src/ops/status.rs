@@ -1,0 +1,145 @@
+//! Where one stands: `whoami` (who you act as, what your role may do, whether you may act
+//! and sign today) and `status` (the records by kind and status, what waits for whom,
+//! what is overdue). Both read only what the log and the rows cache say; neither shows
+//! personal data.
+
+use crate::cache::rows::Rows;
+use crate::error::Result;
+use crate::keys::{KeySource, Signer};
+use crate::policy::actors::Actor;
+use crate::policy::approval::next_step;
+use crate::schema::roles::Scope;
+use crate::session::Session;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// What `whoami` tells.
+pub struct WhoAmI {
+    pub actor: Actor,
+    pub role_title: String,
+    pub department_title: Option<String>,
+    /// The records the role reaches.
+    pub scope: String,
+    pub drafts: Vec<String>,
+    pub reveals: Vec<String>,
+    pub actions: Vec<String>,
+    /// Approval steps the role takes: (kind, rule).
+    pub approves: Vec<(String, String)>,
+    /// `Ok` with the day training runs out, or why the actor may not act.
+    pub standing: std::result::Result<Option<NaiveDate>, String>,
+    pub key: String,
+    /// `Ok` with where the key was found, or why nothing can be signed.
+    pub signing: std::result::Result<String, String>,
+}
+
+pub fn whoami(session: &Session, name: &str, keys: &KeySource) -> Result<WhoAmI> {
+    let actor = session.registered_actor(name)?;
+    let roles = &session.schemas.roles;
+    let role = roles.get(&actor.role);
+    let days = session.store.config.policy.training_valid_days;
+    let standing = actor
+        .check_standing(session.today(), days)
+        .map(|()| {
+            actor
+                .trained_on
+                .and_then(|d| d.checked_add_days(chrono::Days::new(days as u64)))
+        })
+        .map_err(|e| e.to_string());
+    let registered = session.registered_key(name)?;
+    let signing = Signer::find(name, &registered, keys)
+        .map(|s| s.source().to_string())
+        .map_err(|e| e.to_string());
+    let approves = session
+        .schemas
+        .kinds
+        .values()
+        .flat_map(|k| {
+            k.steps
+                .iter()
+                .filter(|s| s.role == actor.role)
+                .map(|s| (k.name.clone(), s.rule.clone()))
+        })
+        .collect();
+    let department_title = actor
+        .department
+        .as_ref()
+        .and_then(|d| session.store.config.departments.get(d))
+        .map(|d| d.title.clone());
+    let scope = match role.map(|r| r.scope) {
+        Some(Scope::Department) => format!(
+            "the records of {}",
+            crate::text::department_name(actor.department.as_deref())
+        ),
+        _ => "every record".to_string(),
+    };
+    Ok(WhoAmI {
+        role_title: role.map(|r| r.title.clone()).unwrap_or_default(),
+        department_title,
+        scope,
+        drafts: role.map(|r| r.create.clone()).unwrap_or_default(),
+        reveals: role.map(|r| r.reveal.clone()).unwrap_or_default(),
+        actions: role.map(|r| r.actions.clone()).unwrap_or_default(),
+        approves,
+        standing,
+        key: registered.fingerprint(),
+        signing,
+        actor,
+    })
+}
+
+/// What `status` tells.
+#[derive(Default)]
+pub struct Status {
+    /// kind → status → records.
+    pub counts: BTreeMap<String, BTreeMap<String, usize>>,
+    /// role → contracts waiting for that role's step.
+    pub waiting: BTreeMap<String, usize>,
+    /// Finished contracts waiting for the archivist, and how many of them are overdue.
+    pub to_archive: usize,
+    pub overdue: usize,
+    pub entries: u64,
+    pub head: String,
+}
+
+/// The store at a glance, over the records the acting actor (if any) reaches.
+pub fn status(session: &Session) -> Result<Status> {
+    let mut out = Status {
+        entries: session.head.entries,
+        head: session.head.hash.clone(),
+        ..Default::default()
+    };
+    let limit = session.store.config.policy.archive_within_days;
+    let mut rows = Rows::load(session.caches.as_ref(), session.registry.policy);
+    for (id, head) in session.index.records.iter() {
+        if !session.reaches(head.department.as_deref()) {
+            continue;
+        }
+        rows.refresh(session.reader(), id, head)?;
+        let status = rows.row(id).expect("refreshed").status.to_string();
+        match status.as_str() {
+            "pending" => {
+                let v = session.reader().load_version(id, head.version)?;
+                if let Some(step) = next_step(&v.steps, &v.approvals) {
+                    *out.waiting.entry(step.role.clone()).or_default() += 1;
+                }
+            }
+            "completed" | "terminated" => {
+                out.to_archive += 1;
+                let v = session.reader().load_version(id, head.version)?;
+                let finished = crate::clock::parse(&v.written_at)
+                    .map(|t| t.with_timezone(&session.store.tz).date_naive());
+                if finished.is_some_and(|d| (session.today() - d).num_days() > limit) {
+                    out.overdue += 1;
+                }
+            }
+            _ => {}
+        }
+        *out.counts
+            .entry(head.kind.clone())
+            .or_default()
+            .entry(status)
+            .or_default() += 1;
+    }
+    rows.save_if_stale(session.caches.as_ref());
+    Ok(out)
+}
