@@ -233,11 +233,12 @@ impl Cursor<'_> {
             hash: String::from_utf8_lossy(raw.hash).into_owned(),
             len: self.offset,
         };
-        if let Some(c) = self.plan.checkpoint
-            && self.offset > c.head.len
-            && self.offset - n < c.head.len
-        {
-            return None; // the checkpoint is not at an entry's end in this log
+        if let Some(c) = self.plan.checkpoint {
+            let straddled = self.offset > c.head.len && self.offset - n < c.head.len;
+            let other_entry = self.offset == c.head.len && c.head != here;
+            if straddled || other_entry {
+                return None; // the checkpoint is not at this log's entry there
+            }
         }
         self.check_witness(&here);
         Some((here, bad))
@@ -290,12 +291,6 @@ impl Cursor<'_> {
                 bad = true;
             }
             self.head = here;
-            if let Some(c) = self.plan.checkpoint
-                && self.offset == c.head.len
-                && c.head != self.head
-            {
-                return Ok(Step::Stale);
-            }
             return Ok(if bad && !self.plan.collect_all {
                 Step::Stop
             } else {
