@@ -313,6 +313,29 @@ mod tests {
     }
 
     #[test]
+    fn a_signature_whose_header_disagrees_with_what_was_signed_is_refused() {
+        let (private, key) = keypair();
+        let (other, _) = keypair();
+        let digest = digest(b"entry");
+        // Good signature bytes over the docket namespace, SHA-512 and this digest…
+        let raw = private.try_sign(&signed_data(&digest)).unwrap();
+        let with = |pk: &PrivateKey, namespace: &str, alg: HashAlg| {
+            SshSig::new(
+                pk.public_key().key_data().clone(),
+                namespace,
+                alg,
+                raw.clone(),
+            )
+            .unwrap()
+        };
+        assert!(key.verifies(&digest, &with(&private, NAMESPACE, HashAlg::Sha512)));
+        // …under a header naming another namespace, hash or key are refused.
+        assert!(!key.verifies(&digest, &with(&private, "git", HashAlg::Sha512)));
+        assert!(!key.verifies(&digest, &with(&private, NAMESPACE, HashAlg::Sha256)));
+        assert!(!key.verifies(&digest, &with(&other, NAMESPACE, HashAlg::Sha512)));
+    }
+
+    #[test]
     fn only_ed25519_public_keys_are_registered() {
         let (_, key) = keypair();
         assert_eq!(

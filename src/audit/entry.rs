@@ -116,4 +116,52 @@ mod tests {
         );
         assert!(split_line(b"short").is_none());
     }
+
+    /// `HASH PREV ` and then `rest`, the hash and the link made of one letter each.
+    fn line_of(rest: &str) -> String {
+        format!("{} {} {rest}", "a".repeat(64), "b".repeat(64))
+    }
+
+    #[test]
+    fn the_shortest_line_has_a_body_and_a_signature_of_one_byte() {
+        let line = line_of("x y");
+        assert_eq!(line.len(), 133);
+        let raw = split_line(line.as_bytes()).unwrap();
+        assert_eq!((raw.body, raw.sig), (&b"x"[..], &b"y"[..]));
+        assert!(split_line(&line.as_bytes()[..132]).is_none());
+        // An empty body between two spaces still splits; no body at all does not.
+        let empty = line_of(" signature");
+        let raw = split_line(empty.as_bytes()).unwrap();
+        assert_eq!((raw.body, raw.sig), (&b""[..], &b"signature"[..]));
+        assert!(split_line(line_of("signature").as_bytes()).is_none());
+        // Both separators must be spaces.
+        let mut bad = line_of("x y").into_bytes();
+        bad[129] = b'_';
+        assert!(split_line(&bad).is_none());
+    }
+
+    #[test]
+    fn an_entry_body_leaves_out_the_fields_it_does_not_use() {
+        let mut e = Entry {
+            seq: 7,
+            time: "t".into(),
+            actor: "a".into(),
+            role: "r".into(),
+            action: "reveal".into(),
+            txn: None,
+            record: String::new(),
+            version: 0,
+            files: Vec::new(),
+            detail: BTreeMap::new(),
+        };
+        assert_eq!(
+            e.body(),
+            r#"{"seq":7,"time":"t","actor":"a","role":"r","action":"reveal"}"#
+        );
+        e.version = 2;
+        assert_eq!(
+            e.body(),
+            r#"{"seq":7,"time":"t","actor":"a","role":"r","action":"reveal","version":2}"#
+        );
+    }
 }

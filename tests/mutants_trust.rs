@@ -1,0 +1,253 @@
+//! Each check the log walk makes of who wrote an entry, exercised by an insider who
+//! appends entries to the log and signs them with the keys they hold: every check must
+//! name the entry, on a machine that never saw the log before.
+
+mod common;
+use common::*;
+use serde_json::{Value, json};
+
+/// Append `entries` (seq and time filled in) to the log, re-linked, each transaction
+/// signed by the key of its last entry's actor; then forget this machine's witness, so
+/// only the log's own checks can tell. Returns the line of the first.
+fn append(s: &TestStore, entries: &[Value]) -> usize {
+    let log = s.log_text();
+    let n = log.lines().count();
+    let mut text = log.clone();
+    for (i, e) in entries.iter().enumerate() {
+        let mut e = e.clone();
+        e["seq"] = (n + 1 + i).into();
+        if e.get("time").is_none() {
+            e["time"] = NOW_LOCAL.into();
+        }
+        let body = serde_json::to_string(&e).unwrap();
+        text.push_str(&format!("{} {} {body} -\n", "0".repeat(64), "0".repeat(64)));
+    }
+    let forged = forge_log(&text, n + 1, &|_, _| {}, &|a| Some(s.key(a)));
+    std::fs::write(s.path("records/audit.log"), forged).unwrap();
+    let _ = std::fs::remove_dir_all(s.state());
+    n + 1
+}
+
+/// `verify`'s complaints, one a line, without the `error: integrity check failed: `.
+fn problems(s: &TestStore) -> Vec<String> {
+    let err = s.fails("", &["verify"], INTEGRITY);
+    err.lines()
+        .filter_map(|l| l.strip_prefix("error: integrity check failed: "))
+        .map(str::to_string)
+        .collect()
+}
+
+/// An act with no record or files: a reveal.
+fn act(actor: &str, role: &str, action: &str) -> Value {
+    json!({"actor": actor, "role": role, "action": action, "detail": {"purpose": "x"}})
+}
+
+#[test]
+fn an_entry_by_an_actor_never_registered_is_caught() {
+    let s = TestStore::new();
+    let line = append(&s, &[act("mallory", "business-staff", "reveal")]);
+    assert_eq!(
+        problems(&s),
+        [
+            format!(
+                "records/audit.log:{line}: actor `mallory` is not registered at this point of the log"
+            ),
+            format!(
+                "records/audit.log:{line}: no key is registered for `mallory` to check the signature with"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn an_entry_by_a_revoked_actor_is_caught() {
+    let s = TestStore::new();
+    s.ok("root", &["actor", "revoke", "bob", "--reason", "left"]);
+    let line = append(&s, &[act("bob", "business-staff", "reveal")]);
+    assert_eq!(
+        problems(&s),
+        [
+            format!("records/audit.log:{line}: actor `bob` was revoked before this entry"),
+            format!(
+                "records/audit.log:{line}: no key is registered for `bob` to check the signature with"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn registering_an_actor_twice_or_updating_one_never_registered_is_caught() {
+    let s = TestStore::new();
+    let key = std::fs::read_to_string(s.pubkey("alice2")).unwrap();
+    let line = append(
+        &s,
+        &[
+            json!({"actor": "root", "role": "admin", "action": "actor-add", "record": "alice",
+                   "detail": {"role": "admin", "key": key.trim()}}),
+            json!({"actor": "root", "role": "admin", "action": "actor-update", "record": "zed",
+                   "detail": {"role": "admin"}}),
+        ],
+    );
+    assert_eq!(
+        problems(&s),
+        [
+            format!("records/audit.log:{line}: actor `alice` is registered twice"),
+            format!(
+                "records/audit.log:{}: actor `zed` is not registered",
+                line + 1
+            ),
+        ]
+    );
+}
+
+#[test]
+fn acts_the_role_does_not_hold_are_caught() {
+    let s = TestStore::new();
+    let line = append(
+        &s,
+        &[
+            act("alice", "business-staff", "recover"),
+            act("alice", "business-staff", "archive"),
+            act("pat", "planning-construction", "complete"),
+            act("pat", "planning-construction", "terminate"),
+        ],
+    );
+    assert_eq!(
+        problems(&s),
+        [
+            format!("records/audit.log:{line}: `alice` (role business-staff) may not recover"),
+            format!(
+                "records/audit.log:{}: `alice` (role business-staff) may not archive",
+                line + 1
+            ),
+            format!(
+                "records/audit.log:{}: `pat` (role planning-construction) may not complete",
+                line + 2
+            ),
+            format!(
+                "records/audit.log:{}: `pat` (role planning-construction) may not terminate",
+                line + 3
+            ),
+        ]
+    );
+}
+
+#[test]
+fn an_approval_step_of_another_role_is_caught() {
+    let s = TestStore::new();
+    let step = |action: &str| {
+        json!({"actor": "mona", "role": "market-manager", "action": action,
+               "detail": {"step": "vp-operations"}})
+    };
+    let line = append(&s, &[step("approve"), step("reject")]);
+    let took = "`mona` (role market-manager) took another role's approval step";
+    assert_eq!(
+        problems(&s),
+        [
+            format!("records/audit.log:{line}: {took}"),
+            format!("records/audit.log:{}: {took}", line + 1),
+        ]
+    );
+}
+
+#[test]
+fn revoking_the_last_administrator_is_caught() {
+    let s = TestStore::new();
+    let line = append(
+        &s,
+        &[json!({"actor": "root", "role": "admin", "action": "actor-revoke", "record": "root"})],
+    );
+    assert_eq!(
+        problems(&s),
+        [format!(
+            "records/audit.log:{line}: the store is left without an administrator"
+        )]
+    );
+}
+
+#[test]
+fn one_transaction_of_two_actors_is_caught() {
+    let s = TestStore::new();
+    let mut first = act("alice", "business-staff", "reveal");
+    first["txn"] = 2.into();
+    let line = append(&s, &[first, act("bob", "business-staff", "reveal")]);
+    let found = problems(&s);
+    assert_eq!(
+        found[0],
+        format!(
+            "records/audit.log:{}: one transaction holds acts of several actors",
+            line + 1
+        )
+    );
+    // Signed by bob, the transaction is not alice's.
+    assert!(
+        found[1].starts_with(&format!(
+            "records/audit.log:{}: the signature is not by `alice`'s registered key",
+            line + 1
+        )),
+        "{found:?}"
+    );
+    assert_eq!(found.len(), 2, "{found:?}");
+}
+
+#[test]
+fn an_entry_time_that_is_not_a_time_is_caught() {
+    let s = TestStore::new();
+    let mut e = act("alice", "business-staff", "reveal");
+    e["time"] = "yesterday".into();
+    let line = append(&s, &[e]);
+    assert_eq!(
+        problems(&s),
+        [format!(
+            "records/audit.log:{line}: the entry's time `yesterday` is not an RFC 3339 time"
+        )]
+    );
+}
+
+#[test]
+fn a_genesis_in_the_middle_and_a_log_that_starts_otherwise_are_caught() {
+    let s = TestStore::new();
+    let log = s.log_text();
+    let line = append(&s, &[act("root", "admin", "genesis")]);
+    assert_eq!(
+        problems(&s),
+        [format!(
+            "records/audit.log:{line}: a genesis entry in the middle of the log"
+        )]
+    );
+    let renamed = forge_log(
+        &log,
+        1,
+        &|n, e| {
+            if n == 1 {
+                e["action"] = "start".into();
+            }
+        },
+        &|a| Some(s.key(a)),
+    );
+    std::fs::write(s.path("records/audit.log"), renamed).unwrap();
+    let _ = std::fs::remove_dir_all(s.state());
+    assert_eq!(
+        problems(&s),
+        ["records/audit.log:1: the first entry is not the genesis entry"]
+    );
+}
+
+#[test]
+fn a_signature_that_does_not_decode_is_caught() {
+    let s = TestStore::new();
+    let line = append(&s, &[act("alice", "business-staff", "reveal")]);
+    // The last entry's signature replaced by a word that is no SSHSIG, hash made anew.
+    let log = s.log_text();
+    let last = log.lines().last().unwrap();
+    let covered = format!("{} AAAA", &last[65..last.rfind(' ').unwrap()]);
+    let bad = format!("{} {covered}\n", sha256_hex(covered.as_bytes()));
+    let text = log.replace(&format!("{last}\n"), &bad);
+    std::fs::write(s.path("records/audit.log"), text).unwrap();
+    assert_eq!(
+        problems(&s),
+        [format!(
+            "records/audit.log:{line}: the transaction's signature is malformed"
+        )]
+    );
+}
