@@ -343,3 +343,17 @@ fn an_empty_log_is_reported_as_missing_its_genesis() {
         "error: integrity check failed: records/audit.log: the audit log is empty: the genesis entry is missing\nhint: nothing was written; `docket verify` lists every problem\n"
     );
 }
+
+#[test]
+fn verify_goes_on_past_a_first_line_that_is_no_entry() {
+    let s = TestStore::new();
+    let log = s.log_text();
+    let rest: String = log.lines().skip(1).map(|l| format!("{l}\n")).collect();
+    std::fs::write(s.path("records/audit.log"), format!("garbage\n{rest}")).unwrap();
+    std::fs::remove_dir_all(s.state()).unwrap();
+    let err = s.fails("", &["verify"], INTEGRITY);
+    assert!(
+        err.starts_with("error: integrity check failed: records/audit.log:1: not an audit entry (malformed line)\nerror: integrity check failed: records/audit.log:2: the entry does not link to the one before it"),
+        "{err}"
+    );
+}
