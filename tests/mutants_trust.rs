@@ -251,3 +251,34 @@ fn a_signature_that_does_not_decode_is_caught() {
         )]
     );
 }
+
+#[test]
+fn a_genesis_is_checked_against_the_key_its_actor_registers_wherever_it_stands() {
+    let s = TestStore::new();
+    let log = s.log_text();
+    // A genesis that registers `eve` before the administrator: a transaction of four.
+    let eve = std::fs::read_to_string(s.pubkey("eve")).unwrap();
+    let add_eve = json!({"seq": 0, "time": NOW_LOCAL, "actor": "root", "role": "admin",
+        "action": "actor-add", "record": "eve", "detail": {"role": "admin", "key": eve.trim()}});
+    let mut lines: Vec<String> = log.lines().map(str::to_string).collect();
+    lines.insert(
+        2,
+        format!("{} {} {add_eve} -", "0".repeat(64), "0".repeat(64)),
+    );
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let forged = forge_log(
+        &text,
+        1,
+        &|n, e| {
+            e["seq"] = n.into();
+            if n == 1 {
+                e["txn"] = 4.into();
+            }
+        },
+        &|a| Some(s.key(a)),
+    );
+    std::fs::write(s.path("records/audit.log"), forged).unwrap();
+    let _ = std::fs::remove_dir_all(s.state());
+    let out = s.ok("", &["verify"]);
+    assert!(out.starts_with("ok: 14 audit entries"), "{out}");
+}
