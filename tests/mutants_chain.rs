@@ -43,12 +43,13 @@ fn drop_caches(s: &TestStore) {
     let _ = std::fs::remove_dir_all(s.path("records/.cache"));
 }
 
-/// A residential customer created by `actor`; returns its id.
-fn customer_by(s: &TestStore, actor: &str) -> String {
+/// A residential customer created by `actor`, the `nth` of its history (each holds an
+/// identity number of its own, all of one length); returns its id.
+fn customer_by(s: &TestStore, actor: &str, nth: u32) -> String {
     let pairs = [
         format!("name={SEEDED_NAME}"),
         "id_kind=resident-id".into(),
-        format!("id_number={SEEDED_ID}"),
+        format!("id_number={}", resident_id(1 + nth)),
         "category=residential".into(),
         format!("phone={SEEDED_PHONE}"),
         format!("address={SEEDED_ADDRESS}"),
@@ -86,7 +87,9 @@ fn lists_residential(s: &TestStore, ids: &[&str]) {
     assert_eq!(rows.len(), ids.len(), "{out}");
     for (row, id) in rows.iter().zip(ids) {
         assert!(
-            row.starts_with(&format!("{id}  customer  active  张**  residential")),
+            row.starts_with(&format!(
+                "{id}  customer  active  name=张**  category=residential"
+            )),
             "{out}"
         );
     }
@@ -95,7 +98,7 @@ fn lists_residential(s: &TestStore, ids: &[&str]) {
 #[test]
 fn a_cache_taken_on_another_history_of_the_same_length_is_not_used() {
     let (s, x_len, y_len) = cached_on_another_history(&|s| {
-        customer_by(s, "alice");
+        customer_by(s, "alice", 1);
     });
     assert_eq!(
         x_len, y_len,
@@ -107,7 +110,7 @@ fn a_cache_taken_on_another_history_of_the_same_length_is_not_used() {
 #[test]
 fn a_cache_taken_past_the_end_of_a_shorter_history_is_not_used() {
     let (s, x_len, y_len) = cached_on_another_history(&|s| {
-        customer_by(s, "bob");
+        customer_by(s, "bob", 1);
     });
     assert_eq!(y_len + 2, x_len, "`bob` is two bytes shorter than `alice`");
     lists_residential(&s, &["CUS-2026-000001"]);
@@ -116,8 +119,8 @@ fn a_cache_taken_past_the_end_of_a_shorter_history_is_not_used() {
 #[test]
 fn a_cache_taken_inside_an_entry_of_another_history_is_not_used() {
     let (s, x_len, y_len) = cached_on_another_history(&|s| {
-        customer_by(s, "bob");
-        customer_by(s, "bob");
+        customer_by(s, "bob", 1);
+        customer_by(s, "bob", 2);
     });
     assert!(
         y_len > x_len,
@@ -229,7 +232,7 @@ fn a_cache_on_this_history_is_used_and_the_log_read_once() {
     );
     // A cache of another history costs a second pass over the log.
     let (s, _, _) = cached_on_another_history(&|s| {
-        customer_by(s, "alice");
+        customer_by(s, "alice", 1);
     });
     let calls = trace::traced(&s, "openat", "alice", &["query"]);
     assert_eq!(
@@ -320,7 +323,7 @@ fn a_transaction_announced_with_one_entry_is_refused_and_one_of_two_is_not() {
     assert!(s.log_text().lines().nth(13).unwrap().contains(r#""txn":2"#));
     assert!(s.ok("", &["verify"]).starts_with("ok: 15 audit entries"));
     // A later act re-signed by its actor, announcing a transaction of itself alone.
-    s.residential();
+    customer_by(&s, "alice", 5);
     let log = s.log_text();
     let one = forge_log(&log, 16, &|_, e| e["txn"] = 1.into(), &|a| Some(s.key(a)));
     std::fs::write(s.path("records/audit.log"), one).unwrap();

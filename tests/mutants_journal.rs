@@ -49,8 +49,9 @@ fn customers(n: usize) -> String {
     let mut csv =
         String::from("legacy_no,name,id_kind,id_number,category,phone,address,account_opened_on\n");
     for i in 0..n {
+        let id = resident_id(100 + i as u32);
         csv.push_str(&format!(
-            "L{i:03},张三丰,resident-id,11010519491231002X,residential,138123{i:05},北京市朝阳区建国路88号,2021-03-05\n"
+            "L{i:03},张三丰,resident-id,{id},residential,138123{i:05},北京市朝阳区建国路88号,2021-03-05\n"
         ));
     }
     csv
