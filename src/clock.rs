@@ -12,8 +12,13 @@ pub const DEFAULT_ZONE: &str = "Asia/Shanghai";
 
 /// An IANA zone name, or a message saying it is not one.
 pub fn zone(name: &str) -> std::result::Result<Tz, String> {
-    name.parse::<Tz>()
-        .map_err(|_| format!("`{name}` is not an IANA time zone name (e.g. {DEFAULT_ZONE})"))
+    name.parse::<Tz>().map_err(|_| {
+        t!(
+            "clock-not-iana-time-zone",
+            name = name,
+            DEFAULT_ZONE = DEFAULT_ZONE
+        )
+    })
 }
 
 /// Now, in `tz`.
@@ -34,8 +39,8 @@ fn machine_time() -> Result<DateTime<Utc>> {
             .map(|t| t.to_utc())
             .map_err(|_| {
                 Error::usage(
-                    format!("DOCKET_NOW=`{s}` is not an RFC 3339 time"),
-                    Some("e.g. DOCKET_NOW=2026-03-01T09:00:00Z".to_string()),
+                    t!("clock-docket-now-not-rfc", s = s),
+                    Some(t!("clock-e-g-docket-now").to_string()),
                 )
             }),
         Err(_) => Ok(Utc::now()),
@@ -60,12 +65,12 @@ pub fn require_not_before(now: &DateTime<Tz>, last: Option<&str>) -> Result<()> 
     };
     if *now < last_t {
         return Err(Error::conflict(
-            format!(
-                "this machine's clock says {}, earlier than the last audit entry ({}): entries are never written out of time order",
-                stamp(now),
-                last.unwrap_or_default()
+            t!(
+                "clock-machine-s-clock-says",
+                stamp = stamp(now),
+                unwrap_or_default = last.unwrap_or_default()
             ),
-            Some("set the clock right (e.g. with NTP), then act again".to_string()),
+            Some(t!("clock-set-clock-right-e").to_string()),
         ));
     }
     Ok(())

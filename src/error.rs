@@ -43,7 +43,7 @@ impl fmt::Display for Location {
             if wrote {
                 write!(f, ": ")?;
             }
-            write!(f, "field `{field}`")?;
+            write!(f, "{}", crate::t!("loc-field", field = field))?;
             wrote = true;
         }
         if wrote {

@@ -102,10 +102,7 @@ impl Journal<'_> {
         let root = self.writer.store.root.clone();
         let path = root.join(rel);
         if self.writer.index.sha_of(rel).is_some() {
-            return Err(Error::integrity(
-                rel,
-                "the log already holds this file; logged files are never written again",
-            ));
+            return Err(Error::integrity(rel, t!("journal-log-already-holds-file")));
         }
         if self.written.iter().any(|w| w.path == path) {
             return Err(Error::Internal(format!(

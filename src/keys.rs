@@ -28,14 +28,14 @@ impl Key {
             std::fs::read_to_string(arg).map_err(|e| {
                 InputError::new(
                     Location::file(format!("--key {arg}")),
-                    format!("cannot read the public key file: {e}"),
+                    t!("keys-cannot-read-public-key", e = e),
                 )
-                .hint("give the .pub file made by `ssh-keygen -t ed25519`, or the `ssh-ed25519 AAAA…` line itself")
+                .hint(t!("keys-give-pub-file-made"))
             })?
         };
         Key::parse(text.trim()).map_err(|m| {
             InputError::new(Location::file(format!("--key {arg}")), m)
-                .hint("make one with `ssh-keygen -t ed25519 -f FILE` and give FILE.pub")
+                .hint(t!("keys-make-one-ssh-keygen"))
                 .into()
         })
     }
@@ -43,11 +43,11 @@ impl Key {
     /// Parse an OpenSSH public key line; only Ed25519 keys are accepted.
     pub fn parse(line: &str) -> std::result::Result<Key, String> {
         let mut key = PublicKey::from_openssh(line)
-            .map_err(|_| "not an OpenSSH public key (`ssh-ed25519 AAAA…`)".to_string())?;
+            .map_err(|_| t!("keys-not-openssh-public-key").to_string())?;
         if key.algorithm() != Algorithm::Ed25519 {
-            return Err(format!(
-                "a `{}` key; docket registers Ed25519 keys only (`ssh-keygen -t ed25519`)",
-                key.algorithm()
+            return Err(t!(
+                "keys-key-docket-registers-ed",
+                algorithm = key.algorithm()
             ));
         }
         key.set_comment("");
@@ -138,10 +138,10 @@ pub struct KeySource {
 
 impl Signer {
     /// Where the key comes from, for messages.
-    pub fn source(&self) -> &'static str {
+    pub fn source(&self) -> String {
         match self.source {
-            Source::File(_) => "the identity file",
-            Source::Agent(_) => "the ssh-agent",
+            Source::File(_) => t!("keys-identity-file"),
+            Source::Agent(_) => t!("keys-ssh-agent"),
         }
     }
 
@@ -149,9 +149,10 @@ impl Signer {
     /// cannot be had, saying which key is expected and how to give it.
     pub fn find(actor: &str, expected: &Key, from: &KeySource) -> Result<Signer> {
         let wanted = || {
-            format!(
-                "actor `{actor}` signs with the key registered for them, {}",
-                expected.fingerprint()
+            t!(
+                "keys-actor-signs-key-registered",
+                actor = actor,
+                fingerprint = expected.fingerprint()
             )
         };
         if let Some(path) = &from.identity {
@@ -160,13 +161,13 @@ impl Signer {
         match &from.agent {
             Some(sock) => Signer::from_agent(actor, expected, sock)?.ok_or_else(|| {
                 Error::denied(
-                    format!("the ssh-agent holds no key registered for `{actor}`: {}", wanted()),
-                    Some("add it with `ssh-add FILE`, or pass --identity FILE (or set DOCKET_IDENTITY)".into()),
+                    t!("keys-ssh-agent-holds-no", actor = actor, wanted = wanted()),
+                    Some(t!("keys-add-ssh-add-file")),
                 )
             }),
             None => Err(Error::denied(
-                format!("no key to sign with: {}", wanted()),
-                Some("pass --identity FILE (or set DOCKET_IDENTITY), or add the key to a running ssh-agent".into()),
+                t!("keys-no-key-sign", wanted = wanted()),
+                Some(t!("keys-pass-identity-file-set")),
             )),
         }
     }
@@ -175,36 +176,33 @@ impl Signer {
         let shown = path.display();
         let text = std::fs::read_to_string(path).map_err(|e| {
             Error::denied(
-                format!("cannot read the identity file {shown}: {e}"),
-                Some("give the private key file (as `ssh -i` takes it) with --identity or DOCKET_IDENTITY".into()),
+                t!("keys-cannot-read-identity-file", shown = shown, e = e),
+                Some(t!("keys-give-private-key-file")),
             )
         })?;
         let private = PrivateKey::from_openssh(text.trim()).map_err(|_| {
             Error::denied(
-                format!("{shown} is not an OpenSSH private key"),
-                Some(
-                    "give the private key file made by `ssh-keygen -t ed25519` (not the .pub)"
-                        .into(),
-                ),
+                t!("keys-not-openssh-private-key", shown = shown),
+                Some(t!("keys-give-private-key-file-2")),
             )
         })?;
         let found =
             Key::parse(&private.public_key().to_openssh().unwrap_or_default()).map_err(|m| {
                 Error::denied(
                     format!("{shown}: {m}"),
-                    Some("give the Ed25519 private key file registered for the actor".to_string()),
+                    Some(t!("keys-give-ed-private-key").to_string()),
                 )
             })?;
         if &found != expected {
             return Err(Error::denied(
-                format!(
-                    "{shown} holds key {}, but actor `{actor}` is registered with {}",
-                    found.fingerprint(),
-                    expected.fingerprint()
+                t!(
+                    "keys-holds-key-but-actor",
+                    shown = shown,
+                    fingerprint = found.fingerprint(),
+                    actor = actor,
+                    fingerprint2 = expected.fingerprint()
                 ),
-                Some(format!(
-                    "act as `{actor}` with their own key; an administrator rotates keys with `docket actor update {actor} --key FILE.pub`"
-                )),
+                Some(t!("keys-act-their-own-key", actor = actor, actor = actor)),
             ));
         }
         if !private.is_encrypted() {
@@ -220,12 +218,8 @@ impl Signer {
         };
         held.ok_or_else(|| {
             Error::denied(
-                format!(
-                    "the key in {shown} is protected by a passphrase and no ssh-agent holds it"
-                ),
-                Some(format!(
-                    "run `ssh-add {shown}` in a shell with an ssh-agent, then act again"
-                )),
+                t!("keys-key-protected-passphrase-no", shown = shown),
+                Some(t!("keys-run-ssh-add-shell", shown = shown)),
             )
         })
     }
@@ -233,17 +227,18 @@ impl Signer {
     fn from_agent(actor: &str, expected: &Key, sock: &Path) -> Result<Option<Signer>> {
         let mut client = ssh_agent_client_rs::Client::connect(sock).map_err(|e| {
             Error::denied(
-                format!("cannot reach the ssh-agent at {}: {e}", sock.display()),
-                Some(format!("start one (`eval $(ssh-agent)`, `ssh-add`) or pass --identity FILE to act as `{actor}`")),
+                t!(
+                    "keys-cannot-reach-ssh-agent",
+                    display = sock.display(),
+                    e = e
+                ),
+                Some(t!("keys-start-one-eval-ssh", actor = actor)),
             )
         })?;
         let held = client.list_all_identities().map_err(|e| {
             Error::denied(
-                format!("the ssh-agent did not list its keys: {e}"),
-                Some(
-                    "restart the agent (`eval $(ssh-agent)`, `ssh-add`) or pass --identity FILE"
-                        .to_string(),
-                ),
+                t!("keys-ssh-agent-did-not", e = e),
+                Some(t!("keys-restart-agent-eval-ssh").to_string()),
             )
         })?;
         let found = held.into_iter().any(|identity| {
@@ -269,8 +264,8 @@ impl Signer {
                 .map_err(|e| Error::Internal(format!("signing failed: {e}")))?,
             Source::Agent(client) => client.sign(self.key.key.clone(), &signed).map_err(|e| {
                 Error::denied(
-                    format!("the ssh-agent refused to sign: {e}"),
-                    Some("check that the agent still holds the key (`ssh-add -l`)".into()),
+                    t!("keys-ssh-agent-refused-sign", e = e),
+                    Some(t!("keys-check-agent-still-holds")),
                 )
             })?,
         };

@@ -2,6 +2,9 @@
 //! schema-defined records as versioned TOML, approvals, archiving, purposeful reveal of
 //! personal data, and a hash-chained audit log checked on every run.
 
+// First, so every module below can say `t!(…)`.
+#[macro_use]
+pub mod i18n;
 pub mod audit;
 pub mod cache;
 pub mod clock;

@@ -11,12 +11,9 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 pub fn unknown_id(id: &str) -> Error {
-    InputError::new(
-        Location::default(),
-        format!("no record `{id}` in this store"),
-    )
-    .hint("list records with `docket query`")
-    .into()
+    InputError::new(Location::default(), t!("reader-no-record-store", id = id))
+        .hint(t!("reader-list-records-docket-query"))
+        .into()
 }
 
 /// Reads logged files and checks them against the log: the part of a session that
@@ -55,7 +52,7 @@ impl Reader<'_> {
         let files = self.index.policies.get(&version).ok_or_else(|| {
             Error::integrity(
                 crate::layout::LOG_NAME,
-                format!("a record names policy version {version}, which the log never applied"),
+                t!("reader-record-names-policy-version", version = version),
             )
         })?;
         let schemas = Arc::new(crate::policy::applied::schemas_of(
@@ -70,23 +67,17 @@ impl Reader<'_> {
         let expected = self
             .index
             .sha_of(rel)
-            .ok_or_else(|| Error::integrity(rel, "the file is not in the audit log"))?;
+            .ok_or_else(|| Error::integrity(rel, t!("reader-file-not-audit-log")))?;
         let path = self.store.abs(rel);
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::integrity(
-                    rel,
-                    "the file is logged but missing: restore it from git or a backup",
-                ));
+                return Err(Error::integrity(rel, t!("reader-file-logged-but-missing")));
             }
             Err(e) => return Err(Error::io(path, e)),
         };
         if sha256_hex(&bytes) != expected {
-            return Err(Error::integrity(
-                rel,
-                "the file does not match the hash the audit log holds for it: it was changed outside docket",
-            ));
+            return Err(Error::integrity(rel, t!("applied-file-does-not-match")));
         }
         Ok(bytes)
     }
@@ -97,20 +88,23 @@ impl Reader<'_> {
         if version == 0 || version > head.version {
             return Err(InputError::new(
                 Location::default(),
-                format!(
-                    "record `{id}` has versions 1 to {}, not {version}",
-                    head.version
+                t!(
+                    "reader-record-has-versions-not",
+                    id = id,
+                    version2 = head.version,
+                    version = version
                 ),
             )
-            .hint(format!("`docket history {id}` lists its versions"))
+            .hint(t!("reader-docket-history-lists-versions", id = id))
             .into());
         }
         let rel = crate::layout::version_path(&head.kind, id, version);
         let bytes = self.read_logged(&rel)?;
-        let text = String::from_utf8(bytes).map_err(|_| Error::integrity(&rel, "not UTF-8"))?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| Error::integrity(&rel, t!("applied-not-utf")))?;
         // Read by the rules it was written under.
         let policy = policy_of(&text)
-            .ok_or_else(|| Error::integrity(&rel, "the version names no policy version"))?;
+            .ok_or_else(|| Error::integrity(&rel, t!("reader-version-names-no-policy")))?;
         let schemas = self.schemas_at(policy)?;
         let kind = schemas.kind(&head.kind)?;
         Version::parse(&rel, &text, kind).map_err(|e| Error::integrity(rel.clone(), e.to_string()))

@@ -152,7 +152,7 @@ impl Session {
         if !store.log_path().exists() {
             return Err(Error::integrity(
                 crate::layout::LOG_NAME,
-                "the audit log is missing: without it no record can be trusted; restore it from git or a backup",
+                t!("session-audit-log-missing-without"),
             ));
         }
         let timeout = Duration::from_secs(store.config.policy.lock_timeout_seconds);
@@ -192,7 +192,7 @@ impl Session {
             _lock: lock,
         };
         if session.witness_file.is_none() {
-            session.warnings.push("neither XDG_STATE_HOME nor HOME is set: this machine cannot remember which log it verified, so a cut or rewritten log would go unnoticed here".into());
+            session.warnings.push(t!("session-neither-xdg-state-home"));
         }
         let seen = witnessed.as_ref().map(Witness::head);
         if !session.torn_tail && seen.as_ref() != Some(&session.head) {
@@ -218,9 +218,8 @@ impl Session {
             registry: self.registry.clone(),
         };
         if let Err(e) = witness::save(file, &witness) {
-            self.warnings.push(format!(
-                "this machine could not remember the verified log ({e}); the next run checks every signature again"
-            ));
+            self.warnings
+                .push(t!("session-machine-could-not-remember", e = e));
         }
     }
 
@@ -230,11 +229,12 @@ impl Session {
         actor.check_standing(self.today(), self.store.config.policy.training_valid_days)?;
         if self.schemas.roles.get(&actor.role).is_none() {
             return Err(Error::denied(
-                format!(
-                    "actor `{name}` has role `{}`, which roles.toml does not define",
-                    actor.role
+                t!(
+                    "session-actor-has-role-which",
+                    name = name,
+                    role = actor.role
                 ),
-                Some("an administrator restores the role in schemas/roles.toml (`docket policy apply`) or gives the actor another role".to_string()),
+                Some(t!("session-administrator-restores-role-schemas").to_string()),
             ));
         }
         Ok(actor)
@@ -244,8 +244,8 @@ impl Session {
     pub fn registered_actor(&self, name: &str) -> Result<Actor> {
         let unregistered = || {
             Error::denied(
-                format!("actor `{name}` is not registered in this store (R-B1)"),
-                Some("an administrator registers staff: docket actor add NAME --role ROLE --key FILE.pub --agreement-signed DATE --trained-on DATE".to_string()),
+                t!("session-actor-not-registered-store", name = name),
+                Some(t!("session-administrator-registers-staff-docket").to_string()),
             )
         };
         let standing = self.registry.actors.get(name).ok_or_else(unregistered)?;
@@ -267,14 +267,14 @@ impl Session {
     pub fn registered_key(&self, name: &str) -> Result<Key> {
         let standing = self.registry.actors.get(name).ok_or_else(|| {
             Error::denied(
-                format!("actor `{name}` is not registered in this store (R-B1)"),
-                Some("an administrator registers staff: docket actor add NAME --role ROLE --key FILE.pub".to_string()),
+                t!("session-actor-not-registered-store", name = name),
+                Some(t!("session-administrator-registers-staff-docket-2").to_string()),
             )
         })?;
         Key::parse(&standing.key).map_err(|m| {
             Error::integrity(
                 crate::layout::LOG_NAME,
-                format!("the key registered for `{name}` is unusable: {m}"),
+                t!("session-key-registered-unusable", name = name, m = m),
             )
         })
     }
@@ -298,8 +298,8 @@ impl Session {
     pub fn actor(&self) -> Result<&Actor> {
         self.actor.as_ref().ok_or_else(|| {
             Error::usage(
-                "this command acts as someone: pass --as ACTOR or set DOCKET_ACTOR",
-                Some("every act is done as a registered actor (R-B1)".to_string()),
+                t!("cli-command-acts-someone-pass"),
+                Some(t!("cli-every-act-done-registered").to_string()),
             )
         })
     }
@@ -327,12 +327,13 @@ impl Session {
                 .map(|r| r.name.as_str())
                 .collect();
             Err(Error::denied(
-                format!(
-                    "actor `{}` (role {}) may not {what}",
-                    self.actor()?.name,
-                    role.name
+                t!(
+                    "session-actor-role-may-not",
+                    actor = self.actor()?.name,
+                    name = role.name,
+                    what = what
                 ),
-                Some(format!("roles that may: {}", who.join(", "))),
+                Some(t!("session-roles-may", join = who.join(", "))),
             ))
         }
     }
@@ -359,7 +360,7 @@ impl Session {
         };
         let rel = crate::layout::actor_path(name, *version);
         let text = String::from_utf8(self.read_logged(&rel)?)
-            .map_err(|_| Error::integrity(&rel, "not UTF-8"))?;
+            .map_err(|_| Error::integrity(&rel, t!("applied-not-utf")))?;
         Actor::parse(&rel, &text).map(Some)
     }
 
@@ -421,14 +422,15 @@ impl Session {
         let actor = self.actor()?;
         let name = crate::text::department_name;
         Err(Error::denied(
-            format!(
-                "record `{id}` is filed under {}; actor `{}` (role {}) works on the records of {} only (R-B2)",
-                name(department),
-                actor.name,
-                actor.role,
-                name(actor.department.as_deref())
+            t!(
+                "session-record-filed-under-actor",
+                id = id,
+                name = name(department),
+                name2 = actor.name,
+                role = actor.role,
+                name3 = name(actor.department.as_deref())
             ),
-            Some("someone of that department, or of the centre, can".to_string()),
+            Some(t!("session-someone-department-centre-can").to_string()),
         ))
     }
 
@@ -511,7 +513,7 @@ fn explain_rollback(problems: &mut Vec<Problem>, witness: &std::path::Path) {
     if rolled_back {
         problems.push(Problem {
             at: witness.display().to_string(),
-            message: "this machine's record of the log it verified; if the log was rolled back on purpose (say, a `git checkout` of an older log), move this file aside to accept it".into(),
+            message: t!("session-machine-s-record-log"),
         });
     }
 }
@@ -522,7 +524,7 @@ fn applied_schemas(store: &Store, registry: &Registry, drift_ok: bool) -> Result
     if registry.policy == 0 {
         return Err(Error::integrity(
             crate::layout::LOG_NAME,
-            "no policy was ever applied in this log",
+            t!("session-no-policy-was-ever"),
         ));
     }
     if !drift_ok {

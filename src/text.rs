@@ -19,20 +19,19 @@ pub fn first_control(s: &str) -> Option<(usize, String)> {
 
 fn describe(c: char) -> String {
     let name = match c {
-        '\n' | '\r' => " (a line break)",
-        '\t' => " (a tab)",
-        '\u{1b}' => " (an escape sequence)",
-        '\0' => " (NUL)",
-        _ => "",
+        '\n' | '\r' => t!("text-line-break"),
+        '\t' => t!("text-tab"),
+        '\u{1b}' => t!("text-escape-sequence"),
+        '\0' => " (NUL)".to_string(),
+        _ => String::new(),
     };
     format!("U+{:04X}{name}", c as u32)
 }
 
 /// The message for a value holding a control character, if it does.
 pub fn refuse_control(s: &str) -> Option<String> {
-    first_control(s).map(|(at, what)| {
-        format!("contains a control character, {what}, at character {at}: values are one line of plain text")
-    })
+    first_control(s)
+        .map(|(at, what)| t!("text-contains-control-character-at", what = what, at = at))
 }
 
 /// Full-width forms (what Chinese input methods type: `１３８`, `２０２６－０３－０１`, `Ｘ`)
@@ -70,7 +69,12 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 /// A hint naming the closest candidate, else listing them all.
 pub fn suggest(word: &str, what: &str, candidates: &[&str]) -> String {
     match closest(word, candidates.iter().copied()) {
-        Some(c) => format!("did you mean `{c}`? ({what}: {})", candidates.join(", ")),
+        Some(c) => t!(
+            "text-did-you-mean",
+            c = c,
+            what = what,
+            join = candidates.join(", ")
+        ),
         None => format!("{what}: {}", candidates.join(", ")),
     }
 }
@@ -100,7 +104,7 @@ pub fn escape(s: &str) -> Cow<'_, str> {
 pub fn department_name(department: Option<&str>) -> String {
     match department {
         Some(d) => format!("department `{d}`"),
-        None => "the centre".to_string(),
+        None => t!("about-centre").to_string(),
     }
 }
 

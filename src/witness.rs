@@ -92,10 +92,8 @@ pub fn file_for(id: &str, root: &Path) -> Option<PathBuf> {
 fn unreadable(path: &Path, why: String) -> Error {
     Error::io_hint(
         path,
-        std::io::Error::other(format!(
-            "this machine's checkpoint of the store cannot be read: {why}"
-        )),
-        "it is this machine's memory of the log, not part of the store: if it is damaged, move it aside; the next run checks every signature again and starts a new one",
+        std::io::Error::other(t!("witness-machine-s-checkpoint-store", why = why)),
+        &t!("witness-machine-s-memory-log"),
     )
 }
 

@@ -219,11 +219,11 @@ impl Cursor<'_> {
     fn check_line(&mut self, raw: &RawLine, n: u64) -> Option<(Head, bool)> {
         let mut bad = false;
         if hex(&Sha256::digest(raw.covered)).as_bytes() != raw.hash {
-            self.here("the entry's hash does not match its content: the entry was altered");
+            self.here(t!("chain-entry-s-hash-does"));
             bad = true;
         }
         if raw.prev != self.prev.as_slice() {
-            self.here( "the entry does not link to the one before it: an entry was removed, inserted or reordered");
+            self.here(t!("chain-entry-does-not-link"));
             bad = true;
         }
         self.prev = raw.hash.to_vec();
@@ -252,10 +252,10 @@ impl Cursor<'_> {
             if here.hash != w.hash {
                 self.problem(
                     format!("{LOG_NAME}:{}", w.entries),
-                    format!(
-                        "forked at entry {}: this is not the entry this machine verified there (head {}); the log was rewritten",
-                        w.entries,
-                        &w.hash[..16.min(w.hash.len())]
+                    t!(
+                        "chain-forked-at-entry-not",
+                        entries = w.entries,
+                        min = &w.hash[..16.min(w.hash.len())]
                     ),
                 );
             }
@@ -265,13 +265,11 @@ impl Cursor<'_> {
     fn step(&mut self, line: &[u8], visit: &mut dyn Visit) -> Result<Step> {
         self.line_no += 1;
         if line.last() != Some(&b'\n') {
-            self.here(format!(
-                "{TORN_TAIL}; run `docket recover` to move it aside"
-            ));
+            self.here(t!("chain-run-docket-recover-move", TORN_TAIL = TORN_TAIL));
             return Ok(Step::Stop);
         }
         let Some(raw) = split_line(&line[..line.len() - 1]) else {
-            self.here("not an audit entry (malformed line)");
+            self.here(t!("chain-not-audit-entry-malformed"));
             self.offset += line.len() as u64;
             return Ok(if self.plan.collect_all {
                 Step::Next
@@ -285,9 +283,7 @@ impl Cursor<'_> {
         if self.line_no <= self.plan.parse_after {
             if quick_seq(raw.body) != Some(self.line_no) {
                 let n = self.line_no;
-                self.here(format!(
-                    "sequence number missing or wrong where {n} was expected"
-                ));
+                self.here(t!("chain-sequence-number-missing-wrong", n = n));
                 bad = true;
             }
             self.head = here;
@@ -301,11 +297,11 @@ impl Cursor<'_> {
             Ok(e) if e.seq == self.line_no => Some(e),
             Ok(e) => {
                 let n = self.line_no;
-                self.here(format!("sequence number {} where {n} was expected", e.seq));
+                self.here(t!("chain-sequence-number-where-was", seq = e.seq, n = n));
                 None
             }
             Err(_) => {
-                self.here("the entry's body is not a valid audit entry");
+                self.here(t!("chain-entry-s-body-not"));
                 None
             }
         };
@@ -330,9 +326,9 @@ impl Cursor<'_> {
         visit: &mut dyn Visit,
     ) -> Result<()> {
         match (entry.txn, self.open.is_some()) {
-            (Some(_), true) => self.here("a transaction is announced inside another"),
+            (Some(_), true) => self.here(t!("chain-transaction-announced-inside-another")),
             (Some(n), false) if n < 2 => {
-                self.here(format!("a transaction of {n} entries is announced"))
+                self.here(t!("chain-transaction-entries-announced", n = n))
             }
             (Some(n), false) => {
                 self.open = Some(Open {
@@ -377,9 +373,11 @@ impl Cursor<'_> {
         if let Some(o) = self.open.take() {
             let torn = Problem {
                 at: format!("{LOG_NAME}:{}", o.first),
-                message: format!(
-                    "{TORN_TRANSACTION}: {} entries announced, {} written; run `docket recover` to move it aside",
-                    o.expected, o.seen
+                message: t!(
+                    "chain-entries-announced-written-run",
+                    TORN_TRANSACTION = TORN_TRANSACTION,
+                    expected = o.expected,
+                    seen = o.seen
                 ),
             };
             return Pass::Done {
@@ -389,10 +387,7 @@ impl Cursor<'_> {
             };
         }
         if self.line_no == 0 && limit == u64::MAX {
-            self.problem(
-                LOG_NAME.into(),
-                "the audit log is empty: the genesis entry is missing",
-            );
+            self.problem(LOG_NAME.into(), t!("chain-audit-log-empty-genesis"));
         }
         if let Some(w) = self.plan.witness
             && !self.witnessed
@@ -401,12 +396,12 @@ impl Cursor<'_> {
         {
             self.problem(
                 LOG_NAME.into(),
-                format!(
-                    "truncated behind entry {}: this machine verified {} entries (head {}), the log now ends at entry {}; entries were cut from its end",
-                    w.entries,
-                    w.entries,
-                    &w.hash[..16.min(w.hash.len())],
-                    self.head.entries
+                t!(
+                    "chain-truncated-behind-entry-machine",
+                    entries = w.entries,
+                    entries2 = w.entries,
+                    min = &w.hash[..16.min(w.hash.len())],
+                    entries3 = self.head.entries
                 ),
             );
         }

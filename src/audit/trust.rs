@@ -149,11 +149,9 @@ fn load_roles(
     let rel = policy_copy(version, "schemas/roles.toml");
     let bytes = std::fs::read(root.join(&rel)).map_err(|e| format!("{rel}: {e}"))?;
     if sha != Some(&sha256_hex(&bytes)) {
-        return Err(format!(
-            "{rel} does not match the hash the log holds for it"
-        ));
+        return Err(t!("trust-does-not-match-hash", rel = rel));
     }
-    let text = String::from_utf8(bytes).map_err(|_| format!("{rel}: not UTF-8"))?;
+    let text = String::from_utf8(bytes).map_err(|_| t!("trust-not-utf", rel = rel))?;
     Roles::load(&rel, &text).map_err(|e| e.to_string())
 }
 
@@ -196,7 +194,7 @@ impl Trust {
             ) {
                 Ok(roles) => self.roles = Some(roles),
                 Err(m) => {
-                    self.problem(line, format!("the roles in force cannot be read: {m}"));
+                    self.problem(line, t!("trust-roles-force-cannot-read", m = m));
                     self.roles = Some(Roles::default());
                 }
             }
@@ -217,9 +215,10 @@ impl Trust {
     /// grant no role that manages others.
     fn department_act_problem(&mut self, line: u64, e: &Entry) -> Option<String> {
         if !self.permits(line, &e.role, "act:manage-department") {
-            return Some(format!(
-                "`{}` (role {}) may not manage the staff register",
-                e.actor, e.role
+            return Some(t!(
+                "trust-role-may-not-manage",
+                actor = e.actor,
+                role = e.role
             ));
         }
         let own = self.department_of(&e.actor);
@@ -230,15 +229,17 @@ impl Trust {
         };
         let adds = e.action == "actor-add";
         if own.is_none() || after != own || (!adds && before != own) {
-            return Some(format!(
-                "`{}` manages the register of their own department only, but changed actor `{}` of another",
-                e.actor, e.record
+            return Some(t!(
+                "trust-manages-register-their-own",
+                actor = e.actor,
+                record = e.record
             ));
         }
         match e.detail.get("role") {
-            Some(role) if self.administers(line, role) => Some(format!(
-                "`{}` granted role `{role}`, which only an administrator may grant",
-                e.actor
+            Some(role) if self.administers(line, role) => Some(t!(
+                "trust-granted-role-which-only",
+                actor = e.actor,
+                role = role
             )),
             _ => None,
         }
@@ -254,10 +255,7 @@ impl Trust {
     /// Times never go backwards: an entry older than the one before it was backdated.
     fn check_time(&mut self, line: u64, e: &Entry) {
         let Some(t) = clock::parse(&e.time) else {
-            self.problem(
-                line,
-                format!("the entry's time `{}` is not an RFC 3339 time", e.time),
-            );
+            self.problem(line, t!("trust-entry-s-time-not", time = e.time));
             return;
         };
         if let Some(last) = self.registry.last_time.as_deref().and_then(clock::parse)
@@ -266,7 +264,11 @@ impl Trust {
             let before = self.registry.last_time.clone().unwrap_or_default();
             self.problem(
                 line,
-                format!("the entry is dated {}, earlier than the entry before it ({before}): it was backdated", e.time),
+                t!(
+                    "trust-entry-dated-earlier-than",
+                    time = e.time,
+                    before = before
+                ),
             );
             return;
         }
@@ -283,10 +285,7 @@ impl Trust {
             .into_iter()
             .any(|t| t.chars().any(crate::text::is_control))
         {
-            self.problem(
-                line,
-                "the entry holds control characters, which docket never writes".into(),
-            );
+            self.problem(line, t!("trust-entry-holds-control-characters"));
         }
     }
 
@@ -296,31 +295,26 @@ impl Trust {
         let genesis = line == 1;
         if genesis != (e.action == "genesis") {
             let m = if genesis {
-                "the first entry is not the genesis entry"
+                t!("trust-first-entry-not-genesis")
             } else {
-                "a genesis entry in the middle of the log"
+                t!("trust-genesis-entry-middle-log")
             };
             self.problem(line, m.to_string());
         }
         let mut key = None;
         match self.registry.actors.get(&e.actor).cloned() {
             None if genesis => {}
-            None => self.problem(
-                line,
-                format!(
-                    "actor `{}` is not registered at this point of the log",
-                    e.actor
-                ),
-            ),
-            Some(s) if s.revoked => self.problem(
-                line,
-                format!("actor `{}` was revoked before this entry", e.actor),
-            ),
+            None => self.problem(line, t!("trust-actor-not-registered-at", actor = e.actor)),
+            Some(s) if s.revoked => {
+                self.problem(line, t!("trust-actor-was-revoked-before", actor = e.actor))
+            }
             Some(s) if s.role != e.role => self.problem(
                 line,
-                format!(
-                    "the entry names role `{}`, but `{}` holds role `{}` here",
-                    e.role, e.actor, s.role
+                t!(
+                    "trust-entry-names-role-but",
+                    role = e.role,
+                    actor = e.actor,
+                    role2 = s.role
                 ),
             ),
             Some(s) => key = Some(s.key),
@@ -349,16 +343,20 @@ impl Trust {
             if own && e.detail.contains_key(field) {
                 self.problem(
                     line,
-                    format!("actor `{}` changed their own {field}", e.actor),
+                    t!(
+                        "trust-actor-changed-their-own",
+                        actor = e.actor,
+                        field = field
+                    ),
                 );
             }
         }
         let known = self.registry.actors.contains_key(&e.record);
         if known == (e.action == "actor-add") {
             let m = if known {
-                "is registered twice"
+                t!("trust-registered-twice")
             } else {
-                "is not registered"
+                t!("trust-not-registered")
             };
             self.problem(line, format!("actor `{}` {m}", e.record));
         }
@@ -375,7 +373,7 @@ impl Trust {
         let new = match load_roles(&self.root, e.version, sha.as_ref()) {
             Ok(r) => r,
             Err(m) => {
-                self.problem(line, format!("the policy's roles cannot be read: {m}"));
+                self.problem(line, t!("trust-policy-s-roles-cannot", m = m));
                 return Roles::default();
             }
         };
@@ -385,7 +383,7 @@ impl Trust {
         if !self.permits(line, &e.role, "act:manage-actors") {
             self.problem(
                 line,
-                format!("`{}` (role {}) may not apply a policy", e.actor, e.role),
+                t!("trust-role-may-not-apply", actor = e.actor, role = e.role),
             );
         }
         let old = self.roles.as_ref().and_then(|r| r.get(&e.role));
@@ -394,9 +392,10 @@ impl Trust {
         {
             self.problem(
                 line,
-                format!(
-                    "`{}` widened the permissions of their own role `{}`",
-                    e.actor, e.role
+                t!(
+                    "trust-widened-permissions-their-own",
+                    actor = e.actor,
+                    role = e.role
                 ),
             );
         }
@@ -414,11 +413,11 @@ impl Trust {
             let name = |d: &Option<String>| crate::text::department_name(d.as_deref());
             self.problem(
                 line,
-                format!(
-                    "the record is filed under {}, but `{}` belongs to {}",
-                    name(&claimed),
-                    e.actor,
-                    name(&theirs)
+                t!(
+                    "trust-record-filed-under-but",
+                    name = name(&claimed),
+                    actor = e.actor,
+                    name2 = name(&theirs)
                 ),
             );
         }
@@ -434,9 +433,10 @@ impl Trust {
                 if e.detail.get("step") != Some(&e.role) {
                     self.problem(
                         line,
-                        format!(
-                            "`{}` (role {}) took another role's approval step",
-                            e.actor, e.role
+                        t!(
+                            "trust-role-took-another-role",
+                            actor = e.actor,
+                            role = e.role
                         ),
                     );
                 }
@@ -447,7 +447,12 @@ impl Trust {
         if !self.permits(line, &e.role, &permit) {
             self.problem(
                 line,
-                format!("`{}` (role {}) may not {}", e.actor, e.role, e.action),
+                t!(
+                    "trust-role-may-not",
+                    actor = e.actor,
+                    role = e.role,
+                    action = e.action
+                ),
             );
         }
     }
@@ -468,9 +473,9 @@ impl Trust {
         let sig = keys::decode_sig(end.sig);
         match (key.as_deref().map(Key::parse), sig) {
             (_, None) if end.sig == b"-" => {
-                self.problem(end.last, "the transaction is not signed".into())
+                self.problem(end.last, t!("trust-transaction-not-signed"))
             }
-            (_, None) => self.problem(end.last, "the transaction's signature is malformed".into()),
+            (_, None) => self.problem(end.last, t!("trust-transaction-s-signature-malformed")),
             (Some(Ok(key)), Some(sig)) => self.signatures.push(SigCheck {
                 line: end.last,
                 actor: txn.actor.clone(),
@@ -480,10 +485,7 @@ impl Trust {
             }),
             (_, Some(_)) => self.problem(
                 end.last,
-                format!(
-                    "no key is registered for `{}` to check the signature with",
-                    txn.actor
-                ),
+                t!("trust-no-key-registered-check", actor = txn.actor),
             ),
         }
         for e in &txn.register {
@@ -499,10 +501,7 @@ impl Trust {
                 .managers(&|role| roles.permits(role, "act:manage-actors"))
                 == 0
         {
-            self.problem(
-                end.last,
-                "the store is left without an administrator".into(),
-            );
+            self.problem(end.last, t!("trust-store-left-without-administrator"));
         }
         self.roles = Some(roles);
     }
@@ -514,10 +513,10 @@ impl Trust {
         let bad = |c: &SigCheck| {
             (!c.key.verifies(&c.digest, &c.sig)).then(|| Problem {
                 at: at(c.line),
-                message: format!(
-                    "the signature is not by `{}`'s registered key ({}): the transaction was altered or signed by someone else",
-                    c.actor,
-                    c.key.fingerprint()
+                message: t!(
+                    "trust-signature-not-s-registered",
+                    actor = c.actor,
+                    fingerprint = c.key.fingerprint()
                 ),
             })
         };
@@ -541,7 +540,7 @@ impl Visit for Trust {
             None => self.open(line, e),
         };
         if e.actor != txn.actor {
-            self.problem(line, "one transaction holds acts of several actors".into());
+            self.problem(line, t!("trust-one-transaction-holds-acts"));
         }
         if ACTOR_ACTS.contains(&e.action.as_str()) {
             self.check_register(line, e, txn.genesis);

@@ -6,6 +6,7 @@ use super::{Cli, Global, Output};
 use clap::{Args, CommandFactory};
 use docket::error::{Error, Result};
 use docket::ops::status;
+use docket::t;
 use std::path::PathBuf;
 
 /// Key–value rows as the chosen format prints them.
@@ -48,12 +49,12 @@ pub fn whoami(g: &Global) -> Result<Output> {
         _ => name.to_string(),
     };
     let standing = match &me.standing {
-        Ok(Some(until)) => format!("may act; training valid until {until}"),
-        Ok(None) => "may act".to_string(),
-        Err(why) => format!("may NOT act: {why}"),
+        Ok(Some(until)) => t!("about-may-act-training-valid", until = until),
+        Ok(None) => t!("about-may-act").to_string(),
+        Err(why) => t!("about-may-not-act", why = why),
     };
     let signing = match &me.signing {
-        Ok(from) => format!("yes, with the key from {from}"),
+        Ok(from) => t!("about-yes-key-from", from = from),
         Err(why) => format!("no: {why}"),
     };
     let approves: Vec<String> = me
@@ -63,7 +64,7 @@ pub fn whoami(g: &Global) -> Result<Output> {
         .collect();
     let department = match &a.department {
         Some(d) => titled(d, me.department_title.as_ref()),
-        None => "the centre".into(),
+        None => t!("about-centre"),
     };
     let rows = vec![
         ("actor", a.name.clone()),
@@ -113,12 +114,12 @@ pub fn store_status(g: &Global) -> Result<Output> {
     }
     rows.push(vec![
         "waiting".into(),
-        "to archive".into(),
+        t!("about-archive"),
         s.to_archive.to_string(),
     ]);
     rows.push(vec![
         "overdue".into(),
-        "to archive".into(),
+        t!("about-archive"),
         s.overdue.to_string(),
     ]);
     rows.push(vec!["log".into(), "entries".into(), s.entries.to_string()]);
@@ -152,9 +153,9 @@ pub struct ManpagesArgs {
 pub fn manpages(g: &Global, a: ManpagesArgs) -> Result<Output> {
     std::fs::create_dir_all(&a.dir).map_err(|e| Error::io(&a.dir, e))?;
     clap_mangen::generate_to(Cli::command(), &a.dir).map_err(|e| Error::io(&a.dir, e))?;
-    g.note(&format!(
-        "wrote docket.1 and a page for each command into {}",
-        a.dir.display()
+    g.note(&t!(
+        "about-wrote-docket-page-each",
+        display = a.dir.display()
     ));
     Ok(String::new())
 }

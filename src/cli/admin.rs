@@ -12,6 +12,7 @@ use docket::ops::{init as initialize, log as audit_log, verify as checking};
 use docket::schema::kind::Kind;
 use docket::store::Store;
 use docket::store::lock::{LockMode, StoreLock};
+use docket::t;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -48,7 +49,7 @@ fn date_arg(flag: &str, value: Option<&String>) -> Result<Option<NaiveDate>> {
         .map(Some)
         .map_err(|m| {
             docket::error::InputError::new(docket::error::Location::file(flag), m)
-                .hint("write the date as YYYY-MM-DD, e.g. 2026-03-05")
+                .hint(t!("admin-write-date-yyyy-mm"))
                 .into()
         })
 }
@@ -64,11 +65,11 @@ pub fn init(g: &Global, a: InitArgs) -> Result<Output> {
         agreement_signed: date_arg("--agreement-signed", a.agreement_signed.as_ref())?,
         trained_on: date_arg("--trained-on", a.trained_on.as_ref())?,
     })?;
-    g.note(&format!(
-        "created store `{}` in {} with administrator `{}`; register staff with `docket actor add`",
-        store.config.store.name,
-        a.dir.display(),
-        a.admin
+    g.note(&t!(
+        "admin-created-store-administrator-register",
+        name = store.config.store.name,
+        display = a.dir.display(),
+        admin = a.admin
     ));
     Ok(String::new())
 }
@@ -170,11 +171,18 @@ fn actor_change(g: &Global, c: ActorCommand) -> Result<Output> {
                 trained_on: date_arg("--trained-on", a.trained_on.as_ref())?,
             };
             let actor = actors::add(&mut w, &a.name, change)?;
-            g.note(&format!("registered `{}` as {}", actor.name, actor.role));
+            g.note(&t!(
+                "admin-registered",
+                name = actor.name,
+                role = actor.role
+            ));
             if let Err(e) =
                 actor.check_standing(w.today(), w.store.config.policy.training_valid_days)
             {
-                say!("warning: `{}` cannot act yet: {e}", actor.name);
+                say!(
+                    "{}",
+                    t!("admin-warning-cannot-act-yet", name = actor.name, e = e)
+                );
             }
         }
         ActorCommand::Update(a) => {
@@ -186,16 +194,17 @@ fn actor_change(g: &Global, c: ActorCommand) -> Result<Output> {
                 trained_on: date_arg("--trained-on", a.trained_on.as_ref())?,
             };
             let actor = actors::update(&mut w, &a.name, change)?;
-            g.note(&format!(
-                "updated `{}` (version {})",
-                actor.name, actor.version
+            g.note(&t!(
+                "admin-updated-version",
+                name = actor.name,
+                version = actor.version
             ));
         }
         ActorCommand::Revoke(a) => {
             if a.reason.trim().is_empty() {
                 return Err(Error::usage(
-                    "--reason must not be empty",
-                    Some("say why, in a few words".to_string()),
+                    t!("admin-reason-must-not-empty"),
+                    Some(t!("admin-say-why-few-words").to_string()),
                 ));
             }
             let actor = actors::revoke(&mut w, &a.name, &a.reason)?;
@@ -309,7 +318,7 @@ pub fn types(g: &Global, a: TypesArgs) -> Result<Output> {
         }
     );
     if let Some(e) = k.effective {
-        s.push_str(&format!(", in force from {e}"));
+        s.push_str(&t!("admin-force-from", e = e));
     }
     s.push('\n');
     if let Some(r) = &k.create_roles {
@@ -336,9 +345,11 @@ pub fn types(g: &Global, a: TypesArgs) -> Result<Output> {
         s.push_str("\nfees:\n");
         for f in &k.fees {
             let basis = match (&f.tariff, &f.equals) {
-                (Some(t), _) => format!(
-                    "tariff {t}{}",
-                    f.per
+                (Some(t), _) => t!(
+                    "admin-tariff",
+                    t = t,
+                    as_ref = f
+                        .per
                         .as_ref()
                         .map(|p| format!(" × {p}"))
                         .unwrap_or_default()
@@ -376,7 +387,7 @@ fn field_rows(k: &Kind) -> Vec<Vec<String>> {
             let req = if f.required {
                 "required".to_string()
             } else if let Some(w) = &f.required_when {
-                format!("required when {}", w.source)
+                t!("admin-required-when", source = w.source)
             } else {
                 "optional".into()
             };
@@ -511,11 +522,15 @@ fn export_signed(
         .ok_or_else(|| {
             Error::from(docket::error::InputError::new(
                 docket::error::Location::file("--entry"),
-                format!("the log has entries 1 to {}, not {n}", session.head.entries),
+                t!(
+                    "admin-log-has-entries-not",
+                    entries = session.head.entries,
+                    n = n
+                ),
             ))
         })?;
     let sig = docket::keys::decode_sig(&txn.sig).ok_or_else(|| {
-        Error::integrity(docket::layout::LOG_NAME, "the transaction is not signed")
+        Error::integrity(docket::layout::LOG_NAME, t!("trust-transaction-not-signed"))
     })?;
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let entry = dir.join("entry");
@@ -525,9 +540,10 @@ fn export_signed(
     let span = if txn.first == txn.last {
         format!("entry {}", txn.first)
     } else {
-        format!(
-            "entries {} to {} (one transaction, signed once)",
-            txn.first, txn.last
+        t!(
+            "admin-entries-one-transaction-signed",
+            first = txn.first,
+            last = txn.last
         )
     };
     g.note(&format!(
@@ -574,9 +590,7 @@ pub fn policy(g: &Global, c: PolicyCommand) -> Result<Output> {
             let session = g.open_policy(false)?;
             let (version, files) = docket::ops::policy::diff(&session)?;
             if files.is_empty() {
-                g.note(&format!(
-                    "the policy files are version {version}, the rules in force"
-                ));
+                g.note(&t!("admin-policy-files-version-rules", version = version));
                 return Ok(String::new());
             }
             Ok(files.iter().map(|f| f.diff.clone()).collect())
@@ -587,10 +601,10 @@ pub fn policy(g: &Global, c: PolicyCommand) -> Result<Output> {
             };
             let a = docket::ops::policy::apply(&mut w, &reason)?;
             let names: Vec<&str> = a.changed.iter().map(|d| d.source()).collect();
-            g.note(&format!(
-                "applied policy version {}: {}",
-                a.version,
-                names.join(", ")
+            g.note(&t!(
+                "admin-applied-policy-version",
+                version = a.version,
+                join = names.join(", ")
             ));
             Ok(String::new())
         }
@@ -610,9 +624,9 @@ pub fn hook(g: &Global, c: HookCommand) -> Result<Output> {
             let store = g.store()?;
             let me = std::env::current_exe().map_err(|e| Error::io("docket", e))?;
             let hook = docket::ops::against::install_hook(&store, &me)?;
-            g.note(&format!(
-                "installed {}: each commit now checks that the audit log extends the last commit's",
-                hook.display()
+            g.note(&t!(
+                "admin-installed-each-commit-now",
+                display = hook.display()
             ));
             Ok(String::new())
         }
@@ -684,7 +698,7 @@ pub fn recover(g: &Global) -> Result<Output> {
     let mut w = g.writer_with(true)?;
     let r = checking::recover(&mut w)?;
     if r.moved.is_empty() && r.torn_bytes == 0 {
-        g.note("nothing to recover: every file is logged");
+        g.note(&t!("admin-nothing-recover-every-file"));
         return Ok(String::new());
     }
     let mut out = String::new();

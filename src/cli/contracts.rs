@@ -6,6 +6,7 @@ use super::{Global, Output};
 use clap::{Args, Subcommand};
 use docket::error::{Error, Result};
 use docket::ops::{archive as archiving, lifecycle};
+use docket::t;
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -85,8 +86,8 @@ pub struct ArchiveArgs {
 fn non_empty(text: &str, flag: &str) -> Result<()> {
     if text.trim().is_empty() {
         return Err(Error::usage(
-            format!("{flag} must not be empty"),
-            Some("say why, in a few words".to_string()),
+            t!("contracts-must-not-empty", flag = flag),
+            Some(t!("admin-say-why-few-words").to_string()),
         ));
     }
     Ok(())
@@ -97,16 +98,17 @@ pub fn approve(g: &Global, a: ApproveArgs) -> Result<Output> {
     let id = session.canonical_id(&a.id);
     let r = lifecycle::approve(&mut session, &id, a.comment.as_deref())?;
     match &r.next {
-        Some(n) => g.note(&format!(
-            "{}: {} step approved; next step: {n}",
-            r.id,
-            r.step.unwrap_or_default()
+        Some(n) => g.note(&t!(
+            "contracts-step-approved-next-step",
+            id = r.id,
+            unwrap_or_default = r.step.unwrap_or_default(),
+            n = n
         )),
-        None => g.note(&format!(
-            "{}: {} step approved; all steps done, the contract is {}",
-            r.id,
-            r.step.unwrap_or_default(),
-            r.status
+        None => g.note(&t!(
+            "contracts-step-approved-all-steps",
+            id = r.id,
+            unwrap_or_default = r.step.unwrap_or_default(),
+            status = r.status
         )),
     }
     Ok(String::new())
@@ -117,10 +119,10 @@ pub fn reject(g: &Global, a: RejectArgs) -> Result<Output> {
     let mut session = g.writer()?;
     let id = session.canonical_id(&a.id);
     let r = lifecycle::reject(&mut session, &id, &a.reason)?;
-    g.note(&format!(
-        "{}: rejected at the {} step; amending it sends it back for approval",
-        r.id,
-        r.step.unwrap_or_default()
+    g.note(&t!(
+        "contracts-rejected-at-step-amending",
+        id = r.id,
+        unwrap_or_default = r.step.unwrap_or_default()
     ));
     Ok(String::new())
 }
@@ -129,9 +131,10 @@ pub fn complete(g: &Global, a: CompleteArgs) -> Result<Output> {
     let mut session = g.writer()?;
     let id = session.canonical_id(&a.id);
     let r = lifecycle::finish(&mut session, &id, "complete", None)?;
-    g.note(&format!(
-        "{}: {}; hand its papers to the archivist",
-        r.id, r.status
+    g.note(&t!(
+        "contracts-hand-papers-archivist",
+        id = r.id,
+        status = r.status
     ));
     Ok(String::new())
 }
@@ -141,9 +144,10 @@ pub fn terminate(g: &Global, a: TerminateArgs) -> Result<Output> {
     let mut session = g.writer()?;
     let id = session.canonical_id(&a.id);
     let r = lifecycle::finish(&mut session, &id, "terminate", Some(&a.reason))?;
-    g.note(&format!(
-        "{}: {}; hand its papers to the archivist",
-        r.id, r.status
+    g.note(&t!(
+        "contracts-hand-papers-archivist",
+        id = r.id,
+        status = r.status
     ));
     Ok(String::new())
 }
@@ -176,11 +180,11 @@ pub fn attachment(g: &Global, c: AttachmentCommand) -> Result<Output> {
             .open(&a.out)
             .map_err(|e| match e.kind() {
                 std::io::ErrorKind::AlreadyExists => Error::conflict(
-                    format!(
-                        "{} exists: docket never writes over a file",
-                        a.out.display()
+                    t!(
+                        "contracts-exists-docket-never-writes",
+                        display = a.out.display()
                     ),
-                    Some("give a path that does not exist yet".to_string()),
+                    Some(t!("contracts-give-path-does-not").to_string()),
                 ),
                 _ => Error::io(&a.out, e),
             })?;
@@ -200,12 +204,12 @@ pub fn attachment(g: &Global, c: AttachmentCommand) -> Result<Output> {
             .write_all(&held)
             .map_err(|e| Error::io("<stdout>", e))?;
     } else {
-        g.note(&format!(
-            "wrote {} ({} bytes, sha256 {}) to {}",
-            paper.name,
-            paper.bytes,
-            &paper.sha256[..16],
-            a.out.display()
+        g.note(&t!(
+            "contracts-wrote-bytes-sha",
+            name = paper.name,
+            bytes = paper.bytes,
+            v16 = &paper.sha256[..16],
+            display = a.out.display()
         ));
     }
     Ok(String::new())
@@ -215,11 +219,11 @@ pub fn archive(g: &Global, a: ArchiveArgs) -> Result<Output> {
     let mut session = g.writer()?;
     let id = session.canonical_id(&a.id);
     let r = archiving::archive(&mut session, &id, &a.attach, a.note.as_deref())?;
-    g.note(&format!(
-        "{}: archived as {} with {} attachment(s)",
-        r.id,
-        r.number,
-        r.attachments.len()
+    g.note(&t!(
+        "contracts-archived-attachment-s",
+        id = r.id,
+        number = r.number,
+        len = r.attachments.len()
     ));
     Ok(format!("{}\n", r.number))
 }
@@ -246,7 +250,7 @@ pub fn pending(g: &Global) -> Result<Output> {
         })
         .collect();
     if items.is_empty() && g.format == Format::Table {
-        g.note("nothing waits for you");
+        g.note(&t!("contracts-nothing-waits-you"));
         return Ok(String::new());
     }
     Ok(match g.format {

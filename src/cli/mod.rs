@@ -1,6 +1,7 @@
 //! The command line: clap definitions, opening the store for each command, and turning
 //! typed errors into messages and exit codes. The only place that prints.
 
+use docket::t;
 /// One line on stderr, control characters escaped (a value typed by a user never drives
 /// the terminal or fakes a line).
 macro_rules! say {
@@ -13,6 +14,7 @@ mod about;
 mod admin;
 mod contracts;
 mod examples;
+mod lang;
 mod output;
 mod records;
 mod transfer;
@@ -70,6 +72,9 @@ pub struct Global {
     /// Say nothing on stderr but errors and warnings
     #[arg(long, short, global = true, help_heading = "Global options")]
     quiet: bool,
+    /// The language to speak: en or zh-CN (default: the locale, else the store's ui.language)
+    #[arg(long, global = true, value_name = "LANG", value_parser = ["en", "zh-CN"], help_heading = "Global options")]
+    lang: Option<String>,
 }
 
 /// `--format`, offered only by the commands whose output is data.
@@ -239,8 +244,8 @@ impl Global {
     fn require_actor(&self) -> Result<()> {
         if self.actor.is_none() {
             return Err(Error::usage(
-                "this command acts as someone: pass --as ACTOR or set DOCKET_ACTOR",
-                Some("every act is done as a registered actor (R-B1)".to_string()),
+                t!("cli-command-acts-someone-pass"),
+                Some(t!("cli-every-act-done-registered").to_string()),
             ));
         }
         Ok(())
@@ -411,9 +416,9 @@ fn report(e: &Error) {
     match e {
         Error::Integrity { problems } => {
             for p in problems.iter().skip(1) {
-                say!("error: integrity check failed: {p}");
+                say!("{}", t!("cli-error-integrity-check-failed", p = p));
             }
-            say!("hint: nothing was written; `docket verify` lists every problem");
+            say!("{}", t!("cli-hint-nothing-was-written"));
         }
         Error::Invalid(errors) | Error::Duplicate(errors) => {
             for extra in errors.iter().skip(1) {
@@ -424,7 +429,10 @@ fn report(e: &Error) {
                 None => say!("hint: {}", fallback_hint(errors.first())),
             }
             if errors.len() > 1 {
-                say!("{} problems; nothing was written", errors.len());
+                say!(
+                    "{}",
+                    t!("cli-problems-nothing-was-written", len = errors.len())
+                );
             }
         }
         Error::Usage { hint, .. }
@@ -433,16 +441,12 @@ fn report(e: &Error) {
         | Error::Io { hint, .. } => match hint {
             Some(h) => say!("hint: {h}"),
             None if matches!(e, Error::Io { .. }) => {
-                say!(
-                    "hint: check the path, the free space and the permissions; nothing was written"
-                )
+                say!("{}", t!("cli-hint-check-path-free"))
             }
-            None => say!("hint: `docket --help` lists the commands and what they take"),
+            None => say!("{}", t!("cli-hint-docket-help-lists")),
         },
-        Error::Internal(_) => say!(
-            "hint: this is a bug in docket; nothing was written — please report it with the command you ran"
-        ),
-        Error::Interrupted => say!("hint: run the command again when you are ready"),
+        Error::Internal(_) => say!("{}", t!("cli-hint-bug-docket-nothing")),
+        Error::Interrupted => say!("{}", t!("cli-hint-run-command-again")),
     }
 }
 
@@ -457,9 +461,7 @@ fn json_error(e: &Error) -> String {
         other => vec![other.to_string()],
     };
     let hint = match e {
-        Error::Integrity { .. } => {
-            Some("nothing was written; `docket verify` lists every problem".to_string())
-        }
+        Error::Integrity { .. } => Some(t!("cli-nothing-was-written-docket").to_string()),
         Error::Invalid(errors) | Error::Duplicate(errors) => errors
             .iter()
             .find_map(|x| x.hint.clone())
@@ -480,17 +482,19 @@ fn json_error(e: &Error) -> String {
 fn fallback_hint(first: Option<&docket::error::InputError>) -> String {
     match first.map(|e| (&e.at.field, &e.at.file)) {
         Some((Some(field), _)) => {
-            format!("correct `{field}` and run the command again; nothing was written")
+            t!("cli-correct-run-command-again", field = field)
         }
         Some((None, Some(file))) => {
-            format!("correct {file} and run the command again; nothing was written")
+            t!("cli-correct-run-command-again-2", file = file)
         }
-        _ => "correct the input and run the command again; nothing was written".to_string(),
+        _ => t!("cli-correct-input-run-command").to_string(),
     }
 }
 
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    docket::i18n::set(lang::choose(&args));
+    let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };

@@ -8,6 +8,7 @@ use docket::ops::input::{Origin, parse_file, parse_sets};
 use docket::ops::read::{self, QuerySpec, RecordView};
 use docket::ops::write;
 use docket::schema::value::Value;
+use docket::t;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::PathBuf;
@@ -72,9 +73,9 @@ fn gather(
             let text = String::from_utf8(bytes).map_err(|_| {
                 InputError::new(
                     Location::file(path.display().to_string()),
-                    "the file is not UTF-8 text",
+                    t!("records-file-not-utf-text"),
                 )
-                .hint("save it as UTF-8")
+                .hint(t!("records-save-utf"))
             })?;
             (path.display().to_string(), text)
         };
@@ -100,8 +101,8 @@ pub fn create(g: &Global, a: CreateArgs) -> Result<Output> {
     let kind = schemas.kind(&a.kind)?;
     if a.sets.is_empty() && a.file.is_none() {
         return Err(Error::usage(
-            "give the fields with --set FIELD=VALUE or --file F.toml",
-            Some(format!("see `docket types {}`", a.kind)),
+            t!("records-give-fields-set-field"),
+            Some(t!("records-see-docket-types", kind = a.kind)),
         ));
     }
     let (fields, origin) = gather(kind, a.file.as_ref(), &a.sets)?;
@@ -111,9 +112,10 @@ pub fn create(g: &Global, a: CreateArgs) -> Result<Output> {
     let w = write::create(&mut session, &a.kind, fields, &origin, allowed)?;
     warn(&w.warnings);
     if w.status == "pending" {
-        g.note(&format!(
-            "{} is pending approval: `docket show {}` lists its steps",
-            w.id, w.id
+        g.note(&t!(
+            "records-pending-approval-docket-show",
+            id = w.id,
+            id2 = w.id
         ));
     }
     Ok(format!("{}\n", w.id))
@@ -133,16 +135,14 @@ pub fn amend(g: &Global, a: AmendArgs) -> Result<Output> {
     let kind = schemas.kind(&kind_name)?;
     if a.sets.is_empty() && a.unsets.is_empty() && a.file.is_none() {
         return Err(Error::usage(
-            "nothing to amend: give --set, --unset or --file",
-            Some(
-                "e.g. docket amend ID --set phone=13800001111 --reason \"new number\"".to_string(),
-            ),
+            t!("records-nothing-amend-give-set"),
+            Some(t!("records-e-g-docket-amend").to_string()),
         ));
     }
     if a.reason.trim().is_empty() {
         return Err(Error::usage(
-            "--reason must say why the record changes",
-            Some("say why, in a few words".to_string()),
+            t!("records-reason-must-say-why"),
+            Some(t!("admin-say-why-few-words").to_string()),
         ));
     }
     let (fields, origin) = gather(kind, a.file.as_ref(), &a.sets)?;
@@ -156,9 +156,11 @@ pub fn amend(g: &Global, a: AmendArgs) -> Result<Output> {
         a.allow_duplicate,
     )?;
     warn(&w.warnings);
-    g.note(&format!(
-        "{} is now version {} ({})",
-        w.id, w.version, w.status
+    g.note(&t!(
+        "records-now-version",
+        id = w.id,
+        version = w.version,
+        status = w.status
     ));
     Ok(String::new())
 }
@@ -184,11 +186,11 @@ pub fn show(g: &Global, a: ShowArgs) -> Result<Output> {
     session.log(revealed)?;
     if reveal.is_some() && !v.still_masked.is_empty() {
         let classes: Vec<&str> = v.still_masked.iter().map(String::as_str).collect();
-        g.note(&format!(
-            "still masked: {} (role {} may not reveal {})",
-            classes.join(", "),
-            session.role()?.name,
-            if classes.len() == 1 { "it" } else { "them" }
+        g.note(&t!(
+            "records-still-masked-role-may",
+            join = classes.join(", "),
+            role = session.role()?.name,
+            len = if classes.len() == 1 { "it" } else { "them" }
         ));
     }
     Ok(match g.format {
@@ -236,12 +238,13 @@ fn show_table(session: &docket::session::Session, v: &RecordView) -> String {
             for s in steps {
                 let done = v.approvals.iter().rev().find(|a| a.step == s.role);
                 let state = match done {
-                    Some(a) => format!(
-                        "{} by {} at {}{}",
-                        a.decision,
-                        a.actor,
-                        a.at,
-                        a.comment
+                    Some(a) => t!(
+                        "records-at",
+                        decision = a.decision,
+                        actor = a.actor,
+                        at = a.at,
+                        as_ref = a
+                            .comment
                             .as_ref()
                             .map(|c| format!(": {c}"))
                             .unwrap_or_default()
@@ -258,12 +261,22 @@ fn show_table(session: &docket::session::Session, v: &RecordView) -> String {
     if let Some(a) = &v.archive {
         rows.push(vec![
             "archive".into(),
-            format!("{} at {} by {}", a.number, a.archived_at, a.archived_by),
+            t!(
+                "records-at-2",
+                number = a.number,
+                archived_at = a.archived_at,
+                archived_by = a.archived_by
+            ),
         ]);
         for x in &a.attachments {
             rows.push(vec![
                 "attachment".into(),
-                format!("{} ({} bytes, sha256 {})", x.name, x.bytes, &x.sha256[..16]),
+                t!(
+                    "records-bytes-sha",
+                    name = x.name,
+                    bytes = x.bytes,
+                    v16 = &x.sha256[..16]
+                ),
             ]);
         }
     }
@@ -471,7 +484,7 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
         table(&header, &rows)
     };
     if views.is_empty() && g.format == Format::Table {
-        g.note("no records match");
+        g.note(&t!("records-no-records-match"));
         return Ok(String::new());
     }
     Ok(out)
@@ -492,14 +505,18 @@ pub struct ExistsArgs {
 pub fn exists(g: &Global, a: ExistsArgs) -> Result<Output> {
     let Some((field, value)) = a.pair.split_once('=') else {
         return Err(Error::usage(
-            format!("expected FIELD=VALUE, got `{}`", a.pair),
-            Some("e.g. docket exists customer id_number=110101199003077777".to_string()),
+            t!("records-expected-field-value-got", pair = a.pair),
+            Some(t!("records-e-g-docket-exists").to_string()),
         ));
     };
     let mut session = g.writer()?;
     let ids = docket::ops::unique::lookup(&mut session, &a.kind, field.trim(), value)?;
     if ids.is_empty() {
-        g.note(&format!("no {} record holds this {}", a.kind, field.trim()));
+        g.note(&t!(
+            "records-no-record-holds",
+            kind = a.kind,
+            trim = field.trim()
+        ));
     }
     Ok(match g.format {
         Format::Table => ids.iter().map(|id| format!("{id}\n")).collect(),

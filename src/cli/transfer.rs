@@ -6,6 +6,7 @@ use docket::error::{Error, Result};
 use docket::io::mapping::Mapping;
 use docket::ops::export::{self, ExportFormat, ExportSpec};
 use docket::ops::import::{self, ImportSpec};
+use docket::t;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::cell::RefCell;
 use std::io::IsTerminal;
@@ -94,9 +95,12 @@ fn end_phase(bar: &ProgressBar, phase: &str) {
     }
     let secs = bar.elapsed().as_secs_f64();
     let rows = bar.position();
-    bar.println(format!(
-        "{phase:>9} {rows} rows in {secs:.1} s ({:.0} rows/s)",
-        rows as f64 / secs.max(0.001)
+    bar.println(t!(
+        "transfer-rows-s-rows-s",
+        phase2 = format!("{:>9}", phase),
+        rows = rows,
+        secs2 = format!("{:.1}", secs),
+        format = format!("{:.0}", rows as f64 / secs.max(0.001))
     ));
 }
 
@@ -147,10 +151,10 @@ pub fn import(g: &Global, a: ImportArgs) -> Result<Output> {
         result.as_ref().err().and_then(Error::input_problems),
         &a.rejects,
     ) {
-        g.note(&format!(
-            "{} problem(s); rejected rows written to {}",
-            errors.len(),
-            path.display()
+        g.note(&t!(
+            "transfer-problem-s-rejected-rows",
+            len = errors.len(),
+            display = path.display()
         ));
     }
     let report = result?;
@@ -158,21 +162,28 @@ pub fn import(g: &Global, a: ImportArgs) -> Result<Output> {
         say!("warning: {w}");
     }
     let already = if report.already > 0 {
-        format!(", {} already imported (skipped)", report.already)
+        t!(
+            "transfer-already-imported-skipped",
+            already = report.already
+        )
     } else {
         String::new()
     };
     if a.dry_run {
-        g.note(&format!(
-            "dry run: {} rows ({}), {} would be imported{already}; nothing was written",
-            report.rows, report.encoding, report.planned
+        g.note(&t!(
+            "transfer-dry-run-rows-would",
+            rows = report.rows,
+            encoding = report.encoding,
+            planned = report.planned,
+            already = already
         ));
     } else {
-        g.note(&format!(
-            "imported {} of {} rows ({}){already}",
-            report.imported.len(),
-            report.rows,
-            report.encoding
+        g.note(&t!(
+            "transfer-imported-rows",
+            len = report.imported.len(),
+            rows = report.rows,
+            encoding = report.encoding,
+            already = already
         ));
     }
     Ok(String::new())
@@ -196,7 +207,11 @@ pub fn export(g: &Global, a: ExportArgs) -> Result<Output> {
     match &a.output {
         Some(path) => {
             std::fs::write(path, &bytes).map_err(|e| Error::io(path, e))?;
-            g.note(&format!("exported {count} records to {}", path.display()));
+            g.note(&t!(
+                "transfer-exported-records",
+                count = count,
+                display = path.display()
+            ));
             Ok(String::new())
         }
         None => {

@@ -11,9 +11,9 @@ pub fn lookup(name: &str) -> Result<&'static Encoding, InputError> {
     Encoding::for_label(name.trim().as_bytes()).ok_or_else(|| {
         InputError::new(
             Location::file("--encoding"),
-            format!("unknown encoding `{name}`"),
+            t!("encoding-unknown-encoding", name = name),
         )
-        .hint("use utf-8, gb18030 (also reads GBK and GB2312) or another WHATWG encoding label")
+        .hint(t!("encoding-use-utf-gb-also"))
     })
 }
 
@@ -53,9 +53,9 @@ fn strict(file: &str, bytes: &[u8], enc: &'static Encoding) -> Result<String, In
         + 1;
     Err(InputError::new(
         Location::file(file).line(Some(line)),
-        format!("the text is not valid {}: a byte there cannot be read in that encoding", enc.name()),
+        t!("encoding-text-not-valid-byte", name = enc.name()),
     )
-    .hint("name the file's encoding with --encoding (e.g. --encoding gb18030 or --encoding utf-8), or save it as UTF-8"))
+    .hint(t!("encoding-name-file-s-encoding")))
 }
 
 /// Encode text for an export.
@@ -68,9 +68,9 @@ pub fn encode(text: &str, name: &str) -> Result<Vec<u8>, InputError> {
     if unmappable {
         return Err(InputError::new(
             Location::file("--encoding"),
-            format!("some characters cannot be written in {}", enc.name()),
+            t!("encoding-some-characters-cannot-written", name = enc.name()),
         )
-        .hint("export as utf-8 instead"));
+        .hint(t!("encoding-export-utf-instead")));
     }
     Ok(bytes.into_owned())
 }

@@ -82,8 +82,11 @@ impl Mapping {
     pub fn load(file: &str, text: &str) -> Result<Mapping, InputError> {
         let raw: RawMapping = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| line_at(text, s.start));
-            InputError::new(Location::file(file).line(line), e.message().trim().to_string())
-                .hint("a mapping has legacy, skip, [columns], [constants], [dates] formats, [booleans] true/false, [lists] separator")
+            InputError::new(
+                Location::file(file).line(line),
+                e.message().trim().to_string(),
+            )
+            .hint(t!("mapping-mapping-has-legacy-skip"))
         })?;
         let d = Mapping::default();
         Ok(Mapping {

@@ -30,20 +30,20 @@ fn check_dates(session: &Session, change: &ActorChange) -> Result<()> {
         (
             "--agreement-signed",
             change.agreement_signed,
-            "record the agreement once it is signed",
+            t!("actors-record-agreement-once-signed"),
         ),
         (
             "--trained-on",
             change.trained_on,
-            "record training once it has taken place",
+            t!("actors-record-training-once-has"),
         ),
     ];
     for (flag, date, hint) in dates {
         let Some(d) = date else { continue };
         let problem = if d > today {
-            format!("{d} is after today ({today})")
+            t!("actors-after-today", d = d, today = today)
         } else if d < super::validate::earliest_date() {
-            format!("{d} is before 1900: check the year")
+            t!("actors-before-check-year", d = d)
         } else {
             continue;
         };
@@ -63,11 +63,12 @@ fn check_role(session: &Session, role: &str) -> Result<()> {
             .keys()
             .map(String::as_str)
             .collect();
-        return Err(
-            InputError::new(Location::file("--role"), format!("unknown role `{role}`"))
-                .hint(crate::text::suggest(role, "roles", &known))
-                .into(),
-        );
+        return Err(InputError::new(
+            Location::file("--role"),
+            t!("actors-unknown-role", role = role),
+        )
+        .hint(crate::text::suggest(role, "roles", &known))
+        .into());
     }
     Ok(())
 }
@@ -96,12 +97,13 @@ fn check_key_free(session: &Session, key: &Key, name: &str) -> Result<()> {
     match holder {
         Some((other, _)) => Err(InputError::new(
             Location::file("--key"),
-            format!(
-                "key {} is already registered for `{other}`",
-                key.fingerprint()
+            t!(
+                "actors-key-already-registered",
+                fingerprint = key.fingerprint(),
+                other = other
             ),
         )
-        .hint("every actor signs with a key of their own: `ssh-keygen -t ed25519 -f FILE`")
+        .hint(t!("actors-every-actor-signs-key"))
         .into()),
         None => Ok(()),
     }
@@ -115,15 +117,16 @@ fn check_department(session: &Session, department: Option<&str>) -> Result<()> {
         return Ok(());
     }
     let names: Vec<&str> = known.keys().map(String::as_str).collect();
-    Err(
-        InputError::new(Location::file("--department"), format!("no department `{d}`"))
-            .hint(if names.is_empty() {
-                "the store declares none: an administrator adds [departments.NAME] to docket.toml and applies the policy".to_string()
-            } else {
-                crate::text::suggest(d, "departments", &names)
-            })
-            .into(),
+    Err(InputError::new(
+        Location::file("--department"),
+        t!("actors-no-department", d = d),
     )
+    .hint(if names.is_empty() {
+        t!("actors-store-declares-none-administrator").to_string()
+    } else {
+        crate::text::suggest(d, "departments", &names)
+    })
+    .into())
 }
 
 /// May the acting actor change the register entry of an actor of `department`, giving
@@ -135,30 +138,24 @@ fn may_manage(w: &Writer, department: Option<&str>, role: Option<&str>) -> Resul
         return Ok(());
     }
     if !mine.may("manage-department") {
-        return w.require("manage-actors", "manage the staff register");
+        return w.require("manage-actors", &t!("actors-manage-staff-register"));
     }
     let me = w.actor()?;
     if me.department.is_none() || me.department.as_deref() != department {
         return Err(Error::denied(
-            format!(
-                "actor `{}` manages the register of {} only, not of {}",
-                me.name,
-                department_name(me.department.as_deref()),
-                department_name(department)
+            t!(
+                "actors-actor-manages-register-only",
+                name = me.name,
+                department_name = department_name(me.department.as_deref()),
+                department_name2 = department_name(department)
             ),
-            Some(
-                "an administrator of the centre, or that department's responsible person, must"
-                    .to_string(),
-            ),
+            Some(t!("actors-administrator-centre-department-s").to_string()),
         ));
     }
     match role.and_then(|r| w.schemas.roles.get(r)) {
         Some(r) if r.administers() => Err(Error::denied(
-            format!(
-                "actor `{}` may not grant role `{}`: it manages others, and only an administrator of the centre grants it",
-                me.name, r.name
-            ),
-            Some("ask an administrator of the centre".to_string()),
+            t!("actors-actor-may-not-grant", name = me.name, name2 = r.name),
+            Some(t!("actors-ask-administrator-centre").to_string()),
         )),
         _ => Ok(()),
     }
@@ -171,15 +168,15 @@ pub fn add(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> {
     if !is_actor_name(name) {
         return Err(InputError::new(
             Location::file("NAME"),
-            format!("`{name}` is not a usable actor name"),
+            t!("actors-not-usable-actor-name", name = name),
         )
-        .hint("use letters of one script (王芳, wang.fang), digits, `.`, `_` and `-`, starting with a letter or digit; at most 64")
+        .hint(t!("actors-use-letters-one-script"))
         .into());
     }
     if w.registry.actors.contains_key(name) {
         return Err(Error::conflict(
-            format!("actor `{name}` is already registered"),
-            Some(format!("change it with `docket actor update {name}`")),
+            t!("actors-actor-already-registered", name = name),
+            Some(t!("actors-change-docket-actor-update", name = name)),
         ));
     }
     let role = change.role.clone().unwrap_or_default();
@@ -187,8 +184,8 @@ pub fn add(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> {
     check_dates(w, &change)?;
     let key = change.key.ok_or_else(|| {
         Error::usage(
-            "every actor signs their acts: give their public key with --key FILE.pub",
-            Some("they make one with `ssh-keygen -t ed25519 -f FILE`".to_string()),
+            t!("actors-every-actor-signs-their"),
+            Some(t!("actors-they-make-one-ssh").to_string()),
         )
     })?;
     check_key_free(w, &key, name)?;
@@ -217,9 +214,9 @@ fn current(session: &Session, name: &str) -> Result<Actor> {
     session.load_actor(name)?.ok_or_else(|| {
         InputError::new(
             Location::default(),
-            format!("no actor `{name}` in the register"),
+            t!("actors-no-actor-register", name = name),
         )
-        .hint("list them with `docket actor list`")
+        .hint(t!("actors-list-them-docket-actor"))
         .into()
     })
 }
@@ -236,10 +233,8 @@ fn keep_an_administrator(w: &Writer, name: &str, new_role: Option<&str>) -> Resu
     }
     if after.managers(&manages) == 0 {
         return Err(Error::conflict(
-            format!(
-                "`{name}` is the last administrator: the store would have nobody to manage its staff"
-            ),
-            Some("register another administrator first".to_string()),
+            t!("actors-last-administrator-store-would", name = name),
+            Some(t!("actors-register-another-administrator-first").to_string()),
         ));
     }
     Ok(())
@@ -255,8 +250,8 @@ pub fn update(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> 
     let me = w.actor()?.name.clone();
     if me == name && (change.role.is_some() || change.key.is_some()) {
         return Err(Error::denied(
-            format!("actor `{me}` may not change their own role or key"),
-            Some("another administrator must".to_string()),
+            t!("actors-actor-may-not-change", me = me),
+            Some(t!("actors-another-administrator-must").to_string()),
         ));
     }
     check_dates(w, &change)?;
@@ -286,8 +281,8 @@ pub fn update(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> 
     }
     if detail.is_empty() {
         return Err(Error::usage(
-            "nothing to update: give --role, --department, --key, --agreement-signed or --trained-on",
-            Some("e.g. docket actor update NAME --trained-on DATE".to_string()),
+            t!("actors-nothing-update-give-role"),
+            Some(t!("actors-e-g-docket-actor").to_string()),
         ));
     }
     actor.version += 1;
@@ -303,14 +298,14 @@ pub fn revoke(w: &mut Writer, name: &str, reason: &str) -> Result<Actor> {
     may_manage(w, actor.department.as_deref(), None)?;
     if actor.revoked {
         return Err(Error::conflict(
-            format!("actor `{name}` is already revoked"),
-            Some("`docket actor list` shows who is active".to_string()),
+            t!("actors-actor-already-revoked", name = name),
+            Some(t!("actors-docket-actor-list-shows").to_string()),
         ));
     }
     if w.actor()?.name == name {
         return Err(Error::conflict(
-            "an administrator cannot revoke themself: another administrator must",
-            Some("ask another administrator".to_string()),
+            t!("actors-administrator-cannot-revoke-themself"),
+            Some(t!("actors-ask-another-administrator").to_string()),
         ));
     }
     keep_an_administrator(w, name, None)?;
@@ -328,7 +323,7 @@ pub fn revoke(w: &mut Writer, name: &str, reason: &str) -> Result<Actor> {
 pub fn list(session: &Session) -> Result<Vec<Actor>> {
     let role = session.role()?;
     if !role.may("manage-actors") && !role.may("manage-department") {
-        session.require("manage-actors", "read the staff register")?;
+        session.require("manage-actors", &t!("actors-read-staff-register"))?;
     }
     let own = session.actor()?.department.clone();
     let names: Vec<String> = session.index.actors.keys().cloned().collect();

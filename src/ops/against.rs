@@ -24,8 +24,8 @@ fn git(root: &Path, args: &[&str]) -> Result<std::process::Output> {
         .output()
         .map_err(|e| {
             Error::usage(
-                format!("cannot run git: {e}"),
-                Some("install git, or check the log by hand with `docket verify`".into()),
+                t!("against-cannot-run-git", e = e),
+                Some(t!("against-install-git-check-log")),
             )
         })
 }
@@ -39,7 +39,7 @@ fn git_text(root: &Path, args: &[&str]) -> Result<String> {
                 args.join(" "),
                 String::from_utf8_lossy(&out.stderr).trim()
             ),
-            Some("run this in a store kept in a git repository".into()),
+            Some(t!("against-run-store-kept-git")),
         ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
@@ -63,8 +63,8 @@ fn log_at(store: &Store, rev: &str) -> Result<Option<Vec<u8>>> {
             return Ok(None); // no commit yet: nothing to extend
         }
         return Err(Error::usage(
-            format!("`{rev}` is not a commit of this repository"),
-            Some("name a commit, branch or tag, e.g. HEAD or main".into()),
+            t!("against-not-commit-repository", rev = rev),
+            Some(t!("against-name-commit-branch-tag")),
         ));
     }
     let prefix = git_text(root, &["rev-parse", "--show-prefix"])?;
@@ -89,13 +89,13 @@ pub fn against(store: &Store, rev: &str) -> Result<Compared> {
         let n = i + 1;
         let problem = match now_iter.next() {
             Some(l) if l == *line => continue,
-            Some(_) => format!(
-                "forked at entry {n}: the log differs from the one committed in {rev} there; it was rewritten"
-            ),
-            None => format!(
-                "truncated behind entry {}: {rev} holds {} entries, the log now ends at entry {i}; entries were cut from its end",
-                then_lines.len(),
-                then_lines.len()
+            Some(_) => t!("against-forked-at-entry-log", n = n, rev = rev),
+            None => t!(
+                "against-truncated-behind-entry-holds",
+                len = then_lines.len(),
+                rev = rev,
+                len2 = then_lines.len(),
+                i = i
             ),
         };
         return Err(Error::Integrity {
@@ -136,8 +136,8 @@ pub fn install_hook(store: &Store, docket: &Path) -> Result<PathBuf> {
         && !existing.contains("# docket:")
     {
         return Err(Error::conflict(
-            format!("{} exists and is not docket's", hook.display()),
-            Some(format!("add this line to it: {command}")),
+            t!("against-exists-not-docket-s", display = hook.display()),
+            Some(t!("against-add-line", command = command)),
         ));
     }
     std::fs::create_dir_all(&hooks).map_err(|e| Error::io(&hooks, e))?;

@@ -51,8 +51,8 @@ fn read_papers(files: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u8>)>> {
             if e.kind() == std::io::ErrorKind::NotFound {
                 Error::invalid(
                     at(),
-                    "attachment file not found; nothing was archived",
-                    "check the path of the scanned paper",
+                    t!("archive-attachment-file-not-found"),
+                    &t!("archive-check-path-scanned-paper"),
                 )
             } else {
                 Error::io(f, e)
@@ -61,17 +61,20 @@ fn read_papers(files: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u8>)>> {
         if bytes.is_empty() {
             return Err(crate::error::InputError::new(
                 at(),
-                "the attachment is empty: a paper has content (R-C15)",
+                t!("archive-attachment-empty-paper-has"),
             )
-            .hint("attach the scanned paper itself")
+            .hint(t!("archive-attach-scanned-paper-itself"))
             .into());
         }
         if let Some((same, _)) = out.iter().find(|(_, b)| *b == bytes) {
             return Err(crate::error::InputError::new(
                 at(),
-                format!("the same paper as {} (identical content)", same.display()),
+                t!(
+                    "archive-same-paper-identical-content",
+                    display = same.display()
+                ),
             )
-            .hint("attach each paper once")
+            .hint(t!("archive-attach-each-paper-once"))
             .into());
         }
         out.push((f.clone(), bytes));
@@ -92,23 +95,22 @@ pub fn archive(
     // Judged by the rules its terms were written under (R-C18).
     let schemas = session.schemas_at(v.policy)?;
     let kind = schemas.kind(&v.kind)?;
-    session.require("archive", "archive records")?;
+    session.require("archive", &t!("archive-archive-records"))?;
     super::write::refuse_archived(&v)?;
     if !matches!(v.status.as_str(), "completed" | "terminated") {
         return Err(Error::conflict(
-            format!(
-                "record `{id}` is {}: only completed or terminated contracts are archived (R-C15)",
-                v.status
+            t!(
+                "archive-record-only-completed-terminated",
+                id = id,
+                status = v.status
             ),
-            Some(format!(
-                "the contract is first completed (`docket complete {id}`) or terminated"
-            )),
+            Some(t!("archive-contract-first-completed-docket", id = id)),
         ));
     }
     if files.is_empty() {
         return Err(Error::usage(
-            "archive needs the contract's papers: --attach FILE (letters, charts, approvals, budgets, notices)",
-            Some("e.g. docket archive ID --attach approval.pdf --attach notice.pdf".to_string()),
+            t!("archive-archive-needs-contract-s"),
+            Some(t!("archive-e-g-docket-archive").to_string()),
         ));
     }
     let folder = crate::layout::record_dir(&kind.name, id);
@@ -180,19 +182,19 @@ pub fn paper(
     purpose: &str,
     deliver: &mut dyn FnMut(&[u8]) -> Result<()>,
 ) -> Result<Attachment> {
-    w.require("read-papers", "read archived papers")?;
+    w.require("read-papers", &t!("archive-read-archived-papers"))?;
     if purpose.trim().is_empty() {
         return Err(Error::usage(
-            "--purpose must say why you need the paper: papers hold personal data (R-A3)",
-            Some("e.g. --purpose \"customer dispute over the installation fee\"".to_string()),
+            t!("archive-purpose-must-say-why"),
+            Some(t!("archive-e-g-purpose-customer").to_string()),
         ));
     }
     super::input::plain_text("--purpose", purpose, w.max_text())?;
     let v = w.load(id)?;
     let Some(archive) = &v.archive else {
         return Err(Error::conflict(
-            format!("record `{id}` is not archived: it holds no papers"),
-            Some("papers are filed with `docket archive`".to_string()),
+            t!("archive-record-not-archived-holds", id = id),
+            Some(t!("archive-papers-filed-docket-archive").to_string()),
         ));
     };
     let names: Vec<&str> = archive
@@ -207,8 +209,8 @@ pub fn paper(
         .ok_or_else(|| {
             Error::invalid(
                 crate::error::Location::file("NAME"),
-                format!("`{id}` has no paper `{name}`"),
-                &crate::text::suggest(name, &format!("papers of {id}"), &names),
+                t!("archive-has-no-paper", id = id, name = name),
+                &crate::text::suggest(name, &t!("archive-papers", id = id), &names),
             )
         })?;
     let bytes = w.read_logged(&found.path)?;

@@ -30,8 +30,8 @@ pub fn export(
 ) -> Result<(Vec<u8>, usize, Option<Revealed>)> {
     if spec.format == ExportFormat::Csv && spec.kind.is_none() {
         return Err(Error::usage(
-            "a CSV export holds one kind: name it (docket export customer)",
-            Some("or export every kind with --format json".to_string()),
+            t!("export-csv-export-holds-one"),
+            Some(t!("export-export-every-kind-format").to_string()),
         ));
     }
     let q = QuerySpec {

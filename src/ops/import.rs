@@ -88,7 +88,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         .map_err(|e| {
             InputError::new(
                 Location::file(&shown).line(Some(1)),
-                format!("not a CSV header: {e}"),
+                t!("import-not-csv-header", e = e),
             )
         })?
         .clone();
@@ -124,9 +124,9 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
                 .map(|p| LineCounter::new(&text).line_of_record(p.byte() as usize));
             InputError::new(
                 Location::file(&shown).line(line),
-                format!("malformed CSV: {e}"),
+                t!("import-malformed-csv", e = e),
             )
-            .hint("check the quoting on that line")
+            .hint(t!("import-check-quoting-line"))
         })?;
         if i.is_multiple_of(1024) {
             progress("checking", i, total);
@@ -213,8 +213,8 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     progress("checking", total, total);
     if report.rows == 0 {
         return Err(
-            InputError::new(Location::file(&shown), "the file has a header but no rows")
-                .hint("export the records themselves, one line each under the header")
+            InputError::new(Location::file(&shown), t!("import-file-has-header-but"))
+                .hint(t!("import-export-records-themselves-one"))
                 .into(),
         );
     }
@@ -361,23 +361,23 @@ fn recognise(file: &str, bytes: &[u8]) -> Result<()> {
     let head = &bytes[..bytes.len().min(200)];
     let (problem, hint) = if first.is_none() {
         (
-            "the file is empty",
-            "export the rows: a header line, then one line per record",
+            t!("import-file-empty"),
+            t!("import-export-rows-header-line"),
         )
     } else if bytes.starts_with(b"PK\x03\x04") {
         (
-            "this is an Excel workbook (.xlsx) or another zip file, not CSV",
-            "in Excel: File → Save As → CSV UTF-8 (逗号分隔), then import that file",
+            t!("import-excel-workbook-xlsx-another"),
+            t!("import-excel-file-save-csv"),
         )
     } else if head.iter().filter(|b| **b == 0).count() * 4 >= head.len() {
         (
-            "this looks like UTF-16 text without a byte-order mark",
-            "save it as CSV UTF-8 (or as UTF-16 with a byte-order mark)",
+            t!("import-looks-like-utf-text"),
+            t!("import-save-csv-utf-utf"),
         )
     } else if matches!(first, Some(b'{') | Some(b'[')) {
         (
-            "this looks like JSON (a docket --format json export?), not CSV",
-            "export it with --format csv, or convert it to CSV",
+            t!("import-looks-like-json-docket"),
+            t!("import-export-format-csv-convert"),
         )
     } else {
         return Ok(());
@@ -421,14 +421,12 @@ fn novelty(
         Some(l) => match session.index.legacy.get(&(kind.name.clone(), l.clone())) {
             Some(id) if session.index.fingerprints.get(fingerprint) == Some(id) => Novelty::Already,
             Some(id) => Novelty::Conflict(
-                format!("legacy number `{l}` was imported as {id} with different content"),
-                Some(format!(
-                    "change {id} with `docket amend`, or give this row another legacy number"
-                )),
+                t!("import-legacy-number-was-imported", l = l, id = id),
+                Some(t!("import-change-docket-amend-give", id = id)),
             ),
             None => match seen_legacy.get(l) {
                 Some(first) => Novelty::Conflict(
-                    format!("legacy number `{l}` appears again (first on line {first})"),
+                    t!("import-legacy-number-appears-again", l = l, first = first),
                     None,
                 ),
                 None => Novelty::New,
@@ -463,10 +461,10 @@ impl Columns<'_> {
         if record.len() != self.headers.len() {
             errors.push(InputError::new(
                 at(),
-                format!(
-                    "{} columns where the header has {}",
-                    record.len(),
-                    self.headers.len()
+                t!(
+                    "import-columns-where-header-has",
+                    len = record.len(),
+                    len2 = self.headers.len()
                 ),
             ));
         }
@@ -484,9 +482,13 @@ impl Columns<'_> {
                 Target::Legacy if !is_safe_id(cell) => errors.push(
                     InputError::new(
                         at(),
-                        format!("column `{column}` value `{cell}`: not a usable legacy number"),
+                        t!(
+                            "import-column-value-not-usable",
+                            column = column,
+                            cell = cell
+                        ),
                     )
-                    .hint("legacy numbers use letters, digits, `.`, `_` and `-`"),
+                    .hint(t!("import-legacy-numbers-use-letters")),
                 ),
                 Target::Legacy => legacy = Some(cell.to_string()),
                 Target::Field(_) if cell.is_empty() => {}
@@ -503,7 +505,7 @@ impl Columns<'_> {
                             .unwrap_or_else(|| cell.to_string());
                         errors.push(InputError::new(
                             at().field(&field.name),
-                            format!("column `{column}` value `{shown}`: {m}"),
+                            t!("import-column-value", column = column, shown = shown, m = m),
                         ));
                     }
                 },
@@ -539,7 +541,12 @@ fn column_targets<'k>(
                     if let Some(other) = fed.insert(&f.name, column) {
                         errors.push(InputError::new(
                             Location::file(file).line(Some(1)),
-                            format!("columns `{other}` and `{column}` both feed field `{name}`"),
+                            t!(
+                                "import-columns-both-feed-field",
+                                other = other,
+                                column = column,
+                                name = name
+                            ),
                         ));
                     }
                     targets.push(Target::Field(f));
@@ -547,7 +554,7 @@ fn column_targets<'k>(
                 None if mapping.columns.contains_key(column) => {
                     errors.push(super::input::unknown_field(
                         kind,
-                        Location::file(format!("{file} (mapping [columns] `{column}`)")),
+                        Location::file(t!("import-mapping-columns", file = file, column = column)),
                         name,
                     ));
                     targets.push(Target::Skip);
@@ -555,10 +562,16 @@ fn column_targets<'k>(
                 None => {
                     let fields: Vec<&str> = kind.fields.iter().map(|f| f.name.as_str()).collect();
                     errors.push(
-                        InputError::new(Location::file(file).line(Some(1)), format!("column `{column}` is not a field of {}", kind.name)).hint(match crate::text::closest(column, fields.iter().copied()) {
-                            Some(f) => format!("did you mean `{f}`? Or map it in the mapping's [columns], or list it under skip"),
-                            None => format!("map it to a field in the mapping's [columns], list it under skip, or see `docket types {}`", kind.name),
-                        }),
+                        InputError::new(
+                            Location::file(file).line(Some(1)),
+                            t!("import-column-not-field", column = column, name = kind.name),
+                        )
+                        .hint(
+                            match crate::text::closest(column, fields.iter().copied()) {
+                                Some(f) => t!("import-did-you-mean-map", f = f),
+                                None => t!("import-map-field-mapping-s", name = kind.name),
+                            },
+                        ),
                     );
                     targets.push(Target::Skip);
                 }
@@ -572,7 +585,7 @@ fn column_targets<'k>(
             errors.push(
                 InputError::new(
                     Location::file(format!("{file} (mapping)")),
-                    format!("the mapping names column `{named}`, which the file does not have"),
+                    t!("import-mapping-names-column-which", named = named),
                 )
                 .hint(crate::text::suggest(named, "columns", &present)),
             );
@@ -588,7 +601,7 @@ fn column_targets<'k>(
 fn constants(kind: &Kind, mapping: &Mapping, file: &str) -> Result<BTreeMap<String, Value>> {
     let mut out = BTreeMap::new();
     for (name, text) in &mapping.constants {
-        let at = Location::file(format!("{file} (mapping constants)")).field(name);
+        let at = Location::file(t!("import-mapping-constants", file = file)).field(name);
         let field = kind
             .field(name)
             .ok_or_else(|| super::input::unknown_field(kind, at.clone(), name))?;
@@ -609,24 +622,32 @@ fn convert(
     mapping: &Mapping,
 ) -> std::result::Result<Value, String> {
     if field.pii.is_some() && cell.contains("**") {
-        return Err("holds a masked value: this looks like a docket export made without --reveal; import needs the real values (export them with --reveal --purpose)".into());
+        return Err(t!("import-holds-masked-value-looks"));
     }
     let cell = &*field.typed(cell);
     match &field.ty {
-        FieldType::Date => mapping
-            .date(cell)
-            .map(Value::Date)
-            .ok_or_else(|| format!("not a date in the accepted formats ({}); add its format to the mapping's [dates] formats", mapping.date_formats.join(", "))),
-        FieldType::Bool => mapping
-            .boolean(cell)
-            .map(Value::Bool)
-            .ok_or_else(|| format!("not a boolean ({} / {}); add it to the mapping's [booleans]", mapping.yes.join(", "), mapping.no.join(", "))),
+        FieldType::Date => mapping.date(cell).map(Value::Date).ok_or_else(|| {
+            t!(
+                "import-not-date-accepted-formats",
+                join = mapping.date_formats.join(", ")
+            )
+        }),
+        FieldType::Bool => mapping.boolean(cell).map(Value::Bool).ok_or_else(|| {
+            t!(
+                "import-not-boolean-add-mapping",
+                join = mapping.yes.join(", "),
+                join2 = mapping.no.join(", ")
+            )
+        }),
         FieldType::List(item) => cell
             .split(mapping.separator.as_str())
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(|s| match item.as_ref() {
-                FieldType::Date => mapping.date(s).map(Value::Date).ok_or_else(|| format!("`{s}` is not a date in the accepted formats")),
+                FieldType::Date => mapping
+                    .date(s)
+                    .map(Value::Date)
+                    .ok_or_else(|| t!("import-not-date-accepted-formats-2", s = s)),
                 other => other.parse_text(s),
             })
             .collect::<std::result::Result<Vec<_>, _>>()
@@ -640,7 +661,13 @@ fn convert(
                     .legacy
                     .get(&(target.clone(), cell.to_string()))
                     .map(|id| Value::Str(id.clone()))
-                    .ok_or_else(|| format!("no {target} record with this id or legacy number; import the {target}s first")),
+                    .ok_or_else(|| {
+                        t!(
+                            "import-no-record-id-legacy",
+                            target = target,
+                            target = target
+                        )
+                    }),
             }
         }
         other => other.parse_text(cell),

@@ -67,24 +67,21 @@ impl Drop for Made {
 fn check_place(spec: &InitSpec) -> Result<()> {
     if !is_actor_name(spec.admin) {
         return Err(Error::usage(
-            format!("`{}` is not a usable actor name", spec.admin),
-            Some("use letters of one script (王芳, wang.fang), digits, `.`, `_` and `-`, starting with a letter or digit; at most 64".to_string()),
+            t!("init-not-usable-actor-name", admin = spec.admin),
+            Some(t!("actors-use-letters-one-script").to_string()),
         ));
     }
     let dir = spec.dir;
     if dir.join(CONFIG_NAME).exists() {
         return Err(Error::conflict(
-            format!("{} is already a docket store", dir.display()),
-            Some("use it as it is, or init another folder".to_string()),
+            t!("init-already-docket-store", display = dir.display()),
+            Some(t!("init-use-init-another-folder").to_string()),
         ));
     }
     if dir.join(RECORDS_DIR).exists() || dir.join(SCHEMAS_DIR).exists() {
         return Err(Error::conflict(
-            format!(
-                "{} already has a records/ or schemas/ folder; init wants a fresh place",
-                dir.display()
-            ),
-            Some("init an empty folder, or move records/ and schemas/ out of the way".to_string()),
+            t!("init-already-has-records-schemas", display = dir.display()),
+            Some(t!("init-init-empty-folder-move").to_string()),
         ));
     }
     Ok(())
@@ -113,6 +110,7 @@ fn lay_out(spec: &InitSpec, made: &mut Made) -> Result<Store> {
         },
         policy: PolicySettings::default(),
         departments: Default::default(),
+        ui: Default::default(),
     };
     let config_text = format!(
         "# docket store settings. The policy numbers below are part of the rules (R-A8, R-C15).\n{}{DEPARTMENTS_EXAMPLE}",

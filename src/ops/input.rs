@@ -31,10 +31,14 @@ impl Origin {
 /// A field name the kind does not have, with the closest one it does.
 pub fn unknown_field(kind: &Kind, at: Location, name: &str) -> InputError {
     let fields: Vec<&str> = kind.fields.iter().map(|f| f.name.as_str()).collect();
-    InputError::new(at, format!("kind `{}` has no field `{name}`", kind.name)).hint(format!(
-        "{} (see `docket types {}`)",
-        crate::text::suggest(name, &format!("fields of {}", kind.name), &fields),
-        kind.name
+    InputError::new(
+        at,
+        t!("input-kind-has-no-field", name2 = kind.name, name = name),
+    )
+    .hint(t!(
+        "input-see-docket-types",
+        suggest = crate::text::suggest(name, &format!("fields of {}", kind.name), &fields),
+        name = kind.name
     ))
 }
 
@@ -50,9 +54,9 @@ pub fn parse_sets(
             errors.push(
                 InputError::new(
                     Location::file(format!("--set {set}")),
-                    "expected FIELD=VALUE",
+                    t!("input-expected-field-value"),
                 )
-                .hint("e.g. --set phone=13812341234"),
+                .hint(t!("input-e-g-set-phone")),
             );
             continue;
         };
@@ -63,9 +67,10 @@ pub fn parse_sets(
             continue;
         };
         if value.trim().is_empty() {
-            errors.push(InputError::new(at, "the value is empty").hint(format!(
-                "give a value, or remove the field with --unset {name} (amend only)"
-            )));
+            errors.push(
+                InputError::new(at, t!("input-value-empty"))
+                    .hint(t!("input-give-value-remove-field", name = name)),
+            );
             continue;
         }
         match field.ty.parse_text(&field.typed(value)) {
@@ -91,17 +96,16 @@ fn plain_value(v: &Value) -> Result<(), String> {
 /// plain text of at most `max` characters, or exit 5 naming the flag.
 pub fn plain_text(flag: &str, text: &str, max: usize) -> Result<(), InputError> {
     if let Some(m) = crate::text::refuse_control(text) {
-        return Err(InputError::new(Location::file(flag), m).hint(format!(
-            "write {flag} on one line, without control characters"
-        )));
+        return Err(InputError::new(Location::file(flag), m)
+            .hint(t!("input-write-one-line-without", flag = flag)));
     }
     let n = text.chars().count();
     if n > max {
         return Err(InputError::new(
             Location::file(flag),
-            format!("{n} characters; at most {max} (policy.max_text_chars)"),
+            t!("input-characters-at-most-policy", n = n, max = max),
         )
-        .hint("say it in fewer words; the record holds the details"));
+        .hint(t!("input-say-fewer-words-record")));
     }
     Ok(())
 }
@@ -120,9 +124,9 @@ pub fn parse_file(
             return vec![
                 InputError::new(
                     Location::file(name).line(line),
-                    format!("TOML syntax error: {}", e.message().trim()),
+                    t!("input-toml-syntax-error", message = e.message().trim()),
                 )
-                .hint("fix the file: one `field = value` per line, strings in quotes"),
+                .hint(t!("input-fix-file-one-field")),
             ];
         }
     };
@@ -139,8 +143,8 @@ pub fn parse_file(
         };
         if matches!(raw, toml::Value::String(s) if s.trim().is_empty()) {
             errors.push(
-                InputError::new(at, "the value is empty")
-                    .hint("give a value or leave the field out"),
+                InputError::new(at, t!("input-value-empty"))
+                    .hint(t!("input-give-value-leave-field")),
             );
             continue;
         }

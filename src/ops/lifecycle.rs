@@ -40,13 +40,14 @@ fn require_status(v: &Version, allowed: &[&str], act: &str) -> Result<()> {
         return Ok(());
     }
     Err(Error::conflict(
-        format!(
-            "record `{}` is {}; only {} records can be {act}",
-            v.id,
-            v.status,
-            allowed.join(" or ")
+        t!(
+            "lifecycle-record-only-records-can",
+            id = v.id,
+            status = v.status,
+            join = allowed.join(" or "),
+            act = act
         ),
-        Some("`docket show ID` shows its status and steps".to_string()),
+        Some(t!("lifecycle-docket-show-id-shows").to_string()),
     ))
 }
 
@@ -59,35 +60,45 @@ fn actors_step<'v>(session: &Session, v: &'v Version, verb: &str) -> Result<&'v 
     let steps = &v.steps;
     let Some(next) = next_step(steps, &v.approvals) else {
         return Err(Error::conflict(
-            format!("record `{}` has no approval step left", v.id),
-            Some("it is waiting for nothing: `docket show ID` shows its steps".to_string()),
+            t!("lifecycle-record-has-no-approval", id = v.id),
+            Some(t!("lifecycle-waiting-nothing-docket-show").to_string()),
         ));
     };
     if &next.role != role {
         let later = steps.iter().any(|s| &s.role == role);
         let message = if later {
-            format!(
-                "out of turn: `{}` waits for the {} step ({}) before {role} may {verb} it",
-                v.id, next.role, next.rule
+            t!(
+                "lifecycle-out-turn-waits-step",
+                id = v.id,
+                role2 = next.role,
+                rule = next.rule,
+                role = role,
+                verb = verb
             )
         } else {
-            format!(
-                "actor `{}` (role {role}) has no approval step on `{}`; it waits for {} ({})",
-                actor.name, v.id, next.role, next.rule
+            t!(
+                "lifecycle-actor-role-has-no",
+                name = actor.name,
+                role = role,
+                id = v.id,
+                role2 = next.role,
+                rule = next.rule
             )
         };
         return Err(Error::denied(
             message,
-            Some(format!("`docket pending` as a {} lists it", next.role)),
+            Some(t!("lifecycle-docket-pending-lists", role = next.role)),
         ));
     }
     if authors(session, v)?.contains(&actor.name) {
         return Err(Error::denied(
-            format!(
-                "actor `{}` drafted or amended `{}` and may not also {verb} it (separation of duties)",
-                actor.name, v.id
+            t!(
+                "lifecycle-actor-drafted-amended-may",
+                name = actor.name,
+                id = v.id,
+                verb = verb
             ),
-            Some(format!("another {role} must take this step")),
+            Some(t!("lifecycle-another-must-take-step", role = role)),
         ));
     }
     Ok(next)
@@ -177,11 +188,13 @@ pub fn finish(session: &mut Writer, id: &str, action: &str, reason: Option<&str>
     let kind = schemas.kind(&v.kind)?;
     if !kind.is_contract() {
         return Err(Error::conflict(
-            format!(
-                "`{id}` is a {} record, not a contract: it is never {action}d",
-                kind.name
+            t!(
+                "lifecycle-record-not-contract-never",
+                id = id,
+                name = kind.name,
+                action = action
             ),
-            Some("only contracts are completed or terminated".to_string()),
+            Some(t!("lifecycle-only-contracts-completed-terminated").to_string()),
         ));
     }
     let (status, verb) = if action == "complete" {
@@ -219,10 +232,8 @@ pub fn withdraw(session: &mut Writer, id: &str, reason: &str) -> Result<Acted> {
     let actor = session.actor()?.name.clone();
     if !authors(session, &v)?.contains(&actor) {
         return Err(Error::denied(
-            format!(
-                "actor `{actor}` did not draft `{id}`: only who drafted or amended it may withdraw it"
-            ),
-            Some("a reviewer rejects it instead: `docket reject ID --reason`".to_string()),
+            t!("lifecycle-actor-did-not-draft", actor = actor, id = id),
+            Some(t!("lifecycle-reviewer-rejects-instead-docket").to_string()),
         ));
     }
     let mut next = v.clone();
@@ -306,10 +317,10 @@ pub fn pending(session: &Session) -> Result<Vec<Waiting>> {
                     id: id.clone(),
                     kind: kind.name.clone(),
                     status: v.status.clone(),
-                    awaits: format!(
-                        "your amendment or withdrawal: rejected by {} ({})",
-                        by.map(|a| a.actor.as_str()).unwrap_or("?"),
-                        v.reason.as_deref().unwrap_or("")
+                    awaits: t!(
+                        "lifecycle-your-amendment-withdrawal-rejected",
+                        map = by.map(|a| a.actor.as_str()).unwrap_or("?"),
+                        as_deref = v.reason.as_deref().unwrap_or("")
                     ),
                     since: v.written_at.clone(),
                     overdue: false,

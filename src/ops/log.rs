@@ -36,7 +36,7 @@ pub fn check_filter(filter: &LogFilter, actors: &[&str]) -> crate::error::Result
         && !ACTIONS.contains(&a)
     {
         return Err(
-            InputError::new(Location::file("--action"), format!("no action `{a}`"))
+            InputError::new(Location::file("--action"), t!("log-no-action", a = a))
                 .hint(crate::text::suggest(a, "actions", &ACTIONS))
                 .into(),
         );
@@ -46,7 +46,7 @@ pub fn check_filter(filter: &LogFilter, actors: &[&str]) -> crate::error::Result
     {
         return Err(InputError::new(
             Location::file("--actor"),
-            format!("no actor `{a}` in the register"),
+            t!("log-no-actor-register", a = a),
         )
         .hint(crate::text::suggest(a, "actors", actors))
         .into());

@@ -35,7 +35,7 @@ pub fn diff(session: &Session) -> Result<(u32, Vec<FileDiff>)> {
             .unified_diff()
             .context_radius(2)
             .header(
-                &format!("applied (version {}) {source}", r.policy),
+                &t!("policy-applied-version", policy = r.policy, source = source),
                 &format!("live {source}"),
             )
             .to_string();
@@ -54,8 +54,8 @@ fn live_texts(session: &Session) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for (source, bytes) in applied::live_files(&session.store)? {
         let text = String::from_utf8(bytes).map_err(|_| {
-            InputError::new(Location::file(&source), "the file is not UTF-8 text")
-                .hint("save it as UTF-8")
+            InputError::new(Location::file(&source), t!("records-file-not-utf-text"))
+                .hint(t!("records-save-utf"))
         })?;
         out.insert(source, text);
     }
@@ -72,7 +72,7 @@ fn check_config(session: &Session, text: &str) -> Result<()> {
             Location::file(CONFIG_NAME).line(line),
             e.message().trim().to_string(),
         )
-        .hint("fix docket.toml")
+        .hint(t!("policy-fix-docket-toml"))
     })?;
     crate::clock::zone(&config.policy.timezone)
         .map_err(|m| InputError::new(Location::file(CONFIG_NAME).field("policy.timezone"), m))?;
@@ -85,19 +85,14 @@ fn check_config(session: &Session, text: &str) -> Result<()> {
             .map(String::as_str)
             .unwrap_or_default(),
     )
-    .map_err(|e| {
-        Error::integrity(
-            CONFIG_NAME,
-            format!("the applied settings do not parse: {e}"),
-        )
-    })?;
+    .map_err(|e| Error::integrity(CONFIG_NAME, t!("policy-applied-settings-do-not", e = e)))?;
     let id = &before.store.id;
     if config.store.id != *id || config.store.site_code != before.store.site_code {
         return Err(InputError::new(
             Location::file(CONFIG_NAME).field("store"),
-            format!("the store's id ({id}) and site code never change"),
+            t!("policy-store-s-id-site", id = id),
         )
-        .hint("put [store] back as it was")
+        .hint(t!("policy-put-store-back-was"))
         .into());
     }
     Ok(())
@@ -127,13 +122,16 @@ fn check_records_still_read(session: &Session, new: &Schemas) -> Result<()> {
     for ((kind, field), n) in used {
         let at = Location::file(format!("schemas/{kind}.toml")).field(&field);
         let message = if new.kinds.contains_key(&kind) {
-            format!("{n} {kind} record(s) use field `{field}`: it cannot disappear or change type")
+            t!(
+                "policy-record-s-use-field",
+                n = n,
+                kind = kind,
+                field = field
+            )
         } else {
-            format!("{n} {kind} record(s) use this kind: its schema cannot disappear")
+            t!("policy-record-s-use-kind", n = n, kind = kind)
         };
-        errors.push(InputError::new(at, message).hint(
-            "keep the field as it was; records are read by the rules they were written under",
-        ));
+        errors.push(InputError::new(at, message).hint(t!("policy-keep-field-was-records")));
     }
     if errors.is_empty() {
         Ok(())
@@ -149,11 +147,12 @@ fn check_roles(w: &Writer, new: &Schemas) -> Result<()> {
         && now.widens(old)
     {
         return Err(Error::denied(
-            format!(
-                "the policy widens the permissions of role `{}`, which `{}` holds: nobody widens their own role",
-                me.role, me.name
+            t!(
+                "policy-policy-widens-permissions-role",
+                role = me.role,
+                name = me.name
             ),
-            Some("another administrator must apply it".to_string()),
+            Some(t!("policy-another-administrator-must-apply").to_string()),
         ));
     }
     let managers = w
@@ -161,8 +160,8 @@ fn check_roles(w: &Writer, new: &Schemas) -> Result<()> {
         .managers(&|role| new.roles.permits(role, "act:manage-actors"));
     if managers == 0 {
         return Err(Error::conflict(
-            "under the new roles nobody in good standing manages the staff register",
-            Some("keep manage-actors in a role an active administrator holds".to_string()),
+            t!("policy-under-new-roles-nobody"),
+            Some(t!("policy-keep-manage-actors-role").to_string()),
         ));
     }
     Ok(())
@@ -171,15 +170,15 @@ fn check_roles(w: &Writer, new: &Schemas) -> Result<()> {
 /// Make the live policy files the rules in force: a new version, copied into the store.
 pub fn apply(w: &mut Writer, reason: &str) -> Result<Applied> {
     super::input::plain_text("--reason", reason, w.max_text())?;
-    w.require("manage-actors", "apply a policy")?;
+    w.require("manage-actors", &t!("policy-apply-policy"))?;
     let changed = applied::drift(&w.store, &w.registry.policy_files)?;
     if changed.is_empty() {
         return Err(Error::conflict(
-            format!(
-                "nothing to apply: the live policy files are version {}",
-                w.registry.policy
+            t!(
+                "policy-nothing-apply-live-policy",
+                policy = w.registry.policy
             ),
-            Some("edit docket.toml or a file under schemas/ first".to_string()),
+            Some(t!("policy-edit-docket-toml-file").to_string()),
         ));
     }
     let texts = live_texts(w)?;

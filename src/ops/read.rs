@@ -175,7 +175,7 @@ fn check_names(
         && !STATUSES.contains(&s)
     {
         return Err(
-            InputError::new(Location::file("--status"), format!("no status `{s}`"))
+            InputError::new(Location::file("--status"), t!("read-no-status", s = s))
                 .hint(crate::text::suggest(s, "statuses", &STATUSES))
                 .into(),
         );
@@ -217,16 +217,17 @@ fn check_comparisons(schemas: &Schemas, kind: &Kind, e: &Expr) -> Result<()> {
         {
             return Err(InputError::new(
                 Location::file("--where"),
-                format!(
-                    "`{name}` is {}, compared with {}",
-                    theirs.name(),
-                    c.literal.name()
+                t!(
+                    "read-compared",
+                    name = name,
+                    name2 = theirs.name(),
+                    name3 = c.literal.name()
                 ),
             )
             .hint(match theirs {
-                Class::Number => format!("write numbers without quotes, e.g. {name} > 100"),
-                Class::Text => format!("quote text, e.g. {name} == 'commercial'"),
-                Class::Bool => format!("write {name} == true or just {name}"),
+                Class::Number => t!("read-write-numbers-without-quotes", name = name),
+                Class::Text => t!("read-quote-text-e-g", name = name),
+                Class::Bool => t!("read-write-true-just", name = name, name = name),
             })
             .into());
         }
@@ -264,7 +265,7 @@ pub fn check_columns(
                 let all: Vec<&str> = all.into_iter().collect();
                 InputError::new(
                     Location::file(flag),
-                    format!("no kind has a field `{name}`"),
+                    t!("read-no-kind-has-field", name = name),
                 )
                 .hint(crate::text::suggest(name, "fields", &all))
                 .into()
@@ -329,18 +330,19 @@ fn require_reveal_for(
         return Ok(());
     }
     Err(Error::denied(
-        format!(
-            "{what} reads personal data ({}): that needs --reveal --purpose TEXT and a role that may see it",
-            missing
+        t!(
+            "read-reads-personal-data-needs",
+            what = what,
+            iter = missing
                 .iter()
                 .map(|s| s.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-        Some(format!(
-            "actor `{}` has role {}",
-            session.actor()?.name,
-            session.actor()?.role
+        Some(t!(
+            "read-actor-has-role",
+            actor = session.actor()?.name,
+            actor2 = session.actor()?.role
         )),
     ))
 }
@@ -681,10 +683,10 @@ pub fn history(session: &Session, id: &str) -> Result<Vec<HistoryLine>> {
                 format!("{} step {} ({}){c}", a.decision, a.step, a.rule)
             }),
             "archive" => v.archive.as_ref().map(|a| {
-                format!(
-                    "archive number {}, {} attachment(s)",
-                    a.number,
-                    a.attachments.len()
+                t!(
+                    "read-archive-number-attachment-s",
+                    number = a.number,
+                    len = a.attachments.len()
                 )
             }),
             _ => v.reason.clone(),

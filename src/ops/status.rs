@@ -66,11 +66,11 @@ pub fn whoami(session: &Session, name: &str, keys: &KeySource) -> Result<WhoAmI>
         .and_then(|d| session.store.config.departments.get(d))
         .map(|d| d.title.clone());
     let scope = match role.map(|r| r.scope) {
-        Some(Scope::Department) => format!(
-            "the records of {}",
-            crate::text::department_name(actor.department.as_deref())
+        Some(Scope::Department) => t!(
+            "status-records",
+            department_name = crate::text::department_name(actor.department.as_deref())
         ),
-        _ => "every record".to_string(),
+        _ => t!("status-every-record").to_string(),
     };
     Ok(WhoAmI {
         role_title: role.map(|r| r.title.clone()).unwrap_or_default(),

@@ -116,20 +116,22 @@ fn unique_fields(kind: &Kind) -> impl Iterator<Item = &str> {
 pub fn duplicate_problem(kind: &Kind, at: Location, field: &str, holder: &Holder) -> InputError {
     // The location names the field; the message never repeats the value.
     let message = match holder {
-        Holder::Record(id) => format!(
-            "this value already belongs to {} `{id}`: one {}, one record",
-            kind.name, kind.name
+        Holder::Record(id) => t!(
+            "unique-value-already-belongs-one",
+            name = kind.name,
+            id = id,
+            name2 = kind.name
         ),
-        Holder::Line(line) => format!("this value is the same as on line {line} of this file"),
+        Holder::Line(line) => t!("unique-value-same-line-file", line = line),
     };
     let hint = match holder {
-        Holder::Record(id) => format!(
-            "use `{id}` (`docket show {id}`); if this really is another {}, add --allow-duplicate --reason TEXT",
-            kind.name
+        Holder::Record(id) => t!(
+            "unique-use-docket-show-if",
+            id = id,
+            id = id,
+            name = kind.name
         ),
-        Holder::Line(_) => {
-            "keep one of the two rows, or add --allow-duplicate --reason TEXT".into()
-        }
+        Holder::Line(_) => t!("unique-keep-one-two-rows"),
     };
     InputError::new(at.field(field), message).hint(&hint)
 }
@@ -177,15 +179,20 @@ pub fn lookup(w: &mut Writer, kind_name: &str, field: &str, value: &str) -> Resu
         let unique: Vec<&str> = unique_fields(kind).collect();
         return Err(InputError::new(
             at,
-            format!(
-                "`{field}` is not a unique field of {}: only those can be looked up",
-                kind.name
+            t!(
+                "unique-not-unique-field-only",
+                field = field,
+                name = kind.name
             ),
         )
         .hint(if unique.is_empty() {
-            format!("{} has no unique field", kind.name)
+            t!("unique-has-no-unique-field", name = kind.name)
         } else {
-            format!("unique fields of {}: {}", kind.name, unique.join(", "))
+            t!(
+                "unique-unique-fields",
+                name = kind.name,
+                join = unique.join(", ")
+            )
         })
         .into());
     }
@@ -218,13 +225,13 @@ fn may_look_up(session: &Session, kind: &Kind, field: &crate::schema::kind::Fiel
         return Ok(());
     }
     Err(Error::denied(
-        format!(
-            "actor `{}` (role {}) may not look up {} records by {}",
-            session.actor()?.name,
-            role.name,
-            kind.name,
-            field.name
+        t!(
+            "unique-actor-role-may-not",
+            actor = session.actor()?.name,
+            name = role.name,
+            name2 = kind.name,
+            name3 = field.name
         ),
-        Some(format!("those who draft {} records may", kind.name)),
+        Some(t!("unique-those-who-draft-records", name = kind.name)),
     ))
 }

@@ -101,25 +101,36 @@ fn check_references(
                 let department = crate::text::department_name(h.department.as_deref());
                 out.errors.push(
                     InputError {
-                        message: format!(
-                            "{target} `{rid}` is filed under {department}, whose records your role does not reach (R-B2)"
+                        message: t!(
+                            "validate-filed-under-whose-records",
+                            target = target,
+                            rid = rid,
+                            department = department
                         ),
                         ..at()
                     }
-                    .hint(format!("a contract is drafted by the department its {target} belongs to")),
+                    .hint(t!(
+                        "validate-contract-drafted-department-belongs",
+                        target = target
+                    )),
                 )
             }
             Some(h) if h.kind == target => {}
             Some(h) => out.errors.push(InputError {
-                message: format!("`{rid}` is a {} record, not a {target}", h.kind),
+                message: t!(
+                    "validate-record-not",
+                    rid = rid,
+                    kind = h.kind,
+                    target = target
+                ),
                 ..at()
             }),
             None => out.errors.push(
                 InputError {
-                    message: format!("no {target} record `{rid}` in this store"),
+                    message: t!("validate-no-record-store", target = target, rid = rid),
                     ..at()
                 }
-                .hint(format!("find it with `docket query {target}`")),
+                .hint(t!("validate-find-docket-query", target = target)),
             ),
         }
     }
@@ -144,14 +155,14 @@ fn check_field(f: &Field, value: Option<&Value>, scope: &Scope, today: NaiveDate
         .as_deref()
         .map(|r| format!(" ({r})"))
         .unwrap_or_default();
-    let add = Some(format!("add --set {}=…", f.name));
+    let add = Some(t!("validate-add-set", name = f.name));
     let required = if f.required {
-        Ok(Some("required field".to_string()))
+        Ok(Some(t!("validate-required-field").to_string()))
     } else {
         match &f.required_when {
             Some(cond) => cond
                 .eval_bool(scope)
-                .map(|holds| holds.then(|| format!("required when {}", cond.source))),
+                .map(|holds| holds.then(|| t!("admin-required-when", source = cond.source))),
             None => Ok(None),
         }
     };
@@ -160,15 +171,19 @@ fn check_field(f: &Field, value: Option<&Value>, scope: &Scope, today: NaiveDate
         Err(m) => return vec![(m, None)],
     };
     match (value, required) {
-        (None, Some(why)) if f.required => vec![(format!("{why} is missing{rule}"), add)],
+        (None, Some(why)) if f.required => {
+            vec![(t!("validate-missing", why = why, rule = rule), add)]
+        }
         (None, Some(why)) => vec![(format!("{why}{rule}"), add)],
         (None, None) => Vec::new(),
         (Some(v), Some(why)) if !meaningful(v) => vec![(
-            format!(
-                "{why}{rule}: `{}` says nothing (blanks, punctuation or an empty list)",
-                crate::text::escape(&v.to_string())
+            t!(
+                "validate-says-nothing-blanks-punctuation",
+                why = why,
+                rule = rule,
+                escape = crate::text::escape(&v.to_string())
             ),
-            Some(format!("give the real {}", f.name)),
+            Some(t!("validate-give-real", name = f.name)),
         )],
         (Some(v), _) => {
             let mut problems = check_bounds(f, v, today);
@@ -195,7 +210,7 @@ fn check_bounds(f: &Field, v: &Value, today: NaiveDate) -> Vec<Problem> {
     };
     for d in &dates {
         if *d < earliest_date() {
-            out.push((format!("{d} is before 1900: check the year"), None));
+            out.push((t!("actors-before-check-year", d = d), None));
         }
     }
     let number = match v {
@@ -219,7 +234,11 @@ fn check_bounds(f: &Field, v: &Value, today: NaiveDate) -> Vec<Problem> {
         && below(min)
     {
         out.push((
-            format!("{v} is below the minimum {}", shown_bound(min, today)),
+            t!(
+                "validate-below-minimum",
+                v = v,
+                shown_bound = shown_bound(min, today)
+            ),
             None,
         ));
     }
@@ -227,11 +246,13 @@ fn check_bounds(f: &Field, v: &Value, today: NaiveDate) -> Vec<Problem> {
         && above(max)
     {
         let m = match max {
-            Bound::Today => format!(
-                "{v} is after today ({today}): {} cannot be in the future",
-                f.name
+            Bound::Today => t!(
+                "validate-after-today-cannot-future",
+                v = v,
+                today = today,
+                name = f.name
             ),
-            other => format!("{v} is above the maximum {other}"),
+            other => t!("validate-above-maximum", v = v, other = other),
         };
         out.push((m, None));
     }
@@ -250,20 +271,20 @@ fn check_size(f: &Field, v: &Value) -> Vec<Problem> {
     let too_long = |s: &str| s.chars().count() > f.max_length;
     match v {
         Value::Str(s) if too_long(s) => vec![(
-            format!(
-                "the value is {} characters long; {} holds at most {}",
-                s.chars().count(),
-                f.name,
-                f.max_length
+            t!(
+                "validate-value-characters-long-holds",
+                chars = s.chars().count(),
+                name = f.name,
+                max_length = f.max_length
             ),
             None,
         )],
         Value::List(items) if items.len() > f.max_length => vec![(
-            format!(
-                "{} items; {} holds at most {}",
-                items.len(),
-                f.name,
-                f.max_length
+            t!(
+                "validate-items-holds-at-most",
+                len = items.len(),
+                name = f.name,
+                max_length = f.max_length
             ),
             None,
         )],
@@ -272,10 +293,10 @@ fn check_size(f: &Field, v: &Value) -> Vec<Problem> {
             .filter_map(|i| match i {
                 Value::Str(s) if s.chars().count() > crate::schema::kind::DEFAULT_MAX_CHARS => {
                     Some((
-                        format!(
-                            "an item is {} characters long; items hold at most {}",
-                            s.chars().count(),
-                            crate::schema::kind::DEFAULT_MAX_CHARS
+                        t!(
+                            "validate-item-characters-long-items",
+                            chars = s.chars().count(),
+                            default_max_chars = crate::schema::kind::DEFAULT_MAX_CHARS
                         ),
                         None,
                     ))
@@ -319,7 +340,7 @@ fn check_rules(kind: &Kind, scope: &Scope, origin: &Origin, out: &mut Findings) 
             Ok(false) if r.warning => out.warnings.push(format!("{}: {}", r.id, r.message)),
             Ok(false) => out.errors.push(
                 InputError::new(origin.locate_record(), format!("{}: {}", r.id, r.message))
-                    .hint(format!("the rule is `{}`", r.check.source)),
+                    .hint(t!("validate-rule", source = r.check.source)),
             ),
             Err(m) => out.errors.push(InputError::new(
                 origin.locate_record(),
@@ -359,11 +380,13 @@ fn check_fee(
             let tariff = &session.schemas.tariffs.tariffs[t];
             let Some(amount) = tariff.amount_on(on) else {
                 return Some(
-                    err(format!(
-                        "{}: tariff {t} has no amount in force on {on}",
-                        fee.rule
+                    err(t!(
+                        "validate-tariff-has-no-amount",
+                        rule = fee.rule,
+                        t = t,
+                        on = on
                     ))
-                    .hint("check the date, or the tariff's dated amounts in schemas/tariffs.toml"),
+                    .hint(t!("validate-check-date-tariff-s")),
                 );
             };
             let qty = match &fee.per {
@@ -374,8 +397,15 @@ fn check_fee(
                 None => Decimal::ONE,
             };
             let basis = match &fee.per {
-                Some(p) => format!("tariff {t} on {on} {amount} × {p} {qty}"),
-                None => format!("tariff {t} on {on}"),
+                Some(p) => t!(
+                    "validate-tariff",
+                    t = t,
+                    on = on,
+                    amount = amount,
+                    p = p,
+                    qty = qty
+                ),
+                None => t!("validate-tariff-2", t = t, on = on),
             };
             (amount * qty, basis)
         }
@@ -397,8 +427,14 @@ fn check_fee(
     let mut shown = expected;
     shown.rescale(scale);
     Some(
-        err(format!("{}: {charged} differs from {basis} = {shown}; fees are charged exactly as set, never more or less", fee.rule))
-            .hint(format!("set {}={shown}", fee.field)),
+        err(t!(
+            "validate-differs-from-fees-charged",
+            rule = fee.rule,
+            charged = charged,
+            basis = basis,
+            shown = shown
+        ))
+        .hint(format!("set {}={shown}", fee.field)),
     )
 }
 

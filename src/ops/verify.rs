@@ -101,14 +101,14 @@ pub fn verify(store: &Store) -> Result<Report> {
         match index.sha_of(rel) {
             None => problems.push(Problem {
                 at: rel.clone(),
-                message: "present but not logged (left by an interrupted command, or added by hand): `docket recover` moves it aside".into(),
+                message: t!("verify-present-but-not-logged"),
             }),
             Some(expected) => {
                 let bytes = std::fs::read(store.abs(rel)).at(store.abs(rel))?;
                 if sha256_hex(&bytes) != expected {
                     problems.push(Problem {
                         at: rel.clone(),
-                        message: "does not match the hash the audit log holds: it was changed outside docket; restore it from git".into(),
+                        message: t!("verify-does-not-match-hash"),
                     });
                 }
             }
@@ -123,7 +123,7 @@ pub fn verify(store: &Store) -> Result<Report> {
     for rel in missing {
         problems.push(Problem {
             at: rel,
-            message: "logged but missing: restore it from git or a backup".into(),
+            message: t!("verify-logged-but-missing-restore"),
         });
     }
     if problems.is_empty()
@@ -169,7 +169,7 @@ pub struct Recovered {
 /// logged as one signed act. The writer was opened for recovery: the log is whole but for
 /// a torn last line.
 pub fn recover(w: &mut Writer) -> Result<Recovered> {
-    w.require("recover", "recover the store")?;
+    w.require("recover", &t!("verify-recover-store"))?;
     let store = w.store.clone();
     let quarantine = format!("{QUARANTINE_DIR}/{}", w.now.format("%Y%m%dT%H%M%S"));
     let moved: Vec<String> = store_files(&store)?

@@ -26,9 +26,9 @@ pub fn require_in_force(session: &Session, kind: &Kind) -> Result<()> {
     match kind.effective {
         Some(from) if session.today() < from => Err(crate::error::InputError::new(
             crate::error::Location::file(&kind.file),
-            format!("the rules for {} take effect on {from} (R-C18); nothing can be written under them before", kind.name),
+            t!("write-rules-take-effect-r", name = kind.name, from = from),
         )
-        .hint("check the date, or the schema's effective date")
+        .hint(t!("write-check-date-schema-s"))
         .into()),
         _ => Ok(()),
     }
@@ -60,11 +60,13 @@ pub fn require_drafter(session: &Session, kind: &Kind) -> Result<()> {
         .map(|r| r.name.clone())
         .collect();
     Err(Error::denied(
-        format!(
-            "actor `{}` (role {}) may not draft {} records",
-            actor.name, role.name, kind.name
+        t!(
+            "write-actor-role-may-not",
+            name = actor.name,
+            name2 = role.name,
+            name3 = kind.name
         ),
-        Some(format!("drafted by: {}", who.join(", "))),
+        Some(t!("write-drafted", join = who.join(", "))),
     ))
 }
 
@@ -100,8 +102,8 @@ fn note_duplicate(
 pub fn check_duplicate_reason(session: &Session, allowed: Option<&str>) -> Result<()> {
     match allowed {
         Some(reason) if reason.trim().is_empty() => Err(Error::usage(
-            "--allow-duplicate needs a --reason saying why this is another record",
-            Some("e.g. --reason \"a second account for the shop's other premises\"".to_string()),
+            t!("write-allow-duplicate-needs-reason"),
+            Some(t!("write-e-g-reason-second").to_string()),
         )),
         Some(reason) => Ok(super::input::plain_text(
             "--reason",
@@ -178,11 +180,8 @@ pub fn create(
 pub fn refuse_archived(v: &Version) -> Result<()> {
     if v.status == "archived" {
         return Err(Error::conflict(
-            format!(
-                "record `{}` is archived: archived records never change (R-C15)",
-                v.id
-            ),
-            Some("draft a new record if terms change; the archived one stays as filed".to_string()),
+            t!("write-record-archived-archived-records", id = v.id),
+            Some(t!("write-draft-new-record-if").to_string()),
         ));
     }
     Ok(())
@@ -235,11 +234,12 @@ pub fn amend(
         "completed" | "terminated" | "withdrawn"
     ) {
         return Err(Error::conflict(
-            format!(
-                "record `{id}` is {}: a finished or withdrawn contract is not amended",
-                current.status
+            t!(
+                "write-record-finished-withdrawn-contract",
+                id = id,
+                status = current.status
             ),
-            Some("archive it, or draft a new contract".to_string()),
+            Some(t!("write-archive-draft-new-contract").to_string()),
         ));
     }
     let mut fields = current.fields.clone();
@@ -254,8 +254,8 @@ pub fn amend(
     if fields == current.fields {
         return Err(Error::invalid(
             crate::error::Location::default(),
-            format!("the amendment changes nothing in `{id}`"),
-            "give the new values with --set; `docket show ID` shows the current ones",
+            t!("write-amendment-changes-nothing", id = id),
+            &t!("write-give-new-values-set"),
         ));
     }
     let Findings {

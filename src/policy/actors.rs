@@ -50,32 +50,32 @@ impl Actor {
         let name = &self.name;
         if self.revoked {
             return Err(Error::denied(
-                format!("actor `{name}` has been revoked and may not act"),
-                Some("ask an administrator if this is wrong".to_string()),
+                t!("actors-actor-has-been-revoked", name = name),
+                Some(t!("actors-ask-administrator-if-wrong").to_string()),
             ));
         }
         if self.agreement_signed.is_none_or(|d| d > today) {
             return Err(Error::denied(
-                format!("actor `{name}` has not signed the information-security agreement (R-B1)"),
-                Some(format!(
-                    "an administrator records it: docket actor update {name} --agreement-signed DATE"
-                )),
+                t!("actors-actor-has-not-signed", name = name),
+                Some(t!("actors-administrator-records-docket-actor", name = name)),
             ));
         }
         match self.trained_on {
             None => Err(Error::denied(
-                format!("actor `{name}` has no recorded data-protection training (R-A8)"),
-                Some(format!(
-                    "an administrator records it: docket actor update {name} --trained-on DATE"
+                t!("actors-actor-has-no-recorded", name = name),
+                Some(t!(
+                    "actors-administrator-records-docket-actor-2",
+                    name = name
                 )),
             )),
             Some(d) if (today - d).num_days() > training_valid_days => Err(Error::denied(
-                format!(
-                    "actor `{name}`'s data-protection training of {d} is more than {training_valid_days} days old (R-A8)"
+                t!(
+                    "actors-actor-s-data-protection",
+                    name = name,
+                    d = d,
+                    training_valid_days = training_valid_days
                 ),
-                Some(format!(
-                    "after refresher training: docket actor update {name} --trained-on DATE"
-                )),
+                Some(t!("actors-after-refresher-training-docket", name = name)),
             )),
             Some(_) => Ok(()),
         }

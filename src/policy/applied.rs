@@ -66,14 +66,16 @@ pub fn drift_problems(drift: &[Drift], version: u32) -> Vec<Problem> {
         .iter()
         .map(|d| {
             let what = match d {
-                Drift::Changed(_) => "differs from",
-                Drift::Added(_) => "is not part of",
-                Drift::Removed(_) => "is missing from the folder but part of",
+                Drift::Changed(_) => t!("applied-differs-from"),
+                Drift::Added(_) => t!("applied-not-part"),
+                Drift::Removed(_) => t!("applied-missing-from-folder-but"),
             };
             Problem {
                 at: d.source().to_string(),
-                message: format!(
-                    "{what} the applied policy (version {version}): `docket policy diff` shows the change; an administrator applies it with `docket policy apply --reason TEXT`, or restore the file from git"
+                message: t!(
+                    "applied-applied-policy-version-docket",
+                    what = what,
+                    version = version
                 ),
             }
         })
@@ -93,20 +95,15 @@ pub fn read_version(
         let bytes = match std::fs::read(store.abs(&rel)) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::integrity(
-                    &rel,
-                    "the applied policy's copy is logged but missing: restore it from git or a backup",
-                ));
+                return Err(Error::integrity(&rel, t!("applied-applied-policy-s-copy")));
             }
             Err(e) => return Err(Error::io(store.abs(&rel), e)),
         };
         if sha256_hex(&bytes) != *sha {
-            return Err(Error::integrity(
-                &rel,
-                "the file does not match the hash the audit log holds for it: it was changed outside docket",
-            ));
+            return Err(Error::integrity(&rel, t!("applied-file-does-not-match")));
         }
-        let text = String::from_utf8(bytes).map_err(|_| Error::integrity(&rel, "not UTF-8"))?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| Error::integrity(&rel, t!("applied-not-utf")))?;
         out.insert(source.clone(), text);
     }
     Ok(out)

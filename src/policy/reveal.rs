@@ -24,34 +24,38 @@ pub fn authorize(
     purpose: Option<&str>,
     max_chars: usize,
 ) -> Result<Reveal> {
-    let purpose = purpose.map(str::trim).filter(|p| !p.is_empty()).ok_or_else(|| {
-        Error::usage(
-            "--reveal needs --purpose TEXT: personal data is shown only for a stated purpose (R-A3)",
-            Some("e.g. --reveal --purpose \"call the customer about meter replacement\"".to_string()),
-        )
-    })?;
+    let purpose = purpose
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| {
+            Error::usage(
+                t!("reveal-reveal-needs-purpose-text"),
+                Some(t!("reveal-e-g-reveal-purpose").to_string()),
+            )
+        })?;
     if purpose.chars().count() > max_chars {
         return Err(crate::error::InputError::new(
             crate::error::Location::file("--purpose"),
-            format!(
-                "{} characters; at most {max_chars} (policy.max_text_chars)",
-                purpose.chars().count()
+            t!(
+                "reveal-characters-at-most-policy",
+                chars = purpose.chars().count(),
+                max_chars = max_chars
             ),
         )
-        .hint("state the purpose in fewer words")
+        .hint(t!("reveal-state-purpose-fewer-words"))
         .into());
     }
     if let Some(m) = crate::text::refuse_control(purpose) {
         return Err(
             crate::error::InputError::new(crate::error::Location::file("--purpose"), m)
-                .hint("write --purpose on one line, without control characters")
+                .hint(t!("reveal-write-purpose-one-line"))
                 .into(),
         );
     }
     if role.reveal.is_empty() {
         return Err(Error::denied(
-            format!("actor `{actor}` (role {}) may not see personal data", role.name),
-            Some("ask someone whose role may reveal it, or query without --reveal to see masked values".to_string()),
+            t!("reveal-actor-role-may-not", actor = actor, name = role.name),
+            Some(t!("reveal-ask-someone-whose-role").to_string()),
         ));
     }
     Ok(Reveal {

@@ -35,11 +35,11 @@ pub enum Class {
 }
 
 impl Class {
-    pub fn name(self) -> &'static str {
+    pub fn name(self) -> String {
         match self {
-            Class::Number => "a number",
-            Class::Text => "a string",
-            Class::Bool => "true or false",
+            Class::Number => t!("expr-a-number"),
+            Class::Text => t!("expr-a-string"),
+            Class::Bool => t!("expr-true-false"),
         }
     }
 }
@@ -61,13 +61,13 @@ impl Expr {
         let program = cel::Program::compile(source).map_err(|errors| {
             // The first error says what went wrong; the ones after it follow from it.
             match errors.errors.first() {
-                Some(e) => format!(
-                    "syntax error at {}:{}: {}",
-                    e.pos.0,
-                    e.pos.1,
-                    explain(&e.msg)
+                Some(e) => t!(
+                    "expr-syntax-error-at",
+                    v0 = e.pos.0,
+                    v1 = e.pos.1,
+                    explain = explain(&e.msg)
                 ),
-                None => "syntax error".to_string(),
+                None => t!("expr-syntax-error").to_string(),
             }
         })?;
         // The free names, from the syntax tree: a comprehension's own variables
@@ -116,12 +116,12 @@ impl Expr {
         }
         match self.program.execute(&ctx) {
             Ok(cel::Value::Bool(b)) => Ok(b),
-            Ok(other) => Err(format!(
-                "`{}` gives {:?}, not true or false",
-                self.source,
-                other.type_of()
+            Ok(other) => Err(t!(
+                "expr-gives-not-true-false",
+                source = self.source,
+                format = format!("{:?}", other.type_of())
             )),
-            Err(e) => Err(format!("`{}` cannot be evaluated: {e}", self.source)),
+            Err(e) => Err(t!("expr-cannot-evaluated", source = self.source, e = e)),
         }
     }
 }
@@ -130,17 +130,17 @@ impl Expr {
 fn explain(raw: &str) -> String {
     let msg = raw.trim_start_matches("Syntax error: ");
     if msg.contains("token recognition error at: '=") {
-        "use `==` to compare (and `!=` for \"not equal\"); a single `=` means nothing here".into()
+        t!("expr-use-compare-not-equal")
     } else if msg.contains("token recognition error at: '\"")
         || msg.contains("token recognition error at: ''")
     {
-        "a text in quotes is not closed: end it with the quote it starts with".into()
+        t!("expr-text-quotes-not-closed")
     } else if msg.contains("mismatched input 'and'") || msg.contains("mismatched input 'or'") {
-        "write `&&` for and, `||` for or".into()
+        t!("expr-write")
     } else if msg.contains("mismatched input '<EOF>'") {
-        "the expression ends too early: something must follow the last operator".into()
+        t!("expr-expression-ends-too-early")
     } else if msg.contains("missing ')'") {
-        "a `(` is not closed".into()
+        t!("expr-not-closed")
     } else if let Some(rest) = msg.strip_prefix("extraneous input ") {
         let token = rest.split(" expecting").next().unwrap_or(rest);
         format!("unexpected {token}")

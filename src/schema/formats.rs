@@ -56,23 +56,19 @@ const PROVINCES: [&str; 34] = [
 fn check_resident_id(text: &str, today: NaiveDate) -> Option<String> {
     let b = text.as_bytes();
     if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
-        return Some("a resident id (GB 11643) has 17 digits and a check character".into());
+        return Some(t!("formats-resident-id-gb-has"));
     }
     let division = std::str::from_utf8(&b[..6]).unwrap_or("");
     if !PROVINCES.contains(&&division[..2]) || division[2..] == *"0000" {
-        return Some("the resident id's first six digits are not the division code of a place in a province that exists (GB/T 2260)".into());
+        return Some(t!("formats-resident-id-s-first"));
     }
     let birth = std::str::from_utf8(&b[6..14]).unwrap_or("");
     match NaiveDate::parse_from_str(birth, "%Y%m%d") {
         Err(_) => {
-            return Some(
-                "the resident id's birth-date digits (7–14) are not a calendar date".into(),
-            );
+            return Some(t!("formats-resident-id-s-birth"));
         }
         Ok(d) if d > today || d.year() < 1850 => {
-            return Some(
-                "the resident id's birth date (digits 7–14) is in the future or before 1850".into(),
-            );
+            return Some(t!("formats-resident-id-s-birth-2"));
         }
         Ok(_) => {}
     }
@@ -83,7 +79,7 @@ fn check_resident_id(text: &str, today: NaiveDate) -> Option<String> {
         .sum();
     let expected = RIC_CHECK[(sum % 11) as usize];
     if b[17].to_ascii_uppercase() != expected {
-        return Some("the resident id's check character (GB 11643) is wrong: check the number for a typing error".into());
+        return Some(t!("formats-resident-id-s-check"));
     }
     None
 }
@@ -101,16 +97,14 @@ fn check_uscc(text: &str) -> Option<String> {
     let b = text.as_bytes();
     let value = |c: u8| USCC_ALPHABET.iter().position(|&a| a == c).map(|p| p as u32);
     if b.len() != 18 || !b.iter().all(|&c| value(c).is_some()) {
-        return Some(
-            "a unified social credit code (GB 32100) has 18 characters from 0-9 and A-Y without I, O, S, V, Z".into(),
-        );
+        return Some(t!("formats-unified-social-credit-code"));
     }
     if !USCC_AUTHORITIES.contains(&b[0]) || !b[1].is_ascii_digit() || b[1] == b'0' {
-        return Some("a unified social credit code starts with its registering authority (1-9, A, N or Y) and a category digit (1-9)".into());
+        return Some(t!("formats-unified-social-credit-code-2"));
     }
     let division = std::str::from_utf8(&b[2..8]).unwrap_or("");
     if !division.bytes().all(|c| c.is_ascii_digit()) || !PROVINCES.contains(&&division[..2]) {
-        return Some("a unified social credit code's characters 3–8 are a division code of a province that exists (GB/T 2260)".into());
+        return Some(t!("formats-unified-social-credit-code-3"));
     }
     let sum: u32 = b[..17]
         .iter()
@@ -119,7 +113,7 @@ fn check_uscc(text: &str) -> Option<String> {
         .sum();
     let expected = USCC_ALPHABET[((31 - sum % 31) % 31) as usize];
     if b[17] != expected {
-        return Some("the unified social credit code's check character (GB 32100) is wrong: check the code for a typing error".into());
+        return Some(t!("formats-unified-social-credit-code-4"));
     }
     None
 }
@@ -133,7 +127,7 @@ fn check_phone(text: &str) -> Option<String> {
     if ok {
         None
     } else {
-        Some("a phone number is an 11-digit mobile (13700000000) or a landline with area code (0571-88881234)".into())
+        Some(t!("formats-phone-number-digit-mobile"))
     }
 }
 

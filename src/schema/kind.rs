@@ -258,7 +258,7 @@ impl Loader<'_> {
         if let Some(f) = field {
             at = at.field(f);
         }
-        InputError::new(at, message).hint("correct the schema file; the store is unchanged")
+        InputError::new(at, message).hint(t!("kind-correct-schema-file-store"))
     }
 
     fn expr(
@@ -273,9 +273,16 @@ impl Loader<'_> {
             return Err(self.err(
                 source,
                 field,
-                format!(
-                    "expression `{source}` names `{unknown}`, which is not a field of this kind (fields: {})",
-                    allowed.iter().filter(|a| !RECORD_VARIABLES.contains(&a.as_str())).cloned().collect::<Vec<_>>().join(", ")
+                t!(
+                    "kind-expression-names-which-not",
+                    source = source,
+                    unknown = unknown,
+                    iter = allowed
+                        .iter()
+                        .filter(|a| !RECORD_VARIABLES.contains(&a.as_str()))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             ));
         }
@@ -309,7 +316,7 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
             Location::file(file).line(line),
             e.message().trim().to_string(),
         )
-        .hint("fix the TOML in the schema file")
+        .hint(t!("kind-fix-toml-schema-file"))
     })?;
     let expected = std::path::Path::new(file)
         .file_stem()
@@ -319,14 +326,18 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
         return Err(l.err(
             "kind",
             None,
-            format!("kind `{}` must be lowercase letters, digits and dashes and match the file name `{expected}.toml`", raw.kind),
+            t!(
+                "kind-kind-must-lowercase-letters",
+                kind = raw.kind,
+                expected = expected
+            ),
         ));
     }
     if raw.prefix.is_empty() || !raw.prefix.bytes().all(|b| b.is_ascii_uppercase()) {
         return Err(l.err(
             "prefix",
             None,
-            format!("prefix `{}` must be capital letters, e.g. INS", raw.prefix),
+            t!("kind-prefix-must-capital-letters", prefix = raw.prefix),
         ));
     }
     let lifecycle = match raw.lifecycle.as_str() {
@@ -336,7 +347,7 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
             return Err(l.err(
                 "lifecycle",
                 None,
-                format!("lifecycle `{other}` is not register or contract"),
+                t!("kind-lifecycle-not-register-contract", other = other),
             ));
         }
     };
@@ -356,11 +367,7 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
     for (name, value) in &raw.fields {
         let header = format!("[fields.{name}]");
         if !is_field_name(name) || RECORD_VARIABLES.contains(&name.as_str()) {
-            return Err(l.err(
-                &header,
-                Some(name),
-                "field names are lowercase snake_case and not id, status or version".into(),
-            ));
+            return Err(l.err(&header, Some(name), t!("kind-field-names-lowercase-snake")));
         }
         let rf: RawField = value.clone().try_into().map_err(|e: toml::de::Error| {
             l.err(&header, Some(name), e.message().trim().to_string())
@@ -372,43 +379,33 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
             FieldType::List(_) => DEFAULT_MAX_ITEMS,
             _ => DEFAULT_MAX_CHARS,
         });
-        let purpose = rf.purpose.clone().filter(|p| !p.trim().is_empty()).ok_or_else(|| {
-            l.err(&header, Some(name), "every field declares the purpose it is collected for (R-A1): add purpose = \"…\"".into())
-        })?;
+        let purpose = rf
+            .purpose
+            .clone()
+            .filter(|p| !p.trim().is_empty())
+            .ok_or_else(|| l.err(&header, Some(name), t!("kind-every-field-declares-purpose")))?;
         let mask = match &rf.mask {
             None => MaskStyle::Full,
-            Some(m) => MaskStyle::parse(m).ok_or_else(|| {
-                l.err(
-                    &header,
-                    Some(name),
-                    format!("mask `{m}` is not phone, id, name, address or full"),
-                )
-            })?,
+            Some(m) => MaskStyle::parse(m)
+                .ok_or_else(|| l.err(&header, Some(name), t!("kind-mask-not-phone-id", m = m)))?,
         };
         if rf.mask.is_some() && rf.pii.is_none() {
-            return Err(l.err(
-                &header,
-                Some(name),
-                "a mask only applies to a field with a pii class".into(),
-            ));
+            return Err(l.err(&header, Some(name), t!("kind-mask-only-applies-field")));
         }
-        let format = match &rf.format {
-            None => None,
-            Some(f) => Some(Format::parse(f).ok_or_else(|| {
-                l.err(
-                    &header,
-                    Some(name),
-                    format!("format `{f}` is not gb11643, gb32100 or phone"),
-                )
-            })?),
-        };
+        let format =
+            match &rf.format {
+                None => None,
+                Some(f) => Some(Format::parse(f).ok_or_else(|| {
+                    l.err(&header, Some(name), t!("kind-format-not-gb-gb", f = f))
+                })?),
+            };
         let mut conditional_formats = Vec::new();
         for cf in &rf.formats {
             let fmt = Format::parse(&cf.format).ok_or_else(|| {
                 l.err(
                     &cf.format,
                     Some(name),
-                    format!("format `{}` is not gb11643, gb32100 or phone", cf.format),
+                    t!("kind-format-not-gb-gb-2", format = cf.format),
                 )
             })?;
             conditional_formats.push((l.expr(&cf.when, Some(name), &allowed)?, fmt));
@@ -418,11 +415,7 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
             Some(src) => Some(l.expr(src, Some(name), &allowed)?),
         };
         if rf.unique && ty != FieldType::String {
-            return Err(l.err(
-                &header,
-                Some(name),
-                "only a string field can be unique".into(),
-            ));
+            return Err(l.err(&header, Some(name), t!("kind-only-string-field-can")));
         }
         fields.push(Field {
             name: name.clone(),
@@ -448,7 +441,7 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
             return Err(l.err(
                 "list_fields",
                 None,
-                format!("list_fields names `{lf}`, which is not a field of this kind"),
+                t!("kind-list-fields-names-which", lf = lf),
             ));
         }
     }
@@ -461,7 +454,7 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
                 return Err(l.err(
                     &r.check,
                     None,
-                    format!("rule level `{other}` is not error or warning"),
+                    t!("kind-rule-level-not-error", other = other),
                 ));
             }
         };
@@ -480,42 +473,26 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
             return Err(l.err(
                 &f.field,
                 None,
-                format!("fee check names `{}`, which is not a money field", f.field),
+                t!("kind-fee-check-names-which", field = f.field),
             ));
         }
         if f.tariff.is_some() == f.equals.is_some() {
-            return Err(l.err(
-                &f.field,
-                None,
-                "a fee check takes exactly one of tariff or equals".into(),
-            ));
+            return Err(l.err(&f.field, None, t!("kind-fee-check-takes-exactly")));
         }
         if let Some(e) = &f.equals
             && !money(e)
         {
-            return Err(l.err(
-                e,
-                None,
-                format!("fee check compares with `{e}`, which is not a money field"),
-            ));
+            return Err(l.err(e, None, t!("kind-fee-check-compares-which", e = e)));
         }
         if let Some(p) = &f.per
             && !matches!(field_named(p).map(|f| &f.ty), Some(FieldType::Integer))
         {
-            return Err(l.err(
-                p,
-                None,
-                format!("fee check multiplies by `{p}`, which is not an integer field"),
-            ));
+            return Err(l.err(p, None, t!("kind-fee-check-multiplies-which", p = p)));
         }
         if let Some(d) = &f.on
             && !matches!(field_named(d).map(|f| &f.ty), Some(FieldType::Date))
         {
-            return Err(l.err(
-                d,
-                None,
-                format!("fee check prices on `{d}`, which is not a date field"),
-            ));
+            return Err(l.err(d, None, t!("kind-fee-check-prices-which", d = d)));
         }
         let when = match &f.when {
             None => None,
@@ -573,12 +550,12 @@ fn bound(
         l.err(
             header,
             Some(name),
-            format!("min and max of a {ty} field are {what}"),
+            t!("kind-min-max-field", ty = ty, what = what),
         )
     };
     let b = match (ty, raw) {
         (FieldType::Integer, toml::Value::Integer(i)) => Bound::Number((*i).into()),
-        (FieldType::Integer, _) => return Err(wrong("whole numbers")),
+        (FieldType::Integer, _) => return Err(wrong(&t!("kind-whole-numbers"))),
         (FieldType::Money { scale }, toml::Value::String(s)) => Bound::Number(
             super::value::parse_money(s, *scale).map_err(|m| l.err(header, Some(name), m))?,
         ),
@@ -588,16 +565,12 @@ fn bound(
         (FieldType::Date, toml::Value::Datetime(dt)) => match dt.date {
             Some(d) => NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())
                 .map(Bound::Date)
-                .ok_or_else(|| wrong("calendar dates or \"today\""))?,
-            None => return Err(wrong("calendar dates or \"today\"")),
+                .ok_or_else(|| wrong(&t!("kind-calendar-dates-today")))?,
+            None => return Err(wrong(&t!("kind-calendar-dates-today"))),
         },
-        (FieldType::Date, _) => return Err(wrong("calendar dates or \"today\"")),
+        (FieldType::Date, _) => return Err(wrong(&t!("kind-calendar-dates-today"))),
         _ => {
-            return Err(l.err(
-                header,
-                Some(name),
-                format!("a {ty} field takes no min or max"),
-            ));
+            return Err(l.err(header, Some(name), t!("kind-field-takes-no-min", ty = ty)));
         }
     };
     Ok(Some(b))
@@ -620,32 +593,20 @@ fn field_type(
         "bool" => FieldType::Bool,
         "enum" => {
             if rf.values.is_empty() {
-                return Err(l.err(
-                    header,
-                    Some(name),
-                    "an enum field lists its values = [\"…\"]".into(),
-                ));
+                return Err(l.err(header, Some(name), t!("kind-enum-field-lists-values")));
             }
             FieldType::Enum(rf.values.clone())
         }
         "ref" => match &rf.reference {
             Some(k) => FieldType::Ref(k.clone()),
             None => {
-                return Err(l.err(
-                    header,
-                    Some(name),
-                    "a ref field names the kind it refers to: ref = \"customer\"".into(),
-                ));
+                return Err(l.err(header, Some(name), t!("kind-ref-field-names-kind")));
             }
         },
         "list" => {
             let item = rf.item.as_deref().unwrap_or("string");
             if item == "list" {
-                return Err(l.err(
-                    header,
-                    Some(name),
-                    "lists of lists are not supported".into(),
-                ));
+                return Err(l.err(header, Some(name), t!("kind-lists-lists-not-supported")));
             }
             FieldType::List(Box::new(field_type(item, rf, l, header, name)?))
         }
@@ -653,7 +614,7 @@ fn field_type(
             return Err(l.err(
                 header,
                 Some(name),
-                format!("type `{other}` is not one of string, integer, money, date, bool, enum, list, ref"),
+                t!("kind-type-not-one-string", other = other),
             ));
         }
     })

@@ -86,9 +86,9 @@ impl Schemas {
         if !files.contains_key("roles.toml") {
             return Err(InputError::new(
                 Location::file(file("roles.toml")),
-                "the roles file is missing",
+                t!("schema-roles-file-missing"),
             )
-            .hint("restore schemas/roles.toml from git or from a fresh `docket init`")
+            .hint(t!("schema-restore-schemas-roles-toml"))
             .into());
         }
         schemas.cross_check(files, shown)?;
@@ -106,7 +106,7 @@ impl Schemas {
                 Location::file(&kind.file).line(line_of(text, needle)),
                 message,
             )
-            .hint("correct the schema file; the store is unchanged")
+            .hint(t!("kind-correct-schema-file-store"))
             .into()
         };
         for k in self.kinds.values() {
@@ -115,9 +115,10 @@ impl Schemas {
                     return Err(problem(
                         k,
                         &format!("[fields.{}]", f.name),
-                        format!(
-                            "field `{}` refers to kind `{target}`, which has no schema",
-                            f.name
+                        t!(
+                            "schema-field-refers-kind-which",
+                            name = f.name,
+                            target = target
                         ),
                     ));
                 }
@@ -127,10 +128,7 @@ impl Schemas {
                     return Err(problem(
                         k,
                         &s.role,
-                        format!(
-                            "approval step names role `{}`, which roles.toml does not define",
-                            s.role
-                        ),
+                        t!("schema-approval-step-names-role", role = s.role),
                     ));
                 }
             }
@@ -139,7 +137,7 @@ impl Schemas {
                     return Err(problem(
                         k,
                         "create_roles",
-                        format!("create_roles names role `{r}`, which roles.toml does not define"),
+                        t!("schema-create-roles-names-role", r = r),
                     ));
                 }
             }
@@ -147,11 +145,7 @@ impl Schemas {
                 if let Some(t) = &fee.tariff
                     && !self.tariffs.tariffs.contains_key(t)
                 {
-                    return Err(problem(
-                        k,
-                        t,
-                        format!("fee check names tariff `{t}`, which tariffs.toml does not define"),
-                    ));
+                    return Err(problem(k, t, t!("schema-fee-check-names-tariff", t = t)));
                 }
             }
         }
@@ -164,10 +158,7 @@ impl Schemas {
                 return Err(InputError::new(
                     Location::file(format!("{shown}/roles.toml"))
                         .line(line_of(roles_text, &format!("[roles.{}]", role.name))),
-                    format!(
-                        "role `{}` may create kind `{bad}`, which has no schema",
-                        role.name
-                    ),
+                    t!("schema-role-may-create-kind", name = role.name, bad = bad),
                 )
                 .into());
             }
@@ -178,7 +169,7 @@ impl Schemas {
     pub fn kind(&self, name: &str) -> Result<&Kind> {
         self.kinds.get(name).ok_or_else(|| {
             let kinds: Vec<&str> = self.kinds.keys().map(String::as_str).collect();
-            InputError::new(Location::default(), format!("unknown kind `{name}`"))
+            InputError::new(Location::default(), t!("schema-unknown-kind", name = name))
                 .hint(crate::text::suggest(name, "kinds", &kinds))
                 .into()
         })

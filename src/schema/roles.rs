@@ -63,7 +63,7 @@ impl Roles {
                 Location::file(file).line(line),
                 e.message().trim().to_string(),
             )
-            .hint("fix the TOML in the roles file")
+            .hint(t!("roles-fix-toml-roles-file"))
         })?;
         let mut roles = raw.roles;
         for (name, role) in roles.iter_mut() {
@@ -72,9 +72,11 @@ impl Roles {
                 let line = super::kind::line_of(text, &format!("[roles.{name}]"));
                 return Err(InputError::new(
                     Location::file(file).line(line),
-                    format!(
-                        "role `{name}` lists unknown action `{bad}` (known: {})",
-                        ACTIONS.join(", ")
+                    t!(
+                        "roles-role-lists-unknown-action",
+                        name = name,
+                        bad = bad,
+                        join = ACTIONS.join(", ")
                     ),
                 ));
             }

@@ -59,7 +59,7 @@ impl Tariffs {
                 Location::file(file).line(line),
                 e.message().trim().to_string(),
             )
-            .hint("fix the TOML in the tariffs file: each tariff has a title, a unit and [[NAME.amounts]] with from = DATE and amount = \"…\"")
+            .hint(t!("tariffs-fix-toml-tariffs-file"))
         })?;
         let mut tariffs = BTreeMap::new();
         for (name, t) in raw {
@@ -75,7 +75,7 @@ impl Tariffs {
                     .ok_or_else(|| {
                         InputError::new(
                             at().field("from"),
-                            format!("`{}` is not a calendar date", a.from),
+                            t!("tariffs-not-calendar-date", from = a.from),
                         )
                     })?;
                 let amount = parse_money(&a.amount, 4)
@@ -83,7 +83,7 @@ impl Tariffs {
                 if amount.is_sign_negative() {
                     return Err(InputError::new(
                         at().field("amount"),
-                        format!("tariff `{name}` is negative"),
+                        t!("tariffs-tariff-negative", name = name),
                     ));
                 }
                 amounts.push((from, amount.normalize()));
@@ -92,7 +92,7 @@ impl Tariffs {
             if amounts.is_empty() || amounts.windows(2).any(|w| w[0].0 == w[1].0) {
                 return Err(InputError::new(
                     at(),
-                    format!("tariff `{name}` needs at least one amount, and one per date"),
+                    t!("tariffs-tariff-needs-at-least", name = name),
                 ));
             }
             tariffs.insert(

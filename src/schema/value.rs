@@ -77,20 +77,20 @@ impl FieldType {
                 .trim()
                 .parse::<i64>()
                 .map(Value::Int)
-                .map_err(|_| format!("`{text}` is not a whole number")),
+                .map_err(|_| t!("value-not-whole-number", text = text)),
             FieldType::Money { scale } => parse_money(text.trim(), *scale).map(Value::Money),
             FieldType::Date => parse_date(text.trim()).map(Value::Date),
             FieldType::Bool => match text.trim() {
                 "true" => Ok(Value::Bool(true)),
                 "false" => Ok(Value::Bool(false)),
-                other => Err(format!("`{other}` is not a boolean; write true or false")),
+                other => Err(t!("value-not-boolean-write-true", other = other)),
             },
             FieldType::Enum(values) => {
                 let t = text.trim();
                 if values.iter().any(|v| v == t) {
                     Ok(Value::Str(t.to_string()))
                 } else {
-                    Err(format!("`{t}` is not one of {}", values.join(", ")))
+                    Err(t!("value-not-one", t = t, join = values.join(", ")))
                 }
             }
             FieldType::List(item) => {
@@ -98,7 +98,7 @@ impl FieldType {
                 if t.starts_with('[') {
                     let doc = format!("v = {t}");
                     let table: toml::Table =
-                        toml::from_str(&doc).map_err(|_| format!("`{t}` is not a TOML array"))?;
+                        toml::from_str(&doc).map_err(|_| t!("value-not-toml-array", t = t))?;
                     self.from_toml(&table["v"])
                 } else {
                     t.split(';')
@@ -124,17 +124,15 @@ impl FieldType {
                 parse_money(s, *scale).map(Value::Money)
             }
             (FieldType::Money { .. }, toml::Value::Integer(_) | toml::Value::Float(_)) => {
-                Err(format!(
-                    "money is written as a string holding an exact decimal, e.g. \"{value}.00\" — not a TOML number"
-                ))
+                Err(t!("value-money-written-string-holding", value = value))
             }
             (FieldType::Date, toml::Value::Datetime(dt)) => match (dt.date, dt.time) {
                 (Some(d), None) => {
                     NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32)
                         .map(Value::Date)
-                        .ok_or_else(|| format!("`{dt}` is not a calendar date"))
+                        .ok_or_else(|| t!("value-not-calendar-date", dt = dt))
                 }
-                _ => Err(format!("`{dt}` is not a plain date (YYYY-MM-DD)")),
+                _ => Err(t!("value-not-plain-date-yyyy", dt = dt)),
             },
             (FieldType::Date, toml::Value::String(s)) => parse_date(s).map(Value::Date),
             (FieldType::Bool, toml::Value::Boolean(b)) => Ok(Value::Bool(*b)),
@@ -143,7 +141,12 @@ impl FieldType {
                 .map(|v| item.from_toml(v))
                 .collect::<Result<Vec<_>, _>>()
                 .map(Value::List),
-            (ty, v) => Err(format!("expected {ty}, found {} `{v}`", toml_type_name(v))),
+            (ty, v) => Err(t!(
+                "value-expected-found",
+                ty = ty,
+                toml_type_name = toml_type_name(v),
+                v = v
+            )),
         }
     }
 }
@@ -170,15 +173,15 @@ impl FieldType {
     }
 }
 
-fn toml_type_name(v: &toml::Value) -> &'static str {
+fn toml_type_name(v: &toml::Value) -> String {
     match v {
-        toml::Value::String(_) => "a string",
-        toml::Value::Integer(_) => "an integer",
-        toml::Value::Float(_) => "a float",
-        toml::Value::Boolean(_) => "a boolean",
-        toml::Value::Datetime(_) => "a date-time",
-        toml::Value::Array(_) => "an array",
-        toml::Value::Table(_) => "a table",
+        toml::Value::String(_) => t!("value-a-string"),
+        toml::Value::Integer(_) => t!("value-integer"),
+        toml::Value::Float(_) => t!("value-a-float"),
+        toml::Value::Boolean(_) => t!("value-a-boolean"),
+        toml::Value::Datetime(_) => t!("value-date-time"),
+        toml::Value::Array(_) => t!("value-array"),
+        toml::Value::Table(_) => t!("value-a-table"),
     }
 }
 
@@ -194,16 +197,16 @@ pub fn parse_money(text: &str, scale: u32) -> Result<Decimal, String> {
             && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
     };
     if !well_formed {
-        return Err(format!(
-            "`{text}` is not a decimal amount; write digits with an optional point, e.g. 2800.00"
-        ));
+        return Err(t!("value-not-decimal-amount-write", text = text));
     }
-    let mut d = Decimal::from_str_exact(text)
-        .map_err(|_| format!("`{text}` is out of range for an amount"))?;
+    let mut d =
+        Decimal::from_str_exact(text).map_err(|_| t!("value-out-range-amount", text = text))?;
     if d.scale() > scale {
-        return Err(format!(
-            "`{text}` has more than {scale} decimal places; amounts are exact to {}",
-            if scale == 2 {
+        return Err(t!(
+            "value-has-more-than-decimal",
+            text = text,
+            scale = scale,
+            if_scale____2____________________the_fen = if scale == 2 {
                 "the fen (0.01)".to_string()
             } else {
                 format!("{scale} places")
@@ -222,12 +225,10 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
             _ => b.is_ascii_digit(),
         });
     if !shaped {
-        return Err(format!(
-            "`{text}` is not a date; write YYYY-MM-DD, e.g. 2026-03-05"
-        ));
+        return Err(t!("value-not-date-write-yyyy", text = text));
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("`{text}` is not a calendar date"))
+        .map_err(|_| t!("value-not-calendar-date-2", text = text))
 }
 
 impl Value {

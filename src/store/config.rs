@@ -13,6 +13,24 @@ pub struct Config {
     /// the centre.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub departments: BTreeMap<String, Department>,
+    /// How docket speaks to everyone using this store.
+    #[serde(default, skip_serializing_if = "UiSettings::is_default")]
+    pub ui: UiSettings,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct UiSettings {
+    /// The language of messages, help and tables when the user's locale names none
+    /// docket speaks: `en` or `zh-CN`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+}
+
+impl UiSettings {
+    fn is_default(&self) -> bool {
+        self == &UiSettings::default()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -60,8 +60,12 @@ impl StoreLock {
                 Err(TryLockError::WouldBlock) => {
                     if start.elapsed() >= timeout {
                         return Err(Error::conflict(
-                            format!("the store is busy: another docket command has held {} for {}s", path.display(), timeout.as_secs()),
-                            Some("try again when it has finished; raise policy.lock_timeout_seconds in docket.toml to wait longer".to_string()),
+                            t!(
+                                "lock-store-busy-another-docket",
+                                display = path.display(),
+                                as_secs = timeout.as_secs()
+                            ),
+                            Some(t!("lock-try-again-when-has").to_string()),
                         ));
                     }
                     if !told {

@@ -28,8 +28,8 @@ impl Store {
     pub fn find_root(start: &Path) -> Result<PathBuf> {
         let start = std::fs::canonicalize(start).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::usage(
-                format!("no docket store here: {} does not exist", start.display()),
-                Some("pass --store DIR (or set DOCKET_STORE) to a store's folder, or create one with `docket init DIR --admin NAME --key FILE.pub`".to_string()),
+                t!("store-no-docket-store-here", display = start.display()),
+                Some(t!("store-pass-store-dir-set").to_string()),
             ),
             _ => Error::io(start, e),
         })?;
@@ -41,8 +41,12 @@ impl Store {
             dir = d.parent();
         }
         Err(Error::usage(
-            format!("no docket store here: no {CONFIG_NAME} in {} or any folder above it", start.display()),
-            Some("run inside a store, pass --store DIR (or set DOCKET_STORE), or create one with `docket init DIR --admin NAME`".to_string()),
+            t!(
+                "store-no-docket-store-here-2",
+                CONFIG_NAME = CONFIG_NAME,
+                display = start.display()
+            ),
+            Some(t!("store-run-inside-store-pass").to_string()),
         ))
     }
 
@@ -55,9 +59,7 @@ impl Store {
                     .iter()
                     .map(|e| crate::error::Problem {
                         at: CONFIG_NAME.into(),
-                        message: format!(
-                            "cannot be read ({e}), so it is not the applied policy's: restore it from git, or copy it from the newest records/_policy/vNNNN/docket.toml"
-                        ),
+                        message: t!("store-cannot-read-so-not", e = e),
                     })
                     .collect(),
             },
@@ -76,9 +78,7 @@ impl Store {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| n.starts_with('v'))
             .max()
-            .ok_or_else(|| {
-                Error::integrity(POLICY_DIR, "no applied policy is kept in the store")
-            })?;
+            .ok_or_else(|| Error::integrity(POLICY_DIR, t!("store-no-applied-policy-kept")))?;
         let text =
             std::fs::read_to_string(dir.join(&newest).join(CONFIG_NAME)).at(dir.join(&newest))?;
         Store::from_text(root, &text)
@@ -100,7 +100,7 @@ impl Store {
                 crate::error::Location::file(CONFIG_NAME).line(line),
                 e.message().trim().to_string(),
             )
-            .hint("fix docket.toml")
+            .hint(t!("policy-fix-docket-toml"))
         })?;
         let tz = crate::clock::zone(&config.policy.timezone).map_err(|m| {
             crate::error::InputError::new(
@@ -109,7 +109,7 @@ impl Store {
                     .field("policy.timezone"),
                 m,
             )
-            .hint("name a zone such as Asia/Shanghai")
+            .hint(t!("store-name-zone-such-asia"))
         })?;
         if let Some(bad) = config
             .departments
@@ -123,9 +123,21 @@ impl Store {
                         &format!("[departments.{bad}]"),
                     ))
                     .field("departments"),
-                format!("`{bad}` cannot name a department"),
+                t!("store-cannot-name-department", bad = bad),
             )
-            .hint("use letters, digits, `.`, `_` and `-`; `centre` means no department")
+            .hint(t!("store-use-letters-digits-centre"))
+            .into());
+        }
+        if let Some(lang) = &config.ui.language
+            && crate::i18n::Lang::from_tag(lang).is_none()
+        {
+            return Err(crate::error::InputError::new(
+                crate::error::Location::file(CONFIG_NAME)
+                    .line(crate::schema::kind::line_of(&text, "language"))
+                    .field("ui.language"),
+                t!("store-docket-does-not-speak", lang = lang),
+            )
+            .hint(t!("store-use-en-zh-cn"))
             .into());
         }
         Ok(Store {

@@ -197,7 +197,10 @@ impl Version {
                     .field(name)
             };
             let field = kind.field(name).ok_or_else(|| {
-                InputError::new(at(), format!("kind `{}` has no field `{name}`", kind.name))
+                InputError::new(
+                    at(),
+                    t!("input-kind-has-no-field", name2 = kind.name, name = name),
+                )
             })?;
             let value = field
                 .ty
