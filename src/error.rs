@@ -104,7 +104,7 @@ pub enum Error {
         hint: Option<String>,
     },
     /// Exit 1: a bug or an impossible state.
-    #[error("internal error: {0}")]
+    #[error("{}", crate::t!("error-internal", message = .0))]
     Internal(String),
     /// Exit 2: the command line itself is wrong.
     #[error("{message}")]
@@ -113,7 +113,7 @@ pub enum Error {
         hint: Option<String>,
     },
     /// Exit 3: the audit chain or a record file does not match what was logged.
-    #[error("integrity check failed: {}", problems.first().map(|p| p.to_string()).unwrap_or_default())]
+    #[error("{}", crate::t!("error-integrity", problem = problems.first().map(|p| p.to_string()).unwrap_or_default()))]
     Integrity { problems: Vec<Problem> },
     /// Exit 4: the actor may not do this.
     #[error("{message}")]
@@ -136,7 +136,7 @@ pub enum Error {
     },
     /// Exit 130: Ctrl-C (or a termination signal) stopped a write before its commit point;
     /// what it had written was removed.
-    #[error("interrupted: nothing was written")]
+    #[error("{}", crate::t!("error-interrupted"))]
     Interrupted,
 }
 

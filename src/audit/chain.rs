@@ -11,13 +11,18 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 /// How a torn last line is reported.
-pub const TORN_TAIL: &str = "the last entry is incomplete (a write was cut short)";
+fn torn_tail() -> String {
+    t!("chain-torn-tail")
+}
 /// How a transaction cut short is reported.
-pub const TORN_TRANSACTION: &str = "the last transaction is incomplete (a write was cut short)";
+fn torn_transaction() -> String {
+    t!("chain-torn-transaction")
+}
 
-/// Whether `recover` repairs this problem: the log's end was cut short by a crash.
+/// Whether `recover` repairs this problem: the log's end was cut short by a crash. (The
+/// problem was described in this run's language, as these are.)
 pub fn is_torn_tail(p: &Problem) -> bool {
-    p.message.starts_with(TORN_TAIL) || p.message.starts_with(TORN_TRANSACTION)
+    p.message.starts_with(&torn_tail()) || p.message.starts_with(&torn_transaction())
 }
 
 /// Where a walk ended: the last committed entry.
@@ -265,7 +270,7 @@ impl Cursor<'_> {
     fn step(&mut self, line: &[u8], visit: &mut dyn Visit) -> Result<Step> {
         self.line_no += 1;
         if line.last() != Some(&b'\n') {
-            self.here(t!("chain-run-docket-recover-move", TORN_TAIL = TORN_TAIL));
+            self.here(t!("chain-run-docket-recover-move", torn = torn_tail()));
             return Ok(Step::Stop);
         }
         let Some(raw) = split_line(&line[..line.len() - 1]) else {
@@ -375,7 +380,7 @@ impl Cursor<'_> {
                 at: format!("{LOG_NAME}:{}", o.first),
                 message: t!(
                     "chain-entries-announced-written-run",
-                    TORN_TRANSACTION = TORN_TRANSACTION,
+                    torn = torn_transaction(),
                     expected = o.expected,
                     seen = o.seen
                 ),

@@ -255,7 +255,7 @@ impl Global {
         let quiet = self.quiet;
         move || {
             if !quiet {
-                eprintln!("waiting for another docket command to finish…");
+                eprintln!("{}", t!("cli-waiting-another-command"));
             }
         }
     }
@@ -286,7 +286,7 @@ impl Global {
 
     fn warn(&self, warnings: &[String]) {
         for w in warnings {
-            say!("warning: {w}");
+            say!("{}", t!("cli-warning", message = w));
         }
     }
 
@@ -412,7 +412,7 @@ impl Command {
 }
 
 fn report(e: &Error) {
-    say!("error: {e}");
+    say!("{}", t!("cli-error", message = e));
     match e {
         Error::Integrity { problems } => {
             for p in problems.iter().skip(1) {
@@ -422,11 +422,11 @@ fn report(e: &Error) {
         }
         Error::Invalid(errors) | Error::Duplicate(errors) => {
             for extra in errors.iter().skip(1) {
-                say!("error: {extra}");
+                say!("{}", t!("cli-error", message = extra));
             }
             match errors.iter().find_map(|e| e.hint.as_ref()) {
-                Some(h) => say!("hint: {h}"),
-                None => say!("hint: {}", fallback_hint(errors.first())),
+                Some(h) => say!("{}", t!("cli-hint", hint = h)),
+                None => say!("{}", t!("cli-hint", hint = fallback_hint(errors.first()))),
             }
             if errors.len() > 1 {
                 say!(
@@ -439,7 +439,7 @@ fn report(e: &Error) {
         | Error::Denied { hint, .. }
         | Error::Conflict { hint, .. }
         | Error::Io { hint, .. } => match hint {
-            Some(h) => say!("hint: {h}"),
+            Some(h) => say!("{}", t!("cli-hint", hint = h)),
             None if matches!(e, Error::Io { .. }) => {
                 say!("{}", t!("cli-hint-check-path-free"))
             }
@@ -508,7 +508,7 @@ pub fn main() -> i32 {
             Ok(()) => 0,
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
             Err(e) => {
-                eprintln!("error: writing output: {e}");
+                eprintln!("{}", t!("cli-error-writing-output", e = e));
                 1
             }
         },

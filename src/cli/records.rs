@@ -91,7 +91,7 @@ fn gather(
 
 fn warn(warnings: &[String]) {
     for w in warnings {
-        say!("warning: {w}");
+        say!("{}", t!("cli-warning", message = w));
     }
 }
 

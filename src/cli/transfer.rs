@@ -159,7 +159,7 @@ pub fn import(g: &Global, a: ImportArgs) -> Result<Output> {
     }
     let report = result?;
     for w in &report.warnings {
-        say!("warning: {w}");
+        say!("{}", t!("cli-warning", message = w));
     }
     let already = if report.already > 0 {
         t!(

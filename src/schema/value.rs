@@ -206,10 +206,10 @@ pub fn parse_money(text: &str, scale: u32) -> Result<Decimal, String> {
             "value-has-more-than-decimal",
             text = text,
             scale = scale,
-            if_scale____2____________________the_fen = if scale == 2 {
-                "the fen (0.01)".to_string()
+            unit = if scale == 2 {
+                t!("value-the-fen")
             } else {
-                format!("{scale} places")
+                t!("value-places", scale = scale)
             }
         ));
     }
