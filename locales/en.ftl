@@ -519,3 +519,21 @@ cli-error-writing-output = error: writing output: { $e }
 error-internal = internal error: { $message }
 error-integrity = integrity check failed: { $problem }
 error-interrupted = interrupted: nothing was written
+
+## The headings and frame of --help (English help is clap's own)
+
+heading-usage = Usage:
+heading-global = Global options
+heading-arguments = Arguments
+heading-options = Options
+heading-commands = Commands
+heading-command = COMMAND
+heading-help-flag = Print help
+heading-version-flag = Print version
+
+## Import progress on a terminal
+
+transfer-progress = { $phase } { $bar } { $done }/{ $total } rows, { $rate }, { $eta } left
+transfer-rate = { $rate } rows/s
+transfer-phase-checking = checking
+transfer-phase-writing = writing

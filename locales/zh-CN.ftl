@@ -519,3 +519,21 @@ cli-error-writing-output = 错误：写出输出时：{ $e }
 error-internal = 内部错误：{ $message }
 error-integrity = 完整性检查未通过：{ $problem }
 error-interrupted = 已中断：未写入任何内容
+
+## 帮助的标题与框架
+
+heading-usage = 用法：
+heading-global = 全局选项
+heading-arguments = 参数
+heading-options = 选项
+heading-commands = 命令
+heading-command = 命令
+heading-help-flag = 显示帮助
+heading-version-flag = 显示版本
+
+## 终端上的导入进度
+
+transfer-progress = { $phase } { $bar } { $done }/{ $total } 行，{ $rate }，剩余 { $eta }
+transfer-rate = 每秒 { $rate } 行
+transfer-phase-checking = 检查
+transfer-phase-writing = 写入

@@ -17,6 +17,9 @@ pub enum Lang {
 
 pub const EN_FTL: &str = include_str!("../locales/en.ftl");
 pub const ZH_FTL: &str = include_str!("../locales/zh-CN.ftl");
+/// `--help` of every command and argument, apart from the messages.
+pub const EN_HELP_FTL: &str = include_str!("../locales/help/en.ftl");
+pub const ZH_HELP_FTL: &str = include_str!("../locales/help/zh-CN.ftl");
 
 static CURRENT: AtomicU8 = AtomicU8::new(0);
 
@@ -67,19 +70,21 @@ pub fn from_env(var: &dyn Fn(&str) -> Option<String>) -> Option<Lang> {
 fn bundle(lang: Lang) -> &'static FluentBundle<FluentResource> {
     static EN: OnceLock<FluentBundle<FluentResource>> = OnceLock::new();
     static ZH: OnceLock<FluentBundle<FluentResource>> = OnceLock::new();
-    let (cell, text) = match lang {
-        Lang::En => (&EN, EN_FTL),
-        Lang::ZhCn => (&ZH, ZH_FTL),
+    let (cell, texts) = match lang {
+        Lang::En => (&EN, [EN_FTL, EN_HELP_FTL]),
+        Lang::ZhCn => (&ZH, [ZH_FTL, ZH_HELP_FTL]),
     };
     cell.get_or_init(|| {
-        let resource = FluentResource::try_new(text.to_string())
-            .unwrap_or_else(|(_, errors)| panic!("{} catalogue: {errors:?}", lang.tag()));
         let id = lang.tag().parse().expect("a valid language tag");
         let mut b = FluentBundle::new_concurrent(vec![id]);
         // Arguments are shown as given: no bidi isolation marks around them.
         b.set_use_isolating(false);
-        b.add_resource(resource)
-            .unwrap_or_else(|errors| panic!("{} catalogue: {errors:?}", lang.tag()));
+        for text in texts {
+            let resource = FluentResource::try_new(text.to_string())
+                .unwrap_or_else(|(_, errors)| panic!("{} catalogue: {errors:?}", lang.tag()));
+            b.add_resource(resource)
+                .unwrap_or_else(|errors| panic!("{} catalogue: {errors:?}", lang.tag()));
+        }
         b
     })
 }
@@ -110,6 +115,15 @@ pub fn message_in(lang: Lang, id: &str, args: &[(&str, String)]) -> String {
     let text = bundle(used).format_pattern(pattern, Some(&fluent_args), &mut errors);
     debug_assert!(errors.is_empty(), "message `{id}`: {errors:?}");
     text.into_owned()
+}
+
+/// Message `id` as `lang` has it, without arguments; `None` when `lang` has no such
+/// message (help looked up by a computed id).
+pub fn lookup_in(lang: Lang, id: &str) -> Option<String> {
+    let pattern = bundle(lang).get_message(id)?.value()?;
+    let mut errors = Vec::new();
+    let text = bundle(lang).format_pattern(pattern, None, &mut errors);
+    Some(text.into_owned())
 }
 
 /// Message `id` in the language of this run.

@@ -15,6 +15,7 @@ mod admin;
 mod contracts;
 mod examples;
 mod lang;
+mod localize;
 mod output;
 mod records;
 mod transfer;
@@ -493,8 +494,12 @@ fn fallback_hint(first: Option<&docket::error::InputError>) -> String {
 
 pub fn main() -> i32 {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    docket::i18n::set(lang::choose(&args));
-    let cli = match Cli::try_parse_from(args) {
+    let lang = lang::choose(&args);
+    docket::i18n::set(lang);
+    let parsed = localize::command(<Cli as clap::CommandFactory>::command(), lang)
+        .try_get_matches_from(args)
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -525,8 +530,38 @@ pub fn main() -> i32 {
 
 #[cfg(test)]
 mod tests {
-    use super::Cli;
+    use super::{Cli, localize};
     use clap::CommandFactory;
+
+    /// `locales/help/en.ftl` is the English help as the definitions have it, so a changed
+    /// doc comment shows up in the catalogue's lock until it is translated;
+    /// `DOCKET_WRITE_HELP_CATALOGUE=1 cargo test --bin docket help_catalogue` rewrites it.
+    #[test]
+    fn help_catalogue_is_the_english_help() {
+        let entries = localize::english(&Cli::command());
+        let file: String = entries
+            .iter()
+            .map(|(id, text)| format!("{id} = {}\n", localize::fluent_value(text)))
+            .collect();
+        let header = "# docket's --help in English, as the clap definitions have it (written by a test:\n# DOCKET_WRITE_HELP_CATALOGUE=1 cargo test --bin docket help_catalogue).\n\n";
+        let file = format!("{header}{file}");
+        if std::env::var_os("DOCKET_WRITE_HELP_CATALOGUE").is_some() {
+            std::fs::write("locales/help/en.ftl", &file).unwrap();
+        }
+        assert_eq!(
+            std::fs::read_to_string("locales/help/en.ftl").unwrap(),
+            file,
+            "the help changed: run DOCKET_WRITE_HELP_CATALOGUE=1 cargo test --bin docket help_catalogue, then translate it in locales/help/zh-CN.ftl"
+        );
+        for (id, text) in &entries {
+            let back = docket::i18n::lookup_in(docket::i18n::Lang::En, id);
+            assert_eq!(
+                back.as_deref(),
+                Some(text.as_str()),
+                "{id} reads back differently"
+            );
+        }
+    }
 
     /// Every argument says what it is for, and every command shows how it is used.
     #[test]

@@ -75,17 +75,36 @@ fn bar(quiet: bool) -> ProgressBar {
     }
     let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template("{msg:>9} [{wide_bar}] {pos}/{len} rows, {rate}, {eta} left")
-            .expect("valid template")
-            .with_key(
-                "rate",
-                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                    let _ = write!(w, "{:.0} rows/s", state.per_sec());
-                },
-            )
-            .progress_chars("=> "),
+        // The catalogue places indicatif's own placeholders, given to it as arguments.
+        ProgressStyle::with_template(&t!(
+            "transfer-progress",
+            phase = "{msg:>9}",
+            bar = "[{wide_bar}]",
+            done = "{pos}",
+            total = "{len}",
+            rate = "{rate}",
+            eta = "{eta}"
+        ))
+        .expect("valid template")
+        .with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let rate = format!("{:.0}", state.per_sec());
+                let _ = write!(w, "{}", t!("transfer-rate", rate = rate));
+            },
+        )
+        .progress_chars("=> "),
     );
     bar
+}
+
+/// An import phase as people read it.
+fn phase_title(name: &str) -> String {
+    match name {
+        "checking" => t!("transfer-phase-checking"),
+        "writing" => t!("transfer-phase-writing"),
+        other => other.to_string(),
+    }
 }
 
 /// Print the line a finished phase leaves above the bar: its rows, time and rate.
@@ -97,7 +116,7 @@ fn end_phase(bar: &ProgressBar, phase: &str) {
     let rows = bar.position();
     bar.println(t!(
         "transfer-rows-s-rows-s",
-        phase2 = format!("{:>9}", phase),
+        phase2 = format!("{:>9}", phase_title(phase)),
         rows = rows,
         secs2 = format!("{:.1}", secs),
         format = format!("{:.0}", rows as f64 / secs.max(0.001))
@@ -121,7 +140,7 @@ pub fn import(g: &Global, a: ImportArgs) -> Result<Output> {
         if *phase.borrow() != name {
             end_phase(&bar, &phase.borrow());
             *phase.borrow_mut() = name.to_string();
-            bar.set_message(name.to_string());
+            bar.set_message(phase_title(name));
             bar.reset();
         }
         bar.set_length(total as u64);

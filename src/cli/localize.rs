@@ -1,0 +1,142 @@
+//! `--help` in the language of the run. The clap definitions (doc comments and the
+//! examples) are the English text, copied into `locales/help/en.ftl` by a test that fails
+//! when they drift apart; another language replaces each command's about, examples and
+//! argument help, the headings and the usage line with its catalogue message, found by the
+//! command's path (`help-docket-actor-add-arg-role`).
+
+use clap::{Arg, ArgAction, Command};
+use docket::i18n::{self, Lang};
+
+/// The message id of one piece of help: `help-PATH-PART`.
+pub fn help_id(path: &str, part: &str) -> String {
+    format!("help-{}-{part}", path.replace(' ', "-"))
+}
+
+/// `cmd` with its help in `lang` (English is the definitions themselves).
+pub fn command(cmd: Command, lang: Lang) -> Command {
+    if lang == Lang::En {
+        return cmd;
+    }
+    let help = Arg::new("help")
+        .short('h')
+        .long("help")
+        .global(true)
+        .action(ArgAction::Help)
+        .help(i18n::message_in(lang, "heading-help-flag", &[]))
+        .help_heading(i18n::message_in(lang, "heading-global", &[]));
+    let version = Arg::new("version")
+        .short('V')
+        .long("version")
+        .action(ArgAction::Version)
+        .help(i18n::message_in(lang, "heading-version-flag", &[]));
+    let cmd = cmd
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .disable_help_subcommand(true)
+        .arg(help)
+        .arg(version);
+    localize(cmd, "docket", lang)
+}
+
+fn text(lang: Lang, id: &str) -> Option<String> {
+    i18n::lookup_in(lang, id)
+}
+
+fn localize(mut cmd: Command, path: &str, lang: Lang) -> Command {
+    if let Some(about) = text(lang, &help_id(path, "about")) {
+        cmd = cmd.about(about);
+    }
+    if let Some(long) = text(lang, &help_id(path, "long")) {
+        cmd = cmd.long_about(long);
+    }
+    if let Some(examples) = text(lang, &help_id(path, "examples")) {
+        cmd = cmd.after_help(examples);
+    }
+    cmd = cmd
+        .help_template(format!(
+            "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
+            i18n::message_in(lang, "heading-usage", &[])
+        ))
+        .subcommand_help_heading(i18n::message_in(lang, "heading-commands", &[]))
+        .subcommand_value_name(i18n::message_in(lang, "heading-command", &[]));
+    let args: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in args {
+        cmd = cmd.mut_arg(&id, |a| localize_arg(a, path, lang));
+    }
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in subs {
+        let sub_path = format!("{path} {name}");
+        cmd = cmd.mut_subcommand(&name, |s| localize(s, &sub_path, lang));
+    }
+    cmd
+}
+
+fn localize_arg(mut a: Arg, path: &str, lang: Lang) -> Arg {
+    let id = a.get_id().to_string();
+    if let Some(help) = text(lang, &help_id(path, &format!("arg-{id}"))) {
+        a = a.help(help);
+    }
+    let heading = match a.get_help_heading() {
+        Some(_) => "heading-global",
+        None if a.is_positional() => "heading-arguments",
+        None => "heading-options",
+    };
+    a.help_heading(i18n::message_in(lang, heading, &[]))
+}
+
+/// Every piece of English help of `cmd` and its subcommands, as catalogue entries.
+#[cfg(test)]
+pub fn english(cmd: &Command) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    walk(cmd, "docket", &mut out);
+    out
+}
+
+#[cfg(test)]
+fn walk(cmd: &Command, path: &str, out: &mut Vec<(String, String)>) {
+    if let Some(about) = cmd.get_about() {
+        out.push((help_id(path, "about"), about.to_string()));
+    }
+    if let Some(long) = cmd.get_long_about() {
+        out.push((help_id(path, "long"), long.to_string()));
+    }
+    if let Some(examples) = cmd.get_after_help() {
+        out.push((help_id(path, "examples"), examples.to_string()));
+    }
+    for arg in cmd.get_arguments() {
+        if let Some(help) = arg.get_help() {
+            let id = format!("arg-{}", arg.get_id());
+            out.push((help_id(path, &id), help.to_string()));
+        }
+    }
+    for sub in cmd.get_subcommands() {
+        walk(sub, &format!("{path} {}", sub.get_name()), out);
+    }
+}
+
+/// `text` as the value of a Fluent message: braces escaped, lines after the first indented.
+#[cfg(test)]
+pub fn fluent_value(text: &str) -> String {
+    let escaped = text.replace('{', "\u{0}").replace('}', "{\"}\"}");
+    let escaped = escaped.replace('\u{0}', "{\"{\"}");
+    if !escaped.contains('\n') {
+        return escaped;
+    }
+    let lines: Vec<String> = escaped
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("    {l}")
+            }
+        })
+        .collect();
+    format!("\n{}", lines.join("\n"))
+}
