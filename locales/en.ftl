@@ -537,3 +537,102 @@ transfer-progress = { $phase } { $bar } { $done }/{ $total } rows, { $rate }, { 
 transfer-rate = { $rate } rows/s
 transfer-phase-checking = checking
 transfer-phase-writing = writing
+
+## docket types KIND, verify and recover
+
+admin-kind-heading = { $kind } ({ $file }): { $title }
+    id prefix { $prefix }, { $lifecycle } lifecycle
+admin-drafted-only-by = drafted only by: { $roles }
+admin-section-fields = fields:
+admin-section-rules = rules:
+admin-section-fees = fees:
+admin-section-steps = approval steps:
+admin-rule-warning = {" "}(warning)
+admin-when = {" "}when { $condition }
+admin-always = {" "}always
+admin-required = required
+admin-optional = optional
+admin-wrote-signed-entry = wrote { $span } by `{ $actor }` to { $dir }; check it with:
+admin-ok-log-extends = ok: the log extends the one in { $rev } ({ $then } entries there, { $now } now)
+admin-ok-no-log-yet = ok: { $rev } holds no audit log yet; nothing to compare
+admin-ok-chained = ok: { $entries } audit entries chained; head { $head }
+admin-ok-verified = ok: { $entries } audit entries, { $files } files, { $records } records; chain head { $head }
+admin-moved = moved { $file } → { $folder }/
+admin-moved-torn-tail = moved the unfinished end of the audit log ({ $bytes } bytes) → { $folder }/audit.log.torn-tail
+kind-title-language = a title in `{ $tag }`, which docket does not speak: use en or zh-CN
+kind-value-title-no-value = value_titles names `{ $value }`, which is not one of the field's values
+admin-entry = entry { $n }
+
+## Column and row labels of tables (English keeps the names scripts use)
+
+column-id = id
+column-kind = kind
+column-status = status
+column-summary = summary
+column-field = field
+column-value = value
+column-version = version
+column-action = action
+column-at = at
+column-by = by
+column-note = note
+column-from = from
+column-to = to
+column-name = name
+column-role = role
+column-department = department
+column-agreement-signed = agreement_signed
+column-trained-on = trained_on
+column-state = state
+column-seq = seq
+column-time = time
+column-actor = actor
+column-record = record
+column-detail = detail
+column-awaits = awaits
+column-since = since
+column-overdue = overdue
+column-what = what
+column-which = which
+column-count = count
+column-prefix = prefix
+column-lifecycle = lifecycle
+column-title = title
+column-type = type
+column-required = required
+column-pii = pii
+column-purpose = purpose
+column-ok = ok
+column-entries = entries
+column-files = files
+column-records = records
+column-head = head
+column-waiting = waiting
+column-log = log
+column-reaches = reaches
+column-drafts = drafts
+column-reveals = reveals
+column-acts = acts
+column-approves = approves
+column-standing = standing
+column-key = key
+column-can-sign = can sign
+about-for-role = for { $role }
+text-department = department `{ $department }`
+contracts-overdue = OVERDUE
+records-written-by = { $at } by { $actor }
+records-waiting = waiting
+records-step = step { $role }
+
+## Statuses as tables show them
+
+status-pending = pending
+status-active = active
+status-rejected = rejected
+status-completed = completed
+status-terminated = terminated
+status-withdrawn = withdrawn
+status-archived = archived
+column-written = written
+column-archive = archive
+column-attachment = attachment

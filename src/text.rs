@@ -103,8 +103,8 @@ pub fn escape(s: &str) -> Cow<'_, str> {
 /// How messages name a department: `department `hangzhou``, or the centre for none.
 pub fn department_name(department: Option<&str>) -> String {
     match department {
-        Some(d) => format!("department `{d}`"),
-        None => t!("about-centre").to_string(),
+        Some(d) => t!("text-department", department = d),
+        None => t!("about-centre"),
     }
 }
 

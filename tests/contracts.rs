@@ -547,7 +547,7 @@ fn r_c14_commercial_supply_meeting_the_threshold_is_warned() {
 fn the_creator_never_approves_their_own_record() {
     let s = TestStore::new();
     let roles = std::fs::read_to_string(s.path("schemas/roles.toml")).unwrap();
-    let roles = roles.replacen("[roles.market-manager]\ntitle = \"市场部经理 market department manager\"\ncreate = [\"customer\"]", "[roles.market-manager]\ntitle = \"市场部经理 market department manager\"\ncreate = [\"customer\", \"installation\"]", 1);
+    let roles = roles.replacen("[roles.market-manager]\ntitle = { en = \"market department manager\", zh-CN = \"市场部经理\" }\ncreate = [\"customer\"]", "[roles.market-manager]\ntitle = { en = \"market department manager\", zh-CN = \"市场部经理\" }\ncreate = [\"customer\", \"installation\"]", 1);
     std::fs::write(s.path("schemas/roles.toml"), roles).unwrap();
     s.apply_policy("market managers draft installations");
     let c = s.customer("commercial", &[]);

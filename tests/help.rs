@@ -62,7 +62,7 @@ fn whoami_says_role_reach_standing_and_whether_one_can_sign() {
     assert_eq!(
         out,
         "actor       alice\n\
-         role        business-staff (业务人员 business staff)\n\
+         role        business-staff (business staff)\n\
          department  the centre\n\
          reaches     the records of the centre\n\
          drafts      customer, installation, alarm-installation, residential-supply, commercial-supply\n\

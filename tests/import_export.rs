@@ -286,17 +286,14 @@ formats = ["%Y/%m/%d", "%Y-%m-%d"]
 [lists]
 separator = "、"
 "#;
-    // 居民 is not an enum value: the mapping cannot rename values, so the row is refused…
-    let f = write(&s, "c.csv", customers.as_bytes());
+    // 居民 is not an enum value nor a title of one: the row is refused…
+    let f = write(&s, "c.csv", customers.replace("居民", "住户").as_bytes());
     let m = write(&s, "m.toml", map.as_bytes());
     let err = s.fails_unchanged("alice", &["import", "customer", &f, "--map", &m], INVALID);
-    assert!(err.contains("field `category`: column `类别` value `居民`: `居民` is not one of residential, commercial"), "{err}");
-    // …and with the value fixed it imports, dates and lists converted.
-    let f = write(
-        &s,
-        "c.csv",
-        customers.replace("居民", "residential").as_bytes(),
-    );
+    assert!(err.contains("field `category`: column `类别` value `住户`: `住户` is not one of residential, commercial"), "{err}");
+    // …and 居民, the Chinese title of residential, imports as residential, dates and lists
+    // converted.
+    let f = write(&s, "c.csv", customers.as_bytes());
     s.ok("alice", &["import", "customer", &f, "--map", &m]);
     let v = std::fs::read_to_string(s.path("records/customer/CUS-2026-000001/v0001.toml")).unwrap();
     assert!(v.contains("account_opened_on = 2021-03-05"), "{v}");
@@ -306,6 +303,7 @@ separator = "、"
         "{v}"
     );
     assert!(v.contains("legacy_no = \"L-1\""), "{v}");
+    assert!(v.contains("category = \"residential\""), "{v}");
 
     // Contracts reference customers by their legacy numbers; 是/否 booleans.
     let inst = "legacy_no,customer,installation_fee,fee_basis,payment_plan,schedule_required,property_dispute,signed_on\n\

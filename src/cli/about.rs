@@ -13,7 +13,10 @@ use std::path::PathBuf;
 fn pairs(format: Format, rows: Vec<(&str, String)>, json: serde_json::Value) -> String {
     let rows: Vec<Vec<String>> = rows
         .into_iter()
-        .map(|(k, v)| vec![k.to_string(), v])
+        .map(|(k, v)| match format {
+            Format::Table => vec![super::output::heading(k), v],
+            _ => vec![k.to_string(), v],
+        })
         .collect();
     match format {
         Format::Table => table(&["", ""], &rows)
@@ -110,7 +113,11 @@ pub fn store_status(g: &Global) -> Result<Output> {
         }
     }
     for (role, n) in &s.waiting {
-        rows.push(vec!["waiting".into(), format!("for {role}"), n.to_string()]);
+        rows.push(vec![
+            "waiting".into(),
+            t!("about-for-role", role = role),
+            n.to_string(),
+        ]);
     }
     rows.push(vec![
         "waiting".into(),
@@ -127,7 +134,15 @@ pub fn store_status(g: &Global) -> Result<Output> {
     let header = ["what", "which", "count"];
     Ok(match g.format {
         Format::Csv => csv(&header, &rows),
-        _ => table(&header, &rows),
+        _ => {
+            for r in &mut rows {
+                if r[0] != "records" {
+                    r[1] = super::output::heading(&r[1]);
+                }
+                r[0] = super::output::heading(&r[0]);
+            }
+            table(&header, &rows)
+        }
     })
 }
 

@@ -280,7 +280,7 @@ pub fn types(g: &Global, a: TypesArgs) -> Result<Output> {
                     } else {
                         "register".into()
                     },
-                    k.title.clone(),
+                    k.title.show(&k.name),
                 ]
             })
             .collect();
@@ -305,13 +305,13 @@ pub fn types(g: &Global, a: TypesArgs) -> Result<Output> {
         }
         Format::Table => {}
     }
-    let mut s = format!(
-        "{} ({}): {}\nid prefix {}, {} lifecycle",
-        k.name,
-        k.file,
-        k.title,
-        k.prefix,
-        if k.is_contract() {
+    let mut s = t!(
+        "admin-kind-heading",
+        kind = k.name,
+        file = k.file,
+        title = k.title.show(&k.name),
+        prefix = k.prefix,
+        lifecycle = if k.is_contract() {
             "contract"
         } else {
             "register"
@@ -322,27 +322,34 @@ pub fn types(g: &Global, a: TypesArgs) -> Result<Output> {
     }
     s.push('\n');
     if let Some(r) = &k.create_roles {
-        s.push_str(&format!("drafted only by: {}\n", r.join(", ")));
+        s.push_str(&format!(
+            "{}\n",
+            t!("admin-drafted-only-by", roles = r.join(", "))
+        ));
     }
-    s.push_str("\nfields:\n");
+    s.push_str(&format!("\n{}\n", t!("admin-section-fields")));
     s.push_str(&indent(&table(
         &["name", "type", "required", "pii", "purpose"],
         &field_rows(k),
     )));
     if !k.rules.is_empty() {
-        s.push_str("\nrules:\n");
+        s.push_str(&format!("\n{}\n", t!("admin-section-rules")));
         for r in &k.rules {
             s.push_str(&format!(
                 "  {}{}: {}\n    {}\n",
                 r.id,
-                if r.warning { " (warning)" } else { "" },
+                if r.warning {
+                    t!("admin-rule-warning")
+                } else {
+                    String::new()
+                },
                 r.check.source,
                 r.message
             ));
         }
     }
     if !k.fees.is_empty() {
-        s.push_str("\nfees:\n");
+        s.push_str(&format!("\n{}\n", t!("admin-section-fees")));
         for f in &k.fees {
             let basis = match (&f.tariff, &f.equals) {
                 (Some(t), _) => t!(
@@ -360,19 +367,19 @@ pub fn types(g: &Global, a: TypesArgs) -> Result<Output> {
             let when = f
                 .when
                 .as_ref()
-                .map(|w| format!(" when {}", w.source))
+                .map(|w| t!("admin-when", condition = w.source))
                 .unwrap_or_default();
             s.push_str(&format!("  {} {} = {basis}{when}\n", f.rule, f.field));
         }
     }
     if !k.steps.is_empty() {
-        s.push_str("\napproval steps:\n");
+        s.push_str(&format!("\n{}\n", t!("admin-section-steps")));
         for st in &k.steps {
             let when = st
                 .when
                 .as_ref()
-                .map(|w| format!(" when {}", w.source))
-                .unwrap_or_else(|| " always".into());
+                .map(|w| t!("admin-when", condition = w.source))
+                .unwrap_or_else(|| t!("admin-always"));
             s.push_str(&format!("  {} ({}){when}\n", st.role, st.rule));
         }
     }
@@ -385,11 +392,11 @@ fn field_rows(k: &Kind) -> Vec<Vec<String>> {
         .iter()
         .map(|f| {
             let req = if f.required {
-                "required".to_string()
+                t!("admin-required")
             } else if let Some(w) = &f.required_when {
                 t!("admin-required-when", source = w.source)
             } else {
-                "optional".into()
+                t!("admin-optional")
             };
             vec![
                 f.name.clone(),
@@ -538,7 +545,7 @@ fn export_signed(
     let sig_file = dir.join("entry.sig");
     std::fs::write(&sig_file, docket::keys::armored(&sig)).map_err(|e| Error::io(&sig_file, e))?;
     let span = if txn.first == txn.last {
-        format!("entry {}", txn.first)
+        t!("admin-entry", n = txn.first)
     } else {
         t!(
             "admin-entries-one-transaction-signed",
@@ -547,9 +554,13 @@ fn export_signed(
         )
     };
     g.note(&format!(
-        "wrote {span} by `{}` to {}; check it with:\n  docket actor allowed-signers > allowed_signers\n  ssh-keygen -Y verify -f allowed_signers -I {} -n docket -s {} < {}",
-        txn.actor,
-        dir.display(),
+        "{}\n  docket actor allowed-signers > allowed_signers\n  ssh-keygen -Y verify -f allowed_signers -I {} -n docket -s {} < {}",
+        t!(
+            "admin-wrote-signed-entry",
+            span = span,
+            actor = txn.actor,
+            dir = dir.display()
+        ),
         txn.actor,
         sig_file.display(),
         entry.display()
@@ -645,10 +656,15 @@ pub fn verify(g: &Global, a: VerifyArgs) -> Result<Output> {
         let c = docket::ops::against::against(&store, rev)?;
         return Ok(match c.then {
             Some(then) => format!(
-                "ok: the log extends the one in {} ({then} entries there, {} now)\n",
-                c.rev, c.now
+                "{}\n",
+                t!(
+                    "admin-ok-log-extends",
+                    rev = c.rev,
+                    then = then,
+                    now = c.now
+                )
             ),
-            None => format!("ok: {} holds no audit log yet; nothing to compare\n", c.rev),
+            None => format!("{}\n", t!("admin-ok-no-log-yet", rev = c.rev)),
         });
     }
     if a.chain {
@@ -657,9 +673,12 @@ pub fn verify(g: &Global, a: VerifyArgs) -> Result<Output> {
             return Err(Error::Integrity { problems });
         }
         return Ok(format!(
-            "ok: {} audit entries chained; head {}\n",
-            head.entries,
-            &head.hash[..16]
+            "{}\n",
+            t!(
+                "admin-ok-chained",
+                entries = head.entries,
+                head = &head.hash[..16]
+            )
         ));
     }
     let report = checking::verify(&store)?;
@@ -685,11 +704,14 @@ pub fn verify(g: &Global, a: VerifyArgs) -> Result<Output> {
             ]],
         ),
         Format::Table => format!(
-            "ok: {} audit entries, {} files, {} records; chain head {}\n",
-            report.head.entries,
-            report.files,
-            report.records,
-            &report.head.hash[..16]
+            "{}\n",
+            t!(
+                "admin-ok-verified",
+                entries = report.head.entries,
+                files = report.files,
+                records = report.records,
+                head = &report.head.hash[..16]
+            )
         ),
     })
 }
@@ -703,12 +725,19 @@ pub fn recover(g: &Global) -> Result<Output> {
     }
     let mut out = String::new();
     for m in &r.moved {
-        out.push_str(&format!("moved {m} → {}/\n", r.quarantine));
+        out.push_str(&format!(
+            "{}\n",
+            t!("admin-moved", file = m, folder = r.quarantine)
+        ));
     }
     if r.torn_bytes > 0 {
         out.push_str(&format!(
-            "moved the unfinished end of the audit log ({} bytes) → {}/audit.log.torn-tail\n",
-            r.torn_bytes, r.quarantine
+            "{}\n",
+            t!(
+                "admin-moved-torn-tail",
+                bytes = r.torn_bytes,
+                folder = r.quarantine
+            )
         ));
     }
     Ok(out)

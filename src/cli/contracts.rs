@@ -232,7 +232,7 @@ pub fn pending(g: &Global) -> Result<Output> {
     let session = g.open(false)?;
     let items = lifecycle::pending(&session)?;
     let header = ["id", "kind", "status", "awaits", "since", "overdue"];
-    let rows: Vec<Vec<String>> = items
+    let mut rows: Vec<Vec<String>> = items
         .iter()
         .map(|w| {
             vec![
@@ -261,6 +261,14 @@ pub fn pending(g: &Global) -> Result<Output> {
                 .collect(),
         )),
         Format::Csv => csv(&header, &rows),
-        Format::Table => table(&header, &rows),
+        Format::Table => {
+            super::output::titled_cells(&mut rows, Some(1), Some(2));
+            for r in &mut rows {
+                if !r[5].is_empty() {
+                    r[5] = t!("contracts-overdue");
+                }
+            }
+            table(&header, &rows)
+        }
     })
 }

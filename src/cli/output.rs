@@ -1,11 +1,79 @@
 //! Rendering data for people and scripts: aligned tables (CJK-aware), JSON, CSV, TOML.
 //! A closed pipe (`docket query | head`) ends output quietly.
 
+use docket::i18n::{self, Lang};
 use docket::ops::read::RecordView;
+use docket::schema::Schemas;
 use docket::schema::value::Value;
 use serde_json::json;
+use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::sync::OnceLock;
 use unicode_width::UnicodeWidthStr;
+
+/// What people call each field (by its name) and each kind (`kind:NAME`) of the store's
+/// schemas, in the language of the run.
+static FIELD_TITLES: OnceLock<BTreeMap<String, String>> = OnceLock::new();
+
+/// Remember the field and kind titles of `schemas` for the tables this run prints.
+pub fn remember_titles(schemas: &Schemas) {
+    let lang = i18n::current();
+    let fields = schemas
+        .kinds
+        .values()
+        .flat_map(|k| k.fields.iter())
+        .filter_map(|f| f.title.get(lang).map(|t| (f.name.clone(), t.to_string())));
+    let kinds = schemas.kinds.iter().filter_map(|(name, k)| match &k.title {
+        docket::schema::title::Title::ByLanguage(t) => t
+            .get(lang.tag())
+            .map(|t| (format!("kind:{name}"), t.clone())),
+        docket::schema::title::Title::One(_) => None,
+    });
+    let _ = FIELD_TITLES.set(fields.chain(kinds).collect());
+}
+
+/// A kind as a table cell shows it: its title in Chinese, its name in English.
+pub fn kind_title(kind: &str) -> String {
+    if i18n::current() == Lang::En {
+        return kind.to_string();
+    }
+    FIELD_TITLES
+        .get()
+        .and_then(|t| t.get(&format!("kind:{kind}")).cloned())
+        .unwrap_or_else(|| kind.to_string())
+}
+
+/// Table rows with the kind and status columns (at `kind` and `status`) as people read
+/// them.
+pub fn titled_cells(rows: &mut [Vec<String>], kind: Option<usize>, status: Option<usize>) {
+    for r in rows {
+        if let Some(k) = kind {
+            r[k] = kind_title(&r[k]);
+        }
+        if let Some(s) = status {
+            r[s] = status_title(&r[s]);
+        }
+    }
+}
+
+/// A status as a table cell shows it (`status-…` in the catalogue).
+pub fn status_title(status: &str) -> String {
+    i18n::lookup_in(i18n::current(), &format!("status-{status}"))
+        .unwrap_or_else(|| status.to_string())
+}
+
+/// A column or row label as people read it: docket's own from the catalogue
+/// (`column-…`), a field's from its schema title. English keeps the names that scripts,
+/// `--fields` and `--sort` use; CSV, JSON and TOML always do.
+pub fn heading(key: &str) -> String {
+    let lang = i18n::current();
+    if lang == Lang::En || key.is_empty() {
+        return key.to_string();
+    }
+    i18n::lookup_in(lang, &format!("column-{}", key.replace([' ', '_'], "-")))
+        .or_else(|| FIELD_TITLES.get().and_then(|t| t.get(key).cloned()))
+        .unwrap_or_else(|| key.to_string())
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -43,6 +111,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         })
         .collect();
     let rows = &rows;
+    let header: Vec<String> = header.iter().map(|h| heading(h)).collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {
@@ -59,7 +128,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         }
         s.trim_end().to_string() + "\n"
     };
-    let mut out = line(header.to_vec());
+    let mut out = line(header.iter().map(String::as_str).collect());
     for r in rows {
         out.push_str(&line(r.iter().map(String::as_str).collect()));
     }

@@ -1,6 +1,6 @@
 //! `create`, `amend`, `show`, `history`, `diff`, `query`.
 
-use super::output::{Format, cell, csv, pretty_json, record_json, structured, table};
+use super::output::{self, Format, cell, csv, pretty_json, record_json, structured, table};
 use super::{Global, Opened, Output, RevealArgs, reveal_request};
 use clap::Args;
 use docket::error::{Error, InputError, Location, Result};
@@ -213,12 +213,16 @@ pub fn show(g: &Global, a: ShowArgs) -> Result<Output> {
 fn show_table(session: &docket::session::Session, v: &RecordView) -> String {
     let mut rows = vec![
         vec!["id".to_string(), v.id.clone()],
-        vec!["kind".into(), v.kind.clone()],
+        vec!["kind".into(), output::kind_title(&v.kind)],
         vec!["version".into(), v.version.to_string()],
-        vec!["status".into(), v.status.clone()],
+        vec!["status".into(), output::status_title(&v.status)],
         vec![
             "written".into(),
-            format!("{} by {}", v.written_at, v.written_by),
+            t!(
+                "records-written-by",
+                at = v.written_at,
+                actor = v.written_by
+            ),
         ],
     ];
     if let Some(d) = &v.department {
@@ -249,10 +253,10 @@ fn show_table(session: &docket::session::Session, v: &RecordView) -> String {
                             .map(|c| format!(": {c}"))
                             .unwrap_or_default()
                     ),
-                    None => "waiting".into(),
+                    None => t!("records-waiting"),
                 };
                 rows.push(vec![
-                    format!("step {}", s.role),
+                    t!("records-step", role = s.role),
                     format!("{state} ({})", s.rule),
                 ]);
             }
@@ -280,6 +284,9 @@ fn show_table(session: &docket::session::Session, v: &RecordView) -> String {
             ]);
         }
     }
+    for r in &mut rows {
+        r[0] = output::heading(&r[0]);
+    }
     table(&["field", "value"], &rows)
         .split_once('\n')
         .map(|(_, rest)| rest.to_string())
@@ -299,7 +306,7 @@ pub fn history(g: &Global, a: HistoryArgs) -> Result<Output> {
     let id = session.canonical_id(&a.id);
     let lines = read::history(&session, &id)?;
     let header = ["version", "action", "status", "at", "by", "note"];
-    let rows: Vec<Vec<String>> = lines
+    let mut rows: Vec<Vec<String>> = lines
         .iter()
         .map(|l| {
             vec![
@@ -329,7 +336,10 @@ pub fn history(g: &Global, a: HistoryArgs) -> Result<Output> {
             ),
         ),
         Format::Csv => csv(&header, &rows),
-        Format::Table => table(&header, &rows),
+        Format::Table => {
+            output::titled_cells(&mut rows, None, Some(2));
+            table(&header, &rows)
+        }
     })
 }
 
@@ -457,7 +467,7 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
     if summary {
         header.push("summary");
     }
-    let rows: Vec<Vec<String>> = views
+    let mut rows: Vec<Vec<String>> = views
         .iter()
         .map(|v| {
             let mut r = vec![v.id.clone(), v.kind.clone(), v.status.clone()];
@@ -481,6 +491,7 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
     let out = if g.format == Format::Csv {
         csv(&header, &rows)
     } else {
+        output::titled_cells(&mut rows, Some(1), Some(2));
         table(&header, &rows)
     };
     if views.is_empty() && g.format == Format::Table {

@@ -73,7 +73,7 @@ pub fn whoami(session: &Session, name: &str, keys: &KeySource) -> Result<WhoAmI>
         _ => t!("status-every-record").to_string(),
     };
     Ok(WhoAmI {
-        role_title: role.map(|r| r.title.clone()).unwrap_or_default(),
+        role_title: role.map(|r| r.title.show(&r.name)).unwrap_or_default(),
         department_title,
         scope,
         drafts: role.map(|r| r.create.clone()).unwrap_or_default(),

@@ -7,7 +7,7 @@ use super::value::FieldType;
 use crate::error::{InputError, Location};
 use chrono::NaiveDate;
 use serde::Deserialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lifecycle {
@@ -60,6 +60,11 @@ pub struct Field {
     pub conditional_formats: Vec<(Expr, Format)>,
     /// No two records of the kind hold the same value (one customer, one record).
     pub unique: bool,
+    /// What people call the field, per language (tables show it as the column's header).
+    pub title: super::title::Title,
+    /// What people call each value of an enum field, per language; typed input may use
+    /// any of them.
+    pub value_titles: BTreeMap<String, super::title::Title>,
 }
 
 /// A limit on a number, an amount or a date.
@@ -118,7 +123,7 @@ pub struct Step {
 #[derive(Debug)]
 pub struct Kind {
     pub name: String,
-    pub title: String,
+    pub title: super::title::Title,
     pub prefix: String,
     pub lifecycle: Lifecycle,
     pub effective: Option<NaiveDate>,
@@ -157,7 +162,7 @@ impl Kind {
 #[serde(deny_unknown_fields)]
 struct RawKind {
     kind: String,
-    title: String,
+    title: super::title::Title,
     prefix: String,
     lifecycle: String,
     effective: Option<toml::value::Datetime>,
@@ -199,6 +204,9 @@ struct RawField {
     formats: Vec<RawFormat>,
     #[serde(default)]
     unique: bool,
+    title: Option<super::title::Title>,
+    /// `value_titles.zh-CN = { residential = "居民", … }`: per language, value → title.
+    value_titles: Option<BTreeMap<String, BTreeMap<String, String>>>,
 }
 
 #[derive(Deserialize)]
@@ -417,6 +425,11 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
         if rf.unique && ty != FieldType::String {
             return Err(l.err(&header, Some(name), t!("kind-only-string-field-can")));
         }
+        let title = rf.title.clone().unwrap_or_default();
+        let value_titles = value_titles(&rf, &ty, &l, &header, name)?;
+        if let Some(tag) = title.unknown_languages().first() {
+            return Err(l.err(&header, Some(name), t!("kind-title-language", tag = tag)));
+        }
         fields.push(Field {
             name: name.clone(),
             ty,
@@ -432,6 +445,8 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
             format,
             conditional_formats,
             unique: rf.unique,
+            title,
+            value_titles,
         });
     }
 
@@ -629,14 +644,58 @@ impl Field {
             || !self.conditional_formats.is_empty()
     }
 
-    /// A typed value as the field reads it.
+    /// A typed value as the field reads it: full-width digits narrowed, an enum value
+    /// given by its title in any language replaced by the value itself.
     pub fn typed<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
-        if self.narrows() {
+        let titled = self
+            .value_titles
+            .iter()
+            .find(|(_, title)| title.texts().iter().any(|t| *t == text.trim()));
+        if let Some((value, _)) = titled {
+            std::borrow::Cow::Owned(value.clone())
+        } else if self.narrows() {
             crate::text::narrow(text)
         } else {
             std::borrow::Cow::Borrowed(text)
         }
     }
+}
+
+/// An enum field's value titles, per value; each names a value the field has, in a
+/// language docket speaks.
+fn value_titles(
+    rf: &RawField,
+    ty: &FieldType,
+    l: &Loader,
+    header: &str,
+    name: &str,
+) -> Result<BTreeMap<String, super::title::Title>, InputError> {
+    let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let values = match ty {
+        FieldType::Enum(values) => values.as_slice(),
+        _ => &[],
+    };
+    for (tag, titles) in rf.value_titles.iter().flatten() {
+        if crate::i18n::Lang::from_tag(tag).is_none_or(|lang| lang.tag() != tag) {
+            return Err(l.err(header, Some(name), t!("kind-title-language", tag = tag)));
+        }
+        for (value, title) in titles {
+            if !values.contains(value) {
+                return Err(l.err(
+                    header,
+                    Some(name),
+                    t!("kind-value-title-no-value", value = value),
+                ));
+            }
+            out.entry(value.clone())
+                .or_default()
+                .insert(tag.clone(), title.clone());
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|(v, t)| (v, super::title::Title::ByLanguage(t)))
+        .collect())
 }
 
 impl Kind {

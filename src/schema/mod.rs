@@ -6,6 +6,7 @@ pub mod formats;
 pub mod kind;
 pub mod roles;
 pub mod tariffs;
+pub mod title;
 pub mod value;
 
 use crate::error::{Error, InputError, IoContext, Location, Result};

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 pub struct Role {
     #[serde(skip)]
     pub name: String,
-    pub title: String,
+    pub title: super::title::Title,
     #[serde(default)]
     pub create: Vec<String>,
     #[serde(default)]
