@@ -636,3 +636,5 @@ status-archived = archived
 column-written = written
 column-archive = archive
 column-attachment = attachment
+formats-stray-character = { $problem } (character { $at } is `{ $character }`)
+loc-separator = :{" "}

@@ -636,3 +636,5 @@ status-archived = 已归档
 column-written = 写入
 column-archive = 归档
 column-attachment = 附件
+formats-stray-character = { $problem }（第 { $at } 个字符是 `{ $character }`）
+loc-separator = ：

@@ -44,7 +44,9 @@ impl fmt::Display for Location {
                 write!(f, ": ")?;
             }
             write!(f, "{}", crate::t!("loc-field", field = field))?;
-            wrote = true;
+            // After a field, the separator is the language's (Chinese writes `：`); after
+            // a file and line it stays `:`, as editors and compilers write them.
+            return write!(f, "{}", crate::t!("loc-separator"));
         }
         if wrote {
             write!(f, ": ")?;

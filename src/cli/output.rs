@@ -29,7 +29,29 @@ pub fn remember_titles(schemas: &Schemas) {
             .map(|t| (format!("kind:{name}"), t.clone())),
         docket::schema::title::Title::One(_) => None,
     });
-    let _ = FIELD_TITLES.set(fields.chain(kinds).collect());
+    let values = schemas
+        .kinds
+        .values()
+        .flat_map(|k| k.fields.iter())
+        .flat_map(|f| {
+            f.value_titles.iter().filter_map(move |(value, title)| {
+                title
+                    .get(lang)
+                    .map(|t| (format!("value:{}:{value}", f.name), t.to_string()))
+            })
+        });
+    let _ = FIELD_TITLES.set(fields.chain(kinds).chain(values).collect());
+}
+
+/// A field's value as a table cell shows it: an enum value by its title in Chinese.
+pub fn value_title(field: &str, value: &str) -> String {
+    if i18n::current() == Lang::En {
+        return value.to_string();
+    }
+    FIELD_TITLES
+        .get()
+        .and_then(|t| t.get(&format!("value:{field}:{value}")).cloned())
+        .unwrap_or_else(|| value.to_string())
 }
 
 /// A kind as a table cell shows it: its title in Chinese, its name in English.

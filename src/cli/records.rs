@@ -234,7 +234,10 @@ fn show_table(session: &docket::session::Session, v: &RecordView) -> String {
     if let Ok(kind) = schemas.kind(&v.kind) {
         for f in &kind.fields {
             if let Some(x) = v.fields.get(&f.name) {
-                rows.push(vec![f.name.clone(), x.to_string()]);
+                rows.push(vec![
+                    f.name.clone(),
+                    output::value_title(&f.name, &x.to_string()),
+                ]);
             }
         }
         if kind.is_contract() {
@@ -471,7 +474,10 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
         .iter()
         .map(|v| {
             let mut r = vec![v.id.clone(), v.kind.clone(), v.status.clone()];
-            r.extend(columns.iter().map(|c| cell(v.fields.get(c))));
+            r.extend(columns.iter().map(|c| match g.format {
+                Format::Table => output::value_title(c, &cell(v.fields.get(c))),
+                _ => cell(v.fields.get(c)),
+            }));
             if summary {
                 let list = session
                     .schemas
@@ -481,7 +487,12 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
                     .unwrap_or_default();
                 let parts: Vec<String> = list
                     .iter()
-                    .filter_map(|f| v.fields.get(f).map(|x| format!("{f}={x}")))
+                    .filter_map(|f| {
+                        v.fields.get(f).map(|x| {
+                            let shown = output::value_title(f, &x.to_string());
+                            format!("{}={shown}", output::heading(f))
+                        })
+                    })
                     .collect();
                 r.push(parts.join("  "));
             }

@@ -50,7 +50,8 @@ pub fn parse_sets(
 ) -> Vec<InputError> {
     let mut errors = Vec::new();
     for set in sets {
-        let Some((name, value)) = set.split_once('=') else {
+        // `＝` is what a Chinese input method types for `=`.
+        let Some((name, value)) = set.split_once(['=', '＝']) else {
             errors.push(
                 InputError::new(
                     Location::file(format!("--set {set}")),

@@ -62,20 +62,10 @@ fn live_texts(session: &Session) -> Result<BTreeMap<String, String>> {
     Ok(out)
 }
 
-/// The new docket.toml parses, names a valid zone and keeps the store's identity.
+/// The new docket.toml reads as every run reads settings (a valid zone, departments and
+/// language) and keeps the store's identity.
 fn check_config(session: &Session, text: &str) -> Result<()> {
-    let config: Config = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| crate::schema::kind::line_at(text, s.start));
-        InputError::new(
-            Location::file(CONFIG_NAME).line(line),
-            e.message().trim().to_string(),
-        )
-        .hint(t!("policy-fix-docket-toml"))
-    })?;
-    crate::clock::zone(&config.policy.timezone)
-        .map_err(|m| InputError::new(Location::file(CONFIG_NAME).field("policy.timezone"), m))?;
+    let config = crate::store::Store::from_text(&session.store.root, text)?.config;
     // Compared with the applied settings: the live ones are the ones being changed.
     let r = &session.registry;
     let applied = applied::read_version(&session.store, r.policy, &r.policy_files)?;

@@ -34,11 +34,35 @@ impl Format {
     /// Why `text` fails the format, or `None` when it passes (`today` bounds birth
     /// dates). Messages never repeat the value: it may be personal data.
     pub fn check(self, text: &str, today: NaiveDate) -> Option<String> {
-        match self {
+        let problem = match self {
             Format::Gb11643 => check_resident_id(text, today),
             Format::Gb32100 => check_uscc(text),
             Format::Phone => check_phone(text),
-        }
+        }?;
+        Some(match self.stray_character(text) {
+            Some((at, c)) => t!(
+                "formats-stray-character",
+                problem = problem,
+                at = at,
+                character = c
+            ),
+            None => problem,
+        })
+    }
+
+    /// The first character the format never holds, and its position (from 1): what an
+    /// input method or a slip of the finger put there. Naming it shows no digit of the
+    /// number, since digits are never stray.
+    fn stray_character(self, text: &str) -> Option<(usize, char)> {
+        let allowed = |i: usize, c: char| match self {
+            Format::Gb11643 => c.is_ascii_digit() || (i == 17 && (c == 'X' || c == 'x')),
+            Format::Gb32100 => c.is_ascii() && USCC_ALPHABET.contains(&(c as u8)),
+            Format::Phone => c.is_ascii_digit() || matches!(c, '-' | ' ' | '+'),
+        };
+        text.chars()
+            .enumerate()
+            .find(|(i, c)| !allowed(*i, *c))
+            .map(|(i, c)| (i + 1, c))
     }
 }
 

@@ -101,7 +101,8 @@ impl FieldType {
                         toml::from_str(&doc).map_err(|_| t!("value-not-toml-array", t = t))?;
                     self.from_toml(&table["v"])
                 } else {
-                    t.split(';')
+                    // `、` is how Chinese lists things; `；` arrives here as `;`.
+                    t.split([';', '、'])
                         .map(str::trim)
                         .filter(|s| !s.is_empty())
                         .map(|s| item.parse_text(s))

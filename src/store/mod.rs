@@ -90,7 +90,8 @@ impl Store {
         Store::from_text(root, &text)
     }
 
-    fn from_text(root: &Path, text: &str) -> Result<Store> {
+    /// A store whose settings are `text`, checked as every run checks them.
+    pub(crate) fn from_text(root: &Path, text: &str) -> Result<Store> {
         let text = text.to_string();
         let config: Config = toml::from_str(&text).map_err(|e| {
             let line = e

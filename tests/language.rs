@@ -1,0 +1,199 @@
+//! One scenario in both languages: the same acts under `LANG=C.UTF-8` and
+//! `LANG=zh_CN.UTF-8`, every message pinned in each; data formats stay English.
+
+mod common;
+use common::*;
+
+const EN: &str = "C.UTF-8";
+const ZH: &str = "zh_CN.UTF-8";
+
+/// `docket --as actor args` with the locale `lang`.
+fn said(s: &TestStore, lang: &str, actor: &str, args: &[&str]) -> Out {
+    let out = s.cmd(actor, args).env("LANG", lang).output().expect("runs");
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn customer_args(id_number: &str, category: &str) -> Vec<String> {
+    with_sets(
+        &["create", "customer"],
+        &[
+            "name=张伟",
+            "id_kind=resident-id",
+            &format!("id_number={id_number}"),
+            &format!("category={category}"),
+            "phone=13857101234",
+            "address=杭州市西湖区文三路12号",
+            "account_opened_on=2026-01-10",
+        ],
+    )
+}
+
+#[test]
+fn a_wrong_identity_number_is_explained_in_the_language_of_the_locale() {
+    let s = TestStore::new();
+    let args = customer_args("33010619850312O423", "residential");
+    let en = said(&s, EN, "alice", &strs(&args));
+    let zh = said(&s, ZH, "alice", &strs(&args));
+    assert_eq!((en.code, zh.code), (INVALID, INVALID));
+    assert_eq!(
+        en.stderr,
+        "error: field `id_number`: a resident id (GB 11643) has 17 digits and a check character (character 15 is `O`)\n\
+         hint: correct `id_number` and run the command again; nothing was written\n"
+    );
+    assert_eq!(
+        zh.stderr,
+        "错误：字段 `id_number`：居民身份证号码（GB 11643）由 17 位数字和 1 位校验码组成（第 15 个字符是 `O`）\n\
+         提示：请改正 `id_number` 后重新运行该命令；未写入任何内容\n"
+    );
+}
+
+#[test]
+fn an_unknown_record_and_a_denied_act_speak_both_languages() {
+    let s = TestStore::new();
+    let en = said(&s, EN, "alice", &["show", "CUS-2026-999999"]);
+    let zh = said(&s, ZH, "alice", &["show", "CUS-2026-999999"]);
+    assert_eq!((en.code, zh.code), (INVALID, INVALID));
+    assert_eq!(
+        en.stderr,
+        "error: no record `CUS-2026-999999` in this store\nhint: list records with `docket query`\n"
+    );
+    assert_eq!(
+        zh.stderr,
+        "错误：本数据库中没有记录 `CUS-2026-999999`\n提示：用 `docket query` 列出记录\n"
+    );
+    let en = said(&s, EN, "nobody", &["query"]);
+    let zh = said(&s, ZH, "nobody", &["query"]);
+    assert_eq!((en.code, zh.code), (DENIED, DENIED));
+    assert!(
+        en.stderr
+            .starts_with("error: actor `nobody` is not registered in this store (R-B1)\n"),
+        "{}",
+        en.stderr
+    );
+    assert!(
+        zh.stderr
+            .starts_with("错误：操作员 `nobody` 未在本数据库登记（R-B1）\n"),
+        "{}",
+        zh.stderr
+    );
+}
+
+#[test]
+fn an_enum_value_may_be_typed_by_its_chinese_title_in_either_language() {
+    let s = TestStore::new();
+    let args = customer_args(&resident_id(40), "居民");
+    let id = said(&s, EN, "alice", &strs(&args));
+    assert_eq!(id.code, 0, "{}", id.stderr);
+    let shown = s.ok("alice", &["show", "--format", "json", id.stdout.trim()]);
+    assert!(shown.contains("\"category\": \"residential\""), "{shown}");
+    // A word that is neither a value nor a title is refused, naming the values.
+    let args = customer_args(&resident_id(41), "住户");
+    let zh = said(&s, ZH, "alice", &strs(&args));
+    assert_eq!(zh.code, INVALID);
+    assert!(
+        zh.stderr.starts_with(
+            "错误：--set category: 字段 `category`：`住户` 不是 residential, commercial, collective, industrial, upstream-supplier 之一\n"
+        ),
+        "{}",
+        zh.stderr
+    );
+}
+
+#[test]
+fn tables_head_their_columns_in_chinese_and_data_formats_stay_english() {
+    let s = TestStore::new();
+    s.residential();
+    let zh = said(&s, ZH, "alice", &["query", "customer"]);
+    assert_eq!(zh.code, 0, "{}", zh.stderr);
+    let header = zh.stdout.lines().next().unwrap();
+    assert_eq!(header, "编号             类型  状态  名称  用户类别  电话");
+    assert!(
+        zh.stdout
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("CUS-2026-000001  用户  生效  张**  居民      138****1234"),
+        "{}",
+        zh.stdout
+    );
+    let en = said(&s, EN, "alice", &["query", "customer"]);
+    assert_eq!(
+        en.stdout.lines().next().unwrap(),
+        "id               kind      status  name  category     phone"
+    );
+    for format in ["csv", "json"] {
+        let zh = said(&s, ZH, "alice", &["query", "customer", "--format", format]);
+        let en = said(&s, EN, "alice", &["query", "customer", "--format", format]);
+        assert_eq!(
+            zh.stdout, en.stdout,
+            "--format {format} is the same in both"
+        );
+    }
+}
+
+#[test]
+fn verify_and_help_speak_the_language_and_the_flag_beats_the_locale() {
+    let s = TestStore::new();
+    let en = said(&s, EN, "", &["verify"]);
+    let zh = said(&s, ZH, "", &["verify"]);
+    assert!(
+        en.stdout.starts_with("ok: 13 audit entries, "),
+        "{}",
+        en.stdout
+    );
+    assert!(
+        zh.stdout.starts_with("正常：13 条审计条目，"),
+        "{}",
+        zh.stdout
+    );
+    let zh = said(&s, ZH, "", &["pending", "--help"]);
+    assert!(
+        zh.stdout
+            .starts_with("等待您的角色处理的事项：审批，以及待归档的已结束合同\n\n用法："),
+        "{}",
+        zh.stdout
+    );
+    let en = said(&s, ZH, "", &["--lang", "en", "pending", "--help"]);
+    assert!(
+        en.stdout.starts_with("What waits for your role"),
+        "{}",
+        en.stdout
+    );
+    // LC_ALL comes before LANG, as POSIX orders them.
+    let out = s
+        .cmd("", &["verify"])
+        .env("LANG", ZH)
+        .env("LC_ALL", "en_US.UTF-8")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok: "));
+}
+
+#[test]
+fn a_store_shared_by_everyone_may_speak_chinese_whatever_the_locale() {
+    let s = TestStore::new();
+    let config = std::fs::read_to_string(s.path("docket.toml")).unwrap();
+    std::fs::write(
+        s.path("docket.toml"),
+        format!("{config}\n[ui]\nlanguage = \"zh-CN\"\n"),
+    )
+    .unwrap();
+    s.apply_policy("the counter staff read Chinese");
+    let zh = said(&s, EN, "", &["verify"]);
+    assert!(zh.stdout.starts_with("正常："), "{}", zh.stdout);
+    let en = said(&s, "en_GB.UTF-8", "", &["verify"]);
+    assert!(en.stdout.starts_with("ok: "), "{}", en.stdout);
+    let bad = std::fs::read_to_string(s.path("docket.toml"))
+        .unwrap()
+        .replace("language = \"zh-CN\"", "language = \"fr\"");
+    std::fs::write(s.path("docket.toml"), bad).unwrap();
+    let err = s.fails("root", &["policy", "apply", "--reason", "french"], INVALID);
+    assert!(
+        err.contains("docket does not speak `fr`") && err.contains("hint: use en or zh-CN"),
+        "{err}"
+    );
+}
