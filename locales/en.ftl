@@ -638,3 +638,4 @@ column-archive = archive
 column-attachment = attachment
 formats-stray-character = { $problem } (character { $at } is `{ $character }`)
 loc-separator = :{" "}
+validate-rule-broken = { $rule }: { $message }

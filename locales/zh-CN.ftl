@@ -638,3 +638,4 @@ column-archive = 归档
 column-attachment = 附件
 formats-stray-character = { $problem }（第 { $at } 个字符是 `{ $character }`）
 loc-separator = ：
+validate-rule-broken = { $rule }：{ $message }

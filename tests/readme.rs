@@ -1,6 +1,7 @@
-//! The README runs: every `sh` block after the first (which builds docket and runs these
+//! The READMEs run: every `sh` block after the first (which builds docket and runs these
 //! tests) is executed as written, in order, on a copy of this repository's demo store,
-//! with the real clock. Each command must exit 0, or the code its `# → exit N` line says.
+//! with the real clock: README.md in an English locale, README.zh-CN.md in a Chinese one.
+//! Each command must exit 0, or the code its `# → exit N` line says.
 
 mod common;
 use std::path::{Path, PathBuf};
@@ -85,7 +86,7 @@ fn script(steps: &[Step], bin: &Path, day: Option<&str>) -> String {
     for step in steps {
         s.push_str(&step.text);
         s.push_str(&format!(
-            "rc=$?; if [ $rc -ne {} ]; then echo \"README.md:{}: exit $rc, the README says {}\" >&2; exit 99; fi\n",
+            "rc=$?; if [ $rc -ne {} ]; then echo \"line {}: exit $rc, the README says {}\" >&2; exit 99; fi\n",
             step.exit, step.line, step.exit
         ));
     }
@@ -123,9 +124,12 @@ fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_docket"))
 }
 
+const ENGLISH: (&str, &str) = ("README.md", "C.UTF-8");
+const CHINESE: (&str, &str) = ("README.zh-CN.md", "zh_CN.UTF-8");
+
 #[test]
 fn the_readme_runs_as_written() {
-    run_readme(None);
+    run_readme(ENGLISH, None);
 }
 
 /// Nothing in the README is tied to the year it was written in: its ids are captured, its
@@ -133,12 +137,43 @@ fn the_readme_runs_as_written() {
 #[test]
 fn the_readme_runs_as_written_two_years_from_now() {
     let day = (chrono::Local::now().date_naive() + chrono::Days::new(730)).to_string();
-    run_readme(Some(&day));
+    run_readme(ENGLISH, Some(&day));
 }
 
-fn run_readme(day: Option<&str>) {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+#[test]
+fn the_chinese_readme_runs_as_written() {
+    run_readme(CHINESE, None);
+}
+
+#[test]
+fn the_chinese_readme_runs_as_written_two_years_from_now() {
+    let day = (chrono::Local::now().date_naive() + chrono::Days::new(730)).to_string();
+    run_readme(CHINESE, Some(&day));
+}
+
+/// Both READMEs begin with the same two commands: a build that runs the main job on the
+/// demo store, and the tests.
+#[test]
+fn both_readmes_start_with_the_same_two_commands() {
+    let first = |name: &str| {
+        let text =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).unwrap();
+        let (_, lines) = sh_blocks(&text).into_iter().next().unwrap();
+        lines
+            .iter()
+            .map(|(_, l)| l.split('#').next().unwrap().trim().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(first("README.md"), first("README.zh-CN.md"));
+}
+
+/// The READMEs write to the same absolute paths (`/tmp/e51`, `/tmp/bad.csv`), as a reader
+/// would type them: one runs at a time.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn run_readme((name, lang): (&str, &str), day: Option<&str>) {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).unwrap();
     let blocks = sh_blocks(&readme);
     assert!(
         blocks.len() >= 4,
@@ -160,11 +195,12 @@ fn run_readme(day: Option<&str>) {
             .env("HOME", dir.path())
             .env("TMPDIR", dir.path())
             .env("XDG_STATE_HOME", dir.path().join("state"))
+            .env("LANG", lang)
             .output()
             .unwrap();
         assert!(
             out.status.success(),
-            "the README block at line {start} failed ({day:?}):\n{}\n{}",
+            "the {name} block at line {start} failed ({day:?}):\n{}\n{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );

@@ -344,7 +344,7 @@ pub fn types(g: &Global, a: TypesArgs) -> Result<Output> {
                     String::new()
                 },
                 r.check.source,
-                r.message
+                r.message.show("")
             ));
         }
     }
@@ -423,7 +423,7 @@ fn kind_json(k: &Kind) -> serde_json::Value {
             "required_when": f.required_when.as_ref().map(|e| e.source.clone()),
             "pii": f.pii, "purpose": f.purpose,
         })).collect::<Vec<_>>(),
-        "rules": k.rules.iter().map(|r| serde_json::json!({"id": r.id, "check": r.check.source, "message": r.message, "warning": r.warning})).collect::<Vec<_>>(),
+        "rules": k.rules.iter().map(|r| serde_json::json!({"id": r.id, "check": r.check.source, "message": r.message.get(docket::i18n::Lang::En), "warning": r.warning})).collect::<Vec<_>>(),
         "steps": k.steps.iter().map(|s| serde_json::json!({"role": s.role, "rule": s.rule, "when": s.when.as_ref().map(|e| e.source.clone())})).collect::<Vec<_>>(),
     })
 }

@@ -337,10 +337,21 @@ fn check_rules(kind: &Kind, scope: &Scope, origin: &Origin, out: &mut Findings) 
     for r in &kind.rules {
         match r.check.eval_bool(scope) {
             Ok(true) => {}
-            Ok(false) if r.warning => out.warnings.push(format!("{}: {}", r.id, r.message)),
+            Ok(false) if r.warning => out.warnings.push(t!(
+                "validate-rule-broken",
+                rule = r.id,
+                message = r.message.show("")
+            )),
             Ok(false) => out.errors.push(
-                InputError::new(origin.locate_record(), format!("{}: {}", r.id, r.message))
-                    .hint(t!("validate-rule", source = r.check.source)),
+                InputError::new(
+                    origin.locate_record(),
+                    t!(
+                        "validate-rule-broken",
+                        rule = r.id,
+                        message = r.message.show("")
+                    ),
+                )
+                .hint(t!("validate-rule", source = r.check.source)),
             ),
             Err(m) => out.errors.push(InputError::new(
                 origin.locate_record(),

@@ -96,7 +96,8 @@ pub const DEFAULT_MAX_ITEMS: usize = 100;
 pub struct Rule {
     pub id: String,
     pub check: Expr,
-    pub message: String,
+    /// What the rule says when broken, per language.
+    pub message: super::title::Title,
     pub warning: bool,
 }
 
@@ -221,7 +222,7 @@ struct RawFormat {
 struct RawRule {
     id: String,
     check: String,
-    message: String,
+    message: super::title::Title,
     level: Option<String>,
 }
 
