@@ -639,3 +639,14 @@ column-attachment = attachment
 formats-stray-character = { $problem } (character { $at } is `{ $character }`)
 loc-separator = :{" "}
 validate-rule-broken = { $rule }: { $message }
+
+## Command-line mistakes (English says them as clap does; these are for other languages)
+
+clap-unknown-argument = unexpected argument `{ $arg }`
+clap-unknown-command = unknown command `{ $command }`
+clap-invalid-value = `{ $value }` is not a value { $arg } takes (it takes: { $valid })
+clap-missing-argument = missing: { $arg }
+clap-missing-command = a command is needed
+clap-conflict = { $arg } cannot be used with { $other }
+clap-did-you-mean = did you mean `{ $suggestion }`?
+clap-see-help = `docket --help` lists the commands, `docket COMMAND --help` what each takes

@@ -639,3 +639,14 @@ column-attachment = 附件
 formats-stray-character = { $problem }（第 { $at } 个字符是 `{ $character }`）
 loc-separator = ：
 validate-rule-broken = { $rule }：{ $message }
+
+## 命令行错误
+
+clap-unknown-argument = 未知参数 `{ $arg }`
+clap-unknown-command = 未知命令 `{ $command }`
+clap-invalid-value = `{ $value }` 不是 { $arg } 可取的值（可取：{ $valid }）
+clap-missing-argument = 缺少：{ $arg }
+clap-missing-command = 需要一个命令
+clap-conflict = { $arg } 不能与 { $other } 同时使用
+clap-did-you-mean = 您是指 `{ $suggestion }` 吗？
+clap-see-help = `docket --help` 列出所有命令，`docket 命令 --help` 列出各命令的参数

@@ -197,3 +197,27 @@ fn a_store_shared_by_everyone_may_speak_chinese_whatever_the_locale() {
         "{err}"
     );
 }
+
+#[test]
+fn command_line_mistakes_are_said_in_chinese_too() {
+    let s = TestStore::new();
+    let zh = said(&s, ZH, "alice", &["quer"]);
+    assert_eq!(zh.code, USAGE);
+    assert_eq!(
+        zh.stderr,
+        "错误：未知命令 `quer`\n提示：您是指 `query` 吗？\n"
+    );
+    let zh = said(&s, ZH, "alice", &["query", "--format", "xml"]);
+    assert_eq!(
+        zh.stderr,
+        "错误：`xml` 不是 --format <FORMAT> 可取的值（可取：table, json, csv, toml）\n提示：您是指 `toml` 吗？\n"
+    );
+    let en = said(&s, EN, "alice", &["quer"]);
+    assert_eq!(en.code, USAGE);
+    assert!(
+        en.stderr
+            .starts_with("error: unrecognized subcommand 'quer'"),
+        "{}",
+        en.stderr
+    );
+}

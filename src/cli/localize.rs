@@ -140,3 +140,84 @@ pub fn fluent_value(text: &str) -> String {
         .collect();
     format!("\n{}", lines.join("\n"))
 }
+
+/// A command-line mistake clap found, said in `lang` (English is clap's own wording):
+/// `None` for help and version output, and for mistakes said as clap says them.
+pub fn parse_error(e: &clap::Error, lang: Lang) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if lang == Lang::En {
+        return None;
+    }
+    let context = |kind: ContextKind| -> Option<String> {
+        match e.get(kind)? {
+            ContextValue::String(s) => Some(s.clone()),
+            ContextValue::Strings(v) => Some(v.join(", ")),
+            ContextValue::StyledStr(s) => Some(s.to_string()),
+            ContextValue::StyledStrs(v) => Some(
+                v.iter()
+                    .map(|s| s.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            ContextValue::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    };
+    let arg = context(ContextKind::InvalidArg).unwrap_or_default();
+    let say = |id: &str, args: &[(&str, String)]| i18n::message_in(lang, id, args);
+    let (message, suggestion) = match e.kind() {
+        ErrorKind::UnknownArgument => (
+            say("clap-unknown-argument", &[("arg", arg)]),
+            context(ContextKind::SuggestedArg),
+        ),
+        ErrorKind::InvalidSubcommand => (
+            say(
+                "clap-unknown-command",
+                &[(
+                    "command",
+                    context(ContextKind::InvalidSubcommand).unwrap_or_default(),
+                )],
+            ),
+            context(ContextKind::SuggestedSubcommand),
+        ),
+        ErrorKind::InvalidValue => (
+            say(
+                "clap-invalid-value",
+                &[
+                    ("arg", arg),
+                    (
+                        "value",
+                        context(ContextKind::InvalidValue).unwrap_or_default(),
+                    ),
+                    (
+                        "valid",
+                        context(ContextKind::ValidValue).unwrap_or_default(),
+                    ),
+                ],
+            ),
+            context(ContextKind::SuggestedValue),
+        ),
+        ErrorKind::MissingRequiredArgument => (say("clap-missing-argument", &[("arg", arg)]), None),
+        ErrorKind::MissingSubcommand => (say("clap-missing-command", &[]), None),
+        ErrorKind::ArgumentConflict => (
+            say(
+                "clap-conflict",
+                &[
+                    ("arg", arg),
+                    ("other", context(ContextKind::PriorArg).unwrap_or_default()),
+                ],
+            ),
+            None,
+        ),
+        _ => return None,
+    };
+    let hint = match suggestion {
+        Some(s) => say("clap-did-you-mean", &[("suggestion", s)]),
+        None => say("clap-see-help", &[]),
+    };
+    Some(format!(
+        "{}\n{}\n",
+        say("cli-error", &[("message", message)]),
+        say("cli-hint", &[("hint", hint)])
+    ))
+}
