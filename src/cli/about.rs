@@ -105,11 +105,15 @@ pub fn store_status(g: &Global) -> Result<Output> {
     let mut rows: Vec<Vec<String>> = Vec::new();
     for (kind, by_status) in &s.counts {
         for (st, n) in by_status {
-            rows.push(vec![
-                "records".into(),
-                format!("{kind} {st}"),
-                n.to_string(),
-            ]);
+            let which = match g.format {
+                Format::Table => format!(
+                    "{} {}",
+                    super::output::kind_title(kind),
+                    super::output::status_title(st)
+                ),
+                _ => format!("{kind} {st}"),
+            };
+            rows.push(vec!["records".into(), which, n.to_string()]);
         }
     }
     for (role, n) in &s.waiting {

@@ -43,7 +43,17 @@ pub fn remember_titles(schemas: &Schemas) {
     let _ = FIELD_TITLES.set(fields.chain(kinds).chain(values).collect());
 }
 
-/// A field's value as a table cell shows it: an enum value by its title in Chinese.
+/// A field's value as a table cell shows it, for people: money with `¥` (data formats
+/// keep the bare exact decimal), an enum value by its title in Chinese.
+pub fn table_value(field: &str, value: Option<&Value>) -> String {
+    match value {
+        Some(Value::Money(amount)) => format!("¥{amount}"),
+        Some(other) => value_title(field, &other.to_string()),
+        None => String::new(),
+    }
+}
+
+/// An enum value as a table cell shows it: by its title in Chinese.
 pub fn value_title(field: &str, value: &str) -> String {
     if i18n::current() == Lang::En {
         return value.to_string();

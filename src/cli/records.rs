@@ -234,10 +234,7 @@ fn show_table(session: &docket::session::Session, v: &RecordView) -> String {
     if let Ok(kind) = schemas.kind(&v.kind) {
         for f in &kind.fields {
             if let Some(x) = v.fields.get(&f.name) {
-                rows.push(vec![
-                    f.name.clone(),
-                    output::value_title(&f.name, &x.to_string()),
-                ]);
+                rows.push(vec![f.name.clone(), output::table_value(&f.name, Some(x))]);
             }
         }
         if kind.is_contract() {
@@ -475,7 +472,7 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
         .map(|v| {
             let mut r = vec![v.id.clone(), v.kind.clone(), v.status.clone()];
             r.extend(columns.iter().map(|c| match g.format {
-                Format::Table => output::value_title(c, &cell(v.fields.get(c))),
+                Format::Table => output::table_value(c, v.fields.get(c)),
                 _ => cell(v.fields.get(c)),
             }));
             if summary {
@@ -489,7 +486,10 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
                     .iter()
                     .filter_map(|f| {
                         v.fields.get(f).map(|x| {
-                            let shown = output::value_title(f, &x.to_string());
+                            let shown = match g.format {
+                                Format::Table => output::table_value(f, Some(x)),
+                                _ => x.to_string(),
+                            };
                             format!("{}={shown}", output::heading(f))
                         })
                     })
