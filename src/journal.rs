@@ -235,8 +235,13 @@ impl Journal<'_> {
             let target = qdir.join(rel.strip_prefix("records/").unwrap_or(rel));
             let parent = target.parent().expect("quarantine files live in folders");
             std::fs::create_dir_all(parent).at(parent)?;
-            std::fs::rename(root.join(rel), &target).at(&target)?;
+            let source = root.join(rel);
+            std::fs::rename(&source, &target).at(&target)?;
             sync_dir(parent)?;
+            // The folder it left too: a move is durable only when both folders are.
+            if let Some(from) = source.parent() {
+                sync_dir(from)?;
+            }
         }
         sync_dir(&root.join("records"))?;
         if !self.cut_torn_tail {

@@ -136,3 +136,21 @@ fn recover_cuts_a_torn_end_that_left_no_files() {
     let kept = s.path("records/.quarantine/20260301T170000/audit.log.torn-tail");
     assert_eq!(std::fs::read(kept).unwrap().len(), torn);
 }
+
+#[test]
+fn recover_syncs_the_folder_a_stray_file_leaves_as_well_as_the_one_it_enters() {
+    let s = TestStore::new();
+    let id = s.residential();
+    let stray = format!("records/customer/{id}/v0009.toml");
+    std::fs::write(s.path(&stray), "left by a crash\n").unwrap();
+    let calls = traced(&s, SYNCS, "root", &["recover"]);
+    let synced = |dir: &str| calls.iter().any(|c| c.name == "fsync" && c.path == dir);
+    assert!(synced(&format!("records/customer/{id}")), "{calls:?}");
+    assert!(
+        calls
+            .iter()
+            .any(|c| c.name == "fsync" && c.path.starts_with("records/.quarantine/")),
+        "{calls:?}"
+    );
+    assert!(!s.path(&stray).exists());
+}
