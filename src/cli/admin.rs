@@ -403,7 +403,7 @@ fn field_rows(k: &Kind) -> Vec<Vec<String>> {
                 f.ty.to_string(),
                 req,
                 f.pii.clone().unwrap_or_else(|| "-".into()),
-                f.purpose.clone(),
+                f.purpose.show(""),
             ]
         })
         .collect()
@@ -421,7 +421,7 @@ fn kind_json(k: &Kind) -> serde_json::Value {
         "fields": k.fields.iter().map(|f| serde_json::json!({
             "name": f.name, "type": f.ty.to_string(), "required": f.required,
             "required_when": f.required_when.as_ref().map(|e| e.source.clone()),
-            "pii": f.pii, "purpose": f.purpose,
+            "pii": f.pii, "purpose": f.purpose.get(docket::i18n::Lang::En),
         })).collect::<Vec<_>>(),
         "rules": k.rules.iter().map(|r| serde_json::json!({"id": r.id, "check": r.check.source, "message": r.message.get(docket::i18n::Lang::En), "warning": r.warning})).collect::<Vec<_>>(),
         "steps": k.steps.iter().map(|s| serde_json::json!({"role": s.role, "rule": s.rule, "when": s.when.as_ref().map(|e| e.source.clone())})).collect::<Vec<_>>(),

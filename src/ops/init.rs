@@ -134,6 +134,11 @@ const DEPARTMENTS_EXAMPLE: &str = "
 # person each. Actors belong to one (`actor add --department NAME`) or to the centre.
 # [departments.hangzhou]
 # title = \"杭州营业厅 Hangzhou office\"
+
+# The language everyone using this store reads, unless their locale or --lang says
+# otherwise: en or zh-CN.
+# [ui]
+# language = \"zh-CN\"
 ";
 
 pub fn init(spec: InitSpec) -> Result<Store> {

@@ -51,7 +51,8 @@ pub struct Field {
     /// PII class (`contact`, `identity`, …); `None` for non-personal data.
     pub pii: Option<String>,
     pub mask: MaskStyle,
-    pub purpose: String,
+    /// Why the field is collected (R-A1), per language.
+    pub purpose: super::title::Title,
     pub min: Option<Bound>,
     pub max: Option<Bound>,
     /// The most characters a string holds, or items a list holds.
@@ -190,7 +191,7 @@ struct RawField {
     rule: Option<String>,
     pii: Option<String>,
     mask: Option<String>,
-    purpose: Option<String>,
+    purpose: Option<super::title::Title>,
     #[serde(default)]
     values: Vec<String>,
     item: Option<String>,
@@ -391,7 +392,7 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
         let purpose = rf
             .purpose
             .clone()
-            .filter(|p| !p.trim().is_empty())
+            .filter(|p| !p.texts().is_empty() && p.texts().iter().all(|t| !t.trim().is_empty()))
             .ok_or_else(|| l.err(&header, Some(name), t!("kind-every-field-declares-purpose")))?;
         let mask = match &rf.mask {
             None => MaskStyle::Full,
