@@ -100,6 +100,15 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// An approval decision (`approved`, `rejected`) as people read it.
+pub fn decision(decision: &str) -> String {
+    match decision {
+        "approved" => t!("decision-approved"),
+        "rejected" => t!("decision-rejected"),
+        other => other.to_string(),
+    }
+}
+
 /// How messages name a department: `department `hangzhou``, or the centre for none.
 pub fn department_name(department: Option<&str>) -> String {
     match department {

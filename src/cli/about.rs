@@ -58,7 +58,7 @@ pub fn whoami(g: &Global) -> Result<Output> {
     };
     let signing = match &me.signing {
         Ok(from) => t!("about-yes-key-from", from = from),
-        Err(why) => format!("no: {why}"),
+        Err(why) => t!("about-cannot-sign", why = why),
     };
     let approves: Vec<String> = me
         .approves

@@ -101,14 +101,14 @@ pub fn approve(g: &Global, a: ApproveArgs) -> Result<Output> {
         Some(n) => g.note(&t!(
             "contracts-step-approved-next-step",
             id = r.id,
-            unwrap_or_default = r.step.unwrap_or_default(),
+            step = r.step.unwrap_or_default(),
             n = n
         )),
         None => g.note(&t!(
             "contracts-step-approved-all-steps",
             id = r.id,
-            unwrap_or_default = r.step.unwrap_or_default(),
-            status = r.status
+            step = r.step.unwrap_or_default(),
+            status = super::output::status_title(&r.status)
         )),
     }
     Ok(String::new())
@@ -122,7 +122,7 @@ pub fn reject(g: &Global, a: RejectArgs) -> Result<Output> {
     g.note(&t!(
         "contracts-rejected-at-step-amending",
         id = r.id,
-        unwrap_or_default = r.step.unwrap_or_default()
+        step = r.step.unwrap_or_default()
     ));
     Ok(String::new())
 }
@@ -134,7 +134,7 @@ pub fn complete(g: &Global, a: CompleteArgs) -> Result<Output> {
     g.note(&t!(
         "contracts-hand-papers-archivist",
         id = r.id,
-        status = r.status
+        status = super::output::status_title(&r.status)
     ));
     Ok(String::new())
 }
@@ -147,7 +147,7 @@ pub fn terminate(g: &Global, a: TerminateArgs) -> Result<Output> {
     g.note(&t!(
         "contracts-hand-papers-archivist",
         id = r.id,
-        status = r.status
+        status = super::output::status_title(&r.status)
     ));
     Ok(String::new())
 }

@@ -244,7 +244,7 @@ fn show_table(session: &docket::session::Session, v: &RecordView) -> String {
                 let state = match done {
                     Some(a) => t!(
                         "records-at",
-                        decision = a.decision,
+                        decision = docket::text::decision(&a.decision),
                         actor = a.actor,
                         at = a.at,
                         as_ref = a

@@ -680,7 +680,13 @@ pub fn history(session: &Session, id: &str) -> Result<Vec<HistoryLine>> {
                     .as_deref()
                     .map(|c| format!(": {c}"))
                     .unwrap_or_default();
-                format!("{} step {} ({}){c}", a.decision, a.step, a.rule)
+                t!(
+                    "read-decision-at-step",
+                    decision = crate::text::decision(&a.decision),
+                    step = a.step,
+                    rule = a.rule,
+                    comment = c
+                )
             }),
             "archive" => v.archive.as_ref().map(|a| {
                 t!(
