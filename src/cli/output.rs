@@ -53,26 +53,25 @@ pub fn table_value(field: &str, value: Option<&Value>) -> String {
     }
 }
 
-/// An enum value as a table cell shows it: by its title in Chinese.
-pub fn value_title(field: &str, value: &str) -> String {
+/// The remembered title under `key`, or `name` itself in English or when there is none.
+fn remembered(key: &str, name: &str) -> String {
     if i18n::current() == Lang::En {
-        return value.to_string();
+        return name.to_string();
     }
     FIELD_TITLES
         .get()
-        .and_then(|t| t.get(&format!("value:{field}:{value}")).cloned())
-        .unwrap_or_else(|| value.to_string())
+        .and_then(|t| t.get(key).cloned())
+        .unwrap_or_else(|| name.to_string())
+}
+
+/// An enum value as a table cell shows it: by its title in Chinese.
+pub fn value_title(field: &str, value: &str) -> String {
+    remembered(&format!("value:{field}:{value}"), value)
 }
 
 /// A kind as a table cell shows it: its title in Chinese, its name in English.
 pub fn kind_title(kind: &str) -> String {
-    if i18n::current() == Lang::En {
-        return kind.to_string();
-    }
-    FIELD_TITLES
-        .get()
-        .and_then(|t| t.get(&format!("kind:{kind}")).cloned())
-        .unwrap_or_else(|| kind.to_string())
+    remembered(&format!("kind:{kind}"), kind)
 }
 
 /// Table rows with the kind and status columns (at `kind` and `status`) as people read
