@@ -654,3 +654,15 @@ read-decision-at-step = { $decision } step { $step } ({ $rule }){ $comment }
 decision-approved = approved
 decision-rejected = rejected
 about-cannot-sign = no: { $why }
+
+## What "did you mean" hints name
+
+text-kinds = kinds
+text-statuses = statuses
+text-fields = fields
+text-actions = actions
+text-actors = actors
+text-columns = columns
+text-roles = roles
+text-departments = departments
+text-fields-of = fields of { $kind }

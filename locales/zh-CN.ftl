@@ -654,3 +654,15 @@ read-decision-at-step = { $step } 步骤{ $decision }（{ $rule }）{ $comment }
 decision-approved = 已批准
 decision-rejected = 已驳回
 about-cannot-sign = 不能：{ $why }
+
+## “您是指……吗”提示中列举的对象
+
+text-kinds = 类型
+text-statuses = 状态
+text-fields = 字段
+text-actions = 操作
+text-actors = 操作员
+text-columns = 列
+text-roles = 角色
+text-departments = 部门
+text-fields-of = { $kind } 的字段

@@ -221,3 +221,30 @@ fn command_line_mistakes_are_said_in_chinese_too() {
         en.stderr
     );
 }
+
+#[test]
+fn a_status_may_be_asked_for_by_its_chinese_title() {
+    let s = TestStore::new();
+    s.residential();
+    let by_title = said(
+        &s,
+        EN,
+        "alice",
+        &["query", "--status", "生效", "--format", "csv"],
+    );
+    let by_name = said(
+        &s,
+        EN,
+        "alice",
+        &["query", "--status", "active", "--format", "csv"],
+    );
+    assert_eq!(by_title.code, 0, "{}", by_title.stderr);
+    assert_eq!(by_title.stdout, by_name.stdout);
+    assert!(by_title.stdout.contains("CUS-2026-000001"));
+    let zh = said(&s, ZH, "alice", &["query", "--status", "pendng"]);
+    assert_eq!(zh.code, INVALID);
+    assert_eq!(
+        zh.stderr,
+        "错误：--status: 没有状态 `pendng`\n提示：您是指 `pending` 吗？（状态：pending, active, rejected, completed, terminated, withdrawn, archived）\n"
+    );
+}

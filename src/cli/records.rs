@@ -434,7 +434,11 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
         command: "query",
         kind: a.kind.as_deref(),
         filter: a.filter.as_deref(),
-        status: a.status.as_deref(),
+        // A status may be given by its title too (`--status 待审批`).
+        status: a
+            .status
+            .as_deref()
+            .map(|s| read::status_named(s).unwrap_or(s)),
         sort: a.sort.as_deref(),
         limit: a.limit,
     };

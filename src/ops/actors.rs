@@ -67,7 +67,7 @@ fn check_role(session: &Session, role: &str) -> Result<()> {
             Location::file("--role"),
             t!("actors-unknown-role", role = role),
         )
-        .hint(crate::text::suggest(role, "roles", &known))
+        .hint(crate::text::suggest(role, &t!("text-roles"), &known))
         .into());
     }
     Ok(())
@@ -124,7 +124,7 @@ fn check_department(session: &Session, department: Option<&str>) -> Result<()> {
     .hint(if names.is_empty() {
         t!("actors-store-declares-none-administrator").to_string()
     } else {
-        crate::text::suggest(d, "departments", &names)
+        crate::text::suggest(d, &t!("text-departments"), &names)
     })
     .into())
 }

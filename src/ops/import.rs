@@ -587,7 +587,7 @@ fn column_targets<'k>(
                     Location::file(format!("{file} (mapping)")),
                     t!("import-mapping-names-column-which", named = named),
                 )
-                .hint(crate::text::suggest(named, "columns", &present)),
+                .hint(crate::text::suggest(named, &t!("text-columns"), &present)),
             );
         }
     }

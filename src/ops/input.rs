@@ -37,7 +37,7 @@ pub fn unknown_field(kind: &Kind, at: Location, name: &str) -> InputError {
     )
     .hint(t!(
         "input-see-docket-types",
-        suggest = crate::text::suggest(name, &format!("fields of {}", kind.name), &fields),
+        suggest = crate::text::suggest(name, &t!("text-fields-of", kind = kind.name), &fields),
         name = kind.name
     ))
 }

@@ -37,7 +37,7 @@ pub fn check_filter(filter: &LogFilter, actors: &[&str]) -> crate::error::Result
     {
         return Err(
             InputError::new(Location::file("--action"), t!("log-no-action", a = a))
-                .hint(crate::text::suggest(a, "actions", &ACTIONS))
+                .hint(crate::text::suggest(a, &t!("text-actions"), &ACTIONS))
                 .into(),
         );
     }
@@ -48,7 +48,7 @@ pub fn check_filter(filter: &LogFilter, actors: &[&str]) -> crate::error::Result
             Location::file("--actor"),
             t!("log-no-actor-register", a = a),
         )
-        .hint(crate::text::suggest(a, "actors", actors))
+        .hint(crate::text::suggest(a, &t!("text-actors"), actors))
         .into());
     }
     Ok(())

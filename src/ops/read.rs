@@ -153,6 +153,18 @@ pub const STATUSES: [&str; 7] = [
     "archived",
 ];
 
+/// The status named `name`, or titled so in any language docket speaks (`待审批`).
+pub fn status_named(name: &str) -> Option<&'static str> {
+    STATUSES.iter().copied().find(|s| {
+        *s == name
+            || [crate::i18n::Lang::En, crate::i18n::Lang::ZhCn]
+                .iter()
+                .any(|lang| {
+                    crate::i18n::lookup_in(*lang, &format!("status-{s}")).as_deref() == Some(name)
+                })
+    })
+}
+
 /// Names that are not fields (or statuses) of the kinds in scope are typos: exit 5 with
 /// the closest name.
 fn check_names(
@@ -176,7 +188,7 @@ fn check_names(
     {
         return Err(
             InputError::new(Location::file("--status"), t!("read-no-status", s = s))
-                .hint(crate::text::suggest(s, "statuses", &STATUSES))
+                .hint(crate::text::suggest(s, &t!("text-statuses"), &STATUSES))
                 .into(),
         );
     }
@@ -267,7 +279,7 @@ pub fn check_columns(
                     Location::file(flag),
                     t!("read-no-kind-has-field", name = name),
                 )
-                .hint(crate::text::suggest(name, "fields", &all))
+                .hint(crate::text::suggest(name, &t!("text-fields"), &all))
                 .into()
             }
         });

@@ -171,7 +171,7 @@ impl Schemas {
         self.kinds.get(name).ok_or_else(|| {
             let kinds: Vec<&str> = self.kinds.keys().map(String::as_str).collect();
             InputError::new(Location::default(), t!("schema-unknown-kind", name = name))
-                .hint(crate::text::suggest(name, "kinds", &kinds))
+                .hint(crate::text::suggest(name, &t!("text-kinds"), &kinds))
                 .into()
         })
     }
