@@ -666,3 +666,25 @@ text-columns = columns
 text-roles = roles
 text-departments = departments
 text-fields-of = fields of { $kind }
+
+## Audit actions as tables show them
+
+action-genesis = genesis
+action-policy = policy
+action-actor-add = actor-add
+action-actor-update = actor-update
+action-actor-revoke = actor-revoke
+action-create = create
+action-amend = amend
+action-approve = approve
+action-reject = reject
+action-complete = complete
+action-terminate = terminate
+action-withdraw = withdraw
+action-archive = archive
+action-attachment-get = attachment-get
+action-reveal = reveal
+action-lookup = lookup
+action-import = import
+action-import-batch = import-batch
+action-recover = recover

@@ -666,3 +666,25 @@ text-columns = 列
 text-roles = 角色
 text-departments = 部门
 text-fields-of = { $kind } 的字段
+
+## 表格中显示的审计操作
+
+action-genesis = 创建数据库
+action-policy = 应用政策
+action-actor-add = 登记人员
+action-actor-update = 更新人员
+action-actor-revoke = 注销人员
+action-create = 新建
+action-amend = 修改
+action-approve = 审批
+action-reject = 驳回
+action-complete = 完成
+action-terminate = 终止
+action-withdraw = 撤回
+action-archive = 归档
+action-attachment-get = 调取材料
+action-reveal = 查看个人信息
+action-lookup = 查询号码
+action-import = 导入
+action-import-batch = 批量导入
+action-recover = 恢复

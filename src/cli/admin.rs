@@ -486,7 +486,7 @@ pub fn log(g: &Global, a: LogArgs) -> Result<Output> {
     let header = [
         "seq", "time", "actor", "role", "action", "record", "version", "detail",
     ];
-    let rows: Vec<Vec<String>> = entries
+    let mut rows: Vec<Vec<String>> = entries
         .iter()
         .map(|e| {
             let detail: Vec<String> = e.detail.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -513,7 +513,12 @@ pub fn log(g: &Global, a: LogArgs) -> Result<Output> {
             serde_json::to_value(&entries).map_err(|e| Error::Internal(e.to_string()))?,
         ),
         Format::Csv => csv(&header, &rows),
-        Format::Table => table(&header, &rows),
+        Format::Table => {
+            for r in &mut rows {
+                r[4] = super::output::action_title(&r[4]);
+            }
+            table(&header, &rows)
+        }
     })
 }
 

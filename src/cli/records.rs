@@ -338,6 +338,9 @@ pub fn history(g: &Global, a: HistoryArgs) -> Result<Output> {
         Format::Csv => csv(&header, &rows),
         Format::Table => {
             output::titled_cells(&mut rows, None, Some(2));
+            for r in &mut rows {
+                r[1] = output::action_title(&r[1]);
+            }
             table(&header, &rows)
         }
     })
