@@ -328,9 +328,18 @@ pub fn types(g: &Global, a: TypesArgs) -> Result<Output> {
         ));
     }
     s.push_str(&format!("\n{}\n", t!("admin-section-fields")));
+    // For people, each field's title beside its name.
+    let rows: Vec<Vec<String>> = field_rows(k)
+        .into_iter()
+        .zip(&k.fields)
+        .map(|(mut row, f)| {
+            row.insert(1, f.title.show(&f.name));
+            row
+        })
+        .collect();
     s.push_str(&indent(&table(
-        &["name", "type", "required", "pii", "purpose"],
-        &field_rows(k),
+        &["name", "title", "type", "required", "pii", "purpose"],
+        &rows,
     )));
     if !k.rules.is_empty() {
         s.push_str(&format!("\n{}\n", t!("admin-section-rules")));
