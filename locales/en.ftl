@@ -688,3 +688,4 @@ action-lookup = lookup
 action-import = import
 action-import-batch = import-batch
 action-recover = recover
+kind-value-title-taken = the title `{ $title }` of `{ $value }` already names another value: typed input would be ambiguous

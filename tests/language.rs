@@ -248,3 +248,31 @@ fn a_status_may_be_asked_for_by_its_chinese_title() {
         "错误：--status: 没有状态 `pendng`\n提示：您是指 `pending` 吗？（状态：pending, active, rejected, completed, terminated, withdrawn, archived）\n"
     );
 }
+
+#[test]
+fn a_title_that_could_stand_for_two_values_or_a_language_docket_does_not_speak_is_refused() {
+    let s = TestStore::new();
+    let schema = std::fs::read_to_string(s.path("schemas/customer.toml")).unwrap();
+    // An insider titling `residential` 商业 would make `--set category=商业` draft the
+    // wrong kind of customer: the policy is refused.
+    let ambiguous = schema.replace("residential = \"居民\"", "residential = \"商业\"");
+    assert_ne!(ambiguous, schema);
+    std::fs::write(s.path("schemas/customer.toml"), &ambiguous).unwrap();
+    let err = s.fails("root", &["policy", "apply", "--reason", "titles"], INVALID);
+    assert!(
+        err.contains("field `category`: the title `商业` of `residential` already names another value: typed input would be ambiguous")
+            || err.contains("field `category`: the title `商业` of `commercial` already names another value: typed input would be ambiguous"),
+        "{err}"
+    );
+    let french = schema.replace(
+        "title = { en = \"name\", zh-CN = \"名称\" }",
+        "title = { en = \"name\", fr = \"nom\" }",
+    );
+    assert_ne!(french, schema);
+    std::fs::write(s.path("schemas/customer.toml"), &french).unwrap();
+    let err = s.fails("root", &["policy", "apply", "--reason", "titles"], INVALID);
+    assert!(
+        err.contains("a title in `fr`, which docket does not speak: use en or zh-CN"),
+        "{err}"
+    );
+}

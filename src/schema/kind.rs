@@ -689,6 +689,18 @@ fn value_titles(
                     t!("kind-value-title-no-value", value = value),
                 ));
             }
+            // A title stands for one value only: typed input is read through it.
+            let taken = values.iter().any(|v| v == title && v != value)
+                || out
+                    .iter()
+                    .any(|(other, titles)| other != value && titles.values().any(|t| t == title));
+            if taken {
+                return Err(l.err(
+                    header,
+                    Some(name),
+                    t!("kind-value-title-taken", title = title, value = value),
+                ));
+            }
             out.entry(value.clone())
                 .or_default()
                 .insert(tag.clone(), title.clone());
