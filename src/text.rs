@@ -100,6 +100,13 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// An audit action (`approve`, `archive`, …) as people read it (`action-…` in the
+/// catalogue).
+pub fn action(name: &str) -> String {
+    crate::i18n::lookup_in(crate::i18n::current(), &format!("action-{name}"))
+        .unwrap_or_else(|| name.to_string())
+}
+
 /// An approval decision (`approved`, `rejected`) as people read it.
 pub fn decision(decision: &str) -> String {
     match decision {

@@ -451,7 +451,7 @@ impl Trust {
                     "trust-role-may-not",
                     actor = e.actor,
                     role = e.role,
-                    action = e.action
+                    action = crate::text::action(&e.action)
                 ),
             );
         }

@@ -89,8 +89,7 @@ pub fn titled_cells(rows: &mut [Vec<String>], kind: Option<usize>, status: Optio
 
 /// An audit action as a table cell shows it (`action-…` in the catalogue).
 pub fn action_title(action: &str) -> String {
-    i18n::lookup_in(i18n::current(), &format!("action-{action}"))
-        .unwrap_or_else(|| action.to_string())
+    docket::text::action(action)
 }
 
 /// A status as a table cell shows it (`status-…` in the catalogue).
