@@ -689,3 +689,5 @@ action-import = import
 action-import-batch = import-batch
 action-recover = recover
 kind-value-title-taken = the title `{ $title }` of `{ $value }` already names another value: typed input would be ambiguous
+actor-state-active = active
+actor-state-revoked = revoked

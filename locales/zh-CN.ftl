@@ -689,3 +689,5 @@ action-import = 导入
 action-import-batch = 批量导入
 action-recover = 恢复
 kind-value-title-taken = `{ $value }` 的标题 `{ $title }` 已用于另一个取值：输入时会有歧义
+actor-state-active = 在职
+actor-state-revoked = 已注销

@@ -226,7 +226,7 @@ fn actor_list(g: &Global) -> Result<Output> {
         "trained_on",
         "state",
     ];
-    let rows: Vec<Vec<String>> = list
+    let mut rows: Vec<Vec<String>> = list
         .iter()
         .map(|a| {
             let d = |x: Option<NaiveDate>| x.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
@@ -251,7 +251,17 @@ fn actor_list(g: &Global) -> Result<Output> {
             "actors",
             serde_json::to_value(&list).map_err(|e| Error::Internal(e.to_string()))?,
         ),
-        Format::Table => table(&header, &rows),
+        Format::Table => {
+            for r in &mut rows {
+                r[1] = super::output::role_title(&r[1]);
+                r[5] = if r[5] == "revoked" {
+                    t!("actor-state-revoked")
+                } else {
+                    t!("actor-state-active")
+                };
+            }
+            table(&header, &rows)
+        }
     })
 }
 
@@ -524,6 +534,7 @@ pub fn log(g: &Global, a: LogArgs) -> Result<Output> {
         Format::Csv => csv(&header, &rows),
         Format::Table => {
             for r in &mut rows {
+                r[3] = super::output::role_title(&r[3]);
                 r[4] = super::output::action_title(&r[4]);
             }
             table(&header, &rows)

@@ -40,7 +40,17 @@ pub fn remember_titles(schemas: &Schemas) {
                     .map(|t| (format!("value:{}:{value}", f.name), t.to_string()))
             })
         });
-    let _ = FIELD_TITLES.set(fields.chain(kinds).chain(values).collect());
+    let roles = schemas
+        .roles
+        .roles
+        .iter()
+        .filter_map(|(name, r)| match &r.title {
+            docket::schema::title::Title::ByLanguage(t) => t
+                .get(lang.tag())
+                .map(|t| (format!("role:{name}"), t.clone())),
+            docket::schema::title::Title::One(_) => None,
+        });
+    let _ = FIELD_TITLES.set(fields.chain(kinds).chain(values).chain(roles).collect());
 }
 
 /// A field's value as a table cell shows it, for people: money with `¥` (data formats
@@ -67,6 +77,11 @@ fn remembered(key: &str, name: &str) -> String {
 /// An enum value as a table cell shows it: by its title in Chinese.
 pub fn value_title(field: &str, value: &str) -> String {
     remembered(&format!("value:{field}:{value}"), value)
+}
+
+/// A role as a table cell shows it: its title in Chinese, its name in English.
+pub fn role_title(role: &str) -> String {
+    remembered(&format!("role:{role}"), role)
 }
 
 /// A kind as a table cell shows it: its title in Chinese, its name in English.
