@@ -100,11 +100,21 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// An audit action (`approve`, `archive`, …) as people read it (`action-…` in the
-/// catalogue).
-pub fn action(name: &str) -> String {
-    crate::i18n::lookup_in(crate::i18n::current(), &format!("action-{name}"))
+/// A name docket gives something (an action, a status, …) as people read it: the
+/// catalogue's `GROUP-NAME`, or the name itself.
+pub fn catalogued(group: &str, name: &str) -> String {
+    crate::i18n::lookup_in(crate::i18n::current(), &format!("{group}-{name}"))
         .unwrap_or_else(|| name.to_string())
+}
+
+/// An audit action (`approve`, `archive`, …) as people read it.
+pub fn action(name: &str) -> String {
+    catalogued("action", name)
+}
+
+/// A record's status (`pending`, `active`, …) as people read it.
+pub fn status(name: &str) -> String {
+    catalogued("status", name)
 }
 
 /// An approval decision (`approved`, `rejected`) as people read it.

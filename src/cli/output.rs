@@ -109,8 +109,7 @@ pub fn action_title(action: &str) -> String {
 
 /// A status as a table cell shows it (`status-…` in the catalogue).
 pub fn status_title(status: &str) -> String {
-    i18n::lookup_in(i18n::current(), &format!("status-{status}"))
-        .unwrap_or_else(|| status.to_string())
+    docket::text::status(status)
 }
 
 /// A column or row label as people read it: docket's own from the catalogue

@@ -43,9 +43,13 @@ fn require_status(v: &Version, allowed: &[&str], act: &str) -> Result<()> {
         t!(
             "lifecycle-record-only-records-can",
             id = v.id,
-            status = v.status,
-            join = allowed.join(" or "),
-            act = act
+            status = crate::text::status(&v.status),
+            join = allowed
+                .iter()
+                .map(|s| crate::text::status(s))
+                .collect::<Vec<_>>()
+                .join(&t!("lifecycle-or")),
+            act = crate::text::catalogued("done", act)
         ),
         Some(t!("lifecycle-docket-show-id-shows").to_string()),
     ))
@@ -203,7 +207,13 @@ pub fn finish(session: &mut Writer, id: &str, action: &str, reason: Option<&str>
         ("terminated", "terminated")
     };
     require_status(&v, &["active"], verb)?;
-    session.require(action, &format!("{action} contracts"))?;
+    session.require(
+        action,
+        &t!(
+            "lifecycle-act-on-contracts",
+            action = crate::text::action(action)
+        ),
+    )?;
     let mut next = v.clone();
     next.status = status.into();
     next.reason = reason.map(str::to_string);

@@ -36,7 +36,7 @@ pub fn diff(session: &Session) -> Result<(u32, Vec<FileDiff>)> {
             .context_radius(2)
             .header(
                 &t!("policy-applied-version", policy = r.policy, source = source),
-                &format!("live {source}"),
+                &t!("policy-live", source = source),
             )
             .to_string();
         out.push(FileDiff { drift, diff: text });
