@@ -159,7 +159,8 @@ pub struct CompletionsArgs {
 
 pub fn completions(a: CompletionsArgs) -> Result<Output> {
     let mut out = Vec::new();
-    clap_complete::generate(a.shell, &mut Cli::command(), "docket", &mut out);
+    let mut cmd = super::localize::command(Cli::command(), docket::i18n::current());
+    clap_complete::generate(a.shell, &mut cmd, "docket", &mut out);
     String::from_utf8(out).map_err(|e| Error::Internal(e.to_string()))
 }
 
@@ -171,7 +172,8 @@ pub struct ManpagesArgs {
 
 pub fn manpages(g: &Global, a: ManpagesArgs) -> Result<Output> {
     std::fs::create_dir_all(&a.dir).map_err(|e| Error::io(&a.dir, e))?;
-    clap_mangen::generate_to(Cli::command(), &a.dir).map_err(|e| Error::io(&a.dir, e))?;
+    let cmd = super::localize::command(Cli::command(), docket::i18n::current());
+    clap_mangen::generate_to(cmd, &a.dir).map_err(|e| Error::io(&a.dir, e))?;
     g.note(&t!(
         "about-wrote-docket-page-each",
         display = a.dir.display()
