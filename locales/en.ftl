@@ -699,3 +699,6 @@ done-completed = completed
 done-terminated = terminated
 lifecycle-act-on-contracts = { $action } contracts
 policy-live = live { $source }
+heading-env = {" "}[env: { $name }]
+heading-default = {" "}[default: { $values }]
+heading-possible = {" "}[possible values: { $values }]

@@ -699,3 +699,6 @@ done-completed = 完成
 done-terminated = 终止
 lifecycle-act-on-contracts = { $action }合同
 policy-live = 当前 { $source }
+heading-env = （环境变量：{ $name }）
+heading-default = （默认：{ $values }）
+heading-possible = （可取值：{ $values }）

@@ -80,7 +80,16 @@ fn localize(mut cmd: Command, path: &str, lang: Lang) -> Command {
 fn localize_arg(mut a: Arg, path: &str, lang: Lang) -> Arg {
     let id = a.get_id().to_string();
     if let Some(help) = text(lang, &help_id(path, &format!("arg-{id}"))) {
-        a = a.help(help);
+        let notes = annotations(&a, lang);
+        let takes_values = a.get_action().takes_values();
+        let has_default = !a.get_default_values().is_empty();
+        a = a.help(format!("{help}{notes}")).hide_env(true);
+        if takes_values {
+            a = a.hide_possible_values(true);
+        }
+        if has_default {
+            a = a.hide_default_value(true);
+        }
     }
     let heading = match a.get_help_heading() {
         Some(_) => "heading-global",
@@ -88,6 +97,44 @@ fn localize_arg(mut a: Arg, path: &str, lang: Lang) -> Arg {
         None => "heading-options",
     };
     a.help_heading(i18n::message_in(lang, heading, &[]))
+}
+
+/// What clap would add after an argument's help in English (`[env: …]`, `[default: …]`,
+/// `[possible values: …]`), said in `lang`.
+fn annotations(a: &Arg, lang: Lang) -> String {
+    let mut notes = Vec::new();
+    if let Some(env) = a.get_env() {
+        let name = env.to_string_lossy().into_owned();
+        notes.push(i18n::message_in(lang, "heading-env", &[("name", name)]));
+    }
+    let defaults: Vec<String> = a
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    if !defaults.is_empty() && a.get_action().takes_values() {
+        let values = defaults.join(", ");
+        notes.push(i18n::message_in(
+            lang,
+            "heading-default",
+            &[("values", values)],
+        ));
+    }
+    let possible: Vec<String> = a
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    if !possible.is_empty() && a.get_action().takes_values() {
+        let values = possible.join(", ");
+        notes.push(i18n::message_in(
+            lang,
+            "heading-possible",
+            &[("values", values)],
+        ));
+    }
+    notes.concat()
 }
 
 /// Every piece of English help of `cmd` and its subcommands, as catalogue entries.
