@@ -282,3 +282,138 @@ fn a_genesis_is_checked_against_the_key_its_actor_registers_wherever_it_stands()
     let out = s.ok("", &["verify"]);
     assert!(out.starts_with("ok: 14 audit entries"), "{out}");
 }
+
+#[test]
+fn fetching_archived_papers_without_the_permit_is_caught() {
+    let s = TestStore::new();
+    let line = append(&s, &[act("alice", "business-staff", "attachment-get")]);
+    assert_eq!(
+        problems(&s),
+        [format!(
+            "records/audit.log:{line}: `alice` (role business-staff) may not attachment-get"
+        )]
+    );
+}
+
+/// Departments `hangzhou` and `ningbo` with a responsible person each (registered by
+/// `root`), and `hz.staff`, registered by `hz.head`.
+fn offices() -> TestStore {
+    let s = TestStore::new();
+    let config = std::fs::read_to_string(s.path("docket.toml")).unwrap();
+    std::fs::write(
+        s.path("docket.toml"),
+        format!("{config}\n[departments.hangzhou]\ntitle = \"杭州\"\n\n[departments.ningbo]\ntitle = \"宁波\"\n"),
+    )
+    .unwrap();
+    s.apply_policy("two offices");
+    for (by, name, role, dept) in [
+        ("root", "hz.head", "department-head", "hangzhou"),
+        ("root", "nb.head", "department-head", "ningbo"),
+        ("hz.head", "hz.staff", "business-staff", "hangzhou"),
+    ] {
+        let key = s.pubkey(name);
+        s.ok(
+            by,
+            &[
+                "actor",
+                "add",
+                name,
+                "--role",
+                role,
+                "--key",
+                &key,
+                "--department",
+                dept,
+                "--agreement-signed",
+                "2026-01-05",
+                "--trained-on",
+                "2026-01-05",
+            ],
+        );
+    }
+    s
+}
+
+#[test]
+fn a_responsible_person_registering_staff_passes_but_granting_a_managing_role_is_caught() {
+    let s = offices();
+    s.ok("", &["verify"]);
+    let key = std::fs::read_to_string(s.pubkey("hz.two")).unwrap();
+    let line = append(
+        &s,
+        &[
+            json!({"actor": "hz.head", "role": "department-head", "action": "actor-add",
+                 "record": "hz.two", "detail": {"role": "department-head",
+                 "department": "hangzhou", "key": key.trim()}}),
+        ],
+    );
+    assert_eq!(
+        problems(&s),
+        [format!(
+            "records/audit.log:{line}: `hz.head` granted role `department-head`, which only an administrator may grant"
+        )]
+    );
+}
+
+#[test]
+fn an_actor_an_administrator_moves_to_another_department_is_managed_by_its_responsible_person() {
+    let s = offices();
+    s.ok(
+        "root",
+        &["actor", "update", "hz.staff", "--department", "ningbo"],
+    );
+    let train = ["actor", "update", "hz.staff", "--trained-on", "2026-02-01"];
+    assert!(
+        s.fails_unchanged("hz.head", &train, DENIED)
+            .contains("not of department `ningbo`")
+    );
+    s.ok("nb.head", &train);
+    s.ok("", &["verify"]);
+}
+
+/// How often `docket verify` asks how many cores it may use (`sched_getaffinity`), which
+/// it does only to start the thread pool that checks many signatures.
+fn core_queries(s: &TestStore) -> usize {
+    let trace = s.dir.path().join("verify.trace");
+    let run = std::process::Command::new("strace")
+        .args(["-f", "-qq", "-o"])
+        .arg(&trace)
+        .arg("-etrace=sched_getaffinity")
+        .arg(env!("CARGO_BIN_EXE_docket"))
+        .arg("verify")
+        .current_dir(s.root())
+        .env_remove("DOCKET_ACTOR")
+        .env_remove("DOCKET_STORE")
+        .env_remove("SSH_AUTH_SOCK")
+        .env("DOCKET_NOW", NOW)
+        .env("XDG_STATE_HOME", s.state())
+        .output()
+        .expect("strace is installed (.ci/run installs it)");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    std::fs::read_to_string(&trace)
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("sched_getaffinity("))
+        .count()
+}
+
+#[test]
+fn signatures_are_checked_on_every_core_only_when_there_are_more_than_32() {
+    let s = TestStore::new();
+    let signed = |s: &TestStore| s.log_text().lines().filter(|l| !l.ends_with(" -")).count();
+    let reveals = vec![act("alice", "business-staff", "reveal"); 32 - signed(&s)];
+    append(&s, &reveals);
+    assert_eq!(signed(&s), 32);
+    let one_core = core_queries(&s);
+    append(&s, &[act("alice", "business-staff", "reveal")]);
+    assert_eq!(signed(&s), 33);
+    let every_core = core_queries(&s);
+    assert!(
+        every_core > one_core,
+        "33 signatures start the thread pool, 32 do not: {every_core} against {one_core}"
+    );
+}
