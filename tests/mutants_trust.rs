@@ -311,25 +311,7 @@ fn offices() -> TestStore {
         ("root", "nb.head", "department-head", "ningbo"),
         ("hz.head", "hz.staff", "business-staff", "hangzhou"),
     ] {
-        let key = s.pubkey(name);
-        s.ok(
-            by,
-            &[
-                "actor",
-                "add",
-                name,
-                "--role",
-                role,
-                "--key",
-                &key,
-                "--department",
-                dept,
-                "--agreement-signed",
-                "2026-01-05",
-                "--trained-on",
-                "2026-01-05",
-            ],
-        );
+        s.add_in_department(by, name, role, dept);
     }
     s
 }

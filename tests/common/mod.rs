@@ -130,6 +130,27 @@ impl TestStore {
         s
     }
 
+    /// `by` registers `name`, with a new key of their own, as `role` in department `dept`.
+    pub fn add_in_department(&self, by: &str, name: &str, role: &str, dept: &str) {
+        let key = self.pubkey(name);
+        let args = [
+            "actor",
+            "add",
+            name,
+            "--role",
+            role,
+            "--key",
+            &key,
+            "--department",
+            dept,
+            "--agreement-signed",
+            "2026-01-05",
+            "--trained-on",
+            "2026-01-05",
+        ];
+        self.ok(by, &args);
+    }
+
     /// Register `name` with a new key of their own.
     pub fn add_actor(&self, name: &str, role: &str) {
         let key = self.key(name);
