@@ -77,6 +77,22 @@ fn an_applied_copy_missing_or_changed_stops_every_run() {
     );
 }
 
+/// Only a copy that is not there is "missing": one that is there but cannot be read (here
+/// a folder in its place) is reported as the read error it is, with its path.
+#[test]
+fn an_applied_copy_that_cannot_be_read_is_not_called_missing() {
+    let s = TestStore::new();
+    let copy = "records/_policy/v0001/schemas/customer.toml";
+    std::fs::remove_file(s.path(copy)).unwrap();
+    std::fs::create_dir(s.path(copy)).unwrap();
+    let err = s.fails_unchanged("alice", &["query"], IO);
+    assert!(
+        err.starts_with(&format!("error: {}: ", s.path(copy).display())),
+        "{err}"
+    );
+    assert!(!err.contains("missing"), "{err}");
+}
+
 #[test]
 fn apply_refuses_a_file_that_is_not_utf8_and_a_new_site_code() {
     let s = TestStore::new();
