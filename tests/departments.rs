@@ -21,37 +21,11 @@ fn store() -> TestStore {
     .unwrap();
     s.apply_policy("two offices");
     for (head, dept) in [("hz.head", "hangzhou"), ("nb.head", "ningbo")] {
-        add(&s, "root", head, "department-head", dept);
+        s.add_in_department("root", head, "department-head", dept);
     }
-    add(&s, "hz.head", "hz.staff", "business-staff", "hangzhou");
-    add(&s, "nb.head", "nb.staff", "business-staff", "ningbo");
+    s.add_in_department("hz.head", "hz.staff", "business-staff", "hangzhou");
+    s.add_in_department("nb.head", "nb.staff", "business-staff", "ningbo");
     s
-}
-
-fn add_args(s: &TestStore, name: &str, role: &str, dept: &str) -> Vec<String> {
-    let key = s.pubkey(name);
-    [
-        "actor",
-        "add",
-        name,
-        "--role",
-        role,
-        "--key",
-        &key,
-        "--department",
-        dept,
-        "--agreement-signed",
-        "2026-01-05",
-        "--trained-on",
-        "2026-01-05",
-    ]
-    .iter()
-    .map(|a| a.to_string())
-    .collect()
-}
-
-fn add(s: &TestStore, by: &str, name: &str, role: &str, dept: &str) {
-    s.ok(by, &strs(&add_args(s, name, role, dept)));
 }
 
 #[test]
@@ -59,7 +33,7 @@ fn r_b2_a_responsible_person_registers_only_their_own_departments_actors() {
     let s = store();
     let err = s.fails_unchanged(
         "hz.head",
-        &strs(&add_args(&s, "nb.new", "business-staff", "ningbo")),
+        &strs(&s.department_actor_args("nb.new", "business-staff", "ningbo")),
         DENIED,
     );
     assert_eq!(
@@ -110,7 +84,7 @@ fn r_b2_a_responsible_person_grants_no_role_that_manages_others() {
     for role in ["admin", "department-head"] {
         let err = s.fails_unchanged(
             "hz.head",
-            &strs(&add_args(&s, "hz.two", role, "hangzhou")),
+            &strs(&s.department_actor_args("hz.two", role, "hangzhou")),
             DENIED,
         );
         assert_eq!(
@@ -126,7 +100,7 @@ fn r_b2_a_responsible_person_grants_no_role_that_manages_others() {
     // An actor of the centre holding only business rights manages nobody.
     let err = s.fails_unchanged(
         "alice",
-        &strs(&add_args(&s, "x", "business-staff", "hangzhou")),
+        &strs(&s.department_actor_args("x", "business-staff", "hangzhou")),
         DENIED,
     );
     assert!(
@@ -142,7 +116,7 @@ fn r_b2_departments_are_declared_and_listed_per_department() {
     let s = store();
     let err = s.fails_unchanged(
         "root",
-        &strs(&add_args(&s, "y", "business-staff", "hangzou")),
+        &strs(&s.department_actor_args("y", "business-staff", "hangzou")),
         INVALID,
     );
     assert_eq!(

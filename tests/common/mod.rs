@@ -130,10 +130,11 @@ impl TestStore {
         s
     }
 
-    /// `by` registers `name`, with a new key of their own, as `role` in department `dept`.
-    pub fn add_in_department(&self, by: &str, name: &str, role: &str, dept: &str) {
+    /// The arguments that register `name`, with a new key of their own, as `role` in
+    /// department `dept`.
+    pub fn department_actor_args(&self, name: &str, role: &str, dept: &str) -> Vec<String> {
         let key = self.pubkey(name);
-        let args = [
+        [
             "actor",
             "add",
             name,
@@ -147,8 +148,15 @@ impl TestStore {
             "2026-01-05",
             "--trained-on",
             "2026-01-05",
-        ];
-        self.ok(by, &args);
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .collect()
+    }
+
+    /// `by` registers `name` as `role` in department `dept`.
+    pub fn add_in_department(&self, by: &str, name: &str, role: &str, dept: &str) {
+        self.ok(by, &strs(&self.department_actor_args(name, role, dept)));
     }
 
     /// Register `name` with a new key of their own.
