@@ -7,9 +7,11 @@
 use crate::audit::chain::{Plan, Seen, TxnEnd, Visit, walk, walk_fresh};
 use crate::audit::trust::{Registry, Trust};
 use crate::audit::{self, Entry, FileHash, Head, LogIndex};
+use crate::replay::{At, Replay};
 use crate::cache::Caches;
 use crate::clock;
 use crate::error::{Error, Problem, Result};
+use crate::judge::{Context, Reach};
 use crate::keys::{Key, KeySource, Signer};
 use crate::layout::LOCK_NAME;
 use crate::policy::actors::Actor;
@@ -402,11 +404,26 @@ impl Session {
     /// record, or only their own department's (R-B2, R-C17). Reads without an actor show
     /// no record, so they reach everything.
     pub fn reaches(&self, department: Option<&str>) -> bool {
+        self.reach().covers(department)
+    }
+
+    /// The records the acting actor reaches.
+    pub fn reach(&self) -> Reach {
         match (&self.actor, self.role()) {
-            (Some(actor), Ok(role)) => {
-                role.scope == roles::Scope::All || actor.department.as_deref() == department
+            (Some(actor), Ok(role)) if role.scope == roles::Scope::Department => {
+                Reach::Only(actor.department.clone())
             }
-            _ => true,
+            _ => Reach::All,
+        }
+    }
+
+    /// What judging a record needs, as the store stands now for the acting actor.
+    pub fn context(&self) -> Context<'_> {
+        Context {
+            reader: self.reader(),
+            engine: &self.engine,
+            today: self.today(),
+            reach: self.reach(),
         }
     }
 
@@ -546,43 +563,116 @@ struct LogRead {
     problems: Vec<Problem>,
 }
 
-/// The visitor of a run's walk: entries after the cache checkpoint go into the index,
-/// entries after this machine's witness are checked against the register.
+/// The visitor of a run's walk. Entries after the cache checkpoint go into the index;
+/// entries after this machine's witness are checked against the register and replayed
+/// under the rules in force at their place (`replay`), in log order, each with the index
+/// as it stood before it. With a cached index (taken at or before the witness) those
+/// entries are kept and checked once the walk is done and the cache is read.
 struct Reading {
     index_after: u64,
     trust_after: u64,
     /// Built here when there is no usable cache; else the entries to add to the cache.
     index: Option<LogIndex>,
-    kept: Vec<Entry>,
+    kept: Vec<Kept>,
     trust: Trust,
+    replay: Replay,
+}
+
+/// An entry kept for after the walk, with what its checks need.
+struct Kept {
+    line: u64,
+    entry: Entry,
+    sig: Vec<u8>,
+    /// Set on the last entry of a transaction: its first line and signed digest.
+    end: Option<(u64, [u8; 64])>,
+}
+
+impl Reading {
+    /// Check one entry against the register and replay it, then index it.
+    fn check(
+        trust: &mut Trust,
+        replay: &mut Replay,
+        index: &mut LogIndex,
+        seen: &Seen,
+    ) -> Result<()> {
+        trust.entry(seen)?;
+        replay.entry(&At {
+            line: seen.line,
+            entry: seen.entry,
+            registry: &trust.registry,
+            index,
+        });
+        index.add(seen.entry);
+        Ok(())
+    }
+
+    /// After the walk: the cached index brought up to the head, checking the kept entries
+    /// after the witness on the way.
+    fn catch_up(&mut self, index: &mut LogIndex) -> Result<()> {
+        for k in std::mem::take(&mut self.kept) {
+            if k.line <= self.trust_after {
+                index.add(&k.entry);
+                continue;
+            }
+            let seen = Seen {
+                line: k.line,
+                entry: &k.entry,
+                sig: &k.sig,
+            };
+            Reading::check(&mut self.trust, &mut self.replay, index, &seen)?;
+            if let Some((first, digest)) = k.end {
+                self.trust.txn_end(&TxnEnd {
+                    first,
+                    last: k.line,
+                    sig: &k.sig,
+                    digest,
+                })?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Visit for Reading {
     fn entry(&mut self, seen: &Seen) -> Result<()> {
-        if seen.line > self.index_after {
-            match &mut self.index {
-                Some(index) => index.add(seen.entry),
-                None => self.kept.push(seen.entry.clone()),
-            }
+        if seen.line <= self.index_after {
+            // Indexed by the cache; only checked (the cache is taken behind the witness).
+            return Ok(());
         }
-        if seen.line > self.trust_after {
-            self.trust.entry(seen)?;
+        match &mut self.index {
+            Some(index) if seen.line > self.trust_after => {
+                Reading::check(&mut self.trust, &mut self.replay, index, seen)?;
+            }
+            Some(index) => index.add(seen.entry),
+            None => self.kept.push(Kept {
+                line: seen.line,
+                entry: seen.entry.clone(),
+                sig: seen.sig.to_vec(),
+                end: None,
+            }),
         }
         Ok(())
     }
 
     fn txn_end(&mut self, end: &TxnEnd) -> Result<()> {
-        if end.last > self.trust_after {
-            self.trust.txn_end(end)?;
+        if end.last <= self.trust_after {
+            return Ok(());
         }
-        Ok(())
+        match self.kept.last_mut() {
+            Some(k) if self.index.is_none() && k.line == end.last => {
+                k.end = Some((end.first, end.digest));
+                Ok(())
+            }
+            _ => self.trust.txn_end(end),
+        }
     }
 }
 
 /// The log index (from the cache plus the entries after it, or from the whole log when
-/// the cache is missing or belongs to another history), the register, and every problem.
-/// The whole chain is hashed either way, and every transaction after this machine's
-/// witness has its signature checked.
+/// the cache is missing, is ahead of this machine's witness, or belongs to another
+/// history), the register, and every problem. The whole chain is hashed either way, and
+/// every transaction after this machine's witness has its signature checked and its acts
+/// replayed.
 fn read_log(caches: Option<&Caches>, store: &Store, witness: Option<&Witness>) -> Result<LogRead> {
     let log = store.log_path();
     let trust_after = witness.map_or(0, |w| w.entries);
@@ -594,12 +684,14 @@ fn read_log(caches: Option<&Caches>, store: &Store, witness: Option<&Witness>) -
         index: fresh.then(LogIndex::default),
         kept: Vec::new(),
         trust: Trust::new(registry.clone(), &store.root),
+        replay: Replay::new(store, trust_after == 0),
     };
     if let Some(c) = caches
         && let Some(checkpoint) = crate::cache::index::checkpoint(c)
+        && checkpoint.head.entries <= trust_after
     {
         let plan = Plan {
-            parse_after: checkpoint.head.entries.min(trust_after),
+            parse_after: checkpoint.head.entries,
             checkpoint: Some(&checkpoint),
             witness: seen.as_ref(),
             collect_all: false,
@@ -611,13 +703,11 @@ fn read_log(caches: Option<&Caches>, store: &Store, witness: Option<&Witness>) -
             let walked = walk(&log, plan, || reading(checkpoint.head.entries, false));
             (walked, loader.join().ok().flatten())
         });
-        if let (Some(w), Some((loaded, mut index))) = (walked?, cached)
+        if let (Some(mut w), Some((loaded, mut index))) = (walked?, cached)
             && loaded == checkpoint
         {
-            for e in &w.state.kept {
-                index.add(e);
-            }
-            return Ok(finish(caches, index, w.head, w.state.trust, w.problems));
+            w.state.catch_up(&mut index)?;
+            return Ok(finish(caches, index, w.head, w.state, w.problems));
         }
     }
     let plan = Plan {
@@ -626,20 +716,24 @@ fn read_log(caches: Option<&Caches>, store: &Store, witness: Option<&Witness>) -
         witness: seen.as_ref(),
         collect_all: false,
     };
-    let w = walk_fresh(&log, plan, || reading(0, true))?;
-    let index = w.state.index.unwrap_or_default();
-    Ok(finish(caches, index, w.head, w.state.trust, w.problems))
+    let mut w = walk_fresh(&log, plan, || reading(0, true))?;
+    let index = w.state.index.take().unwrap_or_default();
+    Ok(finish(caches, index, w.head, w.state, w.problems))
 }
 
 fn finish(
     caches: Option<&Caches>,
     index: LogIndex,
     head: Head,
-    mut trust: Trust,
+    reading: Reading,
     mut problems: Vec<Problem>,
 ) -> LogRead {
+    let Reading {
+        mut trust, replay, ..
+    } = reading;
     trust.verify_signatures();
     problems.append(&mut trust.problems);
+    problems.extend(replay.problems);
     if problems.is_empty() {
         crate::cache::index::save_if_worth(caches, &head, &index);
     }

@@ -1,6 +1,7 @@
 //! The hash-chained audit log (R-A4): entry encoding, the chain walk, and the index of
 //! what the log says the store holds.
 
+pub mod act;
 pub mod chain;
 pub mod entry;
 pub mod index;

@@ -31,6 +31,14 @@ pub struct Standing {
     pub old_keys: Vec<String>,
     #[serde(default)]
     pub revoked: bool,
+    /// When they signed the security agreement and were last trained (R-B1, R-A8).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement_signed: Option<chrono::NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trained_on: Option<chrono::NaiveDate>,
+    /// Who registered them (the proposer, for a co-signed registration).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub registered_by: String,
 }
 
 /// The register at one point of the log: its actors, the policy version in force (and
@@ -53,6 +61,7 @@ impl Registry {
     /// Apply a register entry (no checks: `Trust` checks before it applies).
     pub fn apply(&mut self, e: &Entry) {
         let detail = |k: &str| e.detail.get(k).cloned();
+        let date = |k: &str| e.detail.get(k).and_then(|d| d.parse().ok());
         match e.action.as_str() {
             "actor-add" => {
                 self.actors.insert(
@@ -63,6 +72,9 @@ impl Registry {
                         key: detail("key").unwrap_or_default(),
                         old_keys: Vec::new(),
                         revoked: false,
+                        agreement_signed: date("agreement_signed"),
+                        trained_on: date("trained_on"),
+                        registered_by: e.actor.clone(),
                     },
                 );
             }
@@ -77,6 +89,12 @@ impl Registry {
                     if let Some(key) = detail("key") {
                         let old = std::mem::replace(&mut s.key, key);
                         s.old_keys.push(old);
+                    }
+                    if let Some(d) = date("agreement_signed") {
+                        s.agreement_signed = Some(d);
+                    }
+                    if let Some(d) = date("trained_on") {
+                        s.trained_on = Some(d);
                     }
                 }
             }
@@ -402,61 +420,6 @@ impl Trust {
         new
     }
 
-    /// A new record is filed under its author's department, as the register says.
-    fn check_department(&mut self, line: u64, e: &Entry) {
-        if !matches!(e.action.as_str(), "create" | "import") {
-            return;
-        }
-        let theirs = self.department_of(&e.actor);
-        let claimed = e.detail.get("department").cloned();
-        if claimed != theirs {
-            let name = |d: &Option<String>| crate::text::department_name(d.as_deref());
-            self.problem(
-                line,
-                t!(
-                    "trust-record-filed-under-but",
-                    name = name(&claimed),
-                    actor = e.actor,
-                    name2 = name(&theirs)
-                ),
-            );
-        }
-    }
-
-    /// What the entry's role needed to take this act, where the entry alone tells.
-    fn check_act(&mut self, line: u64, e: &Entry) {
-        self.check_department(line, e);
-        let permit = match e.action.as_str() {
-            "recover" | "archive" | "complete" | "terminate" => format!("act:{}", e.action),
-            "attachment-get" => "act:read-papers".to_string(),
-            "approve" | "reject" => {
-                if e.detail.get("step") != Some(&e.role) {
-                    self.problem(
-                        line,
-                        t!(
-                            "trust-role-took-another-role",
-                            actor = e.actor,
-                            role = e.role
-                        ),
-                    );
-                }
-                return;
-            }
-            _ => return,
-        };
-        if !self.permits(line, &e.role, &permit) {
-            self.problem(
-                line,
-                t!(
-                    "trust-role-may-not",
-                    actor = e.actor,
-                    role = e.role,
-                    action = crate::text::action(&e.action)
-                ),
-            );
-        }
-    }
-
     fn close(&mut self, end: &TxnEnd) {
         let Some(txn) = self.txn.take() else { return };
         let genesis_key = || {
@@ -548,8 +511,6 @@ impl Visit for Trust {
         } else if e.action == POLICY_ACT {
             txn.roles = Some(self.check_policy(line, e, txn.genesis));
             txn.register.push(e.clone());
-        } else {
-            self.check_act(line, e);
         }
         self.txn = Some(txn);
         Ok(())

@@ -206,6 +206,12 @@ pub fn add(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> {
     if let Some(d) = department {
         detail.push(("department", d));
     }
+    if let Some(d) = change.agreement_signed {
+        detail.push(("agreement_signed", d.to_string()));
+    }
+    if let Some(d) = change.trained_on {
+        detail.push(("trained_on", d.to_string()));
+    }
     write(w, &actor, "actor-add", &detail)?;
     Ok(actor)
 }

@@ -144,7 +144,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
                     file: shown.clone(),
                     line,
                 };
-                let findings = validate(session, kind, &fields, "", &origin)?;
+                let findings = validate(&session.context(), kind, &fields, "", &origin)?;
                 row_errors.extend(findings.errors);
                 report.warnings.extend(
                     findings

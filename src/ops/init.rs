@@ -181,6 +181,14 @@ pub fn init(spec: InitSpec) -> Result<Store> {
     let mut add = j.entry("actor-add", spec.admin, 1, vec![file]);
     add.detail.insert("role".into(), "admin".into());
     add.detail.insert("key".into(), spec.key.line());
+    for (name, date) in [
+        ("agreement_signed", admin.agreement_signed),
+        ("trained_on", admin.trained_on),
+    ] {
+        if let Some(d) = date {
+            add.detail.insert(name.into(), d.to_string());
+        }
+    }
     j.log(add);
     j.commit()?;
     made.done = true;

@@ -11,7 +11,7 @@ use crate::schema::expr::Scope;
 use crate::schema::formats::Format;
 use crate::schema::kind::{Bound, FeeCheck, Field, Kind, Lifecycle};
 use crate::schema::value::{FieldType, Value};
-use crate::session::Session;
+use crate::judge::Context;
 use crate::store::version::DueStep;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -35,19 +35,19 @@ pub fn earliest_date() -> NaiveDate {
 }
 
 pub fn validate(
-    session: &Session,
+    ctx: &Context,
     kind: &Kind,
     fields: &BTreeMap<String, Value>,
     id: &str,
     origin: &Origin,
 ) -> Result<Findings> {
     let mut out = Findings::default();
-    check_references(session, kind, fields, origin, &mut out);
+    check_references(ctx, kind, fields, origin, &mut out);
     if !out.errors.is_empty() {
         return Ok(out);
     }
-    let scope = session.scope(kind, fields, (id, "", 0), &|f| kind.expressions_read(f))?;
-    let today = session.today();
+    let scope = ctx.scope(kind, fields, (id, "", 0), &|f| kind.expressions_read(f))?;
+    let today = ctx.today;
     for f in &kind.fields {
         let at = |m: String| InputError::new(origin.locate(&f.name), m);
         let problems = check_field(f, fields.get(&f.name), &scope, today);
@@ -64,7 +64,7 @@ pub fn validate(
     }
     check_rules(kind, &scope, origin, &mut out);
     for fee in &kind.fees {
-        if let Some(e) = check_fee(session, kind, fee, fields, &scope, origin) {
+        if let Some(e) = check_fee(ctx, kind, fee, fields, &scope, origin) {
             out.errors.push(e);
         }
     }
@@ -85,7 +85,7 @@ pub fn validate(
 
 /// References first: rules read the referenced customer's fields.
 fn check_references(
-    session: &Session,
+    ctx: &Context,
     kind: &Kind,
     fields: &BTreeMap<String, Value>,
     origin: &Origin,
@@ -96,8 +96,8 @@ fn check_references(
             continue;
         };
         let at = || InputError::new(origin.locate(&f.name), String::new());
-        match session.index.records.get(rid) {
-            Some(h) if h.kind == target && !session.reaches(h.department.as_deref()) => {
+        match ctx.reader.index.records.get(rid) {
+            Some(h) if h.kind == target && !ctx.reach(h.department.as_deref()) => {
                 let department = crate::text::department_name(h.department.as_deref());
                 out.errors.push(
                     InputError {
@@ -364,7 +364,7 @@ fn check_rules(kind: &Kind, scope: &Scope, origin: &Origin, out: &mut Findings) 
 /// A fee must equal its tariff in force on the contract's date (times a quantity) or the
 /// money field it names, exactly (R-C11).
 fn check_fee(
-    session: &Session,
+    ctx: &Context,
     kind: &Kind,
     fee: &FeeCheck,
     fields: &BTreeMap<String, Value>,
@@ -386,9 +386,9 @@ fn check_fee(
         Some(t) => {
             let on = match fee.on.as_deref().and_then(|d| fields.get(d)) {
                 Some(Value::Date(d)) => *d,
-                _ => session.today(),
+                _ => ctx.today,
             };
-            let tariff = &session.schemas.tariffs.tariffs[t];
+            let tariff = &ctx.schemas().tariffs.tariffs[t];
             let Some(amount) = tariff.amount_on(on) else {
                 return Some(
                     err(t!(

@@ -4,6 +4,7 @@
 use crate::audit::chain::{Nothing, Plan, Seen, TxnEnd, Visit, walk_fresh};
 use crate::audit::trust::{Registry, Trust};
 use crate::audit::{Head, LogIndex};
+use crate::replay::{At, Replay};
 use crate::error::{IoContext, Problem, Result};
 use crate::layout::{CACHE_DIR, LOCK_NAME, LOG_NAME, QUARANTINE_DIR, sha256_hex};
 use crate::session::Writer;
@@ -50,16 +51,25 @@ pub fn store_files(store: &Store) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// The full walk: the index, and every entry checked against the register.
+/// The full walk: the index, every entry checked against the register and replayed
+/// under the rules in force at its place.
 struct Full {
     index: LogIndex,
     trust: Trust,
+    replay: Replay,
 }
 
 impl Visit for Full {
     fn entry(&mut self, seen: &Seen) -> Result<()> {
+        self.trust.entry(seen)?;
+        self.replay.entry(&At {
+            line: seen.line,
+            entry: seen.entry,
+            registry: &self.trust.registry,
+            index: &self.index,
+        });
         self.index.add(seen.entry);
-        self.trust.entry(seen)
+        Ok(())
     }
     fn txn_end(&mut self, end: &TxnEnd) -> Result<()> {
         self.trust.txn_end(end)
@@ -85,11 +95,17 @@ pub fn verify(store: &Store) -> Result<Report> {
     let walked = walk_fresh(&store.log_path(), plan, || Full {
         index: LogIndex::default(),
         trust: Trust::new(Registry::default(), &store.root),
+        replay: Replay::new(store, true),
     })?;
     let (head, mut problems) = (walked.head, walked.problems);
-    let Full { index, mut trust } = walked.state;
+    let Full {
+        index,
+        mut trust,
+        replay,
+    } = walked.state;
     trust.verify_signatures();
     problems.append(&mut trust.problems);
+    problems.extend(replay.problems);
     let drift = crate::policy::applied::drift(store, &trust.registry.policy_files)?;
     problems.extend(crate::policy::applied::drift_problems(
         &drift,

@@ -5,6 +5,7 @@ use super::input::Origin;
 use super::validate::{Findings, validate};
 use crate::error::{Error, Result};
 use crate::layout::version_path;
+use crate::policy::approval::carried;
 use crate::schema::kind::{Kind, Lifecycle};
 use crate::schema::value::Value;
 use crate::session::{Session, Writer};
@@ -37,12 +38,7 @@ pub fn require_in_force(session: &Session, kind: &Kind) -> Result<()> {
 pub fn require_drafter(session: &Session, kind: &Kind) -> Result<()> {
     let actor = session.actor()?;
     let role = session.role()?;
-    let by_role = role.create.iter().any(|k| k == &kind.name);
-    let by_kind = kind
-        .create_roles
-        .as_ref()
-        .is_none_or(|roles| roles.contains(&role.name));
-    if by_role && by_kind {
+    if crate::policy::may_draft(&session.schemas.roles, &role.name, kind) {
         return Ok(());
     }
     let who: Vec<String> = session
@@ -78,7 +74,7 @@ fn check(
     id: &str,
     origin: &Origin,
 ) -> Result<Findings> {
-    let findings = validate(session, kind, fields, id, origin)?;
+    let findings = validate(&session.context(), kind, fields, id, origin)?;
     if findings.errors.is_empty() {
         Ok(findings)
     } else {
@@ -259,10 +255,7 @@ pub fn amend(
         ));
     }
     let Findings {
-        warnings,
-        status,
-        steps,
-        ..
+        warnings, steps, ..
     } = check(session, kind, &fields, id, origin)?;
     let shares_with =
         super::unique::check(session, kind, &fields, origin, Some(id), allow_duplicate)?;
@@ -273,10 +266,12 @@ pub fn amend(
     next.policy = session.registry.policy;
     if kind.lifecycle == Lifecycle::Contract {
         // Amending resets approvals: whoever signed, signed the old terms. The new terms
-        // are judged afresh, with the records they refer to as they are now.
+        // are judged afresh, with the records they refer to as they are now — and a step
+        // that was awaited and not yet signed stays due, so no amendment (nor a change
+        // to the customer before it) takes a required signature away.
+        next.steps = carried(kind, steps, &current.steps, &current.approvals);
         next.approvals.clear();
-        next.steps = steps;
-        next.status = status;
+        next.status = if next.steps.is_empty() { "active" } else { "pending" }.to_string();
     }
     let status = next.status.clone();
     let mut detail = BTreeMap::new();

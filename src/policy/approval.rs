@@ -39,3 +39,29 @@ pub fn next_step<'v>(due: &'v [DueStep], approvals: &[Approval]) -> Option<&'v D
             .any(|a| a.step == s.role && a.decision == "approved")
     })
 }
+
+/// The steps new terms need: those the terms call for now, and every step that was due
+/// and not yet signed before — an amendment (or a change to the customer it refers to)
+/// never takes away a signature that was awaited. Kept in the kind's step order; a step
+/// the kind no longer lists stays at the end.
+pub fn carried(kind: &Kind, now: Vec<DueStep>, before: &[DueStep], approvals: &[Approval]) -> Vec<DueStep> {
+    let signed = |s: &DueStep| {
+        approvals
+            .iter()
+            .any(|a| a.step == s.role && a.decision == "approved")
+    };
+    let mut all = now;
+    for s in before.iter().filter(|s| !signed(s)) {
+        if !all.iter().any(|n| n.role == s.role) {
+            all.push(s.clone());
+        }
+    }
+    let order = |s: &DueStep| {
+        kind.steps
+            .iter()
+            .position(|k| k.role == s.role)
+            .unwrap_or(usize::MAX)
+    };
+    all.sort_by_key(order);
+    all
+}

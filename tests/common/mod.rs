@@ -470,3 +470,50 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// Append `entries` (seq and time filled in, when missing) to the log as one signed
+/// transaction each, as an insider with write access and their own key could: re-linked,
+/// each transaction signed by the key of its last entry's actor. Returns the line of the
+/// first.
+pub fn append_entries(s: &TestStore, entries: &[serde_json::Value]) -> usize {
+    let log = s.log_text();
+    let n = log.lines().count();
+    let mut text = log.clone();
+    for (i, e) in entries.iter().enumerate() {
+        let mut e = e.clone();
+        e["seq"] = (n + 1 + i).into();
+        if e.get("time").is_none() {
+            e["time"] = NOW_LOCAL.into();
+        }
+        let body = serde_json::to_string(&e).unwrap();
+        text.push_str(&format!("{} {} {body} -\n", "0".repeat(64), "0".repeat(64)));
+    }
+    let forged = forge_log(&text, n + 1, &|_, _| {}, &|a| Some(s.key(a)));
+    std::fs::write(s.path("records/audit.log"), forged).unwrap();
+    n + 1
+}
+
+impl TestStore {
+    /// Write a store file by hand; returns it as an entry lists it.
+    pub fn write_by_hand(&self, rel: &str, text: &str) -> serde_json::Value {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        serde_json::json!({"path": rel, "sha256": sha256_hex(text.as_bytes())})
+    }
+
+    /// A record's version file as text.
+    pub fn version_text(&self, kind: &str, id: &str, version: u32) -> String {
+        std::fs::read_to_string(self.path(&format!("records/{kind}/{id}/v{version:04}.toml")))
+            .unwrap()
+    }
+
+    /// The problems `verify` names, one a line, without `error: integrity check failed: `.
+    pub fn verify_problems(&self) -> Vec<String> {
+        let err = self.fails("", &["verify"], INTEGRITY);
+        err.lines()
+            .filter_map(|l| l.strip_prefix("error: integrity check failed: "))
+            .map(str::to_string)
+            .collect()
+    }
+}

@@ -1,0 +1,272 @@
+//! The log is the truth: every act is replayed under the policy and the staff register in
+//! force at its place in the log, and must give exactly the version file it logged. An
+//! act docket would have refused — a role taking a step that is not its own, a version
+//! written by hand with a status its approvals do not give, terms that break their kind's
+//! rules — is named with its entry and the rule it breaks, whoever signed it.
+//!
+//! `verify` replays the whole log; every run replays the entries added since this machine
+//! last checked. Commands judge with the same functions (`ops::validate`, the approval
+//! steps, the drafting and reach rules), so what a command writes replays cleanly.
+
+mod compare;
+mod records;
+
+use crate::audit::act::Act;
+use crate::audit::trust::Registry;
+use crate::audit::{Entry, LogIndex};
+use crate::error::Problem;
+use crate::judge::Reach;
+use crate::layout::LOG_NAME;
+use crate::reader::{Policies, Reader};
+use crate::schema::Schemas;
+use crate::schema::expr::Engine;
+use crate::schema::roles::Scope;
+use crate::store::Store;
+use crate::store::config::Config;
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// A policy version as replay needs it: its schemas and its settings.
+struct PolicyVersion {
+    schemas: Arc<Schemas>,
+    config: Config,
+}
+
+/// Replays acts in log order, collecting what breaks a rule.
+pub struct Replay {
+    store: Store,
+    engine: Engine,
+    policies: Policies,
+    loaded: BTreeMap<u32, Option<PolicyVersion>>,
+    /// Who wrote each record's terms (created or amended it), as replayed. Complete only
+    /// when the replay started at genesis; otherwise read from the version files.
+    authors: HashMap<String, BTreeSet<String>>,
+    from_genesis: bool,
+    /// One customer, one record: the holders of each unique value (replayed from genesis
+    /// only, as it needs every record).
+    unique: Option<records::UniqueValues>,
+    pub problems: Vec<Problem>,
+}
+
+/// One entry at its place in the log: the register and the index as they stood before it.
+pub struct At<'a> {
+    pub line: u64,
+    pub entry: &'a Entry,
+    pub registry: &'a Registry,
+    pub index: &'a LogIndex,
+}
+
+impl At<'_> {
+    /// The day of the entry, in the zone it was written in (the store's).
+    fn day(&self) -> Option<NaiveDate> {
+        crate::clock::parse(&self.entry.time).map(|t| t.date_naive())
+    }
+
+    /// The department the register puts the entry's actor in.
+    fn department(&self) -> Option<String> {
+        self.registry
+            .actors
+            .get(&self.entry.actor)
+            .and_then(|s| s.department.clone())
+    }
+}
+
+impl Replay {
+    /// A replay of the log from genesis (`verify`), or from a point this machine verified.
+    pub fn new(store: &Store, from_genesis: bool) -> Replay {
+        Replay {
+            store: store.clone(),
+            engine: Engine::default(),
+            policies: Policies::default(),
+            loaded: BTreeMap::new(),
+            authors: HashMap::new(),
+            from_genesis,
+            unique: from_genesis.then(records::UniqueValues::default),
+            problems: Vec::new(),
+        }
+    }
+
+    fn problem(&mut self, line: u64, message: String) {
+        self.problems.push(Problem {
+            at: format!("{LOG_NAME}:{line}"),
+            message,
+        });
+    }
+
+    /// The policy version `version`, read once (none when its copies cannot be read: that
+    /// is named by the checks that read files).
+    fn policy(&mut self, index: &LogIndex, version: u32) -> Option<&PolicyVersion> {
+        if !self.loaded.contains_key(&version) {
+            let loaded = index.policies.get(&version).and_then(|files| {
+                let texts =
+                    crate::policy::applied::read_version(&self.store, version, files).ok()?;
+                let schemas = crate::policy::applied::schemas_from(&texts).ok()?;
+                let config: Config =
+                    toml::from_str(texts.get(crate::layout::CONFIG_NAME)?).ok()?;
+                Some(PolicyVersion {
+                    schemas: Arc::new(schemas),
+                    config,
+                })
+            });
+            self.loaded.insert(version, loaded);
+        }
+        self.loaded.get(&version).and_then(Option::as_ref)
+    }
+
+    /// A reader of the logged files as of `at`, judging by policy version `version`.
+    fn reader<'r>(&'r self, at: &'r At, schemas: &'r Arc<Schemas>) -> Reader<'r> {
+        Reader {
+            store: &self.store,
+            index: at.index,
+            policy: at.registry.policy,
+            schemas,
+            policies: &self.policies,
+        }
+    }
+
+    /// The records the entry's actor reaches under the roles in force.
+    fn reach(at: &At, schemas: &Schemas) -> Reach {
+        match schemas.roles.get(&at.entry.role) {
+            Some(r) if r.scope == Scope::Department => Reach::Only(at.department()),
+            _ => Reach::All,
+        }
+    }
+
+    /// Replay one entry: read it as its act, and check the act against the rules in force.
+    pub fn entry(&mut self, at: &At) {
+        let act = match Act::parse(at.entry) {
+            Ok(act) => act,
+            Err(m) => {
+                self.problem(at.line, t!("replay-not-an-act", m = m));
+                return;
+            }
+        };
+        self.check_standing(at);
+        match &act {
+            Act::Create { .. }
+            | Act::Import { .. }
+            | Act::Amend { .. }
+            | Act::Approve { .. }
+            | Act::Reject { .. }
+            | Act::Withdraw { .. }
+            | Act::Complete { .. }
+            | Act::Terminate { .. }
+            | Act::Archive { .. } => self.record_act(at, &act),
+            Act::Reveal { .. }
+            | Act::Lookup { .. }
+            | Act::AttachmentGet { .. }
+            | Act::Recover { .. }
+            | Act::ImportBatch { .. } => self.other_act(at, &act),
+            // The register and policy acts are checked as the register is built.
+            _ => {}
+        }
+    }
+
+    /// The actor could act on the entry's day: agreement signed, training recent (R-B1,
+    /// R-A8), by the settings in force.
+    fn check_standing(&mut self, at: &At) {
+        let e = at.entry;
+        if e.action == "genesis" || at.registry.actors.is_empty() {
+            return;
+        }
+        let Some(standing) = at.registry.actors.get(&e.actor) else {
+            return; // named by the register checks
+        };
+        let (Some(day), Some(valid_days)) = (
+            at.day(),
+            self.policy(at.index, at.registry.policy)
+                .map(|p| p.config.policy.training_valid_days),
+        ) else {
+            return;
+        };
+        let signed = standing.agreement_signed.is_some_and(|d| d <= day);
+        let trained = standing
+            .trained_on
+            .is_some_and(|d| d <= day && (day - d).num_days() <= valid_days);
+        if !signed || !trained {
+            let m = t!(
+                "replay-actor-not-in-standing",
+                actor = e.actor.clone(),
+                day = day.to_string()
+            );
+            self.problem(at.line, m);
+        }
+    }
+
+    /// Reads and the other acts that write no version: the role must hold the permission.
+    fn other_act(&mut self, at: &At, act: &Act) {
+        let e = at.entry;
+        let Some(policy) = self.policy(at.index, at.registry.policy) else {
+            return;
+        };
+        let schemas = policy.schemas.clone();
+        let roles = &schemas.roles;
+        let role = e.role.as_str();
+        let mut broken: Vec<String> = Vec::new();
+        match act {
+            Act::Reveal {
+                classes,
+                purpose,
+                records,
+                ..
+            } => {
+                for class in classes {
+                    if !roles.permits(role, &format!("reveal:{class}")) {
+                        broken.push(t!("replay-may-not-reveal", role = role, class = class));
+                    }
+                }
+                if !crate::ops::validate::meaningful(&crate::schema::value::Value::Str(
+                    purpose.clone(),
+                )) {
+                    broken.push(t!("replay-purpose-says-nothing"));
+                }
+                let reach = Replay::reach(at, &schemas);
+                for id in records {
+                    let department = at
+                        .index
+                        .records
+                        .get(id)
+                        .and_then(|h| h.department.as_deref());
+                    if !reach.covers(department) {
+                        broken.push(t!("replay-out-of-reach", id = id));
+                    }
+                }
+            }
+            Act::Lookup { kind, field, .. } => {
+                let drafts = schemas
+                    .kinds
+                    .get(kind)
+                    .is_some_and(|k| crate::policy::may_draft(roles, role, k));
+                let sees = schemas
+                    .kinds
+                    .get(kind)
+                    .and_then(|k| k.field(field))
+                    .and_then(|f| f.pii.as_deref())
+                    .is_some_and(|c| roles.permits(role, &format!("reveal:{c}")));
+                if !drafts && !sees {
+                    broken.push(t!("replay-may-not-look-up", role = role, kind = kind));
+                }
+            }
+            Act::AttachmentGet { .. } if !roles.permits(role, "act:read-papers") => {
+                broken.push(t!("replay-may-not-act", role = role, action = e.action.clone()))
+            }
+            Act::Recover { .. } if !roles.permits(role, "act:recover") => {
+                broken.push(t!("replay-may-not-act", role = role, action = e.action.clone()))
+            }
+            Act::ImportBatch { kind, .. } => {
+                let drafts = schemas
+                    .kinds
+                    .get(kind)
+                    .is_some_and(|k| crate::policy::may_draft(roles, role, k));
+                if !drafts {
+                    broken.push(t!("replay-may-not-draft", role = role, kind = kind));
+                }
+            }
+            _ => {}
+        }
+        for m in broken {
+            self.problem(at.line, m);
+        }
+    }
+}
