@@ -136,6 +136,17 @@ impl Journal<'_> {
         self.entries.push(entry);
     }
 
+    /// Log `act` by the acting actor, with the files it wrote.
+    pub fn act(&mut self, act: &crate::audit::act::Act, files: Vec<FileHash>) {
+        let mut entry = self.writer.entry("", "", 0, files.clone());
+        let made = act.entry(&entry.time, &entry.actor, &entry.role, files);
+        entry.action = made.action;
+        entry.record = made.record;
+        entry.version = made.version;
+        entry.detail = made.detail;
+        self.entries.push(entry);
+    }
+
     /// `recover`: move this unlogged file into the quarantine at commit.
     pub fn quarantine(&mut self, rel: &str) {
         self.quarantine.push(rel.to_string());

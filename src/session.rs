@@ -7,7 +7,6 @@
 use crate::audit::chain::{Plan, Seen, TxnEnd, Visit, walk, walk_fresh};
 use crate::audit::trust::{Registry, Trust};
 use crate::audit::{self, Entry, FileHash, Head, LogIndex};
-use crate::replay::{At, Replay};
 use crate::cache::Caches;
 use crate::clock;
 use crate::error::{Error, Problem, Result};
@@ -18,6 +17,7 @@ use crate::policy::actors::Actor;
 use crate::policy::applied;
 use crate::reader::unknown_id;
 pub use crate::reader::{Policies, Reader};
+use crate::replay::{At, Replay};
 use crate::schema::Schemas;
 use crate::schema::expr::{Engine, Scope};
 use crate::schema::kind::Kind;
@@ -546,13 +546,33 @@ fn applied_schemas(store: &Store, registry: &Registry, drift_ok: bool) -> Result
     }
     if !drift_ok {
         let drift = applied::drift(store, &registry.policy_files)?;
-        if !drift.is_empty() {
+        if !drift.is_empty() && !proposed_live(store, registry)? {
             return Err(Error::Integrity {
                 problems: applied::drift_problems(&drift, registry.policy),
             });
         }
     }
     applied::schemas_of(store, registry.policy, &registry.policy_files)
+}
+
+/// Whether the live policy files are a proposal waiting for a second administrator: the
+/// store then runs under the rules in force until it is co-signed.
+pub fn proposed_live(store: &Store, registry: &Registry) -> Result<bool> {
+    for p in registry.proposals.values() {
+        if let crate::audit::trust::Proposed::Policy { files, .. } = &p.what {
+            let sources = files
+                .iter()
+                .filter_map(|f| {
+                    let (_, source) = crate::layout::parse_policy_copy(&f.path)?;
+                    Some((source.to_string(), f.sha256.clone()))
+                })
+                .collect();
+            if applied::drift(store, &sources)?.is_empty() {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// What reading the log found.

@@ -47,9 +47,8 @@ fn next_by_hand(
             &format!("version = {}\n", version + 1),
         )
         .replace(
-            &text[text.find("action = ").unwrap()..][..text[text.find("action = ").unwrap()..]
-                .find('\n')
-                .unwrap()],
+            &text[text.find("action = ").unwrap()..]
+                [..text[text.find("action = ").unwrap()..].find('\n').unwrap()],
             &format!("action = \"{action}\""),
         );
     let next = edit(next);
@@ -69,15 +68,23 @@ fn r_c3_a_clerk_who_writes_an_active_version_by_hand_is_named() {
     let (_, id) = waiting_installation(&s);
     let file = next_by_hand(&s, "installation", &id, 1, ("alice", "amend"), &|t| {
         t.replace("status = \"pending\"", "status = \"active\"")
-            .replace("action = \"amend\"", "action = \"amend\"\nreason = \"agreed\"")
-            .replace("installation_fee = \"18600.00\"", "installation_fee = \"18600.00\"\ninstallation_steps = [\"安装\"]")
+            .replace(
+                "action = \"amend\"",
+                "action = \"amend\"\nreason = \"agreed\"",
+            )
+            .replace(
+                "installation_fee = \"18600.00\"",
+                "installation_fee = \"18600.00\"\ninstallation_steps = [\"安装\"]",
+            )
     });
     let line = append_entries(
         &s,
-        &[json!({"actor": "alice", "role": "business-staff", "action": "amend",
+        &[
+            json!({"actor": "alice", "role": "business-staff", "action": "amend",
                  "record": id, "version": 2, "files": [file],
                  "detail": {"reason": "agreed", "fields": "installation_steps",
-                            "status": "active", "policy": "1"}})],
+                            "status": "active", "policy": "1"}}),
+        ],
     );
     // The next run refuses to build on it: the contract cannot be completed.
     let err = s.fails("alice", &["complete", &id], INTEGRITY);
@@ -118,10 +125,12 @@ fn r_c6_a_vp_who_skips_the_general_manager_by_hand_is_named() {
     });
     let line = append_entries(
         &s,
-        &[json!({"actor": "victor", "role": "vp-operations", "action": "approve",
+        &[
+            json!({"actor": "victor", "role": "vp-operations", "action": "approve",
                  "record": top, "version": 2, "files": [file],
                  "detail": {"step": "vp-operations", "rule": "R-C6",
-                            "status": "active", "policy": "1"}})],
+                            "status": "active", "policy": "1"}}),
+        ],
     );
     let problems = s.verify_problems();
     assert!(
@@ -150,10 +159,12 @@ fn r_c3_a_hand_made_approval_naming_ones_own_role_as_the_step_is_named() {
     });
     let line = append_entries(
         &s,
-        &[json!({"actor": "bob", "role": "business-staff", "action": "approve",
+        &[
+            json!({"actor": "bob", "role": "business-staff", "action": "approve",
                  "record": id, "version": 2, "files": [file],
                  "detail": {"step": "business-staff", "rule": "R-C3",
-                            "status": "active", "policy": "1"}})],
+                            "status": "active", "policy": "1"}}),
+        ],
     );
     assert_eq!(
         s.verify_problems(),
@@ -183,9 +194,11 @@ fn r_c6_drafting_a_kind_ones_role_may_not_draft_by_hand_is_named() {
     let file = s.write_by_hand(&format!("records/take-or-pay/{id}/v0001.toml"), &text);
     let line = append_entries(
         &s,
-        &[json!({"actor": "alice", "role": "business-staff", "action": "create",
+        &[
+            json!({"actor": "alice", "role": "business-staff", "action": "create",
                  "record": id, "version": 1, "files": [file],
-                 "detail": {"status": "active", "policy": "1"}})],
+                 "detail": {"status": "active", "policy": "1"}}),
+        ],
     );
     assert_eq!(
         s.verify_problems(),
@@ -223,16 +236,21 @@ fn r_c17_amending_another_departments_record_by_hand_is_named() {
     s.add_in_department("root", "nb.clerk", "business-staff", "ningbo");
     let c = s.residential();
     let file = next_by_hand(&s, "customer", &c, 1, ("nb.clerk", "amend"), &|t| {
-        t.replace("action = \"amend\"", "action = \"amend\"\nreason = \"moved\"")
-            .replace("meter_number", "meter_number")
-            .replace("[fields]\n", "[fields]\nmeter_number = \"M1\"\n")
+        t.replace(
+            "action = \"amend\"",
+            "action = \"amend\"\nreason = \"moved\"",
+        )
+        .replace("meter_number", "meter_number")
+        .replace("[fields]\n", "[fields]\nmeter_number = \"M1\"\n")
     });
     let line = append_entries(
         &s,
-        &[json!({"actor": "nb.clerk", "role": "business-staff", "action": "amend",
+        &[
+            json!({"actor": "nb.clerk", "role": "business-staff", "action": "amend",
                  "record": c, "version": 2, "files": [file],
                  "detail": {"reason": "moved", "fields": "meter_number",
-                            "status": "active", "policy": "2"}})],
+                            "status": "active", "policy": "2"}}),
+        ],
     );
     let problems = s.verify_problems();
     assert!(
@@ -253,7 +271,14 @@ fn r_c3_reclassifying_the_customer_never_skips_the_market_manager() {
     let (c, id) = waiting_installation(&s);
     s.ok(
         "alice",
-        &["amend", &c, "--set", "category=residential", "--reason", "reclassified"],
+        &[
+            "amend",
+            &c,
+            "--set",
+            "category=residential",
+            "--reason",
+            "reclassified",
+        ],
     );
     s.ok(
         "alice",
@@ -272,10 +297,22 @@ fn r_c3_reclassifying_the_customer_never_skips_the_market_manager() {
     );
     s.ok(
         "alice",
-        &["amend", &c, "--set", "category=commercial", "--reason", "reclassified back"],
+        &[
+            "amend",
+            &c,
+            "--set",
+            "category=commercial",
+            "--reason",
+            "reclassified back",
+        ],
     );
     assert_eq!(s.status(&id), "pending");
     let waiting = s.ok("mona", &["pending"]);
-    assert!(waiting.contains(&format!("{id}  installation  pending  market-manager (R-C3)")), "{waiting}");
+    assert!(
+        waiting.contains(&format!(
+            "{id}  installation  pending  market-manager (R-C3)"
+        )),
+        "{waiting}"
+    );
     s.ok("", &["verify"]);
 }

@@ -24,7 +24,7 @@ pub struct Written {
 }
 
 /// A change to an actor's register entry (add, update, or a proposal of either).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ActorTerms {
     pub role: Option<String>,
     /// `Some(None)`: to the centre.
@@ -228,6 +228,15 @@ impl<'e> Detail<'e> {
         split_list(&self.opt(key).unwrap_or_default())
     }
 
+    /// A list of sentences, which may hold commas.
+    fn sentences(&mut self, key: &str) -> Vec<String> {
+        let text = self.opt(key).unwrap_or_default();
+        text.split(SENTENCES)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
     fn duplicate(&mut self) -> Result<Option<Duplicate>, String> {
         match (self.opt("duplicate_of"), self.opt("duplicate_reason")) {
             (None, None) => Ok(None),
@@ -270,6 +279,9 @@ fn split_list(text: &str) -> Vec<String> {
 fn join(items: &[String]) -> String {
     items.join(",")
 }
+
+/// How a list of sentences is joined in an entry.
+const SENTENCES: &str = " | ";
 
 /// What an entry's record, version and files must look like for its act.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -324,10 +336,12 @@ impl Act {
                 }
             }
             "policy" => {
-                check_shape(e, Shape::Writes).or_else(|m| match d.map.contains_key("proposal") {
-                    // A co-signature applies files the proposal already wrote.
-                    true if e.version > 0 && e.files.is_empty() => Ok(()),
-                    _ => Err(m),
+                check_shape(e, Shape::Writes).or_else(|m| {
+                    match d.map.contains_key("proposal") {
+                        // A co-signature applies files the proposal already wrote.
+                        true if e.version > 0 && e.files.is_empty() => Ok(()),
+                        _ => Err(m),
+                    }
                 })?;
                 Act::Policy {
                     version: e.version,
@@ -343,7 +357,7 @@ impl Act {
                     base: d.number("base")?,
                     reason: d.req("reason")?,
                     changed: d.list("changed"),
-                    widens: d.list("widens"),
+                    widens: d.sentences("widens"),
                 }
             }
             "actor-add" | "actor-update" => {
@@ -387,7 +401,7 @@ impl Act {
                         other => return Err(t!("act-detail-unknown", key = other)),
                     },
                     terms: d.terms()?,
-                    widens: d.list("widens"),
+                    widens: d.sentences("widens"),
                 }
             }
             "create" => Act::Create {
@@ -622,7 +636,7 @@ impl Act {
                 put("base", base.to_string());
                 put("reason", reason.clone());
                 put("changed", join(changed));
-                put("widens", join(widens));
+                put("widens", widens.join(SENTENCES));
             }
             Act::ActorAdd {
                 terms: t, proposal, ..
@@ -644,7 +658,7 @@ impl Act {
             } => {
                 put("change", if *adds { "add" } else { "update" }.to_string());
                 terms(&mut put, t);
-                put("widens", join(widens));
+                put("widens", widens.join(SENTENCES));
             }
             Act::Create {
                 written: w,
@@ -867,9 +881,7 @@ mod tests {
 
     #[test]
     fn a_detail_docket_never_writes_is_refused() {
-        let act = Act::Complete {
-            written: written(),
-        };
+        let act = Act::Complete { written: written() };
         let mut e = act.entry("t", "alice", "business-staff", file());
         e.detail.insert("approved_by".into(), "gina".into());
         assert!(Act::parse(&e).unwrap_err().contains("approved_by"));

@@ -3,8 +3,9 @@
 //! checks every transaction must pass against it, and the signatures to verify: each
 //! transaction signed by its actor's key as registered at that point of the log.
 
+use super::act::{Act, ActorTerms};
 use super::chain::{Seen, TxnEnd, Visit};
-use super::entry::Entry;
+use super::entry::{Entry, FileHash};
 use super::index::POLICY_ACT;
 use crate::clock;
 use crate::error::{Problem, Result};
@@ -41,6 +42,39 @@ pub struct Standing {
     pub registered_by: String,
 }
 
+impl Standing {
+    /// Apply an update's terms.
+    fn change(&mut self, terms: ActorTerms) {
+        if let Some(role) = terms.role {
+            self.role = role;
+        }
+        if let Some(d) = terms.department {
+            self.department = d;
+        }
+        if let Some(key) = terms.key {
+            let old = std::mem::replace(&mut self.key, key);
+            self.old_keys.push(old);
+        }
+        if let Some(d) = terms.agreement_signed {
+            self.agreement_signed = Some(d);
+        }
+        if let Some(d) = terms.trained_on {
+            self.trained_on = Some(d);
+        }
+    }
+}
+
+/// A policy version's files from its entry: source → hash of the copy.
+fn policy_files(files: &[FileHash]) -> BTreeMap<String, String> {
+    files
+        .iter()
+        .filter_map(|f| {
+            let (_, source) = parse_policy_copy(&f.path)?;
+            Some((source.to_string(), f.sha256.clone()))
+        })
+        .collect()
+}
+
 /// The register at one point of the log: its actors, the policy version in force (and
 /// the hash of each of its files' copies), and the time of its last entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,70 +86,154 @@ pub struct Registry {
     pub policy_files: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_time: Option<String>,
+    /// Changes that widen access or weaken a rule, proposed by one administrator and
+    /// waiting for a second: by the entry that proposed them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub proposals: BTreeMap<u64, Proposal>,
 }
 
-/// Acts on the staff register.
-pub const ACTOR_ACTS: [&str; 3] = ["actor-add", "actor-update", "actor-revoke"];
+/// A change waiting for a second administrator's co-signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub by: String,
+    pub time: String,
+    pub what: Proposed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Proposed {
+    Actor {
+        name: String,
+        adds: bool,
+        terms: ActorTerms,
+        widens: Vec<String>,
+    },
+    Policy {
+        version: u32,
+        base: u32,
+        files: Vec<FileHash>,
+        widens: Vec<String>,
+        reason: String,
+        changed: Vec<String>,
+    },
+}
+
+/// Acts on the staff register and the policy: applied to the register when their
+/// transaction ends.
+pub const REGISTER_ACTS: [&str; 6] = [
+    "actor-add",
+    "actor-update",
+    "actor-revoke",
+    "actor-propose",
+    POLICY_ACT,
+    "policy-propose",
+];
 
 impl Registry {
-    /// Apply a register entry (no checks: `Trust` checks before it applies).
+    /// Apply a register entry (no checks: they are made before it applies).
     pub fn apply(&mut self, e: &Entry) {
-        let detail = |k: &str| e.detail.get(k).cloned();
-        let date = |k: &str| e.detail.get(k).and_then(|d| d.parse().ok());
-        match e.action.as_str() {
-            "actor-add" => {
+        let Ok(act) = Act::parse(e) else { return };
+        match act {
+            Act::ActorAdd {
+                name,
+                terms,
+                proposal,
+                ..
+            } => {
+                let by = proposal
+                    .and_then(|p| self.proposals.remove(&p))
+                    .map_or(e.actor.clone(), |p| p.by);
                 self.actors.insert(
-                    e.record.clone(),
+                    name,
                     Standing {
-                        role: detail("role").unwrap_or_default(),
-                        department: detail("department").filter(|d| !d.is_empty()),
-                        key: detail("key").unwrap_or_default(),
+                        role: terms.role.unwrap_or_default(),
+                        department: terms.department.flatten(),
+                        key: terms.key.unwrap_or_default(),
                         old_keys: Vec::new(),
                         revoked: false,
-                        agreement_signed: date("agreement_signed"),
-                        trained_on: date("trained_on"),
-                        registered_by: e.actor.clone(),
+                        agreement_signed: terms.agreement_signed,
+                        trained_on: terms.trained_on,
+                        registered_by: by,
                     },
                 );
             }
-            "actor-update" => {
-                if let Some(s) = self.actors.get_mut(&e.record) {
-                    if let Some(role) = detail("role") {
-                        s.role = role;
-                    }
-                    if let Some(d) = detail("department") {
-                        s.department = Some(d).filter(|d| !d.is_empty());
-                    }
-                    if let Some(key) = detail("key") {
-                        let old = std::mem::replace(&mut s.key, key);
-                        s.old_keys.push(old);
-                    }
-                    if let Some(d) = date("agreement_signed") {
-                        s.agreement_signed = Some(d);
-                    }
-                    if let Some(d) = date("trained_on") {
-                        s.trained_on = Some(d);
-                    }
+            Act::ActorUpdate {
+                name,
+                terms,
+                proposal,
+                ..
+            } => {
+                if let Some(p) = proposal {
+                    self.proposals.remove(&p);
+                }
+                if let Some(s) = self.actors.get_mut(&name) {
+                    s.change(terms);
                 }
             }
-            "actor-revoke" => {
-                if let Some(s) = self.actors.get_mut(&e.record) {
+            Act::ActorRevoke { name, .. } => {
+                if let Some(s) = self.actors.get_mut(&name) {
                     s.revoked = true;
                 }
             }
-            POLICY_ACT => {
-                self.policy = e.version;
-                self.policy_files = e
-                    .files
-                    .iter()
-                    .filter_map(|f| {
-                        let (_, source) = parse_policy_copy(&f.path)?;
-                        Some((source.to_string(), f.sha256.clone()))
-                    })
-                    .collect();
+            Act::Policy {
+                version, proposal, ..
+            } => {
+                if let Some(p) = proposal {
+                    self.proposals.remove(&p);
+                }
+                self.policy = version;
+                self.policy_files = policy_files(&e.files);
+            }
+            Act::ActorPropose {
+                name,
+                adds,
+                terms,
+                widens,
+            } => {
+                let what = Proposed::Actor {
+                    name,
+                    adds,
+                    terms,
+                    widens,
+                };
+                self.propose(e, what);
+            }
+            Act::PolicyPropose {
+                version,
+                base,
+                widens,
+                reason,
+                changed,
+            } => {
+                let what = Proposed::Policy {
+                    version,
+                    base,
+                    files: e.files.clone(),
+                    widens,
+                    reason,
+                    changed,
+                };
+                self.propose(e, what);
             }
             _ => {}
         }
+    }
+
+    fn propose(&mut self, e: &Entry, what: Proposed) {
+        let proposal = Proposal {
+            by: e.actor.clone(),
+            time: e.time.clone(),
+            what,
+        };
+        self.proposals.insert(e.seq, proposal);
+    }
+
+    /// Every key ever registered, for anyone: none is accepted again.
+    pub fn key_holder(&self, key: &str) -> Option<&str> {
+        self.actors
+            .iter()
+            .find(|(_, s)| s.key == key || s.old_keys.iter().any(|k| k == key))
+            .map(|(name, _)| name.as_str())
     }
 
     /// Actors in good standing whose role passes `manages`.
@@ -189,18 +307,6 @@ impl Trust {
         }
     }
 
-    /// Whether `role` holds `permit` under the policy in force.
-    fn permits(&mut self, line: u64, role: &str, permit: &str) -> bool {
-        self.roles_in_force(line).permits(role, permit)
-    }
-
-    /// Whether `role` manages others under the policy in force (see `Role::administers`).
-    fn administers(&mut self, line: u64, role: &str) -> bool {
-        self.roles_in_force(line)
-            .get(role)
-            .is_some_and(|r| r.administers())
-    }
-
     /// The roles of the policy in force, read when first needed.
     fn roles_in_force(&mut self, line: u64) -> &Roles {
         if self.roles.is_none() {
@@ -218,49 +324,6 @@ impl Trust {
             }
         }
         self.roles.get_or_insert_default()
-    }
-
-    /// The department the register puts `actor` in at this point of the log.
-    fn department_of(&self, actor: &str) -> Option<String> {
-        self.registry
-            .actors
-            .get(actor)
-            .and_then(|s| s.department.clone())
-    }
-
-    /// What is wrong with a register act taken by a department's responsible person, if
-    /// anything: it must concern an actor of their own department, before and after, and
-    /// grant no role that manages others.
-    fn department_act_problem(&mut self, line: u64, e: &Entry) -> Option<String> {
-        if !self.permits(line, &e.role, "act:manage-department") {
-            return Some(t!(
-                "trust-role-may-not-manage",
-                actor = e.actor,
-                role = e.role
-            ));
-        }
-        let own = self.department_of(&e.actor);
-        let before = self.department_of(&e.record);
-        let after = match e.detail.get("department") {
-            Some(d) => Some(d.clone()).filter(|d| !d.is_empty()),
-            None => before.clone(),
-        };
-        let adds = e.action == "actor-add";
-        if own.is_none() || after != own || (!adds && before != own) {
-            return Some(t!(
-                "trust-manages-register-their-own",
-                actor = e.actor,
-                record = e.record
-            ));
-        }
-        match e.detail.get("role") {
-            Some(role) if self.administers(line, role) => Some(t!(
-                "trust-granted-role-which-only",
-                actor = e.actor,
-                role = role
-            )),
-            _ => None,
-        }
     }
 
     fn problem(&mut self, line: u64, message: String) {
@@ -346,78 +409,21 @@ impl Trust {
         }
     }
 
-    /// Acts on the register: by an actor who manages it, never on their own role or key.
-    fn check_register(&mut self, line: u64, e: &Entry, genesis: bool) {
-        if genesis {
-            return; // the first administrator registers themself
-        }
-        if !self.permits(line, &e.role, "act:manage-actors")
-            && let Some(m) = self.department_act_problem(line, e)
-        {
-            self.problem(line, m);
-        }
-        let own = e.record == e.actor;
-        for field in ["role", "key"] {
-            if own && e.detail.contains_key(field) {
-                self.problem(
-                    line,
-                    t!(
-                        "trust-actor-changed-their-own",
-                        actor = e.actor,
-                        field = field
-                    ),
-                );
-            }
-        }
-        let known = self.registry.actors.contains_key(&e.record);
-        if known == (e.action == "actor-add") {
-            let m = if known {
-                t!("trust-registered-twice")
-            } else {
-                t!("trust-not-registered")
-            };
-            self.problem(line, format!("actor `{}` {m}", e.record));
-        }
-    }
-
-    /// A policy is applied by an administrator, never widening their own role, and keeps
-    /// an administrator; returns the roles it brings.
-    fn check_policy(&mut self, line: u64, e: &Entry, genesis: bool) -> Roles {
+    /// The roles a policy entry brings, read from its copy (they take effect when its
+    /// transaction ends; whether it could be applied is replay's to judge).
+    fn policy_roles(&mut self, line: u64, e: &Entry) -> Roles {
         let sha = e
             .files
             .iter()
             .find(|f| parse_policy_copy(&f.path).is_some_and(|(_, s)| s == "schemas/roles.toml"))
             .map(|f| f.sha256.clone());
-        let new = match load_roles(&self.root, e.version, sha.as_ref()) {
+        match load_roles(&self.root, e.version, sha.as_ref()) {
             Ok(r) => r,
             Err(m) => {
                 self.problem(line, t!("trust-policy-s-roles-cannot", m = m));
-                return Roles::default();
+                Roles::default()
             }
-        };
-        if genesis {
-            return new;
         }
-        if !self.permits(line, &e.role, "act:manage-actors") {
-            self.problem(
-                line,
-                t!("trust-role-may-not-apply", actor = e.actor, role = e.role),
-            );
-        }
-        let old = self.roles.as_ref().and_then(|r| r.get(&e.role));
-        if let (Some(old), Some(now)) = (old, new.get(&e.role))
-            && now.widens(old)
-        {
-            self.problem(
-                line,
-                t!(
-                    "trust-widened-permissions-their-own",
-                    actor = e.actor,
-                    role = e.role
-                ),
-            );
-        }
-        new
     }
 
     fn close(&mut self, end: &TxnEnd) {
@@ -457,16 +463,18 @@ impl Trust {
         if let Some(roles) = txn.roles {
             self.roles = Some(roles);
         }
+        if txn.register.is_empty() {
+            return;
+        }
+        self.roles_in_force(end.last);
         let roles = self.roles.take().unwrap_or_default();
-        if !txn.register.is_empty()
-            && self
-                .registry
-                .managers(&|role| roles.permits(role, "act:manage-actors"))
-                == 0
-        {
+        let managers = self
+            .registry
+            .managers(&|role| roles.permits(role, "act:manage-actors"));
+        self.roles = Some(roles);
+        if managers == 0 {
             self.problem(end.last, t!("trust-store-left-without-administrator"));
         }
-        self.roles = Some(roles);
     }
 
     /// Check every collected signature: on all cores when there are many (a machine's
@@ -505,11 +513,10 @@ impl Visit for Trust {
         if e.actor != txn.actor {
             self.problem(line, t!("trust-one-transaction-holds-acts"));
         }
-        if ACTOR_ACTS.contains(&e.action.as_str()) {
-            self.check_register(line, e, txn.genesis);
-            txn.register.push(e.clone());
-        } else if e.action == POLICY_ACT {
-            txn.roles = Some(self.check_policy(line, e, txn.genesis));
+        if e.action == POLICY_ACT {
+            txn.roles = Some(self.policy_roles(line, e));
+        }
+        if REGISTER_ACTS.contains(&e.action.as_str()) {
             txn.register.push(e.clone());
         }
         self.txn = Some(txn);

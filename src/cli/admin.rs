@@ -85,6 +85,9 @@ pub enum ActorCommand {
     /// Revoke an actor: they may no longer act
     #[command(after_help = super::examples::ACTOR_REVOKE)]
     Revoke(ActorRevokeArgs),
+    /// Co-sign a register change another administrator proposed (a second signature)
+    #[command(after_help = super::examples::ACTOR_APPROVE)]
+    Approve(ProposalArgs),
     /// List the register
     #[command(after_help = super::examples::ACTOR_LIST)]
     List(super::FormatArg),
@@ -137,6 +140,14 @@ pub struct ActorUpdateArgs {
 }
 
 #[derive(Args)]
+pub struct ProposalArgs {
+    /// The log entry that holds the proposal (printed when it was proposed; `docket pending`
+    /// lists those waiting)
+    #[arg(value_name = "ENTRY")]
+    entry: u64,
+}
+
+#[derive(Args)]
 pub struct ActorRevokeArgs {
     /// The actor who may no longer act
     name: String,
@@ -170,7 +181,10 @@ fn actor_change(g: &Global, c: ActorCommand) -> Result<Output> {
                 agreement_signed: date_arg("--agreement-signed", a.agreement_signed.as_ref())?,
                 trained_on: date_arg("--trained-on", a.trained_on.as_ref())?,
             };
-            let actor = actors::add(&mut w, &a.name, change)?;
+            let actor = match actors::add(&mut w, &a.name, change)? {
+                actors::Registered::Done(actor) => actor,
+                proposed => return Ok(proposal_made(g, proposed, "actor")),
+            };
             g.note(&t!(
                 "admin-registered",
                 name = actor.name,
@@ -193,7 +207,10 @@ fn actor_change(g: &Global, c: ActorCommand) -> Result<Output> {
                 agreement_signed: date_arg("--agreement-signed", a.agreement_signed.as_ref())?,
                 trained_on: date_arg("--trained-on", a.trained_on.as_ref())?,
             };
-            let actor = actors::update(&mut w, &a.name, change)?;
+            let actor = match actors::update(&mut w, &a.name, change)? {
+                actors::Registered::Done(actor) => actor,
+                proposed => return Ok(proposal_made(g, proposed, "actor")),
+            };
             g.note(&t!(
                 "admin-updated-version",
                 name = actor.name,
@@ -210,9 +227,33 @@ fn actor_change(g: &Global, c: ActorCommand) -> Result<Output> {
             let actor = actors::revoke(&mut w, &a.name, &a.reason)?;
             g.note(&format!("revoked `{}`", actor.name));
         }
+        ActorCommand::Approve(a) => {
+            let actor = actors::approve(&mut w, a.entry)?;
+            g.note(&t!(
+                "admin-cosigned",
+                entry = a.entry,
+                name = actor.name,
+                version = actor.version
+            ));
+        }
         ActorCommand::List(_) | ActorCommand::AllowedSigners => {}
     }
     Ok(String::new())
+}
+
+/// A change that waits for a second administrator: its entry on stdout (for scripts), and
+/// on stderr why and how to co-sign it.
+fn proposal_made(g: &Global, proposed: actors::Registered, command: &str) -> Output {
+    let actors::Registered::Proposed { entry, reasons } = proposed else {
+        return String::new();
+    };
+    g.note(&t!(
+        "admin-proposed",
+        entry = entry,
+        reasons = reasons.join("; "),
+        command = command
+    ));
+    format!("{entry}\n")
 }
 
 fn actor_list(g: &Global) -> Result<Output> {
@@ -618,6 +659,9 @@ pub enum PolicyCommand {
         #[arg(long)]
         reason: String,
     },
+    /// Co-sign a policy another administrator proposed, making it the rules in force
+    #[command(after_help = super::examples::POLICY_APPROVE)]
+    Approve(ProposalArgs),
 }
 
 pub fn policy(g: &Global, c: PolicyCommand) -> Result<Output> {
@@ -635,12 +679,28 @@ pub fn policy(g: &Global, c: PolicyCommand) -> Result<Output> {
             let super::Opened::Write(mut w) = g.open_policy(true)? else {
                 return Err(Error::Internal("policy apply opened to read".into()));
             };
-            let a = docket::ops::policy::apply(&mut w, &reason)?;
+            let a = match docket::ops::policy::apply(&mut w, &reason)? {
+                docket::ops::policy::Outcome::Applied(a) => a,
+                docket::ops::policy::Outcome::Proposed { entry, reasons } => {
+                    let proposed = actors::Registered::Proposed { entry, reasons };
+                    return Ok(proposal_made(g, proposed, "policy"));
+                }
+            };
             let names: Vec<&str> = a.changed.iter().map(|d| d.source()).collect();
             g.note(&t!(
                 "admin-applied-policy-version",
                 version = a.version,
                 join = names.join(", ")
+            ));
+            Ok(String::new())
+        }
+        PolicyCommand::Approve(p) => {
+            let mut w = g.writer()?;
+            let version = docket::ops::policy::approve(&mut w, p.entry)?;
+            g.note(&t!(
+                "admin-cosigned-policy",
+                entry = p.entry,
+                version = version
             ));
             Ok(String::new())
         }

@@ -12,6 +12,10 @@ pub const ACTOR_UPDATE: &str = "Examples:
   docket --as admin actor update li.na --trained-on 2026-11-20
   docket --as admin actor update li.na --key li.na-2027.pub      # rotate a key
   docket --as admin actor update li.na --department centre";
+pub const ACTOR_APPROVE: &str = "Examples:
+  docket --as admin actor add zhao.min --role market-manager --key zhao.min.pub   # prints 57
+  docket --as admin2 pending                                   # the proposal waits for a second
+  docket --as admin2 actor approve 57";
 pub const ACTOR_REVOKE: &str = "Examples:
   docket --as admin actor revoke li.na --reason \"left the company\"";
 pub const ACTOR_LIST: &str = "Examples:
@@ -89,6 +93,9 @@ pub const POLICY_DIFF: &str = "Examples:
   docket policy diff";
 pub const POLICY_APPLY: &str = "Examples:
   docket --as admin policy apply --reason \"2027 tariffs from the price authority\"";
+pub const POLICY_APPROVE: &str = "Examples:
+  docket --as admin policy apply --reason \"auditors may read papers\"   # prints 61
+  docket --as admin2 policy approve 61";
 pub const WHOAMI: &str = "Examples:
   docket --as wang.fang whoami
   docket --as wang.fang --identity ~/.ssh/docket whoami --format json";

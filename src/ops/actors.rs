@@ -4,10 +4,13 @@
 //! role that manages others. Nobody changes their own role or key, and the last
 //! administrator is never demoted or revoked.
 
+use crate::audit::act::{Act, ActorTerms};
+use crate::audit::trust::Proposed;
 use crate::error::{Error, InputError, Location, Result};
 use crate::keys::Key;
 use crate::layout::actor_path;
 use crate::policy::actors::Actor;
+use crate::replay::register::{self, Change};
 use crate::session::{Session, Writer};
 use crate::store::ids::is_actor_name;
 use crate::text::department_name;
@@ -73,29 +76,91 @@ fn check_role(session: &Session, role: &str) -> Result<()> {
     Ok(())
 }
 
-fn write(w: &mut Writer, actor: &Actor, action: &str, detail: &[(&str, String)]) -> Result<()> {
+/// Write the actor's new register version, logged as `act`.
+fn write(w: &mut Writer, actor: &Actor, act: Act) -> Result<()> {
     let mut j = w.journal();
     let file = j.write(
         &actor_path(&actor.name, actor.version),
         actor.to_toml().as_bytes(),
     )?;
-    let mut entry = j.entry(action, &actor.name, actor.version, vec![file]);
-    for (k, v) in detail {
-        entry.detail.insert(k.to_string(), v.clone());
-    }
-    j.log(entry);
+    j.act(&act, vec![file]);
     j.commit()
 }
 
-/// A key that nobody else already signs with: one key, one actor.
-fn check_key_free(session: &Session, key: &Key, name: &str) -> Result<()> {
-    let line = key.line();
-    let holder =
-        session.registry.actors.iter().find(|(other, s)| {
-            other.as_str() != name && (s.key == line || s.old_keys.contains(&line))
-        });
-    match holder {
-        Some((other, _)) => Err(InputError::new(
+/// What a register act asks for, as the log records it.
+fn terms_of(change: &ActorChange) -> ActorTerms {
+    ActorTerms {
+        role: change.role.clone(),
+        department: change.department.clone(),
+        key: change.key.as_ref().map(Key::line),
+        agreement_signed: change.agreement_signed,
+        trained_on: change.trained_on,
+    }
+}
+
+/// A register act either taken, or proposed and waiting for a second administrator.
+pub enum Registered {
+    Done(Actor),
+    /// The entry that holds the proposal, and why it needs a co-signature.
+    Proposed {
+        entry: u64,
+        reasons: Vec<String>,
+    },
+}
+
+/// The rules replay holds every register act to, checked before anything is written
+/// (exit 4 naming the first broken one); then whether a second administrator must
+/// co-sign.
+fn judge(
+    w: &Writer,
+    requester: &str,
+    cosigner: Option<&str>,
+    change: &Change,
+) -> Result<Vec<String>> {
+    let roles = &w.schemas.roles;
+    let problems = register::register_problems(roles, &w.registry, requester, cosigner, change);
+    if let Some(first) = problems.into_iter().next() {
+        return Err(Error::denied(
+            first,
+            Some(t!("actors-another-administrator-must").to_string()),
+        ));
+    }
+    let reasons = register::cosign_reasons(roles, &w.registry, requester, change);
+    if cosigner.is_some() || register::bootstrap(roles, &w.registry, requester, change) {
+        return Ok(Vec::new());
+    }
+    Ok(reasons)
+}
+
+/// Log a proposal of a register change for a second administrator to co-sign.
+fn propose(
+    w: &mut Writer,
+    name: &str,
+    adds: bool,
+    terms: ActorTerms,
+    reasons: Vec<String>,
+) -> Result<Registered> {
+    w.require("manage-actors", &t!("actors-propose-register-change"))?;
+    let act = Act::ActorPropose {
+        name: name.to_string(),
+        adds,
+        terms,
+        widens: reasons.clone(),
+    };
+    let mut j = w.journal();
+    j.act(&act, Vec::new());
+    j.commit()?;
+    Ok(Registered::Proposed {
+        entry: w.head.entries,
+        reasons,
+    })
+}
+
+/// A key nobody ever registered: one key, one actor, and a key once replaced is never
+/// accepted again, for anyone.
+fn check_key_free(session: &Session, key: &Key) -> Result<()> {
+    match session.registry.key_holder(&key.line()) {
+        Some(other) => Err(InputError::new(
             Location::file("--key"),
             t!(
                 "actors-key-already-registered",
@@ -161,7 +226,7 @@ fn may_manage(w: &Writer, department: Option<&str>, role: Option<&str>) -> Resul
     }
 }
 
-pub fn add(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> {
+pub fn add(w: &mut Writer, name: &str, change: ActorChange) -> Result<Registered> {
     let department = change.department.clone().flatten();
     check_department(w, department.as_deref())?;
     may_manage(w, department.as_deref(), change.role.as_deref())?;
@@ -182,13 +247,27 @@ pub fn add(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> {
     let role = change.role.clone().unwrap_or_default();
     check_role(w, &role)?;
     check_dates(w, &change)?;
-    let key = change.key.ok_or_else(|| {
+    let key = change.key.clone().ok_or_else(|| {
         Error::usage(
             t!("actors-every-actor-signs-their"),
             Some(t!("actors-they-make-one-ssh").to_string()),
         )
     })?;
-    check_key_free(w, &key, name)?;
+    check_key_free(w, &key)?;
+    let me = w.actor()?.name.clone();
+    let mut terms = terms_of(&change);
+    terms.key = Some(key.line());
+    terms.department = department.clone().map(Some);
+    let asked = Change {
+        name,
+        adds: true,
+        revokes: false,
+        terms: &terms,
+    };
+    let reasons = judge(w, &me, None, &asked)?;
+    if !reasons.is_empty() {
+        return propose(w, name, true, terms, reasons);
+    }
     let actor = Actor {
         name: name.to_string(),
         version: 1,
@@ -202,18 +281,17 @@ pub fn add(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> {
         written_at: w.timestamp(),
         written_by: w.actor()?.name.clone(),
     };
-    let mut detail = vec![("role", role), ("key", key.line())];
-    if let Some(d) = department {
-        detail.push(("department", d));
-    }
-    if let Some(d) = change.agreement_signed {
-        detail.push(("agreement_signed", d.to_string()));
-    }
-    if let Some(d) = change.trained_on {
-        detail.push(("trained_on", d.to_string()));
-    }
-    write(w, &actor, "actor-add", &detail)?;
-    Ok(actor)
+    write(
+        w,
+        &actor,
+        Act::ActorAdd {
+            name: name.to_string(),
+            version: 1,
+            terms,
+            proposal: None,
+        },
+    )?;
+    Ok(Registered::Done(actor))
 }
 
 fn current(session: &Session, name: &str) -> Result<Actor> {
@@ -246,56 +324,195 @@ fn keep_an_administrator(w: &Writer, name: &str, new_role: Option<&str>) -> Resu
     Ok(())
 }
 
-pub fn update(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> {
-    let mut actor = current(w, name)?;
-    may_manage(w, actor.department.as_deref(), change.role.as_deref())?;
-    if let Some(to) = &change.department {
-        check_department(w, to.as_deref())?;
-        may_manage(w, to.as_deref(), None)?;
-    }
+/// Whether a change only replaces the key: what an actor may do to their own entry,
+/// signing with the key it replaces.
+fn only_key(change: &ActorChange) -> bool {
+    change.key.is_some()
+        && change.role.is_none()
+        && change.department.is_none()
+        && change.agreement_signed.is_none()
+        && change.trained_on.is_none()
+}
+
+pub fn update(w: &mut Writer, name: &str, change: ActorChange) -> Result<Registered> {
+    let actor = current(w, name)?;
     let me = w.actor()?.name.clone();
-    if me == name && (change.role.is_some() || change.key.is_some()) {
+    let rotates_own_key = me == name && only_key(&change);
+    if !rotates_own_key {
+        may_manage(w, actor.department.as_deref(), change.role.as_deref())?;
+        if let Some(to) = &change.department {
+            check_department(w, to.as_deref())?;
+            may_manage(w, to.as_deref(), None)?;
+        }
+    }
+    if me == name && change.role.is_some() {
         return Err(Error::denied(
             t!("actors-actor-may-not-change", me = me),
             Some(t!("actors-another-administrator-must").to_string()),
         ));
     }
+    if me == name && !rotates_own_key {
+        return Err(Error::denied(
+            t!("actors-may-not-certify-self", me = me),
+            Some(t!("actors-another-administrator-must").to_string()),
+        ));
+    }
     check_dates(w, &change)?;
-    let mut detail = Vec::new();
-    if let Some(role) = change.role {
-        check_role(w, &role)?;
-        keep_an_administrator(w, name, Some(&role))?;
-        detail.push(("role", role.clone()));
-        actor.role = role;
+    if let Some(role) = &change.role {
+        check_role(w, role)?;
+        keep_an_administrator(w, name, Some(role))?;
     }
-    if let Some(to) = change.department {
-        detail.push(("department", to.clone().unwrap_or_default()));
-        actor.department = to;
+    if let Some(key) = &change.key {
+        check_key_free(w, key)?;
     }
-    if let Some(key) = change.key {
-        check_key_free(w, &key, name)?;
-        detail.push(("key", key.line()));
-        actor.key = key.line();
-    }
-    if let Some(d) = change.agreement_signed {
-        detail.push(("agreement_signed", d.to_string()));
-        actor.agreement_signed = Some(d);
-    }
-    if let Some(d) = change.trained_on {
-        detail.push(("trained_on", d.to_string()));
-        actor.trained_on = Some(d);
-    }
-    if detail.is_empty() {
+    let terms = terms_of(&change);
+    if terms == ActorTerms::default() {
         return Err(Error::usage(
             t!("actors-nothing-update-give-role"),
             Some(t!("actors-e-g-docket-actor").to_string()),
         ));
     }
+    let asked = Change {
+        name,
+        adds: false,
+        revokes: false,
+        terms: &terms,
+    };
+    let reasons = judge(w, &me, None, &asked)?;
+    if !reasons.is_empty() {
+        return propose(w, name, false, terms, reasons);
+    }
+    let next = updated(w, actor, &terms)?;
+    write(
+        w,
+        &next,
+        Act::ActorUpdate {
+            name: name.to_string(),
+            version: next.version,
+            terms,
+            proposal: None,
+        },
+    )?;
+    Ok(Registered::Done(next))
+}
+
+/// The actor's next register version with `terms` applied, written by the acting actor.
+fn updated(w: &Writer, mut actor: Actor, terms: &ActorTerms) -> Result<Actor> {
+    if let Some(role) = &terms.role {
+        actor.role = role.clone();
+    }
+    if let Some(to) = &terms.department {
+        actor.department = to.clone();
+    }
+    if let Some(key) = &terms.key {
+        actor.key = key.clone();
+    }
+    if let Some(d) = terms.agreement_signed {
+        actor.agreement_signed = Some(d);
+    }
+    if let Some(d) = terms.trained_on {
+        actor.trained_on = Some(d);
+    }
     actor.version += 1;
     actor.written_at = w.timestamp();
-    actor.written_by = me;
-    write(w, &actor, "actor-update", &detail)?;
+    actor.written_by = w.actor()?.name.clone();
     Ok(actor)
+}
+
+/// Co-sign register proposal `entry` as a second administrator: the change is made now,
+/// checked again against the register as it stands.
+pub fn approve(w: &mut Writer, entry: u64) -> Result<Actor> {
+    w.require("manage-actors", &t!("actors-cosign-register-change"))?;
+    let me = w.actor()?.name.clone();
+    let (by, name, adds, terms) = match proposal(w, entry)? {
+        (
+            by,
+            Proposed::Actor {
+                name, adds, terms, ..
+            },
+        ) => (by, name, adds, terms),
+        _ => return Err(no_proposal(entry)),
+    };
+    if by == me {
+        return Err(Error::denied(
+            t!("register-cosigned-own", actor = me.as_str(), n = entry),
+            Some(t!("actors-another-administrator-must").to_string()),
+        ));
+    }
+    if let Some(key) = &terms.key {
+        check_key_free(
+            w,
+            &Key::parse(key).map_err(|m| Error::Internal(m.to_string()))?,
+        )?;
+    }
+    let asked = Change {
+        name: &name,
+        adds,
+        revokes: false,
+        terms: &terms,
+    };
+    judge(w, &by, Some(&me), &asked)?;
+    let actor = if adds {
+        let actor = Actor {
+            name: name.clone(),
+            version: 1,
+            role: terms.role.clone().unwrap_or_default(),
+            department: terms.department.clone().flatten(),
+            key: terms.key.clone().unwrap_or_default(),
+            agreement_signed: terms.agreement_signed,
+            trained_on: terms.trained_on,
+            revoked: false,
+            revoked_reason: None,
+            written_at: w.timestamp(),
+            written_by: me,
+        };
+        let act = Act::ActorAdd {
+            name,
+            version: 1,
+            terms,
+            proposal: Some(entry),
+        };
+        write(w, &actor, act)?;
+        actor
+    } else {
+        let next = updated(w, current(w, &name)?, &terms)?;
+        let act = Act::ActorUpdate {
+            name,
+            version: next.version,
+            terms,
+            proposal: Some(entry),
+        };
+        write(w, &next, act)?;
+        next
+    };
+    Ok(actor)
+}
+
+/// Pending proposal `entry`: who proposed it and what, or exit 5; expired ones are
+/// refused (exit 6).
+pub fn proposal(w: &Writer, entry: u64) -> Result<(String, Proposed)> {
+    let p = w
+        .registry
+        .proposals
+        .get(&entry)
+        .ok_or_else(|| no_proposal(entry))?;
+    let days = w.store.config.policy.proposal_valid_days;
+    let age = crate::clock::parse(&p.time).map(|t| (w.now.fixed_offset() - t).num_days());
+    if age.is_none_or(|a| a > days) {
+        return Err(Error::conflict(
+            t!("register-proposal-expired", n = entry, days = days),
+            None,
+        ));
+    }
+    Ok((p.by.clone(), p.what.clone()))
+}
+
+fn no_proposal(entry: u64) -> Error {
+    Error::invalid(
+        Location::default(),
+        t!("register-no-proposal", n = entry),
+        &t!("actors-pending-lists-proposals"),
+    )
 }
 
 pub fn revoke(w: &mut Writer, name: &str, reason: &str) -> Result<Actor> {
@@ -320,7 +537,12 @@ pub fn revoke(w: &mut Writer, name: &str, reason: &str) -> Result<Actor> {
     actor.version += 1;
     actor.written_at = w.timestamp();
     actor.written_by = w.actor()?.name.clone();
-    write(w, &actor, "actor-revoke", &[("reason", reason.to_string())])?;
+    let act = Act::ActorRevoke {
+        name: name.to_string(),
+        version: actor.version,
+        reason: reason.to_string(),
+    };
+    write(w, &actor, act)?;
     Ok(actor)
 }
 

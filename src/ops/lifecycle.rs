@@ -279,7 +279,7 @@ pub fn pending(session: &Session) -> Result<Vec<Waiting>> {
     let role = session.role()?;
     let archives = role.may("archive");
     let limit = session.store.config.policy.archive_within_days;
-    let mut out = Vec::new();
+    let mut out = proposals(session, role.may("manage-actors"), &actor.name);
     // The rows cache says which contracts are waiting at all; only those are read.
     let mut rows = std::mem::ManuallyDrop::new(crate::cache::rows::Rows::load(
         session.caches.as_ref(),
@@ -358,4 +358,41 @@ pub fn pending(session: &Session) -> Result<Vec<Waiting>> {
     }
     rows.save_if_stale(session.caches.as_ref());
     Ok(out)
+}
+
+/// For an administrator: the changes other administrators proposed, waiting for a second
+/// signature (`docket actor approve N`, `docket policy approve N`).
+fn proposals(session: &Session, administers: bool, me: &str) -> Vec<Waiting> {
+    if !administers {
+        return Vec::new();
+    }
+    let registry = &session.registry;
+    registry
+        .proposals
+        .iter()
+        .filter(|(_, p)| p.by != me)
+        .map(|(entry, p)| {
+            let (kind, about, widens) = match &p.what {
+                crate::audit::trust::Proposed::Actor { name, widens, .. } => {
+                    ("actor", name.clone(), widens)
+                }
+                crate::audit::trust::Proposed::Policy {
+                    version, widens, ..
+                } => ("policy", format!("v{version}"), widens),
+            };
+            Waiting {
+                id: entry.to_string(),
+                kind: kind.to_string(),
+                status: "proposed".into(),
+                awaits: t!(
+                    "lifecycle-second-administrator",
+                    by = p.by.as_str(),
+                    about = about,
+                    widens = widens.join("; ")
+                ),
+                since: p.time.clone(),
+                overdue: false,
+            }
+        })
+        .collect()
 }

@@ -3,10 +3,12 @@
 //! checking that every kind still loads, no field existing records use disappears or
 //! changes type, the applier's own role gains nothing, and an administrator remains.
 
-use crate::audit::index::POLICY_ACT;
+use crate::audit::act::Act;
+use crate::audit::trust::Proposed;
 use crate::error::{Error, InputError, Location, Result};
 use crate::layout::{CONFIG_NAME, policy_copy};
 use crate::policy::applied::{self, Drift};
+use crate::policy::weaken;
 use crate::schema::Schemas;
 use crate::session::{Session, Writer};
 use crate::store::config::Config;
@@ -157,8 +159,40 @@ fn check_roles(w: &Writer, new: &Schemas) -> Result<()> {
     Ok(())
 }
 
+/// What `policy apply` did: applied the files, or proposed them for a second
+/// administrator because they widen access or weaken a rule.
+pub enum Outcome {
+    Applied(Applied),
+    Proposed { entry: u64, reasons: Vec<String> },
+}
+
+/// The first policy version number nobody applied or proposed yet.
+fn next_version(w: &Writer) -> u32 {
+    let proposed = w.registry.proposals.values().filter_map(|p| match &p.what {
+        Proposed::Policy { version, .. } => Some(*version),
+        Proposed::Actor { .. } => None,
+    });
+    proposed.chain([w.registry.policy]).max().unwrap_or(0) + 1
+}
+
+/// No role that manages actors may reveal personal data (exit 5, naming the role).
+fn check_managers_reveal_nothing(new: &Schemas) -> Result<()> {
+    let problems = crate::replay::register::roles_problems(&new.roles);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Invalid(
+        problems
+            .into_iter()
+            .map(|m| InputError::new(Location::file("schemas/roles.toml"), m))
+            .collect(),
+    ))
+}
+
 /// Make the live policy files the rules in force: a new version, copied into the store.
-pub fn apply(w: &mut Writer, reason: &str) -> Result<Applied> {
+/// A change that widens access or weakens a rule is proposed instead, and takes effect
+/// when a second administrator co-signs it (`approve`).
+pub fn apply(w: &mut Writer, reason: &str) -> Result<Outcome> {
     super::input::plain_text("--reason", reason, w.max_text())?;
     w.require("manage-actors", &t!("policy-apply-policy"))?;
     let changed = applied::drift(&w.store, &w.registry.policy_files)?;
@@ -182,17 +216,131 @@ pub fn apply(w: &mut Writer, reason: &str) -> Result<Applied> {
     let new = applied::schemas_from(&texts)?;
     check_records_still_read(w, &new)?;
     check_roles(w, &new)?;
-    let version = w.registry.policy + 1;
+    check_managers_reveal_nothing(&new)?;
+    let r = &w.registry;
+    let old = applied::read_version(&w.store, r.policy, &r.policy_files)?;
+    let weaker = weaken::weakenings(&old, &texts, w.today());
+    if let Some(pending) = pending_with(w, &texts) {
+        return Err(Error::conflict(
+            t!("policy-already-proposed", entry = pending),
+            Some(t!("policy-approve-hint", entry = pending)),
+        ));
+    }
+    let version = next_version(w);
+    let base = w.registry.policy;
     let mut j = w.journal();
     let mut copies = Vec::new();
     for (source, text) in &texts {
         copies.push(j.write(&policy_copy(version, source), text.as_bytes())?);
     }
-    let mut entry = j.entry(POLICY_ACT, POLICY_ACT, version, copies);
-    entry.detail.insert("reason".into(), reason.to_string());
-    let names: Vec<&str> = changed.iter().map(Drift::source).collect();
-    entry.detail.insert("changed".into(), names.join(","));
-    j.log(entry);
+    let names: Vec<String> = changed.iter().map(|d| d.source().to_string()).collect();
+    let act = if weaker.is_empty() {
+        Act::Policy {
+            version,
+            reason: reason.to_string(),
+            changed: names,
+            proposal: None,
+        }
+    } else {
+        Act::PolicyPropose {
+            version,
+            base,
+            reason: reason.to_string(),
+            changed: names,
+            widens: weaker.clone(),
+        }
+    };
+    j.act(&act, copies);
     j.commit()?;
-    Ok(Applied { version, changed })
+    Ok(if weaker.is_empty() {
+        Outcome::Applied(Applied { version, changed })
+    } else {
+        Outcome::Proposed {
+            entry: w.head.entries,
+            reasons: weaker,
+        }
+    })
+}
+
+/// The pending policy proposal whose files are exactly `texts`, if any.
+fn pending_with(w: &Writer, texts: &BTreeMap<String, String>) -> Option<u64> {
+    let hashes: BTreeMap<&str, String> = texts
+        .iter()
+        .map(|(s, t)| (s.as_str(), crate::layout::sha256_hex(t.as_bytes())))
+        .collect();
+    w.registry
+        .proposals
+        .iter()
+        .find_map(|(entry, p)| match &p.what {
+            Proposed::Policy { version, files, .. } => {
+                let same = files.len() == hashes.len()
+                    && files.iter().all(|f| {
+                        crate::layout::parse_policy_copy(&f.path).is_some_and(|(v, source)| {
+                            v == *version && hashes.get(source) == Some(&f.sha256)
+                        })
+                    });
+                same.then_some(*entry)
+            }
+            Proposed::Actor { .. } => None,
+        })
+}
+
+/// Co-sign policy proposal `entry` as a second administrator: its version becomes the
+/// rules in force. Returns the version.
+pub fn approve(w: &mut Writer, entry: u64) -> Result<u32> {
+    w.require("manage-actors", &t!("policy-apply-policy"))?;
+    let me = w.actor()?.name.clone();
+    let (by, what) = super::actors::proposal(w, entry)?;
+    let Proposed::Policy {
+        version,
+        base,
+        files,
+        reason,
+        changed,
+        ..
+    } = what
+    else {
+        return Err(Error::invalid(
+            Location::default(),
+            t!("register-no-proposal", n = entry),
+            &t!("actors-pending-lists-proposals"),
+        ));
+    };
+    if by == me {
+        return Err(Error::denied(
+            t!("register-cosigned-own", actor = me.as_str(), n = entry),
+            Some(t!("actors-another-administrator-must").to_string()),
+        ));
+    }
+    if base != w.registry.policy {
+        return Err(Error::conflict(
+            t!(
+                "register-stale-proposal",
+                base = base,
+                now = w.registry.policy
+            ),
+            Some(t!("policy-propose-again").to_string()),
+        ));
+    }
+    let sources: BTreeMap<String, String> = files
+        .iter()
+        .filter_map(|f| {
+            let (_, source) = crate::layout::parse_policy_copy(&f.path)?;
+            Some((source.to_string(), f.sha256.clone()))
+        })
+        .collect();
+    let texts = applied::read_version(&w.store, version, &sources)?;
+    let new = applied::schemas_from(&texts)?;
+    check_records_still_read(w, &new)?;
+    check_managers_reveal_nothing(&new)?;
+    let act = Act::Policy {
+        version,
+        reason,
+        changed,
+        proposal: Some(entry),
+    };
+    let mut j = w.journal();
+    j.act(&act, files);
+    j.commit()?;
+    Ok(version)
 }

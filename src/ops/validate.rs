@@ -6,12 +6,12 @@
 
 use super::input::Origin;
 use crate::error::{InputError, Result};
+use crate::judge::Context;
 use crate::policy::approval::{due, required_steps};
 use crate::schema::expr::Scope;
 use crate::schema::formats::Format;
 use crate::schema::kind::{Bound, FeeCheck, Field, Kind, Lifecycle};
 use crate::schema::value::{FieldType, Value};
-use crate::judge::Context;
 use crate::store::version::DueStep;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

@@ -4,9 +4,9 @@
 use crate::audit::chain::{Nothing, Plan, Seen, TxnEnd, Visit, walk_fresh};
 use crate::audit::trust::{Registry, Trust};
 use crate::audit::{Head, LogIndex};
-use crate::replay::{At, Replay};
 use crate::error::{IoContext, Problem, Result};
 use crate::layout::{CACHE_DIR, LOCK_NAME, LOG_NAME, QUARANTINE_DIR, sha256_hex};
+use crate::replay::{At, Replay};
 use crate::session::Writer;
 use crate::store::Store;
 use crate::witness;
@@ -107,10 +107,12 @@ pub fn verify(store: &Store) -> Result<Report> {
     problems.append(&mut trust.problems);
     problems.extend(replay.problems);
     let drift = crate::policy::applied::drift(store, &trust.registry.policy_files)?;
-    problems.extend(crate::policy::applied::drift_problems(
-        &drift,
-        trust.registry.policy,
-    ));
+    if !crate::session::proposed_live(store, &trust.registry)? {
+        problems.extend(crate::policy::applied::drift_problems(
+            &drift,
+            trust.registry.policy,
+        ));
+    }
     let present = store_files(store)?;
     let present_set: BTreeSet<&String> = present.iter().collect();
     for rel in &present {

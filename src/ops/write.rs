@@ -271,7 +271,12 @@ pub fn amend(
         // to the customer before it) takes a required signature away.
         next.steps = carried(kind, steps, &current.steps, &current.approvals);
         next.approvals.clear();
-        next.status = if next.steps.is_empty() { "active" } else { "pending" }.to_string();
+        next.status = if next.steps.is_empty() {
+            "active"
+        } else {
+            "pending"
+        }
+        .to_string();
     }
     let status = next.status.clone();
     let mut detail = BTreeMap::new();

@@ -44,7 +44,12 @@ pub fn next_step<'v>(due: &'v [DueStep], approvals: &[Approval]) -> Option<&'v D
 /// and not yet signed before — an amendment (or a change to the customer it refers to)
 /// never takes away a signature that was awaited. Kept in the kind's step order; a step
 /// the kind no longer lists stays at the end.
-pub fn carried(kind: &Kind, now: Vec<DueStep>, before: &[DueStep], approvals: &[Approval]) -> Vec<DueStep> {
+pub fn carried(
+    kind: &Kind,
+    now: Vec<DueStep>,
+    before: &[DueStep],
+    approvals: &[Approval],
+) -> Vec<DueStep> {
     let signed = |s: &DueStep| {
         approvals
             .iter()

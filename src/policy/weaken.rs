@@ -36,7 +36,11 @@ pub fn weakenings(old: &Texts, new: &Texts, today: NaiveDate) -> Vec<String> {
     let table = |texts: &Texts, source: &str| -> Option<Table> {
         texts.get(source).and_then(|t| toml::from_str(t).ok())
     };
-    for source in old.keys().chain(new.keys()).collect::<std::collections::BTreeSet<_>>() {
+    for source in old
+        .keys()
+        .chain(new.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
         let (before, after) = (table(old, source), table(new, source));
         let (Some(before), Some(after)) = (before, after) else {
             if old.contains_key(source) && new.contains_key(source) {
@@ -66,12 +70,22 @@ fn number(v: Option<&Value>) -> Option<f64> {
 }
 
 fn settings(before: &Table, after: &Table, out: &mut Vec<String>) {
-    let section = |t: &Table| t.get("policy").and_then(Value::as_table).cloned().unwrap_or_default();
+    let section = |t: &Table| {
+        t.get("policy")
+            .and_then(Value::as_table)
+            .cloned()
+            .unwrap_or_default()
+    };
     let (old, new) = (section(before), section(after));
-    let defaults = toml::Table::try_from(crate::store::config::PolicySettings::default())
-        .unwrap_or_default();
+    let defaults =
+        toml::Table::try_from(crate::store::config::PolicySettings::default()).unwrap_or_default();
     let value = |t: &Table, k: &str| t.get(k).or_else(|| defaults.get(k)).cloned();
-    for key in old.keys().chain(new.keys()).chain(defaults.keys()).collect::<std::collections::BTreeSet<_>>() {
+    for key in old
+        .keys()
+        .chain(new.keys())
+        .chain(defaults.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
         let (was, is) = (value(&old, key), value(&new, key));
         if was == is || NEUTRAL_SETTINGS.contains(&key.as_str()) {
             continue;
@@ -83,7 +97,10 @@ fn settings(before: &Table, after: &Table, out: &mut Vec<String>) {
             }
         } else if key == "placeholders" {
             let items = |v: &Option<Value>| -> Vec<Value> {
-                v.as_ref().and_then(Value::as_array).cloned().unwrap_or_default()
+                v.as_ref()
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default()
             };
             let kept = items(&is);
             items(&was).iter().any(|p| !kept.contains(p))
@@ -98,32 +115,66 @@ fn settings(before: &Table, after: &Table, out: &mut Vec<String>) {
 
 fn strings(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn roles(before: &Table, after: &Table, out: &mut Vec<String>) {
-    let section = |t: &Table| t.get("roles").and_then(Value::as_table).cloned().unwrap_or_default();
+    let section = |t: &Table| {
+        t.get("roles")
+            .and_then(Value::as_table)
+            .cloned()
+            .unwrap_or_default()
+    };
     let (old, new) = (section(before), section(after));
     for (name, role) in &new {
-        let was = old.get(name).and_then(Value::as_table).cloned().unwrap_or_default();
-        let Some(role) = role.as_table() else { continue };
+        let was = old
+            .get(name)
+            .and_then(Value::as_table)
+            .cloned()
+            .unwrap_or_default();
+        let Some(role) = role.as_table() else {
+            continue;
+        };
         for key in ["create", "reveal", "actions"] {
             let had = strings(was.get(key));
-            for gained in strings(role.get(key)).into_iter().filter(|x| !had.contains(x)) {
-                out.push(t!("weaken-role-gains", role = name.as_str(), what = format!("{key} {gained}")));
+            for gained in strings(role.get(key))
+                .into_iter()
+                .filter(|x| !had.contains(x))
+            {
+                out.push(t!(
+                    "weaken-role-gains",
+                    role = name.as_str(),
+                    what = format!("{key} {gained}")
+                ));
             }
         }
-        let scope = |t: &Table| t.get("scope").and_then(Value::as_str).unwrap_or("all").to_string();
+        let scope = |t: &Table| {
+            t.get("scope")
+                .and_then(Value::as_str)
+                .unwrap_or("all")
+                .to_string()
+        };
         if scope(role) == "all" && (scope(&was) == "department" || !old.contains_key(name)) {
-            out.push(t!("weaken-role-gains", role = name.as_str(), what = "scope all"));
+            out.push(t!(
+                "weaken-role-gains",
+                role = name.as_str(),
+                what = "scope all"
+            ));
         }
     }
 }
 
 fn tariffs(before: &Table, after: &Table, today: NaiveDate, out: &mut Vec<String>) {
     let amounts = |t: &Value| -> Vec<Value> {
-        t.get("amounts").and_then(Value::as_array).cloned().unwrap_or_default()
+        t.get("amounts")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
     };
     for (name, tariff) in before {
         let Some(now) = after.get(name) else {
@@ -148,7 +199,11 @@ fn tariffs(before: &Table, after: &Table, today: NaiveDate, out: &mut Vec<String
 }
 
 fn kind(source: &str, before: &Table, after: &Table, out: &mut Vec<String>) {
-    let name = before.get("kind").and_then(Value::as_str).unwrap_or(source).to_string();
+    let name = before
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or(source)
+        .to_string();
     let say = |what: String| t!("weaken-kind", kind = name.as_str(), what = what);
     for key in ["kind", "prefix", "lifecycle"] {
         if before.get(key) != after.get(key) {
@@ -202,10 +257,17 @@ fn kind(source: &str, before: &Table, after: &Table, out: &mut Vec<String>) {
 
 /// Each field's attributes: a lost class, requirement, format or bound is weaker.
 fn fields(before: &Table, after: &Table, out: &mut dyn FnMut(String)) {
-    let section = |t: &Table| t.get("fields").and_then(Value::as_table).cloned().unwrap_or_default();
+    let section = |t: &Table| {
+        t.get("fields")
+            .and_then(Value::as_table)
+            .cloned()
+            .unwrap_or_default()
+    };
     let (old, new) = (section(before), section(after));
     for (name, field) in &old {
-        let Some(field) = field.as_table() else { continue };
+        let Some(field) = field.as_table() else {
+            continue;
+        };
         let Some(now) = new.get(name).and_then(Value::as_table) else {
             let required = field.get("required") == Some(&Value::Boolean(true))
                 || field.contains_key("required_when");
@@ -214,18 +276,25 @@ fn fields(before: &Table, after: &Table, out: &mut dyn FnMut(String)) {
             }
             continue;
         };
-        for key in field.keys().chain(now.keys()).collect::<std::collections::BTreeSet<_>>() {
+        for key in field
+            .keys()
+            .chain(now.keys())
+            .collect::<std::collections::BTreeSet<_>>()
+        {
             let (was, is) = (field.get(key), now.get(key));
             if was == is || NEUTRAL_FIELD_KEYS.contains(&key.as_str()) {
                 continue;
             }
             let weaker = match key.as_str() {
                 "required" | "unique" => is != Some(&Value::Boolean(true)),
-                "required_when" => !field.get("required").is_some_and(|r| r == &Value::Boolean(true)),
+                "required_when" => !field
+                    .get("required")
+                    .is_some_and(|r| r == &Value::Boolean(true)),
                 "min" => bound_moved(was, is, |a, b| b < a),
                 "max" | "max_length" => bound_moved(was, is, |a, b| b > a),
                 "formats" => {
-                    let kept: Vec<Value> = is.and_then(Value::as_array).cloned().unwrap_or_default();
+                    let kept: Vec<Value> =
+                        is.and_then(Value::as_array).cloned().unwrap_or_default();
                     was.and_then(Value::as_array)
                         .is_some_and(|w| w.iter().any(|f| !kept.contains(f)))
                 }
@@ -261,7 +330,10 @@ mod tests {
     use super::*;
 
     fn texts(pairs: &[(&str, &str)]) -> Texts {
-        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     fn today() -> NaiveDate {
@@ -270,19 +342,37 @@ mod tests {
 
     #[test]
     fn a_role_that_gains_a_class_or_scope_weakens() {
-        let old = texts(&[("schemas/roles.toml", "[roles.clerk]\ntitle='c'\nreveal=['contact']\nscope='department'\n")]);
-        let new = texts(&[("schemas/roles.toml", "[roles.clerk]\ntitle='clerk'\nreveal=['contact','identity']\n")]);
+        let old = texts(&[(
+            "schemas/roles.toml",
+            "[roles.clerk]\ntitle='c'\nreveal=['contact']\nscope='department'\n",
+        )]);
+        let new = texts(&[(
+            "schemas/roles.toml",
+            "[roles.clerk]\ntitle='clerk'\nreveal=['contact','identity']\n",
+        )]);
         let w = weakenings(&old, &new, today());
         assert_eq!(w.len(), 2, "{w:?}");
-        let narrower = texts(&[("schemas/roles.toml", "[roles.clerk]\ntitle='x'\nreveal=[]\nscope='department'\n")]);
+        let narrower = texts(&[(
+            "schemas/roles.toml",
+            "[roles.clerk]\ntitle='x'\nreveal=[]\nscope='department'\n",
+        )]);
         assert!(weakenings(&old, &narrower, today()).is_empty());
     }
 
     #[test]
     fn settings_weaken_only_the_weak_way() {
-        let old = texts(&[("docket.toml", "[store]\nid='a'\n[policy]\ntraining_valid_days = 365\n")]);
-        let longer = texts(&[("docket.toml", "[store]\nid='a'\n[policy]\ntraining_valid_days = 36500\n")]);
-        let shorter = texts(&[("docket.toml", "[store]\nid='a'\n[policy]\ntraining_valid_days = 180\nlock_timeout_seconds = 3\n")]);
+        let old = texts(&[(
+            "docket.toml",
+            "[store]\nid='a'\n[policy]\ntraining_valid_days = 365\n",
+        )]);
+        let longer = texts(&[(
+            "docket.toml",
+            "[store]\nid='a'\n[policy]\ntraining_valid_days = 36500\n",
+        )]);
+        let shorter = texts(&[(
+            "docket.toml",
+            "[store]\nid='a'\n[policy]\ntraining_valid_days = 180\nlock_timeout_seconds = 3\n",
+        )]);
         assert_eq!(weakenings(&old, &longer, today()).len(), 1);
         assert!(weakenings(&old, &shorter, today()).is_empty());
     }

@@ -8,20 +8,41 @@ pub fn differences(expected: &Version, actual: &Version) -> Vec<String> {
     let mut out = Vec::new();
     let mut text = |part: &str, want: &str, got: &str| {
         if want != got {
-            out.push(t!("replay-part-differs", part = part, got = got, want = want));
+            out.push(t!(
+                "replay-part-differs",
+                part = part,
+                got = got,
+                want = want
+            ));
         }
     };
     text("id", &expected.id, &actual.id);
     text("kind", &expected.kind, &actual.kind);
-    text("version", &expected.version.to_string(), &actual.version.to_string());
+    text(
+        "version",
+        &expected.version.to_string(),
+        &actual.version.to_string(),
+    );
     text("status", &expected.status, &actual.status);
     text("written_at", &expected.written_at, &actual.written_at);
     text("written_by", &expected.written_by, &actual.written_by);
-    text("policy", &expected.policy.to_string(), &actual.policy.to_string());
+    text(
+        "policy",
+        &expected.policy.to_string(),
+        &actual.policy.to_string(),
+    );
     text("action", &expected.action, &actual.action);
     let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
-    text("department", &opt(&expected.department), &opt(&actual.department));
-    text("legacy_no", &opt(&expected.legacy_no), &opt(&actual.legacy_no));
+    text(
+        "department",
+        &opt(&expected.department),
+        &opt(&actual.department),
+    );
+    text(
+        "legacy_no",
+        &opt(&expected.legacy_no),
+        &opt(&actual.legacy_no),
+    );
     let steps = |v: &Version| {
         v.steps
             .iter()

@@ -10,6 +10,7 @@
 
 mod compare;
 mod records;
+pub mod register;
 
 use crate::audit::act::Act;
 use crate::audit::trust::Registry;
@@ -102,8 +103,7 @@ impl Replay {
                 let texts =
                     crate::policy::applied::read_version(&self.store, version, files).ok()?;
                 let schemas = crate::policy::applied::schemas_from(&texts).ok()?;
-                let config: Config =
-                    toml::from_str(texts.get(crate::layout::CONFIG_NAME)?).ok()?;
+                let config: Config = toml::from_str(texts.get(crate::layout::CONFIG_NAME)?).ok()?;
                 Some(PolicyVersion {
                     schemas: Arc::new(schemas),
                     config,
@@ -158,8 +158,13 @@ impl Replay {
             | Act::AttachmentGet { .. }
             | Act::Recover { .. }
             | Act::ImportBatch { .. } => self.other_act(at, &act),
-            // The register and policy acts are checked as the register is built.
-            _ => {}
+            Act::ActorAdd { .. }
+            | Act::ActorUpdate { .. }
+            | Act::ActorRevoke { .. }
+            | Act::ActorPropose { .. }
+            | Act::Policy { .. }
+            | Act::PolicyPropose { .. } => self.register_act(at, &act),
+            Act::Genesis { .. } => {}
         }
     }
 
@@ -248,12 +253,14 @@ impl Replay {
                     broken.push(t!("replay-may-not-look-up", role = role, kind = kind));
                 }
             }
-            Act::AttachmentGet { .. } if !roles.permits(role, "act:read-papers") => {
-                broken.push(t!("replay-may-not-act", role = role, action = e.action.clone()))
-            }
-            Act::Recover { .. } if !roles.permits(role, "act:recover") => {
-                broken.push(t!("replay-may-not-act", role = role, action = e.action.clone()))
-            }
+            Act::AttachmentGet { .. } if !roles.permits(role, "act:read-papers") => broken.push(
+                t!("replay-may-not-act", role = role, action = e.action.clone()),
+            ),
+            Act::Recover { .. } if !roles.permits(role, "act:recover") => broken.push(t!(
+                "replay-may-not-act",
+                role = role,
+                action = e.action.clone()
+            )),
             Act::ImportBatch { kind, .. } => {
                 let drafts = schemas
                     .kinds

@@ -30,7 +30,12 @@ fn unique_key(value: &str) -> String {
 
 impl UniqueValues {
     /// Record `id`'s unique values from now on; the records that held one of them before.
-    fn claim(&mut self, kind: &Kind, id: &str, fields: &std::collections::BTreeMap<String, Value>) -> BTreeSet<String> {
+    fn claim(
+        &mut self,
+        kind: &Kind,
+        id: &str,
+        fields: &std::collections::BTreeMap<String, Value>,
+    ) -> BTreeSet<String> {
         for key in self.held.remove(id).unwrap_or_default() {
             if let Some(set) = self.holders.get_mut(&key) {
                 set.remove(id);
@@ -144,7 +149,9 @@ impl Replay {
             broken.push(t!("replay-version-unreadable", path = file.path.clone()));
             return;
         };
-        let Some(file_schemas) = self.policy(at.index, file_policy).map(|p| p.schemas.clone())
+        let Some(file_schemas) = self
+            .policy(at.index, file_policy)
+            .map(|p| p.schemas.clone())
         else {
             broken.push(t!("replay-policy-unknown", version = file_policy));
             return;
@@ -176,14 +183,9 @@ impl Replay {
             None => BTreeSet::new(),
         };
         let expected = match act {
-            Act::Create { .. } | Act::Import { .. } | Act::Amend { .. } => self.terms_act(
-                at,
-                act,
-                &schemas_now,
-                prior.as_ref(),
-                &actual,
-                broken,
-            ),
+            Act::Create { .. } | Act::Import { .. } | Act::Amend { .. } => {
+                self.terms_act(at, act, &schemas_now, prior.as_ref(), &actual, broken)
+            }
             _ => {
                 let prior = prior.as_ref().expect("a record acted on exists");
                 let schemas_then = self
@@ -195,10 +197,17 @@ impl Replay {
         };
         if let Some(expected) = expected {
             for d in differences(&expected, &actual) {
-                broken.push(t!("replay-version-differs", path = file.path.clone(), d = d));
+                broken.push(t!(
+                    "replay-version-differs",
+                    path = file.path.clone(),
+                    d = d
+                ));
             }
         }
-        if matches!(act, Act::Create { .. } | Act::Import { .. } | Act::Amend { .. }) {
+        if matches!(
+            act,
+            Act::Create { .. } | Act::Import { .. } | Act::Amend { .. }
+        ) {
             self.authors
                 .entry(step.record.to_string())
                 .or_insert(authors)
@@ -251,7 +260,11 @@ impl Replay {
             return None;
         };
         if !crate::policy::may_draft(&schemas.roles, &e.role, kind) {
-            broken.push(t!("replay-may-not-draft", role = e.role.clone(), kind = kind.name.clone()));
+            broken.push(t!(
+                "replay-may-not-draft",
+                role = e.role.clone(),
+                kind = kind.name.clone()
+            ));
         }
         let day = at.day()?;
         if kind.effective.is_some_and(|from| day < from) {
@@ -289,7 +302,11 @@ impl Replay {
             ));
         }
         if prior.is_none() && !id_fits(&e.record, &kind.prefix) {
-            broken.push(t!("replay-id-malformed", id = e.record.clone(), prefix = kind.prefix.clone()));
+            broken.push(t!(
+                "replay-id-malformed",
+                id = e.record.clone(),
+                prefix = kind.prefix.clone()
+            ));
         }
         let reader = self.reader(at, schemas);
         let ctx = Context {
@@ -389,7 +406,12 @@ fn step_version(prior: Option<&Version>) -> u32 {
 }
 
 fn status_for(steps: &[crate::store::version::DueStep]) -> String {
-    if steps.is_empty() { "active" } else { "pending" }.to_string()
+    if steps.is_empty() {
+        "active"
+    } else {
+        "pending"
+    }
+    .to_string()
 }
 
 /// `<PREFIX>-<YYYY>-<NNNNNN>`.
@@ -403,7 +425,10 @@ fn id_fits(id: &str, prefix: &str) -> bool {
     parts.next().is_none()
         && year.len() == 4
         && number.len() >= 6
-        && year.bytes().chain(number.bytes()).all(|b| b.is_ascii_digit())
+        && year
+            .bytes()
+            .chain(number.bytes())
+            .all(|b| b.is_ascii_digit())
 }
 
 /// Who wrote the version, when, through which act.
@@ -471,10 +496,18 @@ fn lifecycle_act(
             if let (Act::Approve { rule, .. }, Some(due)) = (act, due)
                 && *rule != due.rule
             {
-                broken.push(t!("replay-rule-differs", rule = rule.clone(), due = due.rule.clone()));
+                broken.push(t!(
+                    "replay-rule-differs",
+                    rule = rule.clone(),
+                    due = due.rule.clone()
+                ));
             }
             if authors.contains(&e.actor) {
-                broken.push(t!("replay-author-approves", actor = e.actor.clone(), id = prior.id.clone()));
+                broken.push(t!(
+                    "replay-author-approves",
+                    actor = e.actor.clone(),
+                    id = prior.id.clone()
+                ));
             }
             let rule = due.map(|d| d.rule.clone()).unwrap_or_default();
             match act {
@@ -497,7 +530,11 @@ fn lifecycle_act(
         Act::Withdraw { reason, .. } => {
             status_needed(&["pending", "rejected"], broken);
             if !authors.contains(&e.actor) {
-                broken.push(t!("replay-withdraw-not-author", actor = e.actor.clone(), id = prior.id.clone()));
+                broken.push(t!(
+                    "replay-withdraw-not-author",
+                    actor = e.actor.clone(),
+                    id = prior.id.clone()
+                ));
             }
             next.status = "withdrawn".into();
             next.reason = Some(reason.clone());
@@ -509,7 +546,11 @@ fn lifecycle_act(
             }
             status_needed(&["active"], broken);
             if !roles.permits(role, &format!("act:{}", e.action)) {
-                broken.push(t!("replay-may-not-act", role = role, action = e.action.clone()));
+                broken.push(t!(
+                    "replay-may-not-act",
+                    role = role,
+                    action = e.action.clone()
+                ));
             }
             match act {
                 Act::Terminate { reason, .. } => {
@@ -526,7 +567,11 @@ fn lifecycle_act(
         } => {
             status_needed(&["completed", "terminated"], broken);
             if !roles.permits(role, "act:archive") {
-                broken.push(t!("replay-may-not-act", role = role, action = e.action.clone()));
+                broken.push(t!(
+                    "replay-may-not-act",
+                    role = role,
+                    action = e.action.clone()
+                ));
             }
             if at.index.archive_numbers.contains(number) || !id_fits(number, "ARC") {
                 broken.push(t!("replay-archive-number-taken", number = number.clone()));

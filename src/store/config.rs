@@ -62,6 +62,15 @@ pub struct PolicySettings {
     pub timezone: String,
     /// The most characters a reason, comment, note or purpose may hold.
     pub max_text_chars: usize,
+    /// A change proposed by one administrator can be co-signed by a second within this
+    /// many days; after that it must be proposed again.
+    pub proposal_valid_days: i64,
+    /// How far, in seconds, an entry may be dated ahead of the clock of the machine that
+    /// appends after it before it is named as dated ahead.
+    pub clock_skew_seconds: i64,
+    /// How many identity numbers an actor may check against the store in a day (`exists`,
+    /// duplicate checks that refuse, dry-run imports): each answer is a counted probe.
+    pub probe_allowance: u64,
 }
 
 impl Default for PolicySettings {
@@ -73,6 +82,9 @@ impl Default for PolicySettings {
             default_encoding: "gb18030".into(),
             timezone: crate::clock::DEFAULT_ZONE.into(),
             max_text_chars: 500,
+            proposal_valid_days: 30,
+            clock_skew_seconds: 300,
+            probe_allowance: 50,
         }
     }
 }
