@@ -57,23 +57,19 @@ pub fn parse(stamp: &str) -> Option<DateTime<chrono::FixedOffset>> {
     DateTime::parse_from_rfc3339(stamp).ok()
 }
 
-/// Refuse to write before the last entry: the log's times never go backwards, so a clock
-/// set back (by mistake or to backdate an act) stops writes instead of hiding among them.
-pub fn require_not_before(now: &DateTime<Tz>, last: Option<&str>) -> Result<()> {
-    let Some(last_t) = last.and_then(parse) else {
-        return Ok(());
-    };
-    if *now < last_t {
-        return Err(Error::conflict(
-            t!(
-                "clock-machine-s-clock-says",
-                stamp = stamp(now),
-                unwrap_or_default = last.unwrap_or_default()
-            ),
-            Some(t!("clock-set-clock-right-e").to_string()),
-        ));
-    }
-    Ok(())
+/// A warning when the last entry is dated ahead of this machine's clock by more than
+/// `skew` seconds. The act is still written, dated by this machine: an entry dated ahead
+/// never stops anyone's work, and `verify` names it (or, should this machine's clock be
+/// the one that is wrong, this act).
+pub fn behind(now: &DateTime<Tz>, last: Option<&str>, skew: i64) -> Option<String> {
+    let last_t = last.and_then(parse)?;
+    (*now + chrono::Duration::seconds(skew) < last_t).then(|| {
+        t!(
+            "clock-machine-s-clock-says",
+            stamp = stamp(now),
+            unwrap_or_default = last.unwrap_or_default()
+        )
+    })
 }
 
 #[cfg(test)]
@@ -96,8 +92,9 @@ mod tests {
         let t = DateTime::parse_from_rfc3339("2026-03-01T09:00:00Z")
             .unwrap()
             .with_timezone(&tz);
-        assert!(require_not_before(&t, Some("2026-03-01T17:00:00+08:00")).is_ok());
-        assert!(require_not_before(&t, Some("2026-03-01T17:00:01+08:00")).is_err());
-        assert!(require_not_before(&t, None).is_ok());
+        assert!(behind(&t, Some("2026-03-01T17:00:00+08:00"), 0).is_none());
+        assert!(behind(&t, Some("2026-03-01T17:00:01+08:00"), 0).is_some());
+        assert!(behind(&t, Some("2026-03-01T17:00:01+08:00"), 1).is_none());
+        assert!(behind(&t, None, 0).is_none());
     }
 }

@@ -255,6 +255,25 @@ impl Signer {
         &self.key
     }
 
+    /// Prove that this signer holds the private key: sign a fresh challenge and check it
+    /// with the registered key. Writes nothing anywhere.
+    pub fn prove(&mut self) -> Result<()> {
+        use ssh_key::rand_core::RngCore;
+        let mut nonce = [0u8; 32];
+        ssh_key::rand_core::OsRng.fill_bytes(&mut nonce);
+        // Never the shape of a log transaction (`PREV JSON`), so it signs nothing else.
+        let challenge = format!("docket-proof {}", crate::layout::hex(&nonce));
+        let sig = self.sign(challenge.as_bytes())?;
+        if self.key.verifies(&digest(challenge.as_bytes()), &sig) {
+            Ok(())
+        } else {
+            Err(Error::denied(
+                t!("keys-proof-failed", fingerprint = self.key.fingerprint()),
+                Some(t!("keys-check-agent-still-holds")),
+            ))
+        }
+    }
+
     /// An SSHSIG signature over `message`.
     pub fn sign(&mut self, message: &[u8]) -> Result<SshSig> {
         let signed = signed_data(&digest(message));

@@ -96,7 +96,11 @@ impl Writer {
     pub fn open(store: Store, opts: Options) -> Result<Writer> {
         let session = Session::open_with(store, &opts, LockMode::Exclusive)?;
         let actor = session.actor()?.name.clone();
-        clock::require_not_before(&session.now, session.registry.last_time.as_deref())?;
+        let mut session = session;
+        let skew = session.store.config.policy.clock_skew_seconds;
+        if let Some(w) = clock::behind(&session.now, session.registry.last_time.as_deref(), skew) {
+            session.warnings.push(w);
+        }
         let key = session.registered_key(&actor)?;
         let signer = Signer::find(&actor, &key, &opts.keys)?;
         Ok(Writer { session, signer })
@@ -133,10 +137,13 @@ impl Writer {
     /// and this machine's witness moved up to it.
     pub(crate) fn committed(&mut self, head: Head, entries: &[Entry]) {
         let s = &mut self.session;
+        let skew = s.store.config.policy.clock_skew_seconds;
         for e in entries {
             s.index.add(e);
             s.registry.apply(e);
-            s.registry.last_time = Some(e.time.clone());
+            if let Some(t) = clock::parse(&e.time) {
+                s.registry.mark_time(e.seq, t, &e.time, skew);
+            }
         }
         s.head = head;
         s.remember();
@@ -146,8 +153,16 @@ impl Writer {
 
 impl Session {
     /// Open the store to read: a shared lock, so writers wait until this command is done.
+    /// Acting as someone, reading included, takes their key: `--as NAME` without it gives
+    /// nothing a run without `--as` would not. The proof is a signature on a fresh
+    /// challenge, checked here and written nowhere.
     pub fn open(store: Store, opts: Options) -> Result<Session> {
-        Session::open_with(store, &opts, LockMode::Shared)
+        let session = Session::open_with(store, &opts, LockMode::Shared)?;
+        if let Some(name) = &opts.actor {
+            let key = session.registered_key(name)?;
+            Signer::find(name, &key, &opts.keys)?.prove()?;
+        }
+        Ok(session)
     }
 
     fn open_with(store: Store, opts: &Options, mode: LockMode) -> Result<Session> {
@@ -196,6 +211,9 @@ impl Session {
         if session.witness_file.is_none() {
             session.warnings.push(t!("session-neither-xdg-state-home"));
         }
+        session
+            .warnings
+            .extend(read.ahead.iter().map(|p| p.to_string()));
         let seen = witnessed.as_ref().map(Witness::head);
         if !session.torn_tail && seen.as_ref() != Some(&session.head) {
             session.remember();
@@ -581,6 +599,8 @@ struct LogRead {
     head: Head,
     registry: Registry,
     problems: Vec<Problem>,
+    /// Entries dated ahead of the entry after them: told, never stopping the command.
+    ahead: Vec<Problem>,
 }
 
 /// The visitor of a run's walk. Entries after the cache checkpoint go into the index;
@@ -762,6 +782,7 @@ fn finish(
         head,
         registry: trust.registry,
         problems,
+        ahead: trust.ahead,
     }
 }
 

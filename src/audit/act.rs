@@ -161,6 +161,15 @@ pub enum Act {
         torn_bytes: u64,
         quarantine: String,
     },
+    /// Identity numbers checked against the store by one command, counted, never named:
+    /// `answered` when the command told which are held.
+    Probe {
+        kind: String,
+        field: String,
+        command: String,
+        count: u64,
+        answered: bool,
+    },
 }
 
 /// The record acts that write a new version of a contract or customer.
@@ -517,6 +526,20 @@ impl Act {
                     quarantine: d.req("quarantine")?,
                 }
             }
+            "probe" => {
+                check_shape(e, Shape::Bare)?;
+                Act::Probe {
+                    kind: d.req("kind")?,
+                    field: d.req("field")?,
+                    command: d.req("command")?,
+                    count: d.number("count")?,
+                    answered: match d.req("answered")?.as_str() {
+                        "yes" => true,
+                        "no" => false,
+                        other => return Err(t!("act-detail-unknown", key = other)),
+                    },
+                }
+            }
             other => return Err(t!("act-unknown-action", action = other)),
         };
         Ok(act)
@@ -546,15 +569,17 @@ impl Act {
             Act::Lookup { .. } => "lookup",
             Act::AttachmentGet { .. } => "attachment-get",
             Act::Recover { .. } => "recover",
+            Act::Probe { .. } => "probe",
         }
     }
 
     /// The record the act concerns and the version it writes (0: none).
     pub fn target(&self) -> (String, u32) {
         match self {
-            Act::Genesis { .. } | Act::ImportBatch { .. } | Act::Recover { .. } => {
-                (String::new(), 0)
-            }
+            Act::Genesis { .. }
+            | Act::ImportBatch { .. }
+            | Act::Recover { .. }
+            | Act::Probe { .. } => (String::new(), 0),
             Act::Policy { version, .. } | Act::PolicyPropose { version, .. } => {
                 (super::index::POLICY_ACT.to_string(), *version)
             }
@@ -799,6 +824,19 @@ impl Act {
                 put("moved", moved.to_string());
                 put("torn_bytes", torn_bytes.to_string());
                 put("quarantine", quarantine.clone());
+            }
+            Act::Probe {
+                kind,
+                field,
+                command,
+                count,
+                answered,
+            } => {
+                put("kind", kind.clone());
+                put("field", field.clone());
+                put("command", command.clone());
+                put("count", count.to_string());
+                put("answered", if *answered { "yes" } else { "no" }.to_string());
             }
         }
         d

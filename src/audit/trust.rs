@@ -10,7 +10,7 @@ use super::index::POLICY_ACT;
 use crate::clock;
 use crate::error::{Problem, Result};
 use crate::keys::{self, Key};
-use crate::layout::{LOG_NAME, parse_policy_copy, policy_copy, sha256_hex};
+use crate::layout::{CONFIG_NAME, LOG_NAME, parse_policy_copy, policy_copy, sha256_hex};
 use crate::schema::roles::Roles;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -86,10 +86,30 @@ pub struct Registry {
     pub policy_files: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_time: Option<String>,
+    /// The entry that time is of, and the time of the one before it: which of two
+    /// entries out of order is the odd one out.
+    #[serde(default)]
+    pub last_line: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_before: Option<String>,
     /// Changes that widen access or weaken a rule, proposed by one administrator and
     /// waiting for a second: by the entry that proposed them.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub proposals: BTreeMap<u64, Proposal>,
+    /// Identity numbers each actor checked against the store on their latest day of
+    /// checking: (day, how many), for the daily allowance.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub probes: BTreeMap<String, (String, u64)>,
+}
+
+/// How an entry's time stands against the log's clock.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TimeMark {
+    InOrder,
+    /// The entry at this line was dated ahead of this one, appended after it.
+    Ahead(u64),
+    /// This entry is dated before the entries before it.
+    Backdated,
 }
 
 /// A change waiting for a second administrator's co-signature.
@@ -120,13 +140,15 @@ pub enum Proposed {
 
 /// Acts on the staff register and the policy: applied to the register when their
 /// transaction ends.
-pub const REGISTER_ACTS: [&str; 6] = [
+pub const REGISTER_ACTS: [&str; 8] = [
     "actor-add",
     "actor-update",
     "actor-revoke",
     "actor-propose",
     POLICY_ACT,
     "policy-propose",
+    "lookup",
+    "probe",
 ];
 
 impl Registry {
@@ -215,8 +237,24 @@ impl Registry {
                 };
                 self.propose(e, what);
             }
+            Act::Lookup { .. } => self.count_probes(e, 1),
+            Act::Probe { count, .. } => self.count_probes(e, count),
             _ => {}
         }
+    }
+
+    /// Identity numbers `actor` checked on `day` (a `YYYY-MM-DD` in the store's zone).
+    pub fn probes_on(&self, actor: &str, day: &str) -> u64 {
+        match self.probes.get(actor) {
+            Some((d, n)) if d == day => *n,
+            _ => 0,
+        }
+    }
+
+    fn count_probes(&mut self, e: &Entry, n: u64) {
+        let day = e.time.get(..10).unwrap_or_default().to_string();
+        let used = self.probes_on(&e.actor, &day);
+        self.probes.insert(e.actor.clone(), (day, used + n));
     }
 
     fn propose(&mut self, e: &Entry, what: Proposed) {
@@ -226,6 +264,41 @@ impl Registry {
             what,
         };
         self.proposals.insert(e.seq, proposal);
+    }
+
+    /// Take entry `line`'s time into the log's clock. Of two entries out of order (by more
+    /// than `skew` seconds) the odd one out is named: the earlier entry, dated ahead, when
+    /// this one follows on from the entry before it; else this one, backdated.
+    pub fn mark_time(
+        &mut self,
+        line: u64,
+        t: chrono::DateTime<chrono::FixedOffset>,
+        stamp: &str,
+        skew: i64,
+    ) -> TimeMark {
+        let skew = chrono::Duration::seconds(skew);
+        let last = self.last_time.as_deref().and_then(clock::parse);
+        let before = self.time_before.as_deref().and_then(clock::parse);
+        match last {
+            Some(last) if t + skew < last => {
+                if before.is_none_or(|b| t + skew >= b) {
+                    let earlier = self.last_line;
+                    self.last_time = Some(stamp.to_string());
+                    self.last_line = line;
+                    TimeMark::Ahead(earlier)
+                } else {
+                    TimeMark::Backdated
+                }
+            }
+            // Within the skew the later time stays the mark.
+            Some(last) if t < last => TimeMark::InOrder,
+            _ => {
+                self.time_before = self.last_time.take();
+                self.last_time = Some(stamp.to_string());
+                self.last_line = line;
+                TimeMark::InOrder
+            }
+        }
     }
 
     /// Every key ever registered, for anyone: none is accepted again.
@@ -274,6 +347,26 @@ pub struct Trust {
     txn: Option<InTxn>,
     pub signatures: Vec<SigCheck>,
     pub problems: Vec<Problem>,
+    /// Entries dated ahead of the one appended after them: named by `verify`, told as
+    /// warnings by other runs, never stopping anyone's work.
+    pub ahead: Vec<Problem>,
+    /// The policy settings in force, read when first needed.
+    settings: Option<crate::store::config::PolicySettings>,
+}
+
+/// A policy version's settings (`docket.toml`'s `[policy]`) from its copy, if it reads.
+fn load_settings(
+    root: &Path,
+    version: u32,
+    sha: Option<&String>,
+) -> Option<crate::store::config::PolicySettings> {
+    let bytes = std::fs::read(root.join(policy_copy(version, CONFIG_NAME))).ok()?;
+    if sha != Some(&sha256_hex(&bytes)) {
+        return None;
+    }
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let config: crate::store::config::Config = toml::from_str(text).ok()?;
+    Some(config.policy)
 }
 
 /// Read a policy version's roles from its copy in the store, checked against its hash.
@@ -304,6 +397,8 @@ impl Trust {
             txn: None,
             signatures: Vec::new(),
             problems: Vec::new(),
+            ahead: Vec::new(),
+            settings: None,
         }
     }
 
@@ -333,27 +428,45 @@ impl Trust {
         });
     }
 
-    /// Times never go backwards: an entry older than the one before it was backdated.
+    /// Times never go backwards by more than the policy's skew (see `Registry::mark_time`).
+    /// An entry dated ahead never stops anyone: it is reported apart.
     fn check_time(&mut self, line: u64, e: &Entry) {
         let Some(t) = clock::parse(&e.time) else {
             self.problem(line, t!("trust-entry-s-time-not", time = e.time));
             return;
         };
-        if let Some(last) = self.registry.last_time.as_deref().and_then(clock::parse)
-            && t < last
-        {
-            let before = self.registry.last_time.clone().unwrap_or_default();
-            self.problem(
+        let skew = self.settings().clock_skew_seconds;
+        let last = self.registry.last_time.clone().unwrap_or_default();
+        match self.registry.mark_time(line, t, &e.time, skew) {
+            TimeMark::InOrder => {}
+            TimeMark::Ahead(earlier) => self.ahead.push(Problem {
+                at: at(earlier),
+                message: t!(
+                    "trust-entry-dated-ahead",
+                    time = last,
+                    line = line,
+                    later = e.time.clone()
+                ),
+            }),
+            TimeMark::Backdated => self.problem(
                 line,
                 t!(
                     "trust-entry-dated-earlier-than",
                     time = e.time,
-                    before = before
+                    before = last
                 ),
-            );
-            return;
+            ),
         }
-        self.registry.last_time = Some(e.time.clone());
+    }
+
+    /// The settings of the policy in force, read when first needed.
+    fn settings(&mut self) -> crate::store::config::PolicySettings {
+        if self.settings.is_none() {
+            let r = &self.registry;
+            let read = load_settings(&self.root, r.policy, r.policy_files.get(CONFIG_NAME));
+            self.settings = Some(read.unwrap_or_default());
+        }
+        self.settings.clone().unwrap_or_default()
     }
 
     /// docket never writes a control character into an entry: one there was put by hand.
@@ -462,6 +575,7 @@ impl Trust {
         }
         if let Some(roles) = txn.roles {
             self.roles = Some(roles);
+            self.settings = None;
         }
         if txn.register.is_empty() {
             return;

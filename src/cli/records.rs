@@ -539,7 +539,14 @@ pub fn exists(g: &Global, a: ExistsArgs) -> Result<Output> {
         ));
     };
     let mut session = g.writer()?;
-    let ids = docket::ops::unique::lookup(&mut session, &a.kind, field.trim(), value)?;
+    let mut ids = docket::ops::unique::lookup(&mut session, &a.kind, field.trim(), value)?;
+    if ids.iter().any(|id| id == docket::ops::unique::ELSEWHERE) {
+        ids.retain(|id| id != docket::ops::unique::ELSEWHERE);
+        g.note(&t!("records-held-elsewhere", kind = a.kind));
+        if ids.is_empty() && g.format == Format::Table {
+            return Ok(String::new());
+        }
+    }
     if ids.is_empty() {
         g.note(&t!(
             "records-no-record-holds",

@@ -116,6 +116,10 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     super::write::check_duplicate_reason(session, spec.allow_duplicate)?;
     let mut holders = Holders::of(session, kind)?;
     let mut duplicates = 0;
+    // Rows whose identity numbers were checked against the store: each a probe when the
+    // answer is told without the row being written.
+    let mut checked: u64 = 0;
+    let mut duplicate_lines = std::collections::HashSet::new();
     let mut lines = LineCounter::new(&text);
     for (i, record) in reader().records().enumerate() {
         let record = record.map_err(|e| {
@@ -163,9 +167,11 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
                         &seen_fingerprint,
                     ) {
                         Novelty::New => {
+                            checked += 1;
                             let taken = holders.taken(kind, &fields, None);
                             if spec.allow_duplicate.is_none() && !taken.is_empty() {
                                 duplicates += taken.len();
+                                duplicate_lines.insert(line);
                                 let at = Location::file(&shown).line(Some(line));
                                 row_errors.extend(taken.iter().map(|(f, h)| {
                                     super::unique::duplicate_problem(kind, at.clone(), f, h)
@@ -218,6 +224,44 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
                 .into(),
         );
     }
+    drop(holders);
+    if !has_unique(kind) {
+        checked = 0;
+    }
+    let (left, allowance) = super::unique::allowance_left(session)?;
+    if spec.dry_run && checked > left {
+        // Nothing is told: a dry run beyond the allowance would be an oracle.
+        return Err(Error::denied(
+            t!(
+                "import-dry-run-beyond-allowance",
+                checked = checked,
+                left = left,
+                allowance = allowance
+            ),
+            Some(t!("import-dry-run-allowance-hint").to_string()),
+        ));
+    }
+    let answered = checked <= left;
+    if checked > 0 && (duplicates > 0 || spec.dry_run) {
+        super::unique::log_probe(session, kind, "import", checked, answered)?;
+    }
+    if duplicates > 0 && !answered {
+        // Which rows are held would answer more checks than are left today.
+        errors.retain(|e| e.at.line.is_none_or(|l| !duplicate_lines.contains(&l)));
+        errors.push(
+            InputError::new(
+                Location::file(&shown),
+                t!(
+                    "import-duplicates-withheld",
+                    duplicates = duplicates,
+                    checked = checked,
+                    left = left
+                ),
+            )
+            .hint(t!("unique-allowance-hint")),
+        );
+        return Err(Error::Duplicate(errors));
+    }
     if !errors.is_empty() {
         if let Some(path) = spec.rejects {
             write_rejects(path, &headers, &rejected)?;
@@ -229,7 +273,6 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
             Error::Invalid(errors)
         });
     }
-    drop(holders);
     report.planned = plan.len();
     if spec.dry_run || plan.is_empty() {
         return Ok(report);
@@ -316,6 +359,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
                 .iter()
                 .filter_map(|h| match h {
                     Holder::Record(id) => Some(id.as_str()),
+                    Holder::Elsewhere => None,
                     Holder::Line(l) => id_of_line.get(l).map(String::as_str),
                 })
                 .collect();
@@ -706,4 +750,9 @@ fn write_rejects(
             .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
     }
     w.flush().at(path)
+}
+
+/// Whether the kind has a field whose values belong to one record (an identity number).
+fn has_unique(kind: &Kind) -> bool {
+    kind.fields.iter().any(|f| f.unique)
 }

@@ -14,6 +14,8 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Holder {
     Record(String),
+    /// A record filed under a department the asker does not reach: never named to them.
+    Elsewhere,
     Line(usize),
 }
 
@@ -24,12 +26,45 @@ pub struct Holders<'s> {
     by_value: HashMap<(String, String), Vec<Holder>>,
 }
 
+/// How many identity numbers the acting actor may still have checked today
+/// (`policy.probe_allowance`), and how many they checked.
+pub fn allowance_left(session: &Session) -> Result<(u64, u64)> {
+    let actor = session.actor()?;
+    let day = session.today().to_string();
+    let used = session.registry.probes_on(&actor.name, &day);
+    let allowance = session.store.config.policy.probe_allowance;
+    Ok((allowance.saturating_sub(used), allowance))
+}
+
+/// Log that the acting actor had `count` identity numbers checked against the store by
+/// `command` (`answered`: and was told which are held). Never the numbers.
+pub fn log_probe(
+    w: &mut Writer,
+    kind: &Kind,
+    command: &str,
+    count: u64,
+    answered: bool,
+) -> Result<()> {
+    let field = unique_fields(kind).next().unwrap_or_default().to_string();
+    let act = crate::audit::act::Act::Probe {
+        kind: kind.name.clone(),
+        field,
+        command: command.to_string(),
+        count,
+        answered,
+    };
+    let mut j = w.journal();
+    j.act(&act, Vec::new());
+    j.commit()
+}
+
 impl<'s> Holders<'s> {
     /// Every current record of `kind` that holds a unique value (none if it has no
     /// unique field, at no cost).
     pub fn of(session: &'s Session, kind: &Kind) -> Result<Holders<'s>> {
         let mut rows = Rows::load(session.caches.as_ref(), session.registry.policy);
         let mut by_value = HashMap::new();
+        let reach = session.reach();
         let unique: Vec<&str> = unique_fields(kind).collect();
         if !unique.is_empty() {
             for (id, head) in session.index.records.iter() {
@@ -38,12 +73,17 @@ impl<'s> Holders<'s> {
                 }
                 rows.refresh(session.reader(), id, head)?;
                 let row = rows.row(id).expect("refreshed");
+                let holder = if reach.covers(head.department.as_deref()) {
+                    Holder::Record(id.clone())
+                } else {
+                    Holder::Elsewhere
+                };
                 for field in &unique {
                     if let Some(d) = row.digest(field) {
                         by_value
                             .entry((field.to_string(), d.to_string()))
                             .or_insert_with(Vec::new)
-                            .push(Holder::Record(id.clone()));
+                            .push(holder.clone());
                     }
                 }
             }
@@ -105,6 +145,9 @@ impl<'s> Holders<'s> {
     }
 }
 
+/// What `exists` lists for a holder outside the asker's department, in place of its id.
+pub const ELSEWHERE: &str = "-";
+
 fn unique_fields(kind: &Kind) -> impl Iterator<Item = &str> {
     kind.fields
         .iter()
@@ -122,6 +165,7 @@ pub fn duplicate_problem(kind: &Kind, at: Location, field: &str, holder: &Holder
             id = id,
             name2 = kind.name
         ),
+        Holder::Elsewhere => t!("unique-value-held-elsewhere", name = kind.name),
         Holder::Line(line) => t!("unique-value-same-line-file", line = line),
     };
     let hint = match holder {
@@ -131,31 +175,40 @@ pub fn duplicate_problem(kind: &Kind, at: Location, field: &str, holder: &Holder
             id = id,
             name = kind.name
         ),
+        Holder::Elsewhere => t!("unique-ask-centre"),
         Holder::Line(_) => t!("unique-keep-one-two-rows"),
     };
     InputError::new(at.field(field), message).hint(&hint)
 }
 
 /// Refuse a record whose unique values others hold (exit 6), unless the duplicate is
-/// allowed; then say whose values it shares, for the audit entry.
+/// allowed; then say whose values it shares, for the audit entry. A refusal tells the
+/// drafter that a number they typed is held: it is logged as a probe, and beyond the
+/// day's allowance the refusal says no more than that the checks are spent.
 pub fn check(
-    session: &Session,
+    w: &mut Writer,
     kind: &Kind,
     fields: &BTreeMap<String, Value>,
     origin: &Origin,
     except: Option<&str>,
     allowed: bool,
 ) -> Result<Vec<String>> {
-    let holders = Holders::of(session, kind)?;
-    let taken = holders.taken(kind, fields, except);
+    let taken = Holders::of(w, kind)?.taken(kind, fields, except);
     if allowed || taken.is_empty() {
         return Ok(taken
             .into_iter()
             .filter_map(|(_, h)| match h {
                 Holder::Record(id) => Some(id),
-                Holder::Line(_) => None,
+                Holder::Elsewhere | Holder::Line(_) => None,
             })
             .collect());
+    }
+    let (left, allowance) = allowance_left(w)?;
+    let count = taken.len() as u64;
+    let answered = count <= left;
+    log_probe(w, kind, "create", count, answered)?;
+    if !answered {
+        return Err(spent(allowance));
     }
     Err(Error::Duplicate(
         taken
@@ -163,6 +216,14 @@ pub fn check(
             .map(|(f, h)| duplicate_problem(kind, origin.locate(f), f, h))
             .collect(),
     ))
+}
+
+/// The day's identity-number checks are spent (exit 4): nothing more is told today.
+pub fn spent(allowance: u64) -> Error {
+    Error::denied(
+        t!("unique-allowance-spent", allowance = allowance),
+        Some(t!("unique-allowance-hint").to_string()),
+    )
 }
 
 /// `docket exists`: which records hold `value` in a unique field, told without showing
@@ -197,14 +258,24 @@ pub fn lookup(w: &mut Writer, kind_name: &str, field: &str, value: &str) -> Resu
         .into());
     }
     may_look_up(w, kind, f)?;
-    let ids: Vec<String> = Holders::of(w, kind)?
-        .holding(field, &f.typed(value))
+    let (left, allowance) = allowance_left(w)?;
+    if left == 0 {
+        return Err(spent(allowance));
+    }
+    let holders = Holders::of(w, kind)?;
+    let held = holders.holding(field, &f.typed(value));
+    let elsewhere = held.iter().any(|h| matches!(h, Holder::Elsewhere));
+    let mut ids: Vec<String> = held
         .iter()
         .filter_map(|h| match h {
             Holder::Record(id) => Some(id.clone()),
-            Holder::Line(_) => None,
+            Holder::Elsewhere | Holder::Line(_) => None,
         })
         .collect();
+    drop(holders);
+    if elsewhere {
+        ids.push(ELSEWHERE.to_string());
+    }
     let record = if ids.len() == 1 { ids[0].as_str() } else { "" };
     let mut j = w.journal();
     let mut entry = j.entry("lookup", record, 0, Vec::new());

@@ -105,6 +105,7 @@ pub fn verify(store: &Store) -> Result<Report> {
     } = walked.state;
     trust.verify_signatures();
     problems.append(&mut trust.problems);
+    problems.append(&mut trust.ahead);
     problems.extend(replay.problems);
     let drift = crate::policy::applied::drift(store, &trust.registry.policy_files)?;
     if !crate::session::proposed_live(store, &trust.registry)? {

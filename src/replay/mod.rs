@@ -157,7 +157,8 @@ impl Replay {
             | Act::Lookup { .. }
             | Act::AttachmentGet { .. }
             | Act::Recover { .. }
-            | Act::ImportBatch { .. } => self.other_act(at, &act),
+            | Act::ImportBatch { .. }
+            | Act::Probe { .. } => self.other_act(at, &act),
             Act::ActorAdd { .. }
             | Act::ActorUpdate { .. }
             | Act::ActorRevoke { .. }
@@ -206,9 +207,30 @@ impl Replay {
             return;
         };
         let schemas = policy.schemas.clone();
+        let allowance = policy.config.policy.probe_allowance;
         let roles = &schemas.roles;
         let role = e.role.as_str();
         let mut broken: Vec<String> = Vec::new();
+        let probes = match act {
+            Act::Lookup { .. } => Some((1, true)),
+            Act::Probe {
+                count, answered, ..
+            } => Some((*count, *answered)),
+            _ => None,
+        };
+        if let Some((n, true)) = probes {
+            let used = at
+                .registry
+                .probes_on(&e.actor, e.time.get(..10).unwrap_or_default());
+            if used + n > allowance {
+                broken.push(t!(
+                    "replay-probes-beyond-allowance",
+                    actor = e.actor.as_str(),
+                    n = used + n,
+                    allowance = allowance
+                ));
+            }
+        }
         match act {
             Act::Reveal {
                 classes,
