@@ -119,7 +119,7 @@ fn r_a8_training_limit_is_a_store_setting() {
 #[test]
 fn r_a8_missing_training_is_refused() {
     let s = TestStore::new();
-    s.ok(
+    let proposed = s.ok(
         "root",
         &[
             "actor",
@@ -133,6 +133,7 @@ fn r_a8_missing_training_is_refused() {
             "2026-01-01",
         ],
     );
+    s.cosign("actor", &proposed);
     let err = s.fails_unchanged("untrained", &["query"], DENIED);
     assert_eq!(
         err,
@@ -176,18 +177,34 @@ fn r_b2_only_admins_manage_the_register_and_it_is_audited() {
         err,
         "error: actor `alice` (role business-staff) may not manage the staff register\nhint: roles that may: admin\n"
     );
-    s.ok(
+    // A promotion into a role that reaches every department takes two administrators.
+    let proposed = s.ok(
         "root",
-        &["actor", "update", "alice", "--role", "market-manager"],
+        &[
+            "actor",
+            "update",
+            "alice",
+            "--role",
+            "planning-construction",
+        ],
     );
+    assert_eq!(proposed.trim(), (s.log_text().lines().count()).to_string());
+    s.cosign("actor", &proposed);
     let log = s.ok("root", &["log", "--record", "alice"]);
     assert!(
-        log.contains("root   admin  actor-add     alice   1        key=ssh-ed25519 "),
+        log.contains("root   admin  actor-add      alice   1        agreement_signed=2026-01-05 key=ssh-ed25519 "),
         "{log}"
     );
-    assert!(log.contains(" role=business-staff\n"), "{log}");
     assert!(
-        log.contains("root   admin  actor-update  alice   2        role=market-manager"),
+        log.contains(" role=business-staff trained_on=2026-01-05\n"),
+        "{log}"
+    );
+    assert!(
+        log.contains("root   admin  actor-propose  alice            change=update role=planning-construction widens=it registers or promotes an actor into role `planning-construction`, which manages others or reaches every department\n"),
+        "{log}"
+    );
+    assert!(
+        log.contains(&format!("root2  admin  actor-update   alice   2        proposal={} role=planning-construction\n", proposed.trim())),
         "{log}"
     );
 }

@@ -51,6 +51,13 @@ help-docket-actor-revoke-examples =
       docket --as admin actor revoke li.na --reason "left the company"
 help-docket-actor-revoke-arg-name = The actor who may no longer act
 help-docket-actor-revoke-arg-reason = Why (kept in the register and the audit log)
+help-docket-actor-approve-about = Co-sign a register change another administrator proposed (a second signature)
+help-docket-actor-approve-examples = 
+    Examples:
+      docket --as admin actor add zhao.min --role market-manager --key zhao.min.pub   # prints 57
+      docket --as admin2 pending                                   # the proposal waits for a second
+      docket --as admin2 actor approve 57
+help-docket-actor-approve-arg-entry = The log entry that holds the proposal (printed when it was proposed; `docket pending` lists those waiting)
 help-docket-actor-list-about = List the register
 help-docket-actor-list-examples = 
     Examples:
@@ -266,6 +273,12 @@ help-docket-policy-apply-examples =
     Examples:
       docket --as admin policy apply --reason "2027 tariffs from the price authority"
 help-docket-policy-apply-arg-reason = Why the rules change (kept in the audit log)
+help-docket-policy-approve-about = Co-sign a policy another administrator proposed, making it the rules in force
+help-docket-policy-approve-examples = 
+    Examples:
+      docket --as admin policy apply --reason "auditors may read papers"   # prints 61
+      docket --as admin2 policy approve 61
+help-docket-policy-approve-arg-entry = The log entry that holds the proposal (printed when it was proposed; `docket pending` lists those waiting)
 help-docket-whoami-about = Who you act as: your role, department, what you may do, whether you may act and sign
 help-docket-whoami-examples = 
     Examples:

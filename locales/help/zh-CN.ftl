@@ -44,6 +44,13 @@ help-docket-actor-update-arg-department = 调往此部门，或用 `--department
 help-docket-actor-update-arg-key = 新公钥（更换）；旧公钥仍用于核验它签过的条目
 help-docket-actor-update-arg-agreement_signed = 其签署信息安全协议的日期（R-B1）
 help-docket-actor-update-arg-trained_on = 其最近一次完成个人信息保护培训的日期（R-A8）
+help-docket-actor-approve-about = 会签另一位管理员提议的名册变更（第二个签名）
+help-docket-actor-approve-examples =
+    示例：
+      docket --as admin actor add zhao.min --role market-manager --key zhao.min.pub   # 输出 57
+      docket --as admin2 pending                                   # 该提议等待第二位管理员
+      docket --as admin2 actor approve 57
+help-docket-actor-approve-arg-entry = 记录该提议的日志条目号（提议时输出；`docket pending` 列出待会签的提议）
 help-docket-actor-revoke-about = 注销操作员：此后不能再操作
 help-docket-actor-revoke-examples =
     示例：
@@ -265,6 +272,12 @@ help-docket-policy-apply-examples =
     示例：
       docket --as admin policy apply --reason "物价部门公布的 2027 年价目"
 help-docket-policy-apply-arg-reason = 规则变更的原因（记入审计日志）
+help-docket-policy-approve-about = 会签另一位管理员提议的制度，使其成为现行规则
+help-docket-policy-approve-examples =
+    示例：
+      docket --as admin policy apply --reason "审计人员可调阅档案"   # 输出 61
+      docket --as admin2 policy approve 61
+help-docket-policy-approve-arg-entry = 记录该提议的日志条目号（提议时输出；`docket pending` 列出待会签的提议）
 help-docket-whoami-about = 您以谁的身份操作：您的角色、部门、可做什么、能否操作和签名
 help-docket-whoami-examples =
     示例：

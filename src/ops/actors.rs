@@ -118,7 +118,7 @@ fn judge(
     change: &Change,
 ) -> Result<Vec<String>> {
     let roles = &w.schemas.roles;
-    let problems = register::register_problems(roles, &w.registry, requester, cosigner, change);
+    let problems = register::register_problems(roles, &w.registry, requester, change);
     if let Some(first) = problems.into_iter().next() {
         return Err(Error::denied(
             first,
@@ -436,6 +436,12 @@ pub fn approve(w: &mut Writer, entry: u64) -> Result<Actor> {
     if by == me {
         return Err(Error::denied(
             t!("register-cosigned-own", actor = me.as_str(), n = entry),
+            Some(t!("actors-another-administrator-must").to_string()),
+        ));
+    }
+    if name == me {
+        return Err(Error::denied(
+            t!("register-cosigns-own-change", actor = me.as_str()),
             Some(t!("actors-another-administrator-must").to_string()),
         ));
     }

@@ -68,7 +68,6 @@ pub fn register_problems(
     roles: &Roles,
     registry: &Registry,
     requester: &str,
-    cosigner: Option<&str>,
     change: &Change,
 ) -> Vec<String> {
     let mut out = Vec::new();
@@ -86,8 +85,17 @@ pub fn register_problems(
         return out;
     }
     let terms = change.terms;
-    if roles.permits(&me.role, "act:manage-actors") {
-        // An administrator manages the whole register.
+    let own_key_only = change.name == requester
+        && !change.adds
+        && !change.revokes
+        && *terms
+            == ActorTerms {
+                key: terms.key.clone(),
+                ..ActorTerms::default()
+            };
+    if own_key_only || roles.permits(&me.role, "act:manage-actors") {
+        // An actor rotates their own key, signing with the old one; an administrator
+        // manages the whole register.
     } else if roles.permits(&me.role, "act:manage-department") {
         let own = me.department.clone();
         let before = known.and_then(|s| s.department.clone());
@@ -117,7 +125,6 @@ pub fn register_problems(
             actor = requester,
             role = me.role.as_str()
         ));
-        return out;
     }
     if change.name == requester {
         let own = [
@@ -149,13 +156,10 @@ pub fn register_problems(
         && known.is_some_and(|s| &s.role != role)
         && reveals(roles, role)
     {
+        // The one who asks for the move answers for it: it may not be the actor, nor
+        // whoever registered them. (A co-signer only agrees.)
         let registered_by = known.map(|s| s.registered_by.as_str()).unwrap_or_default();
-        let movers = [Some(requester), cosigner];
-        if movers
-            .iter()
-            .flatten()
-            .any(|m| *m == change.name || *m == registered_by)
-        {
+        if requester == change.name || requester == registered_by {
             out.push(t!(
                 "register-moves-own-into-reveal",
                 name = change.name,
@@ -241,13 +245,7 @@ impl Replay {
                     revokes: false,
                     terms,
                 };
-                broken.extend(register_problems(
-                    roles,
-                    at.registry,
-                    &e.actor,
-                    None,
-                    &change,
-                ));
+                broken.extend(register_problems(roles, at.registry, &e.actor, &change));
                 return self.report(at, broken);
             }
             Act::Policy { .. } | Act::PolicyPropose { .. } => {
@@ -256,6 +254,9 @@ impl Replay {
             }
             _ => return,
         };
+        if proposal.is_some() && change.name == e.actor {
+            broken.push(t!("register-cosigns-own-change", actor = e.actor.as_str()));
+        }
         let requester = match proposal {
             None => e.actor.clone(),
             Some(n) => match cosigned(at, roles, n, valid_days) {
@@ -280,14 +281,7 @@ impl Replay {
                 }
             },
         };
-        let cosigner = proposal.map(|_| e.actor.as_str());
-        broken.extend(register_problems(
-            roles,
-            at.registry,
-            &requester,
-            cosigner,
-            &change,
-        ));
+        broken.extend(register_problems(roles, at.registry, &requester, &change));
         let reasons = cosign_reasons(roles, at.registry, &requester, &change);
         if proposal.is_none()
             && !reasons.is_empty()

@@ -33,6 +33,9 @@ pub const STAFF: &[(&str, &str)] = &[
     ("audrey", "auditor"),
 ];
 
+/// The administrator who co-signs what `root` proposes.
+pub const SECOND_ADMIN: &str = "root2";
+
 /// The personal data every test customer carries, searched for in outputs.
 pub const SEEDED_NAME: &str = "张三丰";
 pub const SEEDED_ID: &str = "11010519491231002X";
@@ -156,13 +159,16 @@ impl TestStore {
 
     /// `by` registers `name` as `role` in department `dept`.
     pub fn add_in_department(&self, by: &str, name: &str, role: &str, dept: &str) {
-        self.ok(by, &strs(&self.department_actor_args(name, role, dept)));
+        let proposed = self.ok(by, &strs(&self.department_actor_args(name, role, dept)));
+        self.cosign("actor", &proposed);
     }
 
-    /// Register `name` with a new key of their own.
+    /// Register `name` with a new key of their own. A role that manages others or reaches
+    /// every department needs a second administrator: `root2` (registered on first need)
+    /// co-signs root's proposal.
     pub fn add_actor(&self, name: &str, role: &str) {
         let key = self.key(name);
-        self.ok(
+        let proposed = self.ok(
             "root",
             &[
                 "actor",
@@ -178,6 +184,20 @@ impl TestStore {
                 "2026-01-05",
             ],
         );
+        self.cosign("actor", &proposed);
+    }
+
+    /// Have the second administrator co-sign `proposed` (a proposal's entry, as a command
+    /// printed it), registering them first if needed; nothing when nothing was proposed.
+    pub fn cosign(&self, what: &str, proposed: &str) {
+        let entry = proposed.trim();
+        if entry.is_empty() {
+            return;
+        }
+        if !self.dir.path().join("keys").join(SECOND_ADMIN).exists() {
+            self.add_actor(SECOND_ADMIN, "admin");
+        }
+        self.ok(SECOND_ADMIN, &[what, "approve", entry]);
     }
 
     /// A fresh store with only its administrator.
@@ -217,9 +237,11 @@ impl TestStore {
         }
     }
 
-    /// Apply the edited policy files as the administrator (`policy apply`).
+    /// Apply the edited policy files as the administrator (`policy apply`), with the
+    /// second administrator's co-signature when the change widens or weakens.
     pub fn apply_policy(&self, reason: &str) {
-        self.ok("root", &["policy", "apply", "--reason", reason]);
+        let proposed = self.ok("root", &["policy", "apply", "--reason", reason]);
+        self.cosign("policy", &proposed);
     }
 
     /// The public key file of `name` (a new key on first use), as `--key` takes it.
