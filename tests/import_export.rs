@@ -378,14 +378,23 @@ fn imported_contracts_obey_the_seed_rules() {
 fn dry_run_writes_nothing() {
     let s = TestStore::new();
     let f = write(&s, "c.csv", customers_csv().as_bytes());
-    let before = s.snapshot();
+    let mut before = s.snapshot();
     let out = s.run("alice", &["import", "customer", &f, "--dry-run"]);
     assert_eq!(out.code, 0);
     assert_eq!(
         out.stderr,
-        "dry run: 3 rows (UTF-8), 3 would be imported; nothing was written\n"
+        "dry run: 3 rows (UTF-8), 3 would be imported; no record was written; its 3 identity-number checks are counted for you today (policy.probe_allowance)\n"
     );
-    assert_eq!(before, s.snapshot());
+    // The log counts the three numbers checked, and names none of them.
+    let mut after = s.snapshot();
+    let log = String::from_utf8(after.remove("records/audit.log").unwrap()).unwrap();
+    before.remove("records/audit.log");
+    assert_eq!(before, after);
+    let last = log.lines().last().unwrap();
+    assert!(
+        last.contains(r#""action":"probe""#) && last.contains(r#""count":"3""#),
+        "{last}"
+    );
 }
 
 #[test]

@@ -87,6 +87,7 @@ fn store_is_found_from_a_subfolder_and_by_flag() {
     let s = TestStore::new();
     let id = s.residential();
     let out = docket()
+        .env("DOCKET_IDENTITY", s.key("alice"))
         .current_dir(s.path("schemas"))
         .args(["--as", "alice", "show", &id])
         .output()
@@ -94,6 +95,7 @@ fn store_is_found_from_a_subfolder_and_by_flag() {
     assert!(out.status.success());
     let other = tempfile::tempdir().unwrap();
     let out = docket()
+        .env("DOCKET_IDENTITY", s.key("alice"))
         .current_dir(other.path())
         .args([
             "--store",
@@ -487,6 +489,7 @@ fn a_broken_pipe_exits_quietly() {
     let out = std::process::Command::new(assert_cmd::cargo::cargo_bin!("docket"))
         .current_dir(s.root())
         .env("DOCKET_NOW", NOW)
+        .env("DOCKET_IDENTITY", s.key("alice"))
         .args(["--as", "alice", "query"])
         .stdout(writer)
         .output()

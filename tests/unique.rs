@@ -27,7 +27,9 @@ fn one_customer_one_record_a_second_customer_with_the_same_number_is_refused() {
     let first = s.residential();
     // The same number, typed with a lower-case check character, is the same number.
     let args = customer_args(&SEEDED_ID.to_lowercase());
-    let err = s.fails_unchanged("bob", &strs(&args), CONFLICT);
+    let (err, probe) = s.fails_probed("bob", &strs(&args), CONFLICT);
+    assert_eq!(probe["detail"]["count"], "1");
+    assert_eq!(probe["detail"]["answered"], "yes");
     assert_eq!(
         err,
         format!(
@@ -86,7 +88,7 @@ fn one_customer_one_record_amending_to_another_customers_number_is_refused() {
         "--reason",
         "typo",
     ];
-    let err = s.fails_unchanged("bob", &to_first, CONFLICT);
+    let (err, _) = s.fails_probed("bob", &to_first, CONFLICT);
     assert!(
         err.contains(&format!("already belongs to customer `{first}`")),
         "{err}"
@@ -125,7 +127,8 @@ fn one_customer_one_record_an_import_names_every_duplicate_at_its_line() {
     let file = s.path("dup.csv");
     std::fs::write(&file, csv).unwrap();
     let f = file.to_str().unwrap();
-    let err = s.fails_unchanged("alice", &["import", "customer", f], CONFLICT);
+    let (err, probe) = s.fails_probed("alice", &["import", "customer", f], CONFLICT);
+    assert_eq!(probe["detail"]["count"], "3", "each row checked is a probe");
     assert_eq!(
         err,
         format!(

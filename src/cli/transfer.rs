@@ -189,12 +189,18 @@ pub fn import(g: &Global, a: ImportArgs) -> Result<Output> {
         String::new()
     };
     if a.dry_run {
+        let probes = if report.probes > 0 {
+            t!("transfer-probes-counted", probes = report.probes)
+        } else {
+            String::new()
+        };
         g.note(&t!(
             "transfer-dry-run-rows-would",
             rows = report.rows,
             encoding = report.encoding,
             planned = report.planned,
-            already = already
+            already = already,
+            probes = probes
         ));
     } else {
         g.note(&t!(

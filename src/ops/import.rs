@@ -49,6 +49,9 @@ pub struct ImportReport {
     pub already: usize,
     pub encoding: String,
     pub warnings: Vec<String>,
+    /// Identity numbers checked against the store and told (a dry run's, or a refused
+    /// import's): counted probes.
+    pub probes: u64,
 }
 
 /// Called as work proceeds: (phase, done, total).
@@ -244,6 +247,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     let answered = checked <= left;
     if checked > 0 && (duplicates > 0 || spec.dry_run) {
         super::unique::log_probe(session, kind, "import", checked, answered)?;
+        report.probes = checked;
     }
     if duplicates > 0 && !answered {
         // Which rows are held would answer more checks than are left today.

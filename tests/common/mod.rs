@@ -318,6 +318,34 @@ impl TestStore {
         err
     }
 
+    /// Run a command that is refused because it would tell whether identity numbers are
+    /// held: nothing changes but the log, which gains one `probe` entry counting them.
+    /// Returns stderr and the entry.
+    pub fn fails_probed(
+        &self,
+        actor: &str,
+        args: &[&str],
+        code: i32,
+    ) -> (String, serde_json::Value) {
+        let mut before = self.snapshot();
+        let log_before = before.remove("records/audit.log").unwrap();
+        let err = self.fails(actor, args, code);
+        let mut after = self.snapshot();
+        let log_after = after.remove("records/audit.log").unwrap();
+        assert_eq!(
+            before, after,
+            "docket {args:?} changed the store beyond the log"
+        );
+        assert!(log_after.starts_with(&log_before), "the log only grows");
+        let added = String::from_utf8(log_after[log_before.len()..].to_vec()).unwrap();
+        assert_eq!(added.lines().count(), 1, "one entry: {added}");
+        let line = added.trim_end();
+        let body = &line[130..line.rfind(' ').unwrap()];
+        let entry: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(entry["action"], "probe", "{entry}");
+        (err, entry)
+    }
+
     /// Every file of the store and its bytes (the lock file aside).
     pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
         let mut out = BTreeMap::new();
