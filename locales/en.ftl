@@ -785,3 +785,4 @@ import-duplicates-withheld = { $duplicates } rows hold identity numbers already 
 records-held-elsewhere = a { $kind } filed under another department holds this value; it is not named to you
 register-cosigns-own-change = `{ $actor }` co-signed a change to their own register entry: a second administrator other than them must
 transfer-probes-counted = ; its { $probes } identity-number checks are counted for you today (policy.probe_allowance)
+replay-control-characters = the field `{ $field }` holds a control character, which docket never writes

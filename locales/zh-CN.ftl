@@ -785,3 +785,4 @@ import-duplicates-withheld = 有 { $duplicates } 行的证件号码已在库中�
 records-held-elsewhere = 另一部门的 { $kind } 持有该值；不向你披露是哪条记录
 register-cosigns-own-change = `{ $actor }` 会签了对自己名册条目的变更：须由本人以外的第二位管理员会签
 transfer-probes-counted = ；其中 { $probes } 个证件号码查核计入你今天的限额（policy.probe_allowance）
+replay-control-characters = 字段 `{ $field }` 含有控制字符，而 docket 从不写入控制字符

@@ -26,7 +26,7 @@ fn verify_summarises_a_good_store() {
     let (s, _) = store_with_records();
     let out = s.ok("", &["verify"]);
     assert!(
-        out.starts_with("ok: 15 audit entries, 22 files, 1 records; chain head "),
+        out.starts_with("ok: 24 audit entries, 23 files, 1 records; chain head "),
         "{out}"
     );
 }
@@ -208,7 +208,7 @@ fn crash_mid_log_append_is_a_torn_tail_that_recover_repairs() {
         .unwrap();
     assert!(!out.status.success());
     let err = s.fails_unchanged("alice", &["show", &id], INTEGRITY);
-    assert!(err.contains("records/audit.log:16: the last entry is incomplete (a write was cut short); run `docket recover` to move it aside"), "{err}");
+    assert!(err.contains("records/audit.log:25: the last entry is incomplete (a write was cut short); run `docket recover` to move it aside"), "{err}");
     let out = s.ok("root", &["recover"]);
     assert!(
         out.contains("moved the unfinished end of the audit log"),
@@ -282,7 +282,7 @@ fn verify_chain_checks_the_log_alone() {
     let (s, id) = store_with_records();
     let out = s.ok("", &["verify", "--chain"]);
     assert!(
-        out.starts_with("ok: 15 audit entries chained; head "),
+        out.starts_with("ok: 24 audit entries chained; head "),
         "{out}"
     );
     // A changed record file is the full check's business, not the chain's…

@@ -141,12 +141,12 @@ fn verify_and_help_speak_the_language_and_the_flag_beats_the_locale() {
     let en = said(&s, EN, "", &["verify"]);
     let zh = said(&s, ZH, "", &["verify"]);
     assert!(
-        en.stdout.starts_with("ok: 13 audit entries, "),
+        en.stdout.starts_with("ok: 22 audit entries, "),
         "{}",
         en.stdout
     );
     assert!(
-        zh.stdout.starts_with("正常：13 条审计条目，"),
+        zh.stdout.starts_with("正常：22 条审计条目，"),
         "{}",
         zh.stdout
     );

@@ -132,7 +132,7 @@ fn recover_cuts_a_torn_end_that_left_no_files() {
         )
     );
     assert!(s.log_text().starts_with(&whole));
-    assert!(s.ok("", &["verify"]).starts_with("ok: 15 audit entries"));
+    assert!(s.ok("", &["verify"]).starts_with("ok: 24 audit entries"));
     let kept = s.path("records/.quarantine/20260301T170000/audit.log.torn-tail");
     assert_eq!(std::fs::read(kept).unwrap().len(), torn);
 }

@@ -11,7 +11,7 @@ fn edit(s: &TestStore, rel: &str, from: &str, to: &str) {
     std::fs::write(s.path(rel), text.replacen(from, to, 1)).unwrap();
 }
 
-const STAFF_REVEAL: &str = "reveal = [\"contact\"]\nactions = [\"complete\", \"terminate\"]\nscope = \"department\"\n\n[roles.department-head]";
+const STAFF_REVEAL: &str = "reveal = [\"contact\"]\nactions = [\"complete\", \"terminate\"]\nscope = \"department\"\n\n# Manages";
 
 #[test]
 fn a_policy_file_edited_by_hand_stops_every_run_until_an_administrator_applies_it() {
@@ -48,8 +48,9 @@ fn a_policy_file_edited_by_hand_stops_every_run_until_an_administrator_applies_i
         err.starts_with("error: actor `alice` (role business-staff) may not apply a policy"),
         "{err}"
     );
-    // The administrator applies it: a signed, logged act; the copy is kept.
-    s.ok(
+    // It widens a role, so the administrator only proposes it: the rules in force stay
+    // as they were until a second administrator co-signs. The copy is kept.
+    let out = s.run(
         "root",
         &[
             "policy",
@@ -58,9 +59,28 @@ fn a_policy_file_edited_by_hand_stops_every_run_until_an_administrator_applies_i
             "clerks verify identity at the counter",
         ],
     );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let proposed = out.stdout.trim().to_string();
+    assert_eq!(
+        out.stderr,
+        format!(
+            "proposed (entry {proposed}): role `business-staff` gains reveal identity. Another administrator makes it take effect with `docket policy approve {proposed}`\n"
+        )
+    );
     assert!(s.path("records/_policy/v0002/schemas/roles.toml").is_file());
+    let masked = s.ok(
+        "alice",
+        &["show", &id, "--reveal", "--purpose", "counter check"],
+    );
+    assert!(!masked.contains(SEEDED_ID), "{masked}");
+    let err = s.fails_unchanged("root", &["policy", "approve", &proposed], DENIED);
+    assert!(
+        err.starts_with("error: `root` co-signed their own proposal"),
+        "{err}"
+    );
+    s.cosign("policy", &proposed);
     let log = s.ok("", &["log", "--action", "policy"]);
-    assert!(log.contains("root   admin  policy  policy  2        changed=schemas/roles.toml reason=clerks verify identity at the counter"), "{log}");
+    assert!(log.contains(&format!("root2  admin  policy  policy  2        changed=schemas/roles.toml proposal={proposed} reason=clerks verify identity at the counter")), "{log}");
     let shown = s.ok(
         "alice",
         &["show", &id, "--reveal", "--purpose", "counter check"],
@@ -245,7 +265,14 @@ fn a_hand_made_policy_entry_widening_the_signers_role_is_caught() {
     let err = s.fails("", &["verify"], INTEGRITY);
     assert!(
         err.contains(&format!(
-            "records/audit.log:{}: `root` widened the permissions of their own role `admin`",
+            "records/audit.log:{}: this needs a second administrator's co-signature: role `admin` gains reveal identity",
+            n + 1
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "records/audit.log:{}: role `admin` manages actors and may also reveal personal data",
             n + 1
         )),
         "{err}"

@@ -426,7 +426,7 @@ fn control_characters_are_refused_in_input_and_escaped_in_output() {
         "{err}"
     );
     // A version file holding one, written by hand and logged in an entry its own actor
-    // signed, is shown escaped: no fake line, no escape sequence reaches the terminal.
+    // signed, is refused by every run: docket never writes one.
     s.ok(
         "alice",
         &[
@@ -440,15 +440,10 @@ fn control_characters_are_refused_in_input_and_escaped_in_output() {
     );
     let rel = format!("records/customer/{id}/v0002.toml");
     let text = std::fs::read_to_string(s.path(&rel)).unwrap();
-    let crafted = text
-        .replace(
-            "meter_number = \"M1\"",
-            "meter_number = \"M1\\n2   approve  gina\\u001b[2J\"",
-        )
-        .replace(
-            "reason = \"meter\"",
-            "reason = \"meter\\n3        approve\"",
-        );
+    let crafted = text.replace(
+        "meter_number = \"M1\"",
+        "meter_number = \"M1\\n2   approve  gina\\u001b[2J\"",
+    );
     std::fs::write(s.path(&rel), &crafted).unwrap();
     let sha = sha256_hex(crafted.as_bytes());
     let log = s.log_text();
@@ -461,15 +456,14 @@ fn control_characters_are_refused_in_input_and_escaped_in_output() {
     );
     std::fs::write(s.path("records/audit.log"), forged).unwrap();
     let _ = std::fs::remove_dir_all(s.state());
-    let shown = s.ok("alice", &["show", &id]);
+    let err = s.fails("alice", &["show", &id], INTEGRITY);
     assert!(
-        shown.contains("meter_number       M1\\n2   approve  gina\\x1b[2J\n"),
-        "{shown}"
+        err.contains(&format!(
+            "records/audit.log:{n}: the field `meter_number` holds a control character, which docket never writes"
+        )),
+        "{err}"
     );
-    assert!(!shown.contains('\u{1b}'), "{shown:?}");
-    let history = s.ok("alice", &["history", &id]);
-    assert_eq!(history.lines().count(), 3, "{history}");
-    assert!(history.contains("meter\\n3        approve"), "{history}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
     // An entry holding a control character is itself refused by every check.
     let log = s.log_text();
     let n = log.lines().count();

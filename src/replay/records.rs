@@ -331,6 +331,11 @@ impl Replay {
         for err in &findings.errors {
             broken.push(t!("replay-terms-break-rules", m = err.to_string()));
         }
+        for (name, value) in &actual.fields {
+            if holds_control(value) {
+                broken.push(t!("replay-control-characters", field = name.as_str()));
+            }
+        }
         self.check_unique(kind, act, &e.record, actual, broken);
         let mut expected = match prior {
             Some(p) => {
@@ -600,4 +605,13 @@ fn lifecycle_act(
     }
     stamp(&mut next, at, prior.version + 1);
     Some(next)
+}
+
+/// Whether a value holds a control character, which docket refuses at input.
+fn holds_control(v: &Value) -> bool {
+    match v {
+        Value::Str(s) => s.chars().any(crate::text::is_control),
+        Value::List(items) => items.iter().any(holds_control),
+        _ => false,
+    }
 }
