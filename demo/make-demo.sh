@@ -18,7 +18,7 @@ export XDG_STATE_HOME="$work/state"
 keys="$repo/demo/keys"
 # The centre's staff, registered by the administrator; the Hangzhou office's, registered
 # by its responsible person (two-level management, R-B2).
-centre="admin:admin qian.lei:department-head zhao.min:market-manager chen.jun:vp-operations \
+centre="admin:admin ma.jie:admin qian.lei:department-head zhao.min:market-manager chen.jun:vp-operations \
   sun.li:general-manager zhou.qiang:planning-construction wu.hua:archivist he.ping:auditor"
 office="wang.fang:business-staff li.na:business-staff"
 staff="$centre $office"
@@ -35,20 +35,28 @@ at 2026-01-05T09:00:00Z
 "$bin" --quiet init "$store" --admin admin --key "$keys/admin.pub" --identity "$keys/admin" \
   --name "docket demo gas company" --site-code DEMO
 
-# The demo must keep working for years after it was made: its training limit is ten
-# years instead of the default yearly refresher (policy.training_valid_days). And the
-# company has an office in Hangzhou. Both are policy, applied by an administrator.
-sed -i 's/^training_valid_days = 365$/training_valid_days = 3650/' "$store/docket.toml"
-printf '\n[departments.hangzhou]\ntitle = "杭州营业厅 Hangzhou office"\n' >> "$store/docket.toml"
-as admin policy apply --reason "demo store: the Hangzhou office; training valid for ten years"
-
+# Nobody acts alone on what widens access or weakens a rule: the store's second
+# administrator co-signs what the first proposes. (The sole administrator may register
+# the second alone; the auditor sees that flagged.)
 register() {
   local by=$1 s=$2; shift 2
-  as "$by" actor add "${s%%:*}" --role "${s##*:}" --key "$keys/${s%%:*}.pub" \
-    --agreement-signed 2026-01-05 --trained-on 2026-01-05 "$@"
+  local proposed
+  proposed=$(as "$by" actor add "${s%%:*}" --role "${s##*:}" --key "$keys/${s%%:*}.pub" \
+    --agreement-signed 2026-01-05 --trained-on 2026-01-05 "$@")
+  if [ -n "$proposed" ]; then as ma.jie actor approve "$proposed"; fi
 }
+register admin ma.jie:admin
+
+# The demo must keep working for years after it was made: its training limit is ten
+# years instead of the default yearly refresher (policy.training_valid_days) — a weaker
+# rule, so it takes both administrators. And the company has an office in Hangzhou.
+sed -i 's/^training_valid_days = 365$/training_valid_days = 3650/' "$store/docket.toml"
+printf '\n[departments.hangzhou]\ntitle = "杭州营业厅 Hangzhou office"\n' >> "$store/docket.toml"
+proposed=$(as admin policy apply --reason "demo store: the Hangzhou office; training valid for ten years")
+as ma.jie policy approve "$proposed"
+
 for s in $centre; do
-  case $s in admin:*) ;; qian.lei:*) register admin "$s" --department hangzhou ;; *) register admin "$s" ;; esac
+  case $s in admin:*|ma.jie:*) ;; qian.lei:*) register admin "$s" --department hangzhou ;; *) register admin "$s" ;; esac
 done
 for s in $office; do register qian.lei "$s" --department hangzhou; done
 
