@@ -85,7 +85,7 @@ fn whoami_says_role_reach_standing_and_whether_one_can_sign() {
             .any(|a| a["kind"] == "installation" && a["rule"] == "R-C3")
     );
     // One who may not act yet is told why, and whoami itself still answers.
-    s.ok(
+    let proposed = s.ok(
         "root",
         &[
             "actor",
@@ -97,6 +97,7 @@ fn whoami_says_role_reach_standing_and_whether_one_can_sign() {
             &s.pubkey("newbie"),
         ],
     );
+    s.cosign("actor", &proposed);
     let newbie = s.run("newbie", &["whoami"]);
     assert_eq!(newbie.code, 0, "{}", newbie.stderr);
     assert!(newbie.stdout.contains("standing    may NOT act: actor `newbie` has not signed the information-security agreement (R-B1)\n"), "{}", newbie.stdout);

@@ -240,7 +240,6 @@ fn r_c17_amending_another_departments_record_by_hand_is_named() {
             "action = \"amend\"",
             "action = \"amend\"\nreason = \"moved\"",
         )
-        .replace("meter_number", "meter_number")
         .replace("[fields]\n", "[fields]\nmeter_number = \"M1\"\n")
     });
     let line = append_entries(
@@ -315,4 +314,259 @@ fn r_c3_reclassifying_the_customer_never_skips_the_market_manager() {
         "{waiting}"
     );
     s.ok("", &["verify"]);
+}
+
+/// Departments `hangzhou` with its responsible person `hz.head`.
+fn office(s: &TestStore) {
+    std::fs::write(
+        s.path("docket.toml"),
+        std::fs::read_to_string(s.path("docket.toml")).unwrap()
+            + "\n[departments.hangzhou]\ntitle = \"杭州\"\n",
+    )
+    .unwrap();
+    s.apply_policy("the Hangzhou office");
+    s.add_in_department("root", "hz.head", "department-head", "hangzhou");
+}
+
+/// R-B2, R-C6, R-C17: a department's responsible person registers their own staff into
+/// roles of department scope that manage nobody — never a general manager or an auditor,
+/// by command or by hand.
+#[test]
+fn r_b2_a_department_head_registers_no_general_manager_or_auditor() {
+    let s = TestStore::new();
+    office(&s);
+    for role in ["general-manager", "auditor"] {
+        let args = s.department_actor_args(&format!("hz.{role}"), role, "hangzhou");
+        let err = s.fails_unchanged("hz.head", &strs(&args), DENIED);
+        assert!(
+            err.starts_with(&format!(
+                "error: `hz.head` granted role `{role}`, which only an administrator may grant"
+            )),
+            "{err}"
+        );
+    }
+    let key = std::fs::read_to_string(s.pubkey("hz.gm")).unwrap();
+    let file = s.write_by_hand("records/_actors/hz.gm/v0001.toml", "name = \"hz.gm\"\n");
+    let line = append_entries(
+        &s,
+        &[
+            json!({"actor": "hz.head", "role": "department-head", "action": "actor-add",
+                 "record": "hz.gm", "version": 1, "files": [file],
+                 "detail": {"role": "general-manager", "department": "hangzhou",
+                            "key": key.trim(), "agreement_signed": "2026-01-05",
+                            "trained_on": "2026-01-05"}}),
+        ],
+    );
+    let problems = s.verify_problems();
+    assert!(
+        problems.contains(&at(
+            line,
+            "`hz.head` granted role `general-manager`, which only an administrator may grant"
+        )),
+        "{problems:?}"
+    );
+}
+
+/// R-C6: changing the general manager's key takes two administrators, and a key once
+/// replaced is never accepted again — so no administrator approves as `gina` with a key
+/// of their own and sets hers back.
+#[test]
+fn r_c6_an_administrator_cannot_borrow_the_general_managers_identity() {
+    let s = TestStore::new();
+    let gina_key = std::fs::read_to_string(s.pubkey("gina")).unwrap();
+    let mine = keygen(&s.path("../keys"), "roots-gina");
+    let mine_pub = format!("{}.pub", mine.display());
+    let proposed = s.ok("root", &["actor", "update", "gina", "--key", &mine_pub]);
+    assert!(!proposed.trim().is_empty(), "a proposal, not a change");
+    let whoami = s.ok("gina", &["whoami"]);
+    assert!(
+        whoami.contains("can sign    yes"),
+        "still her own key: {whoami}"
+    );
+    // Two administrators may change it; her old key is then refused, whoever asks: a
+    // key is never accepted twice.
+    s.cosign("actor", &proposed);
+    let err = s.fails_unchanged(
+        "root",
+        &["actor", "update", "gina", "--key", gina_key.trim()],
+        INVALID,
+    );
+    assert!(err.contains("is already registered for `gina`"), "{err}");
+    // By hand, alone: named.
+    let fresh = keygen(&s.path("../keys"), "roots-gina-2");
+    let fresh_line = std::fs::read_to_string(format!("{}.pub", fresh.display())).unwrap();
+    let v2 = std::fs::read_to_string(s.path("records/_actors/gina/v0002.toml")).unwrap();
+    let file = s.write_by_hand(
+        "records/_actors/gina/v0003.toml",
+        &v2.replace("version = 2", "version = 3"),
+    );
+    let line = append_entries(
+        &s,
+        &[
+            json!({"actor": "root", "role": "admin", "action": "actor-update",
+                 "record": "gina", "version": 3, "files": [file],
+                 "detail": {"key": fresh_line.trim()}}),
+        ],
+    );
+    let problems = s.verify_problems();
+    assert!(
+        problems.contains(&at(
+            line,
+            "this needs a second administrator's co-signature: it changes another actor's key"
+        )),
+        "{problems:?}"
+    );
+}
+
+/// R-C17 and 第十二条: the administrator registers a second administrator with a key they
+/// made; that "second person" tries to make the first an auditor. The first may not
+/// co-sign a change to themself, so two administrators alone cannot do it; the auditor
+/// sees the second registered by the sole administrator, alone.
+#[test]
+fn r_c17_an_administrator_cannot_make_themself_an_auditor_through_a_second_identity() {
+    let s = TestStore::new();
+    let proposed = s.ok("root2", &["actor", "update", "root", "--role", "auditor"]);
+    let err = s.fails_unchanged("root", &["actor", "approve", proposed.trim()], DENIED);
+    assert!(
+        err.starts_with("error: `root` co-signed a change to their own register entry"),
+        "{err}"
+    );
+    let status = s.ok("audrey", &["status"]);
+    assert!(
+        status.lines().any(|l| l.contains(" root2 ")
+            && l.ends_with("a second administrator registered by the sole one, alone")),
+        "{status}"
+    );
+    assert!(
+        status.contains("co-signed by an actor the proposer registered"),
+        "{status}"
+    );
+}
+
+/// R-A3, R-C6, R-C11, R-C14, R-A8: one administrator may not weaken the rules alone. Each
+/// of these changes is proposed, not applied, and a hand-made policy entry applying one
+/// is named.
+#[test]
+fn r_a3_one_administrator_weakens_no_rule_alone() {
+    let weakenings: [(&str, &str, &str, &str); 5] = [
+        (
+            "schemas/customer.toml",
+            "pii = \"identity\"\nmask = \"id\"\n",
+            "",
+            "customer: field id_number: pii is dropped or relaxed",
+        ),
+        (
+            "schemas/take-or-pay.toml",
+            "[[steps]]\nrole = \"general-manager\"\nrule = \"R-C6\"\n",
+            "",
+            "take-or-pay: steps general-manager is dropped or relaxed",
+        ),
+        (
+            "schemas/take-or-pay.toml",
+            "annual_volume_m3 >= 3000000",
+            "annual_volume_m3 >= 300000",
+            "take-or-pay: rules R-C14 is dropped or relaxed",
+        ),
+        (
+            "schemas/tariffs.toml",
+            "amount = \"2800.00\"",
+            "amount = \"1.00\"",
+            "tariff `residential_installation`: an amount is rewritten, removed or back-dated",
+        ),
+        (
+            "docket.toml",
+            "training_valid_days = 365",
+            "training_valid_days = 36500",
+            "the setting `training_valid_days` is relaxed",
+        ),
+    ];
+    for (file, from, to, why) in weakenings {
+        let s = TestStore::new();
+        let text = std::fs::read_to_string(s.path(file)).unwrap();
+        assert!(text.contains(from), "{file} holds {from}");
+        std::fs::write(s.path(file), text.replacen(from, to, 1)).unwrap();
+        let out = s.run("root", &["policy", "apply", "--reason", "simpler"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(out.stderr.contains(why), "{file}: {}", out.stderr);
+        let applied = s.ok("", &["log", "--action", "policy"]);
+        assert_eq!(
+            applied.lines().count(),
+            2,
+            "only the genesis policy is in force: {applied}"
+        );
+        // By hand, signed by the administrator alone: named.
+        let log = s.log_text();
+        let n = log.lines().count();
+        let forged = forge_log(
+            &log,
+            n,
+            &|_, e| {
+                e["action"] = "policy".into();
+                let d = e["detail"].as_object_mut().unwrap();
+                d.remove("base");
+                d.remove("widens");
+            },
+            &|a| Some(s.key(a)),
+        );
+        std::fs::write(s.path("records/audit.log"), forged).unwrap();
+        let _ = std::fs::remove_dir_all(s.state());
+        let problems = s.verify_problems();
+        assert!(
+            problems.iter().any(|p| p.starts_with(&format!(
+                "records/audit.log:{n}: this needs a second administrator's co-signature: "
+            )) && p.contains(why)),
+            "{file}: {problems:?}"
+        );
+    }
+}
+
+/// R-C17: `--as` without the actor's key shows nothing a run without `--as` would not.
+#[test]
+fn r_c17_acting_as_someone_without_their_key_reads_nothing() {
+    let s = TestStore::new();
+    s.residential();
+    let out = docket()
+        .current_dir(s.root())
+        .env("XDG_STATE_HOME", s.state())
+        .args(["--as", "mona", "query", "customer"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(DENIED));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(
+            "error: no key to sign with: actor `mona` signs with the key registered for them"
+        ),
+        "{err}"
+    );
+    // With her key, no log entry is written to prove it.
+    let before = s.log_text();
+    s.ok("mona", &["query", "customer"]);
+    assert_eq!(before, s.log_text());
+}
+
+/// An entry dated 25 days ahead — its clerk's clock set forward — never stops anyone
+/// else's work; `verify` names it.
+#[test]
+fn an_entry_dated_ahead_is_named_and_blocks_nobody() {
+    let mut s = TestStore::new();
+    s.now = "2026-03-26T09:00:00Z".into();
+    s.residential();
+    let n = s.log_text().lines().count();
+    s.now = NOW.into();
+    // Everyone else goes on working, the administrator's acts included.
+    s.residential();
+    s.ok("root", &["actor", "revoke", "bob", "--reason", "left"]);
+    let problems = s.verify_problems();
+    assert_eq!(
+        problems,
+        [at(
+            n,
+            &format!(
+                "the entry is dated 2026-03-26T17:00:00+08:00, ahead of entry {} appended after it (2026-03-01T17:00:00+08:00): it was dated ahead of the clock of the machine that appended next",
+                n + 1
+            )
+        )]
+    );
 }

@@ -5,7 +5,7 @@ use super::output::{Format, csv, structured, table};
 use super::{Cli, Global, Output};
 use clap::{Args, CommandFactory};
 use docket::error::{Error, Result};
-use docket::ops::status;
+use docket::ops::{oversight, status};
 use docket::t;
 use std::path::PathBuf;
 
@@ -95,11 +95,17 @@ pub fn whoami(g: &Global) -> Result<Output> {
 pub fn store_status(g: &Global) -> Result<Output> {
     let session = g.open(true)?;
     let s = status::status(&session)?;
+    let watch = oversight::oversees(&session)
+        .then(|| oversight::oversight(&session))
+        .transpose()?;
     if matches!(g.format, Format::Json | Format::Toml) {
-        let json = serde_json::json!({
+        let mut json = serde_json::json!({
             "records": s.counts, "waiting": s.waiting, "to_archive": s.to_archive,
             "overdue": s.overdue, "entries": s.entries, "head": s.head,
         });
+        if let Some(w) = &watch {
+            json["oversight"] = oversight_json(w);
+        }
         return Ok(structured(g.format, "status", json));
     }
     let mut rows: Vec<Vec<String>> = Vec::new();
@@ -145,9 +151,90 @@ pub fn store_status(g: &Global) -> Result<Output> {
                 }
                 r[0] = super::output::heading(&r[0]);
             }
-            table(&header, &rows)
+            let mut out = table(&header, &rows);
+            if let Some(w) = &watch {
+                out.push_str(&oversight_tables(w));
+            }
+            out
         }
     })
+}
+
+/// The auditor's view: register, key and policy acts with who proposed and co-signed
+/// them, and identity-number checks per actor and day.
+fn oversight_tables(w: &oversight::Oversight) -> String {
+    let dash = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
+    let acts: Vec<Vec<String>> = w
+        .acts
+        .iter()
+        .map(|a| {
+            vec![
+                a.entry.to_string(),
+                a.time.clone(),
+                docket::text::action(&a.action),
+                a.subject.clone(),
+                a.proposed_by.clone(),
+                dash(&a.cosigned_by),
+                dash(&a.flag),
+            ]
+        })
+        .collect();
+    let probes: Vec<Vec<String>> = w
+        .probes
+        .iter()
+        .map(|p| {
+            let flag = p.beyond.then(|| t!("oversight-beyond-allowance"));
+            vec![
+                p.actor.clone(),
+                p.day.clone(),
+                p.count.to_string(),
+                dash(&flag),
+            ]
+        })
+        .collect();
+    let mut out = format!("\n{}\n", t!("oversight-register-heading"));
+    out.push_str(&table(
+        &[
+            "entry",
+            "time",
+            "action",
+            "subject",
+            "proposed_by",
+            "cosigned_by",
+            "flag",
+        ],
+        &acts,
+    ));
+    out.push_str(&format!("\n{}\n", t!("oversight-probes-heading")));
+    if probes.is_empty() {
+        out.push_str(&format!("{}\n", t!("oversight-no-probes")));
+    } else {
+        out.push_str(&table(&["actor", "day", "count", "flag"], &probes));
+    }
+    out
+}
+
+fn oversight_json(w: &oversight::Oversight) -> serde_json::Value {
+    let acts: Vec<serde_json::Value> = w
+        .acts
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "entry": a.entry, "time": a.time, "action": a.action, "subject": a.subject,
+                "proposed_by": a.proposed_by, "cosigned_by": a.cosigned_by, "flag": a.flag,
+            })
+        })
+        .collect();
+    let probes: Vec<serde_json::Value> = w
+        .probes
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "actor": p.actor, "day": p.day, "count": p.count, "beyond_allowance": p.beyond,
+            })
+        })
+        .collect();
+    serde_json::json!({"register": acts, "probes": probes})
 }
 
 #[derive(Args)]

@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::store::Store;
 
 /// Every act an entry can record.
-pub const ACTIONS: [&str; 19] = [
+pub const ACTIONS: [&str; 22] = [
     "genesis",
     "policy",
     "actor-add",
@@ -27,6 +27,9 @@ pub const ACTIONS: [&str; 19] = [
     "import",
     "import-batch",
     "recover",
+    "policy-propose",
+    "actor-propose",
+    "probe",
 ];
 
 /// An action or actor that no entry could name is a typo: exit 5 with the closest name.

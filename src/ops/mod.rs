@@ -9,6 +9,7 @@ pub mod init;
 pub mod input;
 pub mod lifecycle;
 pub mod log;
+pub mod oversight;
 pub mod policy;
 pub mod read;
 pub mod status;

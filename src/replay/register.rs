@@ -342,14 +342,12 @@ impl Replay {
             broken.extend(roles_problems(&schemas.roles));
         }
         match act {
-            Act::PolicyPropose { base, .. } => {
-                if *base != at.registry.policy {
-                    broken.push(t!(
-                        "register-stale-proposal",
-                        base = *base,
-                        now = at.registry.policy
-                    ));
-                }
+            Act::PolicyPropose { base, .. } if *base != at.registry.policy => {
+                broken.push(t!(
+                    "register-stale-proposal",
+                    base = *base,
+                    now = at.registry.policy
+                ));
             }
             Act::Policy {
                 proposal: Some(n), ..
