@@ -702,3 +702,18 @@ policy-live = live { $source }
 heading-env = {" "}[env: { $name }]
 heading-default = {" "}[default: { $values }]
 heading-possible = {" "}[possible values: { $values }]
+validate-placeholder = { $why }{ $rule }: `{ $escape }` is a placeholder, not a value (policy.placeholders)
+validate-give-real-not-placeholder = give the real { $name }; if it is not known yet, find it out before the record is written
+input-text-says-nothing = `{ $text }` says nothing: a { $what ->
+        [purpose] purpose
+        [comment] comment
+       *[reason] reason
+    } is words, not blanks or punctuation
+input-text-placeholder = `{ $text }` is a placeholder, not a { $what ->
+        [purpose] purpose
+        [comment] comment
+       *[reason] reason
+    } (policy.placeholders)
+input-state-purpose = say why you need to see it, e.g. --purpose "arrange meter visit"
+input-state-comment = say what you checked, e.g. --comment "budget checked against the sheet", or leave --comment out
+input-state-reason = say why, in a few words, e.g. { $flag } "customer moved house"

@@ -702,3 +702,18 @@ policy-live = 当前 { $source }
 heading-env = （环境变量：{ $name }）
 heading-default = （默认：{ $values }）
 heading-possible = （可取值：{ $values }）
+validate-placeholder = { $why }{ $rule }：`{ $escape }` 是占位词，不是实际内容（policy.placeholders）
+validate-give-real-not-placeholder = 请填写真实的 { $name }；如暂不清楚，请先核实再录入
+input-text-says-nothing = `{ $text }` 没有实际内容：{ $what ->
+        [purpose] 用途
+        [comment] 意见
+       *[reason] 理由
+    }要用文字写明，空白或标点不算
+input-text-placeholder = `{ $text }` 是占位词，不能作为{ $what ->
+        [purpose] 用途
+        [comment] 意见
+       *[reason] 理由
+    }（policy.placeholders）
+input-state-purpose = 请说明为什么需要查看，例如 --purpose "预约上门抄表"
+input-state-comment = 请写明审核了什么，例如 --comment "预算核对无误"；或不写 --comment
+input-state-reason = 请用几句话说明原因，例如 { $flag } "用户搬迁"

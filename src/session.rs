@@ -284,6 +284,21 @@ impl Session {
         self.store.config.policy.max_text_chars
     }
 
+    /// Check a reason, comment or purpose given with `flag`: one line of plain text, at
+    /// most `policy.max_text_chars`, that says something (no placeholder).
+    pub fn stated(
+        &self,
+        flag: &str,
+        text: &str,
+    ) -> std::result::Result<(), crate::error::InputError> {
+        crate::ops::input::stated(
+            flag,
+            text,
+            self.max_text(),
+            &self.store.config.policy.placeholders,
+        )
+    }
+
     /// Today in the store's time zone.
     pub fn today(&self) -> NaiveDate {
         self.now.date_naive()

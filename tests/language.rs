@@ -276,3 +276,53 @@ fn a_title_that_could_stand_for_two_values_or_a_language_docket_does_not_speak_i
         "{err}"
     );
 }
+
+#[test]
+fn a_placeholder_is_refused_in_both_languages() {
+    let s = TestStore::new();
+    let c = s.residential();
+    let args = ["show", c.as_str(), "--reveal", "--purpose", "无"];
+    let en = said(&s, EN, "alice", &args);
+    let zh = said(&s, ZH, "alice", &args);
+    assert_eq!((en.code, zh.code), (INVALID, INVALID));
+    assert_eq!(
+        en.stderr,
+        "error: --purpose: `无` is a placeholder, not a purpose (policy.placeholders)\n\
+         hint: say why you need to see it, e.g. --purpose \"arrange meter visit\"\n"
+    );
+    assert_eq!(
+        zh.stderr,
+        "错误：--purpose: `无` 是占位词，不能作为用途（policy.placeholders）\n\
+         提示：请说明为什么需要查看，例如 --purpose \"预约上门抄表\"\n"
+    );
+    let args = [
+        "amend",
+        c.as_str(),
+        "--set",
+        "meter_model=G4",
+        "--reason",
+        ".",
+    ];
+    let zh = said(&s, ZH, "alice", &args);
+    assert_eq!(
+        zh.stderr,
+        "错误：--reason: `.` 没有实际内容：理由要用文字写明，空白或标点不算\n\
+         提示：请用几句话说明原因，例如 --reason \"用户搬迁\"\n"
+    );
+    let args = with_sets(
+        &["amend", c.as_str(), "--reason", "联系人变更"],
+        &["name=暂无"],
+    );
+    let en = said(&s, EN, "alice", &strs(&args));
+    let zh = said(&s, ZH, "alice", &strs(&args));
+    assert_eq!(
+        en.stderr,
+        "error: field `name`: required field: `暂无` is a placeholder, not a value (policy.placeholders)\n\
+         hint: give the real name; if it is not known yet, find it out before the record is written\n"
+    );
+    assert_eq!(
+        zh.stderr,
+        "错误：字段 `name`：必填字段：`暂无` 是占位词，不是实际内容（policy.placeholders）\n\
+         提示：请填写真实的 name；如暂不清楚，请先核实再录入\n"
+    );
+}

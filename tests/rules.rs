@@ -511,4 +511,273 @@ fn r_c15_archiving_refuses_empty_papers_and_the_same_paper_twice() {
         )
     );
     s.ok("arch", &["archive", &id, "--attach", &p("letter.pdf")]);
+    let err = s.fails_unchanged(
+        "arch",
+        &[
+            "attachment",
+            "get",
+            &id,
+            "letter.pdf",
+            "-",
+            "--purpose",
+            "无",
+        ],
+        INVALID,
+    );
+    assert!(
+        err.starts_with("error: --purpose: `无` is a placeholder, not a purpose"),
+        "{err}"
+    );
+}
+
+/// R-C7: a placeholder (`policy.placeholders`: 无, 暂无, N/A, TBD …) names no contact,
+/// whatever its width, case or punctuation.
+#[test]
+fn r_c7_a_placeholder_does_not_name_the_contact() {
+    let s = TestStore::new();
+    for placeholder in [
+        "无",
+        "暂无",
+        "不详",
+        "待定",
+        "N/A",
+        "ｎ／ａ",
+        "tbd",
+        "同上。",
+        "Unknown",
+    ] {
+        let before = s.snapshot();
+        let out = collective(&s, placeholder);
+        assert_eq!(out.code, INVALID, "{placeholder}");
+        assert_eq!(
+            out.stderr,
+            format!(
+                "error: field `contact_name`: required when category == 'collective' (R-C7): `{placeholder}` is a placeholder, not a value (policy.placeholders)\nhint: give the real contact_name; if it is not known yet, find it out before the record is written\n"
+            )
+        );
+        assert_eq!(before, s.snapshot(), "{placeholder} changed the store");
+    }
+    // A real name that holds a placeholder's characters is a name.
+    assert_eq!(collective(&s, "无锡市民").code, 0);
+}
+
+/// R-C9, R-C12: required document numbers and instalment steps are not placeholders; a
+/// list of placeholders states nothing.
+#[test]
+fn r_c12_placeholders_are_not_document_numbers_or_steps() {
+    let s = TestStore::new();
+    let c = s.residential();
+    let err = s.fails_unchanged(
+        "alice",
+        &strs(&with_sets(
+            &["create", "residential-supply"],
+            &[
+                &format!("customer={c}"),
+                "delivery_notice_no=见附件",
+                "acceptance_drawing_no=YS1",
+                "installation_fee_settled=true",
+                "meter_number=M1",
+                "start_date=2026-03-01",
+            ],
+        )),
+        INVALID,
+    );
+    assert!(
+        err.starts_with(
+            "error: field `delivery_notice_no`: required field (R-C12): `见附件` is a placeholder, not a value (policy.placeholders)\nhint: give the real delivery_notice_no"
+        ),
+        "{err}"
+    );
+    let collective = s.customer("collective", &[]);
+    let out = instalments(&s, &collective, "2026-06-01", "待定;TBD");
+    assert_eq!(out.code, INVALID);
+    assert!(
+        out.stderr.contains("error: field `installation_steps`: required when payment_plan == 'installments' (R-C9): `待定;TBD` is a placeholder, not a value"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        instalments(&s, &collective, "2026-06-01", "待定;入户安装").code,
+        0,
+        "one real step among them"
+    );
+    // A field nobody requires may say it has nothing.
+    s.ok(
+        "alice",
+        &[
+            "amend",
+            &c,
+            "--set",
+            "meter_model=无",
+            "--reason",
+            "no meter yet",
+        ],
+    );
+}
+
+/// The placeholders are the store's policy: a new store writes the default list into
+/// docket.toml, and a company changes it by applying a new one.
+#[test]
+fn placeholders_are_the_store_s_policy() {
+    let s = TestStore::new();
+    let config = std::fs::read_to_string(s.path("docket.toml")).unwrap();
+    let line = config
+        .lines()
+        .find(|l| l.starts_with("placeholders = ["))
+        .expect("the template lists its placeholders");
+    for p in [
+        "\"无\"",
+        "\"暂无\"",
+        "\"不详\"",
+        "\"见附件\"",
+        "\"N/A\"",
+        "\"TBD\"",
+        "\"同上\"",
+    ] {
+        assert!(line.contains(p), "{p} in {line}");
+    }
+    std::fs::write(
+        s.path("docket.toml"),
+        config.replace(line, "placeholders = [\"见合同\"]"),
+    )
+    .unwrap();
+    s.apply_policy("our own placeholders");
+    assert_eq!(collective(&s, "见合同").code, INVALID);
+    assert_eq!(collective(&s, "无").code, 0, "no longer on the list");
+}
+
+/// R-A3, R-C16: a purpose says why personal data is needed: `.` or `无` says nothing.
+#[test]
+fn r_c16_a_purpose_that_says_nothing_is_refused() {
+    let s = TestStore::new();
+    let c = s.residential();
+    for (args, text, says) in [
+        (
+            vec!["show", &c],
+            ".",
+            "says nothing: a purpose is words, not blanks or punctuation",
+        ),
+        (
+            vec!["show", &c],
+            "无",
+            "is a placeholder, not a purpose (policy.placeholders)",
+        ),
+        (
+            vec!["query", "customer"],
+            "N/A",
+            "is a placeholder, not a purpose (policy.placeholders)",
+        ),
+        (
+            vec!["export", "customer"],
+            "——",
+            "says nothing: a purpose is words, not blanks or punctuation",
+        ),
+        (
+            vec!["diff", &c],
+            "暂无",
+            "is a placeholder, not a purpose (policy.placeholders)",
+        ),
+    ] {
+        let mut args = args.clone();
+        args.extend(["--reveal", "--purpose", text]);
+        let err = s.fails_unchanged("alice", &args, INVALID);
+        assert_eq!(
+            err,
+            format!(
+                "error: --purpose: `{text}` {says}\nhint: say why you need to see it, e.g. --purpose \"arrange meter visit\"\n"
+            ),
+            "{args:?}"
+        );
+    }
+    s.ok(
+        "alice",
+        &["show", &c, "--reveal", "--purpose", "arrange meter visit"],
+    );
+}
+
+/// Reasons and comments go into the audit log for whoever reads it later: they say
+/// something, never `-` or a placeholder.
+#[test]
+fn reasons_and_comments_must_say_something() {
+    let s = TestStore::new();
+    let c = s.customer("commercial", &[]);
+    let pending = s.create(
+        "alice",
+        "installation",
+        &[
+            &format!("customer={c}"),
+            "installation_fee=18600.00",
+            "fee_basis=budget",
+            "budget_amount=18600.00",
+            "payment_plan=lump-sum",
+            "schedule_required=false",
+            "property_dispute=false",
+            "signed_on=2026-02-20",
+        ],
+    );
+    let reason = "say why, in a few words, e.g. --reason \"customer moved house\"";
+    let placeholder = |text: &str, what: &str| {
+        format!("`{text}` is a placeholder, not a {what} (policy.placeholders)")
+    };
+    let cases: Vec<(&str, Vec<&str>, String, &str)> = vec![
+        (
+            "alice",
+            vec!["amend", &c, "--set", "meter_model=G4", "--reason", "无"],
+            format!("error: --reason: {}", placeholder("无", "reason")),
+            reason,
+        ),
+        (
+            "mona",
+            vec!["reject", &pending, "--reason", "-"],
+            "error: --reason: `-` says nothing: a reason is words, not blanks or punctuation"
+                .into(),
+            reason,
+        ),
+        (
+            "mona",
+            vec!["approve", &pending, "--comment", "同上"],
+            format!("error: --comment: {}", placeholder("同上", "comment")),
+            "say what you checked, e.g. --comment \"budget checked against the sheet\", or leave --comment out",
+        ),
+        (
+            "alice",
+            vec!["withdraw", &pending, "--reason", "N/A"],
+            format!("error: --reason: {}", placeholder("N/A", "reason")),
+            reason,
+        ),
+        (
+            "root",
+            vec!["actor", "revoke", "bob", "--reason", "不详"],
+            format!("error: --reason: {}", placeholder("不详", "reason")),
+            reason,
+        ),
+        (
+            "root",
+            vec!["policy", "apply", "--reason", "tbd"],
+            format!("error: --reason: {}", placeholder("tbd", "reason")),
+            reason,
+        ),
+    ];
+    for (actor, args, error, hint) in cases {
+        let err = s.fails_unchanged(actor, &args, INVALID);
+        assert_eq!(err, format!("{error}\nhint: {hint}\n"), "{args:?}");
+    }
+    let twin = with_sets(
+        &["create", "customer", "--allow-duplicate", "--reason", "略"],
+        &[
+            "name=华润燃气商贸有限公司",
+            "id_kind=uscc",
+            &format!("id_number={}", uscc(100)),
+            "category=commercial",
+            "phone=0571-88113456",
+            "address=杭州市西湖区",
+            "account_opened_on=2026-02-01",
+        ],
+    );
+    let err = s.fails_unchanged("alice", &strs(&twin), INVALID);
+    assert!(
+        err.starts_with(&format!("error: --reason: {}", placeholder("略", "reason"))),
+        "{err}"
+    );
+    s.ok("mona", &["approve", &pending, "--comment", "预算核对无误"]);
 }

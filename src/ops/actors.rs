@@ -293,7 +293,7 @@ pub fn update(w: &mut Writer, name: &str, change: ActorChange) -> Result<Actor> 
 }
 
 pub fn revoke(w: &mut Writer, name: &str, reason: &str) -> Result<Actor> {
-    super::input::plain_text("--reason", reason, w.max_text())?;
+    w.stated("--reason", reason)?;
     let mut actor = current(w, name)?;
     may_manage(w, actor.department.as_deref(), None)?;
     if actor.revoked {

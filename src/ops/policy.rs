@@ -159,7 +159,7 @@ fn check_roles(w: &Writer, new: &Schemas) -> Result<()> {
 
 /// Make the live policy files the rules in force: a new version, copied into the store.
 pub fn apply(w: &mut Writer, reason: &str) -> Result<Applied> {
-    super::input::plain_text("--reason", reason, w.max_text())?;
+    w.stated("--reason", reason)?;
     w.require("manage-actors", &t!("policy-apply-policy"))?;
     let changed = applied::drift(&w.store, &w.registry.policy_files)?;
     if changed.is_empty() {

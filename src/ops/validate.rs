@@ -1,8 +1,8 @@
 //! Checking a record's fields against its kind: types were checked when parsed; here come
 //! references, required and conditionally required fields (a value that says nothing —
-//! blanks, punctuation, an empty list — does not satisfy a requirement), ranges, sizes,
-//! formats, the kind's rules and its exact fee checks (R-C11). Every problem is
-//! collected, not just the first.
+//! blanks, punctuation, an empty list, a placeholder such as 无 or N/A — does not satisfy a
+//! requirement), ranges, sizes, formats, the kind's rules and its exact fee checks
+//! (R-C11). Every problem is collected, not just the first.
 
 use super::input::Origin;
 use crate::error::{InputError, Result};
@@ -48,9 +48,10 @@ pub fn validate(
     }
     let scope = session.scope(kind, fields, (id, "", 0), &|f| kind.expressions_read(f))?;
     let today = session.today();
+    let placeholders = &session.store.config.policy.placeholders;
     for f in &kind.fields {
         let at = |m: String| InputError::new(origin.locate(&f.name), m);
-        let problems = check_field(f, fields.get(&f.name), &scope, today);
+        let problems = check_field(f, fields.get(&f.name), &scope, today, placeholders);
         out.errors.extend(problems.into_iter().map(|(m, hint)| {
             let e = at(m);
             match hint {
@@ -146,10 +147,35 @@ pub fn meaningful(v: &Value) -> bool {
     }
 }
 
+/// Whether a meaningful value of a text field is only a placeholder (`policy.placeholders`):
+/// 无, 待定, N/A, or a list of nothing else. Enum values, references, numbers and dates are
+/// never placeholders.
+fn placeholder(f: &Field, v: &Value, placeholders: &[String]) -> bool {
+    let text = match &f.ty {
+        FieldType::String => true,
+        FieldType::List(item) => **item == FieldType::String,
+        _ => false,
+    };
+    let says = |v: &Value| match v {
+        Value::Str(s) => meaningful(v) && !crate::text::is_placeholder(s, placeholders),
+        _ => true,
+    };
+    text && match v {
+        Value::List(items) => !items.iter().any(says),
+        other => !says(other),
+    }
+}
+
 type Problem = (String, Option<String>);
 
 /// One field's problems: a requirement unmet, a value out of range or too long, a format.
-fn check_field(f: &Field, value: Option<&Value>, scope: &Scope, today: NaiveDate) -> Vec<Problem> {
+fn check_field(
+    f: &Field,
+    value: Option<&Value>,
+    scope: &Scope,
+    today: NaiveDate,
+    placeholders: &[String],
+) -> Vec<Problem> {
     let rule = f
         .rule
         .as_deref()
@@ -184,6 +210,15 @@ fn check_field(f: &Field, value: Option<&Value>, scope: &Scope, today: NaiveDate
                 escape = crate::text::escape(&v.to_string())
             ),
             Some(t!("validate-give-real", name = f.name)),
+        )],
+        (Some(v), Some(why)) if placeholder(f, v, placeholders) => vec![(
+            t!(
+                "validate-placeholder",
+                why = why,
+                rule = rule,
+                escape = crate::text::escape(&v.to_string())
+            ),
+            Some(t!("validate-give-real-not-placeholder", name = f.name)),
         )],
         (Some(v), _) => {
             let mut problems = check_bounds(f, v, today);

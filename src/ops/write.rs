@@ -105,11 +105,7 @@ pub fn check_duplicate_reason(session: &Session, allowed: Option<&str>) -> Resul
             t!("write-allow-duplicate-needs-reason"),
             Some(t!("write-e-g-reason-second").to_string()),
         )),
-        Some(reason) => Ok(super::input::plain_text(
-            "--reason",
-            reason,
-            session.max_text(),
-        )?),
+        Some(reason) => Ok(session.stated("--reason", reason)?),
         None => Ok(()),
     }
 }
@@ -222,7 +218,7 @@ pub fn amend(
     origin: &Origin,
     allow_duplicate: bool,
 ) -> Result<Written> {
-    super::input::plain_text("--reason", reason, session.max_text())?;
+    session.stated("--reason", reason)?;
     let current = session.load(id)?;
     let schemas = session.schemas.clone();
     let kind = schemas.kind(&current.kind)?;

@@ -62,6 +62,45 @@ pub struct PolicySettings {
     pub timezone: String,
     /// The most characters a reason, comment, note or purpose may hold.
     pub max_text_chars: usize,
+    /// Words that stand in for a value without being one (无, 待定, N/A, …): they do not
+    /// satisfy a required field, and are not a reason, comment or purpose. Compared
+    /// ignoring case, full or half width, blanks and punctuation.
+    pub placeholders: Vec<String>,
+}
+
+/// The placeholders a new store refuses, until its policy says otherwise.
+pub const DEFAULT_PLACEHOLDERS: &[&str] = &[
+    "无",
+    "暂无",
+    "没有",
+    "不详",
+    "未知",
+    "待定",
+    "待补充",
+    "待填",
+    "待查",
+    "见附件",
+    "详见附件",
+    "略",
+    "空",
+    "同上",
+    "不适用",
+    "N/A",
+    "NA",
+    "none",
+    "null",
+    "nil",
+    "TBD",
+    "TBA",
+    "unknown",
+    "xxx",
+];
+
+impl PolicySettings {
+    /// Whether `text` is one of the policy's placeholders.
+    pub fn is_placeholder(&self, text: &str) -> bool {
+        crate::text::is_placeholder(text, &self.placeholders)
+    }
 }
 
 impl Default for PolicySettings {
@@ -73,6 +112,7 @@ impl Default for PolicySettings {
             default_encoding: "gb18030".into(),
             timezone: crate::clock::DEFAULT_ZONE.into(),
             max_text_chars: 500,
+            placeholders: DEFAULT_PLACEHOLDERS.iter().map(|p| p.to_string()).collect(),
         }
     }
 }
