@@ -52,6 +52,19 @@ pub fn narrow(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// An identifier (an identity number, a credit code, a passport number) as it is checked,
+/// compared and stored, however it was typed: full-width forms narrowed, blanks and
+/// hyphens dropped, letters in upper case. `110105 19491231 002x`, `110105-19491231-002X`
+/// and `１１０１０５１９４９１２３１００２Ｘ` are all `11010519491231002X`.
+pub fn compact_identifier(s: &str) -> String {
+    let hyphen = |c: char| matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe63}');
+    narrow(s)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !hyphen(*c))
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
 /// Text as placeholders are compared: full width narrowed, only letters and digits kept
 /// (blanks and punctuation dropped), ASCII letters in lower case. `Ｎ／Ａ`, `n/a` and `NA`
 /// are one placeholder; so are `无` and `无。`.
@@ -164,6 +177,21 @@ mod tests {
             "11010519491231002X"
         );
         assert_eq!(narrow("北京"), "北京");
+    }
+
+    #[test]
+    fn identifiers_are_compacted() {
+        for typed in [
+            "11010519491231002X",
+            "11010519491231002x",
+            "110105 19491231 002X",
+            "110105-19491231-002x",
+            " 110105\u{3000}19491231\u{2014}002X ",
+            "１１０１０５１９４９１２３１００２ｘ",
+        ] {
+            assert_eq!(compact_identifier(typed), "11010519491231002X", "{typed}");
+        }
+        assert_eq!(compact_identifier("e1234 5678"), "E12345678");
     }
 
     #[test]

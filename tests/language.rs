@@ -326,3 +326,33 @@ fn a_placeholder_is_refused_in_both_languages() {
          提示：请填写真实的 name；如暂不清楚，请先核实再录入\n"
     );
 }
+
+#[test]
+fn a_resident_id_filed_as_a_passport_is_refused_in_both_languages() {
+    let s = TestStore::new();
+    let args = with_sets(
+        &["create", "customer"],
+        &[
+            "name=张伟",
+            "id_kind=护照",
+            "id_number=110105-19491231-002x",
+            "category=居民",
+            "phone=13857101234",
+            "address=杭州市西湖区文三路12号",
+            "account_opened_on=2026-01-10",
+        ],
+    );
+    let en = said(&s, EN, "alice", &strs(&args));
+    let zh = said(&s, ZH, "alice", &strs(&args));
+    assert_eq!((en.code, zh.code), (INVALID, INVALID));
+    assert_eq!(
+        en.stderr,
+        "error: field `id_number`: this is a valid resident identity number (GB 11643): it is filed as a resident id, not as another kind of document\n\
+         hint: set id_kind=resident-id\n"
+    );
+    assert_eq!(
+        zh.stderr,
+        "错误：字段 `id_number`：这是有效的居民身份证号码（GB 11643）：应按居民身份证登记，不能登记为其他证件\n\
+         提示：请设 id_kind=居民身份证（resident-id）\n"
+    );
+}

@@ -607,7 +607,7 @@ fn constants(kind: &Kind, mapping: &Mapping, file: &str) -> Result<BTreeMap<Stri
             .ok_or_else(|| super::input::unknown_field(kind, at.clone(), name))?;
         let v = field
             .ty
-            .parse_text(text)
+            .parse_text(&field.typed(text))
             .map_err(|m| InputError::new(at, m))?;
         out.insert(name.clone(), v);
     }

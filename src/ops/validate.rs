@@ -346,10 +346,11 @@ fn check_size(f: &Field, v: &Value) -> Vec<Problem> {
 /// The field's format, and the formats its conditions call for.
 fn check_formats(f: &Field, v: &Value, scope: &Scope, today: NaiveDate) -> Vec<Problem> {
     let mut out = Vec::new();
-    let mut formats: Vec<Format> = f.format.into_iter().collect();
-    for (cond, fmt) in &f.conditional_formats {
-        match cond.eval_bool(scope) {
-            Ok(true) => formats.push(*fmt),
+    let mut formats: Vec<(Format, Option<String>)> =
+        f.format.into_iter().map(|fmt| (fmt, None)).collect();
+    for c in &f.conditional_formats {
+        match c.when.eval_bool(scope) {
+            Ok(true) => formats.push((c.format, c.hint.as_ref().map(|h| h.show("")))),
             Ok(false) => {}
             Err(m) => out.push((m, None)),
         }
@@ -358,10 +359,14 @@ fn check_formats(f: &Field, v: &Value, scope: &Scope, today: NaiveDate) -> Vec<P
         Value::List(items) => items.iter().map(|i| i.to_string()).collect(),
         other => vec![other.to_string()],
     };
-    for fmt in formats {
+    for (fmt, hint) in formats {
         for t in &texts {
             if let Some(m) = fmt.check(t, today) {
-                out.push((m, None));
+                let hint = hint.clone().or_else(|| {
+                    matches!(fmt, Format::NotGb11643 | Format::NotGb32100)
+                        .then(|| t!("validate-file-as-what-it-is", name = f.name))
+                });
+                out.push((m, hint));
             }
         }
     }

@@ -58,7 +58,9 @@ pub struct Field {
     /// The most characters a string holds, or items a list holds.
     pub max_length: usize,
     pub format: Option<Format>,
-    pub conditional_formats: Vec<(Expr, Format)>,
+    pub conditional_formats: Vec<ConditionalFormat>,
+    /// How a typed value is normalised before it is checked, compared and stored.
+    pub normalize: Option<Normalize>,
     /// No two records of the kind hold the same value (one customer, one record).
     pub unique: bool,
     /// What people call the field, per language (tables show it as the column's header).
@@ -66,6 +68,23 @@ pub struct Field {
     /// What people call each value of an enum field, per language; typed input may use
     /// any of them.
     pub value_titles: BTreeMap<String, super::title::Title>,
+}
+
+/// A format a field must have when a condition holds (`formats = [{ when, format }]`),
+/// with what to do when it does not (`hint`, per language).
+#[derive(Debug)]
+pub struct ConditionalFormat {
+    pub when: Expr,
+    pub format: Format,
+    pub hint: Option<super::title::Title>,
+}
+
+/// How typed values of a field are normalised (`normalize = "identifier"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Normalize {
+    /// Identity numbers and codes: full width to ASCII, blanks and hyphens dropped,
+    /// letters upper case (`110105-19491231-002x` is `11010519491231002X`).
+    Identifier,
 }
 
 /// A limit on a number, an amount or a date.
@@ -147,7 +166,7 @@ impl Kind {
         let fields = self.fields.iter().flat_map(|f| {
             f.required_when
                 .iter()
-                .chain(f.conditional_formats.iter().map(|(e, _)| e))
+                .chain(f.conditional_formats.iter().map(|c| &c.when))
         });
         let rules = self.rules.iter().map(|r| &r.check);
         let fees = self.fees.iter().filter_map(|f| f.when.as_ref());
@@ -204,6 +223,7 @@ struct RawField {
     format: Option<String>,
     #[serde(default)]
     formats: Vec<RawFormat>,
+    normalize: Option<String>,
     #[serde(default)]
     unique: bool,
     title: Option<super::title::Title>,
@@ -216,6 +236,7 @@ struct RawField {
 struct RawFormat {
     when: String,
     format: String,
+    hint: Option<super::title::Title>,
 }
 
 #[derive(Deserialize)]
@@ -418,7 +439,28 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
                     t!("kind-format-not-gb-gb-2", format = cf.format),
                 )
             })?;
-            conditional_formats.push((l.expr(&cf.when, Some(name), &allowed)?, fmt));
+            if let Some(tag) = cf.hint.iter().flat_map(|h| h.unknown_languages()).next() {
+                return Err(l.err(&cf.format, Some(name), t!("kind-title-language", tag = tag)));
+            }
+            conditional_formats.push(ConditionalFormat {
+                when: l.expr(&cf.when, Some(name), &allowed)?,
+                format: fmt,
+                hint: cf.hint.clone(),
+            });
+        }
+        let normalize = match rf.normalize.as_deref() {
+            None => None,
+            Some("identifier") => Some(Normalize::Identifier),
+            Some(other) => {
+                return Err(l.err(
+                    &header,
+                    Some(name),
+                    t!("kind-normalize-unknown", other = other),
+                ));
+            }
+        };
+        if normalize.is_some() && ty != FieldType::String {
+            return Err(l.err(&header, Some(name), t!("kind-normalize-strings-only")));
         }
         let required_when = match &rf.required_when {
             None => None,
@@ -446,6 +488,7 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
             max_length,
             format,
             conditional_formats,
+            normalize,
             unique: rf.unique,
             title,
             value_titles,
@@ -644,10 +687,12 @@ impl Field {
         !matches!(self.ty, FieldType::String)
             || self.format.is_some()
             || !self.conditional_formats.is_empty()
+            || self.normalize.is_some()
     }
 
     /// A typed value as the field reads it: full-width digits narrowed, an enum value
-    /// given by its title in any language replaced by the value itself.
+    /// given by its title in any language replaced by the value itself, an identifier
+    /// compacted (`normalize = "identifier"`).
     pub fn typed<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
         let titled = self
             .value_titles
@@ -655,6 +700,8 @@ impl Field {
             .find(|(_, title)| title.texts().iter().any(|t| *t == text.trim()));
         if let Some((value, _)) = titled {
             std::borrow::Cow::Owned(value.clone())
+        } else if self.normalize == Some(Normalize::Identifier) {
+            std::borrow::Cow::Owned(crate::text::compact_identifier(text))
         } else if self.narrows() {
             crate::text::narrow(text)
         } else {
