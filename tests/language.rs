@@ -356,3 +356,44 @@ fn a_resident_id_filed_as_a_passport_is_refused_in_both_languages() {
          提示：请设 id_kind=居民身份证（resident-id）\n"
     );
 }
+
+#[test]
+fn a_contract_entered_long_after_signing_is_refused_in_both_languages() {
+    let s = TestStore::new();
+    let c = s.residential();
+    let args = with_sets(
+        &["create", "installation"],
+        &[
+            &format!("customer={c}"),
+            "installation_fee=2800.00",
+            "fee_basis=tariff",
+            "payment_plan=lump-sum",
+            "schedule_required=false",
+            "property_dispute=false",
+            "signed_on=2025-11-30",
+        ],
+    );
+    let en = said(&s, EN, "alice", &strs(&args));
+    let zh = said(&s, ZH, "alice", &strs(&args));
+    assert_eq!((en.code, zh.code), (INVALID, INVALID));
+    assert_eq!(
+        en.stderr,
+        "error: field `signed_on`: 2025-11-30 is more than 90 days before today (2026-03-01) (policy.signed_within_days): a contract is entered when it is signed, not long after\n\
+         hint: check `signed_on`; to enter older contracts, an administrator widens policy.signed_within_days in docket.toml (docket policy apply)\n"
+    );
+    assert_eq!(
+        zh.stderr,
+        "错误：字段 `signed_on`：2025-11-30 比今天（2026-03-01）早了 90 天以上（policy.signed_within_days）：合同应在签订时录入，不能事后很久才补录\n\
+         提示：请检查 `signed_on`；如需录入更早签订的合同，由管理员在 docket.toml 中调大 policy.signed_within_days（docket policy apply）\n"
+    );
+    let args = with_sets(
+        &["amend", c.as_str(), "--reason", "开户日期更正"],
+        &["account_opened_on=2011-09-30"],
+    );
+    let zh = said(&s, ZH, "alice", &strs(&args));
+    assert_eq!(
+        zh.stderr,
+        "错误：字段 `account_opened_on`：2011-09-30 早于 2011-10-01，即本类记录 account_opened_on 的最早日期\n\
+         提示：请检查 `account_opened_on` 是否录错\n"
+    );
+}

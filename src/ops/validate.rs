@@ -9,7 +9,7 @@ use crate::error::{InputError, Result};
 use crate::policy::approval::{due, required_steps};
 use crate::schema::expr::Scope;
 use crate::schema::formats::Format;
-use crate::schema::kind::{Bound, FeeCheck, Field, Kind, Lifecycle};
+use crate::schema::kind::{Bound, FeeCheck, Field, Kind, Lifecycle, Window};
 use crate::schema::value::{FieldType, Value};
 use crate::session::Session;
 use crate::store::version::DueStep;
@@ -34,12 +34,16 @@ pub fn earliest_date() -> NaiveDate {
     NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date")
 }
 
+/// `before` holds the values the record had (an amendment), or the row's own values when an
+/// import finds it already in the store: a date is held to its entry window
+/// (`within = "signed_within_days"`) only when it is entered or changed now.
 pub fn validate(
     session: &Session,
     kind: &Kind,
     fields: &BTreeMap<String, Value>,
     id: &str,
     origin: &Origin,
+    before: Option<&BTreeMap<String, Value>>,
 ) -> Result<Findings> {
     let mut out = Findings::default();
     check_references(session, kind, fields, origin, &mut out);
@@ -51,7 +55,14 @@ pub fn validate(
     let placeholders = &session.store.config.policy.placeholders;
     for f in &kind.fields {
         let at = |m: String| InputError::new(origin.locate(&f.name), m);
-        let problems = check_field(f, fields.get(&f.name), &scope, today, placeholders);
+        let value = fields.get(&f.name);
+        let mut problems = check_field(f, value, &scope, today, placeholders);
+        let entered = before.is_none_or(|b| b.get(&f.name) != value);
+        if let (Some(window), Some(Value::Date(d)), true, true) =
+            (f.within, value, entered, problems.is_empty())
+        {
+            problems.extend(check_window(f, window, *d, session));
+        }
         out.errors.extend(problems.into_iter().map(|(m, hint)| {
             let e = at(m);
             match hint {
@@ -268,14 +279,25 @@ fn check_bounds(f: &Field, v: &Value, today: NaiveDate) -> Vec<Problem> {
     if let Some(min) = &f.min
         && below(min)
     {
-        out.push((
-            t!(
-                "validate-below-minimum",
-                v = v,
-                shown_bound = shown_bound(min, today)
+        out.push(match min {
+            Bound::Date(earliest) => (
+                t!(
+                    "validate-before-earliest",
+                    v = v,
+                    earliest = earliest,
+                    name = f.name
+                ),
+                Some(t!("validate-before-earliest-hint", name = f.name)),
             ),
-            None,
-        ));
+            _ => (
+                t!(
+                    "validate-below-minimum",
+                    v = v,
+                    shown_bound = shown_bound(min, today)
+                ),
+                None,
+            ),
+        });
     }
     if let Some(max) = &f.max
         && above(max)
@@ -292,6 +314,31 @@ fn check_bounds(f: &Field, v: &Value, today: NaiveDate) -> Vec<Problem> {
         out.push((m, None));
     }
     out
+}
+
+/// A date entered longer after it than the policy allows (`within`): a contract dated
+/// months before anyone enters it is a contract backdated, to an older tariff say.
+fn check_window(f: &Field, window: Window, d: NaiveDate, session: &Session) -> Option<Problem> {
+    let today = session.today();
+    let days = window.days(&session.store.config.policy);
+    // A window reaching back before any date there is holds nothing back.
+    let earliest = today.checked_sub_days(chrono::Days::new(days.max(0) as u64))?;
+    (d < earliest).then(|| {
+        (
+            t!(
+                "validate-entered-too-late",
+                v = d,
+                days = days,
+                today = today,
+                setting = window.setting()
+            ),
+            Some(t!(
+                "validate-entered-too-late-hint",
+                name = f.name,
+                setting = window.setting()
+            )),
+        )
+    })
 }
 
 fn shown_bound(b: &Bound, today: NaiveDate) -> String {

@@ -77,8 +77,9 @@ fn check(
     fields: &BTreeMap<String, Value>,
     id: &str,
     origin: &Origin,
+    before: Option<&BTreeMap<String, Value>>,
 ) -> Result<Findings> {
-    let findings = validate(session, kind, fields, id, origin)?;
+    let findings = validate(session, kind, fields, id, origin, before)?;
     if findings.errors.is_empty() {
         Ok(findings)
     } else {
@@ -133,7 +134,7 @@ pub fn create(
         status,
         steps,
         ..
-    } = check(session, kind, &fields, &id, origin)?;
+    } = check(session, kind, &fields, &id, origin, None)?;
     check_duplicate_reason(session, allow_duplicate)?;
     let shares_with = super::unique::check(
         session,
@@ -259,7 +260,7 @@ pub fn amend(
         status,
         steps,
         ..
-    } = check(session, kind, &fields, id, origin)?;
+    } = check(session, kind, &fields, id, origin, Some(&current.fields))?;
     let shares_with =
         super::unique::check(session, kind, &fields, origin, Some(id), allow_duplicate)?;
     let mut next = current.clone();

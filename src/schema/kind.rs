@@ -61,6 +61,9 @@ pub struct Field {
     pub conditional_formats: Vec<ConditionalFormat>,
     /// How a typed value is normalised before it is checked, compared and stored.
     pub normalize: Option<Normalize>,
+    /// A date entered at most a `[policy]` number of days after it (`within =
+    /// "signed_within_days"`): checked when the value is entered or changed.
+    pub within: Option<Window>,
     /// No two records of the kind hold the same value (one customer, one record).
     pub unique: bool,
     /// What people call the field, per language (tables show it as the column's header).
@@ -85,6 +88,29 @@ pub enum Normalize {
     /// Identity numbers and codes: full width to ASCII, blanks and hyphens dropped,
     /// letters upper case (`110105-19491231-002x` is `11010519491231002X`).
     Identifier,
+}
+
+/// How long after a date it may be entered: a `[policy]` setting of docket.toml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// `policy.signed_within_days`: a contract is entered soon after it is signed.
+    SignedWithinDays,
+}
+
+impl Window {
+    /// The setting's name, as docket.toml spells it.
+    pub fn setting(self) -> &'static str {
+        match self {
+            Window::SignedWithinDays => "signed_within_days",
+        }
+    }
+
+    /// Its number of days in `policy`.
+    pub fn days(self, policy: &crate::store::config::PolicySettings) -> i64 {
+        match self {
+            Window::SignedWithinDays => policy.signed_within_days,
+        }
+    }
 }
 
 /// A limit on a number, an amount or a date.
@@ -224,6 +250,7 @@ struct RawField {
     #[serde(default)]
     formats: Vec<RawFormat>,
     normalize: Option<String>,
+    within: Option<String>,
     #[serde(default)]
     unique: bool,
     title: Option<super::title::Title>,
@@ -406,6 +433,17 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
         let ty = field_type(&rf.ty, &rf, &l, &header, name)?;
         let min = bound(rf.min.as_ref(), &ty, &l, &header, name)?;
         let max = bound(rf.max.as_ref(), &ty, &l, &header, name)?;
+        let within = match rf.within.as_deref() {
+            None => None,
+            Some("signed_within_days") if ty == FieldType::Date => Some(Window::SignedWithinDays),
+            Some(other) => {
+                return Err(l.err(
+                    &header,
+                    Some(name),
+                    t!("kind-within-unknown", other = other),
+                ));
+            }
+        };
         let max_length = rf.max_length.unwrap_or(match ty {
             FieldType::List(_) => DEFAULT_MAX_ITEMS,
             _ => DEFAULT_MAX_CHARS,
@@ -489,6 +527,7 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
             format,
             conditional_formats,
             normalize,
+            within,
             unique: rf.unique,
             title,
             value_titles,
@@ -613,26 +652,31 @@ fn bound(
             t!("kind-min-max-field", ty = ty, what = what),
         )
     };
-    let b = match (ty, raw) {
-        (FieldType::Integer, toml::Value::Integer(i)) => Bound::Number((*i).into()),
-        (FieldType::Integer, _) => return Err(wrong(&t!("kind-whole-numbers"))),
-        (FieldType::Money { scale }, toml::Value::String(s)) => Bound::Number(
-            super::value::parse_money(s, *scale).map_err(|m| l.err(header, Some(name), m))?,
-        ),
-        (FieldType::Money { .. }, toml::Value::Integer(i)) => Bound::Number((*i).into()),
-        (FieldType::Money { .. }, _) => return Err(wrong("amounts, e.g. \"0.01\"")),
-        (FieldType::Date, toml::Value::String(s)) if s == "today" => Bound::Today,
-        (FieldType::Date, toml::Value::Datetime(dt)) => match dt.date {
-            Some(d) => NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())
+    let b =
+        match (ty, raw) {
+            (FieldType::Integer, toml::Value::Integer(i)) => Bound::Number((*i).into()),
+            (FieldType::Integer, _) => return Err(wrong(&t!("kind-whole-numbers"))),
+            (FieldType::Money { scale }, toml::Value::String(s)) => Bound::Number(
+                super::value::parse_money(s, *scale).map_err(|m| l.err(header, Some(name), m))?,
+            ),
+            (FieldType::Money { .. }, toml::Value::Integer(i)) => Bound::Number((*i).into()),
+            (FieldType::Money { .. }, _) => return Err(wrong("amounts, e.g. \"0.01\"")),
+            (FieldType::Date, toml::Value::String(s)) if s == "today" => Bound::Today,
+            (FieldType::Date, toml::Value::Datetime(dt)) => match dt.date {
+                Some(d) => NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())
+                    .map(Bound::Date)
+                    .ok_or_else(|| wrong(&t!("kind-calendar-dates-today")))?,
+                None => return Err(wrong(&t!("kind-calendar-dates-today"))),
+            },
+            // A TOML date, as it reaches here from the field's table, or a quoted one.
+            (FieldType::Date, toml::Value::String(s)) => super::value::parse_date(s)
                 .map(Bound::Date)
-                .ok_or_else(|| wrong(&t!("kind-calendar-dates-today")))?,
-            None => return Err(wrong(&t!("kind-calendar-dates-today"))),
-        },
-        (FieldType::Date, _) => return Err(wrong(&t!("kind-calendar-dates-today"))),
-        _ => {
-            return Err(l.err(header, Some(name), t!("kind-field-takes-no-min", ty = ty)));
-        }
-    };
+                .map_err(|_| wrong(&t!("kind-calendar-dates-today")))?,
+            (FieldType::Date, _) => return Err(wrong(&t!("kind-calendar-dates-today"))),
+            _ => {
+                return Err(l.err(header, Some(name), t!("kind-field-takes-no-min", ty = ty)));
+            }
+        };
     Ok(Some(b))
 }
 

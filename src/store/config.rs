@@ -62,6 +62,9 @@ pub struct PolicySettings {
     pub timezone: String,
     /// The most characters a reason, comment, note or purpose may hold.
     pub max_text_chars: usize,
+    /// A contract is entered within this many days of its signing date: a `signed_on`
+    /// earlier than that is refused (a backdated contract would pick an older tariff).
+    pub signed_within_days: i64,
     /// Words that stand in for a value without being one (无, 待定, N/A, …): they do not
     /// satisfy a required field, and are not a reason, comment or purpose. Compared
     /// ignoring case, full or half width, blanks and punctuation.
@@ -112,6 +115,7 @@ impl Default for PolicySettings {
             default_encoding: "gb18030".into(),
             timezone: crate::clock::DEFAULT_ZONE.into(),
             max_text_chars: 500,
+            signed_within_days: 90,
             placeholders: DEFAULT_PLACEHOLDERS.iter().map(|p| p.to_string()).collect(),
         }
     }
