@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 use std::ops::Range;
 
 const NAME: &str = "rows";
-const MAGIC: &str = "docket-rows 6";
+const MAGIC: &str = "docket-rows 7";
 /// Marks a packed item holding the keyed digest of a unique field, not its value.
 const DIGEST: char = '#';
 const UNIT: char = '\u{1f}';
