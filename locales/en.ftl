@@ -411,8 +411,8 @@ kind-field-names-lowercase-snake = field names are lowercase snake_case and not 
 kind-every-field-declares-purpose = every field declares the purpose it is collected for (R-A1): add purpose = "…"
 kind-mask-not-phone-id = mask `{ $m }` is not phone, id, name, address or full
 kind-mask-only-applies-field = a mask only applies to a field with a pii class
-kind-format-not-gb-gb = format `{ $f }` is not gb11643, gb32100 or phone
-kind-format-not-gb-gb-2 = format `{ $format }` is not gb11643, gb32100 or phone
+kind-format-not-gb-gb = format `{ $f }` is not gb11643, gb32100, phone, not-gb11643 or not-gb32100
+kind-format-not-gb-gb-2 = format `{ $format }` is not gb11643, gb32100, phone, not-gb11643 or not-gb32100
 kind-only-string-field-can = only a string field can be unique
 kind-list-fields-names-which = list_fields names `{ $lf }`, which is not a field of this kind
 kind-rule-level-not-error = rule level `{ $other }` is not error or warning
@@ -713,7 +713,6 @@ act-unknown-action = `{ $action }` is not an act docket knows
 replay-not-an-act = not an act docket writes: { $m }
 replay-actor-not-in-standing = `{ $actor }` could not act on { $day }: no signed security agreement or no valid training then (R-B1, R-A8)
 replay-may-not-reveal = role `{ $role }` may not reveal `{ $class }` data (R-A3, R-C17)
-replay-purpose-says-nothing = the stated purpose says nothing (R-C16)
 replay-out-of-reach = record `{ $id }` is filed under a department the actor's role does not reach (R-B2, R-C17)
 replay-may-not-look-up = role `{ $role }` may neither draft { $kind } records nor see the field it looked up
 replay-may-not-act = role `{ $role }` may not { $action }
@@ -801,3 +800,28 @@ column-cosigned-by = co-signed by
 column-flag = flag
 column-day = day
 column-entry = entry
+validate-placeholder = { $why }{ $rule }: `{ $escape }` is a placeholder, not a value (policy.placeholders)
+validate-give-real-not-placeholder = give the real { $name }; if it is not known yet, find it out before the record is written
+input-text-says-nothing = `{ $text }` says nothing: a { $what ->
+        [purpose] purpose
+        [comment] comment
+       *[reason] reason
+    } is words, not blanks or punctuation
+input-text-placeholder = `{ $text }` is a placeholder, not a { $what ->
+        [purpose] purpose
+        [comment] comment
+       *[reason] reason
+    } (policy.placeholders)
+input-state-purpose = say why you need to see it, e.g. --purpose "arrange meter visit"
+input-state-comment = say what you checked, e.g. --comment "budget checked against the sheet", or leave --comment out
+input-state-reason = say why, in a few words, e.g. { $flag } "customer moved house"
+formats-is-a-resident-id = this is a valid resident identity number (GB 11643): it is filed as a resident id, not as another kind of document
+formats-is-a-credit-code = this is a valid unified social credit code (GB 32100): it is filed as a credit code, not as another kind of document
+validate-file-as-what-it-is = file { $name } under the kind of document it is
+kind-normalize-unknown = normalize `{ $other }` is not one docket knows: identifier (blanks and hyphens dropped, full width to ASCII, letters upper case)
+kind-normalize-strings-only = normalize applies to string fields only
+validate-before-earliest = { $v } is before { $earliest }, the earliest { $name } this kind takes
+validate-before-earliest-hint = check `{ $name }` for a typing error
+validate-entered-too-late = { $v } is more than { $days } days before today ({ $today }) (policy.{ $setting }): a contract is entered when it is signed, not long after
+validate-entered-too-late-hint = check `{ $name }`; to enter older contracts, an administrator widens policy.{ $setting } in docket.toml (docket policy apply)
+kind-within-unknown = within `{ $other }` is not a setting docket knows for a date field: signed_within_days

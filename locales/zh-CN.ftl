@@ -411,8 +411,8 @@ kind-field-names-lowercase-snake = 字段名使用小写 snake_case，且不能�
 kind-every-field-declares-purpose = 每个字段都须声明收集它的用途（R-A1）：请加 purpose = "…"
 kind-mask-not-phone-id = 遮蔽方式 `{ $m }` 不是 phone、id、name、address 或 full
 kind-mask-only-applies-field = 遮蔽只适用于有 pii 类别的字段
-kind-format-not-gb-gb = 格式 `{ $f }` 不是 gb11643、gb32100 或 phone
-kind-format-not-gb-gb-2 = 格式 `{ $format }` 不是 gb11643、gb32100 或 phone
+kind-format-not-gb-gb = 格式 `{ $f }` 不是 gb11643、gb32100、phone、not-gb11643 或 not-gb32100
+kind-format-not-gb-gb-2 = 格式 `{ $format }` 不是 gb11643、gb32100、phone、not-gb11643 或 not-gb32100
 kind-only-string-field-can = 只有字符串字段可以设为唯一
 kind-list-fields-names-which = list_fields 提到了 `{ $lf }`，它不是此类型的字段
 kind-rule-level-not-error = 规则级别 `{ $other }` 既不是 error 也不是 warning
@@ -713,7 +713,6 @@ act-unknown-action = `{ $action }` 不是 docket 认识的行为
 replay-not-an-act = 不是 docket 写入的行为：{ $m }
 replay-actor-not-in-standing = `{ $actor }` 在 { $day } 不能行事：当时未签署安全协议或培训无效（R-B1、R-A8）
 replay-may-not-reveal = 角色 `{ $role }` 不得查看 `{ $class }` 类数据（R-A3、R-C17）
-replay-purpose-says-nothing = 所述用途没有实际内容（R-C16）
 replay-out-of-reach = 记录 `{ $id }` 归属的部门不在该人员角色的范围内（R-B2、R-C17）
 replay-may-not-look-up = 角色 `{ $role }` 既不能起草 { $kind } 记录，也不能查看所查询的字段
 replay-may-not-act = 角色 `{ $role }` 不得执行 { $action }
@@ -801,3 +800,28 @@ column-cosigned-by = 会签人
 column-flag = 标记
 column-day = 日期
 column-entry = 条目
+validate-placeholder = { $why }{ $rule }：`{ $escape }` 是占位词，不是实际内容（policy.placeholders）
+validate-give-real-not-placeholder = 请填写真实的 { $name }；如暂不清楚，请先核实再录入
+input-text-says-nothing = `{ $text }` 没有实际内容：{ $what ->
+        [purpose] 用途
+        [comment] 意见
+       *[reason] 理由
+    }要用文字写明，空白或标点不算
+input-text-placeholder = `{ $text }` 是占位词，不能作为{ $what ->
+        [purpose] 用途
+        [comment] 意见
+       *[reason] 理由
+    }（policy.placeholders）
+input-state-purpose = 请说明为什么需要查看，例如 --purpose "预约上门抄表"
+input-state-comment = 请写明审核了什么，例如 --comment "预算核对无误"；或不写 --comment
+input-state-reason = 请用几句话说明原因，例如 { $flag } "用户搬迁"
+formats-is-a-resident-id = 这是有效的居民身份证号码（GB 11643）：应按居民身份证登记，不能登记为其他证件
+formats-is-a-credit-code = 这是有效的统一社会信用代码（GB 32100）：应按统一社会信用代码登记，不能登记为其他证件
+validate-file-as-what-it-is = 请按证件的实际类型登记 { $name }
+kind-normalize-unknown = normalize `{ $other }` 不是 docket 支持的取值：identifier（去掉空格和连字符，全角转半角，字母转大写）
+kind-normalize-strings-only = normalize 只适用于字符串字段
+validate-before-earliest = { $v } 早于 { $earliest }，即本类记录 { $name } 的最早日期
+validate-before-earliest-hint = 请检查 `{ $name }` 是否录错
+validate-entered-too-late = { $v } 比今天（{ $today }）早了 { $days } 天以上（policy.{ $setting }）：合同应在签订时录入，不能事后很久才补录
+validate-entered-too-late-hint = 请检查 `{ $name }`；如需录入更早签订的合同，由管理员在 docket.toml 中调大 policy.{ $setting }（docket policy apply）
+kind-within-unknown = within `{ $other }` 不是 docket 支持的日期字段设置：signed_within_days

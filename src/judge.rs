@@ -21,6 +21,8 @@ pub struct Context<'a> {
     pub today: NaiveDate,
     /// The records the acting actor reaches.
     pub reach: Reach,
+    /// The settings of the policy in force (placeholders, entry windows).
+    pub settings: &'a crate::store::config::PolicySettings,
 }
 
 /// The records an actor reaches: every record, or those filed under one department (none:

@@ -191,6 +191,7 @@ impl Session {
             });
         }
         let schemas = Arc::new(applied_schemas(&store, &read.registry, opts.policy_drift)?);
+        let store = settings_in_force(store, &read.registry)?;
         let now = clock::now(store.tz)?;
         let mut session = Session {
             store,
@@ -302,6 +303,21 @@ impl Session {
     /// The most characters a reason, comment, note or purpose may hold.
     pub fn max_text(&self) -> usize {
         self.store.config.policy.max_text_chars
+    }
+
+    /// Check a reason, comment or purpose given with `flag`: one line of plain text, at
+    /// most `policy.max_text_chars`, that says something (no placeholder).
+    pub fn stated(
+        &self,
+        flag: &str,
+        text: &str,
+    ) -> std::result::Result<(), crate::error::InputError> {
+        crate::ops::input::stated(
+            flag,
+            text,
+            self.max_text(),
+            &self.store.config.policy.placeholders,
+        )
     }
 
     /// Today in the store's time zone.
@@ -442,6 +458,7 @@ impl Session {
             engine: &self.engine,
             today: self.today(),
             reach: self.reach(),
+            settings: &self.store.config.policy,
         }
     }
 
@@ -591,6 +608,26 @@ pub fn proposed_live(store: &Store, registry: &Registry) -> Result<bool> {
         }
     }
     Ok(false)
+}
+
+/// The store with the settings of the policy in force: when the live `docket.toml` is
+/// not the applied one (a proposal waiting for its co-signature, or `policy diff` and
+/// `policy apply` at work), its settings are not yet the rules.
+fn settings_in_force(store: Store, registry: &Registry) -> Result<Store> {
+    let Some(sha) = registry.policy_files.get(crate::layout::CONFIG_NAME) else {
+        return Ok(store);
+    };
+    let live = std::fs::read(store.abs(crate::layout::CONFIG_NAME)).unwrap_or_default();
+    if crate::layout::sha256_hex(&live) == *sha {
+        return Ok(store);
+    }
+    let files = BTreeMap::from([(crate::layout::CONFIG_NAME.to_string(), sha.clone())]);
+    let texts = applied::read_version(&store, registry.policy, &files)?;
+    let text = texts
+        .get(crate::layout::CONFIG_NAME)
+        .cloned()
+        .unwrap_or_default();
+    Store::from_text(&store.root, &text)
 }
 
 /// What reading the log found.

@@ -52,6 +52,36 @@ pub fn narrow(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// An identifier (an identity number, a credit code, a passport number) as it is checked,
+/// compared and stored, however it was typed: full-width forms narrowed, blanks and
+/// hyphens dropped, letters in upper case. `110105 19491231 002x`, `110105-19491231-002X`
+/// and `１１０１０５１９４９１２３１００２Ｘ` are all `11010519491231002X`.
+pub fn compact_identifier(s: &str) -> String {
+    let hyphen = |c: char| matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe63}');
+    narrow(s)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !hyphen(*c))
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// Text as placeholders are compared: full width narrowed, only letters and digits kept
+/// (blanks and punctuation dropped), ASCII letters in lower case. `Ｎ／Ａ`, `n/a` and `NA`
+/// are one placeholder; so are `无` and `无。`.
+pub fn placeholder_key(s: &str) -> String {
+    narrow(s)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Whether `text` is one of `placeholders` (a word standing in for a value: 无, 待定, N/A).
+pub fn is_placeholder(text: &str, placeholders: &[String]) -> bool {
+    let key = placeholder_key(text);
+    !key.is_empty() && placeholders.iter().any(|p| placeholder_key(p) == key)
+}
+
 /// The candidate `word` was most likely meant to be, if one is close enough: for "did you
 /// mean …" hints.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -147,6 +177,42 @@ mod tests {
             "11010519491231002X"
         );
         assert_eq!(narrow("北京"), "北京");
+    }
+
+    #[test]
+    fn identifiers_are_compacted() {
+        for typed in [
+            "11010519491231002X",
+            "11010519491231002x",
+            "110105 19491231 002X",
+            "110105-19491231-002x",
+            " 110105\u{3000}19491231\u{2014}002X ",
+            "１１０１０５１９４９１２３１００２ｘ",
+        ] {
+            assert_eq!(compact_identifier(typed), "11010519491231002X", "{typed}");
+        }
+        assert_eq!(compact_identifier("e1234 5678"), "E12345678");
+    }
+
+    #[test]
+    fn placeholders_match_whatever_their_width_case_and_punctuation() {
+        let list: Vec<String> = ["无", "N/A", "TBD", "待定"].map(String::from).to_vec();
+        for yes in [
+            "无",
+            " 无 ",
+            "无。",
+            "n/a",
+            "NA",
+            "Ｎ／Ａ",
+            "ｔｂｄ",
+            "T.B.D.",
+            "待定！",
+        ] {
+            assert!(is_placeholder(yes, &list), "{yes}");
+        }
+        for no in ["无锡路1号", "NAN", "", "-", "待定价格", "TBD1"] {
+            assert!(!is_placeholder(no, &list), "{no}");
+        }
     }
 
     #[test]

@@ -307,7 +307,7 @@ separator = "、"
 
     // Contracts reference customers by their legacy numbers; 是/否 booleans.
     let inst = "legacy_no,customer,installation_fee,fee_basis,payment_plan,schedule_required,property_dispute,signed_on\n\
-                I-1,L-1,2800.00,tariff,lump-sum,否,否,2021-03-06\n";
+                I-1,L-1,2800.00,tariff,lump-sum,否,否,2026-02-06\n";
     let bmap = write(
         &s,
         "b.toml",
@@ -335,12 +335,12 @@ fn imported_contracts_obey_the_seed_rules() {
         ],
     );
     let inst = "legacy_no,customer,installation_fee,fee_basis,budget_amount,payment_plan,schedule_required,property_dispute,signed_on\n\
-                I1,C0000001,2800.01,tariff,,lump-sum,false,false,2021-03-06\n\
-                I2,C0000003,256000.00,budget,256000.00,lump-sum,false,false,2021-03-06\n\
-                I3,C9999999,2800.00,tariff,,lump-sum,false,false,2021-03-06\n";
+                I1,C0000001,2800.01,tariff,,lump-sum,false,false,2026-02-06\n\
+                I2,C0000003,256000.00,budget,256000.00,lump-sum,false,false,2026-02-06\n\
+                I3,C9999999,2800.00,tariff,,lump-sum,false,false,2026-02-06\n";
     let f = write(&s, "i.csv", inst.as_bytes());
     let err = s.fails_unchanged("alice", &["import", "installation", &f], INVALID);
-    assert!(err.contains(":2: field `installation_fee`: R-C11: 2800.01 differs from tariff residential_installation on 2021-03-06 = 2800.00"), "{err}");
+    assert!(err.contains(":2: field `installation_fee`: R-C11: 2800.01 differs from tariff residential_installation on 2026-02-06 = 2800.00"), "{err}");
     assert!(err.contains(":4: field `customer`: column `customer` value `C9999999`: no customer record with this id or legacy number; import the customers first"), "{err}");
     let fixed = write(
         &s,

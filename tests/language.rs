@@ -276,3 +276,124 @@ fn a_title_that_could_stand_for_two_values_or_a_language_docket_does_not_speak_i
         "{err}"
     );
 }
+
+#[test]
+fn a_placeholder_is_refused_in_both_languages() {
+    let s = TestStore::new();
+    let c = s.residential();
+    let args = ["show", c.as_str(), "--reveal", "--purpose", "无"];
+    let en = said(&s, EN, "alice", &args);
+    let zh = said(&s, ZH, "alice", &args);
+    assert_eq!((en.code, zh.code), (INVALID, INVALID));
+    assert_eq!(
+        en.stderr,
+        "error: --purpose: `无` is a placeholder, not a purpose (policy.placeholders)\n\
+         hint: say why you need to see it, e.g. --purpose \"arrange meter visit\"\n"
+    );
+    assert_eq!(
+        zh.stderr,
+        "错误：--purpose: `无` 是占位词，不能作为用途（policy.placeholders）\n\
+         提示：请说明为什么需要查看，例如 --purpose \"预约上门抄表\"\n"
+    );
+    let args = [
+        "amend",
+        c.as_str(),
+        "--set",
+        "meter_model=G4",
+        "--reason",
+        ".",
+    ];
+    let zh = said(&s, ZH, "alice", &args);
+    assert_eq!(
+        zh.stderr,
+        "错误：--reason: `.` 没有实际内容：理由要用文字写明，空白或标点不算\n\
+         提示：请用几句话说明原因，例如 --reason \"用户搬迁\"\n"
+    );
+    let args = with_sets(
+        &["amend", c.as_str(), "--reason", "联系人变更"],
+        &["name=暂无"],
+    );
+    let en = said(&s, EN, "alice", &strs(&args));
+    let zh = said(&s, ZH, "alice", &strs(&args));
+    assert_eq!(
+        en.stderr,
+        "error: field `name`: required field: `暂无` is a placeholder, not a value (policy.placeholders)\n\
+         hint: give the real name; if it is not known yet, find it out before the record is written\n"
+    );
+    assert_eq!(
+        zh.stderr,
+        "错误：字段 `name`：必填字段：`暂无` 是占位词，不是实际内容（policy.placeholders）\n\
+         提示：请填写真实的 name；如暂不清楚，请先核实再录入\n"
+    );
+}
+
+#[test]
+fn a_resident_id_filed_as_a_passport_is_refused_in_both_languages() {
+    let s = TestStore::new();
+    let args = with_sets(
+        &["create", "customer"],
+        &[
+            "name=张伟",
+            "id_kind=护照",
+            "id_number=110105-19491231-002x",
+            "category=居民",
+            "phone=13857101234",
+            "address=杭州市西湖区文三路12号",
+            "account_opened_on=2026-01-10",
+        ],
+    );
+    let en = said(&s, EN, "alice", &strs(&args));
+    let zh = said(&s, ZH, "alice", &strs(&args));
+    assert_eq!((en.code, zh.code), (INVALID, INVALID));
+    assert_eq!(
+        en.stderr,
+        "error: field `id_number`: this is a valid resident identity number (GB 11643): it is filed as a resident id, not as another kind of document\n\
+         hint: set id_kind=resident-id\n"
+    );
+    assert_eq!(
+        zh.stderr,
+        "错误：字段 `id_number`：这是有效的居民身份证号码（GB 11643）：应按居民身份证登记，不能登记为其他证件\n\
+         提示：请设 id_kind=居民身份证（resident-id）\n"
+    );
+}
+
+#[test]
+fn a_contract_entered_long_after_signing_is_refused_in_both_languages() {
+    let s = TestStore::new();
+    let c = s.residential();
+    let args = with_sets(
+        &["create", "installation"],
+        &[
+            &format!("customer={c}"),
+            "installation_fee=2800.00",
+            "fee_basis=tariff",
+            "payment_plan=lump-sum",
+            "schedule_required=false",
+            "property_dispute=false",
+            "signed_on=2025-11-30",
+        ],
+    );
+    let en = said(&s, EN, "alice", &strs(&args));
+    let zh = said(&s, ZH, "alice", &strs(&args));
+    assert_eq!((en.code, zh.code), (INVALID, INVALID));
+    assert_eq!(
+        en.stderr,
+        "error: field `signed_on`: 2025-11-30 is more than 90 days before today (2026-03-01) (policy.signed_within_days): a contract is entered when it is signed, not long after\n\
+         hint: check `signed_on`; to enter older contracts, an administrator widens policy.signed_within_days in docket.toml (docket policy apply)\n"
+    );
+    assert_eq!(
+        zh.stderr,
+        "错误：字段 `signed_on`：2025-11-30 比今天（2026-03-01）早了 90 天以上（policy.signed_within_days）：合同应在签订时录入，不能事后很久才补录\n\
+         提示：请检查 `signed_on`；如需录入更早签订的合同，由管理员在 docket.toml 中调大 policy.signed_within_days（docket policy apply）\n"
+    );
+    let args = with_sets(
+        &["amend", c.as_str(), "--reason", "开户日期更正"],
+        &["account_opened_on=2011-09-30"],
+    );
+    let zh = said(&s, ZH, "alice", &strs(&args));
+    assert_eq!(
+        zh.stderr,
+        "错误：字段 `account_opened_on`：2011-09-30 早于 2011-10-01，即本类记录 account_opened_on 的最早日期\n\
+         提示：请检查 `account_opened_on` 是否录错\n"
+    );
+}

@@ -303,3 +303,39 @@ fn r_c13_customer_accounts_hold_meter_address_and_appliances() {
         "error: field `meter_reading_m3`: -1 is below the minimum 0\nhint: correct `meter_reading_m3` and run the command again; nothing was written\n"
     );
 }
+
+/// What a field asks of its values beyond its type — an entry window, a normalisation, a
+/// format's hint — is named, and a misspelling of it refused at apply.
+#[test]
+fn value_checks_a_field_asks_for_are_refused_when_unknown() {
+    let s = TestStore::new();
+    let field = "[fields.new_meter]\ntype = \"string\"\n";
+    for (extra, says) in [
+        (
+            "within = \"signed_within_days\"\n",
+            "error: schemas/meter-swap.toml:13: field `new_meter`: within `signed_within_days` is not a setting docket knows for a date field: signed_within_days\n",
+        ),
+        (
+            "normalize = \"squash\"\n",
+            "error: schemas/meter-swap.toml:13: field `new_meter`: normalize `squash` is not one docket knows: identifier (blanks and hyphens dropped, full width to ASCII, letters upper case)\n",
+        ),
+        (
+            "formats = [{ when = \"reason == 'faulty'\", format = \"not-gb11643\", hint = { tlh = \"x\" } }]\n",
+            "error: schemas/meter-swap.toml:15: field `new_meter`: a title in `tlh`, which docket does not speak: use en or zh-CN\n",
+        ),
+    ] {
+        let err = broken(&s, &METER_SWAP.replace(field, &format!("{field}{extra}")));
+        assert!(err.starts_with(says), "{extra}: {err}");
+    }
+    let err = broken(
+        &s,
+        &METER_SWAP.replace(
+            "values = [\"faulty\", \"scheduled\"]\n",
+            "values = [\"faulty\", \"scheduled\"]\nnormalize = \"identifier\"\n",
+        ),
+    );
+    assert!(
+        err.contains("field `reason`: normalize applies to string fields only"),
+        "{err}"
+    );
+}

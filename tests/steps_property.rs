@@ -38,8 +38,13 @@ enum Step {
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        prop::sample::select(vec!["residential", "commercial", "collective", "industrial"])
-            .prop_map(Step::Reclassify),
+        prop::sample::select(vec![
+            "residential",
+            "commercial",
+            "collective",
+            "industrial"
+        ])
+        .prop_map(Step::Reclassify),
         (any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(i, s, d)| Step::Amend {
             installments: i,
             schedule: s,
@@ -157,7 +162,14 @@ fn run(approvers: &[(&str, &'static str)], steps: &[Step]) {
             Step::Reclassify(category) => {
                 let out = s.run(
                     "alice",
-                    &["amend", &customer, "--set", &format!("category={category}"), "--reason", "reclassified"],
+                    &[
+                        "amend",
+                        &customer,
+                        "--set",
+                        &format!("category={category}"),
+                        "--reason",
+                        "reclassified",
+                    ],
                 );
                 if out.code == 0 {
                     model.category = category;
@@ -176,7 +188,12 @@ fn run(approvers: &[(&str, &'static str)], steps: &[Step]) {
                 };
                 let mut args = vec!["amend".to_string(), contract.clone()];
                 args.extend(sets(&strs(&next.terms(&customer)[1..].to_vec())));
-                for field in ["budget_amount", "payment_deadlines", "installation_steps", "schedule_deadline"] {
+                for field in [
+                    "budget_amount",
+                    "payment_deadlines",
+                    "installation_steps",
+                    "schedule_deadline",
+                ] {
                     if !next.terms(&customer).iter().any(|t| t.starts_with(field)) {
                         args.extend(["--unset".to_string(), field.to_string()]);
                     }
@@ -187,7 +204,10 @@ fn run(approvers: &[(&str, &'static str)], steps: &[Step]) {
                 }
             }
             Step::Resubmit => {
-                let out = s.run("alice", &["withdraw", &contract, "--reason", "submitted again"]);
+                let out = s.run(
+                    "alice",
+                    &["withdraw", &contract, "--reason", "submitted again"],
+                );
                 if out.code == 0 {
                     contract = create(&s, &model);
                     owed = Owed::default();

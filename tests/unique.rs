@@ -244,3 +244,150 @@ fn one_customer_one_record_lookups_are_for_drafters_and_unique_fields_only() {
     let err = s.fails_unchanged("alice", &["exists", "customer", "id_numbr=1"], INVALID);
     assert!(err.contains("did you mean `id_number`"), "{err}");
 }
+
+/// `create customer` args with identity document `kind` and number `id`.
+fn customer_of_kind(kind: &str, id: &str) -> Vec<String> {
+    with_sets(
+        &["create", "customer"],
+        &[
+            "name=李秀英",
+            &format!("id_kind={kind}"),
+            &format!("id_number={id}"),
+            "category=residential",
+            "phone=13957102345",
+            "address=杭州市拱墅区湖墅南路88号",
+            "account_opened_on=2026-02-01",
+        ],
+    )
+}
+
+/// However a number is typed at a counter — blanks, hyphens, full width, a lower-case
+/// x — it is one number: compacted before its format check, the one-customer-one-record
+/// check and storage, on create, amend, import and `exists` alike.
+#[test]
+fn one_customer_one_record_whatever_the_spelling_of_the_number() {
+    let s = TestStore::new();
+    let first = s.ok("alice", &strs(&customer_args("110105 19491231 002x")));
+    let first = first.trim();
+    let stored =
+        std::fs::read_to_string(s.path(&format!("records/customer/{first}/v0001.toml"))).unwrap();
+    assert!(
+        stored.contains(&format!("id_number = \"{SEEDED_ID}\"")),
+        "{stored}"
+    );
+    let held = format!(
+        "error: field `id_number`: this value already belongs to customer `{first}`: one customer, one record\n"
+    );
+    for spelling in [
+        SEEDED_ID,
+        "110105-19491231-002X",
+        "１１０１０５１９４９１２３１００２ｘ",
+        "110105 1949 1231 002 x",
+        "110105—19491231—002x",
+    ] {
+        let err = s.fails_unchanged("bob", &strs(&customer_args(spelling)), CONFLICT);
+        assert!(err.starts_with(&held), "{spelling}: {err}");
+    }
+    // Compacting does not make a wrong number right.
+    let err = s.fails_unchanged(
+        "bob",
+        &strs(&customer_args("110105 19491231 0021")),
+        INVALID,
+    );
+    assert!(err.contains("check character (GB 11643) is wrong"), "{err}");
+    // Amend and import compact the same way.
+    let second = s.ok("bob", &strs(&customer_args(&resident_id(77))));
+    let second = second.trim();
+    let err = s.fails_unchanged(
+        "bob",
+        &[
+            "amend",
+            second,
+            "--set",
+            "id_number=110105-19491231-002x",
+            "--reason",
+            "typo",
+        ],
+        CONFLICT,
+    );
+    assert!(err.starts_with(&held), "{err}");
+    let file = s.path("spelled.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "{HEADER}\n王五,resident-id,110105 19491231 002x,residential,13957102345,杭州市上城区,2026-01-05\n"
+        ),
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let err = s.fails_unchanged("alice", &["import", "customer", f], CONFLICT);
+    assert!(
+        err.starts_with(&format!(
+            "error: {f}:2: field `id_number`: this value already belongs to customer `{first}`"
+        )),
+        "{err}"
+    );
+    let found = s.ok(
+        "alice",
+        &["exists", "customer", "id_number=110105-19491231-002x"],
+    );
+    assert_eq!(found, format!("{first}\n"));
+}
+
+/// A valid resident id or credit code is filed as what it is: under `passport` or `other`
+/// it would escape its own check and one customer, one record.
+#[test]
+fn one_customer_one_record_a_resident_id_or_credit_code_is_filed_as_what_it_is() {
+    let s = TestStore::new();
+    let first = s.residential();
+    for kind in ["passport", "other", "护照"] {
+        let err = s.fails_unchanged(
+            "alice",
+            &strs(&customer_of_kind(kind, "110105-19491231-002x")),
+            INVALID,
+        );
+        assert_eq!(
+            err,
+            "error: field `id_number`: this is a valid resident identity number (GB 11643): it is filed as a resident id, not as another kind of document\n\
+             hint: set id_kind=resident-id\n",
+            "{kind}"
+        );
+        let err = s.fails_unchanged(
+            "alice",
+            &strs(&customer_of_kind(kind, "91350100m000100y43")),
+            INVALID,
+        );
+        assert_eq!(
+            err,
+            "error: field `id_number`: this is a valid unified social credit code (GB 32100): it is filed as a credit code, not as another kind of document\n\
+             hint: set id_kind=uscc\n",
+            "{kind}"
+        );
+    }
+    // Amending the document kind of a resident id is refused the same way.
+    let err = s.fails_unchanged(
+        "alice",
+        &[
+            "amend",
+            &first,
+            "--set",
+            "id_kind=passport",
+            "--reason",
+            "customer showed a passport",
+        ],
+        INVALID,
+    );
+    assert!(err.ends_with("hint: set id_kind=resident-id\n"), "{err}");
+    // A passport number is a passport number, compacted like any other.
+    let passport = s.ok("alice", &strs(&customer_of_kind("passport", "e1234 5678")));
+    let stored = std::fs::read_to_string(
+        s.path(&format!("records/customer/{}/v0001.toml", passport.trim())),
+    )
+    .unwrap();
+    assert!(stored.contains("id_number = \"E12345678\""), "{stored}");
+    // A number that only looks like a resident id (a wrong check character) is not one.
+    s.ok(
+        "alice",
+        &strs(&customer_of_kind("other", "110105194912310021")),
+    );
+}

@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 use std::ops::Range;
 
 const NAME: &str = "rows";
-const MAGIC: &str = "docket-rows 5";
+const MAGIC: &str = "docket-rows 7";
 /// Marks a packed item holding the keyed digest of a unique field, not its value.
 const DIGEST: char = '#';
 const UNIT: char = '\u{1f}';
@@ -78,7 +78,9 @@ impl<'c> Rows<'c> {
 
     /// The digest a unique field's value is kept as: equal values, equal digests.
     pub fn unique_digest(&self, kind: &str, field: &str, value: &str) -> String {
-        let normal = value.trim().to_uppercase();
+        // Compacted as identifiers are typed in, so a number stored before that (with
+        // blanks or hyphens, under `other`) still matches its compact form.
+        let normal = crate::text::compact_identifier(value).to_uppercase();
         Caches::digest(self.caches, &[kind, field, &normal])
     }
 

@@ -313,6 +313,7 @@ fn reveal_request(
         &actor.name,
         args.purpose.as_deref(),
         session.max_text(),
+        &session.store.config.policy.placeholders,
     )
     .map(Some)
 }

@@ -522,7 +522,7 @@ fn no_proposal(entry: u64) -> Error {
 }
 
 pub fn revoke(w: &mut Writer, name: &str, reason: &str) -> Result<Actor> {
-    super::input::plain_text("--reason", reason, w.max_text())?;
+    w.stated("--reason", reason)?;
     let mut actor = current(w, name)?;
     may_manage(w, actor.department.as_deref(), None)?;
     if actor.revoked {

@@ -189,7 +189,7 @@ pub fn paper(
             Some(t!("archive-e-g-purpose-customer").to_string()),
         ));
     }
-    super::input::plain_text("--purpose", purpose, w.max_text())?;
+    w.stated("--purpose", purpose)?;
     let v = w.load(id)?;
     let Some(archive) = &v.archive else {
         return Err(Error::conflict(

@@ -151,7 +151,28 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
                     file: shown.clone(),
                     line,
                 };
-                let findings = validate(&session.context(), kind, &fields, "", &origin)?;
+                let fingerprint = fingerprint(kind, &fields);
+                // A row the store already holds enters nothing anew: its dates are not
+                // held to their entry window again when an import is re-run.
+                let already = matches!(
+                    novelty(
+                        session,
+                        kind,
+                        &legacy,
+                        &fingerprint,
+                        &seen_legacy,
+                        &seen_fingerprint
+                    ),
+                    Novelty::Already
+                );
+                let findings = validate(
+                    &session.context(),
+                    kind,
+                    &fields,
+                    "",
+                    &origin,
+                    already.then_some(&fields),
+                )?;
                 row_errors.extend(findings.errors);
                 report.warnings.extend(
                     findings
@@ -160,7 +181,6 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
                         .map(|w| format!("{shown}:{line}: {w}")),
                 );
                 if row_errors.is_empty() {
-                    let fingerprint = fingerprint(kind, &fields);
                     match novelty(
                         session,
                         kind,
@@ -655,7 +675,7 @@ fn constants(kind: &Kind, mapping: &Mapping, file: &str) -> Result<BTreeMap<Stri
             .ok_or_else(|| super::input::unknown_field(kind, at.clone(), name))?;
         let v = field
             .ty
-            .parse_text(text)
+            .parse_text(&field.typed(text))
             .map_err(|m| InputError::new(at, m))?;
         out.insert(name.clone(), v);
     }

@@ -114,7 +114,9 @@ fn lay_out(spec: &InitSpec, made: &mut Made) -> Result<Store> {
     };
     let config_text = format!(
         "# docket store settings. The policy numbers below are part of the rules (R-A8, R-C15).\n{}{DEPARTMENTS_EXAMPLE}",
-        toml::to_string(&config).expect("config serializes")
+        toml::to_string(&config)
+            .expect("config serializes")
+            .replacen("\nplaceholders = ", PLACEHOLDERS_NOTE, 1)
     );
     made.file(abs.join(CONFIG_NAME), &config_text)?;
     made.dir(abs.join(SCHEMAS_DIR))?;
@@ -127,6 +129,12 @@ fn lay_out(spec: &InitSpec, made: &mut Made) -> Result<Store> {
     }
     Store::open(&abs)
 }
+
+/// What the placeholders are for, said above them in every new `docket.toml`.
+const PLACEHOLDERS_NOTE: &str = "
+# Words that stand in for a value without being one: they do not fill a required field
+# and are no reason, comment or purpose. Compared ignoring case, width and punctuation.
+placeholders = ";
 
 /// How a store declares its departments, shown in every new `docket.toml`.
 const DEPARTMENTS_EXAMPLE: &str = "

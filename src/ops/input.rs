@@ -111,6 +111,42 @@ pub fn plain_text(flag: &str, text: &str, max: usize) -> Result<(), InputError> 
     Ok(())
 }
 
+/// Free text that must say something — a reason, comment or purpose: plain text (as
+/// `plain_text`) holding words, not only blanks and punctuation, and not a placeholder of
+/// the policy (无, 待定, N/A, …). Exit 5 naming the flag and what to write instead.
+pub fn stated(
+    flag: &str,
+    text: &str,
+    max: usize,
+    placeholders: &[String],
+) -> Result<(), InputError> {
+    plain_text(flag, text, max)?;
+    says_something(flag, text, placeholders)
+}
+
+/// `text`, given with `flag`, holds a letter or digit and is not a placeholder.
+pub fn says_something(flag: &str, text: &str, placeholders: &[String]) -> Result<(), InputError> {
+    let what = match flag {
+        "--purpose" => "purpose",
+        "--comment" => "comment",
+        _ => "reason",
+    };
+    let shown = crate::text::escape(text.trim()).into_owned();
+    let message = if !text.chars().any(char::is_alphanumeric) {
+        t!("input-text-says-nothing", text = shown, what = what)
+    } else if crate::text::is_placeholder(text, placeholders) {
+        t!("input-text-placeholder", text = shown, what = what)
+    } else {
+        return Ok(());
+    };
+    let hint = match what {
+        "purpose" => t!("input-state-purpose"),
+        "comment" => t!("input-state-comment"),
+        _ => t!("input-state-reason", flag = flag),
+    };
+    Err(InputError::new(Location::file(flag), message).hint(hint))
+}
+
 /// Parse a TOML document with one top-level key per field.
 pub fn parse_file(
     kind: &Kind,

@@ -110,7 +110,7 @@ fn actors_step<'v>(session: &Session, v: &'v Version, verb: &str) -> Result<&'v 
 
 pub fn approve(session: &mut Writer, id: &str, comment: Option<&str>) -> Result<Acted> {
     if let Some(c) = comment {
-        super::input::plain_text("--comment", c, session.max_text())?;
+        session.stated("--comment", c)?;
     }
     let v = session.load(id)?;
     // Judged by the rules its terms were written under (R-C18).
@@ -150,7 +150,7 @@ pub fn approve(session: &mut Writer, id: &str, comment: Option<&str>) -> Result<
 }
 
 pub fn reject(session: &mut Writer, id: &str, reason: &str) -> Result<Acted> {
-    super::input::plain_text("--reason", reason, session.max_text())?;
+    session.stated("--reason", reason)?;
     let v = session.load(id)?;
     // Judged by the rules its terms were written under (R-C18).
     let schemas = session.schemas_at(v.policy)?;
@@ -184,7 +184,7 @@ pub fn reject(session: &mut Writer, id: &str, reason: &str) -> Result<Acted> {
 /// `complete` (performed) or `terminate` (no longer performed): active contracts only.
 pub fn finish(session: &mut Writer, id: &str, action: &str, reason: Option<&str>) -> Result<Acted> {
     if let Some(r) = reason {
-        super::input::plain_text("--reason", r, session.max_text())?;
+        session.stated("--reason", r)?;
     }
     let v = session.load(id)?;
     // Judged by the rules its terms were written under (R-C18).
@@ -234,7 +234,7 @@ pub fn finish(session: &mut Writer, id: &str, action: &str, reason: Option<&str>
 /// Withdraw a draft contract (pending or rejected): only one of those who wrote its terms
 /// may, and it never becomes active afterwards.
 pub fn withdraw(session: &mut Writer, id: &str, reason: &str) -> Result<Acted> {
-    super::input::plain_text("--reason", reason, session.max_text())?;
+    session.stated("--reason", reason)?;
     let v = session.load(id)?;
     let schemas = session.schemas_at(v.policy)?;
     let kind = schemas.kind(&v.kind)?;

@@ -193,7 +193,7 @@ fn check_managers_reveal_nothing(new: &Schemas) -> Result<()> {
 /// A change that widens access or weakens a rule is proposed instead, and takes effect
 /// when a second administrator co-signs it (`approve`).
 pub fn apply(w: &mut Writer, reason: &str) -> Result<Outcome> {
-    super::input::plain_text("--reason", reason, w.max_text())?;
+    w.stated("--reason", reason)?;
     w.require("manage-actors", &t!("policy-apply-policy"))?;
     let changed = applied::drift(&w.store, &w.registry.policy_files)?;
     if changed.is_empty() {

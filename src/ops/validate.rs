@@ -1,8 +1,8 @@
 //! Checking a record's fields against its kind: types were checked when parsed; here come
 //! references, required and conditionally required fields (a value that says nothing —
-//! blanks, punctuation, an empty list — does not satisfy a requirement), ranges, sizes,
-//! formats, the kind's rules and its exact fee checks (R-C11). Every problem is
-//! collected, not just the first.
+//! blanks, punctuation, an empty list, a placeholder such as 无 or N/A — does not satisfy a
+//! requirement), ranges, sizes, formats, the kind's rules and its exact fee checks
+//! (R-C11). Every problem is collected, not just the first.
 
 use super::input::Origin;
 use crate::error::{InputError, Result};
@@ -10,7 +10,7 @@ use crate::judge::Context;
 use crate::policy::approval::{due, required_steps};
 use crate::schema::expr::Scope;
 use crate::schema::formats::Format;
-use crate::schema::kind::{Bound, FeeCheck, Field, Kind, Lifecycle};
+use crate::schema::kind::{Bound, FeeCheck, Field, Kind, Lifecycle, Window};
 use crate::schema::value::{FieldType, Value};
 use crate::store::version::DueStep;
 use chrono::NaiveDate;
@@ -34,12 +34,16 @@ pub fn earliest_date() -> NaiveDate {
     NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date")
 }
 
+/// `before` holds the values the record had (an amendment), or the row's own values when an
+/// import finds it already in the store: a date is held to its entry window
+/// (`within = "signed_within_days"`) only when it is entered or changed now.
 pub fn validate(
     ctx: &Context,
     kind: &Kind,
     fields: &BTreeMap<String, Value>,
     id: &str,
     origin: &Origin,
+    before: Option<&BTreeMap<String, Value>>,
 ) -> Result<Findings> {
     let mut out = Findings::default();
     check_references(ctx, kind, fields, origin, &mut out);
@@ -48,9 +52,17 @@ pub fn validate(
     }
     let scope = ctx.scope(kind, fields, (id, "", 0), &|f| kind.expressions_read(f))?;
     let today = ctx.today;
+    let placeholders = &ctx.settings.placeholders;
     for f in &kind.fields {
         let at = |m: String| InputError::new(origin.locate(&f.name), m);
-        let problems = check_field(f, fields.get(&f.name), &scope, today);
+        let value = fields.get(&f.name);
+        let mut problems = check_field(f, value, &scope, today, placeholders);
+        let entered = before.is_none_or(|b| b.get(&f.name) != value);
+        if let (Some(window), Some(Value::Date(d)), true, true) =
+            (f.within, value, entered, problems.is_empty())
+        {
+            problems.extend(check_window(f, window, *d, ctx));
+        }
         out.errors.extend(problems.into_iter().map(|(m, hint)| {
             let e = at(m);
             match hint {
@@ -146,10 +158,35 @@ pub fn meaningful(v: &Value) -> bool {
     }
 }
 
+/// Whether a meaningful value of a text field is only a placeholder (`policy.placeholders`):
+/// 无, 待定, N/A, or a list of nothing else. Enum values, references, numbers and dates are
+/// never placeholders.
+fn placeholder(f: &Field, v: &Value, placeholders: &[String]) -> bool {
+    let text = match &f.ty {
+        FieldType::String => true,
+        FieldType::List(item) => **item == FieldType::String,
+        _ => false,
+    };
+    let says = |v: &Value| match v {
+        Value::Str(s) => meaningful(v) && !crate::text::is_placeholder(s, placeholders),
+        _ => true,
+    };
+    text && match v {
+        Value::List(items) => !items.iter().any(says),
+        other => !says(other),
+    }
+}
+
 type Problem = (String, Option<String>);
 
 /// One field's problems: a requirement unmet, a value out of range or too long, a format.
-fn check_field(f: &Field, value: Option<&Value>, scope: &Scope, today: NaiveDate) -> Vec<Problem> {
+fn check_field(
+    f: &Field,
+    value: Option<&Value>,
+    scope: &Scope,
+    today: NaiveDate,
+    placeholders: &[String],
+) -> Vec<Problem> {
     let rule = f
         .rule
         .as_deref()
@@ -184,6 +221,15 @@ fn check_field(f: &Field, value: Option<&Value>, scope: &Scope, today: NaiveDate
                 escape = crate::text::escape(&v.to_string())
             ),
             Some(t!("validate-give-real", name = f.name)),
+        )],
+        (Some(v), Some(why)) if placeholder(f, v, placeholders) => vec![(
+            t!(
+                "validate-placeholder",
+                why = why,
+                rule = rule,
+                escape = crate::text::escape(&v.to_string())
+            ),
+            Some(t!("validate-give-real-not-placeholder", name = f.name)),
         )],
         (Some(v), _) => {
             let mut problems = check_bounds(f, v, today);
@@ -233,14 +279,25 @@ fn check_bounds(f: &Field, v: &Value, today: NaiveDate) -> Vec<Problem> {
     if let Some(min) = &f.min
         && below(min)
     {
-        out.push((
-            t!(
-                "validate-below-minimum",
-                v = v,
-                shown_bound = shown_bound(min, today)
+        out.push(match min {
+            Bound::Date(earliest) => (
+                t!(
+                    "validate-before-earliest",
+                    v = v,
+                    earliest = earliest,
+                    name = f.name
+                ),
+                Some(t!("validate-before-earliest-hint", name = f.name)),
             ),
-            None,
-        ));
+            _ => (
+                t!(
+                    "validate-below-minimum",
+                    v = v,
+                    shown_bound = shown_bound(min, today)
+                ),
+                None,
+            ),
+        });
     }
     if let Some(max) = &f.max
         && above(max)
@@ -257,6 +314,31 @@ fn check_bounds(f: &Field, v: &Value, today: NaiveDate) -> Vec<Problem> {
         out.push((m, None));
     }
     out
+}
+
+/// A date entered longer after it than the policy allows (`within`): a contract dated
+/// months before anyone enters it is a contract backdated, to an older tariff say.
+fn check_window(f: &Field, window: Window, d: NaiveDate, ctx: &Context) -> Option<Problem> {
+    let today = ctx.today;
+    let days = window.days(ctx.settings);
+    // A window reaching back before any date there is holds nothing back.
+    let earliest = today.checked_sub_days(chrono::Days::new(days.max(0) as u64))?;
+    (d < earliest).then(|| {
+        (
+            t!(
+                "validate-entered-too-late",
+                v = d,
+                days = days,
+                today = today,
+                setting = window.setting()
+            ),
+            Some(t!(
+                "validate-entered-too-late-hint",
+                name = f.name,
+                setting = window.setting()
+            )),
+        )
+    })
 }
 
 fn shown_bound(b: &Bound, today: NaiveDate) -> String {
@@ -311,10 +393,11 @@ fn check_size(f: &Field, v: &Value) -> Vec<Problem> {
 /// The field's format, and the formats its conditions call for.
 fn check_formats(f: &Field, v: &Value, scope: &Scope, today: NaiveDate) -> Vec<Problem> {
     let mut out = Vec::new();
-    let mut formats: Vec<Format> = f.format.into_iter().collect();
-    for (cond, fmt) in &f.conditional_formats {
-        match cond.eval_bool(scope) {
-            Ok(true) => formats.push(*fmt),
+    let mut formats: Vec<(Format, Option<String>)> =
+        f.format.into_iter().map(|fmt| (fmt, None)).collect();
+    for c in &f.conditional_formats {
+        match c.when.eval_bool(scope) {
+            Ok(true) => formats.push((c.format, c.hint.as_ref().map(|h| h.show("")))),
             Ok(false) => {}
             Err(m) => out.push((m, None)),
         }
@@ -323,10 +406,14 @@ fn check_formats(f: &Field, v: &Value, scope: &Scope, today: NaiveDate) -> Vec<P
         Value::List(items) => items.iter().map(|i| i.to_string()).collect(),
         other => vec![other.to_string()],
     };
-    for fmt in formats {
+    for (fmt, hint) in formats {
         for t in &texts {
             if let Some(m) = fmt.check(t, today) {
-                out.push((m, None));
+                let hint = hint.clone().or_else(|| {
+                    matches!(fmt, Format::NotGb11643 | Format::NotGb32100)
+                        .then(|| t!("validate-file-as-what-it-is", name = f.name))
+                });
+                out.push((m, hint));
             }
         }
     }

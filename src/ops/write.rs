@@ -73,8 +73,9 @@ fn check(
     fields: &BTreeMap<String, Value>,
     id: &str,
     origin: &Origin,
+    before: Option<&BTreeMap<String, Value>>,
 ) -> Result<Findings> {
-    let findings = validate(&session.context(), kind, fields, id, origin)?;
+    let findings = validate(&session.context(), kind, fields, id, origin, before)?;
     if findings.errors.is_empty() {
         Ok(findings)
     } else {
@@ -101,11 +102,7 @@ pub fn check_duplicate_reason(session: &Session, allowed: Option<&str>) -> Resul
             t!("write-allow-duplicate-needs-reason"),
             Some(t!("write-e-g-reason-second").to_string()),
         )),
-        Some(reason) => Ok(super::input::plain_text(
-            "--reason",
-            reason,
-            session.max_text(),
-        )?),
+        Some(reason) => Ok(session.stated("--reason", reason)?),
         None => Ok(()),
     }
 }
@@ -133,7 +130,7 @@ pub fn create(
         status,
         steps,
         ..
-    } = check(session, kind, &fields, &id, origin)?;
+    } = check(session, kind, &fields, &id, origin, None)?;
     check_duplicate_reason(session, allow_duplicate)?;
     let shares_with = super::unique::check(
         session,
@@ -218,7 +215,7 @@ pub fn amend(
     origin: &Origin,
     allow_duplicate: bool,
 ) -> Result<Written> {
-    super::input::plain_text("--reason", reason, session.max_text())?;
+    session.stated("--reason", reason)?;
     let current = session.load(id)?;
     let schemas = session.schemas.clone();
     let kind = schemas.kind(&current.kind)?;
@@ -256,7 +253,7 @@ pub fn amend(
     }
     let Findings {
         warnings, steps, ..
-    } = check(session, kind, &fields, id, origin)?;
+    } = check(session, kind, &fields, id, origin, Some(&current.fields))?;
     let shares_with =
         super::unique::check(session, kind, &fields, origin, Some(id), allow_duplicate)?;
     let mut next = current.clone();

@@ -16,13 +16,15 @@ pub struct Reveal {
     pub classes: BTreeSet<String>,
 }
 
-/// Check a `--reveal --purpose` request against the role (exit 2 without a purpose,
-/// exit 4 when the role may reveal nothing).
+/// Check a `--reveal --purpose` request against the role (exit 2 without a purpose, exit 5
+/// for one that says nothing — `.`, a placeholder such as 无 — exit 4 when the role may
+/// reveal nothing).
 pub fn authorize(
     role: &Role,
     actor: &str,
     purpose: Option<&str>,
     max_chars: usize,
+    placeholders: &[String],
 ) -> Result<Reveal> {
     let purpose = purpose
         .map(str::trim)
@@ -52,6 +54,7 @@ pub fn authorize(
                 .into(),
         );
     }
+    crate::ops::input::says_something("--purpose", purpose, placeholders)?;
     if role.reveal.is_empty() {
         return Err(Error::denied(
             t!("reveal-actor-role-may-not", actor = actor, name = role.name),

@@ -143,6 +143,7 @@ impl Replay {
             }
         };
         self.check_standing(at);
+        self.check_texts(at, &act);
         match &act {
             Act::Create { .. }
             | Act::Import { .. }
@@ -200,6 +201,37 @@ impl Replay {
         }
     }
 
+    /// Reasons, comments and purposes say something: docket refuses punctuation and the
+    /// policy's placeholders (无, N/A, …) as it refuses them at input (R-C16).
+    fn check_texts(&mut self, at: &At, act: &Act) {
+        let texts: Vec<(&str, &str)> = match act {
+            Act::Amend { reason, .. }
+            | Act::Reject { reason, .. }
+            | Act::Withdraw { reason, .. }
+            | Act::Terminate { reason, .. }
+            | Act::ActorRevoke { reason, .. } => vec![("--reason", reason)],
+            Act::Approve {
+                comment: Some(c), ..
+            } => vec![("--comment", c)],
+            Act::Reveal { purpose, .. } | Act::AttachmentGet { purpose, .. } => {
+                vec![("--purpose", purpose)]
+            }
+            _ => Vec::new(),
+        };
+        if texts.is_empty() {
+            return;
+        }
+        let placeholders = self
+            .policy(at.index, at.registry.policy)
+            .map(|p| p.config.policy.placeholders.clone())
+            .unwrap_or_default();
+        for (flag, text) in texts {
+            if let Err(e) = crate::ops::input::says_something(flag, text, &placeholders) {
+                self.problem(at.line, e.message);
+            }
+        }
+    }
+
     /// Reads and the other acts that write no version: the role must hold the permission.
     fn other_act(&mut self, at: &At, act: &Act) {
         let e = at.entry;
@@ -233,20 +265,12 @@ impl Replay {
         }
         match act {
             Act::Reveal {
-                classes,
-                purpose,
-                records,
-                ..
+                classes, records, ..
             } => {
                 for class in classes {
                     if !roles.permits(role, &format!("reveal:{class}")) {
                         broken.push(t!("replay-may-not-reveal", role = role, class = class));
                     }
-                }
-                if !crate::ops::validate::meaningful(&crate::schema::value::Value::Str(
-                    purpose.clone(),
-                )) {
-                    broken.push(t!("replay-purpose-says-nothing"));
                 }
                 let reach = Replay::reach(at, &schemas);
                 for id in records {

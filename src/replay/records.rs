@@ -308,12 +308,17 @@ impl Replay {
                 prefix = kind.prefix.clone()
             ));
         }
+        let settings = self
+            .policy(at.index, at.registry.policy)
+            .map(|p| p.config.policy.clone())
+            .unwrap_or_default();
         let reader = self.reader(at, schemas);
         let ctx = Context {
             reader,
             engine: &self.engine,
             today: day,
             reach,
+            settings: &settings,
         };
         let findings = match crate::ops::validate::validate(
             &ctx,
@@ -321,6 +326,7 @@ impl Replay {
             &actual.fields,
             &e.record,
             &Origin::Set,
+            prior.map(|p| &p.fields),
         ) {
             Ok(f) => f,
             Err(err) => {

@@ -1,5 +1,7 @@
 //! Named string formats a schema can demand of a field: the national identity-number
-//! standards (GB 11643 resident ids, GB 32100 unified social credit codes) and phones.
+//! standards (GB 11643 resident ids, GB 32100 unified social credit codes) and phones, and
+//! their opposites — a number that is *not* a resident id or credit code, for documents
+//! of another kind (a passport), so neither is filed as something else.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -11,6 +13,10 @@ pub enum Format {
     Gb32100,
     /// A Chinese mobile (11 digits starting with 1) or a landline with area code.
     Phone,
+    /// Anything but a valid resident id (GB 11643).
+    NotGb11643,
+    /// Anything but a valid unified social credit code (GB 32100).
+    NotGb32100,
 }
 
 impl Format {
@@ -19,6 +25,8 @@ impl Format {
             "gb11643" => Some(Format::Gb11643),
             "gb32100" => Some(Format::Gb32100),
             "phone" => Some(Format::Phone),
+            "not-gb11643" => Some(Format::NotGb11643),
+            "not-gb32100" => Some(Format::NotGb32100),
             _ => None,
         }
     }
@@ -28,6 +36,8 @@ impl Format {
             Format::Gb11643 => "gb11643",
             Format::Gb32100 => "gb32100",
             Format::Phone => "phone",
+            Format::NotGb11643 => "not-gb11643",
+            Format::NotGb32100 => "not-gb32100",
         }
     }
 
@@ -38,6 +48,16 @@ impl Format {
             Format::Gb11643 => check_resident_id(text, today),
             Format::Gb32100 => check_uscc(text),
             Format::Phone => check_phone(text),
+            Format::NotGb11643 => {
+                return check_resident_id(text, today)
+                    .is_none()
+                    .then(|| t!("formats-is-a-resident-id"));
+            }
+            Format::NotGb32100 => {
+                return check_uscc(text)
+                    .is_none()
+                    .then(|| t!("formats-is-a-credit-code"));
+            }
         }?;
         Some(match self.stray_character(text) {
             Some((at, c)) => t!(
@@ -58,6 +78,7 @@ impl Format {
             Format::Gb11643 => c.is_ascii_digit() || (i == 17 && (c == 'X' || c == 'x')),
             Format::Gb32100 => c.is_ascii() && USCC_ALPHABET.contains(&(c as u8)),
             Format::Phone => c.is_ascii_digit() || matches!(c, '-' | ' ' | '+'),
+            Format::NotGb11643 | Format::NotGb32100 => true,
         };
         text.chars()
             .enumerate()
@@ -206,6 +227,16 @@ mod tests {
         assert!(Format::Gb11643.check_on("999999194912310025").is_some());
         // …or a birth in the future.
         assert!(Format::Gb11643.check_on("110105202701010016").is_some());
+    }
+
+    #[test]
+    fn the_opposite_formats_refuse_only_valid_numbers() {
+        assert!(Format::NotGb11643.check_on("11010519491231002X").is_some());
+        assert_eq!(Format::NotGb11643.check_on("110105194912310021"), None);
+        assert_eq!(Format::NotGb11643.check_on("E12345678"), None);
+        assert!(Format::NotGb32100.check_on("91350100M000100Y43").is_some());
+        assert_eq!(Format::NotGb32100.check_on("91350100M000100Y44"), None);
+        assert_eq!(Format::NotGb32100.check_on("11010519491231002X"), None);
     }
 
     #[test]

@@ -58,7 +58,12 @@ pub struct Field {
     /// The most characters a string holds, or items a list holds.
     pub max_length: usize,
     pub format: Option<Format>,
-    pub conditional_formats: Vec<(Expr, Format)>,
+    pub conditional_formats: Vec<ConditionalFormat>,
+    /// How a typed value is normalised before it is checked, compared and stored.
+    pub normalize: Option<Normalize>,
+    /// A date entered at most a `[policy]` number of days after it (`within =
+    /// "signed_within_days"`): checked when the value is entered or changed.
+    pub within: Option<Window>,
     /// No two records of the kind hold the same value (one customer, one record).
     pub unique: bool,
     /// What people call the field, per language (tables show it as the column's header).
@@ -66,6 +71,46 @@ pub struct Field {
     /// What people call each value of an enum field, per language; typed input may use
     /// any of them.
     pub value_titles: BTreeMap<String, super::title::Title>,
+}
+
+/// A format a field must have when a condition holds (`formats = [{ when, format }]`),
+/// with what to do when it does not (`hint`, per language).
+#[derive(Debug)]
+pub struct ConditionalFormat {
+    pub when: Expr,
+    pub format: Format,
+    pub hint: Option<super::title::Title>,
+}
+
+/// How typed values of a field are normalised (`normalize = "identifier"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Normalize {
+    /// Identity numbers and codes: full width to ASCII, blanks and hyphens dropped,
+    /// letters upper case (`110105-19491231-002x` is `11010519491231002X`).
+    Identifier,
+}
+
+/// How long after a date it may be entered: a `[policy]` setting of docket.toml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// `policy.signed_within_days`: a contract is entered soon after it is signed.
+    SignedWithinDays,
+}
+
+impl Window {
+    /// The setting's name, as docket.toml spells it.
+    pub fn setting(self) -> &'static str {
+        match self {
+            Window::SignedWithinDays => "signed_within_days",
+        }
+    }
+
+    /// Its number of days in `policy`.
+    pub fn days(self, policy: &crate::store::config::PolicySettings) -> i64 {
+        match self {
+            Window::SignedWithinDays => policy.signed_within_days,
+        }
+    }
 }
 
 /// A limit on a number, an amount or a date.
@@ -147,7 +192,7 @@ impl Kind {
         let fields = self.fields.iter().flat_map(|f| {
             f.required_when
                 .iter()
-                .chain(f.conditional_formats.iter().map(|(e, _)| e))
+                .chain(f.conditional_formats.iter().map(|c| &c.when))
         });
         let rules = self.rules.iter().map(|r| &r.check);
         let fees = self.fees.iter().filter_map(|f| f.when.as_ref());
@@ -204,6 +249,8 @@ struct RawField {
     format: Option<String>,
     #[serde(default)]
     formats: Vec<RawFormat>,
+    normalize: Option<String>,
+    within: Option<String>,
     #[serde(default)]
     unique: bool,
     title: Option<super::title::Title>,
@@ -216,6 +263,7 @@ struct RawField {
 struct RawFormat {
     when: String,
     format: String,
+    hint: Option<super::title::Title>,
 }
 
 #[derive(Deserialize)]
@@ -385,6 +433,17 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
         let ty = field_type(&rf.ty, &rf, &l, &header, name)?;
         let min = bound(rf.min.as_ref(), &ty, &l, &header, name)?;
         let max = bound(rf.max.as_ref(), &ty, &l, &header, name)?;
+        let within = match rf.within.as_deref() {
+            None => None,
+            Some("signed_within_days") if ty == FieldType::Date => Some(Window::SignedWithinDays),
+            Some(other) => {
+                return Err(l.err(
+                    &header,
+                    Some(name),
+                    t!("kind-within-unknown", other = other),
+                ));
+            }
+        };
         let max_length = rf.max_length.unwrap_or(match ty {
             FieldType::List(_) => DEFAULT_MAX_ITEMS,
             _ => DEFAULT_MAX_CHARS,
@@ -418,7 +477,28 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
                     t!("kind-format-not-gb-gb-2", format = cf.format),
                 )
             })?;
-            conditional_formats.push((l.expr(&cf.when, Some(name), &allowed)?, fmt));
+            if let Some(tag) = cf.hint.iter().flat_map(|h| h.unknown_languages()).next() {
+                return Err(l.err(&cf.format, Some(name), t!("kind-title-language", tag = tag)));
+            }
+            conditional_formats.push(ConditionalFormat {
+                when: l.expr(&cf.when, Some(name), &allowed)?,
+                format: fmt,
+                hint: cf.hint.clone(),
+            });
+        }
+        let normalize = match rf.normalize.as_deref() {
+            None => None,
+            Some("identifier") => Some(Normalize::Identifier),
+            Some(other) => {
+                return Err(l.err(
+                    &header,
+                    Some(name),
+                    t!("kind-normalize-unknown", other = other),
+                ));
+            }
+        };
+        if normalize.is_some() && ty != FieldType::String {
+            return Err(l.err(&header, Some(name), t!("kind-normalize-strings-only")));
         }
         let required_when = match &rf.required_when {
             None => None,
@@ -446,6 +526,8 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
             max_length,
             format,
             conditional_formats,
+            normalize,
+            within,
             unique: rf.unique,
             title,
             value_titles,
@@ -570,26 +652,31 @@ fn bound(
             t!("kind-min-max-field", ty = ty, what = what),
         )
     };
-    let b = match (ty, raw) {
-        (FieldType::Integer, toml::Value::Integer(i)) => Bound::Number((*i).into()),
-        (FieldType::Integer, _) => return Err(wrong(&t!("kind-whole-numbers"))),
-        (FieldType::Money { scale }, toml::Value::String(s)) => Bound::Number(
-            super::value::parse_money(s, *scale).map_err(|m| l.err(header, Some(name), m))?,
-        ),
-        (FieldType::Money { .. }, toml::Value::Integer(i)) => Bound::Number((*i).into()),
-        (FieldType::Money { .. }, _) => return Err(wrong("amounts, e.g. \"0.01\"")),
-        (FieldType::Date, toml::Value::String(s)) if s == "today" => Bound::Today,
-        (FieldType::Date, toml::Value::Datetime(dt)) => match dt.date {
-            Some(d) => NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())
+    let b =
+        match (ty, raw) {
+            (FieldType::Integer, toml::Value::Integer(i)) => Bound::Number((*i).into()),
+            (FieldType::Integer, _) => return Err(wrong(&t!("kind-whole-numbers"))),
+            (FieldType::Money { scale }, toml::Value::String(s)) => Bound::Number(
+                super::value::parse_money(s, *scale).map_err(|m| l.err(header, Some(name), m))?,
+            ),
+            (FieldType::Money { .. }, toml::Value::Integer(i)) => Bound::Number((*i).into()),
+            (FieldType::Money { .. }, _) => return Err(wrong("amounts, e.g. \"0.01\"")),
+            (FieldType::Date, toml::Value::String(s)) if s == "today" => Bound::Today,
+            (FieldType::Date, toml::Value::Datetime(dt)) => match dt.date {
+                Some(d) => NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())
+                    .map(Bound::Date)
+                    .ok_or_else(|| wrong(&t!("kind-calendar-dates-today")))?,
+                None => return Err(wrong(&t!("kind-calendar-dates-today"))),
+            },
+            // A TOML date, as it reaches here from the field's table, or a quoted one.
+            (FieldType::Date, toml::Value::String(s)) => super::value::parse_date(s)
                 .map(Bound::Date)
-                .ok_or_else(|| wrong(&t!("kind-calendar-dates-today")))?,
-            None => return Err(wrong(&t!("kind-calendar-dates-today"))),
-        },
-        (FieldType::Date, _) => return Err(wrong(&t!("kind-calendar-dates-today"))),
-        _ => {
-            return Err(l.err(header, Some(name), t!("kind-field-takes-no-min", ty = ty)));
-        }
-    };
+                .map_err(|_| wrong(&t!("kind-calendar-dates-today")))?,
+            (FieldType::Date, _) => return Err(wrong(&t!("kind-calendar-dates-today"))),
+            _ => {
+                return Err(l.err(header, Some(name), t!("kind-field-takes-no-min", ty = ty)));
+            }
+        };
     Ok(Some(b))
 }
 
@@ -644,10 +731,12 @@ impl Field {
         !matches!(self.ty, FieldType::String)
             || self.format.is_some()
             || !self.conditional_formats.is_empty()
+            || self.normalize.is_some()
     }
 
     /// A typed value as the field reads it: full-width digits narrowed, an enum value
-    /// given by its title in any language replaced by the value itself.
+    /// given by its title in any language replaced by the value itself, an identifier
+    /// compacted (`normalize = "identifier"`).
     pub fn typed<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
         let titled = self
             .value_titles
@@ -655,6 +744,8 @@ impl Field {
             .find(|(_, title)| title.texts().iter().any(|t| *t == text.trim()));
         if let Some((value, _)) = titled {
             std::borrow::Cow::Owned(value.clone())
+        } else if self.normalize == Some(Normalize::Identifier) {
+            std::borrow::Cow::Owned(crate::text::compact_identifier(text))
         } else if self.narrows() {
             crate::text::narrow(text)
         } else {

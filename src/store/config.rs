@@ -71,6 +71,48 @@ pub struct PolicySettings {
     /// How many identity numbers an actor may check against the store in a day (`exists`,
     /// duplicate checks that refuse, dry-run imports): each answer is a counted probe.
     pub probe_allowance: u64,
+    /// A contract is entered within this many days of its signing date: a `signed_on`
+    /// earlier than that is refused (a backdated contract would pick an older tariff).
+    pub signed_within_days: i64,
+    /// Words that stand in for a value without being one (无, 待定, N/A, …): they do not
+    /// satisfy a required field, and are not a reason, comment or purpose. Compared
+    /// ignoring case, full or half width, blanks and punctuation.
+    pub placeholders: Vec<String>,
+}
+
+/// The placeholders a new store refuses, until its policy says otherwise.
+pub const DEFAULT_PLACEHOLDERS: &[&str] = &[
+    "无",
+    "暂无",
+    "没有",
+    "不详",
+    "未知",
+    "待定",
+    "待补充",
+    "待填",
+    "待查",
+    "见附件",
+    "详见附件",
+    "略",
+    "空",
+    "同上",
+    "不适用",
+    "N/A",
+    "NA",
+    "none",
+    "null",
+    "nil",
+    "TBD",
+    "TBA",
+    "unknown",
+    "xxx",
+];
+
+impl PolicySettings {
+    /// Whether `text` is one of the policy's placeholders.
+    pub fn is_placeholder(&self, text: &str) -> bool {
+        crate::text::is_placeholder(text, &self.placeholders)
+    }
 }
 
 impl Default for PolicySettings {
@@ -85,6 +127,8 @@ impl Default for PolicySettings {
             proposal_valid_days: 30,
             clock_skew_seconds: 300,
             probe_allowance: 50,
+            signed_within_days: 90,
+            placeholders: DEFAULT_PLACEHOLDERS.iter().map(|p| p.to_string()).collect(),
         }
     }
 }
