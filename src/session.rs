@@ -271,11 +271,13 @@ impl Session {
         };
         let standing = self.registry.actors.get(name).ok_or_else(unregistered)?;
         let mut actor = self.load_actor(name)?.ok_or_else(unregistered)?;
-        // The register the log built decides role, department and standing; the file
-        // adds the dates.
+        // The register the log built decides role, department, standing and dates: the
+        // file is a readable copy, never the authority.
         actor.role = standing.role.clone();
         actor.department = standing.department.clone();
         actor.revoked = standing.revoked;
+        actor.agreement_signed = standing.agreement_signed;
+        actor.trained_on = standing.trained_on;
         Ok(actor)
     }
 

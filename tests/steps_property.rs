@@ -187,7 +187,7 @@ fn run(approvers: &[(&str, &'static str)], steps: &[Step]) {
                     ..model
                 };
                 let mut args = vec!["amend".to_string(), contract.clone()];
-                args.extend(sets(&strs(&next.terms(&customer)[1..].to_vec())));
+                args.extend(sets(&strs(&next.terms(&customer)[1..])));
                 for field in [
                     "budget_amount",
                     "payment_deadlines",

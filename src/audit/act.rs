@@ -646,7 +646,9 @@ impl Act {
                 ..
             } => {
                 put("reason", reason.clone());
-                put("changed", join(changed));
+                if !changed.is_empty() {
+                    put("changed", join(changed));
+                }
                 if let Some(p) = proposal {
                     put("proposal", p.to_string());
                 }

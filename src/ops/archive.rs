@@ -2,6 +2,7 @@
 //! letters, charts, approvals, budgets and notices, each content-hashed, and the record
 //! gets an archive number and never changes again.
 
+use crate::audit::act::Act;
 use crate::error::{Error, Result};
 use crate::layout::version_path;
 use crate::session::Writer;
@@ -155,13 +156,13 @@ pub fn archive(
     let rel = version_path(&kind.name, id, next.version);
     let vf = j.write(&rel, next.to_toml().as_bytes())?;
     logged.insert(0, vf);
-    let mut entry = j.entry("archive", id, next.version, logged);
-    entry.detail.insert("archive_number".into(), number.clone());
-    entry.detail.insert("status".into(), "archived".into());
-    entry
-        .detail
-        .insert("attachments".into(), attachments.len().to_string());
-    j.log(entry);
+    let act = Act::Archive {
+        record: id.to_string(),
+        version: next.version,
+        number: number.clone(),
+        attachments: attachments.len() as u32,
+    };
+    j.act(&act, logged);
     j.commit()?;
     Ok(Archived {
         id: id.to_string(),
@@ -216,11 +217,13 @@ pub fn paper(
     let bytes = w.read_logged(&found.path)?;
     deliver(&bytes)?;
     let mut j = w.journal();
-    let mut entry = j.entry("attachment-get", id, 0, Vec::new());
-    entry.detail.insert("name".into(), found.name.clone());
-    entry.detail.insert("sha256".into(), found.sha256.clone());
-    entry.detail.insert("purpose".into(), purpose.to_string());
-    j.log(entry);
+    let act = Act::AttachmentGet {
+        record: id.to_string(),
+        name: found.name.clone(),
+        sha256: found.sha256.clone(),
+        purpose: purpose.to_string(),
+    };
+    j.act(&act, Vec::new());
     j.commit()?;
     Ok(found.clone())
 }

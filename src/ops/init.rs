@@ -1,7 +1,7 @@
 //! `docket init`: a new store from the embedded gas-utility template, with a genesis entry
 //! and its first administrator, signed with the administrator's key like any other act.
 
-use crate::audit::index::POLICY_ACT;
+use crate::audit::act::{Act, ActorTerms};
 use crate::clock;
 use crate::error::{Error, IoContext, Result};
 use crate::keys::{Key, KeySource, Signer};
@@ -171,33 +171,37 @@ pub fn init(spec: InitSpec) -> Result<Store> {
     };
     let mut writer = Writer::create(store.clone(), admin.clone(), signer)?;
     let mut j = writer.journal();
-    let mut genesis = j.entry("genesis", "", 0, Vec::new());
-    genesis
-        .detail
-        .insert("store".into(), store.config.store.id.clone());
-    j.log(genesis);
+    j.act(
+        &Act::Genesis {
+            store: store.config.store.id.clone(),
+        },
+        Vec::new(),
+    );
     let mut copies = Vec::new();
     for (source, bytes) in crate::policy::applied::live_files(&store)? {
         copies.push(j.write(&policy_copy(1, &source), &bytes)?);
     }
-    let mut policy = j.entry(POLICY_ACT, POLICY_ACT, 1, copies);
-    policy
-        .detail
-        .insert("reason".into(), "the policy the store was made with".into());
-    j.log(policy);
+    let policy = Act::Policy {
+        version: 1,
+        reason: "the policy the store was made with".into(),
+        changed: Vec::new(),
+        proposal: None,
+    };
+    j.act(&policy, copies);
     let file = j.write(&actor_path(spec.admin, 1), admin.to_toml().as_bytes())?;
-    let mut add = j.entry("actor-add", spec.admin, 1, vec![file]);
-    add.detail.insert("role".into(), "admin".into());
-    add.detail.insert("key".into(), spec.key.line());
-    for (name, date) in [
-        ("agreement_signed", admin.agreement_signed),
-        ("trained_on", admin.trained_on),
-    ] {
-        if let Some(d) = date {
-            add.detail.insert(name.into(), d.to_string());
-        }
-    }
-    j.log(add);
+    let add = Act::ActorAdd {
+        name: spec.admin.to_string(),
+        version: 1,
+        terms: ActorTerms {
+            role: Some("admin".into()),
+            department: None,
+            key: Some(spec.key.line()),
+            agreement_signed: admin.agreement_signed,
+            trained_on: admin.trained_on,
+        },
+        proposal: None,
+    };
+    j.act(&add, vec![file]);
     j.commit()?;
     made.done = true;
     Ok(store)

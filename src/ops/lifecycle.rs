@@ -2,11 +2,12 @@
 //! what waits for the acting actor (`pending`). Each act writes a new version.
 
 use super::write::{refuse_archived, write_next};
+use crate::audit::act::Act;
 use crate::error::{Error, Result};
 use crate::policy::approval::next_step;
 use crate::session::{Session, Writer};
 use crate::store::version::{Approval, DueStep, Version};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 pub struct Acted {
     pub id: String,
@@ -132,14 +133,13 @@ pub fn approve(session: &mut Writer, id: &str, comment: Option<&str>) -> Result<
         next.status = "active".into();
     }
     next.reason = None;
-    let mut detail = BTreeMap::new();
-    detail.insert("step".into(), step.role.clone());
-    detail.insert("rule".into(), step.rule.clone());
-    if let Some(c) = comment {
-        detail.insert("comment".into(), c.to_string());
-    }
     let status = next.status.clone();
-    let version = write_next(session, kind, next, "approve", detail)?;
+    let version = write_next(session, kind, next, &|written| Act::Approve {
+        written,
+        step: step.role.clone(),
+        rule: step.rule.clone(),
+        comment: comment.map(str::to_string),
+    })?;
     Ok(Acted {
         id: id.to_string(),
         version,
@@ -168,10 +168,11 @@ pub fn reject(session: &mut Writer, id: &str, reason: &str) -> Result<Acted> {
     });
     next.status = "rejected".into();
     next.reason = Some(reason.to_string());
-    let mut detail = BTreeMap::new();
-    detail.insert("step".into(), step.role.clone());
-    detail.insert("reason".into(), reason.to_string());
-    let version = write_next(session, kind, next, "reject", detail)?;
+    let version = write_next(session, kind, next, &|written| Act::Reject {
+        written,
+        step: step.role.clone(),
+        reason: reason.to_string(),
+    })?;
     Ok(Acted {
         id: id.to_string(),
         version,
@@ -217,11 +218,13 @@ pub fn finish(session: &mut Writer, id: &str, action: &str, reason: Option<&str>
     let mut next = v.clone();
     next.status = status.into();
     next.reason = reason.map(str::to_string);
-    let mut detail = BTreeMap::new();
-    if let Some(r) = reason {
-        detail.insert("reason".into(), r.to_string());
-    }
-    let version = write_next(session, kind, next, action, detail)?;
+    let version = write_next(session, kind, next, &|written| match reason {
+        Some(r) if action == "terminate" => Act::Terminate {
+            written,
+            reason: r.to_string(),
+        },
+        _ => Act::Complete { written },
+    })?;
     Ok(Acted {
         id: id.to_string(),
         version,
@@ -249,9 +252,10 @@ pub fn withdraw(session: &mut Writer, id: &str, reason: &str) -> Result<Acted> {
     let mut next = v.clone();
     next.status = "withdrawn".into();
     next.reason = Some(reason.to_string());
-    let mut detail = BTreeMap::new();
-    detail.insert("reason".into(), reason.to_string());
-    let version = write_next(session, kind, next, "withdraw", detail)?;
+    let version = write_next(session, kind, next, &|written| Act::Withdraw {
+        written,
+        reason: reason.to_string(),
+    })?;
     Ok(Acted {
         id: id.to_string(),
         version,

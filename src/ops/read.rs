@@ -1,6 +1,7 @@
 //! Reading records: `show`, `query`, `history`, `diff`. Personal data is masked unless a
 //! permitted reveal was granted, and every reveal is logged with its purpose.
 
+use crate::audit::act::Act;
 use crate::cache::rows::{Row, Rows};
 use crate::error::{Error, InputError, Location, Result};
 use crate::policy::reveal::{Reveal, shown_fields};
@@ -108,19 +109,16 @@ pub fn log_reveal(w: &mut Writer, r: &Revealed) -> Result<()> {
         ""
     };
     let mut j = w.journal();
-    let mut entry = j.entry("reveal", record, 0, Vec::new());
-    entry.detail.insert("command".into(), r.command.clone());
-    entry.detail.insert("purpose".into(), r.purpose.clone());
-    entry.detail.insert(
-        "classes".into(),
-        r.classes.iter().cloned().collect::<Vec<_>>().join(","),
-    );
-    entry.detail.insert("records".into(), r.ids.join(","));
-    if !r.read.is_empty() {
-        entry.detail.insert("filtered_on".into(), r.read.join(","));
-        entry.detail.insert("matched".into(), r.matched.join(","));
-    }
-    j.log(entry);
+    let act = Act::Reveal {
+        record: record.to_string(),
+        command: r.command.clone(),
+        purpose: r.purpose.clone(),
+        classes: r.classes.iter().cloned().collect(),
+        records: r.ids.clone(),
+        filtered_on: r.read.clone(),
+        matched: r.matched.clone(),
+    };
+    j.act(&act, Vec::new());
     j.commit()
 }
 

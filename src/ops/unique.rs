@@ -276,13 +276,19 @@ pub fn lookup(w: &mut Writer, kind_name: &str, field: &str, value: &str) -> Resu
     if elsewhere {
         ids.push(ELSEWHERE.to_string());
     }
-    let record = if ids.len() == 1 { ids[0].as_str() } else { "" };
+    let record = if ids.len() == 1 && ids[0] != ELSEWHERE {
+        ids[0].as_str()
+    } else {
+        ""
+    };
     let mut j = w.journal();
-    let mut entry = j.entry("lookup", record, 0, Vec::new());
-    entry.detail.insert("kind".into(), kind.name.clone());
-    entry.detail.insert("field".into(), field.to_string());
-    entry.detail.insert("found".into(), ids.join(","));
-    j.log(entry);
+    let act = crate::audit::act::Act::Lookup {
+        record: record.to_string(),
+        kind: kind.name.clone(),
+        field: field.to_string(),
+        found: ids.clone(),
+    };
+    j.act(&act, Vec::new());
     j.commit()?;
     Ok(ids)
 }

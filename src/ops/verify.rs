@@ -215,13 +215,12 @@ pub fn recover(w: &mut Writer) -> Result<Recovered> {
     if torn_bytes > 0 {
         j.cut_torn_tail();
     }
-    let mut entry = j.entry("recover", "", 0, Vec::new());
-    entry.detail.insert("moved".into(), moved.len().to_string());
-    entry
-        .detail
-        .insert("torn_bytes".into(), torn_bytes.to_string());
-    entry.detail.insert("quarantine".into(), quarantine.clone());
-    j.log(entry);
+    let act = crate::audit::act::Act::Recover {
+        moved: moved.len() as u64,
+        torn_bytes,
+        quarantine: quarantine.clone(),
+    };
+    j.act(&act, Vec::new());
     j.commit()?;
     Ok(Recovered {
         moved,

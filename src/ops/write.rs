@@ -3,6 +3,7 @@
 
 use super::input::Origin;
 use super::validate::{Findings, validate};
+use crate::audit::act::{self, Act};
 use crate::error::{Error, Result};
 use crate::layout::version_path;
 use crate::policy::approval::carried;
@@ -83,15 +84,14 @@ fn check(
     }
 }
 
-/// Log that a record shares a unique value with others, allowed for the stated reason.
-fn note_duplicate(
-    detail: &mut BTreeMap<String, String>,
-    shares_with: &[String],
-    allowed: Option<&str>,
-) {
-    if let (false, Some(reason)) = (shares_with.is_empty(), allowed) {
-        detail.insert("duplicate_of".into(), shares_with.join(","));
-        detail.insert("duplicate_reason".into(), reason.to_string());
+/// That a record shares a unique value with others, allowed for the stated reason.
+fn duplicate(shares_with: &[String], allowed: Option<&str>) -> Option<act::Duplicate> {
+    match (shares_with.is_empty(), allowed) {
+        (false, Some(reason)) => Some(act::Duplicate {
+            of: shares_with.to_vec(),
+            reason: reason.to_string(),
+        }),
+        _ => None,
     }
 }
 
@@ -152,14 +152,17 @@ pub fn create(
     v.steps = steps;
     let mut j = session.journal();
     let file = j.write(&version_path(&kind.name, &id, 1), v.to_toml().as_bytes())?;
-    let mut entry = j.entry("create", &id, 1, vec![file]);
-    entry.detail.insert("status".into(), status.clone());
-    entry.detail.insert("policy".into(), v.policy.to_string());
-    if let Some(d) = &v.department {
-        entry.detail.insert("department".into(), d.clone());
-    }
-    note_duplicate(&mut entry.detail, &shares_with, allow_duplicate);
-    j.log(entry);
+    let act = Act::Create {
+        written: act::Written {
+            record: id.clone(),
+            version: 1,
+            status: status.clone(),
+            policy: v.policy,
+        },
+        department: v.department.clone(),
+        duplicate: duplicate(&shares_with, allow_duplicate),
+    };
+    j.act(&act, vec![file]);
     j.commit()?;
     Ok(Written {
         id,
@@ -180,28 +183,28 @@ pub fn refuse_archived(v: &Version) -> Result<()> {
     Ok(())
 }
 
-/// Write `next` as the record's next version, logged as `action`.
+/// Write `next` as the record's next version, logged as the act `make` gives for it.
 pub fn write_next(
     session: &mut Writer,
     kind: &Kind,
     mut next: Version,
-    action: &str,
-    detail: BTreeMap<String, String>,
+    make: &dyn Fn(act::Written) -> Act,
 ) -> Result<u32> {
     next.version += 1;
+    let written = act::Written {
+        record: next.id.clone(),
+        version: next.version,
+        status: next.status.clone(),
+        policy: next.policy,
+    };
+    let act = make(written);
     next.written_at = session.timestamp();
     next.written_by = session.actor()?.name.clone();
-    next.action = action.to_string();
+    next.action = act.action().to_string();
     let mut j = session.journal();
     let rel = version_path(&kind.name, &next.id, next.version);
     let file = j.write(&rel, next.to_toml().as_bytes())?;
-    let mut entry = j.entry(action, &next.id, next.version, vec![file]);
-    entry.detail = detail;
-    entry.detail.insert("status".into(), next.status.clone());
-    entry
-        .detail
-        .insert("policy".into(), next.policy.to_string());
-    j.log(entry);
+    j.act(&act, vec![file]);
     j.commit()?;
     Ok(next.version)
 }
@@ -276,8 +279,6 @@ pub fn amend(
         .to_string();
     }
     let status = next.status.clone();
-    let mut detail = BTreeMap::new();
-    detail.insert("reason".into(), reason.to_string());
     let changed: Vec<String> = next
         .fields
         .keys()
@@ -287,9 +288,13 @@ pub fn amend(
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    detail.insert("fields".into(), changed.join(","));
-    note_duplicate(&mut detail, &shares_with, allow_duplicate.then_some(reason));
-    let version = write_next(session, kind, next, "amend", detail)?;
+    let duplicate = duplicate(&shares_with, allow_duplicate.then_some(reason));
+    let version = write_next(session, kind, next, &|written| Act::Amend {
+        written,
+        reason: reason.to_string(),
+        fields: changed.clone(),
+        duplicate: duplicate.clone(),
+    })?;
     Ok(Written {
         id: id.to_string(),
         version,
