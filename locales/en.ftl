@@ -825,3 +825,4 @@ validate-before-earliest-hint = check `{ $name }` for a typing error
 validate-entered-too-late = { $v } is more than { $days } days before today ({ $today }) (policy.{ $setting }): a contract is entered when it is signed, not long after
 validate-entered-too-late-hint = check `{ $name }`; to enter older contracts, an administrator widens policy.{ $setting } in docket.toml (docket policy apply)
 kind-within-unknown = within `{ $other }` is not a setting docket knows for a date field: signed_within_days
+replay-actor-file-differs = { $path } is not the register entry the act gives

@@ -825,3 +825,4 @@ validate-before-earliest-hint = 请检查 `{ $name }` 是否录错
 validate-entered-too-late = { $v } 比今天（{ $today }）早了 { $days } 天以上（policy.{ $setting }）：合同应在签订时录入，不能事后很久才补录
 validate-entered-too-late-hint = 请检查 `{ $name }`；如需录入更早签订的合同，由管理员在 docket.toml 中调大 policy.{ $setting }（docket policy apply）
 kind-within-unknown = within `{ $other }` 不是 docket 支持的日期字段设置：signed_within_days
+replay-actor-file-differs = { $path } 与该行为应得的名册条目不符

@@ -570,3 +570,32 @@ fn an_entry_dated_ahead_is_named_and_blocks_nobody() {
         )]
     );
 }
+
+/// R-A8: the register file an act writes is only a readable copy: one saying more than
+/// its entry (a later training date than the act records) is named, and the register the
+/// log builds decides who may act.
+#[test]
+fn r_a8_a_register_file_that_says_more_than_its_act_is_named() {
+    let s = TestStore::new();
+    let v1 = std::fs::read_to_string(s.path("records/_actors/bob/v0001.toml")).unwrap();
+    let file = s.write_by_hand(
+        "records/_actors/bob/v0002.toml",
+        &v1.replace("version = 1", "version = 2")
+            .replace("trained_on = \"2026-01-05\"", "trained_on = \"2026-02-20\""),
+    );
+    let line = append_entries(
+        &s,
+        &[
+            json!({"actor": "root", "role": "admin", "action": "actor-update",
+                 "record": "bob", "version": 2, "files": [file],
+                 "detail": {"trained_on": "2026-02-01"}}),
+        ],
+    );
+    assert_eq!(
+        s.verify_problems(),
+        [at(
+            line,
+            "records/_actors/bob/v0002.toml is not the register entry the act gives"
+        )]
+    );
+}

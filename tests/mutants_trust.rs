@@ -48,7 +48,51 @@ fn act(actor: &str, role: &str, action: &str) -> Value {
     json!({"actor": actor, "role": role, "action": action, "detail": detail})
 }
 
-/// A register act on `name` at `version`, with a register file written by hand.
+/// The register file of `name` at `version` that an act with `detail` gives: the latest
+/// file written before, with the detail applied, as an insider would write it.
+fn actor_file(s: &TestStore, name: &str, version: u32, detail: &Value, by: &str) -> String {
+    let mut table = toml::Table::new();
+    let adds = detail.get("key").is_some() && detail.get("role").is_some();
+    for v in (1..version).rev().filter(|_| !adds) {
+        let path = s.path(&format!("records/_actors/{name}/v{v:04}.toml"));
+        if let Ok(text) = std::fs::read_to_string(path) {
+            table = toml::from_str(&text).unwrap();
+            break;
+        }
+    }
+    let mut set = |k: &str, v: toml::Value| {
+        table.insert(k.to_string(), v);
+    };
+    set("name", name.into());
+    set("version", i64::from(version).into());
+    for key in [
+        "role",
+        "key",
+        "department",
+        "agreement_signed",
+        "trained_on",
+    ] {
+        if let Some(v) = detail[key].as_str().filter(|v| !v.is_empty()) {
+            set(key, v.into());
+        }
+    }
+    if detail.get("reason").is_some() {
+        set("revoked", true.into());
+        set("revoked_reason", detail["reason"].as_str().unwrap().into());
+    }
+    for key in ["role", "key"] {
+        if !table.contains_key(key) {
+            table.insert(key.into(), "".into());
+        }
+    }
+    table.entry("revoked").or_insert(false.into());
+    table.insert("written_at".into(), NOW_LOCAL.into());
+    table.insert("written_by".into(), by.into());
+    toml::to_string(&table).unwrap()
+}
+
+/// A register act on `name` at `version`, with the register file it gives written by
+/// hand.
 fn register_act(
     s: &TestStore,
     by: (&str, &str),
@@ -57,10 +101,8 @@ fn register_act(
     version: u32,
     detail: Value,
 ) -> Value {
-    let file = s.write_by_hand(
-        &format!("records/_actors/{name}/v{version:04}.toml"),
-        &format!("name = \"{name}\"\nversion = {version}\n"),
-    );
+    let text = actor_file(s, name, version, &detail, by.0);
+    let file = s.write_by_hand(&format!("records/_actors/{name}/v{version:04}.toml"), &text);
     json!({"actor": by.0, "role": by.1, "action": action, "record": name,
            "version": version, "files": [file], "detail": detail})
 }
@@ -276,11 +318,13 @@ fn a_genesis_is_checked_against_the_key_its_actor_registers_wherever_it_stands()
     let log = s.log_text();
     // A genesis that registers `eve` before the administrator: a transaction of four.
     let eve = std::fs::read_to_string(s.pubkey("eve")).unwrap();
-    let file = s.write_by_hand("records/_actors/eve/v0001.toml", "name = \"eve\"\n");
+    let detail = json!({"role": "finance", "key": eve.trim(), "agreement_signed": "2026-01-05",
+                        "trained_on": "2026-01-05"});
+    let text = actor_file(&s, "eve", 1, &detail, "root");
+    let file = s.write_by_hand("records/_actors/eve/v0001.toml", &text);
     let add_eve = json!({"seq": 0, "time": NOW_LOCAL, "actor": "root", "role": "admin",
         "action": "actor-add", "record": "eve", "version": 1, "files": [file],
-        "detail": {"role": "finance", "key": eve.trim(), "agreement_signed": "2026-01-05",
-                   "trained_on": "2026-01-05"}});
+        "detail": detail});
     let mut lines: Vec<String> = log.lines().map(str::to_string).collect();
     lines.insert(
         2,

@@ -44,7 +44,7 @@ pub struct Standing {
 
 impl Standing {
     /// Apply an update's terms.
-    fn change(&mut self, terms: ActorTerms) {
+    pub fn change(&mut self, terms: ActorTerms) {
         if let Some(role) = terms.role {
             self.role = role;
         }

@@ -184,6 +184,9 @@ pub fn roles_problems(roles: &Roles) -> Vec<String> {
 impl Replay {
     /// Replay an act on the register or the policy.
     pub(super) fn register_act(&mut self, at: &At, act: &Act) {
+        if let Some(m) = self.actor_file_problem(at, act) {
+            self.problem(at.line, m);
+        }
         if at.registry.policy == 0 {
             return; // the genesis: the first administrator registers themself
         }
@@ -290,6 +293,63 @@ impl Replay {
             broken.push(t!("register-needs-second", reasons = reasons.join("; ")));
         }
         self.report(at, broken);
+    }
+
+    /// The register file an actor act writes is the register entry the act gives: its
+    /// readable copy, never saying more or other than the log.
+    fn actor_file_problem(&self, at: &At, act: &Act) -> Option<String> {
+        let (name, version, terms, revokes) = match act {
+            Act::ActorAdd {
+                name,
+                version,
+                terms,
+                ..
+            }
+            | Act::ActorUpdate {
+                name,
+                version,
+                terms,
+                ..
+            } => (name, *version, terms.clone(), false),
+            Act::ActorRevoke { name, version, .. } => (name, *version, ActorTerms::default(), true),
+            _ => return None,
+        };
+        let e = at.entry;
+        let path = crate::layout::actor_path(name, version);
+        let file = e.files.iter().find(|f| f.path == path)?;
+        let bytes = std::fs::read(self.store.abs(&file.path)).ok()?;
+        if crate::layout::sha256_hex(&bytes) != file.sha256 {
+            return None; // named by the file checks
+        }
+        let text = String::from_utf8(bytes).ok()?;
+        let Ok(actor) = crate::policy::actors::Actor::parse(&file.path, &text) else {
+            return Some(t!("replay-actor-file-differs", path = file.path.clone()));
+        };
+        let before = match act {
+            Act::ActorAdd { .. } => None,
+            _ => at.registry.actors.get(name).cloned(),
+        };
+        let mut expected = before.unwrap_or(crate::audit::trust::Standing {
+            role: String::new(),
+            department: None,
+            key: String::new(),
+            old_keys: Vec::new(),
+            revoked: false,
+            agreement_signed: None,
+            trained_on: None,
+            registered_by: String::new(),
+        });
+        expected.change(terms);
+        expected.revoked |= revokes;
+        let same = actor.name == *name
+            && actor.version == version
+            && actor.role == expected.role
+            && actor.department == expected.department
+            && actor.key == expected.key
+            && actor.agreement_signed == expected.agreement_signed
+            && actor.trained_on == expected.trained_on
+            && actor.revoked == expected.revoked;
+        (!same).then(|| t!("replay-actor-file-differs", path = file.path.clone()))
     }
 
     fn report(&mut self, at: &At, broken: Vec<String>) {
