@@ -229,7 +229,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
             Error::Invalid(errors)
         });
     }
-    drop(holders);
+    drop((holders, seen_legacy, seen_fingerprint));
     report.planned = plan.len();
     if spec.dry_run || plan.is_empty() {
         return Ok(report);
@@ -256,6 +256,8 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     let now = session.timestamp();
     let policy = session.registry.policy;
     let mut j = session.journal();
+    // One entry per record and the summary: encoded as they come, not held to the end.
+    j.announce(plan.len() + 1);
     let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
     let mut planned = plan.into_iter().peekable();
     let mut id_of_line: HashMap<usize, String> = HashMap::new();
@@ -325,7 +327,9 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
                 .insert("duplicate_reason".into(), reason.to_string());
         }
         j.log(entry);
-        id_of_line.insert(row.line, id.clone());
+        if spec.allow_duplicate.is_some() {
+            id_of_line.insert(row.line, id.clone());
+        }
         report.imported.push(id);
     }
     let mut summary = j.entry("import-batch", "", 0, Vec::new());
@@ -349,6 +353,8 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     j.log(summary);
     progress("writing", report.imported.len(), report.planned);
     progress("syncing", report.imported.len(), report.planned);
+    // The commit reads the new entries into the index: the file and the plan are done.
+    drop((planned, id_of_line, text));
     j.commit()?;
     Ok(report)
 }
