@@ -13,14 +13,19 @@ use crate::error::{Error, IoContext, Result};
 use crate::keys;
 use crate::layout::{QUARANTINE_DIR, sha256_hex};
 use crate::session::Writer;
+use sha2::{Digest, Sha512};
+use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Up to this many files a commit fsyncs each; beyond, one sync of the file system.
 const FSYNC_EACH: usize = 64;
+
+/// The size of the chunks a transaction's text is kept in.
+const CHUNK: usize = 1 << 20;
 
 /// Set by Ctrl-C (or SIGTERM, SIGHUP) while a journal is open; a second signal ends the
 /// process at once.
@@ -46,15 +51,13 @@ fn interrupted() -> bool {
     INTERRUPTED.get().is_some_and(|f| f.load(Ordering::SeqCst))
 }
 
-/// A file this journal wrote, and its handle while it still needs an fsync.
-struct Written {
-    path: PathBuf,
-    handle: Option<File>,
-}
-
 pub struct Journal<'w> {
     writer: &'w mut Writer,
-    written: Vec<Written>,
+    /// Every file this journal wrote, store-relative: looked up once per new file.
+    written: HashSet<String>,
+    /// The first `FSYNC_EACH` files' handles, to fsync each; a larger commit drops them
+    /// and syncs the file system once instead.
+    handles: Vec<(PathBuf, File)>,
     /// Folders this journal made, outermost first.
     made: Vec<PathBuf>,
     /// Unlogged files (left by a hard kill) moved out of the way of new ones: (from, to).
@@ -62,22 +65,47 @@ pub struct Journal<'w> {
     /// `recover`: unlogged files to quarantine at commit, store-relative.
     quarantine: Vec<String>,
     cut_torn_tail: bool,
+    /// Entries logged and not encoded yet: all of them while the transaction's size is
+    /// unknown, else only the last one logged (it may be the one to sign).
     entries: Vec<Entry>,
+    /// The transaction's size, when its caller said it up front.
+    announced: Option<usize>,
+    lines: Lines,
     committed: bool,
+}
+
+/// A transaction's lines as they are encoded, chained from the head, and the SHA-512 of
+/// their signed parts (`PREV JSON\n`), which the signature on the last one covers.
+struct Lines {
+    /// Whole lines in chunks of about `CHUNK` bytes: a big transaction's text grows
+    /// without being copied, and is freed chunk by chunk as the index reads it back.
+    text: Vec<String>,
+    prev: String,
+    count: usize,
+    digest: Sha512,
 }
 
 impl Writer {
     /// Open the journal of one transaction.
     pub fn journal(&mut self) -> Journal<'_> {
         interrupt_flag();
+        let prev = self.head.hash.clone();
         Journal {
             writer: self,
-            written: Vec::new(),
+            written: HashSet::new(),
+            handles: Vec::new(),
             made: Vec::new(),
             set_aside: Vec::new(),
             quarantine: Vec::new(),
             cut_torn_tail: false,
             entries: Vec::new(),
+            announced: None,
+            lines: Lines {
+                text: Vec::new(),
+                prev,
+                count: 0,
+                digest: Sha512::new(),
+            },
             committed: false,
         }
     }
@@ -87,11 +115,6 @@ impl Journal<'_> {
     /// The writer, for what a command reads while it stages.
     pub fn writer(&self) -> &Writer {
         self.writer
-    }
-
-    /// A new entry by the acting actor.
-    pub fn entry(&self, action: &str, record: &str, version: u32, files: Vec<FileHash>) -> Entry {
-        self.writer.entry(action, record, version, files)
     }
 
     /// Write a new file now; it is logged at commit and removed if the journal is dropped.
@@ -104,25 +127,26 @@ impl Journal<'_> {
         if self.writer.index.sha_of(rel).is_some() {
             return Err(Error::integrity(rel, t!("journal-log-already-holds-file")));
         }
-        if self.written.iter().any(|w| w.path == path) {
+        if self.written.contains(rel) {
             return Err(Error::Internal(format!(
                 "{rel} written twice in one transaction"
             )));
         }
         let parent = path.parent().expect("store files live in folders");
-        self.make_dirs(&root, parent)?;
-        if path.exists() {
+        // A folder made just now holds nothing to set aside.
+        if !self.make_dirs(&root, parent)? && path.exists() {
             self.set_aside(&root, rel)?;
         }
         let mut file = File::create_new(&path).at(&path)?;
         let written = crate::fault::disk_full(self.written.len() + 1)
             .and_then(|_| file.write_all(bytes))
             .at(&path);
-        let keep = self.written.len() < FSYNC_EACH;
-        self.written.push(Written {
-            path,
-            handle: keep.then_some(file),
-        });
+        self.written.insert(rel.to_string());
+        if self.written.len() <= FSYNC_EACH {
+            self.handles.push((path, file));
+        } else {
+            self.handles.clear();
+        }
         written?;
         crate::fault::point("after-write");
         crate::fault::ctrl_c(self.written.len());
@@ -132,8 +156,24 @@ impl Journal<'_> {
         })
     }
 
-    pub fn log(&mut self, entry: Entry) {
+    /// Say how many entries this transaction will log: they are then encoded as they
+    /// come instead of held until the commit (an import logs one per record).
+    pub fn announce(&mut self, entries: usize) {
+        self.announced = Some(entries);
+    }
+
+    /// Log an entry (built from an act by `act`, the only way in).
+    fn log(&mut self, entry: Entry) {
         self.entries.push(entry);
+        let Some(total) = self.announced else {
+            return;
+        };
+        // All but the last one logged, which may be the one to sign.
+        let first = self.writer.head.entries + 1;
+        while self.entries.len() > 1 && self.lines.count + 1 < total {
+            let body = self.lines.body(self.entries.remove(0), first, total);
+            self.lines.push(&body, UNSIGNED);
+        }
     }
 
     /// Log `act` by the acting actor, with the files it wrote.
@@ -144,7 +184,7 @@ impl Journal<'_> {
         entry.record = made.record;
         entry.version = made.version;
         entry.detail = made.detail;
-        self.entries.push(entry);
+        self.log(entry);
     }
 
     /// `recover`: move this unlogged file into the quarantine at commit.
@@ -157,17 +197,26 @@ impl Journal<'_> {
         self.cut_torn_tail = true;
     }
 
-    /// Create the missing folders of `dir`, remembering them to remove on abort.
-    fn make_dirs(&mut self, root: &Path, dir: &Path) -> Result<()> {
-        if dir.is_dir() || !dir.starts_with(root) {
-            return Ok(());
+    /// Create the missing folders of `dir`, remembering them to remove on abort; whether
+    /// `dir` itself was made.
+    fn make_dirs(&mut self, root: &Path, dir: &Path) -> Result<bool> {
+        if !dir.starts_with(root) {
+            return Ok(false);
         }
-        if let Some(parent) = dir.parent() {
-            self.make_dirs(root, parent)?;
+        // Tried first, not looked for: an import makes one folder per record.
+        match std::fs::create_dir(dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == ErrorKind::AlreadyExists && dir.is_dir() => return Ok(false),
+            Err(e) => match (e.kind(), dir.parent()) {
+                (ErrorKind::NotFound, Some(parent)) => {
+                    self.make_dirs(root, parent)?;
+                    std::fs::create_dir(dir).at(dir)?;
+                }
+                _ => return Err(Error::io(dir, e)),
+            },
         }
-        std::fs::create_dir(dir).at(dir)?;
         self.made.push(dir.to_path_buf());
-        Ok(())
+        Ok(true)
     }
 
     /// An unlogged file stands where a new one goes (a hard kill left it): quarantine it.
@@ -188,42 +237,66 @@ impl Journal<'_> {
         if interrupted() {
             return Err(Error::Interrupted);
         }
-        if self.entries.is_empty() {
+        let total = self.lines.count + self.entries.len();
+        if total == 0 {
             return Err(Error::Internal("a transaction without entries".into()));
+        }
+        if self.announced.is_some_and(|n| n != total) {
+            return Err(Error::Internal(format!(
+                "{total} entries logged, {:?} announced",
+                self.announced
+            )));
         }
         self.make_durable()?;
         let root = self.writer.store.root.clone();
         let log = self.writer.store.log_path();
         self.recover_files(&root, &log)?;
-        let (text, head) = self.encode()?;
+        let first = self.writer.head.entries + 1;
+        for e in std::mem::take(&mut self.entries) {
+            let body = self.lines.body(e, first, total);
+            let sig = if self.lines.count == total {
+                let digest: [u8; 64] = self.lines.digest.finalize_reset().into();
+                keys::encode_sig(&self.writer.signer.sign_digest(&digest)?)
+            } else {
+                UNSIGNED.to_string()
+            };
+            self.lines.push(&body, &sig);
+        }
+        let text = std::mem::take(&mut self.lines.text);
+        let head = Head {
+            entries: self.writer.head.entries + total as u64,
+            hash: std::mem::take(&mut self.lines.prev),
+            len: self.writer.head.len + text.iter().map(|c| c.len() as u64).sum::<u64>(),
+        };
         if interrupted() {
             return Err(Error::Interrupted);
         }
         crate::fault::point("before-append");
         append(&log, &text)?;
         self.committed = true;
-        let entries = std::mem::take(&mut self.entries);
-        self.writer.committed(head, &entries);
+        self.writer.committed(head, text);
         Ok(())
     }
 
     /// fsync each file and the folders holding them, or one sync of the file system.
     fn make_durable(&mut self) -> Result<()> {
         crate::fault::point("before-sync");
-        let all_kept = self.written.iter().all(|w| w.handle.is_some());
-        if all_kept {
-            for w in &mut self.written {
-                if let Some(f) = w.handle.take() {
-                    f.sync_all().at(&w.path)?;
-                }
-            }
-        } else {
-            sync_filesystem(&self.writer.store.root)?;
+        let root = &self.writer.store.root;
+        if self.written.len() > FSYNC_EACH {
+            // Files and folders alike: nothing is left to sync one by one.
+            return sync_filesystem(root);
         }
-        let mut dirs: Vec<&Path> = self
+        for (path, f) in self.handles.drain(..) {
+            f.sync_all().at(&path)?;
+        }
+        let parents: Vec<PathBuf> = self
             .written
             .iter()
-            .filter_map(|w| w.path.parent())
+            .filter_map(|rel| root.join(rel).parent().map(Path::to_path_buf))
+            .collect();
+        let mut dirs: Vec<&Path> = parents
+            .iter()
+            .map(PathBuf::as_path)
             .chain(self.made.iter().filter_map(|d| d.parent()))
             .collect();
         dirs.sort();
@@ -272,37 +345,29 @@ impl Journal<'_> {
         self.writer.torn_tail = false;
         Ok(())
     }
+}
 
-    /// The transaction's lines, chained after the head and signed once on the last.
-    fn encode(&mut self) -> Result<(String, Head)> {
-        let head = self.writer.head.clone();
-        let count = self.entries.len();
-        let mut bodies = Vec::with_capacity(count);
-        for (i, e) in self.entries.iter_mut().enumerate() {
-            e.seq = head.entries + 1 + i as u64;
-            e.txn = (i == 0 && count > 1).then_some(count as u32);
-            bodies.push(e.body());
+impl Lines {
+    /// The next entry's body: numbered from `first`, announcing the transaction's size
+    /// if it is the first of several; its signed part goes into the digest.
+    fn body(&mut self, mut e: Entry, first: u64, total: usize) -> String {
+        e.seq = first + self.count as u64;
+        e.txn = (self.count == 0 && total > 1).then_some(total as u32);
+        let body = e.body();
+        self.digest
+            .update(signed_part(&self.prev, &body).as_bytes());
+        self.count += 1;
+        body
+    }
+
+    /// The line of `body`, chained to the one before, with `sig`.
+    fn push(&mut self, body: &str, sig: &str) {
+        let (line, hash) = encode_line(&self.prev, body, sig);
+        match self.text.last_mut() {
+            Some(chunk) if chunk.len() + line.len() <= CHUNK => chunk.push_str(&line),
+            _ => self.text.push(line),
         }
-        let mut out = String::new();
-        let mut message = String::new();
-        let mut prev = head.hash.clone();
-        for (i, body) in bodies.iter().enumerate() {
-            message.push_str(&signed_part(&prev, body));
-            let sig = if i + 1 == count {
-                keys::encode_sig(&self.writer.signer.sign(message.as_bytes())?)
-            } else {
-                UNSIGNED.to_string()
-            };
-            let (line, hash) = encode_line(&prev, body, &sig);
-            out.push_str(&line);
-            prev = hash;
-        }
-        let new_head = Head {
-            entries: head.entries + count as u64,
-            hash: prev,
-            len: head.len + out.len() as u64,
-        };
-        Ok((out, new_head))
+        self.prev = hash;
     }
 }
 
@@ -312,9 +377,10 @@ impl Drop for Journal<'_> {
         if self.committed {
             return;
         }
-        for w in self.written.drain(..).rev() {
-            drop(w.handle);
-            let _ = std::fs::remove_file(&w.path);
+        self.handles.clear();
+        let root = &self.writer.store.root;
+        for rel in self.written.drain() {
+            let _ = std::fs::remove_file(root.join(rel));
         }
         for (from, to) in self.set_aside.drain(..).rev() {
             let _ = std::fs::rename(&to, &from);
@@ -326,18 +392,21 @@ impl Drop for Journal<'_> {
 }
 
 /// Append and fsync: the commit point.
-fn append(log: &Path, text: &str) -> Result<()> {
+fn append(log: &Path, text: &[String]) -> Result<()> {
     let mut f = OpenOptions::new()
         .append(true)
         .create(true)
         .open(log)
         .at(log)?;
     if crate::fault::armed("torn-log") {
-        f.write_all(&text.as_bytes()[..text.len() / 2]).at(log)?;
+        let all = text.concat();
+        f.write_all(&all.as_bytes()[..all.len() / 2]).at(log)?;
         f.sync_all().at(log)?;
         std::process::abort();
     }
-    f.write_all(text.as_bytes()).at(log)?;
+    for chunk in text {
+        f.write_all(chunk.as_bytes()).at(log)?;
+    }
     f.sync_all().at(log)?;
     crate::fault::point("after-append");
     Ok(())

@@ -263,7 +263,7 @@ impl Signer {
         ssh_key::rand_core::OsRng.fill_bytes(&mut nonce);
         // Never the shape of a log transaction (`PREV JSON`), so it signs nothing else.
         let challenge = format!("docket-proof {}", crate::layout::hex(&nonce));
-        let sig = self.sign(challenge.as_bytes())?;
+        let sig = self.sign_digest(&digest(challenge.as_bytes()))?;
         if self.key.verifies(&digest(challenge.as_bytes()), &sig) {
             Ok(())
         } else {
@@ -274,9 +274,10 @@ impl Signer {
         }
     }
 
-    /// An SSHSIG signature over `message`.
-    pub fn sign(&mut self, message: &[u8]) -> Result<SshSig> {
-        let signed = signed_data(&digest(message));
+    /// An SSHSIG signature over the message whose SHA-512 is `digest` (a transaction's
+    /// lines, hashed as they were encoded).
+    pub fn sign_digest(&mut self, digest: &[u8; 64]) -> Result<SshSig> {
+        let signed = signed_data(digest);
         let signature = match &mut self.source {
             Source::File(private) => private
                 .try_sign(&signed)
@@ -317,7 +318,7 @@ mod tests {
             key: key.clone(),
             source: Source::File(Box::new(private)),
         };
-        let sig = signer.sign(b"entry").unwrap();
+        let sig = signer.sign_digest(&digest(b"entry")).unwrap();
         let round = decode_sig(encode_sig(&sig).as_bytes()).unwrap();
         assert!(key.verifies(&digest(b"entry"), &round));
         assert!(!key.verifies(&digest(b"entrx"), &round));

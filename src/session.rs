@@ -134,15 +134,22 @@ impl Writer {
     }
 
     /// After a commit: the new head, what the entries add to the index and the register,
-    /// and this machine's witness moved up to it.
-    pub(crate) fn committed(&mut self, head: Head, entries: &[Entry]) {
+    /// and this machine's witness moved up to it. The entries are read back from the
+    /// transaction's `lines` (chunks of whole lines, each freed once read), as the next
+    /// run would read them.
+    pub(crate) fn committed(&mut self, head: Head, lines: Vec<String>) {
         let s = &mut self.session;
         let skew = s.store.config.policy.clock_skew_seconds;
-        for e in entries {
-            s.index.add(e);
-            s.registry.apply(e);
-            if let Some(t) = clock::parse(&e.time) {
-                s.registry.mark_time(e.seq, t, &e.time, skew);
+        for chunk in lines {
+            for line in chunk.lines() {
+                let entry = crate::audit::entry::split_line(line.as_bytes())
+                    .and_then(|raw| serde_json::from_slice::<Entry>(raw.body).ok())
+                    .expect("a line just encoded reads back");
+                s.index.add(&entry);
+                s.registry.apply(&entry);
+                if let Some(t) = clock::parse(&entry.time) {
+                    s.registry.mark_time(entry.seq, t, &entry.time, skew);
+                }
             }
         }
         s.head = head;

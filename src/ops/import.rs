@@ -8,6 +8,7 @@ use super::input::Origin;
 use super::unique::{Holder, Holders};
 use super::validate::validate;
 use super::write::require_drafter;
+use crate::audit::act::{self, Act, Duplicate};
 use crate::error::{Error, InputError, IoContext, Location, Result};
 use crate::io::encoding;
 use crate::io::lines::LineCounter;
@@ -297,6 +298,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
             Error::Invalid(errors)
         });
     }
+    drop((seen_legacy, seen_fingerprint));
     report.planned = plan.len();
     if spec.dry_run || plan.is_empty() {
         return Ok(report);
@@ -323,6 +325,8 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     let now = session.timestamp();
     let policy = session.registry.policy;
     let mut j = session.journal();
+    // One entry per record and the summary: encoded as they come, not held to the end.
+    j.announce(plan.len() + 1);
     let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
     let mut planned = plan.into_iter().peekable();
     let mut id_of_line: HashMap<usize, String> = HashMap::new();
@@ -364,59 +368,54 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         );
         v.steps = row.steps;
         let file = j.write(&version_path(&kind.name, &id, 1), v.to_toml().as_bytes())?;
-        let mut entry = j.entry("import", &id, 1, vec![file]);
-        entry.detail.insert("status".into(), status);
-        entry.detail.insert("policy".into(), policy.to_string());
-        if let Some(d) = &department {
-            entry.detail.insert("department".into(), d.clone());
+        let duplicate = match (row.shares_with.is_empty(), spec.allow_duplicate) {
+            (false, Some(reason)) => Some(Duplicate {
+                of: row
+                    .shares_with
+                    .iter()
+                    .filter_map(|h| match h {
+                        Holder::Record(id) => Some(id.clone()),
+                        Holder::Elsewhere => None,
+                        Holder::Line(l) => id_of_line.get(l).cloned(),
+                    })
+                    .collect(),
+                reason: reason.to_string(),
+            }),
+            _ => None,
+        };
+        let act = Act::Import {
+            written: act::Written {
+                record: id.clone(),
+                version: 1,
+                status,
+                policy,
+            },
+            department: department.clone(),
+            duplicate,
+            fingerprint: row.fingerprint,
+            source: format!("{source}:{}", row.line),
+            legacy_no: row.legacy,
+        };
+        j.act(&act, vec![file]);
+        if spec.allow_duplicate.is_some() {
+            id_of_line.insert(row.line, id.clone());
         }
-        entry.detail.insert("fingerprint".into(), row.fingerprint);
-        entry
-            .detail
-            .insert("source".into(), format!("{source}:{}", row.line));
-        if let Some(l) = row.legacy {
-            entry.detail.insert("legacy_no".into(), l);
-        }
-        if let (false, Some(reason)) = (row.shares_with.is_empty(), spec.allow_duplicate) {
-            let ids: Vec<&str> = row
-                .shares_with
-                .iter()
-                .filter_map(|h| match h {
-                    Holder::Record(id) => Some(id.as_str()),
-                    Holder::Elsewhere => None,
-                    Holder::Line(l) => id_of_line.get(l).map(String::as_str),
-                })
-                .collect();
-            entry.detail.insert("duplicate_of".into(), ids.join(","));
-            entry
-                .detail
-                .insert("duplicate_reason".into(), reason.to_string());
-        }
-        j.log(entry);
-        id_of_line.insert(row.line, id.clone());
         report.imported.push(id);
     }
-    let mut summary = j.entry("import-batch", "", 0, Vec::new());
-    summary.detail.insert("kind".into(), kind.name.clone());
-    summary.detail.insert("source".into(), source);
-    summary
-        .detail
-        .insert("encoding".into(), report.encoding.clone());
-    summary
-        .detail
-        .insert("rows".into(), report.rows.to_string());
-    summary
-        .detail
-        .insert("imported".into(), report.imported.len().to_string());
-    summary
-        .detail
-        .insert("already".into(), report.already.to_string());
-    for (s, n) in statuses {
-        summary.detail.insert(format!("status_{s}"), n.to_string());
-    }
-    j.log(summary);
+    let summary = Act::ImportBatch {
+        kind: kind.name.clone(),
+        source,
+        encoding: report.encoding.clone(),
+        rows: report.rows as u64,
+        imported: report.imported.len() as u64,
+        already: report.already as u64,
+        statuses: statuses.into_iter().map(|(s, n)| (s, n as u64)).collect(),
+    };
+    j.act(&summary, Vec::new());
     progress("writing", report.imported.len(), report.planned);
     progress("syncing", report.imported.len(), report.planned);
+    // The commit reads the new entries into the index: the file and the plan are done.
+    drop((planned, id_of_line, text));
     j.commit()?;
     Ok(report)
 }
