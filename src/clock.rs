@@ -3,7 +3,7 @@
 //! are the store's, not UTC's. Release builds read nothing else: only debug builds (the
 //! test suite) may fix the time with `DOCKET_NOW`.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 
@@ -38,7 +38,7 @@ fn machine_time() -> Result<DateTime<Utc>> {
         Ok(s) => DateTime::parse_from_rfc3339(&s)
             .map(|t| t.to_utc())
             .map_err(|_| {
-                Error::usage(
+                crate::error::Error::usage(
                     t!("clock-docket-now-not-rfc", s = s),
                     Some(t!("clock-e-g-docket-now").to_string()),
                 )

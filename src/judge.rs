@@ -77,8 +77,11 @@ impl Context<'_> {
                 let rv = self.reader.load_version(id, head.version)?;
                 Ok(Some((rv.fields, rv.status)))
             };
+        // Only what the kind's expressions read: binding a value costs more than most
+        // of the checks that read it.
+        let wanted = |name: &str| kind.expressions_read(name);
         let binding = Binding {
-            wanted: &|_| true,
+            wanted: &wanted,
             shown: &|_| true,
         };
         bind(

@@ -78,8 +78,26 @@ pub fn placeholder_key(s: &str) -> String {
 
 /// Whether `text` is one of `placeholders` (a word standing in for a value: 无, 待定, N/A).
 pub fn is_placeholder(text: &str, placeholders: &[String]) -> bool {
+    // The placeholders' keys, made once per list: this runs for every text value of every
+    // record a replay judges.
+    thread_local! {
+        static KEYS: std::cell::RefCell<(Vec<String>, std::collections::HashSet<String>)> =
+            Default::default();
+    }
     let key = placeholder_key(text);
-    !key.is_empty() && placeholders.iter().any(|p| placeholder_key(p) == key)
+    if key.is_empty() {
+        return false;
+    }
+    KEYS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.0 != placeholders {
+            *cache = (
+                placeholders.to_vec(),
+                placeholders.iter().map(|p| placeholder_key(p)).collect(),
+            );
+        }
+        cache.1.contains(&key)
+    })
 }
 
 /// The candidate `word` was most likely meant to be, if one is close enough: for "did you

@@ -10,7 +10,7 @@ use crate::replay::{At, Replay};
 use crate::session::Writer;
 use crate::store::Store;
 use crate::witness;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 pub struct Report {
@@ -92,11 +92,20 @@ pub fn verify(store: &Store) -> Result<Report> {
         witness: seen_head.as_ref(),
         collect_all: true,
     };
-    let walked = walk_fresh(&store.log_path(), plan, || Full {
-        index: LogIndex::default(),
-        trust: Trust::new(Registry::default(), &store.root),
-        replay: Replay::new(store, true),
-    })?;
+    // Two cores: one lists the files present while the other walks and replays the log.
+    let (walked, present) = std::thread::scope(|s| {
+        let lister = s.spawn(|| store_files(store));
+        let walked = walk_fresh(&store.log_path(), plan, || Full {
+            index: LogIndex::default(),
+            trust: Trust::new(Registry::default(), &store.root),
+            replay: Replay::new(store, true),
+        });
+        let present = lister
+            .join()
+            .unwrap_or_else(|_| Err(crate::error::Error::Internal("listing failed".into())));
+        (walked, present)
+    });
+    let (walked, present) = (walked?, present?);
     let (head, mut problems) = (walked.head, walked.problems);
     let Full {
         index,
@@ -106,6 +115,7 @@ pub fn verify(store: &Store) -> Result<Report> {
     trust.verify_signatures();
     problems.append(&mut trust.problems);
     problems.append(&mut trust.ahead);
+    let checked = replay.checked;
     problems.extend(replay.problems);
     let drift = crate::policy::applied::drift(store, &trust.registry.policy_files)?;
     if !crate::session::proposed_live(store, &trust.registry)? {
@@ -114,25 +124,8 @@ pub fn verify(store: &Store) -> Result<Report> {
             trust.registry.policy,
         ));
     }
-    let present = store_files(store)?;
     let present_set: BTreeSet<&String> = present.iter().collect();
-    for rel in &present {
-        match index.sha_of(rel) {
-            None => problems.push(Problem {
-                at: rel.clone(),
-                message: t!("verify-present-but-not-logged"),
-            }),
-            Some(expected) => {
-                let bytes = std::fs::read(store.abs(rel)).at(store.abs(rel))?;
-                if sha256_hex(&bytes) != expected {
-                    problems.push(Problem {
-                        at: rel.clone(),
-                        message: t!("verify-does-not-match-hash"),
-                    });
-                }
-            }
-        }
-    }
+    problems.extend(file_problems(store, &index, &present, &checked)?);
     let mut missing: Vec<String> = index
         .all_files()
         .map(|(p, _)| p)
@@ -165,6 +158,46 @@ pub fn verify(store: &Store) -> Result<Report> {
         records: index.records.len(),
         problems,
     })
+}
+
+/// Above this many files, `verify` reads them on every core.
+const PARALLEL_FILES: usize = 4096;
+
+/// What is wrong with the files present: any the log does not hold, and any whose bytes
+/// are not the ones logged — read on every core, but for those replay read already.
+fn file_problems(
+    store: &Store,
+    index: &LogIndex,
+    present: &[String],
+    checked: &HashSet<u128>,
+) -> Result<Vec<Problem>> {
+    use rayon::prelude::*;
+    let check = |rel: &String| -> Result<Option<Problem>> {
+        let problem = |message: String| Problem {
+            at: rel.clone(),
+            message,
+        };
+        match index.sha_of(rel) {
+            None => Ok(Some(problem(t!("verify-present-but-not-logged")))),
+            Some(_) if checked.contains(&crate::replay::path_key(rel)) => Ok(None),
+            Some(expected) => {
+                let bytes = std::fs::read(store.abs(rel)).at(store.abs(rel))?;
+                Ok((sha256_hex(&bytes) != expected)
+                    .then(|| problem(t!("verify-does-not-match-hash"))))
+            }
+        }
+    };
+    // Starting the thread pool costs more than reading a small store's files.
+    let found: Vec<Result<Option<Problem>>> = if present.len() > PARALLEL_FILES {
+        present.par_iter().map(check).collect()
+    } else {
+        present.iter().map(check).collect()
+    };
+    let mut out = Vec::new();
+    for f in found {
+        out.extend(f?);
+    }
+    Ok(out)
 }
 
 /// Check the hash chain alone, at hashing speed: no entry is parsed, no file read.

@@ -25,13 +25,13 @@ use crate::schema::roles::Scope;
 use crate::store::Store;
 use crate::store::config::Config;
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// A policy version as replay needs it: its schemas and its settings.
 struct PolicyVersion {
     schemas: Arc<Schemas>,
-    config: Config,
+    config: Arc<Config>,
 }
 
 /// Replays acts in log order, collecting what breaks a rule.
@@ -47,7 +47,17 @@ pub struct Replay {
     /// One customer, one record: the holders of each unique value (replayed from genesis
     /// only, as it needs every record).
     unique: Option<records::UniqueValues>,
+    /// The files replay read and found as logged (by `path_key`): `verify` need not read
+    /// them again.
+    pub checked: HashSet<u128>,
     pub problems: Vec<Problem>,
+}
+
+/// A store path as a set of checked files holds it: the first 128 bits of its SHA-256.
+pub fn path_key(path: &str) -> u128 {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(path.as_bytes());
+    u128::from_le_bytes(d[..16].try_into().expect("16 bytes"))
 }
 
 /// One entry at its place in the log: the register and the index as they stood before it.
@@ -84,6 +94,7 @@ impl Replay {
             authors: HashMap::new(),
             from_genesis,
             unique: from_genesis.then(records::UniqueValues::default),
+            checked: HashSet::new(),
             problems: Vec::new(),
         }
     }
@@ -106,7 +117,7 @@ impl Replay {
                 let config: Config = toml::from_str(texts.get(crate::layout::CONFIG_NAME)?).ok()?;
                 Some(PolicyVersion {
                     schemas: Arc::new(schemas),
-                    config,
+                    config: Arc::new(config),
                 })
             });
             self.loaded.insert(version, loaded);

@@ -3,7 +3,7 @@
 //! their kind's rules (R-C2 … R-C18) as judged on the day of the act.
 
 use super::compare::differences;
-use super::{At, Replay};
+use super::{At, Replay, path_key};
 use crate::audit::act::{Act, Duplicate};
 use crate::judge::Context;
 use crate::layout::{parse_version_path, sha256_hex};
@@ -13,15 +13,20 @@ use crate::schema::Schemas;
 use crate::schema::kind::{Kind, Lifecycle};
 use crate::schema::value::Value;
 use crate::store::version::{Approval, Version, policy_of};
+use sha2::Digest;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-/// Who holds each unique value (kind, field, normalised value) → records.
+/// A unique value, by the SHA-256 of its kind, field and normalised text (a million
+/// customers' values in a few tens of megabytes).
+type ValueKey = [u8; 32];
+
+/// Who holds each unique value → records.
 #[derive(Default)]
 pub struct UniqueValues {
-    holders: HashMap<(String, String, String), BTreeSet<String>>,
+    holders: HashMap<ValueKey, Vec<Arc<str>>>,
     /// What each record holds now, to release it when the record is amended.
-    held: HashMap<String, Vec<(String, String, String)>>,
+    held: HashMap<Arc<str>, Vec<ValueKey>>,
 }
 
 fn unique_key(value: &str) -> String {
@@ -36,9 +41,10 @@ impl UniqueValues {
         id: &str,
         fields: &std::collections::BTreeMap<String, Value>,
     ) -> BTreeSet<String> {
-        for key in self.held.remove(id).unwrap_or_default() {
+        let id: Arc<str> = Arc::from(id);
+        for key in self.held.remove(&id).unwrap_or_default() {
             if let Some(set) = self.holders.get_mut(&key) {
-                set.remove(id);
+                set.retain(|h| *h != id);
             }
         }
         let mut others = BTreeSet::new();
@@ -47,13 +53,16 @@ impl UniqueValues {
             let Some(Value::Str(v)) = fields.get(&f.name) else {
                 continue;
             };
-            let key = (kind.name.clone(), f.name.clone(), unique_key(v));
-            let set = self.holders.entry(key.clone()).or_default();
-            others.extend(set.iter().cloned());
-            set.insert(id.to_string());
+            let text = format!("{}\u{1f}{}\u{1f}{}", kind.name, f.name, unique_key(v));
+            let key: ValueKey = sha2::Sha256::digest(text.as_bytes()).into();
+            let set = self.holders.entry(key).or_default();
+            others.extend(set.iter().map(|h| h.to_string()));
+            set.push(id.clone());
             keys.push(key);
         }
-        self.held.insert(id.to_string(), keys);
+        if !keys.is_empty() {
+            self.held.insert(id, keys);
+        }
         others
     }
 }
@@ -142,6 +151,7 @@ impl Replay {
         if sha256_hex(&bytes) != file.sha256 {
             return;
         }
+        self.checked.insert(path_key(&file.path));
         let Ok(text) = String::from_utf8(bytes) else {
             return;
         };
@@ -204,10 +214,13 @@ impl Replay {
                 ));
             }
         }
-        if matches!(
-            act,
-            Act::Create { .. } | Act::Import { .. } | Act::Amend { .. }
-        ) {
+        // Only a contract's authors matter: they never approve or reject it.
+        if kind.is_contract()
+            && matches!(
+                act,
+                Act::Create { .. } | Act::Import { .. } | Act::Amend { .. }
+            )
+        {
             self.authors
                 .entry(step.record.to_string())
                 .or_insert(authors)
@@ -308,17 +321,15 @@ impl Replay {
                 prefix = kind.prefix.clone()
             ));
         }
-        let settings = self
-            .policy(at.index, at.registry.policy)
-            .map(|p| p.config.policy.clone())
-            .unwrap_or_default();
+        let config = self.policy(at.index, at.registry.policy)?.config.clone();
+        let settings = &config.policy;
         let reader = self.reader(at, schemas);
         let ctx = Context {
             reader,
             engine: &self.engine,
             today: day,
             reach,
-            settings: &settings,
+            settings,
         };
         let findings = match crate::ops::validate::validate(
             &ctx,

@@ -183,26 +183,39 @@ pub struct Kind {
     pub fees: Vec<FeeCheck>,
     pub steps: Vec<Step>,
     pub file: String,
+    /// The names its expressions read, for binding only those.
+    pub read: std::collections::BTreeSet<String>,
 }
 
 impl Kind {
     /// Whether any of the kind's expressions (rules, conditions, formats, fees, steps)
     /// reads `name`: a reference nobody reads need not be loaded.
     pub fn expressions_read(&self, name: &str) -> bool {
-        let fields = self.fields.iter().flat_map(|f| {
-            f.required_when
-                .iter()
-                .chain(f.conditional_formats.iter().map(|c| &c.when))
-        });
-        let rules = self.rules.iter().map(|r| &r.check);
-        let fees = self.fees.iter().filter_map(|f| f.when.as_ref());
-        let steps = self.steps.iter().filter_map(|s| s.when.as_ref());
-        fields
-            .chain(rules)
-            .chain(fees)
-            .chain(steps)
-            .any(|e| e.uses(name))
+        self.read.contains(name)
     }
+}
+
+/// Every name a kind's expressions (rules, conditions, formats, fees, steps) read.
+fn names_read(
+    fields: &[Field],
+    rules: &[Rule],
+    fees: &[FeeCheck],
+    steps: &[Step],
+) -> std::collections::BTreeSet<String> {
+    let conditions = fields.iter().flat_map(|f| {
+        f.required_when
+            .iter()
+            .chain(f.conditional_formats.iter().map(|c| &c.when))
+    });
+    let rules = rules.iter().map(|r| &r.check);
+    let fees = fees.iter().filter_map(|f| f.when.as_ref());
+    let steps = steps.iter().filter_map(|s| s.when.as_ref());
+    conditions
+        .chain(rules)
+        .chain(fees)
+        .chain(steps)
+        .flat_map(|e| e.variables().iter().cloned())
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -619,7 +632,9 @@ pub fn load_kind(file: &str, text: &str) -> Result<Kind, InputError> {
             rule: s.rule,
         });
     }
+    let read = names_read(&fields, &rules, &fees, &steps);
     Ok(Kind {
+        read,
         name: raw.kind,
         title: raw.title,
         prefix: raw.prefix,
