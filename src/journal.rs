@@ -4,8 +4,9 @@
 //! makes them durable, signs the entries as one transaction, and appends them — the
 //! commit point — then moves the session's head, index, register, witness and cache up
 //! together. A journal dropped before its commit point (an error, a full disk, Ctrl-C)
-//! removes everything it wrote; only a hard kill leaves unlogged files, which no read
-//! ever uses and `recover` moves aside.
+//! removes everything it wrote, and an append that fails or is interrupted cuts the log
+//! back to its length first; only a hard kill leaves unlogged files or a torn log end,
+//! which no read ever uses and `recover` moves aside.
 
 use crate::audit::entry::{UNSIGNED, encode_line, signed_part};
 use crate::audit::{Entry, FileHash, Head};
@@ -391,25 +392,71 @@ impl Drop for Journal<'_> {
     }
 }
 
-/// Append and fsync: the commit point.
+/// Append and fsync: the commit point. If writing or syncing fails (a full disk, an I/O
+/// error) or a signal arrives meanwhile, the log is cut back to the length it had and
+/// synced, so that with the files the dropped journal removes the store is as it was.
 fn append(log: &Path, text: &[String]) -> Result<()> {
+    let existed = log.exists();
     let mut f = OpenOptions::new()
         .append(true)
         .create(true)
         .open(log)
         .at(log)?;
+    let len = f.metadata().at(log)?.len();
     if crate::fault::armed("torn-log") {
         let all = text.concat();
         f.write_all(&all.as_bytes()[..all.len() / 2]).at(log)?;
         f.sync_all().at(log)?;
         std::process::abort();
     }
-    for chunk in text {
-        f.write_all(chunk.as_bytes()).at(log)?;
+    if let Err(stopped) = write_and_sync(&f, log, text) {
+        return Err(match undo(&f, log, existed.then_some(len)) {
+            Ok(()) => stopped,
+            Err(e) => Error::io_hint(log, e, &t!("journal-append-not-undone")),
+        });
     }
-    f.sync_all().at(log)?;
     crate::fault::point("after-append");
     Ok(())
+}
+
+/// Write the transaction's text at the end of the log and sync it; stopped by a failure
+/// or by Ctrl-C (SIGINT, SIGTERM, SIGHUP) before or after either.
+fn write_and_sync(f: &File, log: &Path, text: &[String]) -> Result<()> {
+    let failed = |e| Error::io_hint(log, e, &t!("journal-append-undone"));
+    let total = text.iter().map(String::len).sum();
+    let mut out = crate::fault::Appending::new(f, total);
+    for chunk in text {
+        if interrupted() {
+            return Err(Error::Interrupted);
+        }
+        out.write_all(chunk.as_bytes()).map_err(failed)?;
+    }
+    crate::fault::append_ctrl_c();
+    if interrupted() {
+        return Err(Error::Interrupted);
+    }
+    f.sync_all().map_err(failed)?;
+    if interrupted() {
+        return Err(Error::Interrupted);
+    }
+    Ok(())
+}
+
+/// Put the log back as it was: cut to `len` bytes and synced, or removed if the append
+/// made it.
+fn undo(f: &File, log: &Path, len: Option<u64>) -> std::io::Result<()> {
+    crate::fault::undo_fails()?;
+    match len {
+        Some(len) => {
+            f.set_len(len)?;
+            f.sync_all()
+        }
+        None => {
+            std::fs::remove_file(log)?;
+            let folder = log.parent().unwrap_or(Path::new("."));
+            File::open(folder)?.sync_all()
+        }
+    }
 }
 
 /// Flush every file of the store's file system to disk at once.

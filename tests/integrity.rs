@@ -223,6 +223,228 @@ fn crash_mid_log_append_is_a_torn_tail_that_recover_repairs() {
         s.path("records/.quarantine/20260301T170000/audit.log.torn-tail")
             .is_file()
     );
+    // The amendment the kill cut short can now be made.
+    s.ok(
+        "alice",
+        &["amend", &id, "--set", "meter_number=M9", "--reason", "x"],
+    );
+    assert!(s.ok("", &["verify"]).starts_with("ok:"));
+}
+
+/// What a command says when the append of its audit entries failed and was undone.
+const APPEND_UNDONE: &str = "hint: the audit log was cut back to the length it had and the files this command wrote were removed: the store is exactly as it was before; make room on the disk (or repair what failed) and run the command again\n";
+
+/// A full disk (or an I/O error) or Ctrl-C while the audit entries are appended: the log
+/// is cut back to the length it had and the new files are removed, so the store is byte
+/// for byte as it was, the error says so, and the next command needs no `recover`.
+#[test]
+fn a_failed_or_interrupted_append_leaves_the_store_exactly_as_it_was() {
+    let (s, id) = store_with_records();
+    let amend = ["amend", &id, "--set", "meter_number=M9", "--reason", "x"];
+    let before = s.snapshot();
+    let run = |fault: &str, lang: &str| {
+        let out = s
+            .cmd("alice", &amend)
+            .env("DOCKET_FAULT", fault)
+            .env("LANG", lang)
+            .output()
+            .unwrap();
+        assert!(before == s.snapshot(), "{fault}: the store changed");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let log = s.path("records/audit.log");
+    let (code, err) = run("append-enospc", "C.UTF-8");
+    assert_eq!(code, IO);
+    assert_eq!(
+        err,
+        format!(
+            "error: {}: No space left on device (os error 28)\n{APPEND_UNDONE}",
+            log.display()
+        )
+    );
+    let (code, err) = run("append-enospc", "zh_CN.UTF-8");
+    assert_eq!(code, IO);
+    assert_eq!(
+        err,
+        format!(
+            "错误：{}: No space left on device (os error 28)\n提示：审计日志已截回原来的长度，本命令写入的文件已删除：数据库与之前完全一样；请腾出磁盘空间（或排除故障）后重新运行该命令\n",
+            log.display()
+        )
+    );
+    let (code, err) = run("append-ctrl-c", "C.UTF-8");
+    assert_eq!(code, 130);
+    assert_eq!(
+        err,
+        "error: interrupted: nothing was written\nhint: run the command again when you are ready\n"
+    );
+    // Nobody needs `recover`: the same amendment goes through.
+    s.ok("alice", &amend);
+    assert!(s.ok("", &["verify"]).starts_with("ok: 16 audit entries"));
+}
+
+/// If the log cannot be cut back either, the command says so: the end of the log is an
+/// unfinished transaction (its files are removed all the same), which `recover` moves
+/// aside.
+#[test]
+fn an_append_that_cannot_be_undone_says_so_and_recover_repairs_it() {
+    let (s, id) = store_with_records();
+    let amend = ["amend", &id, "--set", "meter_number=M9", "--reason", "x"];
+    let whole = s.log_text();
+    let out = s
+        .cmd("alice", &amend)
+        .env("DOCKET_FAULT", "append-undo-fails")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(IO));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: {}: Input/output error (os error 5)\nhint: the audit entries could not be appended, nor the audit log cut back to the length it had: its end holds an unfinished transaction, and every command refuses the store until an administrator runs `docket recover`\n",
+            s.path("records/audit.log").display()
+        )
+    );
+    assert!(s.log_text().len() > whole.len());
+    assert!(
+        !s.path(&format!("records/customer/{id}/v0003.toml"))
+            .exists()
+    );
+    let err = s.fails_unchanged("alice", &["show", &id], INTEGRITY);
+    assert!(
+        err.contains("records/audit.log:16: the last entry is incomplete"),
+        "{err}"
+    );
+    let out = s.ok("root", &["recover"]);
+    assert!(
+        out.starts_with("moved the unfinished end of the audit log"),
+        "{out}"
+    );
+    assert!(!out.contains("v0003.toml"), "{out}");
+    assert!(s.log_text().starts_with(&whole), "the torn end is gone");
+    s.ok("alice", &amend);
+    assert!(s.ok("", &["verify"]).starts_with("ok: 17 audit entries"));
+}
+
+/// The store moved onto a tmpfs of `size`, unmounted when dropped; `None` (the test then
+/// skips itself, saying why) where this machine does not let the test mount one.
+struct SmallDisk {
+    at: std::path::PathBuf,
+}
+
+impl SmallDisk {
+    fn mount(s: &TestStore, size: &str) -> Option<SmallDisk> {
+        let root = s.root();
+        let kept = s.dir.path().join("store-on-disk");
+        std::fs::rename(&root, &kept).unwrap();
+        std::fs::create_dir(&root).unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0700"),
+                "tmpfs",
+            ])
+            .arg(&root)
+            .output();
+        let why = match mounted {
+            Ok(out) if out.status.success() => None,
+            Ok(out) => Some(String::from_utf8_lossy(&out.stderr).trim().to_string()),
+            Err(e) => Some(e.to_string()),
+        };
+        if let Some(why) = why {
+            println!("skipped: cannot mount a tmpfs here (needs root): {why}");
+            std::fs::remove_dir(&root).unwrap();
+            std::fs::rename(&kept, &root).unwrap();
+            return None;
+        }
+        let disk = SmallDisk { at: root.clone() };
+        let copied = std::process::Command::new("cp")
+            .arg("-a")
+            .arg(kept.join("."))
+            .arg(&root)
+            .status()
+            .unwrap();
+        assert!(copied.success());
+        Some(disk)
+    }
+
+    /// Free bytes, in whole pages.
+    fn free(&self) -> u64 {
+        let st = rustix::fs::statvfs(&self.at).unwrap();
+        st.f_bavail * st.f_frsize
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.at)
+            .status();
+    }
+}
+
+/// `n` residential customers, each with a legacy number and identity number of its own.
+fn customers_csv(n: usize) -> String {
+    let mut csv =
+        String::from("legacy_no,name,id_kind,id_number,category,phone,address,account_opened_on\n");
+    for i in 0..n {
+        let id = resident_id(100 + i as u32);
+        csv.push_str(&format!(
+            "L{i:03},张三丰,resident-id,{id},residential,138123{i:05},北京市朝阳区建国路88号,2021-03-05\n"
+        ));
+    }
+    csv
+}
+
+/// A real full disk: the store on a small tmpfs, filled so that an import's 20 record
+/// files fit and its audit entries do not. The append fails part-way with ENOSPC, the log
+/// is cut back, and the store is byte for byte as it was.
+#[test]
+fn an_append_that_does_not_fit_on_a_full_disk_leaves_the_store_as_it_was() {
+    let s = TestStore::new();
+    let Some(disk) = SmallDisk::mount(&s, "4m") else {
+        return;
+    };
+    let csv = s.dir.path().join("customers.csv");
+    std::fs::write(&csv, customers_csv(20)).unwrap();
+    let import = ["import", "customer", csv.to_str().unwrap()];
+    // Caches up to date, so that nothing but the import's files and entries takes room.
+    assert!(s.ok("", &["verify"]).starts_with("ok: 13 audit entries"));
+    s.ok("alice", &["query"]);
+    // One page for each record file; the entries (about 13 KiB) need pages of their own.
+    const PAGE: u64 = 4096;
+    let room = 20 * PAGE;
+    let filler = s.path("filler");
+    std::fs::write(&filler, vec![0u8; (disk.free() - room) as usize]).unwrap();
+    assert_eq!(disk.free(), room);
+    let before = s.snapshot();
+    let log = s.path("records/audit.log");
+    let err = s.fails("alice", &import, IO);
+    assert_eq!(
+        err,
+        format!(
+            "error: {}: No space left on device (os error 28)\n{APPEND_UNDONE}",
+            log.display()
+        )
+    );
+    assert!(before == s.snapshot(), "the store changed");
+    assert!(!s.path("records/customer").exists(), "not even a folder");
+    assert_eq!(
+        disk.free(),
+        room,
+        "every page the import took is free again"
+    );
+    // The next command needs no `recover`.
+    assert!(s.ok("", &["verify"]).starts_with("ok: 13 audit entries"));
+    s.residential();
+    // With room, the same import goes through.
+    std::fs::remove_file(&filler).unwrap();
+    s.ok("alice", &import);
+    assert!(s.ok("", &["verify"]).starts_with("ok: 35 audit entries"));
 }
 
 #[test]
