@@ -282,7 +282,7 @@ fn a_failed_or_interrupted_append_leaves_the_store_exactly_as_it_was() {
     );
     // Nobody needs `recover`: the same amendment goes through.
     s.ok("alice", &amend);
-    assert!(s.ok("", &["verify"]).starts_with("ok: 16 audit entries"));
+    assert!(s.ok("", &["verify"]).starts_with("ok: 25 audit entries"));
 }
 
 /// If the log cannot be cut back either, the command says so: the end of the log is an
@@ -313,7 +313,7 @@ fn an_append_that_cannot_be_undone_says_so_and_recover_repairs_it() {
     );
     let err = s.fails_unchanged("alice", &["show", &id], INTEGRITY);
     assert!(
-        err.contains("records/audit.log:16: the last entry is incomplete"),
+        err.contains("records/audit.log:25: the last entry is incomplete"),
         "{err}"
     );
     let out = s.ok("root", &["recover"]);
@@ -324,7 +324,7 @@ fn an_append_that_cannot_be_undone_says_so_and_recover_repairs_it() {
     assert!(!out.contains("v0003.toml"), "{out}");
     assert!(s.log_text().starts_with(&whole), "the torn end is gone");
     s.ok("alice", &amend);
-    assert!(s.ok("", &["verify"]).starts_with("ok: 17 audit entries"));
+    assert!(s.ok("", &["verify"]).starts_with("ok: 26 audit entries"));
 }
 
 /// The store moved onto a tmpfs of `size`, unmounted when dropped; `None` (the test then
@@ -413,7 +413,7 @@ fn an_append_that_does_not_fit_on_a_full_disk_leaves_the_store_as_it_was() {
     std::fs::write(&csv, customers_csv(20)).unwrap();
     let import = ["import", "customer", csv.to_str().unwrap()];
     // Caches up to date, so that nothing but the import's files and entries takes room.
-    assert!(s.ok("", &["verify"]).starts_with("ok: 13 audit entries"));
+    assert!(s.ok("", &["verify"]).starts_with("ok: 22 audit entries"));
     s.ok("alice", &["query"]);
     // One page for each record file; the entries (about 13 KiB) need pages of their own.
     const PAGE: u64 = 4096;
@@ -439,12 +439,12 @@ fn an_append_that_does_not_fit_on_a_full_disk_leaves_the_store_as_it_was() {
         "every page the import took is free again"
     );
     // The next command needs no `recover`.
-    assert!(s.ok("", &["verify"]).starts_with("ok: 13 audit entries"));
+    assert!(s.ok("", &["verify"]).starts_with("ok: 22 audit entries"));
     s.residential();
     // With room, the same import goes through.
     std::fs::remove_file(&filler).unwrap();
     s.ok("alice", &import);
-    assert!(s.ok("", &["verify"]).starts_with("ok: 35 audit entries"));
+    assert!(s.ok("", &["verify"]).starts_with("ok: 44 audit entries"));
 }
 
 #[test]
