@@ -10,22 +10,9 @@ use serde_json::{Value, json};
 /// signed by the key of its last entry's actor; then forget this machine's witness, so
 /// only the log's own checks can tell. Returns the line of the first.
 fn append(s: &TestStore, entries: &[Value]) -> usize {
-    let log = s.log_text();
-    let n = log.lines().count();
-    let mut text = log.clone();
-    for (i, e) in entries.iter().enumerate() {
-        let mut e = e.clone();
-        e["seq"] = (n + 1 + i).into();
-        if e.get("time").is_none() {
-            e["time"] = NOW_LOCAL.into();
-        }
-        let body = serde_json::to_string(&e).unwrap();
-        text.push_str(&format!("{} {} {body} -\n", "0".repeat(64), "0".repeat(64)));
-    }
-    let forged = forge_log(&text, n + 1, &|_, _| {}, &|a| Some(s.key(a)));
-    std::fs::write(s.path("records/audit.log"), forged).unwrap();
+    let line = append_entries(s, entries);
     let _ = std::fs::remove_dir_all(s.state());
-    n + 1
+    line
 }
 
 /// `verify`'s complaints, one a line, without the `error: integrity check failed: `.

@@ -67,33 +67,18 @@ impl UniqueValues {
     }
 }
 
-/// What the act says of the record, whatever its kind.
-struct Step<'a> {
-    record: &'a str,
+/// The record an act writes the next version of, and that version.
+struct Step {
+    record: String,
     version: u32,
-    action: &'a str,
 }
 
-fn step_of(act: &Act) -> Option<Step<'_>> {
-    let (record, version) = match act {
-        Act::Create { written, .. }
-        | Act::Import { written, .. }
-        | Act::Amend { written, .. }
-        | Act::Approve { written, .. }
-        | Act::Reject { written, .. }
-        | Act::Withdraw { written, .. }
-        | Act::Complete { written }
-        | Act::Terminate { written, .. } => (written.record.as_str(), written.version),
-        Act::Archive {
-            record, version, ..
-        } => (record.as_str(), *version),
-        _ => return None,
-    };
-    Some(Step {
-        record,
-        version,
-        action: act.action(),
-    })
+fn step_of(act: &Act) -> Option<Step> {
+    if !crate::audit::act::VERSION_ACTS.contains(&act.action()) {
+        return None;
+    }
+    let (record, version) = act.target();
+    Some(Step { record, version })
 }
 
 impl Replay {
@@ -117,7 +102,7 @@ impl Replay {
             broken.push(t!("replay-no-version-file", version = step.version));
             return;
         };
-        let head = at.index.records.get(step.record);
+        let head = at.index.records.get(&step.record);
         let creates = matches!(act, Act::Create { .. } | Act::Import { .. });
         let expected_version = head.map_or(1, |h| h.version + 1);
         if creates && head.is_some() {
@@ -181,7 +166,7 @@ impl Replay {
             None => None,
             Some(h) => {
                 let reader = self.reader(at, &schemas_now);
-                match reader.load_version(step.record, h.version) {
+                match reader.load_version(&step.record, h.version) {
                     Ok(v) => Some(v),
                     Err(_) => return, // named by the file checks
                 }
@@ -226,7 +211,6 @@ impl Replay {
                 .or_insert(authors)
                 .insert(e.actor.clone());
         }
-        let _ = step.action;
     }
 
     /// Everyone who wrote the record's terms up to `prior`.
