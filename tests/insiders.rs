@@ -599,3 +599,64 @@ fn r_a8_a_register_file_that_says_more_than_its_act_is_named() {
         )]
     );
 }
+
+/// One customer, one record, without an oracle: every answer about whether typed
+/// identity numbers are held is a counted probe, a daily allowance bounds them, a dry run
+/// beyond it checks nothing, and the auditor sees the counts.
+#[test]
+fn identity_numbers_checked_are_counted_and_bounded() {
+    let s = TestStore::new();
+    s.residential();
+    let cfg = std::fs::read_to_string(s.path("docket.toml")).unwrap();
+    std::fs::write(
+        s.path("docket.toml"),
+        cfg.replace("probe_allowance = 50", "probe_allowance = 3"),
+    )
+    .unwrap();
+    // A smaller allowance narrows a rule: one administrator applies it.
+    let out = s.run("root", &["policy", "apply", "--reason", "three a day"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{}", out.stderr);
+    let guesses: String = (0..4)
+        .map(|i| {
+            format!(
+                "王五{i},resident-id,{},residential,1395710234{i},杭州市上城区,2026-01-05\n",
+                resident_id(200 + i)
+            )
+        })
+        .collect();
+    let csv = s.path("../guesses.csv");
+    std::fs::write(
+        &csv,
+        format!("name,id_kind,id_number,category,phone,address,account_opened_on\n{guesses}"),
+    )
+    .unwrap();
+    let f = csv.to_str().unwrap();
+    let err = s.fails_unchanged("bob", &["import", "customer", f, "--dry-run"], DENIED);
+    assert_eq!(
+        err,
+        "error: a dry run of this file would check 4 identity numbers against the store, but you may have 3 more checked today (of 3, policy.probe_allowance): nothing was checked\nhint: import the file for real (all or nothing: rows written are not guesses), or check it in smaller files\n"
+    );
+    for i in 0..3 {
+        let value = format!("id_number={}", resident_id(300 + i));
+        s.ok("bob", &["exists", "customer", &value]);
+    }
+    let err = s.fails_unchanged(
+        "bob",
+        &["exists", "customer", &format!("id_number={SEEDED_ID}")],
+        DENIED,
+    );
+    assert!(
+        err.starts_with("error: the identity numbers you may check against the store today are spent (3, policy.probe_allowance)"),
+        "{err}"
+    );
+    // Rows written are not guesses: a real import of new customers goes through.
+    s.ok("bob", &["import", "customer", f]);
+    let status = s.ok("audrey", &["status"]);
+    assert!(
+        status
+            .lines()
+            .any(|l| l.starts_with("bob ") && l.contains(" 2026-03-01 ") && l.contains(" 3 ")),
+        "{status}"
+    );
+    s.ok("", &["verify"]);
+}
