@@ -12,6 +12,7 @@ use trace::{first, traced};
 const SYNCS: &str = "fsync,fdatasync,syncfs,write";
 
 #[test]
+#[ignore = "needs strace; .ci/run runs it"]
 fn a_commit_syncs_its_files_and_folders_before_the_append_and_the_log_after() {
     let s = TestStore::new();
     let args = with_sets(
@@ -87,6 +88,7 @@ fn import_syncs(n: usize) -> (usize, usize, usize) {
 /// new folders and `records`. One more file, and one sync of the file system covers
 /// files and folders alike: an import of 100,000 records makes no 100,000 more calls.
 #[test]
+#[ignore = "needs strace; .ci/run runs it"]
 fn a_commit_of_up_to_64_files_syncs_each_and_a_larger_one_syncs_the_file_system() {
     assert_eq!(import_syncs(64), (64, 66, 0));
     assert_eq!(import_syncs(65), (0, 0, 1));
@@ -145,6 +147,7 @@ fn recover_cuts_a_torn_end_that_left_no_files() {
 }
 
 #[test]
+#[ignore = "needs strace; .ci/run runs it"]
 fn recover_syncs_the_folder_a_stray_file_leaves_as_well_as_the_one_it_enters() {
     let s = TestStore::new();
     let id = s.residential();

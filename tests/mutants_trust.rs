@@ -456,6 +456,7 @@ fn core_queries(s: &TestStore) -> usize {
 }
 
 #[test]
+#[ignore = "needs strace; .ci/run runs it"]
 fn signatures_are_checked_on_every_core_only_when_there_are_more_than_32() {
     let s = TestStore::new();
     let signed = |s: &TestStore| s.log_text().lines().filter(|l| !l.ends_with(" -")).count();

@@ -55,6 +55,7 @@ fn init_writes_template_genesis_and_admin() {
 fn init_refuses_an_existing_store() {
     let s = TestStore::bare();
     let out = docket()
+        .env("XDG_STATE_HOME", s.state())
         .arg("init")
         .arg(s.root())
         .args(["--admin", "x", "--key", &s.pubkey("x")])
@@ -70,6 +71,7 @@ fn commands_outside_a_store_say_how_to_make_one() {
     let dir = tempfile::tempdir().unwrap();
     let out = docket()
         .current_dir(dir.path())
+        .env("XDG_STATE_HOME", dir.path().join("state"))
         .args(["--as", "x", "query"])
         .output()
         .unwrap();
@@ -87,6 +89,7 @@ fn store_is_found_from_a_subfolder_and_by_flag() {
     let s = TestStore::new();
     let id = s.residential();
     let out = docket()
+        .env("XDG_STATE_HOME", s.state())
         .env("DOCKET_IDENTITY", s.key("alice"))
         .current_dir(s.path("schemas"))
         .args(["--as", "alice", "show", &id])
@@ -95,6 +98,7 @@ fn store_is_found_from_a_subfolder_and_by_flag() {
     assert!(out.status.success());
     let other = tempfile::tempdir().unwrap();
     let out = docket()
+        .env("XDG_STATE_HOME", s.state())
         .env("DOCKET_IDENTITY", s.key("alice"))
         .current_dir(other.path())
         .args([
@@ -489,6 +493,7 @@ fn a_broken_pipe_exits_quietly() {
     let out = std::process::Command::new(assert_cmd::cargo::cargo_bin!("docket"))
         .current_dir(s.root())
         .env("DOCKET_NOW", NOW)
+        .env("XDG_STATE_HOME", s.state())
         .env("DOCKET_IDENTITY", s.key("alice"))
         .args(["--as", "alice", "query"])
         .stdout(writer)

@@ -16,6 +16,7 @@ fn ssh_keygen(args: &[&str], stdin: &Path) -> std::process::Output {
 }
 
 #[test]
+#[ignore = "needs OpenSSH's ssh-keygen; .ci/run runs it"]
 fn every_entry_is_checkable_with_stock_ssh_keygen() {
     let s = TestStore::new();
     let id = s.residential();
@@ -116,6 +117,7 @@ fn every_entry_is_checkable_with_stock_ssh_keygen() {
 }
 
 #[test]
+#[ignore = "needs OpenSSH's ssh-keygen; .ci/run runs it"]
 fn acting_without_the_registered_key_is_refused() {
     let s = TestStore::new();
     let create = with_sets(&["--as", "alice", "create", "customer"], &["name=x"]);
@@ -210,6 +212,7 @@ impl Drop for Agent {
 }
 
 #[test]
+#[ignore = "needs OpenSSH's ssh-agent and ssh-add; .ci/run runs it"]
 fn an_ssh_agent_holding_the_key_signs() {
     let s = TestStore::new();
     let agent = Agent::start(&s.path(".."));
@@ -269,6 +272,7 @@ fn an_ssh_agent_holding_the_key_signs() {
 }
 
 #[test]
+#[ignore = "needs OpenSSH's ssh-keygen; .ci/run runs it"]
 fn public_keys_are_checked_when_registered() {
     let s = TestStore::new();
     for (key, problem) in [
