@@ -84,10 +84,25 @@ impl fmt::Display for InputError {
 }
 
 /// One integrity problem: what is wrong and where (an audit-log line or a file).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Problem {
     pub at: String,
     pub message: String,
+    /// What sort of problem, for code that acts on it: never told by its message text,
+    /// which is in the reader's language.
+    pub kind: ProblemKind,
+}
+
+/// What a problem is, where code treats some differently.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ProblemKind {
+    #[default]
+    Integrity,
+    /// The log ends in a line or transaction cut short by a crash: `recover` repairs it.
+    TornTail,
+    /// The log is shorter than, or forked from, what this machine verified: perhaps a
+    /// deliberate rollback.
+    Rollback,
 }
 
 impl fmt::Display for Problem {
@@ -182,6 +197,7 @@ impl Error {
             problems: vec![Problem {
                 at: at.into(),
                 message: message.into(),
+                ..Default::default()
             }],
         }
     }

@@ -570,11 +570,12 @@ impl Session {
 fn explain_rollback(problems: &mut Vec<Problem>, witness: &std::path::Path) {
     let rolled_back = problems
         .iter()
-        .any(|p| p.message.starts_with("truncated behind") || p.message.starts_with("forked at"));
+        .any(|p| p.kind == crate::error::ProblemKind::Rollback);
     if rolled_back {
         problems.push(Problem {
             at: witness.display().to_string(),
             message: t!("session-machine-s-record-log"),
+            ..Default::default()
         });
     }
 }

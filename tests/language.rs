@@ -397,3 +397,32 @@ fn a_contract_entered_long_after_signing_is_refused_in_both_languages() {
          提示：请检查 `account_opened_on` 是否录错\n"
     );
 }
+
+/// A cut log names, in Chinese too, the file where this machine keeps what it verified:
+/// which problems a run explains is told by their kind, never by their English words.
+#[test]
+fn a_cut_log_names_this_machines_record_in_either_language() {
+    let s = TestStore::new();
+    let before = s.log_text();
+    let id = s.create(
+        "alice",
+        "customer",
+        &strs(&customer_args(&resident_id(60), "residential"))[2..]
+            .iter()
+            .map(|a| a.trim_start_matches("--set "))
+            .filter(|a| *a != "--set")
+            .collect::<Vec<_>>(),
+    );
+    std::fs::write(s.path("records/audit.log"), &before).unwrap();
+    std::fs::remove_dir_all(s.path(&format!("records/customer/{id}"))).unwrap();
+    for lang in [EN, ZH] {
+        let out = said(&s, lang, "alice", &["query"]);
+        assert_eq!(out.code, INTEGRITY, "{}", out.stderr);
+        assert!(
+            out.stderr
+                .contains(&s.state().join("docket").display().to_string()),
+            "{lang}: {}",
+            out.stderr
+        );
+    }
+}

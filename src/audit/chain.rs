@@ -4,7 +4,7 @@
 //! log grows.
 
 use super::entry::{Entry, GENESIS_PREV, RawLine, split_line};
-use crate::error::{IoContext, Problem, Result};
+use crate::error::{IoContext, Problem, ProblemKind, Result};
 use crate::layout::{LOG_NAME, hex};
 use sha2::{Digest, Sha256, Sha512};
 use std::io::{BufRead, BufReader};
@@ -19,10 +19,9 @@ fn torn_transaction() -> String {
     t!("chain-torn-transaction")
 }
 
-/// Whether `recover` repairs this problem: the log's end was cut short by a crash. (The
-/// problem was described in this run's language, as these are.)
+/// Whether `recover` repairs this problem: the log's end was cut short by a crash.
 pub fn is_torn_tail(p: &Problem) -> bool {
-    p.message.starts_with(&torn_tail()) || p.message.starts_with(&torn_transaction())
+    p.kind == ProblemKind::TornTail
 }
 
 /// Where a walk ended: the last committed entry.
@@ -207,9 +206,14 @@ enum Step {
 
 impl Cursor<'_> {
     fn problem(&mut self, at: String, message: impl Into<String>) {
+        self.problem_of(ProblemKind::Integrity, at, message);
+    }
+
+    fn problem_of(&mut self, kind: ProblemKind, at: String, message: impl Into<String>) {
         self.problems.push(Problem {
             at,
             message: message.into(),
+            kind,
         });
     }
 
@@ -255,7 +259,8 @@ impl Cursor<'_> {
         {
             self.witnessed = true;
             if here.hash != w.hash {
-                self.problem(
+                self.problem_of(
+                    ProblemKind::Rollback,
                     format!("{LOG_NAME}:{}", w.entries),
                     t!(
                         "chain-forked-at-entry-not",
@@ -270,7 +275,9 @@ impl Cursor<'_> {
     fn step(&mut self, line: &[u8], visit: &mut dyn Visit) -> Result<Step> {
         self.line_no += 1;
         if line.last() != Some(&b'\n') {
-            self.here(t!("chain-run-docket-recover-move", torn = torn_tail()));
+            let at = format!("{LOG_NAME}:{}", self.line_no);
+            let message = t!("chain-run-docket-recover-move", torn = torn_tail());
+            self.problem_of(ProblemKind::TornTail, at, message);
             return Ok(Step::Stop);
         }
         let Some(raw) = split_line(&line[..line.len() - 1]) else {
@@ -384,6 +391,7 @@ impl Cursor<'_> {
                     expected = o.expected,
                     seen = o.seen
                 ),
+                kind: ProblemKind::TornTail,
             };
             return Pass::Done {
                 head: o.before.clone(),
@@ -399,7 +407,8 @@ impl Cursor<'_> {
             && !self.stopped
             && self.head.entries < w.entries
         {
-            self.problem(
+            self.problem_of(
+                ProblemKind::Rollback,
                 LOG_NAME.into(),
                 t!(
                     "chain-truncated-behind-entry-machine",

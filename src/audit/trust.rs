@@ -425,6 +425,7 @@ impl Trust {
         self.problems.push(Problem {
             at: at(line),
             message,
+            ..Default::default()
         });
     }
 
@@ -447,6 +448,7 @@ impl Trust {
                     line = line,
                     later = e.time.clone()
                 ),
+                ..Default::default()
             }),
             TimeMark::Backdated => self.problem(
                 line,
@@ -603,6 +605,7 @@ impl Trust {
                     actor = c.actor,
                     fingerprint = c.key.fingerprint()
                 ),
+                ..Default::default()
             })
         };
         let failed: Vec<Problem> = if self.signatures.len() > 32 {

@@ -102,6 +102,7 @@ pub fn against(store: &Store, rev: &str) -> Result<Compared> {
             problems: vec![Problem {
                 at: format!("{LOG_NAME}:{n}"),
                 message: problem,
+                ..Default::default()
             }],
         });
     }

@@ -136,6 +136,7 @@ pub fn verify(store: &Store) -> Result<Report> {
         problems.push(Problem {
             at: rel,
             message: t!("verify-logged-but-missing-restore"),
+            ..Default::default()
         });
     }
     if problems.is_empty()
@@ -176,6 +177,7 @@ fn file_problems(
         let problem = |message: String| Problem {
             at: rel.clone(),
             message,
+            ..Default::default()
         };
         match index.sha_of(rel) {
             None => Ok(Some(problem(t!("verify-present-but-not-logged")))),

@@ -77,6 +77,7 @@ pub fn drift_problems(drift: &[Drift], version: u32) -> Vec<Problem> {
                     what = what,
                     version = version
                 ),
+                ..Default::default()
             }
         })
         .collect()

@@ -103,6 +103,7 @@ impl Replay {
         self.problems.push(Problem {
             at: format!("{LOG_NAME}:{line}"),
             message,
+            ..Default::default()
         });
     }
 

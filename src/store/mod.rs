@@ -60,6 +60,7 @@ impl Store {
                     .map(|e| crate::error::Problem {
                         at: CONFIG_NAME.into(),
                         message: t!("store-cannot-read-so-not", e = e),
+                        ..Default::default()
                     })
                     .collect(),
             },
