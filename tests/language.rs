@@ -190,10 +190,20 @@ fn a_store_shared_by_everyone_may_speak_chinese_whatever_the_locale() {
     let bad = std::fs::read_to_string(s.path("docket.toml"))
         .unwrap()
         .replace("language = \"zh-CN\"", "language = \"fr\"");
-    std::fs::write(s.path("docket.toml"), bad).unwrap();
+    std::fs::write(s.path("docket.toml"), &bad).unwrap();
     let err = s.fails("root", &["policy", "apply", "--reason", "french"], INVALID);
     assert!(
         err.contains("docket does not speak `fr`") && err.contains("hint: use en or zh-CN"),
+        "{err}"
+    );
+    // The line that sets it, not a comment that mentions the language.
+    let line = bad
+        .lines()
+        .position(|l| l.starts_with("language = "))
+        .unwrap()
+        + 1;
+    assert!(
+        err.starts_with(&format!("error: docket.toml:{line}: field `ui.language`: ")),
         "{err}"
     );
 }

@@ -107,7 +107,7 @@ impl Store {
         let tz = crate::clock::zone(&config.policy.timezone).map_err(|m| {
             crate::error::InputError::new(
                 crate::error::Location::file(CONFIG_NAME)
-                    .line(crate::schema::kind::line_of(&text, "timezone"))
+                    .line(setting_line(&text, "timezone"))
                     .field("policy.timezone"),
                 m,
             )
@@ -135,7 +135,7 @@ impl Store {
         {
             return Err(crate::error::InputError::new(
                 crate::error::Location::file(CONFIG_NAME)
-                    .line(crate::schema::kind::line_of(&text, "language"))
+                    .line(setting_line(&text, "language"))
                     .field("ui.language"),
                 t!("store-docket-does-not-speak", lang = lang),
             )
@@ -161,4 +161,15 @@ impl Store {
     pub fn schemas_dir(&self) -> PathBuf {
         self.root.join(SCHEMAS_DIR)
     }
+}
+
+/// The line that sets `key` (`key = …`), never a comment that mentions it.
+fn setting_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
 }
