@@ -273,7 +273,7 @@ impl Session {
         let unregistered = || {
             Error::denied(
                 t!("session-actor-not-registered-store", name = name),
-                Some(t!("session-administrator-registers-staff-docket").to_string()),
+                Some(self.actor_hint(name)),
             )
         };
         let standing = self.registry.actors.get(name).ok_or_else(unregistered)?;
@@ -286,6 +286,16 @@ impl Session {
         actor.agreement_signed = standing.agreement_signed;
         actor.trained_on = standing.trained_on;
         Ok(actor)
+    }
+
+    /// What to do about an unknown actor name: the registered name it most likely meant
+    /// (`--as wang.fnag`), else how staff are registered.
+    fn actor_hint(&self, name: &str) -> String {
+        let names = self.registry.actors.keys().map(String::as_str);
+        match crate::text::closest(name, names) {
+            Some(c) => t!("session-did-you-mean-actor", c = c),
+            None => t!("session-administrator-registers-staff-docket"),
+        }
     }
 
     /// The schemas of policy version `version` (the one in force, or an earlier one).

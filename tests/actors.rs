@@ -12,6 +12,12 @@ fn r_b1_unregistered_actor_is_refused() {
         err,
         "error: actor `mallory` is not registered in this store (R-B1)\nhint: an administrator registers staff: docket actor add NAME --role ROLE --key FILE.pub --agreement-signed DATE --trained-on DATE\n"
     );
+    // A typo of a registered name is answered with the name.
+    let err = s.fails_unchanged("alcie", &["query"], DENIED);
+    assert_eq!(
+        err,
+        "error: actor `alcie` is not registered in this store (R-B1)\nhint: did you mean `alice`?\n"
+    );
 }
 
 #[test]

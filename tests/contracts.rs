@@ -718,6 +718,16 @@ fn r_c15_archive_copies_and_hashes_the_papers() {
         ),
         "ARC-2026-000002\n"
     );
+    // A contract is found by its archive number too, in any case, with its note.
+    let by_number = s.ok("alice", &["show", "arc-2026-000001"]);
+    assert!(
+        by_number.starts_with(&format!("id                 {id}\n")),
+        "{by_number}"
+    );
+    assert!(
+        by_number.contains("archive note       complete\n"),
+        "{by_number}"
+    );
 }
 
 #[test]

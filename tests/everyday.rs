@@ -313,3 +313,76 @@ fn actors_may_be_named_in_any_script_but_never_a_mix_that_imitates_another() {
     );
     assert!(s.ok("", &["verify"]).starts_with("ok:"));
 }
+
+/// `log` takes the days people say — today, yesterday, 7d — counted in the store's zone,
+/// and an entry number that is not in the log is an error, not an empty table.
+#[test]
+fn log_takes_days_as_people_say_them_and_refuses_an_entry_not_in_the_log() {
+    let mut s = TestStore::new();
+    s.now = "2026-02-20T09:00:00Z".into();
+    s.residential();
+    s.now = NOW.into();
+    s.customer("commercial", &[]);
+    let rows = |since: &str| {
+        s.ok("", &["log", "--action", "create", "--since", since])
+            .lines()
+            .count()
+            - 1
+    };
+    assert_eq!(rows("today"), 1);
+    assert_eq!(rows("yesterday"), 1);
+    assert_eq!(rows("7d"), 1);
+    assert_eq!(rows("10d"), 2);
+    assert_eq!(rows("2026-02-20"), 2);
+    let last = s.log_text().lines().count();
+    for n in ["0", &(last + 1).to_string()] {
+        let err = s.fails_unchanged("", &["log", "--entry", n], INVALID);
+        assert_eq!(
+            err,
+            format!(
+                "error: --entry: there is no entry {n}: the log holds entries 1 to {last}\nhint: `docket log` lists them with their numbers\n"
+            )
+        );
+    }
+}
+
+/// Managers and the auditor see what waits for another role; staff who reach only their
+/// own department's records do not.
+#[test]
+fn pending_for_another_role_is_for_those_who_reach_every_record() {
+    let s = TestStore::new();
+    let c = s.customer("commercial", &[]);
+    let id = s.create(
+        "alice",
+        "installation",
+        &[
+            &format!("customer={c}"),
+            "fee_basis=budget",
+            "installation_fee=18600.00",
+            "budget_amount=18600.00",
+            "payment_plan=lump-sum",
+            "schedule_required=false",
+            "property_dispute=false",
+            "signed_on=2026-02-20",
+        ],
+    );
+    let waiting = s.ok("audrey", &["pending", "--role", "market-manager"]);
+    assert!(
+        waiting.contains(&format!(
+            "{id}  installation  pending  market-manager (R-C3)"
+        )),
+        "{waiting}"
+    );
+    let err = s.fails_unchanged("alice", &["pending", "--role", "market-manager"], DENIED);
+    assert_eq!(
+        err,
+        "error: role `business-staff` reaches only its own department's records, so it may not see what waits for `market-manager`\nhint: `docket pending` lists what waits for you\n"
+    );
+    let err = s.fails_unchanged("audrey", &["pending", "--role", "market-manger"], INVALID);
+    assert!(
+        err.starts_with(
+            "error: --role: unknown role `market-manger`\nhint: did you mean `market-manager`?"
+        ),
+        "{err}"
+    );
+}

@@ -173,6 +173,8 @@ help-docket-pending-examples =
     Examples:
       docket --as zhao.min pending
       docket --as wu.hua pending --format csv
+      docket --as he.ping pending --role general-manager       # what waits for another role
+help-docket-pending-arg-role = What waits for this role instead of yours (for roles that reach every record: managers, the auditor)
 help-docket-pending-arg-format = How to print the data: an aligned table, or JSON, CSV or TOML for scripts
 help-docket-complete-about = Mark an active contract as performed
 help-docket-complete-examples = 
@@ -240,8 +242,8 @@ help-docket-log-arg-format = How to print the data: an aligned table, or JSON, C
 help-docket-log-arg-record = Entries about this record (or actor)
 help-docket-log-arg-log_actor = Entries by this actor
 help-docket-log-arg-action = Entries of this action (create, approve, reveal, …)
-help-docket-log-arg-since = Entries on or after this date (YYYY-MM-DD)
-help-docket-log-arg-until = Entries on or before this date (YYYY-MM-DD)
+help-docket-log-arg-since = Entries on or after this day: YYYY-MM-DD, today, yesterday or Nd (N days ago), in the store's zone
+help-docket-log-arg-until = Entries on or before this day: YYYY-MM-DD, today, yesterday or Nd (N days ago)
 help-docket-log-arg-limit = Only the most recent N of the entries that match
 help-docket-log-arg-entry = One entry, by its sequence number
 help-docket-log-arg-export_signed = With --entry: write the entry's transaction (DIR/entry) and its signature (DIR/entry.sig) for `ssh-keygen -Y verify`

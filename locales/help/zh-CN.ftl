@@ -172,6 +172,8 @@ help-docket-pending-examples =
     示例：
       docket --as zhao.min pending
       docket --as wu.hua pending --format csv
+      docket --as he.ping pending --role general-manager       # 等待另一角色处理的事项
+help-docket-pending-arg-role = 查看等待此角色（而非你的角色）处理的事项（仅限覆盖所有记录的角色：各经理、审计人员）
 help-docket-pending-arg-format = 数据的输出方式：对齐的表格，或供脚本使用的 JSON、CSV、TOML
 help-docket-complete-about = 将生效中的合同标记为已履行
 help-docket-complete-examples =
@@ -239,8 +241,8 @@ help-docket-log-arg-format = 数据的输出方式：对齐的表格，或供脚
 help-docket-log-arg-record = 与此记录（或操作员）有关的条目
 help-docket-log-arg-log_actor = 此操作员所做的条目
 help-docket-log-arg-action = 此类操作的条目（create、approve、reveal……）
-help-docket-log-arg-since = 此日期当天及之后的条目（YYYY-MM-DD）
-help-docket-log-arg-until = 此日期当天及之前的条目（YYYY-MM-DD）
+help-docket-log-arg-since = 此日及以后的条目：YYYY-MM-DD、today（今天）、yesterday（昨天）或 Nd（N 天前），按库的时区计
+help-docket-log-arg-until = 此日及以前的条目：YYYY-MM-DD、today（今天）、yesterday（昨天）或 Nd（N 天前）
 help-docket-log-arg-limit = 只显示匹配条目中最近的 N 条
 help-docket-log-arg-entry = 按序号显示一条
 help-docket-log-arg-export_signed = 与 --entry 同用：写出该条目所在的事务（DIR/entry）及其签名（DIR/entry.sig），供 `ssh-keygen -Y verify` 核验

@@ -54,6 +54,25 @@ fn date_arg(flag: &str, value: Option<&String>) -> Result<Option<NaiveDate>> {
         })
 }
 
+/// A day typed at the command line: a date, or `today`, `yesterday` or `Nd` (N days ago),
+/// counted in the store's zone.
+fn day_arg(flag: &str, value: Option<&String>, today: NaiveDate) -> Result<Option<NaiveDate>> {
+    let Some(text) = value else { return Ok(None) };
+    let word = text.trim();
+    let ago = match word {
+        "today" | "今天" => Some(0),
+        "yesterday" | "昨天" => Some(1),
+        _ => word
+            .strip_suffix('d')
+            .or_else(|| word.strip_suffix('天'))
+            .and_then(|n| n.parse::<u64>().ok()),
+    };
+    match ago {
+        Some(n) => Ok(today.checked_sub_days(chrono::Days::new(n))),
+        None => date_arg(flag, value),
+    }
+}
+
 pub fn init(g: &Global, a: InitArgs) -> Result<Output> {
     let store = initialize::init(initialize::InitSpec {
         dir: &a.dir,
@@ -501,10 +520,10 @@ pub struct LogArgs {
     /// Entries of this action (create, approve, reveal, …)
     #[arg(long)]
     action: Option<String>,
-    /// Entries on or after this date (YYYY-MM-DD)
+    /// Entries on or after this day: YYYY-MM-DD, today, yesterday or Nd (N days ago), in the store's zone
     #[arg(long, value_name = "DATE")]
     since: Option<String>,
-    /// Entries on or before this date (YYYY-MM-DD)
+    /// Entries on or before this day: YYYY-MM-DD, today, yesterday or Nd (N days ago)
     #[arg(long, value_name = "DATE")]
     until: Option<String>,
     /// Only the most recent N of the entries that match
@@ -522,11 +541,22 @@ pub struct LogArgs {
 pub fn log(g: &Global, a: LogArgs) -> Result<Output> {
     // The log holds no personal data: anyone who may read the folder may read it.
     let session = g.open(true)?;
+    if let Some(n) = a.entry
+        && (n == 0 || n > session.head.entries)
+    {
+        return Err(docket::error::InputError::new(
+            docket::error::Location::file("--entry"),
+            t!("admin-no-such-entry", n = n, last = session.head.entries),
+        )
+        .hint(t!("admin-entries-are-numbered"))
+        .into());
+    }
     if let (Some(n), Some(dir)) = (a.entry, &a.export_signed) {
         return export_signed(g, &session, n, dir);
     }
-    let since = date_arg("--since", a.since.as_ref())?.map(|d| d.to_string());
-    let before = date_arg("--until", a.until.as_ref())?
+    let today = session.today();
+    let since = day_arg("--since", a.since.as_ref(), today)?.map(|d| d.to_string());
+    let before = day_arg("--until", a.until.as_ref(), today)?
         .and_then(|d| d.succ_opt())
         .map(|d| d.to_string());
     let filter = audit_log::LogFilter {

@@ -228,9 +228,19 @@ pub fn archive(g: &Global, a: ArchiveArgs) -> Result<Output> {
     Ok(format!("{}\n", r.number))
 }
 
-pub fn pending(g: &Global) -> Result<Output> {
+#[derive(Args)]
+pub struct PendingArgs {
+    /// What waits for this role instead of yours (for roles that reach every record:
+    /// managers, the auditor)
+    #[arg(long, value_name = "ROLE")]
+    role: Option<String>,
+    #[command(flatten)]
+    pub(super) out: super::FormatArg,
+}
+
+pub fn pending(g: &Global, a: PendingArgs) -> Result<Output> {
     let session = g.open(false)?;
-    let items = lifecycle::pending(&session)?;
+    let items = lifecycle::pending(&session, a.role.as_deref())?;
     let header = ["id", "kind", "status", "awaits", "since", "overdue"];
     let mut rows: Vec<Vec<String>> = items
         .iter()

@@ -59,7 +59,8 @@ pub const WITHDRAW: &str = "Examples:
   docket --as li.na withdraw INS-2026-000005 --reason \"customer cancelled\"";
 pub const PENDING: &str = "Examples:
   docket --as zhao.min pending
-  docket --as wu.hua pending --format csv";
+  docket --as wu.hua pending --format csv
+  docket --as he.ping pending --role general-manager       # what waits for another role";
 pub const COMPLETE: &str = "Examples:
   docket --as wang.fang complete INS-2026-000001";
 pub const TERMINATE: &str = "Examples:

@@ -140,7 +140,7 @@ enum Command {
     Withdraw(contracts::WithdrawArgs),
     /// What waits for your role: approvals, and finished contracts to archive
     #[command(after_help = examples::PENDING)]
-    Pending(FormatArg),
+    Pending(contracts::PendingArgs),
     /// Mark an active contract as performed
     #[command(after_help = examples::COMPLETE)]
     Complete(contracts::CompleteArgs),
@@ -376,7 +376,7 @@ fn run(cli: Cli) -> Result<Output> {
         Command::Approve(a) => contracts::approve(g, a),
         Command::Reject(a) => contracts::reject(g, a),
         Command::Withdraw(a) => contracts::withdraw(g, a),
-        Command::Pending(_) => contracts::pending(g),
+        Command::Pending(a) => contracts::pending(g, a),
         Command::Complete(a) => contracts::complete(g, a),
         Command::Terminate(a) => contracts::terminate(g, a),
         Command::Archive(a) => contracts::archive(g, a),
@@ -405,7 +405,7 @@ impl Command {
             Command::Diff(a) => a.out.format,
             Command::Query(a) => a.out.format,
             Command::Exists(a) => a.out.format,
-            Command::Pending(a) => a.format,
+            Command::Pending(a) => a.out.format,
             Command::Log(a) => a.out.format,
             Command::Verify(a) => a.out.format,
             Command::Actor(admin::ActorCommand::List(a)) => a.format,

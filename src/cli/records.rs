@@ -180,7 +180,7 @@ pub struct ShowArgs {
 
 pub fn show(g: &Global, a: ShowArgs) -> Result<Output> {
     let mut session = Opened::new(g, &a.reveal)?;
-    let id = session.canonical_id(&a.id);
+    let id = archived_under(&session, &a.id)?.unwrap_or_else(|| session.canonical_id(&a.id));
     let reveal = reveal_request(&session, &a.reveal)?;
     let (v, revealed) = read::show(&session, &id, a.version, reveal.as_ref())?;
     session.log(revealed)?;
@@ -208,6 +208,23 @@ pub fn show(g: &Global, a: ShowArgs) -> Result<Output> {
         }
         Format::Table => show_table(&session, &v),
     })
+}
+
+/// The contract archived under archive number `id` (`ARC-2026-000001`), if it is one.
+fn archived_under(session: &docket::session::Session, id: &str) -> Result<Option<String>> {
+    let upper = id.to_ascii_uppercase();
+    if !upper.starts_with("ARC-") || !session.index.archive_numbers.contains(&upper) {
+        return Ok(None);
+    }
+    let filter = docket::ops::log::LogFilter {
+        action: Some("archive"),
+        ..Default::default()
+    };
+    let entries = docket::ops::log::entries(&session.store, &filter)?;
+    Ok(entries
+        .into_iter()
+        .find(|e| e.detail.get("archive_number") == Some(&upper))
+        .map(|e| e.record))
 }
 
 fn show_table(session: &docket::session::Session, v: &RecordView) -> String {
@@ -272,6 +289,9 @@ fn show_table(session: &docket::session::Session, v: &RecordView) -> String {
                 archived_by = a.archived_by
             ),
         ]);
+        if let Some(note) = &a.note {
+            rows.push(vec!["archive note".into(), note.clone()]);
+        }
         for x in &a.attachments {
             rows.push(vec![
                 "attachment".into(),
@@ -364,7 +384,7 @@ pub struct DiffArgs {
 
 pub fn diff(g: &Global, a: DiffArgs) -> Result<Output> {
     let mut session = Opened::new(g, &a.reveal)?;
-    let id = session.canonical_id(&a.id);
+    let id = archived_under(&session, &a.id)?.unwrap_or_else(|| session.canonical_id(&a.id));
     let reveal = reveal_request(&session, &a.reveal)?;
     let (d, revealed) = read::diff(&session, &id, a.from, a.to, reveal.as_ref())?;
     session.log(revealed)?;

@@ -278,12 +278,24 @@ pub struct Waiting {
 
 /// What waits for the acting actor's role: approval steps that are its turn, and for
 /// those who archive, finished contracts not yet archived (overdue past the policy limit).
-pub fn pending(session: &Session) -> Result<Vec<Waiting>> {
+///
+/// `for_role`: what waits for another role instead — for those whose role reaches every
+/// record (managers, the auditor), to see where work stands.
+pub fn pending(session: &Session, for_role: Option<&str>) -> Result<Vec<Waiting>> {
     let actor = session.actor()?;
-    let role = session.role()?;
+    let own = session.role()?;
+    let role = match for_role {
+        Some(name) if name != own.name => watched_role(session, name)?,
+        _ => own,
+    };
+    let watching = role.name != own.name;
     let archives = role.may("archive");
     let limit = session.store.config.policy.archive_within_days;
-    let mut out = proposals(session, role.may("manage-actors"), &actor.name);
+    let mut out = if watching {
+        Vec::new()
+    } else {
+        proposals(session, role.may("manage-actors"), &actor.name)
+    };
     // The rows cache says which contracts are waiting at all; only those are read.
     let mut rows = std::mem::ManuallyDrop::new(crate::cache::rows::Rows::load(
         session.caches.as_ref(),
@@ -312,8 +324,8 @@ pub fn pending(session: &Session) -> Result<Vec<Waiting>> {
         match v.status.as_str() {
             "pending" => {
                 if let Some(step) = next_step(&v.steps, &v.approvals)
-                    && step.role == actor.role
-                    && !authors(session, &v)?.contains(&actor.name)
+                    && step.role == role.name
+                    && (watching || !authors(session, &v)?.contains(&actor.name))
                 {
                     out.push(Waiting {
                         id: id.clone(),
@@ -325,7 +337,7 @@ pub fn pending(session: &Session) -> Result<Vec<Waiting>> {
                     });
                 }
             }
-            "rejected" if authors(session, &v)?.contains(&actor.name) => {
+            "rejected" if !watching && authors(session, &v)?.contains(&actor.name) => {
                 let by = v.approvals.last();
                 out.push(Waiting {
                     id: id.clone(),
@@ -399,4 +411,35 @@ fn proposals(session: &Session, administers: bool, me: &str) -> Vec<Waiting> {
             }
         })
         .collect()
+}
+
+/// The role whose waiting work an actor asks to see: theirs must reach every record
+/// (exit 4), and the role must exist (exit 5, with the closest name).
+fn watched_role<'s>(session: &'s Session, name: &str) -> Result<&'s crate::schema::roles::Role> {
+    let own = session.role()?;
+    if own.scope != crate::schema::roles::Scope::All {
+        return Err(Error::denied(
+            t!(
+                "lifecycle-may-not-watch-role",
+                role = own.name.as_str(),
+                other = name
+            ),
+            Some(t!("lifecycle-watch-hint").to_string()),
+        ));
+    }
+    session.schemas.roles.get(name).ok_or_else(|| {
+        let known: Vec<&str> = session
+            .schemas
+            .roles
+            .roles
+            .keys()
+            .map(String::as_str)
+            .collect();
+        crate::error::InputError::new(
+            crate::error::Location::file("--role"),
+            t!("actors-unknown-role", role = name),
+        )
+        .hint(crate::text::suggest(name, &t!("text-roles"), &known))
+        .into()
+    })
 }
