@@ -54,9 +54,9 @@ fn mistakes(s: &TestStore, c: &str) -> Vec<(&'static str, Vec<String>, i32, &'st
         ),
         (
             "alice",
-            v(&["log", "--since", "yesterday"]),
+            v(&["log", "--since", "last week"]),
             INVALID,
-            "error: --since: `yesterday` is not a date",
+            "error: --since: `last week` is not a date",
         ),
         (
             "root",
