@@ -301,6 +301,9 @@ read-write-numbers-without-quotes = write numbers without quotes, e.g. { $name }
 read-quote-text-e-g = quote text, e.g. { $name } == 'commercial'
 read-write-true-just = write { $name } == true or just { $name }
 read-no-kind-has-field = no kind has a field `{ $name }`
+read-reference-compared-whole = `{ $name }` is a reference to a record, compared with a text
+read-compare-reference-id = compare its id, e.g. { $name }.id == 'CUS-2026-000001' (which reads no personal data), or use --customer CUS-2026-000001
+read-no-kind-refers = no kind refers to { $kind } records, so no record belongs to { $id }
 read-reads-personal-data-needs = { $what } reads personal data ({ $iter }): that needs --reveal --purpose TEXT and a role that may see it
 read-actor-has-role = actor `{ $actor }` has role { $actor2 }
 read-archive-number-attachment-s = archive number { $number }, { $len } attachment(s)
@@ -386,6 +389,7 @@ reader-version-names-no-policy = the version names no policy version
 expr-true-false = true or false
 expr-syntax-error-at = syntax error at { $v0 }:{ $v1 }: { $explain }
 expr-syntax-error = syntax error
+expr-unknown-function = docket knows no function `{ $name }`: the functions are { $known }
 expr-gives-not-true-false = `{ $source }` gives { $format }, not true or false
 expr-cannot-evaluated = `{ $source }` cannot be evaluated: { $e }
 expr-use-compare-not-equal = use `==` to compare (and `!=` for "not equal"); a single `=` means nothing here

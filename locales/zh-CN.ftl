@@ -301,6 +301,9 @@ read-write-numbers-without-quotes = 数字不加引号，例如 { $name } > 100
 read-quote-text-e-g = 文本要加引号，例如 { $name } == 'commercial'
 read-write-true-just = 写作 { $name } == true 或直接写 { $name }
 read-no-kind-has-field = 没有哪种类型有字段 `{ $name }`
+read-reference-compared-whole = `{ $name }` 是对另一条记录的引用，却与文本比较
+read-compare-reference-id = 请比较它的编号，例如 { $name }.id == 'CUS-2026-000001'（不读取个人信息），或使用 --customer CUS-2026-000001
+read-no-kind-refers = 没有哪种类型引用 { $kind } 记录，因此没有属于 { $id } 的记录
 read-reads-personal-data-needs = { $what } 读取了个人信息（{ $iter }）：这需要 --reveal --purpose 用途 以及有权查看的角色
 read-actor-has-role = 操作员 `{ $actor }` 的角色是 { $actor2 }
 read-archive-number-attachment-s = 档案号 { $number }，附件 { $len } 份
@@ -386,6 +389,7 @@ reader-version-names-no-policy = 该版本没有写明政策版本
 expr-true-false = true 或 false
 expr-syntax-error-at = 语法错误，位于 { $v0 }:{ $v1 }：{ $explain }
 expr-syntax-error = 语法错误
+expr-unknown-function = docket 没有函数 `{ $name }`：可用的函数有 { $known }
 expr-gives-not-true-false = `{ $source }` 得到 { $format }，不是 true 或 false
 expr-cannot-evaluated = `{ $source }` 无法求值：{ $e }
 expr-use-compare-not-equal = 比较请用 `==`（“不等于”用 `!=`）；单个 `=` 在这里没有意义

@@ -285,3 +285,149 @@ fn toml_output_is_a_toml_document() {
         Some("create")
     );
 }
+
+/// An installation contract for `customer`, as business staff file it.
+fn installation_for(s: &TestStore, customer: &str) -> String {
+    s.create(
+        "alice",
+        "installation",
+        &[
+            &format!("customer={customer}"),
+            "installation_fee=2800.00",
+            "fee_basis=tariff",
+            "payment_plan=lump-sum",
+            "schedule_required=false",
+            "property_dispute=false",
+            "signed_on=2026-03-01",
+        ],
+    )
+}
+
+/// `docket --as actor args` under the locale `lang`: exit code and stderr.
+fn said(s: &TestStore, lang: &str, actor: &str, args: &[&str]) -> (i32, String) {
+    let out = s.cmd(actor, args).env("LANG", lang).output().expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().unwrap_or(-1), err)
+}
+
+#[test]
+fn where_mistakes_are_errors_with_or_without_a_kind() {
+    let (s, _) = store();
+    let cases: [(&str, &str, &str); 4] = [
+        (
+            "awaits == 'general-manager'",
+            "error: --where: no kind has a field `awaits`",
+            "错误：--where: 没有哪种类型有字段 `awaits`",
+        ),
+        (
+            "foo(1)",
+            "error: --where: docket knows no function `foo`: the functions are all, bool, bytes",
+            "错误：--where: docket 没有函数 `foo`：可用的函数有 all, bool, bytes",
+        ),
+        (
+            "meter_reading_m3 > '100'",
+            "error: --where: `meter_reading_m3` is a number, compared with a string\n\
+             hint: write numbers without quotes, e.g. meter_reading_m3 > 100",
+            "错误：--where: `meter_reading_m3` 是数字，却与字符串比较",
+        ),
+        (
+            "name.trim() == ''",
+            "error: --where: docket knows no function `trim`",
+            "错误：--where: docket 没有函数 `trim`",
+        ),
+    ];
+    for (expr, en, zh) in cases {
+        for kind in [None, Some("customer")] {
+            let mut args = vec!["query"];
+            args.extend(kind);
+            args.extend(["--where", expr]);
+            let (code, err) = said(&s, "C.UTF-8", "alice", &args);
+            assert_eq!(code, INVALID, "{expr} {kind:?}: {err}");
+            if kind.is_none() || !en.contains("no kind") {
+                assert!(err.starts_with(en), "{expr} {kind:?}: {err}");
+            }
+            let (code, err) = said(&s, "zh_CN.UTF-8", "alice", &args);
+            assert_eq!(code, INVALID, "{expr} {kind:?}: {err}");
+            if kind.is_none() || !en.contains("no kind") {
+                assert!(err.starts_with(zh), "{expr} {kind:?}: {err}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_customers_contracts_are_found_without_reading_personal_data() {
+    let (s, ids) = store();
+    let other = s.residential();
+    let mine = installation_for(&s, &ids[0]);
+    let theirs = installation_for(&s, &other);
+    for args in [
+        vec!["query", "--customer", ids[0].as_str()],
+        vec!["query", "installation", "--customer", &ids[0]],
+        vec!["query", "--where", &format!("customer.id == '{}'", ids[0])],
+    ] {
+        let out = s.ok("alice", &args);
+        assert!(out.contains(&mine), "{args:?}: {out}");
+        assert!(!out.contains(&theirs), "{args:?}: {out}");
+        // The customer record is not one of its own contracts.
+        assert!(!out.contains(&format!("{}  customer", ids[0])), "{out}");
+        for seeded in [SEEDED_NAME, SEEDED_ID, SEEDED_PHONE, SEEDED_ADDRESS] {
+            assert!(!out.contains(seeded), "{args:?}: {out}");
+        }
+    }
+    // Ids are read regardless of case, as everywhere.
+    let lower = ids[0].to_lowercase();
+    assert!(
+        s.ok("alice", &["query", "--customer", &lower])
+            .contains(&mine)
+    );
+    // Nothing about reading a customer's contracts is logged as a reveal.
+    assert!(!s.ok("audrey", &["log"]).contains("reveal"));
+}
+
+#[test]
+fn a_reference_compared_as_a_whole_is_explained() {
+    let (s, ids) = store();
+    let expr = format!("customer == '{}'", ids[0]);
+    let args = ["query", "installation", "--where", expr.as_str()];
+    let (code, en) = said(&s, "C.UTF-8", "alice", &args);
+    assert_eq!(code, INVALID, "{en}");
+    assert_eq!(
+        en,
+        "error: --where: `customer` is a reference to a record, compared with a text\n\
+         hint: compare its id, e.g. customer.id == 'CUS-2026-000001' (which reads no personal \
+         data), or use --customer CUS-2026-000001\n"
+    );
+    let (_, zh) = said(&s, "zh_CN.UTF-8", "alice", &args);
+    assert!(
+        zh.starts_with("错误：--where: `customer` 是对另一条记录的引用，却与文本比较\n"),
+        "{zh}"
+    );
+    let (code, en) = said(
+        &s,
+        "C.UTF-8",
+        "alice",
+        &["query", "--customer", "CUS-2026-999999"],
+    );
+    assert_eq!(code, INVALID, "{en}");
+    assert!(
+        en.starts_with("error: no record `CUS-2026-999999` in this store"),
+        "{en}"
+    );
+    let i = installation_for(&s, &ids[0]);
+    let (code, en) = said(&s, "C.UTF-8", "alice", &["query", "--customer", &i]);
+    assert_eq!(code, INVALID, "{en}");
+    assert!(
+        en.starts_with(&format!(
+            "error: --customer: no kind refers to installation records, so no record belongs to {i}"
+        )),
+        "{en}"
+    );
+    let (_, zh) = said(&s, "zh_CN.UTF-8", "alice", &["query", "--customer", &i]);
+    assert!(
+        zh.starts_with(&format!(
+            "错误：--customer: 没有哪种类型引用 installation 记录，因此没有属于 {i} 的记录"
+        )),
+        "{zh}"
+    );
+}

@@ -141,6 +141,7 @@ help-docket-query-arg-status = Only records in this status: pending, active, rej
 help-docket-query-arg-fields = Columns to show (comma-separated field names)
 help-docket-query-arg-sort = Sort by this field (prefix `-` for descending)
 help-docket-query-arg-limit = At most this many records
+help-docket-query-arg-customer = Only the records that refer to this customer (its contracts), e.g. CUS-2026-000001
 help-docket-query-arg-reveal = Show personal data your role may see, unmasked (logged with the purpose)
 help-docket-query-arg-purpose = Why you need to see it (R-A3); required with --reveal and written to the audit log
 help-docket-exists-about = Whether a record holds an identity number, without showing anyone's data (logged)

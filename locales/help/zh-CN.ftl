@@ -140,6 +140,7 @@ help-docket-query-arg-status = 只查此状态的记录：pending、active、rej
 help-docket-query-arg-fields = 要显示的列（以逗号分隔的字段名）
 help-docket-query-arg-sort = 按此字段排序（前加 `-` 表示降序）
 help-docket-query-arg-limit = 最多显示这么多条记录
+help-docket-query-arg-customer = 只列出引用此用户的记录（即该用户的合同），例如 CUS-2026-000001
 help-docket-query-arg-reveal = 不加遮蔽地显示您的角色有权查看的个人信息（连同用途记入日志）
 help-docket-query-arg-purpose = 您需要查看的原因（R-A3）；与 --reveal 同用时必填，并写入审计日志
 help-docket-exists-about = 查询是否有记录持有某证件号码，不显示任何人的信息（记入日志）

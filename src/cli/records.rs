@@ -446,6 +446,9 @@ pub struct QueryArgs {
     /// At most this many records
     #[arg(long)]
     limit: Option<usize>,
+    /// Only the records that refer to this customer (its contracts), e.g. CUS-2026-000001
+    #[arg(long, value_name = "ID")]
+    customer: Option<String>,
     #[command(flatten)]
     reveal: RevealArgs,
 }
@@ -464,6 +467,7 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
             .map(|s| read::status_named(s).unwrap_or(s)),
         sort: a.sort.as_deref(),
         limit: a.limit,
+        refers_to: a.customer.as_deref(),
     };
     let only_kind = match a.kind.as_deref() {
         Some(k) => Some(session.schemas.kind(k)?),

@@ -41,6 +41,7 @@ pub fn export(
         status: None,
         sort: None,
         limit: None,
+        refers_to: None,
     };
     let (views, note) = query(session, &q, reveal)?;
     let legacy = |v: &RecordView| -> Result<String> {

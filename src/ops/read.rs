@@ -171,15 +171,21 @@ fn check_names(
     spec: &QuerySpec,
     filter: Option<&Expr>,
 ) -> Result<()> {
-    if let (Some(e), Some(k)) = (filter, only_kind)
-        && let Some(bad) = e.variables().iter().find(|v| {
-            k.field(v).is_none() && !crate::schema::expr::RECORD_VARIABLES.contains(&v.as_str())
-        })
-    {
-        return Err(super::input::unknown_field(k, Location::file("--where"), bad).into());
-    }
-    if let (Some(e), Some(k)) = (filter, only_kind) {
-        check_comparisons(schemas, k, e)?;
+    if let Some(e) = filter {
+        // The same mistakes are errors with or without a kind: a name no kind in scope
+        // has, or a literal of another sort than the field, would only ever match nothing.
+        let fields: Vec<&str> = e
+            .variables()
+            .iter()
+            .map(String::as_str)
+            .filter(|v| !crate::schema::expr::RECORD_VARIABLES.contains(v))
+            .collect();
+        check_columns(schemas, only_kind, &fields, "--where")?;
+        for kind in schemas.kinds.values() {
+            if only_kind.is_none_or(|k| k.name == kind.name) {
+                check_comparisons(schemas, kind, e)?;
+            }
+        }
     }
     if let Some(s) = spec.status
         && !STATUSES.contains(&s)
@@ -222,6 +228,14 @@ fn check_comparisons(schemas: &Schemas, kind: &Kind, e: &Expr) -> Result<()> {
             _ => None,
         };
         let Some((name, ty)) = field else { continue };
+        if let (FieldType::Ref(_), None) = (ty, &c.field) {
+            return Err(InputError::new(
+                Location::file("--where"),
+                t!("read-reference-compared-whole", name = name),
+            )
+            .hint(t!("read-compare-reference-id", name = name))
+            .into());
+        }
         if let Some(theirs) = class(ty)
             && theirs != c.literal
         {
@@ -293,6 +307,8 @@ pub struct QuerySpec<'a> {
     pub status: Option<&'a str>,
     pub sort: Option<&'a str>,
     pub limit: Option<usize>,
+    /// Only records that refer to this record (`--customer CUS-…`: a customer's contracts).
+    pub refers_to: Option<&'a str>,
 }
 
 /// The personal fields an expression reads, directly or through a reference, by the
@@ -400,11 +416,16 @@ pub fn query(
     let sort_key = sort
         .map(|(k, _)| k)
         .filter(|k| !matches!(*k, "id" | "status"));
+    let referred = spec
+        .refers_to
+        .map(|id| referred(session, &schemas, id))
+        .transpose()?;
     let look = Look {
         filter: filter.as_ref(),
         status: spec.status,
         sort_key,
         shown: &|class: &str| reveal.is_some_and(|r| r.classes.contains(class)),
+        refers_to: referred.as_ref().map(|(id, kind)| (id.as_str(), *kind)),
     };
     let mut matched = if read_fields.is_empty() {
         matching_from_rows(session, &schemas, only_kind, &look)?
@@ -497,7 +518,47 @@ struct Look<'a> {
     filter: Option<&'a Expr>,
     status: Option<&'a str>,
     sort_key: Option<&'a str>,
-    shown: &'a dyn Fn(&str) -> bool,
+    shown: &'a (dyn Fn(&str) -> bool + Sync),
+    /// The record the matches must refer to, and its kind.
+    refers_to: Option<(&'a str, &'a str)>,
+}
+
+/// Whether one of the record's references names `id`, a record of kind `target`.
+fn refers(kind: &Kind, fields: &BTreeMap<String, Value>, (id, target): (&str, &str)) -> bool {
+    kind.fields.iter().any(|f| {
+        matches!(&f.ty, FieldType::Ref(t) if t == target)
+            && matches!(fields.get(&f.name), Some(Value::Str(v)) if v == id)
+    })
+}
+
+/// A reference field of some kind pointing at kind `target`.
+fn is_reference_to(kind: &Kind, name: &str, target: &str) -> bool {
+    kind.field(name)
+        .is_some_and(|f| matches!(&f.ty, FieldType::Ref(t) if t == target))
+}
+
+/// The record `--customer` names, as the store spells its id, with its kind: it must
+/// exist and be of a kind some other kind refers to.
+fn referred<'a>(session: &'a Session, schemas: &Schemas, id: &str) -> Result<(String, &'a str)> {
+    let id = session.canonical_id(id);
+    let head = session
+        .index
+        .records
+        .get(&id)
+        .ok_or_else(|| session.unknown_id(&id))?;
+    let target = head.kind.as_str();
+    let referred_to = schemas
+        .kinds
+        .values()
+        .any(|k| k.fields.iter().any(|f| is_reference_to(k, &f.name, target)));
+    if !referred_to {
+        return Err(InputError::new(
+            Location::file("--customer"),
+            t!("read-no-kind-refers", kind = target, id = id),
+        )
+        .into());
+    }
+    Ok((id, target))
 }
 
 /// A record that matched, with what it is sorted by.
@@ -540,9 +601,8 @@ fn matching_from_rows<'k>(
         .collect();
     // The rows are checked on both cores, each with an expression engine of its own.
     let rows_ref: &Rows = &rows;
-    let (filter, status, sort_key) = (look.filter, look.status, look.sort_key);
     on_both_cores(&candidates, |chunk| {
-        matching_rows(schemas, rows_ref, chunk, filter, status, sort_key)
+        matching_rows(schemas, rows_ref, chunk, look)
     })
 }
 
@@ -551,22 +611,29 @@ fn matching_rows<'k>(
     schemas: &'k Schemas,
     rows: &Rows,
     chunk: &[(&String, &'k Kind, Row)],
-    filter: Option<&Expr>,
-    status: Option<&str>,
-    sort_key: Option<&str>,
+    look: &Look,
 ) -> Result<Matches<'k>> {
+    let (filter, status, sort_key) = (look.filter, look.status, look.sort_key);
     let engine = crate::schema::expr::Engine::default();
     let mut out = Vec::new();
     for (id, kind, row) in chunk {
         if status.is_some_and(|s| s != row.status) {
             continue;
         }
-        let wanted = |n: &str| filter.is_some_and(|e| e.uses(n)) || sort_key == Some(n);
-        let fields = if filter.is_some() || sort_key.is_some() {
+        let reference = |n: &str| {
+            look.refers_to
+                .is_some_and(|(_, t)| is_reference_to(kind, n, t))
+        };
+        let wanted =
+            |n: &str| filter.is_some_and(|e| e.uses(n)) || sort_key == Some(n) || reference(n);
+        let fields = if filter.is_some() || sort_key.is_some() || look.refers_to.is_some() {
             row.fields(kind, &wanted)
         } else {
             BTreeMap::new()
         };
+        if look.refers_to.is_some_and(|r| !refers(kind, &fields, r)) {
+            continue;
+        }
         if let Some(e) = filter {
             let mut resolve = |field: &str, rid: &str| {
                 let target = kind.field(field).and_then(|f| match &f.ty {
@@ -628,7 +695,9 @@ fn matching_from_files<'k>(
             continue;
         };
         let v = session.load_version(id, head.version)?;
-        if status.is_some_and(|s| s != v.status) {
+        if status.is_some_and(|s| s != v.status)
+            || look.refers_to.is_some_and(|r| !refers(kind, &v.fields, r))
+        {
             continue;
         }
         if let Some(e) = filter {

@@ -70,6 +70,13 @@ impl Expr {
                 None => t!("expr-syntax-error").to_string(),
             }
         })?;
+        if let Some(name) = unknown_function(program.expression()) {
+            return Err(t!(
+                "expr-unknown-function",
+                name = name,
+                known = known_functions()
+            ));
+        }
         // The free names, from the syntax tree: a comprehension's own variables
         // (`k` in `m.exists(k, …)`) are not names of the record.
         let mut reads = BTreeMap::new();
@@ -123,6 +130,110 @@ impl Expr {
             )),
             Err(e) => Err(t!("expr-cannot-evaluated", source = self.source, e = e)),
         }
+    }
+}
+
+/// Functions the engine knows, called plainly (`size(x)`, `int(x)`); the macros (`has`,
+/// `all`, `exists`, `exists_one`, `map`, `filter`) are expanded by the parser and never
+/// reach here. An unknown name would only fail when a record is evaluated, and a failed
+/// evaluation is "no match": so an unknown function is refused when compiled.
+const FUNCTIONS: [&str; 12] = [
+    "size",
+    "int",
+    "uint",
+    "double",
+    "string",
+    "bytes",
+    "bool",
+    "type",
+    "dyn",
+    "optional.of",
+    "optional.none",
+    "optional.ofNonZeroValue",
+];
+
+/// Functions the engine knows, called on a value (`name.startsWith('张')`).
+const METHODS: [&str; 8] = [
+    "size",
+    "contains",
+    "startsWith",
+    "endsWith",
+    "hasValue",
+    "value",
+    "or",
+    "orValue",
+];
+
+fn known_functions() -> String {
+    let mut all: Vec<&str> = FUNCTIONS.iter().chain(&METHODS).copied().collect();
+    all.extend(["has", "all", "exists", "exists_one", "map", "filter"]);
+    all.sort_unstable();
+    all.dedup();
+    all.join(", ")
+}
+
+/// The first function `e` calls that the engine does not know. Operators (`_==_`, `@in`,
+/// `!_`, `-_`) are calls too, named by their symbols.
+fn unknown_function(e: &cel::IdedExpr) -> Option<String> {
+    use cel::common::ast::Expr as E;
+    let mut found = None;
+    visit(e, &mut |node| {
+        let E::Call(c) = &node.expr else { return };
+        let name = c.func_name.as_str();
+        if found.is_some() || name.starts_with(['_', '@', '!', '-']) {
+            return;
+        }
+        let known = match c.target.as_deref().map(|t| &t.expr) {
+            None => FUNCTIONS.contains(&name),
+            Some(E::Ident(space)) if FUNCTIONS.contains(&format!("{space}.{name}").as_str()) => {
+                true
+            }
+            Some(_) => METHODS.contains(&name),
+        };
+        if !known {
+            found = Some(name.to_string());
+        }
+    });
+    found
+}
+
+/// Call `f` on `e` and every expression inside it.
+fn visit(e: &cel::IdedExpr, f: &mut impl FnMut(&cel::IdedExpr)) {
+    use cel::common::ast::{EntryExpr, Expr as E};
+    f(e);
+    match &e.expr {
+        E::Call(c) => {
+            c.target.iter().for_each(|t| visit(t, f));
+            c.args.iter().for_each(|x| visit(x, f));
+        }
+        E::Select(s) => visit(&s.operand, f),
+        E::List(l) => l.elements.iter().for_each(|x| visit(x, f)),
+        E::Comprehension(c) => {
+            for part in [
+                &c.iter_range,
+                &c.accu_init,
+                &c.loop_cond,
+                &c.loop_step,
+                &c.result,
+            ] {
+                visit(part, f);
+            }
+        }
+        E::Map(m) => m.entries.iter().for_each(|en| match &en.expr {
+            EntryExpr::MapEntry(me) => {
+                visit(&me.key, f);
+                visit(&me.value, f);
+            }
+            EntryExpr::StructField(sf) => visit(&sf.value, f),
+        }),
+        E::Struct(st) => st.entries.iter().for_each(|en| match &en.expr {
+            EntryExpr::MapEntry(me) => {
+                visit(&me.key, f);
+                visit(&me.value, f);
+            }
+            EntryExpr::StructField(sf) => visit(&sf.value, f),
+        }),
+        E::Ident(_) | E::Literal(_) | E::Unspecified => {}
     }
 }
 
@@ -381,6 +492,44 @@ mod tests {
         }
         let e = Expr::compile("has(customer.id_number)").unwrap();
         assert_eq!(e.reads()["customer"], fields(&["id_number"]));
+    }
+
+    /// The lists of known functions agree with the engine: each is declared (a call
+    /// without arguments finds the name and fails on its overloads), and names the engine
+    /// lacks are refused when compiled.
+    #[test]
+    fn known_functions_are_the_engines() {
+        let engine = Engine::default();
+        let run = |src: &str| {
+            let program = cel::Program::compile(src).unwrap();
+            program.execute(&engine.root.new_inner_scope())
+        };
+        let undeclared = |r: Result<cel::Value, cel::ExecutionError>| {
+            matches!(r, Err(cel::ExecutionError::UndeclaredReference(_)))
+        };
+        for f in FUNCTIONS {
+            assert!(!undeclared(run(&format!("{f}()"))), "{f}");
+        }
+        for m in METHODS {
+            assert!(!undeclared(run(&format!("'a'.{m}()"))), "{m}");
+        }
+        for missing in [
+            "foo(1)",
+            "matches(name, 'x')",
+            "max(1, 2)",
+            "name.trim() == ''",
+        ] {
+            let e = Expr::compile(missing).unwrap_err();
+            assert!(e.contains("function"), "{missing}: {e}");
+        }
+        for fine in [
+            "size(name) > 1",
+            "name.startsWith('张') && int(fee) > 1",
+            "has(customer.phone) && [1].exists(x, x > 0)",
+            "-fee < 0 && !ok && 'a' in tags",
+        ] {
+            Expr::compile(fine).unwrap();
+        }
     }
 
     #[test]
