@@ -834,6 +834,7 @@ kind-within-unknown = within `{ $other }` is not a setting docket knows for a da
 replay-actor-file-differs = { $path } is not the register entry the act gives
 session-did-you-mean-actor = did you mean `{ $c }`?
 admin-no-such-entry = there is no entry { $n }: the log holds entries 1 to { $last }
+admin-time-in-zone = time ({ $zone })
 admin-entries-are-numbered = `docket log` lists them with their numbers
 column-archive-note = archive note
 lifecycle-may-not-watch-role = role `{ $role }` reaches only its own department's records, so it may not see what waits for `{ $other }`

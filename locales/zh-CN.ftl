@@ -834,6 +834,7 @@ kind-within-unknown = within `{ $other }` 不是 docket 支持的日期字段设
 replay-actor-file-differs = { $path } 与该行为应得的名册条目不符
 session-did-you-mean-actor = 是不是 `{ $c }`？
 admin-no-such-entry = 没有第 { $n } 条：日志中只有第 1 到第 { $last } 条
+admin-time-in-zone = 时间（{ $zone }）
 admin-entries-are-numbered = `docket log` 会列出各条目及其编号
 column-archive-note = 归档说明
 lifecycle-may-not-watch-role = 角色 `{ $role }` 只能看到本部门的记录，不能查看等待 `{ $other }` 处理的事项

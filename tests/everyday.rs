@@ -334,6 +334,18 @@ fn log_takes_days_as_people_say_them_and_refuses_an_entry_not_in_the_log() {
     assert_eq!(rows("7d"), 1);
     assert_eq!(rows("10d"), 2);
     assert_eq!(rows("2026-02-20"), 2);
+    // The header names the zone those days are counted in.
+    let table = s.ok("", &["log", "--limit", "1"]);
+    assert!(
+        table.starts_with("seq  time (Asia/Shanghai)       actor"),
+        "{table}"
+    );
+    let zh = s
+        .cmd("", &["log", "--limit", "1"])
+        .env("LANG", "zh_CN.UTF-8")
+        .output();
+    let zh = String::from_utf8(zh.expect("runs").stdout).expect("utf-8");
+    assert!(zh.starts_with("序号  时间（Asia/Shanghai）"), "{zh}");
     let last = s.log_text().lines().count();
     for n in ["0", &(last + 1).to_string()] {
         let err = s.fails_unchanged("", &["log", "--entry", n], INVALID);

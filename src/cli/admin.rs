@@ -608,6 +608,10 @@ pub fn log(g: &Global, a: LogArgs) -> Result<Output> {
                 r[3] = super::output::role_title(&r[3]);
                 r[4] = super::output::action_title(&r[4]);
             }
+            // The days `--since` and `--until` name are the store's: the header says which.
+            let time = t!("admin-time-in-zone", zone = session.store.tz.name());
+            let mut header: Vec<&str> = header.to_vec();
+            header[1] = &time;
             table(&header, &rows)
         }
     })
