@@ -304,7 +304,7 @@ fn sentence(literal: &str) -> bool {
 const NOT_FOR_PEOPLE: &[&str] = &[
     "{rel} written twice in one transaction",
     "{shown}:{} changed between the check and the write",
-    "{} --store {} verify --against HEAD",
+    "docket --store {} verify --staged",
     "the policy the store was made with",
     r"{}\n  docket actor allowed-signers > allowed_signers\n  ssh-keygen -Y verify -f allowed_signers -I {} -n docket -s {} < {}",
 ];

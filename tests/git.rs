@@ -1,13 +1,35 @@
 //! Git as a second witness: `verify --against REV` and the pre-commit hook refuse a log
-//! cut or rewritten since a commit.
+//! cut or rewritten since a commit, in any commit since, and a staged tree that is not a
+//! consistent store.
 
 mod common;
 use common::*;
 use std::process::Command as Sh;
 
+/// The folder holding the docket binary under test, put first on the hook's PATH.
+fn docket_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_BIN_EXE_docket"))
+        .parent()
+        .expect("a folder")
+        .to_path_buf()
+}
+
 fn git(s: &TestStore, args: &[&str]) -> std::process::Output {
+    let path = std::env::join_paths(std::iter::once(docket_dir()).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .expect("a PATH");
+    git_with_path(s, args, &path)
+}
+
+fn git_with_path(s: &TestStore, args: &[&str], path: &std::ffi::OsStr) -> std::process::Output {
     Sh::new("git")
         .current_dir(s.root())
+        .env("PATH", path)
+        .env("DOCKET_NOW", &s.now)
+        .env("XDG_STATE_HOME", s.state())
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
         .args([
             "-c",
             "user.name=t",
@@ -39,12 +61,13 @@ fn verify_against_a_revision_checks_the_log_extends_it() {
         &["amend", &id, "--set", "meter_number=M1", "--reason", "m"],
     );
     let out = s.ok("", &["verify", "--against", "HEAD"]);
-    assert_eq!(
-        out,
-        format!(
-            "ok: the log extends the one in HEAD ({n} entries there, {} now)\n",
+    assert!(out.starts_with("ok: "), "{out}");
+    assert!(
+        out.ends_with(&format!(
+            "\nok: the log extends the one in HEAD ({n} entries there, {} now)\n",
             n + 1
-        )
+        )),
+        "{out}"
     );
     // Cut back behind the commit: the witness of git says so, whatever this machine knows.
     let cut: String = s
@@ -119,5 +142,212 @@ fn the_pre_commit_hook_refuses_a_cut_log() {
     std::fs::write(&hook, "#!/bin/sh\nexit 0\n").unwrap();
     let err = s.fails("", &["hook", "install"], CONFLICT);
     assert!(err.contains("exists and is not docket's"), "{err}");
-    assert!(err.contains("hint: add this line to it: '"), "{err}");
+    assert!(
+        err.contains("hint: add this line to it: docket --store '.' verify --staged\n"),
+        "{err}"
+    );
+}
+
+fn commit(s: &TestStore, message: &str) -> std::process::Output {
+    git(s, &["commit", "-qm", message])
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The log without its last `k` entries.
+fn cut_by(s: &TestStore, k: usize) -> String {
+    let n = s.log_text().lines().count();
+    s.log_text()
+        .lines()
+        .take(n - k)
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// A cut committed on top of the revision and restored in the next commit, or the log
+/// dropped from git and added back cut, is named by the commit that did it.
+#[test]
+fn verify_against_checks_every_commit_since_the_revision() {
+    let (s, id) = committed_store();
+    let n = s.log_text().lines().count();
+    let whole = s.log_text();
+    std::fs::write(s.path("records/audit.log"), cut_by(&s, 1)).unwrap();
+    git(&s, &["add", "-A"]);
+    assert!(
+        git(&s, &["commit", "-qm", "cut", "--no-verify"])
+            .status
+            .success()
+    );
+    let cut_commit = String::from_utf8(git(&s, &["rev-parse", "--short=12", "HEAD"]).stdout)
+        .unwrap()
+        .trim()
+        .to_string();
+    std::fs::write(s.path("records/audit.log"), &whole).unwrap();
+    git(&s, &["add", "-A"]);
+    assert!(
+        git(&s, &["commit", "-qm", "restored", "--no-verify"])
+            .status
+            .success()
+    );
+    let err = s.fails("", &["verify", "--against", "HEAD~2"], INTEGRITY);
+    assert!(
+        err.starts_with(&format!(
+            "error: integrity check failed: records/audit.log:{n}: commit {cut_commit} holds {} entries of the log, its parent ",
+            n - 1
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("held {n}: entries were cut in that commit")),
+        "{err}"
+    );
+    // Comparing with the last commit alone sees nothing wrong: that is why every commit
+    // since the revision is read.
+    s.ok("", &["verify", "--against", "HEAD"]);
+
+    // Dropped from git, then added back cut.
+    let (s, _) = committed_store();
+    let n = s.log_text().lines().count();
+    git(&s, &["rm", "-q", "--cached", "records/audit.log"]);
+    assert!(
+        git(&s, &["commit", "-qm", "untrack", "--no-verify"])
+            .status
+            .success()
+    );
+    let dropped = String::from_utf8(git(&s, &["rev-parse", "--short=12", "HEAD"]).stdout)
+        .unwrap()
+        .trim()
+        .to_string();
+    git(&s, &["add", "-A"]);
+    assert!(
+        git(&s, &["commit", "-qm", "back", "--no-verify"])
+            .status
+            .success()
+    );
+    let err = s.fails("", &["verify", "--against", "HEAD~2"], INTEGRITY);
+    assert!(
+        err.contains(&format!(
+            "commit {dropped} holds no audit log, though its parent "
+        )) && err.contains(&format!("held {n} entries: the log was dropped from git")),
+        "{err}"
+    );
+    let _ = id;
+}
+
+/// `verify --against` checks the store itself too: a log that extends the commit's says
+/// nothing of a record file changed by hand.
+#[test]
+fn verify_against_checks_the_store_itself() {
+    let (s, id) = committed_store();
+    let file = s.path(&format!("records/customer/{id}/v0001.toml"));
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("residential", "commercial")).unwrap();
+    let err = s.fails("", &["verify", "--against", "HEAD"], INTEGRITY);
+    assert!(
+        err.contains("does not match the hash the audit log holds"),
+        "{err}"
+    );
+}
+
+/// The hook refuses a staged tree that is not a consistent store: a logged file left out,
+/// an unlogged file staged, the log dropped — in both languages.
+#[test]
+fn the_pre_commit_hook_refuses_a_staged_tree_that_is_not_a_store() {
+    let (s, id) = committed_store();
+    assert_eq!(s.run("", &["hook", "install"]).code, 0);
+    s.ok(
+        "alice",
+        &["amend", &id, "--set", "meter_number=M1", "--reason", "m"],
+    );
+    // The log staged without the version it logs.
+    git(&s, &["add", "records/audit.log"]);
+    let refused = commit(&s, "log only");
+    assert!(!refused.status.success());
+    let err = stderr(&refused);
+    assert!(
+        err.contains(&format!(
+            "records/customer/{id}/v0002.toml: logged but missing: restore it from git or a backup"
+        )),
+        "{err}"
+    );
+    git(&s, &["add", "-A"]);
+    let ok = commit(&s, "amend");
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    // A file no entry logs, staged.
+    std::fs::write(s.path("records/customer/extra.toml"), "x = 1\n").unwrap();
+    git(&s, &["add", "-A"]);
+    let err = stderr(&commit(&s, "extra"));
+    assert!(
+        err.contains("records/customer/extra.toml: present but not logged"),
+        "{err}"
+    );
+    git(&s, &["rm", "-q", "--cached", "records/customer/extra.toml"]);
+    // The log dropped from what is committed.
+    git(&s, &["rm", "-q", "--cached", "records/audit.log"]);
+    let refused = commit(&s, "untrack");
+    assert!(!refused.status.success());
+    assert_eq!(
+        stderr(&refused),
+        "error: integrity check failed: records/audit.log: the audit log is not staged: a commit must hold the log with the files it logs (`git add` it)\nhint: nothing was written; `docket verify` lists every problem\n"
+    );
+    let zh = Sh::new("git")
+        .current_dir(s.root())
+        .env(
+            "PATH",
+            std::env::join_paths([docket_dir(), "/usr/bin".into(), "/bin".into()]).unwrap(),
+        )
+        .env("DOCKET_NOW", &s.now)
+        .env("XDG_STATE_HOME", s.state())
+        .env("LANG", "zh_CN.UTF-8")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-qm",
+            "x",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&zh).starts_with("错误：完整性检查未通过：records/audit.log: 审计日志没有暂存"),
+        "{}",
+        stderr(&zh)
+    );
+}
+
+/// The hook runs the docket on PATH, and says so plainly when there is none.
+#[test]
+fn the_pre_commit_hook_needs_docket_on_path() {
+    let (s, id) = committed_store();
+    let out = s.run("", &["hook", "install"]);
+    let hook = std::fs::read_to_string(s.root().join(".git/hooks/pre-commit")).unwrap();
+    assert!(
+        hook.contains("exec docket --store '.' verify --staged"),
+        "{hook}"
+    );
+    assert!(!hook.contains("target/"), "{hook}");
+    // This test's PATH has no docket: installing says the hook will refuse commits.
+    assert!(
+        out.stderr
+            .contains("no `docket` on PATH here: the hook refuses every commit until there is one"),
+        "{}",
+        out.stderr
+    );
+    s.ok(
+        "alice",
+        &["amend", &id, "--set", "meter_number=M1", "--reason", "m"],
+    );
+    git(&s, &["add", "-A"]);
+    let refused = git_with_path(&s, &["commit", "-qm", "amend"], "/usr/bin:/bin".as_ref());
+    assert!(!refused.status.success());
+    assert_eq!(
+        stderr(&refused),
+        "docket's pre-commit hook: no `docket` on PATH, so this commit cannot be checked. Install it (`cargo install --locked --path .` in docket's source, or put the binary in a folder on PATH) and commit again.\n"
+    );
+    let ok = commit(&s, "amend");
+    assert!(ok.status.success(), "{}", stderr(&ok));
 }

@@ -73,10 +73,14 @@ fn steps(lines: &[(usize, String)]) -> Vec<Step> {
 /// A bash script running `steps` and stopping at the first unexpected exit code; on
 /// `day`, if given, for docket and for `date` alike.
 fn script(steps: &[Step], bin: &Path, day: Option<&str>) -> String {
+    // `cargo install` is cargo's own job, tested by cargo: here it puts the binary under
+    // test where it would put docket, on PATH, for the git hook to find.
     let mut s = format!(
-        "docket() {{ '{}' \"$@\"; }}\n\
+        "docket() {{ '{bin}' \"$@\"; }}\n\
+         cargo() {{ if [ \"$1\" = install ]; then mkdir -p \"$HOME/.cargo/bin\" && cp '{bin}' \"$HOME/.cargo/bin/docket\"; else command cargo \"$@\"; fi; }}\n\
+         export PATH=\"$HOME/.cargo/bin:$PATH\"\n\
          trap '[ -n \"${{SSH_AGENT_PID:-}}\" ] && kill $SSH_AGENT_PID 2>/dev/null' EXIT\n",
-        bin.display()
+        bin = bin.display()
     );
     if let Some(day) = day {
         s.push_str(&format!(

@@ -256,13 +256,14 @@ help-docket-verify-examples =
       docket verify --against origin/main
 help-docket-verify-arg-format = How to print the data: an aligned table, or JSON, CSV or TOML for scripts
 help-docket-verify-arg-chain = Check only the audit log's hash chain (fast: for hooks); files are not read
-help-docket-verify-arg-against = Check that the log committed in this git revision is a prefix of today's (with the chain): a log cut or rewritten since that commit is refused
+help-docket-verify-arg-against = Also check the log along git's history: the log committed in this revision, and in every commit since, is a prefix of today's; a log cut or rewritten in any of them is refused
+help-docket-verify-arg-staged = Check the store as staged in git's index (what the next commit holds) instead of the folder, and that its log extends HEAD's: what the pre-commit hook runs
 help-docket-recover-about = Move files no audit entry logs (left by a crash) into records/.quarantine/
 help-docket-recover-examples = 
     Examples:
       docket --as admin recover
 help-docket-hook-about = Git hooks that keep the audit log honest
-help-docket-hook-install-about = Install a git pre-commit hook that runs `docket verify --against HEAD`
+help-docket-hook-install-about = Install a git pre-commit hook that runs `docket verify --staged` (docket must be on PATH)
 help-docket-hook-install-examples = 
     Examples:
       docket hook install

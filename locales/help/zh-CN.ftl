@@ -255,13 +255,14 @@ help-docket-verify-examples =
       docket verify --against origin/main
 help-docket-verify-arg-format = 数据的输出方式：对齐的表格，或供脚本使用的 JSON、CSV、TOML
 help-docket-verify-arg-chain = 只检查审计日志的哈希链（快速，供钩子使用）；不读取文件
-help-docket-verify-arg-against = 检查此 git 版本中提交的日志是否为当前日志的前缀（连同哈希链）：该提交之后被截断或重写的日志将被拒绝
+help-docket-verify-arg-against = 同时沿 git 历史检查日志：此版本以及之后每个提交中的日志都必须是今天日志的前缀；其中任何一个被截短或改写都会被拒绝
+help-docket-verify-arg-staged = 检查 git 暂存区中的数据库（下一次提交将包含的内容）而不是文件夹，并检查其日志延续了 HEAD 中的日志：pre-commit 钩子运行的就是它
 help-docket-recover-about = 将没有审计条目记录的文件（崩溃遗留）移入 records/.quarantine/
 help-docket-recover-examples =
     示例：
       docket --as admin recover
 help-docket-hook-about = 保证审计日志真实的 git 钩子
-help-docket-hook-install-about = 安装运行 `docket verify --against HEAD` 的 git pre-commit 钩子
+help-docket-hook-install-about = 安装运行 `docket verify --staged` 的 git pre-commit 钩子（docket 必须在 PATH 中）
 help-docket-hook-install-examples =
     示例：
       docket hook install

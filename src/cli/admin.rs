@@ -675,10 +675,15 @@ pub struct VerifyArgs {
     /// Check only the audit log's hash chain (fast: for hooks); files are not read
     #[arg(long)]
     chain: bool,
-    /// Check that the log committed in this git revision is a prefix of today's (with the
-    /// chain): a log cut or rewritten since that commit is refused
-    #[arg(long, value_name = "REV")]
+    /// Also check the log along git's history: the log committed in this revision, and in
+    /// every commit since, is a prefix of today's; a log cut or rewritten in any of them is
+    /// refused
+    #[arg(long, value_name = "REV", conflicts_with = "chain")]
     against: Option<String>,
+    /// Check the store as staged in git's index (what the next commit holds) instead of the
+    /// folder, and that its log extends HEAD's: what the pre-commit hook runs
+    #[arg(long, conflicts_with = "chain")]
+    staged: bool,
 }
 
 #[derive(Subcommand)]
@@ -743,7 +748,7 @@ pub fn policy(g: &Global, c: PolicyCommand) -> Result<Output> {
 
 #[derive(Subcommand)]
 pub enum HookCommand {
-    /// Install a git pre-commit hook that runs `docket verify --against HEAD`
+    /// Install a git pre-commit hook that runs `docket verify --staged` (docket must be on PATH)
     #[command(after_help = super::examples::HOOK_INSTALL)]
     Install,
 }
@@ -752,12 +757,14 @@ pub fn hook(g: &Global, c: HookCommand) -> Result<Output> {
     match c {
         HookCommand::Install => {
             let store = g.store()?;
-            let me = std::env::current_exe().map_err(|e| Error::io("docket", e))?;
-            let hook = docket::ops::against::install_hook(&store, &me)?;
+            let hook = docket::ops::against::install_hook(&store)?;
             g.note(&t!(
                 "admin-installed-each-commit-now",
                 display = hook.display()
             ));
+            if !docket::ops::against::docket_on_path() {
+                g.note(&t!("admin-hook-no-docket-on-path"));
+            }
             Ok(String::new())
         }
     }
@@ -767,24 +774,8 @@ pub fn verify(g: &Global, a: VerifyArgs) -> Result<Output> {
     let store: Store = g.store()?;
     let timeout = Duration::from_secs(store.config.policy.lock_timeout_seconds);
     let _lock = StoreLock::acquire(&store.abs(LOCK_NAME), LockMode::Shared, timeout, &|| {})?;
-    if let Some(rev) = &a.against {
-        let (_, problems) = checking::verify_chain(&store)?;
-        if !problems.is_empty() {
-            return Err(Error::Integrity { problems });
-        }
-        let c = docket::ops::against::against(&store, rev)?;
-        return Ok(match c.then {
-            Some(then) => format!(
-                "{}\n",
-                t!(
-                    "admin-ok-log-extends",
-                    rev = c.rev,
-                    then = then,
-                    now = c.now
-                )
-            ),
-            None => format!("{}\n", t!("admin-ok-no-log-yet", rev = c.rev)),
-        });
+    if a.staged {
+        return verify_staged(&store, a.against.as_deref().unwrap_or("HEAD"));
     }
     if a.chain {
         let (head, problems) = checking::verify_chain(&store)?;
@@ -800,18 +791,72 @@ pub fn verify(g: &Global, a: VerifyArgs) -> Result<Output> {
             )
         ));
     }
+    // git's history first: a cut or rewrite is named there by its commit, more plainly
+    // than by the files it leaves unlogged.
+    let along = match &a.against {
+        Some(rev) => Some(docket::ops::against::against(&store, rev)?),
+        None => None,
+    };
     let report = checking::verify(&store)?;
     if !report.problems.is_empty() {
         return Err(Error::Integrity {
             problems: report.problems,
         });
     }
-    let summary = serde_json::json!({
+    Ok(verified(g.format, &report, along.as_ref()))
+}
+
+/// `verify --staged`: the tree the next commit holds is a store that verifies, and its log
+/// extends the one in `rev` along every commit since.
+fn verify_staged(store: &Store, rev: &str) -> Result<Output> {
+    let staged = docket::ops::staged::checkout(store)?;
+    let copy = docket::ops::staged::open(&staged)?;
+    let log = std::fs::read(copy.log_path()).map_err(|e| Error::io(copy.log_path(), e))?;
+    let c = docket::ops::against::against_log(store, rev, &log)?;
+    let report = checking::verify_copy(&copy)?;
+    if !report.problems.is_empty() {
+        return Err(Error::Integrity {
+            problems: report.problems,
+        });
+    }
+    Ok(format!(
+        "{}\n{}\n",
+        t!(
+            "admin-ok-staged",
+            entries = report.head.entries,
+            files = report.files
+        ),
+        extended(&c)
+    ))
+}
+
+/// The line saying how the log compares with the one in a git revision.
+fn extended(c: &docket::ops::against::Compared) -> String {
+    match c.then {
+        Some(then) => t!(
+            "admin-ok-log-extends",
+            rev = c.rev,
+            then = then,
+            now = c.now
+        ),
+        None => t!("admin-ok-no-log-yet", rev = c.rev),
+    }
+}
+
+fn verified(
+    format: Format,
+    report: &checking::Report,
+    along: Option<&docket::ops::against::Compared>,
+) -> Output {
+    let mut summary = serde_json::json!({
         "ok": true, "entries": report.head.entries, "files": report.files,
         "records": report.records, "head": report.head.hash,
     });
-    Ok(match g.format {
-        Format::Json | Format::Toml => structured(g.format, "verify", summary),
+    if let Some(c) = along {
+        summary["against"] = serde_json::json!({"rev": c.rev, "entries_there": c.then});
+    }
+    match format {
+        Format::Json | Format::Toml => structured(format, "verify", summary),
         Format::Csv => csv(
             &["ok", "entries", "files", "records", "head"],
             &[vec![
@@ -822,17 +867,23 @@ pub fn verify(g: &Global, a: VerifyArgs) -> Result<Output> {
                 report.head.hash.clone(),
             ]],
         ),
-        Format::Table => format!(
-            "{}\n",
-            t!(
-                "admin-ok-verified",
-                entries = report.head.entries,
-                files = report.files,
-                records = report.records,
-                head = &report.head.hash[..16]
-            )
-        ),
-    })
+        Format::Table => {
+            let mut out = format!(
+                "{}\n",
+                t!(
+                    "admin-ok-verified",
+                    entries = report.head.entries,
+                    files = report.files,
+                    records = report.records,
+                    head = &report.head.hash[..16]
+                )
+            );
+            if let Some(c) = along {
+                out.push_str(&format!("{}\n", extended(c)));
+            }
+            out
+        }
+    }
 }
 
 pub fn recover(g: &Global) -> Result<Output> {

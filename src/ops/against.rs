@@ -45,9 +45,8 @@ fn git_text(root: &Path, args: &[&str]) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-/// The log as committed in `rev`, or `None` when that revision has no log yet.
-fn log_at(store: &Store, rev: &str) -> Result<Option<Vec<u8>>> {
-    let root = &store.root;
+/// The commit `rev` names, in full; `None` for HEAD in a repository with no commit yet.
+fn commit_of(root: &Path, rev: &str) -> Result<Option<String>> {
     git_text(root, &["rev-parse", "--show-toplevel"])?;
     let commit = git(
         root,
@@ -58,31 +57,45 @@ fn log_at(store: &Store, rev: &str) -> Result<Option<Vec<u8>>> {
             &format!("{rev}^{{commit}}"),
         ],
     )?;
-    if !commit.status.success() {
-        if rev == "HEAD" {
-            return Ok(None); // no commit yet: nothing to extend
-        }
-        return Err(Error::usage(
-            t!("against-not-commit-repository", rev = rev),
-            Some(t!("against-name-commit-branch-tag")),
+    if commit.status.success() {
+        return Ok(Some(
+            String::from_utf8_lossy(&commit.stdout).trim().to_string(),
         ));
     }
+    if rev == "HEAD" {
+        return Ok(None); // no commit yet: nothing to extend
+    }
+    Err(Error::usage(
+        t!("against-not-commit-repository", rev = rev),
+        Some(t!("against-name-commit-branch-tag")),
+    ))
+}
+
+/// The log as committed in `commit`, or `None` when that commit holds none.
+fn log_in(root: &Path, commit: &str) -> Result<Option<Vec<u8>>> {
     let prefix = git_text(root, &["rev-parse", "--show-prefix"])?;
-    let shown = git(root, &["show", &format!("{rev}:{prefix}{LOG_NAME}")])?;
+    let shown = git(root, &["show", &format!("{commit}:{prefix}{LOG_NAME}")])?;
     Ok(shown.status.success().then_some(shown.stdout))
 }
 
-/// Check that the log in `rev` is a prefix of today's; exit 3 naming the entry if not.
-pub fn against(store: &Store, rev: &str) -> Result<Compared> {
-    let now = std::fs::read(store.log_path()).map_err(|e| Error::io(store.log_path(), e))?;
-    let now_lines = now.split_inclusive(|b| *b == b'\n').count();
-    let Some(then) = log_at(store, rev)? else {
-        return Ok(Compared {
-            rev: rev.to_string(),
-            then: None,
-            now: now_lines,
-        });
-    };
+/// How many entries `log` holds.
+fn entries(log: &[u8]) -> usize {
+    log.split_inclusive(|b| *b == b'\n').count()
+}
+
+fn integrity(line: usize, message: String) -> Error {
+    Error::Integrity {
+        problems: vec![Problem {
+            at: format!("{LOG_NAME}:{line}"),
+            message,
+            ..Default::default()
+        }],
+    }
+}
+
+/// Check that `then` (the log in `rev`) is a prefix of `now`: the entry where they part
+/// is named, whether `now` rewrote it or ends before it.
+fn extends(then: &[u8], now: &[u8], rev: &str) -> Result<()> {
     let then_lines: Vec<&[u8]> = then.split_inclusive(|b| *b == b'\n').collect();
     let mut now_iter = now.split_inclusive(|b| *b == b'\n');
     for (i, line) in then_lines.iter().enumerate() {
@@ -98,19 +111,108 @@ pub fn against(store: &Store, rev: &str) -> Result<Compared> {
                 i = i
             ),
         };
-        return Err(Error::Integrity {
-            problems: vec![Problem {
-                at: format!("{LOG_NAME}:{n}"),
-                message: problem,
-                ..Default::default()
-            }],
-        });
+        return Err(integrity(n, problem));
     }
+    Ok(())
+}
+
+/// The commits after `base` up to HEAD, oldest first, each with its parents.
+fn commits_since(root: &Path, base: &str) -> Result<Vec<(String, Vec<String>)>> {
+    let listed = git_text(
+        root,
+        &[
+            "rev-list",
+            "--reverse",
+            "--topo-order",
+            "--parents",
+            &format!("{base}..HEAD"),
+        ],
+    )?;
+    Ok(listed
+        .lines()
+        .filter_map(|l| {
+            let mut ids = l.split_whitespace().map(str::to_string);
+            Some((ids.next()?, ids.collect()))
+        })
+        .collect())
+}
+
+/// Check the log along every commit from `base` to HEAD, and on to `now` (the folder's
+/// or the staged log): each commit's log is a prefix of `now`, and no commit holds fewer
+/// entries than a parent, or none where a parent held some. A log cut in one commit and
+/// restored in the next, or dropped from git and added back cut, is named by its commit.
+fn grows_along(root: &Path, base: &str, now: &[u8]) -> Result<()> {
+    let short = |c: &str| c.chars().take(12).collect::<String>();
+    let mut held: std::collections::HashMap<String, Option<usize>> = Default::default();
+    let mut length = |commit: &str| -> Result<Option<usize>> {
+        if let Some(n) = held.get(commit) {
+            return Ok(*n);
+        }
+        let log = log_in(root, commit)?;
+        if let Some(log) = &log {
+            extends(log, now, &short(commit))?;
+        }
+        let n = log.as_deref().map(entries);
+        held.insert(commit.to_string(), n);
+        Ok(n)
+    };
+    length(base)?;
+    for (commit, parents) in commits_since(root, base)? {
+        let mine = length(&commit)?;
+        for parent in parents {
+            let Some(theirs) = length(&parent)? else {
+                continue;
+            };
+            let message = match mine {
+                None => t!(
+                    "against-commit-drops-log",
+                    commit = short(&commit),
+                    parent = short(&parent),
+                    n = theirs
+                ),
+                Some(n) if n < theirs => t!(
+                    "against-commit-cuts-log",
+                    commit = short(&commit),
+                    n = n,
+                    parent = short(&parent),
+                    theirs = theirs
+                ),
+                Some(_) => continue,
+            };
+            return Err(integrity(mine.unwrap_or(0) + 1, message));
+        }
+    }
+    Ok(())
+}
+
+/// Check that the log in `rev`, and in every commit since, is a prefix of `now` (the
+/// folder's log, or the staged one); exit 3 naming the entry and commit if not.
+pub fn against_log(store: &Store, rev: &str, now: &[u8]) -> Result<Compared> {
+    let root = &store.root;
+    let now_lines = entries(now);
+    let Some(commit) = commit_of(root, rev)? else {
+        return Ok(Compared {
+            rev: rev.to_string(),
+            then: None,
+            now: now_lines,
+        });
+    };
+    let then = log_in(root, &commit)?;
+    if let Some(then) = &then {
+        extends(then, now, rev)?;
+    }
+    grows_along(root, &commit, now)?;
     Ok(Compared {
         rev: rev.to_string(),
-        then: Some(then_lines.len()),
+        then: then.as_deref().map(entries),
         now: now_lines,
     })
+}
+
+/// Check that the folder's log extends the one in `rev`, along every commit since.
+pub fn against(store: &Store, rev: &str) -> Result<Compared> {
+    let now = std::fs::read(store.log_path()).map_err(|e| Error::io(store.log_path(), e))?;
+    against_log(store, rev, &now)
 }
 
 /// A path as one shell word.
@@ -118,20 +220,33 @@ fn quoted(path: &Path) -> String {
     format!("'{}'", path.display().to_string().replace('\'', "'\\''"))
 }
 
-/// Install a git pre-commit hook that runs `verify --against HEAD` with this binary.
-/// Returns the hook's path; refuses to replace a hook that is not docket's.
-pub fn install_hook(store: &Store, docket: &Path) -> Result<PathBuf> {
+/// Install a git pre-commit hook that runs `docket verify --staged` with the `docket` on
+/// `PATH` (a path into a build folder would break with the next `cargo clean`), and says
+/// so when there is none. Returns the hook's path; refuses to replace a hook that is not
+/// docket's.
+pub fn install_hook(store: &Store) -> Result<PathBuf> {
     let root = &store.root;
     let hooks = git_text(root, &["rev-parse", "--git-path", "hooks"])?;
     let hooks = root.join(hooks);
     let hook = hooks.join("pre-commit");
+    let inside = git_text(root, &["rev-parse", "--show-prefix"])?;
+    let store_arg = if inside.is_empty() {
+        ".".to_string()
+    } else {
+        inside.trim_end_matches('/').to_string()
+    };
     let command = format!(
-        "{} --store {} verify --against HEAD",
-        quoted(docket),
-        quoted(root)
+        "docket --store {} verify --staged",
+        quoted(Path::new(&store_arg))
     );
+    let missing = quoted(Path::new(&t!("against-hook-no-docket-on-path")));
     let script = format!(
-        "#!/bin/sh\n# docket: refuse a commit whose audit log does not extend the last commit's.\nexec {command}\n"
+        "#!/bin/sh\n\
+         # docket: refuse a commit whose staged store does not verify or whose audit log\n\
+         # does not extend the one in HEAD.\n\
+         if ! command -v docket >/dev/null 2>&1; then\n  echo {missing} >&2\n  exit 1\nfi\n\
+         cd \"$(git rev-parse --show-toplevel)\" || exit 1\n\
+         exec {command}\n"
     );
     if let Ok(existing) = std::fs::read_to_string(&hook)
         && !existing.contains("# docket:")
@@ -147,4 +262,10 @@ pub fn install_hook(store: &Store, docket: &Path) -> Result<PathBuf> {
     std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755))
         .map_err(|e| Error::io(&hook, e))?;
     Ok(hook)
+}
+
+/// Whether a `docket` is on `PATH`, where the hook looks for it.
+pub fn docket_on_path() -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join("docket").is_file()))
 }

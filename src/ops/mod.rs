@@ -12,6 +12,7 @@ pub mod log;
 pub mod oversight;
 pub mod policy;
 pub mod read;
+pub mod staged;
 pub mod status;
 pub mod unique;
 pub mod validate;

@@ -80,7 +80,19 @@ impl Visit for Full {
 /// key registered at that point, that the log extends this machine's witness, and every
 /// file against its logged hash.
 pub fn verify(store: &Store) -> Result<Report> {
-    let witness_file = witness::file_for(&store.config.store.id, &store.root);
+    check(
+        store,
+        witness::file_for(&store.config.store.id, &store.root),
+    )
+}
+
+/// Check a copy of the store (the tree staged for a commit) as `verify` does, but with no
+/// machine's witness: the copy is not the store this machine keeps checking.
+pub fn verify_copy(store: &Store) -> Result<Report> {
+    check(store, None)
+}
+
+fn check(store: &Store, witness_file: Option<std::path::PathBuf>) -> Result<Report> {
     let seen = match &witness_file {
         Some(f) => witness::load(f)?,
         None => None,

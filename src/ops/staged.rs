@@ -1,0 +1,89 @@
+//! What the next commit will hold: the store as staged in git's index, copied out to a
+//! temporary folder and verified like any store, so the pre-commit hook refuses a commit
+//! whose tree is not a consistent store (a logged file left out, an unlogged file staged,
+//! the log missing, cut or rewritten).
+
+use crate::error::{Error, Result};
+use crate::layout::LOG_NAME;
+use crate::store::Store;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The staged store, in a folder removed when this is dropped.
+pub struct Staged {
+    _folder: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+/// git, run in the store's folder on the index the caller's git names: a hook runs with
+/// `GIT_INDEX_FILE` relative to the top of the work tree, so it is made absolute first.
+fn git(root: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.arg("-C").arg(root);
+    if let Some(index) = std::env::var_os("GIT_INDEX_FILE").map(PathBuf::from)
+        && index.is_relative()
+        && let Ok(here) = std::env::current_dir()
+    {
+        cmd.env("GIT_INDEX_FILE", here.join(index));
+    }
+    cmd
+}
+
+fn run(mut cmd: Command, input: Option<&[u8]>) -> Result<Vec<u8>> {
+    let failed = |e: std::io::Error| {
+        Error::usage(
+            t!("against-cannot-run-git", e = e),
+            Some(t!("against-install-git-check-log")),
+        )
+    };
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(failed)?;
+    if let (Some(bytes), Some(mut stdin)) = (input, child.stdin.take()) {
+        stdin.write_all(bytes).map_err(failed)?;
+    }
+    let out = child.wait_with_output().map_err(failed)?;
+    if !out.status.success() {
+        return Err(Error::usage(
+            format!("git: {}", String::from_utf8_lossy(&out.stderr).trim()),
+            Some(t!("against-run-store-kept-git")),
+        ));
+    }
+    Ok(out.stdout)
+}
+
+/// Copy the store's staged files out of the index into a fresh temporary folder.
+pub fn checkout(store: &Store) -> Result<Staged> {
+    let folder = tempfile::Builder::new()
+        .prefix("docket-staged-")
+        .tempdir()
+        .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let mut list = git(&store.root);
+    list.args(["ls-files", "-z", "--cached", "--", "."]);
+    let files = run(list, None)?;
+    let mut copy = git(&store.root);
+    let prefix = format!("{}/", folder.path().display());
+    copy.args(["checkout-index", "-z", "--stdin", "--prefix", &prefix]);
+    run(copy, Some(&files))?;
+    let mut top = git(&store.root);
+    top.args(["rev-parse", "--show-prefix"]);
+    let inside = String::from_utf8_lossy(&run(top, None)?).trim().to_string();
+    let root = folder.path().join(inside);
+    Ok(Staged {
+        _folder: folder,
+        root,
+    })
+}
+
+/// The staged store opened, or the problem that it is not one: no `docket.toml` or no
+/// audit log staged.
+pub fn open(staged: &Staged) -> Result<Store> {
+    if !staged.root.join(LOG_NAME).is_file() {
+        return Err(Error::integrity(LOG_NAME, t!("staged-log-not-staged")));
+    }
+    Store::open(&staged.root)
+}
