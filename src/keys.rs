@@ -136,6 +136,30 @@ pub struct KeySource {
     pub agent: Option<PathBuf>,
 }
 
+/// A private key file of one's own that others may read is refused, as OpenSSH refuses
+/// it ("UNPROTECTED PRIVATE KEY FILE"): whoever else can read it can sign as its owner.
+/// Like OpenSSH, a file owned by someone else (a key an administrator placed) is not
+/// judged by its mode.
+fn refuse_open_to_others(path: &Path) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(()); // reading it says what is wrong
+    };
+    let mine = meta.uid() == rustix::process::getuid().as_raw();
+    if !mine || meta.mode() & 0o077 == 0 {
+        return Ok(());
+    }
+    let shown = path.display();
+    Err(Error::denied(
+        t!(
+            "keys-key-file-open-to-others",
+            shown = shown,
+            mode = format!("{:04o}", meta.mode() & 0o7777)
+        ),
+        Some(t!("keys-make-key-file-yours", shown = shown)),
+    ))
+}
+
 impl Signer {
     /// Where the key comes from, for messages.
     pub fn source(&self) -> String {
@@ -174,6 +198,7 @@ impl Signer {
 
     fn from_file(actor: &str, expected: &Key, path: &Path, agent: Option<&Path>) -> Result<Signer> {
         let shown = path.display();
+        refuse_open_to_others(path)?;
         let text = std::fs::read_to_string(path).map_err(|e| {
             Error::denied(
                 t!("keys-cannot-read-identity-file", shown = shown, e = e),

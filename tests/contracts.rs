@@ -887,3 +887,16 @@ fn the_readme_take_or_pay_tour_works() {
     assert_eq!(actions, ["create", "approve", "complete", "archive"]);
     assert!(s.ok("", &["verify"]).starts_with("ok:"));
 }
+
+/// A paper larger than the policy's limit is refused before it is read whole: an endless
+/// input (`/dev/zero`) is not read until memory runs out.
+#[test]
+fn a_paper_larger_than_the_limit_is_refused() {
+    let s = TestStore::new();
+    let id = finished_contract(&s);
+    let err = s.fails_unchanged("arch", &["archive", &id, "--attach", "/dev/zero"], INVALID);
+    assert_eq!(
+        err,
+        "error: /dev/zero: larger than 100 MiB, the most docket reads here (policy.max_paper_bytes)\nhint: check that this is the file you meant; an administrator can raise `max_paper_bytes` in docket.toml's [policy]\n"
+    );
+}

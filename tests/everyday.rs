@@ -311,6 +311,48 @@ fn actors_may_be_named_in_any_script_but_never_a_mix_that_imitates_another() {
         err.starts_with("error: NAME: `аlice` is not a usable actor name\n"),
         "{err}"
     );
+    // A name that reads like a registered one, but for case or look-alike letters.
+    for twin in ["Alice", "аӏісе"] {
+        let err = s.fails_unchanged(
+            "root",
+            &[
+                "actor",
+                "add",
+                twin,
+                "--role",
+                "business-staff",
+                "--key",
+                &key,
+            ],
+            CONFLICT,
+        );
+        assert_eq!(
+            err,
+            format!(
+                "error: `{twin}` reads like the registered actor `alice` (the same letters but for case or look-alike characters): logs and reviews could not tell the two apart\nhint: choose a name that reads differently, e.g. with the family name or a number\n"
+            )
+        );
+    }
+    let zh = s
+        .cmd(
+            "root",
+            &[
+                "actor",
+                "add",
+                "Alice",
+                "--role",
+                "business-staff",
+                "--key",
+                &key,
+            ],
+        )
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&zh.stderr),
+        "错误：`Alice` 与已登记的操作员 `alice` 看起来一样（只是大小写不同或用了形似的字符）：日志和审查中无法区分二者\n提示：请换一个看起来不同的名字，例如加上姓氏或数字\n"
+    );
     assert!(s.ok("", &["verify"]).starts_with("ok:"));
 }
 
@@ -396,5 +438,55 @@ fn pending_for_another_role_is_for_those_who_reach_every_record() {
             "error: --role: unknown role `market-manger`\nhint: did you mean `market-manager`?"
         ),
         "{err}"
+    );
+}
+
+/// Inputs are bounded by the policy: a record file, an import and its lines, a value.
+/// `/dev/zero` is refused at once, never read until memory runs out; nothing is written.
+#[test]
+fn inputs_larger_than_the_policy_allows_are_refused() {
+    let s = TestStore::new();
+    let err = s.fails_unchanged(
+        "alice",
+        &["create", "customer", "--file", "/dev/zero"],
+        INVALID,
+    );
+    assert_eq!(
+        err,
+        "error: /dev/zero: larger than 1 MiB, the most docket reads here (policy.max_file_bytes)\nhint: check that this is the file you meant; an administrator can raise `max_file_bytes` in docket.toml's [policy]\n"
+    );
+    let err = s.fails_unchanged("alice", &["import", "customer", "/dev/zero"], INVALID);
+    assert_eq!(
+        err,
+        "error: /dev/zero:1: a line longer than 64 KiB (policy.max_line_bytes)\nhint: check that this is a CSV file with one record a line; an administrator can raise `max_line_bytes` in docket.toml's [policy]\n"
+    );
+    let long = format!("address={}", "长".repeat(2001));
+    let mut args = with_sets(
+        &["create", "customer"],
+        &[
+            "name=张伟",
+            "id_kind=resident-id",
+            "id_number=11010519491231002X",
+            "category=residential",
+            "phone=13857101234",
+            "account_opened_on=2026-01-10",
+        ],
+    );
+    args.extend(["--set".to_string(), long]);
+    let err = s.fails_unchanged("alice", &strs(&args), INVALID);
+    assert!(
+        err.starts_with(
+            "error: field `address`: holds 2001 characters; a value holds at most 2000 (policy.max_value_chars)\n"
+        ),
+        "{err}"
+    );
+    let zh = s
+        .cmd("alice", &["create", "customer", "--file", "/dev/zero"])
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&zh.stderr),
+        "错误：/dev/zero: 超过 1 MiB，这是 docket 在此读取的上限（policy.max_file_bytes）\n提示：请确认这是您要用的文件；管理员可以在 docket.toml 的 [policy] 中调高 `max_file_bytes`\n"
     );
 }

@@ -522,3 +522,63 @@ fn verify_chain_checks_the_log_alone() {
         "{err}"
     );
 }
+
+/// What `recover` set aside is evidence: a quarantine emptied or removed afterwards is
+/// named by `verify`, in both languages.
+#[test]
+fn a_quarantine_emptied_after_recover_is_noticed() {
+    let (s, _) = store_with_records();
+    std::fs::write(s.path("records/customer/stray.toml"), "x = 1\n").unwrap();
+    s.ok("root", &["recover"]);
+    s.ok("", &["verify"]);
+    let line = s.log_text().lines().count();
+    let folder = std::fs::read_dir(s.path("records/.quarantine"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .file_name()
+        .into_string()
+        .unwrap();
+    std::fs::remove_dir_all(s.path("records/.quarantine")).unwrap();
+    let err = s.fails("", &["verify"], INTEGRITY);
+    assert_eq!(
+        err,
+        format!(
+            "error: integrity check failed: records/.quarantine/{folder}: `recover` moved 1 file(s) here (audit.log:{line}) and 0 remain: what recover sets aside is evidence; restore the folder from git or a backup\nhint: nothing was written; `docket verify` lists every problem\n"
+        )
+    );
+    let zh = s
+        .cmd("", &["verify"])
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&zh.stderr).contains(&format!(
+            "records/.quarantine/{folder}: `recover` 曾把 1 个文件移到这里（audit.log:{line}），现在只剩 0 个"
+        )),
+        "{}",
+        String::from_utf8_lossy(&zh.stderr)
+    );
+}
+
+/// `recover` never follows a symbolic link out of the store: a quarantine folder that is
+/// a link elsewhere is refused, and nothing moves.
+#[test]
+fn recover_never_moves_files_out_of_the_store() {
+    let (s, _) = store_with_records();
+    std::fs::write(s.path("records/customer/stray.toml"), "x = 1\n").unwrap();
+    let outside = s.path("../outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::os::unix::fs::symlink(&outside, s.path("records/.quarantine")).unwrap();
+    let err = s.fails_unchanged("root", &["recover"], INTEGRITY);
+    assert_eq!(
+        err,
+        format!(
+            "error: integrity check failed: records/.quarantine: a symbolic link (to {}), where recover would move files: recover moves nothing out of the store; replace the link with a folder\nhint: nothing was written; `docket verify` lists every problem\n",
+            outside.display()
+        )
+    );
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
+    assert!(s.path("records/customer/stray.toml").exists());
+}

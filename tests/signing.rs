@@ -150,7 +150,11 @@ fn acting_without_the_registered_key_is_refused() {
         err.starts_with("error: cannot read the identity file "),
         "{err}"
     );
-    let err = run(Some(&s.path("../keys/alice.pub")));
+    let public = s.path("../keys/alice-public-copy");
+    std::fs::copy(s.path("../keys/alice.pub"), &public).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&public, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let err = run(Some(&public));
     assert!(err.contains("is not an OpenSSH private key"), "{err}");
     // A passphrase-protected key works only through an agent.
     let locked = s.path("../keys/locked");
@@ -169,6 +173,43 @@ fn acting_without_the_registered_key_is_refused() {
         "{err}"
     );
     assert!(err.contains("hint: run `ssh-add "), "{err}");
+}
+
+/// A private key file others may read is refused, as OpenSSH refuses it, in both
+/// languages; made the owner's alone, it signs.
+#[test]
+fn a_private_key_others_may_read_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = TestStore::new();
+    let key = s.key("alice");
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let args = with_sets(&["create", "customer"], &["name=x"]);
+    let err = s.fails_unchanged("alice", &strs(&args), DENIED);
+    let shown = key.display();
+    assert_eq!(
+        err,
+        format!(
+            "error: {shown}: permissions 0644 let others read this private key, so anyone who can read it could sign as you; docket, like OpenSSH, refuses it\nhint: make it readable by you alone: chmod 600 {shown}\n"
+        )
+    );
+    let zh = s
+        .cmd("alice", &strs(&args))
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&zh.stderr)
+            .starts_with(&format!("错误：{shown}：权限 0644 允许他人读取这个私钥")),
+        "{}",
+        String::from_utf8_lossy(&zh.stderr)
+    );
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o640)).unwrap();
+    assert!(
+        s.fails_unchanged("alice", &strs(&args), DENIED)
+            .contains("permissions 0640")
+    );
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    s.ok("alice", &["query"]);
 }
 
 /// An ssh-agent for one test, killed when dropped.

@@ -4,13 +4,13 @@ use super::output::{self, Format, cell, csv, pretty_json, record_json, structure
 use super::{Global, Opened, Output, RevealArgs, reveal_request};
 use clap::Args;
 use docket::error::{Error, InputError, Location, Result};
+use docket::io::bounded;
 use docket::ops::input::{Origin, parse_file, parse_sets};
 use docket::ops::read::{self, QuerySpec, RecordView};
 use docket::ops::write;
 use docket::schema::value::Value;
 use docket::t;
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -57,28 +57,26 @@ fn gather(
     kind: &docket::schema::kind::Kind,
     file: Option<&PathBuf>,
     sets: &[String],
+    limit: docket::io::bounded::Limit,
 ) -> Result<(BTreeMap<String, Value>, Origin)> {
     let mut fields = BTreeMap::new();
     let mut errors = Vec::new();
     let mut origin = Origin::Set;
     if let Some(path) = file {
-        let (name, text) = if path.as_os_str() == "-" {
-            let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .map_err(|e| Error::io("<stdin>", e))?;
-            ("<stdin>".to_string(), s)
+        let (name, bytes) = if path.as_os_str() == "-" {
+            let stdin = std::io::stdin().lock();
+            (
+                "<stdin>".to_string(),
+                bounded::read(stdin, "<stdin>", limit)?,
+            )
         } else {
-            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-            let text = String::from_utf8(bytes).map_err(|_| {
-                InputError::new(
-                    Location::file(path.display().to_string()),
-                    t!("records-file-not-utf-text"),
-                )
-                .hint(t!("records-save-utf"))
-            })?;
-            (path.display().to_string(), text)
+            let bytes = bounded::read_file(path, limit)?;
+            (path.display().to_string(), bytes)
         };
+        let text = String::from_utf8(bytes).map_err(|_| {
+            InputError::new(Location::file(&name), t!("records-file-not-utf-text"))
+                .hint(t!("records-save-utf"))
+        })?;
         errors.extend(parse_file(kind, &name, &text, &mut fields));
         origin = Origin::File { name, text };
     }
@@ -105,7 +103,12 @@ pub fn create(g: &Global, a: CreateArgs) -> Result<Output> {
             Some(t!("records-see-docket-types", kind = a.kind)),
         ));
     }
-    let (fields, origin) = gather(kind, a.file.as_ref(), &a.sets)?;
+    let (fields, origin) = gather(
+        kind,
+        a.file.as_ref(),
+        &a.sets,
+        session.store.config.policy.file_limit(),
+    )?;
     let allowed = a
         .allow_duplicate
         .then_some(a.reason.as_deref().unwrap_or_default());
@@ -145,7 +148,12 @@ pub fn amend(g: &Global, a: AmendArgs) -> Result<Output> {
             Some(t!("admin-say-why-few-words").to_string()),
         ));
     }
-    let (fields, origin) = gather(kind, a.file.as_ref(), &a.sets)?;
+    let (fields, origin) = gather(
+        kind,
+        a.file.as_ref(),
+        &a.sets,
+        session.store.config.policy.file_limit(),
+    )?;
     let w = write::amend(
         &mut session,
         &id,

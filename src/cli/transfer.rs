@@ -124,14 +124,18 @@ fn end_phase(bar: &ProgressBar, phase: &str) {
 }
 
 pub fn import(g: &Global, a: ImportArgs) -> Result<Output> {
+    let mut session = g.writer()?;
     let mapping = match &a.map {
         None => Mapping::default(),
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+            let limit = session.store.config.policy.file_limit();
+            let bytes = docket::io::bounded::read_file(p, limit)?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                Error::io(p, std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+            })?;
             Mapping::load(&p.display().to_string(), &text)?
         }
     };
-    let mut session = g.writer()?;
     let bar = bar(g.quiet);
     // One phase after another: each ends with a line saying what it did and how fast, and
     // the next starts its own count and rate.

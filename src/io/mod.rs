@@ -1,5 +1,6 @@
 //! Files in and out: encodings and import mappings.
 
+pub mod bounded;
 pub mod encoding;
 pub mod lines;
 pub mod mapping;

@@ -12,7 +12,7 @@ use crate::layout::actor_path;
 use crate::policy::actors::Actor;
 use crate::replay::register::{self, Change};
 use crate::session::{Session, Writer};
-use crate::store::ids::is_actor_name;
+use crate::store::ids::{is_actor_name, looks_like};
 use crate::text::department_name;
 use chrono::NaiveDate;
 
@@ -242,6 +242,12 @@ pub fn add(w: &mut Writer, name: &str, change: ActorChange) -> Result<Registered
         return Err(Error::conflict(
             t!("actors-actor-already-registered", name = name),
             Some(t!("actors-change-docket-actor-update", name = name)),
+        ));
+    }
+    if let Some(other) = looks_like(name, w.registry.actors.keys()) {
+        return Err(Error::conflict(
+            t!("actors-name-looks-like", name = name, other = other),
+            Some(t!("actors-choose-distinct-name")),
         ));
     }
     let role = change.role.clone().unwrap_or_default();

@@ -44,21 +44,21 @@ fn safe_name(path: &std::path::Path) -> String {
 
 /// The papers, read and checked before anything is written: each exists, holds something,
 /// and is not the same paper as another (R-C15: papers are papers).
-fn read_papers(files: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+fn read_papers(
+    files: &[PathBuf],
+    limit: crate::io::bounded::Limit,
+) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut out: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for f in files {
         let at = || crate::error::Location::file(f.display().to_string());
-        let bytes = std::fs::read(f).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                Error::invalid(
-                    at(),
-                    t!("archive-attachment-file-not-found"),
-                    &t!("archive-check-path-scanned-paper"),
-                )
-            } else {
-                Error::io(f, e)
-            }
-        })?;
+        if !f.exists() {
+            return Err(Error::invalid(
+                at(),
+                t!("archive-attachment-file-not-found"),
+                &t!("archive-check-path-scanned-paper"),
+            ));
+        }
+        let bytes = crate::io::bounded::read_file(f, limit)?;
         if bytes.is_empty() {
             return Err(crate::error::InputError::new(
                 at(),
@@ -122,7 +122,7 @@ pub fn archive(
     );
     let now = session.timestamp();
     let me = session.actor()?.name.clone();
-    let papers = read_papers(files)?;
+    let papers = read_papers(files, session.store.config.policy.paper_limit())?;
     let mut j = session.journal();
     let mut logged = Vec::new();
     let mut attachments = Vec::new();

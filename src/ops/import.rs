@@ -75,7 +75,8 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     super::write::require_in_force(session, kind)?;
     session.index.import_maps();
     let shown = spec.file.display().to_string();
-    let bytes = std::fs::read(spec.file).at(spec.file)?;
+    let bytes =
+        crate::io::bounded::read_file(spec.file, session.store.config.policy.import_limit())?;
     recognise(&shown, &bytes)?;
     let default = session.store.config.policy.default_encoding.clone();
     let (text, enc) = encoding::decode(&shown, &bytes, spec.encoding, &default)?;

@@ -37,6 +37,15 @@ pub fn earliest_date() -> NaiveDate {
 /// `before` holds the values the record had (an amendment), or the row's own values when an
 /// import finds it already in the store: a date is held to its entry window
 /// (`within = "signed_within_days"`) only when it is entered or changed now.
+/// How many characters a value holds, a list's items together.
+fn text_length(value: &Value) -> usize {
+    match value {
+        Value::Str(s) => s.chars().count(),
+        Value::List(items) => items.iter().map(text_length).sum(),
+        _ => 0,
+    }
+}
+
 pub fn validate(
     ctx: &Context,
     kind: &Kind,
@@ -56,6 +65,15 @@ pub fn validate(
     for f in &kind.fields {
         let at = |m: String| InputError::new(origin.locate(&f.name), m);
         let value = fields.get(&f.name);
+        if let Some(len) = value
+            .map(text_length)
+            .filter(|n| *n > ctx.settings.max_value_chars)
+        {
+            let max = ctx.settings.max_value_chars;
+            out.errors
+                .push(at(t!("validate-value-too-long", len = len, max = max)));
+            continue;
+        }
         let mut problems = check_field(f, value, &scope, today, placeholders);
         let entered = before.is_none_or(|b| b.get(&f.name) != value);
         if let (Some(window), Some(Value::Date(d)), true, true) =

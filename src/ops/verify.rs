@@ -129,6 +129,7 @@ fn check(store: &Store, witness_file: Option<std::path::PathBuf>) -> Result<Repo
     problems.append(&mut trust.ahead);
     let checked = replay.checked;
     problems.extend(replay.problems);
+    problems.extend(quarantine_problems(store, &replay.quarantines));
     let drift = crate::policy::applied::drift(store, &trust.registry.policy_files)?;
     if !crate::session::proposed_live(store, &trust.registry)? {
         problems.extend(crate::policy::applied::drift_problems(
@@ -171,6 +172,41 @@ fn check(store: &Store, witness_file: Option<std::path::PathBuf>) -> Result<Repo
         records: index.records.len(),
         problems,
     })
+}
+
+/// What `recover` moved aside is evidence (of a command killed mid-write, or of files put
+/// in by hand): each quarantine folder a `recover` entry names must still hold as many
+/// files as it moved there.
+fn quarantine_problems(store: &Store, quarantines: &[(u64, String, u64)]) -> Vec<Problem> {
+    fn count(dir: &Path) -> u64 {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return 0;
+        };
+        entries
+            .filter_map(|e| e.ok())
+            .map(|e| match e.file_type() {
+                Ok(t) if t.is_dir() => count(&e.path()),
+                Ok(_) => 1,
+                Err(_) => 0,
+            })
+            .sum()
+    }
+    quarantines
+        .iter()
+        .filter_map(|(line, folder, moved)| {
+            let held = count(&store.abs(folder));
+            (held < *moved).then(|| Problem {
+                at: folder.clone(),
+                message: t!(
+                    "verify-quarantine-emptied",
+                    moved = *moved,
+                    line = *line,
+                    held = held
+                ),
+                ..Default::default()
+            })
+        })
+        .collect()
 }
 
 /// Above this many files, `verify` reads them on every core.
@@ -234,10 +270,34 @@ pub struct Recovered {
 /// Move unlogged files (and a torn last log line) into `records/.quarantine/<time>/`,
 /// logged as one signed act. The writer was opened for recovery: the log is whole but for
 /// a torn last line.
+/// `recover` moves files only within the store: a folder on the way to the quarantine
+/// (`records`, `records/.quarantine`, …) that is a symbolic link could lead out of it.
+fn refuse_links_on_the_way(store: &Store, rel: &str) -> Result<()> {
+    let mut path = String::new();
+    for part in rel.split('/') {
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str(part);
+        let Ok(meta) = std::fs::symlink_metadata(store.abs(&path)) else {
+            return Ok(()); // not there yet: recover makes it, as a folder
+        };
+        if meta.file_type().is_symlink() {
+            let to = std::fs::read_link(store.abs(&path)).unwrap_or_default();
+            return Err(crate::error::Error::integrity(
+                path.clone(),
+                t!("verify-quarantine-is-link", to = to.display().to_string()),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn recover(w: &mut Writer) -> Result<Recovered> {
     w.require("recover", &t!("verify-recover-store"))?;
     let store = w.store.clone();
     let quarantine = format!("{QUARANTINE_DIR}/{}", w.now.format("%Y%m%dT%H%M%S"));
+    refuse_links_on_the_way(&store, &quarantine)?;
     let moved: Vec<String> = store_files(&store)?
         .into_iter()
         .filter(|rel| w.index.sha_of(rel).is_none())

@@ -24,7 +24,16 @@ const LARGER_IS_WEAKER: [&str; 6] = [
 ];
 
 /// Settings in `[policy]` that change no rule.
-const NEUTRAL_SETTINGS: [&str; 3] = ["lock_timeout_seconds", "default_encoding", "max_text_chars"];
+const NEUTRAL_SETTINGS: [&str; 8] = [
+    "lock_timeout_seconds",
+    "default_encoding",
+    "max_text_chars",
+    "max_value_chars",
+    "max_file_bytes",
+    "max_import_bytes",
+    "max_line_bytes",
+    "max_paper_bytes",
+];
 
 /// Field attributes that only name or explain.
 const NEUTRAL_FIELD_KEYS: [&str; 4] = ["title", "purpose", "value_titles", "rule"];

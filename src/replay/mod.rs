@@ -50,6 +50,8 @@ pub struct Replay {
     /// The files replay read and found as logged (by `path_key`): `verify` need not read
     /// them again.
     pub checked: HashSet<u128>,
+    /// Where each `recover` put what it moved: (log line, folder, files moved there).
+    pub quarantines: Vec<(u64, String, u64)>,
     pub problems: Vec<Problem>,
 }
 
@@ -95,6 +97,7 @@ impl Replay {
             from_genesis,
             unique: from_genesis.then(records::UniqueValues::default),
             checked: HashSet::new(),
+            quarantines: Vec::new(),
             problems: Vec::new(),
         }
     }
@@ -247,6 +250,15 @@ impl Replay {
     /// Reads and the other acts that write no version: the role must hold the permission.
     fn other_act(&mut self, at: &At, act: &Act) {
         let e = at.entry;
+        if let Act::Recover {
+            moved,
+            torn_bytes,
+            quarantine,
+        } = act
+        {
+            let files = moved + u64::from(*torn_bytes > 0);
+            self.quarantines.push((at.line, quarantine.clone(), files));
+        }
         let Some(policy) = self.policy(at.index, at.registry.policy) else {
             return;
         };

@@ -84,6 +84,19 @@ pub fn register_problems(
         out.push(format!("actor `{}` {m}", change.name));
         return out;
     }
+    if change.adds && !crate::store::ids::is_actor_name(change.name) {
+        out.push(t!("actors-not-usable-actor-name", name = change.name));
+    }
+    if let (true, Some(other)) = (
+        change.adds,
+        crate::store::ids::looks_like(change.name, registry.actors.keys()),
+    ) {
+        out.push(t!(
+            "actors-name-looks-like",
+            name = change.name,
+            other = other
+        ));
+    }
     let terms = change.terms;
     let own_key_only = change.name == requester
         && !change.adds

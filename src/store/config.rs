@@ -78,6 +78,15 @@ pub struct PolicySettings {
     /// satisfy a required field, and are not a reason, comment or purpose. Compared
     /// ignoring case, full or half width, blanks and punctuation.
     pub placeholders: Vec<String>,
+    /// The most characters one field value may hold.
+    pub max_value_chars: usize,
+    /// The largest record file (`--file`) or import map docket reads.
+    pub max_file_bytes: u64,
+    /// The largest file `import` reads, and the longest line in it.
+    pub max_import_bytes: u64,
+    pub max_line_bytes: u64,
+    /// The largest paper `archive --attach` copies into the store.
+    pub max_paper_bytes: u64,
 }
 
 /// The placeholders a new store refuses, until its policy says otherwise.
@@ -109,6 +118,33 @@ pub const DEFAULT_PLACEHOLDERS: &[&str] = &[
 ];
 
 impl PolicySettings {
+    /// The limit on a record file or an import map.
+    pub fn file_limit(&self) -> crate::io::bounded::Limit {
+        crate::io::bounded::Limit {
+            bytes: self.max_file_bytes,
+            setting: "max_file_bytes",
+            line_bytes: None,
+        }
+    }
+
+    /// The limits on an import file and its lines.
+    pub fn import_limit(&self) -> crate::io::bounded::Limit {
+        crate::io::bounded::Limit {
+            bytes: self.max_import_bytes,
+            setting: "max_import_bytes",
+            line_bytes: Some(self.max_line_bytes),
+        }
+    }
+
+    /// The limit on an archived paper.
+    pub fn paper_limit(&self) -> crate::io::bounded::Limit {
+        crate::io::bounded::Limit {
+            bytes: self.max_paper_bytes,
+            setting: "max_paper_bytes",
+            line_bytes: None,
+        }
+    }
+
     /// Whether `text` is one of the policy's placeholders.
     pub fn is_placeholder(&self, text: &str) -> bool {
         crate::text::is_placeholder(text, &self.placeholders)
@@ -129,6 +165,11 @@ impl Default for PolicySettings {
             probe_allowance: 50,
             signed_within_days: 90,
             placeholders: DEFAULT_PLACEHOLDERS.iter().map(|p| p.to_string()).collect(),
+            max_value_chars: 2000,
+            max_file_bytes: 1 << 20,
+            max_import_bytes: 1 << 30,
+            max_line_bytes: 64 << 10,
+            max_paper_bytes: 100 << 20,
         }
     }
 }

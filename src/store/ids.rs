@@ -30,6 +30,25 @@ pub fn is_actor_name(name: &str) -> bool {
         && !(ascii && other)
 }
 
+/// The registered name that `name` could be mistaken for: the same but for case, or for
+/// characters that look alike (`Alice`, `alice`, Cyrillic `аlісе`), by the confusable
+/// skeletons of Unicode's UTS #39. Two actors whose names read the same on a screen could
+/// stand in for each other in `log`, `pending` and every review.
+pub fn looks_like<'a>(
+    name: &str,
+    registered: impl IntoIterator<Item = &'a String>,
+) -> Option<&'a String> {
+    let skeleton = |n: &str| -> String {
+        unicode_security::skeleton(&n.to_lowercase())
+            .collect::<String>()
+            .to_lowercase()
+    };
+    let mine = skeleton(name);
+    registered
+        .into_iter()
+        .find(|other| other.as_str() != name && skeleton(other) == mine)
+}
+
 /// The next id for `prefix` in `year`, after the highest existing one.
 pub fn next_id<'a>(prefix: &str, year: i32, existing: impl Iterator<Item = &'a String>) -> String {
     let stem = format!("{prefix}-{year}-");
@@ -60,6 +79,29 @@ mod tests {
             &"x".repeat(65),
         ] {
             assert!(!is_actor_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn names_that_read_the_same_are_found() {
+        let registered = ["alice".to_string(), "wang.fang".to_string()];
+        for same in [
+            "Alice",
+            "ALICE",
+            "аlice",
+            "аlісе",
+            "wang.fang",
+            "Wang.Fang",
+            "wang.fаng",
+        ] {
+            let found = looks_like(same, &registered);
+            assert!(
+                found.is_some() || registered.contains(&same.to_string()),
+                "{same}"
+            );
+        }
+        for other in ["alicia", "bob", "wang.fan", "li.na"] {
+            assert_eq!(looks_like(other, &registered), None, "{other}");
         }
     }
 
