@@ -349,12 +349,13 @@ impl Session {
         clock::stamp(&self.now)
     }
 
-    /// The acting actor; commands that act need one (usage error otherwise).
+    /// The acting actor; reads that depend on the reader's role need one too (usage error
+    /// otherwise). Commands that act ask for one before they open the store.
     pub fn actor(&self) -> Result<&Actor> {
         self.actor.as_ref().ok_or_else(|| {
             Error::usage(
-                t!("cli-command-acts-someone-pass"),
-                Some(t!("cli-every-act-done-registered").to_string()),
+                t!("session-reading-needs-role"),
+                Some(t!("session-what-you-see-depends-role").to_string()),
             )
         })
     }

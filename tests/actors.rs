@@ -23,10 +23,33 @@ fn r_b1_unregistered_actor_is_refused() {
 #[test]
 fn r_b1_no_actor_at_all_is_a_usage_error() {
     let s = TestStore::new();
-    let err = s.fails_unchanged("", &["query"], USAGE);
+    let err = s.fails_unchanged("", &["create", "customer", "--set", "name=x"], USAGE);
     assert_eq!(
         err,
         "error: this command acts as someone: pass --as ACTOR or set DOCKET_ACTOR\nhint: every act is done as a registered actor (R-B1)\n"
+    );
+    // Reading commands say why they need to know who asks.
+    for read in [
+        vec!["query"],
+        vec!["whoami"],
+        vec!["actor", "list"],
+        vec!["show", "CUS-2026-000001"],
+    ] {
+        let err = s.fails_unchanged("", &read, USAGE);
+        assert_eq!(
+            err,
+            "error: reading needs to know your role: pass --as ACTOR or set DOCKET_ACTOR\nhint: what docket shows depends on who asks: masking, departments and steps follow the reader's role (R-C17)\n",
+            "{read:?}"
+        );
+    }
+    let zh = s
+        .cmd("", &["whoami"])
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&zh.stderr),
+        "错误：查阅需要知道您的角色：请加 --as 操作员 或设置 DOCKET_ACTOR\n提示：docket 显示什么取决于谁在查阅：遮蔽、部门范围和审批步骤都按查阅者的角色而定（R-C17）\n"
     );
 }
 

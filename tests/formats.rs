@@ -133,7 +133,7 @@ fn commands_that_print_no_data_take_no_format() {
     ] {
         let err = s.fails("alice", &args, USAGE);
         assert!(
-            err.contains("unexpected argument '--format'"),
+            err.contains("unexpected argument `--format`"),
             "{args:?}: {err}"
         );
     }

@@ -81,7 +81,7 @@ fn verify_against_a_revision_checks_the_log_extends_it() {
     assert_eq!(
         err,
         format!(
-            "error: integrity check failed: records/audit.log:{n}: truncated behind entry {n}: HEAD holds {n} entries, the log now ends at entry {}; entries were cut from its end\nhint: nothing was written; `docket verify` lists every problem\n",
+            "error: integrity check failed: records/audit.log:{n}: truncated behind entry {n}: HEAD holds {n} entries, the log now ends at entry {}; entries were cut from its end\nhint: `docket verify` lists every problem; `docket recover` moves aside what an interrupted command left, and git restores a file changed by hand\n",
             n - 1
         )
     );
@@ -290,7 +290,7 @@ fn the_pre_commit_hook_refuses_a_staged_tree_that_is_not_a_store() {
     assert!(!refused.status.success());
     assert_eq!(
         stderr(&refused),
-        "error: integrity check failed: records/audit.log: the audit log is not staged: a commit must hold the log with the files it logs (`git add` it)\nhint: nothing was written; `docket verify` lists every problem\n"
+        "error: integrity check failed: records/audit.log: the audit log is not staged: a commit must hold the log with the files it logs (`git add` it)\nhint: `docket verify` lists every problem; `docket recover` moves aside what an interrupted command left, and git restores a file changed by hand\n"
     );
     let zh = Sh::new("git")
         .current_dir(s.root())

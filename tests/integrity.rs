@@ -41,7 +41,7 @@ fn a_changed_version_file_stops_every_command_touching_it() {
     assert_eq!(
         err,
         format!(
-            "error: integrity check failed: {rel}: the file does not match the hash the audit log holds for it: it was changed outside docket\nhint: nothing was written; `docket verify` lists every problem\n"
+            "error: integrity check failed: {rel}: the file does not match the hash the audit log holds for it: it was changed outside docket\nhint: `docket verify` lists every problem; `docket recover` moves aside what an interrupted command left, and git restores a file changed by hand\n"
         )
     );
     s.fails_unchanged(
@@ -69,7 +69,7 @@ fn an_altered_log_entry_is_named_by_line() {
     assert_eq!(
         err,
         format!(
-            "error: integrity check failed: records/audit.log:{line}: the entry's hash does not match its content: the entry was altered\nhint: nothing was written; `docket verify` lists every problem\n"
+            "error: integrity check failed: records/audit.log:{line}: the entry's hash does not match its content: the entry was altered\nhint: `docket verify` lists every problem; `docket recover` moves aside what an interrupted command left, and git restores a file changed by hand\n"
         )
     );
 }
@@ -545,7 +545,7 @@ fn a_quarantine_emptied_after_recover_is_noticed() {
     assert_eq!(
         err,
         format!(
-            "error: integrity check failed: records/.quarantine/{folder}: `recover` moved 1 file(s) here (audit.log:{line}) and 0 remain: what recover sets aside is evidence; restore the folder from git or a backup\nhint: nothing was written; `docket verify` lists every problem\n"
+            "error: integrity check failed: records/.quarantine/{folder}: `recover` moved 1 file(s) here (audit.log:{line}) and 0 remain: what recover sets aside is evidence; restore the folder from git or a backup\nhint: `docket verify` lists every problem; `docket recover` moves aside what an interrupted command left, and git restores a file changed by hand\n"
         )
     );
     let zh = s

@@ -222,14 +222,28 @@ fn command_line_mistakes_are_said_in_chinese_too() {
         zh.stderr,
         "错误：`xml` 不是 --format <FORMAT> 可取的值（可取：table, json, csv, toml）\n提示：您是指 `toml` 吗？\n"
     );
+    // English mistakes get docket's frame too, and JSON when a script asked for it.
     let en = said(&s, EN, "alice", &["quer"]);
     assert_eq!(en.code, USAGE);
-    assert!(
-        en.stderr
-            .starts_with("error: unrecognized subcommand 'quer'"),
-        "{}",
-        en.stderr
+    assert_eq!(
+        en.stderr,
+        "error: unknown command `quer`\nhint: did you mean `query`?\n"
     );
+    let en = said(&s, EN, "alice", &["query", "--limit", "x"]);
+    assert_eq!(
+        en.stderr,
+        "error: `x` is not a valid value for --limit <LIMIT>\nhint: `docket --help` lists the commands, `docket COMMAND --help` what each takes\n"
+    );
+    let zh = said(&s, ZH, "alice", &["query", "--limit", "x"]);
+    assert_eq!(
+        zh.stderr,
+        "错误：`x` 不是 --limit <LIMIT> 的有效值\n提示：`docket --help` 列出所有命令，`docket 命令 --help` 列出各命令的参数\n"
+    );
+    let json = said(&s, EN, "alice", &["query", "--format", "json", "--bogus"]);
+    assert_eq!(json.code, USAGE);
+    let v: serde_json::Value = serde_json::from_str(json.stderr.trim()).expect("JSON");
+    assert_eq!(v["error"], "unexpected argument `--bogus`");
+    assert_eq!(v["exit"], 2);
 }
 
 #[test]

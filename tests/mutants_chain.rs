@@ -167,7 +167,7 @@ fn a_transaction_cut_at_a_line_end_counts_for_nothing_and_recover_moves_it_aside
     let err = s.fails_unchanged("alice", &["query"], INTEGRITY);
     assert_eq!(
         err,
-        "error: integrity check failed: records/audit.log:23: the last transaction is incomplete (a write was cut short): 3 entries announced, 2 written; run `docket recover` to move it aside\nhint: nothing was written; `docket verify` lists every problem\n"
+        "error: integrity check failed: records/audit.log:23: the last transaction is incomplete (a write was cut short): 3 entries announced, 2 written; run `docket recover` to move it aside\nhint: `docket verify` lists every problem; `docket recover` moves aside what an interrupted command left, and git restores a file changed by hand\n"
     );
     let out = s.ok("root", &["recover"]);
     let tail = kept.len() - whole.lines().take(22).map(|l| l.len() + 1).sum::<usize>();
@@ -262,7 +262,7 @@ fn a_renumbered_entry_rechained_after_it_is_caught_by_both_checks() {
     let err = s.fails("", &["verify", "--chain"], INTEGRITY);
     assert_eq!(
         err,
-        "error: integrity check failed: records/audit.log:5: sequence number missing or wrong where 5 was expected\nhint: nothing was written; `docket verify` lists every problem\n"
+        "error: integrity check failed: records/audit.log:5: sequence number missing or wrong where 5 was expected\nhint: `docket verify` lists every problem; `docket recover` moves aside what an interrupted command left, and git restores a file changed by hand\n"
     );
     let err = s.fails("", &["verify"], INTEGRITY);
     assert!(
@@ -297,7 +297,7 @@ fn a_run_stops_at_the_first_altered_entry_and_verify_names_every_one() {
     assert_eq!(
         err,
         format!(
-            "error: integrity check failed: records/audit.log:2: {hash}\nhint: nothing was written; `docket verify` lists every problem\n"
+            "error: integrity check failed: records/audit.log:2: {hash}\nhint: `docket verify` lists every problem; `docket recover` moves aside what an interrupted command left, and git restores a file changed by hand\n"
         )
     );
     let err = s.fails("", &["verify"], INTEGRITY);
@@ -333,7 +333,7 @@ fn a_transaction_announced_with_one_entry_is_refused_and_one_of_two_is_not() {
     let err = s.fails("", &["verify"], INTEGRITY);
     assert_eq!(
         err,
-        "error: integrity check failed: records/audit.log:25: a transaction of 1 entries is announced\nhint: nothing was written; `docket verify` lists every problem\n"
+        "error: integrity check failed: records/audit.log:25: a transaction of 1 entries is announced\nhint: `docket verify` lists every problem; `docket recover` moves aside what an interrupted command left, and git restores a file changed by hand\n"
     );
 }
 
@@ -345,7 +345,7 @@ fn an_empty_log_is_reported_as_missing_its_genesis() {
     let err = s.fails("", &["verify", "--chain"], INTEGRITY);
     assert_eq!(
         err,
-        "error: integrity check failed: records/audit.log: the audit log is empty: the genesis entry is missing\nhint: nothing was written; `docket verify` lists every problem\n"
+        "error: integrity check failed: records/audit.log: the audit log is empty: the genesis entry is missing\nhint: `docket verify` lists every problem; `docket recover` moves aside what an interrupted command left, and git restores a file changed by hand\n"
     );
 }
 

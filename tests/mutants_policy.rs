@@ -6,7 +6,7 @@ mod common;
 use common::*;
 
 const APPLY: &str = "`docket policy diff` shows the change; an administrator applies it with `docket policy apply --reason TEXT`, or restore the file from git";
-const HINT: &str = "hint: nothing was written; `docket verify` lists every problem\n";
+const HINT: &str = "hint: `docket verify` lists every problem; `docket recover` moves aside what an interrupted command left, and git restores a file changed by hand\n";
 
 #[test]
 fn a_schema_file_added_or_removed_by_hand_stops_every_run() {

@@ -31,7 +31,7 @@ fn a_policy_file_edited_by_hand_stops_every_run_until_an_administrator_applies_i
     );
     assert_eq!(
         err,
-        "error: integrity check failed: schemas/roles.toml: differs from the applied policy (version 1): `docket policy diff` shows the change; an administrator applies it with `docket policy apply --reason TEXT`, or restore the file from git\nhint: nothing was written; `docket verify` lists every problem\n"
+        "error: integrity check failed: schemas/roles.toml: differs from the applied policy (version 1): `docket policy diff` shows the change; an administrator applies it with `docket policy apply --reason TEXT`, or restore the file from git\nhint: `docket verify` lists every problem; `docket recover` moves aside what an interrupted command left, and git restores a file changed by hand\n"
     );
     s.fails_unchanged("", &["verify"], INTEGRITY);
     let diff = s.ok("", &["policy", "diff"]);

@@ -175,8 +175,8 @@ fn both_readmes_start_with_the_same_two_commands() {
     assert_eq!(first("README.md"), first("README.zh-CN.md"));
 }
 
-/// The READMEs write to the same absolute paths (`/tmp/e51`, `/tmp/bad.csv`), as a reader
-/// would type them: one runs at a time.
+/// The walk-throughs run one at a time: each starts its own ssh-agent and runs dozens of
+/// commands, and in parallel they would only slow each other down.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn run_readme((name, lang): (&str, &str), day: Option<&str>) {

@@ -37,7 +37,7 @@ fn listed(items: &[String]) -> String {
 }
 
 pub fn whoami(g: &Global) -> Result<Output> {
-    g.require_actor()?;
+    g.require_actor(true)?;
     // Opened as nobody: whoami answers also for an actor who may not act today.
     let anonymous = Global {
         actor: None,

@@ -188,13 +188,10 @@ pub fn fluent_value(text: &str) -> String {
     format!("\n{}", lines.join("\n"))
 }
 
-/// A command-line mistake clap found, said in `lang` (English is clap's own wording):
-/// `None` for help and version output, and for mistakes said as clap says them.
-pub fn parse_error(e: &clap::Error, lang: Lang) -> Option<String> {
+/// A command-line mistake clap found, said in `lang` in docket's words: the message and
+/// the hint (a suggestion when clap has one).
+pub fn parse_error(e: &clap::Error, lang: Lang) -> (String, String) {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
-    if lang == Lang::En {
-        return None;
-    }
     let context = |kind: ContextKind| -> Option<String> {
         match e.get(kind)? {
             ContextValue::String(s) => Some(s.clone()),
@@ -256,15 +253,41 @@ pub fn parse_error(e: &clap::Error, lang: Lang) -> Option<String> {
             ),
             None,
         ),
-        _ => return None,
+        ErrorKind::ValueValidation => (
+            say(
+                "clap-value-not-valid",
+                &[
+                    ("arg", arg),
+                    (
+                        "value",
+                        context(ContextKind::InvalidValue).unwrap_or_default(),
+                    ),
+                ],
+            ),
+            None,
+        ),
+        // Any other mistake: clap's own words, in docket's frame.
+        _ => (clap_words(e), None),
     };
     let hint = match suggestion {
         Some(s) => say("clap-did-you-mean", &[("suggestion", s)]),
         None => say("clap-see-help", &[]),
     };
-    Some(format!(
+    (message, hint)
+}
+
+/// The first line of clap's message, without its `error: ` and usage lines.
+fn clap_words(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let first = text.lines().next().unwrap_or_default();
+    first.strip_prefix("error: ").unwrap_or(first).to_string()
+}
+
+/// A command-line mistake as docket says every error: `error:` and `hint:` lines.
+pub fn framed(message: &str, hint: &str, lang: Lang) -> String {
+    format!(
         "{}\n{}\n",
-        say("cli-error", &[("message", message)]),
-        say("cli-hint", &[("hint", hint)])
-    ))
+        i18n::message_in(lang, "cli-error", &[("message", message.to_string())]),
+        i18n::message_in(lang, "cli-hint", &[("hint", hint.to_string())])
+    )
 }

@@ -235,21 +235,26 @@ impl Global {
         // A live docket.toml that does not read is for `policy apply` to report.
         let store = Store::open(&root).or_else(|_| Store::open_applied(&root))?;
         Ok(if write {
-            self.require_actor()?;
+            self.require_actor(false)?;
             Opened::Write(Writer::open(store, opts)?)
         } else {
             Opened::Read(Session::open(store, opts)?)
         })
     }
 
-    fn require_actor(&self) -> Result<()> {
-        if self.actor.is_none() {
-            return Err(Error::usage(
+    /// An actor is needed to act, and to read what depends on the reader's role.
+    fn require_actor(&self, reading: bool) -> Result<()> {
+        match (&self.actor, reading) {
+            (Some(_), _) => Ok(()),
+            (None, false) => Err(Error::usage(
                 t!("cli-command-acts-someone-pass"),
                 Some(t!("cli-every-act-done-registered").to_string()),
-            ));
+            )),
+            (None, true) => Err(Error::usage(
+                t!("session-reading-needs-role"),
+                Some(t!("session-what-you-see-depends-role").to_string()),
+            )),
         }
-        Ok(())
     }
 
     fn waiting(&self) -> impl Fn() + use<> {
@@ -264,7 +269,7 @@ impl Global {
     /// Open the store to read, as the acting actor (required unless `anonymous`).
     fn open(&self, anonymous: bool) -> Result<Session> {
         if !anonymous {
-            self.require_actor()?;
+            self.require_actor(true)?;
         }
         let on_wait = self.waiting();
         let session = Session::open(self.store()?, self.options(&on_wait, false))?;
@@ -279,7 +284,7 @@ impl Global {
     }
 
     fn writer_with(&self, recovering: bool) -> Result<Writer> {
-        self.require_actor()?;
+        self.require_actor(false)?;
         let on_wait = self.waiting();
         let writer = Writer::open(self.store()?, self.options(&on_wait, recovering))?;
         output::remember_titles(&writer.schemas);
@@ -397,6 +402,29 @@ fn run(cli: Cli) -> Result<Output> {
 
 impl Command {
     /// The `--format` of a data command.
+    /// Whether the command only reads: its errors never say "nothing was written", which
+    /// would suggest it might have written something.
+    fn reads_only(&self) -> bool {
+        matches!(
+            self,
+            Command::Types(_)
+                | Command::Show(_)
+                | Command::History(_)
+                | Command::Diff(_)
+                | Command::Query(_)
+                | Command::Pending(_)
+                | Command::Log(_)
+                | Command::Verify(_)
+                | Command::Whoami(_)
+                | Command::Status(_)
+                | Command::Completions(_)
+                | Command::Manpages(_)
+                | Command::Policy(admin::PolicyCommand::Diff)
+                | Command::Actor(admin::ActorCommand::List(_))
+                | Command::Actor(admin::ActorCommand::AllowedSigners)
+        )
+    }
+
     fn format(&self) -> Option<Format> {
         Some(match self {
             Command::Types(a) => a.out.format,
@@ -415,28 +443,31 @@ impl Command {
     }
 }
 
-fn report(e: &Error) {
+fn report(e: &Error, reading: bool) {
     say!("{}", t!("cli-error", message = e));
     match e {
         Error::Integrity { problems } => {
             for p in problems.iter().skip(1) {
                 say!("{}", t!("cli-error-integrity-check-failed", p = p));
             }
-            say!("{}", t!("cli-hint-nothing-was-written"));
+            say!("{}", t!("cli-hint", hint = integrity_hint(reading)));
         }
         Error::Invalid(errors) | Error::Duplicate(errors) => {
             for extra in errors.iter().skip(1) {
                 say!("{}", t!("cli-error", message = extra));
             }
-            match errors.iter().find_map(|e| e.hint.as_ref()) {
-                Some(h) => say!("{}", t!("cli-hint", hint = h)),
-                None => say!("{}", t!("cli-hint", hint = fallback_hint(errors.first()))),
-            }
-            if errors.len() > 1 {
-                say!(
-                    "{}",
+            let hint = errors.iter().find_map(|e| e.hint.clone());
+            let several = errors.len() > 1;
+            // "nothing was written" is said once: after the count when there are several.
+            let hint = hint.unwrap_or_else(|| fallback_hint(errors.first(), !reading && !several));
+            say!("{}", t!("cli-hint", hint = hint));
+            if several {
+                let count = if reading {
+                    t!("cli-problems", len = errors.len())
+                } else {
                     t!("cli-problems-nothing-was-written", len = errors.len())
-                );
+                };
+                say!("{}", count);
             }
         }
         Error::Usage { hint, .. }
@@ -454,9 +485,18 @@ fn report(e: &Error) {
     }
 }
 
+/// What to do about a store that fails its checks: a write says it wrote nothing.
+fn integrity_hint(reading: bool) -> String {
+    if reading {
+        t!("cli-verify-lists-every-problem")
+    } else {
+        t!("cli-nothing-was-written-docket")
+    }
+}
+
 /// An error for a script that asked for JSON: `{"error": …, "hint": …, "exit": …}`, with
 /// every problem when there are several.
-fn json_error(e: &Error) -> String {
+fn json_error(e: &Error, reading: bool) -> String {
     let problems: Vec<String> = match e {
         Error::Integrity { problems } => problems.iter().map(|p| p.to_string()).collect(),
         Error::Invalid(errors) | Error::Duplicate(errors) => {
@@ -465,11 +505,11 @@ fn json_error(e: &Error) -> String {
         other => vec![other.to_string()],
     };
     let hint = match e {
-        Error::Integrity { .. } => Some(t!("cli-nothing-was-written-docket").to_string()),
+        Error::Integrity { .. } => Some(integrity_hint(reading)),
         Error::Invalid(errors) | Error::Duplicate(errors) => errors
             .iter()
             .find_map(|x| x.hint.clone())
-            .or_else(|| Some(fallback_hint(errors.first()))),
+            .or_else(|| Some(fallback_hint(errors.first(), !reading))),
         Error::Usage { hint, .. }
         | Error::Denied { hint, .. }
         | Error::Conflict { hint, .. }
@@ -482,40 +522,59 @@ fn json_error(e: &Error) -> String {
     .to_string()
 }
 
-/// What to do about an invalid value that came without its own hint.
-fn fallback_hint(first: Option<&docket::error::InputError>) -> String {
-    match first.map(|e| (&e.at.field, &e.at.file)) {
-        Some((Some(field), _)) => {
-            t!("cli-correct-run-command-again", field = field)
-        }
-        Some((None, Some(file))) => {
-            t!("cli-correct-run-command-again-2", file = file)
-        }
-        _ => t!("cli-correct-input-run-command").to_string(),
+/// What to do about an invalid value that came without its own hint; `wrote_nothing`
+/// adds that nothing was written (a write command, said once).
+fn fallback_hint(first: Option<&docket::error::InputError>, wrote_nothing: bool) -> String {
+    let hint = match first.map(|e| (&e.at.field, &e.at.file)) {
+        Some((Some(field), _)) => t!("cli-correct-field-again", field = field),
+        Some((None, Some(file))) => t!("cli-correct-file-again", file = file),
+        _ => t!("cli-correct-input-again"),
+    };
+    if wrote_nothing {
+        t!("cli-then-nothing-was-written", hint = hint)
+    } else {
+        hint
     }
+}
+
+/// Whether the command line asks for JSON (`--format json`, `--format=json`), read from
+/// the raw arguments when they could not be parsed.
+fn asked_for_json(args: &[std::ffi::OsString]) -> bool {
+    args.windows(2)
+        .any(|w| w[0] == "--format" && w[1] == "json")
+        || args.iter().any(|a| a == "--format=json")
 }
 
 pub fn main() -> i32 {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let lang = lang::choose(&args);
     docket::i18n::set(lang);
+    let args_for_json = args.clone();
     let parsed = localize::command(<Cli as clap::CommandFactory>::command(), lang)
         .try_get_matches_from(args)
         .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
     let cli = match parsed {
         Ok(c) => c,
+        // `--help` and `--version` are answers, not errors.
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return 0;
+        }
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            match localize::parse_error(&e, lang) {
-                Some(text) => eprint!("{text}"),
-                None => {
-                    let _ = e.print();
-                }
+            let (message, hint) = localize::parse_error(&e, lang);
+            if asked_for_json(&args_for_json) {
+                let json = serde_json::json!({
+                    "error": message, "problems": [message], "hint": hint, "exit": 2,
+                });
+                eprintln!("{json}");
+            } else {
+                eprint!("{}", localize::framed(&message, &hint, lang));
             }
-            return code;
+            return 2;
         }
     };
     let json_errors = cli.command.format() == Some(Format::Json);
+    let reading = cli.command.reads_only();
     match run(cli) {
         Ok(out) => match output::emit(&out) {
             Ok(()) => 0,
@@ -526,11 +585,11 @@ pub fn main() -> i32 {
             }
         },
         Err(e) if json_errors => {
-            eprintln!("{}", json_error(&e));
+            eprintln!("{}", json_error(&e, reading));
             e.exit_code()
         }
         Err(e) => {
-            report(&e);
+            report(&e, reading);
             e.exit_code()
         }
     }

@@ -215,9 +215,9 @@ fn check_field(
         Ok(Some(t!("validate-required-field").to_string()))
     } else {
         match &f.required_when {
-            Some(cond) => cond
-                .eval_bool(scope)
-                .map(|holds| holds.then(|| t!("admin-required-when", source = cond.source))),
+            Some(cond) => cond.holds(scope).map(|holds| {
+                (holds == Some(true)).then(|| t!("admin-required-when", source = cond.source))
+            }),
             None => Ok(None),
         }
     };
@@ -414,9 +414,9 @@ fn check_formats(f: &Field, v: &Value, scope: &Scope, today: NaiveDate) -> Vec<P
     let mut formats: Vec<(Format, Option<String>)> =
         f.format.into_iter().map(|fmt| (fmt, None)).collect();
     for c in &f.conditional_formats {
-        match c.when.eval_bool(scope) {
-            Ok(true) => formats.push((c.format, c.hint.as_ref().map(|h| h.show("")))),
-            Ok(false) => {}
+        match c.when.holds(scope) {
+            Ok(Some(true)) => formats.push((c.format, c.hint.as_ref().map(|h| h.show("")))),
+            Ok(_) => {}
             Err(m) => out.push((m, None)),
         }
     }
@@ -440,7 +440,9 @@ fn check_formats(f: &Field, v: &Value, scope: &Scope, today: NaiveDate) -> Vec<P
 
 fn check_rules(kind: &Kind, scope: &Scope, origin: &Origin, out: &mut Findings) {
     for r in &kind.rules {
-        match r.check.eval_bool(scope) {
+        // A rule about an empty value is not broken: the value is judged by whether it
+        // is required.
+        match r.check.holds(scope).map(|h| h.unwrap_or(true)) {
             Ok(true) => {}
             Ok(false) if r.warning => out.warnings.push(t!(
                 "validate-rule-broken",
@@ -478,9 +480,9 @@ fn check_fee(
 ) -> Option<InputError> {
     let err = |m: String| InputError::new(origin.locate(&fee.field), m);
     if let Some(cond) = &fee.when {
-        match cond.eval_bool(scope) {
-            Ok(true) => {}
-            Ok(false) => return None,
+        match cond.holds(scope) {
+            Ok(Some(true)) => {}
+            Ok(_) => return None,
             Err(m) => return Some(err(m)),
         }
     }

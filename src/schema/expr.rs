@@ -114,6 +114,24 @@ impl Expr {
         out
     }
 
+    /// Judge a schema's condition or rule: `Ok(None)` when it cannot be judged because a
+    /// value it reads is empty (that value is judged by its own requirement), and an error
+    /// in people's words, never the engine's, when it cannot be judged otherwise.
+    pub fn holds(&self, scope: &Scope) -> Result<Option<bool>, String> {
+        match self.eval_bool(scope) {
+            Ok(b) => Ok(Some(b)),
+            Err(_)
+                if self
+                    .reads()
+                    .iter()
+                    .any(|(n, a)| missing(scope.vars.get(n), a)) =>
+            {
+                Ok(None)
+            }
+            Err(_) => Err(t!("expr-condition-not-judged", source = self.source)),
+        }
+    }
+
     /// Evaluate against bound variables; anything but a boolean is an error.
     pub fn eval_bool(&self, scope: &Scope) -> Result<bool, String> {
         let root = scope.root;
@@ -234,6 +252,19 @@ fn visit(e: &cel::IdedExpr, f: &mut impl FnMut(&cel::IdedExpr)) {
             EntryExpr::StructField(sf) => visit(&sf.value, f),
         }),
         E::Ident(_) | E::Literal(_) | E::Unspecified => {}
+    }
+}
+
+/// A value an expression reads that is not there: a field left empty, or a referenced
+/// record's field left empty.
+fn missing(value: Option<&cel::Value>, access: &Access) -> bool {
+    match (value, access) {
+        (None | Some(cel::Value::Null), _) => true,
+        (Some(cel::Value::Map(map)), Access::Fields(fields)) => fields.iter().any(|f| {
+            let key = cel::objects::Key::from(f.as_str());
+            matches!(map.map.get(&key), None | Some(cel::Value::Null))
+        }),
+        _ => false,
     }
 }
 
