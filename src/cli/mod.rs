@@ -476,10 +476,11 @@ fn json_error(e: &Error) -> String {
         | Error::Io { hint, .. } => hint.clone(),
         _ => None,
     };
-    serde_json::json!({
+    let text = serde_json::json!({
         "error": e.to_string(), "problems": problems, "hint": hint, "exit": e.exit_code(),
     })
-    .to_string()
+    .to_string();
+    docket::escape::json(&text).into_owned()
 }
 
 /// What to do about an invalid value that came without its own hint.
@@ -506,8 +507,12 @@ pub fn main() -> i32 {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
+            // A mistake echoes what was typed: escaped, as every message is.
             match localize::parse_error(&e, lang) {
-                Some(text) => eprint!("{text}"),
+                Some(text) => eprint!("{}", output::terminal_safe(&text)),
+                None if e.use_stderr() => {
+                    eprint!("{}", output::terminal_safe(&e.render().to_string()))
+                }
                 None => {
                     let _ = e.print();
                 }

@@ -1,5 +1,7 @@
-//! Files in and out: encodings and import mappings.
+//! Files in and out: encodings, import mappings, CSV cells and the files exports write.
 
+pub mod cells;
 pub mod encoding;
 pub mod lines;
 pub mod mapping;
+pub mod output_file;
