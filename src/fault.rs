@@ -4,8 +4,9 @@
 //! delivers SIGINT after the Nth. At the commit point, `append-enospc` lets half of the
 //! audit entries' text into the log and then fails as a full disk would, `append-ctrl-c`
 //! delivers SIGINT once the text is written, and `append-undo-fails` makes the first
-//! fail and cutting the log back fail too. Release builds have none of them: these
-//! functions compile to nothing.
+//! fail and cutting the log back fail too. `export-staged` aborts once an export's bytes
+//! are in their temporary file, before they take the target's place. Release builds have
+//! none of them: these functions compile to nothing.
 
 use std::fs::File;
 use std::io::Write;

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod cache;
 pub mod clock;
 pub mod error;
+pub mod escape;
 pub mod fault;
 pub mod io;
 pub mod journal;

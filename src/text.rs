@@ -1,7 +1,9 @@
-//! Text typed by users (field values, reasons, comments, purposes) is one line of plain
-//! text: control characters are refused where a value cannot hold them and shown escaped
-//! everywhere else, so no value can fake a line of `log`, `history` or `show` or drive
-//! the terminal.
+//! Text typed by users (field values, reasons, comments, purposes) is plain text that
+//! shows what it holds: control characters, and the characters that render as nothing or
+//! turn the direction of the text around them, are refused where a value cannot hold
+//! them and shown escaped everywhere else, so no value can fake a line of `log`,
+//! `history` or `show`, drive the terminal, or read differently from what it holds
+//! (`invoice\u{202e}fdp.exe` showing as `invoiceexe.pdf`).
 
 use std::borrow::Cow;
 
@@ -10,28 +12,97 @@ pub fn is_control(c: char) -> bool {
     c.is_control()
 }
 
-/// The first control character in `s`: its 1-based position and a description.
-pub fn first_control(s: &str) -> Option<(usize, String)> {
-    s.chars()
-        .position(is_control)
-        .map(|i| (i + 1, describe(s.chars().nth(i).expect("found"))))
+/// Why a character does not show as itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unprintable {
+    /// A control character, or the line and paragraph separators (U+2028, U+2029) that
+    /// break a line as `\n` does.
+    Control,
+    /// A bidirectional control: marks, embeddings, overrides and isolates (U+061C,
+    /// U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), which reorder the text around them.
+    Direction,
+    /// A character that renders as nothing: zero-width spaces and joiners, word joiner
+    /// and invisible operators, the byte-order mark, the soft hyphen, fillers, tags.
+    Invisible,
 }
 
+/// What kind of unprintable character `c` is, if it is one.
+///
+/// Invisible means Unicode's default-ignorable code points (what a font draws as
+/// nothing) and the interlinear annotation controls, except the variation selectors:
+/// those pick a glyph of the ideograph before them, as some Chinese names need, and show
+/// no text of their own.
+pub fn unprintable(c: char) -> Option<Unprintable> {
+    match c {
+        // Most text is printable ASCII: every replay checks every stored value.
+        ' '..='~' => None,
+        c if is_control(c) => Some(Unprintable::Control),
+        '\u{2028}' | '\u{2029}' => Some(Unprintable::Control),
+        '\u{061c}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}' => Some(Unprintable::Direction),
+        '\u{00ad}'
+        | '\u{034f}'
+        | '\u{115f}'
+        | '\u{1160}'
+        | '\u{17b4}'
+        | '\u{17b5}'
+        | '\u{180e}'
+        | '\u{200b}'..='\u{200d}'
+        | '\u{2060}'..='\u{2065}'
+        | '\u{206a}'..='\u{206f}'
+        | '\u{3164}'
+        | '\u{feff}'
+        | '\u{ffa0}'
+        | '\u{fff0}'..='\u{fffb}'
+        | '\u{1bca0}'..='\u{1bca3}'
+        | '\u{1d173}'..='\u{1d17a}'
+        | '\u{e0000}'..='\u{e00ff}'
+        | '\u{e01f0}'..='\u{e0fff}' => Some(Unprintable::Invisible),
+        _ => None,
+    }
+}
+
+/// Whether `c` does not show as itself: a control, direction or invisible character.
+pub fn is_unprintable(c: char) -> bool {
+    unprintable(c).is_some()
+}
+
+/// The first unprintable character in `s`: its 1-based position and the character.
+pub fn first_unprintable(s: &str) -> Option<(usize, char)> {
+    s.chars()
+        .enumerate()
+        .find(|(_, c)| is_unprintable(*c))
+        .map(|(i, c)| (i + 1, c))
+}
+
+/// `U+202E (a text direction control)`: a character as messages name it.
 fn describe(c: char) -> String {
     let name = match c {
-        '\n' | '\r' => t!("text-line-break"),
+        '\n' | '\r' | '\u{2028}' | '\u{2029}' => t!("text-line-break"),
         '\t' => t!("text-tab"),
         '\u{1b}' => t!("text-escape-sequence"),
         '\0' => " (NUL)".to_string(),
+        '\u{00ad}' => t!("text-soft-hyphen"),
+        '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' => t!("text-zero-width"),
+        c if unprintable(c) == Some(Unprintable::Direction) => t!("text-direction-control"),
         _ => String::new(),
     };
     format!("U+{:04X}{name}", c as u32)
 }
 
-/// The message for a value holding a control character, if it does.
-pub fn refuse_control(s: &str) -> Option<String> {
-    first_control(s)
-        .map(|(at, what)| t!("text-contains-control-character-at", what = what, at = at))
+/// The message for a value holding an unprintable character, if it does.
+pub fn refuse_unprintable(s: &str) -> Option<String> {
+    let (at, c) = first_unprintable(s)?;
+    let what = describe(c);
+    Some(match unprintable(c) {
+        Some(Unprintable::Control) => {
+            t!("text-contains-control-character-at", what = what, at = at)
+        }
+        _ => t!("text-contains-invisible-character-at", what = what, at = at),
+    })
 }
 
 /// Full-width forms (what Chinese input methods type: `１３８`, `２０２６－０３－０１`, `Ｘ`)
@@ -127,9 +198,10 @@ pub fn suggest(word: &str, what: &str, candidates: &[&str]) -> String {
     }
 }
 
-/// `s` with every control character written as an escape (`\n`, `\t`, `\x1b`, `\u{85}`).
+/// `s` with every unprintable character written as an escape (`\n`, `\t`, `\x1b`,
+/// `\u{85}`, `\u{202e}`), for people: tables, messages, text on a terminal.
 pub fn escape(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_control) {
+    if !s.chars().any(is_unprintable) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -138,10 +210,8 @@ pub fn escape(s: &str) -> Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x80 && is_control(c) => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c if is_control(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if c.is_ascii() && is_control(c) => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if is_unprintable(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
@@ -248,13 +318,48 @@ mod tests {
 
     #[test]
     fn control_characters_are_found_and_escaped() {
-        assert_eq!(first_control("plain 文本"), None);
-        assert_eq!(
-            first_control("fix\n40"),
-            Some((4, "U+000A (a line break)".into()))
-        );
+        assert_eq!(first_unprintable("plain 文本"), None);
+        assert_eq!(first_unprintable("fix\n40"), Some((4, '\n')));
+        assert_eq!(describe('\n'), "U+000A (a line break)");
         assert_eq!(escape("a\nb\x1b[2J\u{85}\t"), "a\\nb\\x1b[2J\\u{85}\\t");
         assert_eq!(escape("北京"), "北京");
-        assert!(refuse_control("x\0").unwrap().contains("U+0000 (NUL)"));
+        assert!(refuse_unprintable("x\0").unwrap().contains("U+0000 (NUL)"));
+    }
+
+    #[test]
+    fn direction_and_invisible_characters_are_found_and_escaped() {
+        for (c, kind) in [
+            ('\u{202e}', Unprintable::Direction),
+            ('\u{2066}', Unprintable::Direction),
+            ('\u{200f}', Unprintable::Direction),
+            ('\u{061c}', Unprintable::Direction),
+            ('\u{2028}', Unprintable::Control),
+            ('\u{2029}', Unprintable::Control),
+            ('\u{200b}', Unprintable::Invisible),
+            ('\u{200d}', Unprintable::Invisible),
+            ('\u{2060}', Unprintable::Invisible),
+            ('\u{2064}', Unprintable::Invisible),
+            ('\u{feff}', Unprintable::Invisible),
+            ('\u{00ad}', Unprintable::Invisible),
+            ('\u{3164}', Unprintable::Invisible),
+            ('\u{e0041}', Unprintable::Invisible),
+        ] {
+            assert_eq!(unprintable(c), Some(kind), "U+{:04X}", c as u32);
+        }
+        // Variation selectors choose a glyph of the ideograph before them; full-width
+        // forms, the ideographic space and the middle dot of names show as themselves.
+        for c in ['\u{fe00}', '\u{e0100}', '\u{3000}', '·', '葛', 'Ａ', ' '] {
+            assert_eq!(unprintable(c), None, "U+{:04X}", c as u32);
+        }
+        assert_eq!(
+            escape("invoice\u{202e}fdp.exe\u{200b}"),
+            "invoice\\u{202e}fdp.exe\\u{200b}"
+        );
+        assert_eq!(first_unprintable("ab\u{2028}"), Some((3, '\u{2028}')));
+        assert_eq!(describe('\u{202e}'), "U+202E (a text direction control)");
+        assert_eq!(describe('\u{feff}'), "U+FEFF (a zero-width character)");
+        assert_eq!(describe('\u{00ad}'), "U+00AD (a soft hyphen)");
+        assert_eq!(describe('\u{2029}'), "U+2029 (a line break)");
+        assert_eq!(describe('\u{3164}'), "U+3164");
     }
 }

@@ -467,13 +467,62 @@ fn exports_are_masked_unless_revealed_and_logged() {
             .len(),
         3
     );
-    let text = s.ok("alice", &["export", "customer"]);
-    let (gb, _, _) = encoding_rs::GB18030.encode(&text);
-    let out = s
-        .cmd("alice", &["export", "customer", "--encoding", "gb18030"])
-        .output()
-        .unwrap();
-    assert_eq!(out.stdout, gb.into_owned());
+}
+
+/// The bytes `docket export` writes to a pipe.
+fn exported(s: &TestStore, args: &[&str]) -> Vec<u8> {
+    let out = s.cmd("alice", args).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
+    out.stdout
+}
+
+#[test]
+fn exports_are_written_in_an_encoding_chinese_excel_opens() {
+    let s = TestStore::new();
+    s.ok(
+        "alice",
+        &[
+            "import",
+            "customer",
+            &write(&s, "c.csv", customers_csv().as_bytes()),
+        ],
+    );
+    let utf8 = s.ok("alice", &["export", "customer", "--encoding", "utf-8"]);
+    assert!(utf8.contains("张**"), "{utf8}");
+    let gb = encoding_rs::GB18030.encode(&utf8).0.into_owned();
+    // The store imports GB18030 (policy.default_encoding): its exports are GB18030 too.
+    assert_eq!(exported(&s, &["export", "customer"]), gb);
+    assert_eq!(
+        exported(&s, &["export", "customer", "--encoding", "gb18030"]),
+        gb
+    );
+    let bom = exported(&s, &["export", "customer", "--encoding", "utf-8-bom"]);
+    assert_eq!(bom, [&[0xEF, 0xBB, 0xBF][..], utf8.as_bytes()].concat());
+    // JSON is UTF-8 whatever the store imports, and only UTF-8.
+    let json = exported(&s, &["export", "--format", "json"]);
+    assert!(String::from_utf8(json).unwrap().contains("张**"));
+    let err = s.fails_unchanged(
+        "alice",
+        &["export", "--format", "json", "--encoding", "gb18030"],
+        USAGE,
+    );
+    assert_eq!(
+        err,
+        "error: JSON is always written in UTF-8 without a byte-order mark: --encoding gb18030 is for CSV\n\
+         hint: leave out --encoding, or export CSV (--format csv)\n"
+    );
+    // A store that imports UTF-8 exports UTF-8.
+    let config = std::fs::read_to_string(s.path("docket.toml")).unwrap();
+    std::fs::write(
+        s.path("docket.toml"),
+        config.replace(
+            "default_encoding = \"gb18030\"",
+            "default_encoding = \"utf-8\"",
+        ),
+    )
+    .unwrap();
+    s.apply_policy("exports for scripts");
+    assert_eq!(exported(&s, &["export", "customer"]), utf8.as_bytes());
 }
 
 #[test]
@@ -503,43 +552,53 @@ fn an_export_reimports_to_the_same_records() {
             "signed_on=2026-03-01",
         ],
     );
-    let customers = s.ok(
-        "audrey",
+    // Values a spreadsheet would run as formulas, a value with quotes of its own before
+    // one, and a number-like text: quoted on the way out, exactly themselves on the way in.
+    s.create(
+        "alice",
+        "customer",
         &[
-            "export",
-            "customer",
-            "--reveal",
-            "--purpose",
-            "move to new store",
+            "name==HYPERLINK(\"http://evil.example\",\"点我\")",
+            "id_kind=resident-id",
+            "id_number=330106198503120423",
+            "category=residential",
+            "phone=13757103456",
+            "address=@杭州市上城区解放路20号",
+            "meter_number=-5.00",
+            "meter_model='=G4",
+            "appliances=+燃气灶;-热水器",
+            "account_opened_on=2020-01-01",
         ],
     );
-    let installs = s.ok(
-        "audrey",
-        &[
-            "export",
-            "installation",
-            "--reveal",
-            "--purpose",
-            "move to new store",
-        ],
+    let out = |name: &str| s.path(name).to_str().unwrap().to_string();
+    for (kind, file) in [
+        ("customer", "customers.csv"),
+        ("installation", "installs.csv"),
+    ] {
+        s.ok(
+            "audrey",
+            &[
+                "export",
+                kind,
+                "--reveal",
+                "--purpose",
+                "move to new store",
+                "-o",
+                &out(file),
+            ],
+        );
+    }
+    let customers = std::fs::read(s.path("customers.csv")).unwrap();
+    let (text, _, _) = encoding_rs::GB18030.decode(&customers);
+    assert!(
+        text.ends_with(
+            ",active,CUS-2026-000004,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"点我\"\")\",resident-id,330106198503120423,residential,13757103456,,,'@杭州市上城区解放路20号,-5.00,''=G4,,'+燃气灶;-热水器,2020-01-01\n"
+        ),
+        "{text}"
     );
     let fresh = TestStore::new();
-    fresh.ok(
-        "alice",
-        &[
-            "import",
-            "customer",
-            &write(&fresh, "c.csv", customers.as_bytes()),
-        ],
-    );
-    fresh.ok(
-        "alice",
-        &[
-            "import",
-            "installation",
-            &write(&fresh, "i.csv", installs.as_bytes()),
-        ],
-    );
+    fresh.ok("alice", &["import", "customer", &out("customers.csv")]);
+    fresh.ok("alice", &["import", "installation", &out("installs.csv")]);
     let fields = |st: &TestStore, kind: &str| -> Vec<serde_json::Value> {
         let out = st.ok(
             "audrey",
@@ -667,4 +726,127 @@ fn import_line_numbers_are_the_files_lines() {
     s.ok("alice", &["import", "customer", &f, "--map", &map]);
     let log = s.ok("", &["log", "--action", "import"]);
     assert!(log.contains("source=good.csv:2"), "{log}");
+}
+
+/// `export -o` writes a file whole or not at all, and replaces one only with `--force`;
+/// a refused export reveals and logs nothing.
+#[test]
+fn an_export_never_replaces_a_file_unless_forced() {
+    let s = TestStore::new();
+    s.residential();
+    let file = s.path("../out.csv");
+    let path = file.to_str().unwrap();
+    std::fs::write(&file, "yesterday's export\n").unwrap();
+    let export = [
+        "export",
+        "customer",
+        "-o",
+        path,
+        "--reveal",
+        "--purpose",
+        "nightly extract",
+    ];
+    let forced = [&export[..], &["--force"]].concat();
+    let err = s.fails_unchanged("audrey", &export, CONFLICT);
+    assert_eq!(
+        err,
+        format!(
+            "error: {path} exists: an export replaces a file only with --force\n\
+             hint: give a path that does not exist yet, or add --force to replace the file\n"
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "yesterday's export\n"
+    );
+    // A crash once the bytes are written, before they take the file's place, leaves the
+    // old file, and the reveal unlogged.
+    let before = s.snapshot();
+    let crashed = s
+        .cmd("audrey", &forced)
+        .env("DOCKET_FAULT", "export-staged")
+        .output()
+        .unwrap();
+    assert_ne!(crashed.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "yesterday's export\n"
+    );
+    assert_eq!(before, s.snapshot(), "nothing logged");
+    let out = s.run("audrey", &forced);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        format!("exported 1 records to {path} (gb18030)\n")
+    );
+    let bytes = std::fs::read(&file).unwrap();
+    let (text, _, _) = encoding_rs::GB18030.decode(&bytes);
+    assert!(text.contains(SEEDED_NAME), "{text}");
+    let log = s.ok("root", &["log", "--action", "reveal"]);
+    assert!(log.contains("purpose=nightly extract"), "{log}");
+    // Only the crashed run left its temporary file behind, hidden beside the target.
+    let temporary: Vec<String> = std::fs::read_dir(s.path(".."))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(
+        temporary.len() == 1 && temporary[0].starts_with(".out.csv."),
+        "{temporary:?}"
+    );
+    let err = s.fails("alice", &["export", "customer", "--force"], USAGE);
+    assert!(err.contains("--output <FILE>"), "{err}");
+}
+
+/// `docket ARGS` as `actor` on a terminal (util-linux `script` gives it one) with the
+/// locale `lang`: its exit code and what the terminal showed, line ends as `\n`.
+fn on_terminal(s: &TestStore, actor: &str, args: &str, lang: &str) -> (i32, String) {
+    let bin = assert_cmd::cargo::cargo_bin("docket");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &format!("{} --as {actor} {args}", bin.display())])
+        .arg("/dev/null")
+        .stdin(std::process::Stdio::null())
+        .current_dir(s.root())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("DOCKET_NOW", &s.now)
+        .env("XDG_STATE_HOME", s.state())
+        .env("DOCKET_IDENTITY", s.key(actor))
+        .env("LANG", lang)
+        .output()
+        .expect("util-linux `script` runs the command on a terminal");
+    let shown = String::from_utf8(out.stdout).expect("the terminal was sent UTF-8");
+    (out.status.code().unwrap_or(-1), shown.replace("\r\n", "\n"))
+}
+
+/// A terminal reads UTF-8: an export to one is UTF-8 whatever the store imports, and
+/// GB18030 — whose bytes, read as UTF-8, can pass for control sequences — is refused there.
+#[test]
+fn an_export_to_a_terminal_is_utf8() {
+    let s = TestStore::new();
+    s.residential();
+    let (code, shown) = on_terminal(&s, "alice", "export customer", "C.UTF-8");
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains(",张**,"), "{shown}");
+    let (code, shown) = on_terminal(&s, "alice", "export customer --encoding gb18030", "C.UTF-8");
+    assert_eq!(
+        (code, shown.as_str()),
+        (
+            USAGE,
+            "error: a GB18030 export is not written to a terminal: the terminal reads UTF-8, and GB18030 bytes read as UTF-8 can pass for control sequences\nhint: write it to a file (-o FILE, or redirect it), or export with --encoding utf-8\n"
+        )
+    );
+    let (code, shown) = on_terminal(
+        &s,
+        "alice",
+        "export customer --encoding gb18030",
+        "zh_CN.UTF-8",
+    );
+    assert_eq!(
+        (code, shown.as_str()),
+        (
+            USAGE,
+            "错误：GB18030 编码的导出不写到终端：终端按 UTF-8 读取，GB18030 的字节按 UTF-8 读时可能被当成控制序列\n提示：请写到文件（-o FILE，或重定向），或用 --encoding utf-8 导出\n"
+        )
+    );
 }

@@ -450,3 +450,167 @@ fn a_cut_log_names_this_machines_record_in_either_language() {
         );
     }
 }
+
+/// Characters that show as nothing or turn the text around are refused in both
+/// languages, each named with what it is; one put in the log by hand is named too.
+#[test]
+fn invisible_characters_are_refused_in_both_languages() {
+    let s = TestStore::new();
+    let id = s.residential();
+    let reason = [
+        "amend",
+        &id,
+        "--set",
+        "meter_number=M1",
+        "--reason",
+        "ok\u{202e}txt.exe",
+    ];
+    let en = said(&s, EN, "alice", &reason);
+    let zh = said(&s, ZH, "alice", &reason);
+    assert_eq!((en.code, zh.code), (INVALID, INVALID));
+    assert_eq!(
+        en.stderr,
+        "error: --reason: contains an invisible character, U+202E (a text direction control), at character 3: values are plain text that shows everything it holds\n\
+         hint: write --reason on one line, without control or invisible characters\n"
+    );
+    assert_eq!(
+        zh.stderr,
+        "错误：--reason: 含有不可见字符U+202E（文字方向控制符），位于第 3 个字符：值应为所见即所得的纯文本\n\
+         提示：--reason 请写在一行内，不含控制字符或不可见字符\n"
+    );
+    for (set, en_what, zh_what) in [
+        (
+            "meter_number=M\u{200b}1",
+            "U+200B (a zero-width character)",
+            "U+200B（零宽字符）",
+        ),
+        (
+            "meter_number=M\u{00ad}1",
+            "U+00AD (a soft hyphen)",
+            "U+00AD（软连字符）",
+        ),
+        (
+            "meter_number=M\u{2066}1",
+            "U+2066 (a text direction control)",
+            "U+2066（文字方向控制符）",
+        ),
+    ] {
+        let args = ["amend", &id, "--set", set, "--reason", "meter"];
+        let en = said(&s, EN, "alice", &args);
+        let zh = said(&s, ZH, "alice", &args);
+        assert!(en.stderr.contains(en_what), "{}", en.stderr);
+        assert!(zh.stderr.contains(zh_what), "{}", zh.stderr);
+    }
+    let purpose = ["show", &id, "--reveal", "--purpose", "look\u{2028}here"];
+    let zh = said(&s, ZH, "alice", &purpose);
+    assert_eq!(
+        zh.stderr,
+        "错误：--purpose: 含有控制字符U+2028（换行符），位于第 5 个字符：值应为一行纯文本\n\
+         提示：--purpose 请写在一行内，不含控制字符或不可见字符\n"
+    );
+    // An entry written by hand holding one fails every check.
+    let log = s.log_text();
+    let n = log.lines().count();
+    let forged = forge_log(
+        &log,
+        n,
+        &|_, e| e["detail"]["reason"] = "ok\u{200b}".into(),
+        &|a| Some(s.key(a)),
+    );
+    std::fs::write(s.path("records/audit.log"), forged).unwrap();
+    let _ = std::fs::remove_dir_all(s.state());
+    let en = said(&s, EN, "", &["verify"]);
+    let zh = said(&s, ZH, "", &["verify"]);
+    assert_eq!((en.code, zh.code), (INTEGRITY, INTEGRITY));
+    assert!(
+        en.stderr.contains(&format!("records/audit.log:{n}: the entry holds control or invisible characters, which docket never writes")),
+        "{}",
+        en.stderr
+    );
+    assert!(
+        zh.stderr.starts_with(&format!("错误：完整性检查未通过：records/audit.log:{n}: 条目含有控制字符或不可见字符，docket 从不写入这种字符\n")),
+        "{}",
+        zh.stderr
+    );
+    // So does a record file written by hand.
+    let s = TestStore::new();
+    let id = s.residential();
+    let rel = format!("records/customer/{id}/v0001.toml");
+    let text = std::fs::read_to_string(s.path(&rel))
+        .unwrap()
+        .replace("name = \"张三丰\"", "name = \"张三丰\\u200B\"");
+    std::fs::write(s.path(&rel), &text).unwrap();
+    let log = s.log_text();
+    let n = log.lines().count();
+    let sha = sha256_hex(text.as_bytes());
+    let forged = forge_log(
+        &log,
+        n,
+        &|_, e| e["files"][0]["sha256"] = sha.clone().into(),
+        &|a| Some(s.key(a)),
+    );
+    std::fs::write(s.path("records/audit.log"), forged).unwrap();
+    let _ = std::fs::remove_dir_all(s.state());
+    let en = said(&s, EN, "", &["verify"]);
+    let zh = said(&s, ZH, "", &["verify"]);
+    assert_eq!(
+        en.stderr,
+        format!(
+            "error: integrity check failed: records/audit.log:{n}: the field `name` holds a control or invisible character, which docket never writes\n\
+                 hint: `docket verify` lists every problem; `docket recover` moves aside what an interrupted command left, and git restores a file changed by hand\n"
+        )
+    );
+    assert_eq!(
+        zh.stderr,
+        format!(
+            "错误：完整性检查未通过：records/audit.log:{n}: 字段 `name` 含有控制字符或不可见字符，而 docket 从不写入这种字符\n\
+                 提示：`docket verify` 会列出所有问题；`docket recover` 会移开中断的命令留下的文件，被手工改动的文件可从 git 恢复\n"
+        )
+    );
+}
+
+/// `export`'s refusals and report in both languages.
+#[test]
+fn exports_speak_both_languages() {
+    let s = TestStore::new();
+    s.residential();
+    let file = s.path("../out.csv");
+    std::fs::write(&file, "kept\n").unwrap();
+    let path = file.to_str().unwrap();
+    let args = ["export", "customer", "-o", path];
+    let zh = said(&s, ZH, "alice", &args);
+    assert_eq!(
+        (zh.code, zh.stderr),
+        (
+            CONFLICT,
+            format!(
+                "错误：{path} 已存在：只有加上 --force，导出才会替换文件\n\
+                 提示：请给出一个尚不存在的路径，或加上 --force 替换该文件\n"
+            )
+        )
+    );
+    let args = ["export", "--format", "json", "--encoding", "utf-8-bom"];
+    let en = said(&s, EN, "alice", &args);
+    let zh = said(&s, ZH, "alice", &args);
+    assert_eq!((en.code, zh.code), (USAGE, USAGE));
+    assert_eq!(
+        en.stderr,
+        "error: JSON is always written in UTF-8 without a byte-order mark: --encoding utf-8-bom is for CSV\n\
+         hint: leave out --encoding, or export CSV (--format csv)\n"
+    );
+    assert_eq!(
+        zh.stderr,
+        "错误：JSON 总是以不带字节序标记的 UTF-8 写出：--encoding utf-8-bom 只用于 CSV\n\
+         提示：请去掉 --encoding，或导出 CSV（--format csv）\n"
+    );
+    let zh = said(
+        &s,
+        ZH,
+        "alice",
+        &["export", "customer", "-o", path, "--force"],
+    );
+    assert_eq!(
+        (zh.code, zh.stderr),
+        (0, format!("已导出 1 条记录到 {path}（gb18030）\n"))
+    );
+}

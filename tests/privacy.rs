@@ -388,7 +388,7 @@ fn control_characters_are_refused_in_input_and_escaped_in_output() {
     );
     assert_eq!(
         err,
-        "error: --reason: contains a control character, U+000A (a line break), at character 4: values are one line of plain text\nhint: write --reason on one line, without control characters\n"
+        "error: --reason: contains a control character, U+000A (a line break), at character 4: values are one line of plain text\nhint: write --reason on one line, without control or invisible characters\n"
     );
     for args in [
         vec![
@@ -459,7 +459,7 @@ fn control_characters_are_refused_in_input_and_escaped_in_output() {
     let err = s.fails("alice", &["show", &id], INTEGRITY);
     assert!(
         err.contains(&format!(
-            "records/audit.log:{n}: the field `meter_number` holds a control character, which docket never writes"
+            "records/audit.log:{n}: the field `meter_number` holds a control or invisible character, which docket never writes"
         )),
         "{err}"
     );
@@ -475,8 +475,166 @@ fn control_characters_are_refused_in_input_and_escaped_in_output() {
     let err = s.fails("", &["verify"], INTEGRITY);
     assert!(
         err.contains(&format!(
-            "records/audit.log:{n}: the entry holds control characters, which docket never writes"
+            "records/audit.log:{n}: the entry holds control or invisible characters, which docket never writes"
         )),
         "{err}"
+    );
+}
+
+/// Characters that show as nothing or turn the text around them (`invoice\u{202e}fdp.exe`
+/// reads `invoiceexe.pdf`) are refused wherever a value is typed, as control characters
+/// are; one in a record written by hand fails every check, and what the checks say about
+/// it shows it escaped, in every format.
+#[test]
+fn direction_and_invisible_characters_are_refused_in_input_and_escaped_in_output() {
+    let s = TestStore::new();
+    let id = s.residential();
+    let amend = |set: &str, reason: &str| -> Vec<String> {
+        ["amend", &id, "--set", set, "--reason", reason]
+            .map(String::from)
+            .to_vec()
+    };
+    let err = s.fails_unchanged(
+        "alice",
+        &strs(&amend("meter_number=M1", "ok\u{202e}txt.exe")),
+        INVALID,
+    );
+    assert_eq!(
+        err,
+        "error: --reason: contains an invisible character, U+202E (a text direction control), at character 3: values are plain text that shows everything it holds\n\
+         hint: write --reason on one line, without control or invisible characters\n"
+    );
+    let err = s.fails_unchanged(
+        "alice",
+        &strs(&amend("meter_number=M\u{200b}1", "meter")),
+        INVALID,
+    );
+    assert_eq!(
+        err,
+        "error: --set meter_number: field `meter_number`: contains an invisible character, U+200B (a zero-width character), at character 2: values are plain text that shows everything it holds\n\
+         hint: correct `meter_number` and run the command again; nothing was written\n"
+    );
+    let err = s.fails_unchanged(
+        "alice",
+        &strs(&amend("address=杭州市\u{00ad}西湖区", "moved")),
+        INVALID,
+    );
+    assert!(
+        err.starts_with("error: --set address: field `address`: contains an invisible character, U+00AD (a soft hyphen), at character 4:"),
+        "{err}"
+    );
+    let err = s.fails_unchanged(
+        "alice",
+        &["show", &id, "--reveal", "--purpose", "look\u{2028}here"],
+        INVALID,
+    );
+    assert_eq!(
+        err,
+        "error: --purpose: contains a control character, U+2028 (a line break), at character 5: values are one line of plain text\n\
+         hint: write --purpose on one line, without control or invisible characters\n"
+    );
+    let file = s.path("../isolate.toml");
+    std::fs::write(&file, "meter_model = \"G\\u2066 4\"\n").unwrap();
+    let err = s.fails_unchanged(
+        "alice",
+        &[
+            "amend",
+            &id,
+            "--file",
+            file.to_str().unwrap(),
+            "--reason",
+            "x",
+        ],
+        INVALID,
+    );
+    assert!(
+        err.contains("field `meter_model`: contains an invisible character, U+2066 (a text direction control), at character 2"),
+        "{err}"
+    );
+    // A CSV cell holding a byte-order mark past the file's start is refused at its line.
+    let csv = s.path("../bom.csv");
+    std::fs::write(
+        &csv,
+        "name,id_kind,id_number,category,phone,address,account_opened_on\n\
+         李四,resident-id,440524188001010014,residential,13957102345,杭州市\u{feff}拱墅区,2020-01-01\n",
+    )
+    .unwrap();
+    let err = s.fails_unchanged(
+        "alice",
+        &["import", "customer", csv.to_str().unwrap()],
+        INVALID,
+    );
+    assert!(
+        err.contains(":2: field `address`: column `address` value `杭州市\\u{feff}拱墅区****`: contains an invisible character, U+FEFF (a zero-width character), at character 4"),
+        "{err}"
+    );
+}
+
+/// A record written by hand with direction or invisible characters, logged in an entry
+/// its own actor signed: every run refuses the store, and what it says shows them
+/// escaped — `\u{202e}` for people, the format's own `\u202e` in JSON, which reads back
+/// as exactly what the file holds.
+#[test]
+fn a_hand_made_record_with_invisible_characters_fails_every_check_and_is_shown_escaped() {
+    let s = TestStore::new();
+    let id = s.residential();
+    let rel = format!("records/customer/{id}/v0001.toml");
+    let text = std::fs::read_to_string(s.path(&rel)).unwrap();
+    let crafted = text
+        .replace(
+            "action = \"create\"",
+            "action = \"create\"\nlegacy_no = \"L\\u0085\\u202E1\"",
+        )
+        .replace("name = \"张三丰\"", "name = \"张\\u202E丰三\\u200B\"");
+    std::fs::write(s.path(&rel), &crafted).unwrap();
+    let sha = sha256_hex(crafted.as_bytes());
+    let log = s.log_text();
+    let n = log.lines().count();
+    let forged = forge_log(
+        &log,
+        n,
+        &|_, e| e["files"][0]["sha256"] = sha.clone().into(),
+        &|a| Some(s.key(a)),
+    );
+    std::fs::write(s.path("records/audit.log"), forged).unwrap();
+    let _ = std::fs::remove_dir_all(s.state());
+    let legacy = format!(
+        "records/audit.log:{n}: {rel} is not what the act gives: legacy_no is `L\\u{{85}}\\u{{202e}}1` where the act gives `-`"
+    );
+    let field = format!(
+        "records/audit.log:{n}: the field `name` holds a control or invisible character, which docket never writes"
+    );
+    let problems = s.verify_problems();
+    assert!(problems.contains(&field), "{problems:?}");
+    assert!(problems.contains(&legacy), "{problems:?}");
+    let shown_raw = |text: &str| {
+        text.chars()
+            .any(|c| matches!(c, '\u{85}' | '\u{202e}' | '\u{200b}'))
+    };
+    for args in [
+        vec!["export", "customer", "--reveal", "--purpose", "look"],
+        vec!["show", &id],
+        vec!["log"],
+    ] {
+        let err = s.fails("audrey", &args, INTEGRITY);
+        assert!(err.contains(&field) && !shown_raw(&err), "{err:?}");
+    }
+    // JSON escapes them its own way: the problem reads back as the file has it.
+    let err = s.fails("", &["verify", "--format", "json"], INTEGRITY);
+    assert!(
+        !shown_raw(&err) && err.contains("L\\u0085\\u202e1"),
+        "{err}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&err).unwrap();
+    let said: Vec<&str> = json["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert!(
+        said.iter()
+            .any(|p| p.contains("legacy_no is `L\u{85}\u{202e}1`")),
+        "{said:?}"
     );
 }

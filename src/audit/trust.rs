@@ -471,7 +471,8 @@ impl Trust {
         self.settings.clone().unwrap_or_default()
     }
 
-    /// docket never writes a control character into an entry: one there was put by hand.
+    /// docket never writes a control or invisible character into an entry: one there was put
+    /// by hand.
     fn check_plain(&mut self, line: u64, e: &Entry) {
         let texts = [&e.time, &e.actor, &e.role, &e.action, &e.record]
             .into_iter()
@@ -479,7 +480,7 @@ impl Trust {
             .chain(e.files.iter().flat_map(|f| [&f.path, &f.sha256]));
         if texts
             .into_iter()
-            .any(|t| t.chars().any(crate::text::is_control))
+            .any(|t| t.chars().any(crate::text::is_unprintable))
         {
             self.problem(line, t!("trust-entry-holds-control-characters"));
         }

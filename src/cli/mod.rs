@@ -516,10 +516,11 @@ fn json_error(e: &Error, reading: bool) -> String {
         | Error::Io { hint, .. } => hint.clone(),
         _ => None,
     };
-    serde_json::json!({
+    let text = serde_json::json!({
         "error": e.to_string(), "problems": problems, "hint": hint, "exit": e.exit_code(),
     })
-    .to_string()
+    .to_string();
+    docket::escape::json(&text).into_owned()
 }
 
 /// What to do about an invalid value that came without its own hint; `wrote_nothing`
@@ -561,14 +562,16 @@ pub fn main() -> i32 {
             return 0;
         }
         Err(e) => {
+            // A mistake echoes what was typed: escaped, as every message is.
             let (message, hint) = localize::parse_error(&e, lang);
             if asked_for_json(&args_for_json) {
                 let json = serde_json::json!({
                     "error": message, "problems": [message], "hint": hint, "exit": 2,
                 });
-                eprintln!("{json}");
+                eprintln!("{}", docket::escape::json(&json.to_string()));
             } else {
-                eprint!("{}", localize::framed(&message, &hint, lang));
+                let text = localize::framed(&message, &hint, lang);
+                eprint!("{}", output::terminal_safe(&text));
             }
             return 2;
         }

@@ -1,5 +1,8 @@
 //! Rendering data for people and scripts: aligned tables (CJK-aware), JSON, CSV, TOML.
-//! A closed pipe (`docket query | head`) ends output quietly.
+//! A closed pipe (`docket query | head`) ends output quietly. Whatever a value holds,
+//! no character of it reaches the reader unescaped: tables and CSV show `\x1b` and
+//! `\u{202e}` (CSV cells a spreadsheet would run as formulas quoted), JSON and TOML use
+//! their own `\uXXXX`.
 
 use docket::i18n::{self, Lang};
 use docket::ops::read::RecordView;
@@ -186,10 +189,13 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 pub fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
+    use docket::io::cells::to_cell;
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header).expect("in-memory csv");
+    w.write_record(header.iter().map(|h| to_cell(h).into_owned()))
+        .expect("in-memory csv");
     for r in rows {
-        w.write_record(r).expect("in-memory csv");
+        w.write_record(r.iter().map(|c| to_cell(c).into_owned()))
+            .expect("in-memory csv");
     }
     String::from_utf8(w.into_inner().expect("in-memory csv")).expect("utf-8 in, utf-8 out")
 }
@@ -230,7 +236,8 @@ pub fn cell(v: Option<&Value>) -> String {
 }
 
 pub fn pretty_json(v: &serde_json::Value) -> String {
-    serde_json::to_string_pretty(v).expect("json serializes") + "\n"
+    let text = serde_json::to_string_pretty(v).expect("json serializes");
+    docket::escape::json(&text).into_owned() + "\n"
 }
 
 /// Data as JSON, or as a TOML document with the data under `key` (TOML has no top-level
@@ -245,7 +252,8 @@ pub fn structured(format: Format, key: &str, v: serde_json::Value) -> String {
     };
     let t: toml::Value =
         serde_json::from_value(strip_nulls(v)).expect("JSON without nulls is TOML");
-    toml::to_string(&t).expect("toml serializes")
+    let text = toml::to_string(&t).expect("toml serializes");
+    docket::escape::toml(&text).into_owned()
 }
 
 fn strip_nulls(v: serde_json::Value) -> serde_json::Value {
@@ -260,5 +268,47 @@ fn strip_nulls(v: serde_json::Value) -> serde_json::Value {
             serde_json::Value::Array(a.into_iter().map(strip_nulls).collect())
         }
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOSTILE: &str = "=x\u{1b}[2J\u{202e}cba\u{200b}\n2  fake row";
+
+    /// Whether a reader would see a character of `HOSTILE` that does not show as itself.
+    fn raw(text: &str) -> bool {
+        text.chars()
+            .any(|c| matches!(c, '\u{1b}' | '\u{202e}' | '\u{200b}'))
+    }
+
+    #[test]
+    fn no_format_shows_a_value_raw() {
+        let rows = vec![vec![HOSTILE.to_string()]];
+        let shown = table(&["name"], &rows);
+        assert_eq!(
+            shown,
+            "name\n=x\\x1b[2J\\u{202e}cba\\u{200b}\\n2  fake row\n"
+        );
+        let cells = csv(&["name"], &rows);
+        assert_eq!(
+            cells,
+            "name\n'=x\\x1b[2J\\u{202e}cba\\u{200b}\\n2  fake row\n"
+        );
+        let v = json!({ "name": HOSTILE });
+        let text = structured(Format::Json, "records", v.clone());
+        assert!(!raw(&text), "{text}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), v);
+        let text = structured(Format::Toml, "records", v.clone());
+        assert!(!raw(&text) && text.lines().count() == 1, "{text}");
+        assert_eq!(
+            toml::from_str::<serde_json::Value>(&text).unwrap(),
+            v,
+            "{text}"
+        );
+        for text in [shown, cells] {
+            assert_eq!(terminal_safe(&text), text, "nothing left to escape");
+        }
     }
 }

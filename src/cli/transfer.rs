@@ -3,7 +3,9 @@
 use super::{Global, Opened, Output, RevealArgs, reveal_request};
 use clap::Args;
 use docket::error::{Error, Result};
+use docket::io::encoding::ExportEncoding;
 use docket::io::mapping::Mapping;
+use docket::io::output_file;
 use docket::ops::export::{self, ExportFormat, ExportSpec};
 use docket::ops::import::{self, ImportSpec};
 use docket::t;
@@ -48,6 +50,26 @@ pub enum ExportAs {
     Json,
 }
 
+/// What an export is written in.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EncodingArg {
+    Gb18030,
+    #[value(name = "utf-8-bom")]
+    Utf8Bom,
+    #[value(name = "utf-8")]
+    Utf8,
+}
+
+impl From<EncodingArg> for ExportEncoding {
+    fn from(e: EncodingArg) -> ExportEncoding {
+        match e {
+            EncodingArg::Gb18030 => ExportEncoding::Gb18030,
+            EncodingArg::Utf8Bom => ExportEncoding::Utf8Bom,
+            EncodingArg::Utf8 => ExportEncoding::Utf8,
+        }
+    }
+}
+
 #[derive(Args)]
 pub struct ExportArgs {
     /// CSV (one kind; what a spreadsheet opens) or JSON (any kinds)
@@ -58,12 +80,15 @@ pub struct ExportArgs {
     /// Only records this CEL expression holds for, as `query --where`
     #[arg(long = "where", value_name = "EXPR")]
     filter: Option<String>,
-    /// Encoding of the output (utf-8, gb18030)
-    #[arg(long, default_value = "utf-8")]
-    encoding: String,
-    /// Write to this file instead of stdout
-    #[arg(long, short)]
+    /// Encoding of a CSV export: gb18030 (what Chinese Excel opens), utf-8-bom (UTF-8 that Excel recognises) or utf-8; default: the store's import encoding (policy.default_encoding), UTF-8 on a terminal. JSON is always UTF-8
+    #[arg(long, value_enum)]
+    encoding: Option<EncodingArg>,
+    /// Write to this file instead of stdout (whole or not at all; never over an existing file without --force)
+    #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Replace the file -o names if it exists
+    #[arg(long, requires = "output")]
+    force: bool,
     #[command(flatten)]
     reveal: RevealArgs,
 }
@@ -223,34 +248,56 @@ pub fn export(g: &Global, a: ExportArgs) -> Result<Output> {
         ExportAs::Csv => ExportFormat::Csv,
         ExportAs::Json => ExportFormat::Json,
     };
-    let mut session = Opened::new(g, &a.reveal)?;
-    let reveal = reveal_request(&session, &a.reveal)?;
+    if let Some(path) = &a.output {
+        output_file::refuse_existing(path, a.force)?;
+    }
+    let to_terminal = a.output.is_none() && std::io::stdout().is_terminal();
     let spec = ExportSpec {
         kind: a.kind.as_deref(),
         filter: a.filter.as_deref(),
         format,
-        encoding: &a.encoding,
+        encoding: terminal_encoding(a.encoding.map(Into::into), to_terminal)?,
     };
-    let (bytes, count, revealed) = export::export(&session, &spec, reveal.as_ref())?;
-    session.log(revealed)?;
-    match &a.output {
-        Some(path) => {
-            std::fs::write(path, &bytes).map_err(|e| Error::io(path, e))?;
-            g.note(&t!(
-                "transfer-exported-records",
-                count = count,
-                display = path.display()
-            ));
-            Ok(String::new())
-        }
-        None => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            match out.write_all(&bytes).and_then(|_| out.flush()) {
-                Ok(()) => Ok(String::new()),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(String::new()),
-                Err(e) => Err(Error::io("<stdout>", e)),
-            }
-        }
+    let mut session = Opened::new(g, &a.reveal)?;
+    let reveal = reveal_request(&session, &a.reveal)?;
+    let exported = export::export(&session, &spec, reveal.as_ref())?;
+    let Some(path) = &a.output else {
+        session.log(exported.revealed)?;
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        return match out.write_all(&exported.bytes).and_then(|_| out.flush()) {
+            Ok(()) => Ok(String::new()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(String::new()),
+            Err(e) => Err(Error::io("<stdout>", e)),
+        };
+    };
+    // Written and synced before the reveal is logged, in place only after: a full disk
+    // fails before anything is logged, and no personal data lands unlogged.
+    let staged = output_file::stage(path, &exported.bytes)?;
+    session.log(exported.revealed)?;
+    staged.publish(a.force)?;
+    g.note(&t!(
+        "transfer-exported-records",
+        count = exported.records,
+        display = path.display(),
+        encoding = exported.encoding.name()
+    ));
+    Ok(String::new())
+}
+
+/// The encoding of an export to a terminal: UTF-8, what the terminal reads. GB18030 is
+/// refused there: read as UTF-8, its bytes can form control sequences.
+fn terminal_encoding(
+    requested: Option<ExportEncoding>,
+    to_terminal: bool,
+) -> Result<Option<ExportEncoding>> {
+    match requested {
+        _ if !to_terminal => Ok(requested),
+        None => Ok(Some(ExportEncoding::Utf8)),
+        Some(ExportEncoding::Gb18030) => Err(Error::usage(
+            t!("transfer-gb18030-not-to-terminal"),
+            Some(t!("transfer-write-file-o-or-utf8").to_string()),
+        )),
+        Some(utf8) => Ok(Some(utf8)),
     }
 }

@@ -58,21 +58,46 @@ fn strict(file: &str, bytes: &[u8], enc: &'static Encoding) -> Result<String, In
     .hint(t!("encoding-name-file-s-encoding")))
 }
 
-/// Encode text for an export.
-pub fn encode(text: &str, name: &str) -> Result<Vec<u8>, InputError> {
-    let enc = lookup(name)?;
-    if enc == encoding_rs::UTF_8 {
-        return Ok(text.as_bytes().to_vec());
+/// What an export is written in: GB18030 (what Chinese Excel opens by default, and
+/// every character has a form in it), UTF-8 with a byte-order mark (which Excel reads as
+/// UTF-8), or plain UTF-8 (for scripts, and JSON always).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportEncoding {
+    Gb18030,
+    Utf8Bom,
+    Utf8,
+}
+
+impl ExportEncoding {
+    /// The export encoding that matches a store's import encoding: GB18030 for the GB
+    /// family (GB18030, GBK, GB2312), UTF-8 for any other.
+    pub fn for_store(import_encoding: &str) -> ExportEncoding {
+        match Encoding::for_label(import_encoding.trim().as_bytes()) {
+            Some(e) if e == encoding_rs::GB18030 || e == encoding_rs::GBK => {
+                ExportEncoding::Gb18030
+            }
+            _ => ExportEncoding::Utf8,
+        }
     }
-    let (bytes, _, unmappable) = enc.encode(text);
-    if unmappable {
-        return Err(InputError::new(
-            Location::file("--encoding"),
-            t!("encoding-some-characters-cannot-written", name = enc.name()),
-        )
-        .hint(t!("encoding-export-utf-instead")));
+
+    /// The name `--encoding` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportEncoding::Gb18030 => "gb18030",
+            ExportEncoding::Utf8Bom => "utf-8-bom",
+            ExportEncoding::Utf8 => "utf-8",
+        }
     }
-    Ok(bytes.into_owned())
+
+    /// `text` in this encoding.
+    pub fn encode(self, text: &str) -> Vec<u8> {
+        match self {
+            // GB18030 maps every Unicode character: nothing is lost or replaced.
+            ExportEncoding::Gb18030 => encoding_rs::GB18030.encode(text).0.into_owned(),
+            ExportEncoding::Utf8Bom => [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(),
+            ExportEncoding::Utf8 => text.as_bytes().to_vec(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -98,5 +123,27 @@ mod tests {
         let bytes = b"a,b\nc,d\n\xff\xff\n";
         let err = decode("f.csv", bytes, Some("utf-8"), "gb18030").unwrap_err();
         assert_eq!(err.at.line, Some(3));
+    }
+
+    #[test]
+    fn exports_are_written_as_excel_or_scripts_read_them() {
+        for (store, export) in [
+            ("gb18030", ExportEncoding::Gb18030),
+            ("GBK", ExportEncoding::Gb18030),
+            ("gb2312", ExportEncoding::Gb18030),
+            ("utf-8", ExportEncoding::Utf8),
+            ("big5", ExportEncoding::Utf8),
+        ] {
+            assert_eq!(ExportEncoding::for_store(store), export, "{store}");
+        }
+        let text = "名称,\u{1f600}\n";
+        let gb = ExportEncoding::Gb18030.encode(text);
+        assert_eq!(decode("f", &gb, None, "gb18030").unwrap().0, text);
+        let bom = ExportEncoding::Utf8Bom.encode(text);
+        assert_eq!(bom[..3], [0xEF, 0xBB, 0xBF]);
+        assert_eq!(
+            decode("f", &bom, None, "gb18030").unwrap(),
+            (text.into(), "UTF-8")
+        );
     }
 }

@@ -10,6 +10,7 @@ use super::validate::validate;
 use super::write::require_drafter;
 use crate::audit::act::{self, Act, Duplicate};
 use crate::error::{Error, InputError, IoContext, Location, Result};
+use crate::io::cells::{from_cell, to_cell};
 use crate::io::encoding;
 use crate::io::lines::LineCounter;
 use crate::io::mapping::Mapping;
@@ -543,7 +544,8 @@ impl Columns<'_> {
             .iter()
             .zip(self.headers.iter().zip(record.iter()))
         {
-            let cell = cell.trim();
+            // Undo the quote an export puts before a would-be formula (`'=…`).
+            let cell = from_cell(cell.trim());
             match target {
                 Target::Skip => {}
                 Target::Legacy if cell.is_empty() => {}
@@ -768,8 +770,10 @@ fn write_rejects(
     w.write_record(&header)
         .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
     for (line, record, error) in rejected {
-        let mut row: Vec<String> = vec![line.to_string(), error.clone()];
-        row.extend(record.iter().map(str::to_string));
+        // Cells as an export writes the values they hold: escaped, would-be formulas
+        // quoted, so the corrected rows import to what these would have.
+        let mut row: Vec<String> = vec![line.to_string(), to_cell(error).into_owned()];
+        row.extend(record.iter().map(|c| to_cell(from_cell(c)).into_owned()));
         w.write_record(&row)
             .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
     }

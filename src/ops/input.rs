@@ -87,7 +87,7 @@ pub fn parse_sets(
 /// A value typed by a user holds no control characters.
 fn plain_value(v: &Value) -> Result<(), String> {
     match v {
-        Value::Str(s) => crate::text::refuse_control(s).map_or(Ok(()), Err),
+        Value::Str(s) => crate::text::refuse_unprintable(s).map_or(Ok(()), Err),
         Value::List(items) => items.iter().try_for_each(plain_value),
         _ => Ok(()),
     }
@@ -96,7 +96,7 @@ fn plain_value(v: &Value) -> Result<(), String> {
 /// Free text typed at the command line (a reason, comment, note or purpose): one line of
 /// plain text of at most `max` characters, or exit 5 naming the flag.
 pub fn plain_text(flag: &str, text: &str, max: usize) -> Result<(), InputError> {
-    if let Some(m) = crate::text::refuse_control(text) {
+    if let Some(m) = crate::text::refuse_unprintable(text) {
         return Err(InputError::new(Location::file(flag), m)
             .hint(t!("input-write-one-line-without", flag = flag)));
     }

@@ -47,7 +47,7 @@ pub fn authorize(
         .hint(t!("reveal-state-purpose-fewer-words"))
         .into());
     }
-    if let Some(m) = crate::text::refuse_control(purpose) {
+    if let Some(m) = crate::text::refuse_unprintable(purpose) {
         return Err(
             crate::error::InputError::new(crate::error::Location::file("--purpose"), m)
                 .hint(t!("reveal-write-purpose-one-line"))

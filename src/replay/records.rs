@@ -333,7 +333,7 @@ impl Replay {
             broken.push(t!("replay-terms-break-rules", m = err.to_string()));
         }
         for (name, value) in &actual.fields {
-            if holds_control(value) {
+            if holds_unprintable(value) {
                 broken.push(t!("replay-control-characters", field = name.as_str()));
             }
         }
@@ -608,11 +608,11 @@ fn lifecycle_act(
     Some(next)
 }
 
-/// Whether a value holds a control character, which docket refuses at input.
-fn holds_control(v: &Value) -> bool {
+/// Whether a value holds a control or invisible character, which docket refuses at input.
+fn holds_unprintable(v: &Value) -> bool {
     match v {
-        Value::Str(s) => s.chars().any(crate::text::is_control),
-        Value::List(items) => items.iter().any(holds_control),
+        Value::Str(s) => s.chars().any(crate::text::is_unprintable),
+        Value::List(items) => items.iter().any(holds_unprintable),
         _ => false,
     }
 }

@@ -69,7 +69,7 @@ impl FieldType {
     /// A list takes a TOML array (`["a","b"]`) or `;`-separated items.
     pub fn parse_text(&self, text: &str) -> Result<Value, String> {
         match self {
-            FieldType::String | FieldType::Ref(_) => match crate::text::refuse_control(text) {
+            FieldType::String | FieldType::Ref(_) => match crate::text::refuse_unprintable(text) {
                 Some(m) => Err(m),
                 None => Ok(Value::Str(text.to_string())),
             },
