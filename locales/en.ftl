@@ -96,13 +96,16 @@ cli-verify-lists-every-problem = `docket verify` lists every problem; `docket re
 records-file-not-utf-text = the file is not UTF-8 text
 records-save-utf = save it as UTF-8
 records-give-fields-set-field = give the fields with --set FIELD=VALUE or --file F.toml
-records-see-docket-types = see `docket types { $kind }`
+records-see-docket-types = see `docket types { $name }`
 records-pending-approval-docket-show = { $id } is pending approval: `docket show { $id2 }` lists its steps
 records-nothing-amend-give-set = nothing to amend: give --set, --unset or --file
 records-e-g-docket-amend = e.g. docket amend ID --set phone=13800001111 --reason "new number"
 records-reason-must-say-why = --reason must say why the record changes
 records-now-version = { $id } is now version { $version } ({ $status })
-records-still-masked-role-may = still masked: { $join } (role { $role } may not reveal { $len })
+records-still-masked-role-may = still masked: { $join } (role { $role } may not reveal { $len ->
+        [one] it
+       *[other] them
+    })
 records-at = { $decision } by { $actor } at { $at }{ $as_ref }
 records-at-2 = { $number } at { $archived_at } by { $archived_by }
 records-bytes-sha = { $name } ({ $bytes } bytes, sha256 { $v16 })
@@ -474,7 +477,7 @@ tariffs-not-calendar-date = `{ $from }` is not a calendar date
 tariffs-tariff-negative = tariff `{ $name }` is negative
 tariffs-tariff-needs-at-least = tariff `{ $name }` needs at least one amount, and one per date
 value-not-whole-number = `{ $text }` is not a whole number
-value-not-boolean-write-true = `{ $other }` is not a boolean; write true or false
+value-not-boolean-write-true = `{ $other }` is not yes or no; write true or false (or 是 or 否)
 value-not-one = `{ $t }` is not one of { $join }
 value-not-toml-array = `{ $t }` is not a TOML array
 value-money-written-string-holding = money is written as a string holding an exact decimal, e.g. "{ $value }.00" — not a TOML number

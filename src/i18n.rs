@@ -109,7 +109,7 @@ pub fn message_in(lang: Lang, id: &str, args: &[(&str, String)]) -> String {
     };
     let mut fluent_args = FluentArgs::new();
     for (k, v) in args {
-        fluent_args.set(*k, v.clone());
+        fluent_args.set(*k, worded(used, k, v));
     }
     let mut errors = Vec::new();
     let text = bundle(used).format_pattern(pattern, Some(&fluent_args), &mut errors);
@@ -124,6 +124,36 @@ pub fn lookup_in(lang: Lang, id: &str) -> Option<String> {
     let mut errors = Vec::new();
     let text = bundle(lang).format_pattern(pattern, None, &mut errors);
     Some(text.into_owned())
+}
+
+/// Titles of the store's roles, kinds, fields and values in this run's language, by key
+/// (`role:business-staff`, `kind:customer`, `value:category:residential`, `field`).
+static TITLES: OnceLock<std::collections::BTreeMap<String, String>> = OnceLock::new();
+
+/// Remember the store's titles once its policy is read: messages name roles and kinds by
+/// them, so no English name stands inside a Chinese sentence.
+pub fn remember_titles(titles: std::collections::BTreeMap<String, String>) {
+    let _ = TITLES.set(titles);
+}
+
+/// The remembered title under `key`.
+pub fn title(key: &str) -> Option<String> {
+    TITLES.get().and_then(|t| t.get(key).cloned())
+}
+
+/// An argument as a sentence in `lang` says it: a role, kind or status by its title in
+/// Chinese (`role`, `role2`, `kind`, `status` …), anything else as given.
+fn worded(lang: Lang, name: &str, value: &str) -> String {
+    if lang == Lang::En {
+        return value.to_string();
+    }
+    let stem = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    let found = match stem {
+        "role" | "kind" => title(&format!("{stem}:{value}")),
+        "status" => lookup_in(lang, &format!("status-{value}")),
+        _ => None,
+    };
+    found.unwrap_or_else(|| value.to_string())
 }
 
 /// Message `id` in the language of this run.

@@ -198,6 +198,10 @@ impl Session {
             });
         }
         let schemas = Arc::new(applied_schemas(&store, &read.registry, opts.policy_drift)?);
+        crate::i18n::remember_titles(crate::schema::title::titles_in(
+            &schemas,
+            crate::i18n::current(),
+        ));
         let store = settings_in_force(store, &read.registry)?;
         let now = clock::now(store.tz)?;
         let mut session = Session {

@@ -348,3 +348,42 @@ fn no_sentence_for_people_is_written_outside_the_catalogue() {
         found.join("\n")
     );
 }
+
+/// One Chinese word for each term (`locales/glossary.toml`): the Chinese catalogue, help
+/// and README use it, and none of the words the glossary avoids.
+#[test]
+fn the_chinese_texts_keep_to_the_glossary() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap();
+    let glossary: toml::Table = toml::from_str(&read("locales/glossary.toml")).unwrap();
+    let texts: Vec<(&str, String)> = [
+        "locales/zh-CN.ftl",
+        "locales/help/zh-CN.ftl",
+        "README.zh-CN.md",
+    ]
+    .into_iter()
+    .map(|f| (f, read(f)))
+    .collect();
+    let all: String = texts.iter().map(|(_, t)| t.as_str()).collect();
+    let mut wrong = Vec::new();
+    for term in glossary["term"].as_array().unwrap() {
+        let zh = term["zh"].as_str().unwrap();
+        if !all.contains(zh) {
+            wrong.push(format!("`{zh}` ({}) is never used", term["en"]));
+        }
+        for avoided in term["avoid"].as_array().unwrap() {
+            let avoided = avoided.as_str().unwrap();
+            for (file, text) in &texts {
+                for (n, line) in text.lines().enumerate() {
+                    if line.contains(avoided) {
+                        wrong.push(format!(
+                            "{file}:{}: `{avoided}` where the glossary says `{zh}`",
+                            n + 1
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -426,7 +426,7 @@ fn a_reference_compared_as_a_whole_is_explained() {
     let (_, zh) = said(&s, "zh_CN.UTF-8", "alice", &["query", "--customer", &i]);
     assert!(
         zh.starts_with(&format!(
-            "错误：--customer: 没有哪种类型引用 installation 记录，因此没有属于 {i} 的记录"
+            "错误：--customer: 没有哪种类型引用“工程安装合同”记录，因此没有属于 {i} 的记录"
         )),
         "{zh}"
     );

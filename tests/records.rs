@@ -283,7 +283,7 @@ fn wrong_type_and_malformed_values() {
     for (set, expected) in [
         (
             "schedule_required=maybe",
-            "error: --set schedule_required: field `schedule_required`: `maybe` is not a boolean; write true or false\nhint: correct `schedule_required` and run the command again; nothing was written\n",
+            "error: --set schedule_required: field `schedule_required`: `maybe` is not yes or no; write true or false (or 是 or 否)\nhint: correct `schedule_required` and run the command again; nothing was written\n",
         ),
         (
             "signed_on=2021/3/5",
@@ -501,4 +501,47 @@ fn a_broken_pipe_exits_quietly() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+/// A Chinese form says yes and no as 是 and 否: booleans take them, and a wrong one is
+/// explained in the reader's language with the values it takes.
+#[test]
+fn booleans_take_shi_and_fou() {
+    let s = TestStore::new();
+    let c = s.residential();
+    let id = s.create(
+        "alice",
+        "installation",
+        &[
+            &format!("customer={c}"),
+            "installation_fee=2800.00",
+            "fee_basis=tariff",
+            "payment_plan=lump-sum",
+            "schedule_required=否",
+            "property_dispute=否",
+            "signed_on=2026-03-01",
+        ],
+    );
+    let shown = s.ok("alice", &["show", &id, "--format", "json"]);
+    assert!(shown.contains("\"schedule_required\": false"), "{shown}");
+    let out = s
+        .cmd(
+            "alice",
+            &[
+                "amend",
+                &id,
+                "--set",
+                "property_dispute=也许",
+                "--reason",
+                "核对",
+            ],
+        )
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`也许` 不是“是”或“否”；请写 是 或 否（也可写 true 或 false）"),
+        "{err}"
+    );
 }

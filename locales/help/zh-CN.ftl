@@ -1,6 +1,6 @@
 # docket 的中文 --help；标识与 locales/help/en.ftl 一一对应。
 
-help-docket-about = docket —— 以带版本的 TOML 文件保存客户档案和合同，支持审批、归档、个人信息遮蔽，以及每次运行都会核验的哈希链审计日志
+help-docket-about = docket —— 以带版本的 TOML 文件保存用户档案和合同，支持审批、归档、个人信息遮蔽，以及每次运行都会核验的哈希链审计日志
 help-docket-arg-store = 数据库文件夹（默认：当前位置或其上级中最近的、含 docket.toml 的文件夹）
 help-docket-arg-actor = 以此已登记操作员的身份操作
 help-docket-arg-identity = 操作员的 OpenSSH 私钥文件，用于签署操作（默认：ssh-agent）
@@ -165,7 +165,7 @@ help-docket-reject-arg-reason = 原因（随记录保存并记入审计日志）
 help-docket-withdraw-about = 撤回您起草的合同草稿（待审批或已驳回）
 help-docket-withdraw-examples =
     示例：
-      docket --as li.na withdraw INS-2026-000005 --reason "客户取消"
+      docket --as li.na withdraw INS-2026-000005 --reason "用户取消"
 help-docket-withdraw-arg-id = 合同编号（不分大小写），例如 INS-2026-000003
 help-docket-withdraw-arg-reason = 撤回草稿的原因（随记录保存并记入审计日志）
 help-docket-pending-about = 等待您的角色处理的事项：审批，以及待归档的已结束合同
@@ -184,7 +184,7 @@ help-docket-complete-arg-id = 合同编号（不分大小写），例如 INS-202
 help-docket-terminate-about = 将生效中的合同标记为不再履行
 help-docket-terminate-examples =
     示例：
-      docket --as li.na terminate INS-2026-000002 --reason "客户已搬走"
+      docket --as li.na terminate INS-2026-000002 --reason "用户已搬走"
 help-docket-terminate-arg-id = 合同编号（不分大小写），例如 INS-2026-000003
 help-docket-terminate-arg-reason = 不再履行的原因（随记录保存并记入审计日志）
 help-docket-archive-about = 将已完成或已终止的合同连同纸质材料归档（仅限档案管理员）
@@ -200,7 +200,7 @@ help-docket-attachment-get-about = 将一份归档材料写入文件（`-`：标
 help-docket-attachment-get-examples =
     示例：
       docket --as wu.hua attachment get TOP-2026-000001 delivery-notice-SQ2026-0031.txt \
-        notice.txt --purpose "客户要求提供副本"
+        notice.txt --purpose "用户要求提供副本"
 help-docket-attachment-get-arg-id = 已归档的合同
 help-docket-attachment-get-arg-name = 材料名称，与 `docket show ID` 列出的相同
 help-docket-attachment-get-arg-out = 写到何处（从不覆盖已有文件）；`-` 表示标准输出
@@ -267,12 +267,12 @@ help-docket-hook-install-about = 安装运行 `docket verify --staged` 的 git p
 help-docket-hook-install-examples =
     示例：
       docket hook install
-help-docket-policy-about = 生效中的规则：政策文件有何改动，以及应用改动
-help-docket-policy-diff-about = 显示 docket.toml 和 schemas/ 与生效中的政策有何不同
+help-docket-policy-about = 生效中的规则：制度文件有何改动，以及应用改动
+help-docket-policy-diff-about = 显示 docket.toml 和 schemas/ 与生效中的制度有何不同
 help-docket-policy-diff-examples =
     示例：
       docket policy diff
-help-docket-policy-apply-about = 使编辑后的政策文件成为生效中的规则（管理员；签名并记入日志）
+help-docket-policy-apply-about = 使编辑后的制度文件成为生效中的规则（管理员；签名并记入日志）
 help-docket-policy-apply-examples =
     示例：
       docket --as admin policy apply --reason "物价部门公布的 2027 年价目"

@@ -273,7 +273,6 @@ impl Global {
         }
         let on_wait = self.waiting();
         let session = Session::open(self.store()?, self.options(&on_wait, false))?;
-        output::remember_titles(&session.schemas);
         self.warn(&session.warnings);
         Ok(session)
     }
@@ -287,7 +286,6 @@ impl Global {
         self.require_actor(false)?;
         let on_wait = self.waiting();
         let writer = Writer::open(self.store()?, self.options(&on_wait, recovering))?;
-        output::remember_titles(&writer.schemas);
         self.warn(&writer.warnings);
         Ok(writer)
     }

@@ -6,55 +6,10 @@
 
 use docket::i18n::{self, Lang};
 use docket::ops::read::RecordView;
-use docket::schema::Schemas;
 use docket::schema::value::Value;
 use serde_json::json;
-use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::sync::OnceLock;
 use unicode_width::UnicodeWidthStr;
-
-/// What people call each field (by its name) and each kind (`kind:NAME`) of the store's
-/// schemas, in the language of the run.
-static FIELD_TITLES: OnceLock<BTreeMap<String, String>> = OnceLock::new();
-
-/// Remember the field and kind titles of `schemas` for the tables this run prints.
-pub fn remember_titles(schemas: &Schemas) {
-    let lang = i18n::current();
-    let fields = schemas
-        .kinds
-        .values()
-        .flat_map(|k| k.fields.iter())
-        .filter_map(|f| f.title.get(lang).map(|t| (f.name.clone(), t.to_string())));
-    let kinds = schemas.kinds.iter().filter_map(|(name, k)| match &k.title {
-        docket::schema::title::Title::ByLanguage(t) => t
-            .get(lang.tag())
-            .map(|t| (format!("kind:{name}"), t.clone())),
-        docket::schema::title::Title::One(_) => None,
-    });
-    let values = schemas
-        .kinds
-        .values()
-        .flat_map(|k| k.fields.iter())
-        .flat_map(|f| {
-            f.value_titles.iter().filter_map(move |(value, title)| {
-                title
-                    .get(lang)
-                    .map(|t| (format!("value:{}:{value}", f.name), t.to_string()))
-            })
-        });
-    let roles = schemas
-        .roles
-        .roles
-        .iter()
-        .filter_map(|(name, r)| match &r.title {
-            docket::schema::title::Title::ByLanguage(t) => t
-                .get(lang.tag())
-                .map(|t| (format!("role:{name}"), t.clone())),
-            docket::schema::title::Title::One(_) => None,
-        });
-    let _ = FIELD_TITLES.set(fields.chain(kinds).chain(values).chain(roles).collect());
-}
 
 /// A field's value as a table cell shows it, for people: money with `¥` (data formats
 /// keep the bare exact decimal), an enum value by its title in Chinese.
@@ -71,10 +26,7 @@ fn remembered(key: &str, name: &str) -> String {
     if i18n::current() == Lang::En {
         return name.to_string();
     }
-    FIELD_TITLES
-        .get()
-        .and_then(|t| t.get(key).cloned())
-        .unwrap_or_else(|| name.to_string())
+    i18n::title(key).unwrap_or_else(|| name.to_string())
 }
 
 /// An enum value as a table cell shows it: by its title in Chinese.
@@ -124,7 +76,7 @@ pub fn heading(key: &str) -> String {
         return key.to_string();
     }
     i18n::lookup_in(lang, &format!("column-{}", key.replace([' ', '_'], "-")))
-        .or_else(|| FIELD_TITLES.get().and_then(|t| t.get(key).cloned()))
+        .or_else(|| i18n::title(key))
         .unwrap_or_else(|| key.to_string())
 }
 

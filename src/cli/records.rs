@@ -100,7 +100,7 @@ pub fn create(g: &Global, a: CreateArgs) -> Result<Output> {
     if a.sets.is_empty() && a.file.is_none() {
         return Err(Error::usage(
             t!("records-give-fields-set-field"),
-            Some(t!("records-see-docket-types", kind = a.kind)),
+            Some(t!("records-see-docket-types", name = a.kind)),
         ));
     }
     let (fields, origin) = gather(
@@ -198,7 +198,7 @@ pub fn show(g: &Global, a: ShowArgs) -> Result<Output> {
             "records-still-masked-role-may",
             join = classes.join(", "),
             role = session.role()?.name,
-            len = if classes.len() == 1 { "it" } else { "them" }
+            len = if classes.len() == 1 { "one" } else { "other" }
         ));
     }
     Ok(match g.format {

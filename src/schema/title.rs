@@ -55,3 +55,41 @@ impl Title {
         }
     }
 }
+
+/// What people call each field (by its name), kind (`kind:NAME`), role (`role:NAME`) and
+/// enum value (`value:FIELD:VALUE`) of `schemas`, in `lang`.
+pub fn titles_in(
+    schemas: &crate::schema::Schemas,
+    lang: crate::i18n::Lang,
+) -> std::collections::BTreeMap<String, String> {
+    let by_language = |title: &Title, key: String| match title {
+        Title::ByLanguage(t) => t.get(lang.tag()).map(|t| (key, t.clone())),
+        Title::One(_) => None,
+    };
+    let fields = schemas
+        .kinds
+        .values()
+        .flat_map(|k| k.fields.iter())
+        .filter_map(|f| f.title.get(lang).map(|t| (f.name.clone(), t.to_string())));
+    let kinds = schemas
+        .kinds
+        .iter()
+        .filter_map(|(name, k)| by_language(&k.title, format!("kind:{name}")));
+    let values = schemas
+        .kinds
+        .values()
+        .flat_map(|k| k.fields.iter())
+        .flat_map(|f| {
+            f.value_titles.iter().filter_map(move |(value, title)| {
+                title
+                    .get(lang)
+                    .map(|t| (format!("value:{}:{value}", f.name), t.to_string()))
+            })
+        });
+    let roles = schemas
+        .roles
+        .roles
+        .iter()
+        .filter_map(|(name, r)| by_language(&r.title, format!("role:{name}")));
+    fields.chain(kinds).chain(values).chain(roles).collect()
+}

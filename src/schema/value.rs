@@ -80,9 +80,10 @@ impl FieldType {
                 .map_err(|_| t!("value-not-whole-number", text = text)),
             FieldType::Money { scale } => parse_money(text.trim(), *scale).map(Value::Money),
             FieldType::Date => parse_date(text.trim()).map(Value::Date),
+            // 是 and 否 are how a Chinese form says yes and no.
             FieldType::Bool => match text.trim() {
-                "true" => Ok(Value::Bool(true)),
-                "false" => Ok(Value::Bool(false)),
+                "true" | "是" => Ok(Value::Bool(true)),
+                "false" | "否" => Ok(Value::Bool(false)),
                 other => Err(t!("value-not-boolean-write-true", other = other)),
             },
             FieldType::Enum(values) => {
