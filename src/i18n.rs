@@ -141,8 +141,8 @@ pub fn title(key: &str) -> Option<String> {
     TITLES.get().and_then(|t| t.get(key).cloned())
 }
 
-/// An argument as a sentence in `lang` says it: a role, kind or status by its title in
-/// Chinese (`role`, `role2`, `kind`, `status` …), anything else as given.
+/// An argument as a sentence in `lang` says it: a role, kind, status or field by its title
+/// in Chinese (`role`, `role2`, `kind`, `status`, `field` …), anything else as given.
 fn worded(lang: Lang, name: &str, value: &str) -> String {
     if lang == Lang::En {
         return value.to_string();
@@ -151,6 +151,8 @@ fn worded(lang: Lang, name: &str, value: &str) -> String {
     let found = match stem {
         "role" | "kind" => title(&format!("{stem}:{value}")),
         "status" => lookup_in(lang, &format!("status-{value}")),
+        // A field by its title, with the name to type after it: `是否要求工期（schedule_required）`.
+        "field" => title(value).map(|t| format!("{t}（{value}）")),
         _ => None,
     };
     found.unwrap_or_else(|| value.to_string())

@@ -46,8 +46,8 @@ fn a_wrong_identity_number_is_explained_in_the_language_of_the_locale() {
     );
     assert_eq!(
         zh.stderr,
-        "错误：字段 `id_number`：居民身份证号码（GB 11643）由 17 位数字和 1 位校验码组成（第 15 个字符是 `O`）\n\
-         提示：请改正 `id_number` 后重新运行该命令；未写入任何内容\n"
+        "错误：字段 `证件号码（id_number）`：居民身份证号码（GB 11643）由 17 位数字和 1 位校验码组成（第 15 个字符是 `O`）\n\
+         提示：请改正 `证件号码（id_number）` 后重新运行该命令；未写入任何内容\n"
     );
 }
 
@@ -96,7 +96,7 @@ fn an_enum_value_may_be_typed_by_its_chinese_title_in_either_language() {
     assert_eq!(zh.code, INVALID);
     assert!(
         zh.stderr.starts_with(
-            "错误：--set category: 字段 `category`：`住户` 不是 residential, commercial, collective, industrial, upstream-supplier 之一\n"
+            "错误：--set category: 字段 `用户类别（category）`：`住户` 不是可取的值；可取：residential（居民）, commercial（商业）, collective（集体）, industrial（工业）, upstream-supplier（上游供气方）\n"
         ),
         "{}",
         zh.stderr
@@ -346,7 +346,7 @@ fn a_placeholder_is_refused_in_both_languages() {
     );
     assert_eq!(
         zh.stderr,
-        "错误：字段 `name`：必填字段：`暂无` 是占位词，不是实际内容（policy.placeholders）\n\
+        "错误：字段 `名称（name）`：必填字段：`暂无` 是占位词，不是实际内容（policy.placeholders）\n\
          提示：请填写真实的 name；如暂不清楚，请先核实再录入\n"
     );
 }
@@ -376,7 +376,7 @@ fn a_resident_id_filed_as_a_passport_is_refused_in_both_languages() {
     );
     assert_eq!(
         zh.stderr,
-        "错误：字段 `id_number`：这是有效的居民身份证号码（GB 11643）：应按居民身份证登记，不能登记为其他证件\n\
+        "错误：字段 `证件号码（id_number）`：这是有效的居民身份证号码（GB 11643）：应按居民身份证登记，不能登记为其他证件\n\
          提示：请设 id_kind=居民身份证（resident-id）\n"
     );
 }
@@ -407,7 +407,7 @@ fn a_contract_entered_long_after_signing_is_refused_in_both_languages() {
     );
     assert_eq!(
         zh.stderr,
-        "错误：字段 `signed_on`：2025-11-30 比今天（2026-03-01）早了 90 天以上（policy.signed_within_days）：合同应在签订时录入，不能事后很久才补录\n\
+        "错误：字段 `签订日期（signed_on）`：2025-11-30 比今天（2026-03-01）早了 90 天以上（policy.signed_within_days）：合同应在签订时录入，不能事后很久才补录\n\
          提示：请检查 `signed_on`；如需录入更早签订的合同，由管理员在 docket.toml 中调大 policy.signed_within_days（docket policy apply）\n"
     );
     let args = with_sets(
@@ -417,7 +417,7 @@ fn a_contract_entered_long_after_signing_is_refused_in_both_languages() {
     let zh = said(&s, ZH, "alice", &strs(&args));
     assert_eq!(
         zh.stderr,
-        "错误：字段 `account_opened_on`：2011-09-30 早于 2011-10-01，即本类记录 account_opened_on 的最早日期\n\
+        "错误：字段 `开户日期（account_opened_on）`：2011-09-30 早于 2011-10-01，即本类记录 account_opened_on 的最早日期\n\
          提示：请检查 `account_opened_on` 是否录错\n"
     );
 }

@@ -676,8 +676,7 @@ fn constants(kind: &Kind, mapping: &Mapping, file: &str) -> Result<BTreeMap<Stri
             .field(name)
             .ok_or_else(|| super::input::unknown_field(kind, at.clone(), name))?;
         let v = field
-            .ty
-            .parse_text(&field.typed(text))
+            .parse_typed(text)
             .map_err(|m| InputError::new(at, m))?;
         out.insert(name.clone(), v);
     }

@@ -74,7 +74,7 @@ pub fn parse_sets(
             );
             continue;
         }
-        match field.ty.parse_text(&field.typed(value)) {
+        match field.parse_typed(value) {
             Ok(v) => {
                 out.insert(name.to_string(), v);
             }

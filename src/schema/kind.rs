@@ -749,6 +749,30 @@ impl Field {
             || self.normalize.is_some()
     }
 
+    /// A typed value read as this field's: an enum value that is none of its values is
+    /// told with each value and its title in the reader's language (`residential（居民）`).
+    pub fn parse_typed(&self, text: &str) -> Result<super::value::Value, String> {
+        let typed = self.typed(text);
+        self.ty.parse_text(&typed).map_err(|m| match &self.ty {
+            FieldType::Enum(values) => {
+                let lang = crate::i18n::current();
+                let shown: Vec<String> = values
+                    .iter()
+                    .map(
+                        |v| match self.value_titles.get(v).and_then(|t| t.get(lang)) {
+                            Some(title) if lang != crate::i18n::Lang::En => {
+                                format!("{v}（{title}）")
+                            }
+                            _ => v.clone(),
+                        },
+                    )
+                    .collect();
+                t!("value-not-one", t = typed.trim(), join = shown.join(", "))
+            }
+            _ => m,
+        })
+    }
+
     /// A typed value as the field reads it: full-width digits narrowed, an enum value
     /// given by its title in any language replaced by the value itself, an identifier
     /// compacted (`normalize = "identifier"`).
