@@ -490,3 +490,36 @@ fn inputs_larger_than_the_policy_allows_are_refused() {
         "错误：/dev/zero: 超过 1 MiB，这是 docket 在此读取的上限（policy.max_file_bytes）\n提示：请确认这是您要用的文件；管理员可以在 docket.toml 的 [policy] 中调高 `max_file_bytes`\n"
     );
 }
+
+/// A table fits the terminal it is printed on: long columns are cut with `…`, no line is
+/// wider than the terminal; a pipe gets every character.
+#[test]
+fn tables_fit_the_terminal_and_pipes_get_everything() {
+    let s = TestStore::new();
+    s.residential();
+    s.customer("commercial", &[]);
+    let bin = assert_cmd::cargo::cargo_bin("docket");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &format!("{} --as alice query", bin.display())])
+        .arg("/dev/null")
+        .stdin(std::process::Stdio::null())
+        .current_dir(s.root())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("DOCKET_NOW", &s.now)
+        .env("XDG_STATE_HOME", s.state())
+        .env("DOCKET_IDENTITY", s.key("alice"))
+        .env("COLUMNS", "60")
+        .output()
+        .expect("util-linux `script` runs the command on a terminal");
+    let shown = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
+    use unicode_width::UnicodeWidthStr;
+    assert!(shown.lines().count() >= 3, "{shown}");
+    for line in shown.lines() {
+        assert!(line.width() <= 60, "{} columns: {line}", line.width());
+    }
+    assert!(shown.contains('…'), "{shown}");
+    let piped = s.ok("alice", &["query"]);
+    assert!(!piped.contains('…'), "{piped}");
+    assert!(piped.lines().any(|l| l.width() > 60), "{piped}");
+}

@@ -14,6 +14,7 @@ mod about;
 mod admin;
 mod contracts;
 mod examples;
+mod fit;
 mod lang;
 mod localize;
 mod output;

@@ -117,16 +117,21 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         .collect();
     let rows = &rows;
     let header: Vec<String> = header.iter().map(|h| heading(h)).collect();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    let header_widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    let mut widths = header_widths.clone();
     for r in rows {
         for (i, c) in r.iter().enumerate() {
             widths[i] = widths[i].max(c.width());
         }
     }
+    if let Some(available) = super::fit::terminal_width() {
+        super::fit::fit(&mut widths, &header_widths, available);
+    }
     let line = |cells: Vec<&str>| {
         let mut s = String::new();
         for (i, c) in cells.iter().enumerate() {
-            s.push_str(c);
+            let c = super::fit::cut(c, widths[i]);
+            s.push_str(&c);
             if i + 1 < cells.len() {
                 s.push_str(&" ".repeat(widths[i] - c.width() + 2));
             }
