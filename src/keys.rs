@@ -119,7 +119,7 @@ pub fn armored(sig: &SshSig) -> String {
 /// Where the private half of a key lives.
 enum Source {
     File(Box<PrivateKey>),
-    Agent(Box<ssh_agent_client_rs::Client>),
+    Agent(Box<crate::agent::Agent>),
 }
 
 /// Signs in the name of one actor with their registered key.
@@ -250,7 +250,7 @@ impl Signer {
     }
 
     fn from_agent(actor: &str, expected: &Key, sock: &Path) -> Result<Option<Signer>> {
-        let mut client = ssh_agent_client_rs::Client::connect(sock).map_err(|e| {
+        let mut agent = crate::agent::Agent::connect(sock).map_err(|e| {
             Error::denied(
                 t!(
                     "keys-cannot-reach-ssh-agent",
@@ -260,19 +260,15 @@ impl Signer {
                 Some(t!("keys-start-one-eval-ssh", actor = actor)),
             )
         })?;
-        let held = client.list_all_identities().map_err(|e| {
+        let found = agent.holds(expected.key.key_data()).map_err(|e| {
             Error::denied(
                 t!("keys-ssh-agent-did-not", e = e),
                 Some(t!("keys-restart-agent-eval-ssh").to_string()),
             )
         })?;
-        let found = held.into_iter().any(|identity| {
-            let data: &ssh_key::public::KeyData = (&identity).into();
-            data == expected.key.key_data()
-        });
         Ok(found.then(|| Signer {
             key: expected.clone(),
-            source: Source::Agent(Box::new(client)),
+            source: Source::Agent(Box::new(agent)),
         }))
     }
 
@@ -307,12 +303,25 @@ impl Signer {
             Source::File(private) => private
                 .try_sign(&signed)
                 .map_err(|e| Error::Internal(format!("signing failed: {e}")))?,
-            Source::Agent(client) => client.sign(self.key.key.clone(), &signed).map_err(|e| {
-                Error::denied(
-                    t!("keys-ssh-agent-refused-sign", e = e),
-                    Some(t!("keys-check-agent-still-holds")),
-                )
-            })?,
+            Source::Agent(agent) => {
+                let refused = |e: String| {
+                    Error::denied(
+                        t!("keys-ssh-agent-refused-sign", e = e),
+                        Some(t!("keys-check-agent-still-holds")),
+                    )
+                };
+                let signature = agent
+                    .sign(self.key.key.key_data(), &signed)
+                    .map_err(|e| refused(e.to_string()))?;
+                // What another program answers is checked before it is written: a
+                // signature that does not verify would make the log fail `verify`.
+                self.key
+                    .key
+                    .key_data()
+                    .verify(&signed, &signature)
+                    .map_err(|_| refused(t!("agent-signature-does-not-verify")))?;
+                signature
+            }
         };
         SshSig::new(
             self.key.key.key_data().clone(),

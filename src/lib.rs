@@ -5,6 +5,7 @@
 // First, so every module below can say `t!(…)`.
 #[macro_use]
 pub mod i18n;
+pub mod agent;
 pub mod audit;
 pub mod cache;
 pub mod clock;

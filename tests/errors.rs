@@ -143,7 +143,7 @@ fn full_width_digits_typed_by_input_methods_are_read_as_digits() {
         &[
             "name=王五",
             "id_kind=resident-id",
-            "id_number=４４０５２４１８８００１０１００１４",
+            "id_number=４４０５２４１９８００１０１００１３",
             "category=residential",
             "phone=１３８００００１１１１",
             "address=广州市天河区体育西路1号",
@@ -165,7 +165,7 @@ fn full_width_digits_typed_by_input_methods_are_read_as_digits() {
         "{shown}"
     );
     assert!(
-        shown.contains("id_number          440524188001010014\n"),
+        shown.contains("id_number          440524198001010013\n"),
         "{shown}"
     );
     assert!(shown.contains("account_opened_on  2026-02-01\n"), "{shown}");
@@ -239,7 +239,7 @@ fn semicolon_and_tab_separated_files_import_with_delimiter() {
     let s = TestStore::new();
     for (sep, name) in [(";", "semicolon"), ("\t", "tab")] {
         let text = format!(
-            "name{sep}id_kind{sep}id_number{sep}category{sep}phone{sep}address{sep}account_opened_on\n王五{sep}resident-id{sep}440524188001010014{sep}residential{sep}13800001111{sep}广州市天河区{sep}2026-02-01\n"
+            "name{sep}id_kind{sep}id_number{sep}category{sep}phone{sep}address{sep}account_opened_on\n王五{sep}resident-id{sep}440524198001010013{sep}residential{sep}13800001111{sep}广州市天河区{sep}2026-02-01\n"
         );
         let f = s.path(&format!("{name}.csv"));
         std::fs::write(&f, text).unwrap();

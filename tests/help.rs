@@ -55,6 +55,35 @@ fn completions_and_manual_pages_are_generated() {
         create.contains("Examples:"),
         "the examples reach the manual too"
     );
+    // docket.1 says what each exit code means, the environment read and the files kept.
+    for part in [
+        ".SH \"EXIT STATUS\"",
+        ".TP\n\\fB3\\fR\nintegrity failure:",
+        ".SH \"ENVIRONMENT\"",
+        "\\fBDOCKET_IDENTITY\\fR",
+        ".SH \"FILES\"",
+        "\\fBrecords/audit.log\\fR",
+    ] {
+        assert!(main.contains(part), "{part}: {main}");
+    }
+    // Without a folder, where man looks: $XDG_DATA_HOME/man/man1; in Chinese, in Chinese.
+    let data = s.dir.path().join("data");
+    let out = s
+        .cmd("", &["manpages"])
+        .env("XDG_DATA_HOME", &data)
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let zh = std::fs::read_to_string(data.join("man/man1/docket.1")).unwrap();
+    assert!(
+        zh.contains(".SH \"退出码\"") && zh.contains("完整性检查未通过"),
+        "{zh}"
+    );
 }
 
 #[test]

@@ -131,7 +131,7 @@ fn a_cache_taken_inside_an_entry_of_another_history_is_not_used() {
 
 const CUSTOMERS: &str = "legacy_no,name,id_kind,id_number,category,phone,address,account_opened_on
 C1,张三丰,resident-id,11010519491231002X,residential,13812341234,北京市朝阳区建国路88号,2021-03-05
-C2,李秀英,resident-id,440524188001010014,residential,13957102345,杭州市拱墅区湖墅南路88号,2019-11-20
+C2,李秀英,resident-id,440524198001010013,residential,13957102345,杭州市拱墅区湖墅南路88号,2019-11-20
 ";
 
 /// A store whose last act is an import of two customers: one transaction of three entries

@@ -1,7 +1,8 @@
 //! Fuzzing by property: whatever bytes reach the record reader, the schema loader, the
 //! expression parser, the log walk and the cache loaders — arbitrary text, or valid
 //! input with bytes flipped, inserted and cut — they return a value or an error and
-//! never panic. `fuzz/` holds the same targets for cargo-fuzz (README "Testing").
+//! never panic. `fuzz/` holds cargo-fuzz targets for the readers of outside input — the
+//! log, a record file, an import file, a `--where` (README "Development and testing").
 
 use docket::audit::chain::{Nothing, Plan, walk_fresh};
 use docket::schema::expr::Expr;

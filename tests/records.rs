@@ -124,7 +124,7 @@ fn create_prints_only_the_new_id() {
             &[
                 "name=王五",
                 "id_kind=resident-id",
-                "id_number=440524188001010014",
+                "id_number=440524198001010013",
                 "category=residential",
                 "phone=13800001111",
                 "address=广州市天河区体育西路1号",

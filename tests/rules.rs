@@ -340,11 +340,11 @@ fn identity_numbers_are_checked_as_a_whole() {
     for (number, problem) in [
         (
             "000000194912310027",
-            "are not the division code of a place in a province that exists",
+            "are neither the division code of a place in a mainland province",
         ),
         (
             "999999194912310025",
-            "are not the division code of a place in a province that exists",
+            "are neither the division code of a place in a mainland province",
         ),
         (
             "110105202701010016",

@@ -229,7 +229,7 @@ fn r_c18_rules_take_effect_on_their_date_inclusive() {
     let customer = [
         "name=王五",
         "id_kind=resident-id",
-        "id_number=440524188001010014",
+        "id_number=440524198001010013",
         "category=residential",
         "phone=13800001111",
         "address=广州市天河区体育西路1号",

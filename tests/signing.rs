@@ -266,8 +266,18 @@ fn an_ssh_agent_holding_the_key_signs() {
             .output()
             .unwrap()
     };
-    // The agent holds bob's key only: alice cannot act through it.
+    // The agent holds bob's key and an RSA key only: alice cannot act through it.
     agent.add(&s.key("bob"));
+    let rsa = s.path("../keys/agent-rsa");
+    assert!(
+        Sh::new("ssh-keygen")
+            .args(["-q", "-t", "rsa", "-b", "2048", "-N", "", "-f"])
+            .arg(&rsa)
+            .status()
+            .unwrap()
+            .success()
+    );
+    agent.add(&rsa);
     let out = act("alice");
     assert_eq!(out.status.code(), Some(DENIED));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -355,6 +365,33 @@ fn public_keys_are_checked_when_registered() {
     );
     assert!(
         err.contains("a `ssh-rsa` key; docket registers Ed25519 keys only"),
+        "{err}"
+    );
+    // docket reads ECDSA keys only to refuse them by name.
+    let ecdsa = s.path("../keys/ecdsa");
+    assert!(
+        Sh::new("ssh-keygen")
+            .args(["-q", "-t", "ecdsa", "-N", "", "-f"])
+            .arg(&ecdsa)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let err = s.fails_unchanged(
+        "root",
+        &[
+            "actor",
+            "add",
+            "carol",
+            "--role",
+            "finance",
+            "--key",
+            &format!("{}.pub", ecdsa.display()),
+        ],
+        INVALID,
+    );
+    assert!(
+        err.contains("a `ecdsa-sha2-nistp256` key; docket registers Ed25519 keys only"),
         "{err}"
     );
     // One key, one actor.
@@ -722,4 +759,116 @@ fn a_forked_log_names_the_entry_and_an_unreadable_checkpoint_is_not_tampering() 
         err.contains("hint: it is this machine's memory of the log, not part of the store"),
         "{err}"
     );
+}
+
+/// How a stand-in ssh-agent answers a request to sign.
+#[derive(Clone, Copy)]
+enum Answer {
+    /// SSH_AGENT_FAILURE, as an agent whose user declines.
+    Refuse,
+    /// A valid signature by a key that is not the one asked for.
+    WrongKey,
+}
+
+/// A stand-in ssh-agent on `sock` that holds `held` (the public key lists) and answers
+/// every request to sign with `answer`; an unknown request gets a message that is no
+/// answer at all.
+fn stand_in_agent(sock: &Path, held: &Path, answer: Answer) {
+    use ssh_encoding::Encode;
+    use std::io::{Read, Write};
+    let public = ssh_key::PublicKey::read_openssh_file(held).unwrap();
+    let other =
+        ssh_key::PrivateKey::random(&mut ssh_key::rand_core::OsRng, ssh_key::Algorithm::Ed25519)
+            .unwrap();
+    let string = |out: &mut Vec<u8>, bytes: &[u8]| {
+        out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+        out.extend_from_slice(bytes);
+    };
+    let mut blob = Vec::new();
+    public.key_data().encode(&mut blob).unwrap();
+    let listener = std::os::unix::net::UnixListener::bind(sock).unwrap();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { return };
+            loop {
+                let mut len = [0u8; 4];
+                if conn.read_exact(&mut len).is_err() {
+                    break;
+                }
+                let mut body = vec![0u8; u32::from_be_bytes(len) as usize];
+                conn.read_exact(&mut body).unwrap();
+                let mut reply = Vec::new();
+                match (body[0], answer) {
+                    (11, _) => {
+                        reply.push(12);
+                        reply.extend_from_slice(&1u32.to_be_bytes());
+                        string(&mut reply, &blob);
+                        string(&mut reply, b"stand-in");
+                    }
+                    (13, Answer::Refuse) => reply.push(5),
+                    (13, Answer::WrongKey) => {
+                        // The data to sign follows the key blob in the request.
+                        let key_len = u32::from_be_bytes(body[1..5].try_into().unwrap()) as usize;
+                        let at = 5 + key_len;
+                        let data_len =
+                            u32::from_be_bytes(body[at..at + 4].try_into().unwrap()) as usize;
+                        let data = &body[at + 4..at + 4 + data_len];
+                        let sig: ssh_key::Signature =
+                            signature::Signer::try_sign(&other, data).unwrap();
+                        let mut sig_blob = Vec::new();
+                        sig.encode(&mut sig_blob).unwrap();
+                        reply.push(14);
+                        string(&mut reply, &sig_blob);
+                    }
+                    _ => reply.extend_from_slice(&[99, 1, 2, 3]),
+                }
+                let mut message = Vec::new();
+                string(&mut message, &reply);
+                if conn.write_all(&message).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+}
+
+/// docket speaks the ssh-agent protocol itself (two requests): an agent that declines to
+/// sign, or answers with another key's signature, is refused with what happened, in
+/// either language, and nothing is written.
+#[test]
+fn an_agent_that_declines_or_signs_with_another_key_is_refused_in_both_languages() {
+    let s = TestStore::new();
+    for (answer, en_says, zh_says) in [
+        (
+            Answer::Refuse,
+            "error: the ssh-agent refused to sign: the agent answered that it cannot (it does not hold the key, or its user declined)\n\
+             hint: check that the agent still holds the key (`ssh-add -l`)\n",
+            "错误：ssh-agent 拒绝签名：ssh-agent 答复无法办理（它没有持有该密钥，或其使用者拒绝了）\n\
+             提示：请检查 ssh-agent 是否仍持有该密钥（`ssh-add -l`）\n",
+        ),
+        (
+            Answer::WrongKey,
+            "error: the ssh-agent refused to sign: the agent's signature does not verify with the registered key\n\
+             hint: check that the agent still holds the key (`ssh-add -l`)\n",
+            "错误：ssh-agent 拒绝签名：ssh-agent 给出的签名无法用登记的密钥验证\n\
+             提示：请检查 ssh-agent 是否仍持有该密钥（`ssh-add -l`）\n",
+        ),
+    ] {
+        let sock = s.path(&format!("../agent-{}.sock", en_says.len()));
+        stand_in_agent(&sock, Path::new(&s.pubkey("alice")), answer);
+        let before = s.snapshot();
+        for (lang, says) in [("C.UTF-8", en_says), ("zh_CN.UTF-8", zh_says)] {
+            let out = docket()
+                .current_dir(s.root())
+                .env("XDG_STATE_HOME", s.state())
+                .env("SSH_AUTH_SOCK", &sock)
+                .env("LANG", lang)
+                .args(["--as", "alice", "query", "customer"])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(DENIED));
+            assert_eq!(String::from_utf8_lossy(&out.stderr), says);
+        }
+        assert!(s.snapshot() == before, "nothing was written");
+    }
 }

@@ -306,4 +306,4 @@ help-docket-manpages-about = Write the manual pages (docket.1 and one per comman
 help-docket-manpages-examples = 
     Examples:
       docket manpages ~/.local/share/man/man1 && man docket
-help-docket-manpages-arg-dir = The folder to write docket.1 and a page per command into, e.g. ~/.local/share/man/man1
+help-docket-manpages-arg-dir = The folder to write docket.1 and a page per command into (default: $XDG_DATA_HOME/man/man1, else ~/.local/share/man/man1, where man looks)

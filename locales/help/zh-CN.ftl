@@ -305,5 +305,5 @@ help-docket-manpages-about = 将手册页（docket.1 及每个命令一页）写
 help-docket-manpages-examples =
     示例：
       docket manpages ~/.local/share/man/man1 && man docket
-help-docket-manpages-arg-dir = 写入 docket.1 及各命令手册页的文件夹，例如 ~/.local/share/man/man1
+help-docket-manpages-arg-dir = 写入 docket.1 及各命令手册页的文件夹（默认：$XDG_DATA_HOME/man/man1，否则 ~/.local/share/man/man1，即 man 查找的位置）
 

@@ -9,7 +9,7 @@ pub mod rows;
 
 use crate::layout::{CACHE_DIR, hex, sha256_hex};
 use crate::store::Store;
-use hmac::{Hmac, KeyInit, Mac};
+use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::path::PathBuf;
 
@@ -38,7 +38,7 @@ impl Caches {
     /// compare but never show. Without this machine's key the digest says nothing.
     pub fn digest(key: Option<&Caches>, parts: &[&str]) -> String {
         let key = key.map(|c| c.key).unwrap_or_default();
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key).expect("any key length");
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).expect("any key length");
         for p in parts {
             mac.update(p.as_bytes());
             mac.update(&[0]);
@@ -51,7 +51,7 @@ impl Caches {
     }
 
     fn mac(&self, magic: &str, body: &[u8]) -> String {
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.key).expect("any key length");
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).expect("any key length");
         mac.update(self.store_id.as_bytes());
         mac.update(b"\n");
         mac.update(magic.as_bytes());

@@ -253,17 +253,34 @@ pub fn completions(a: CompletionsArgs) -> Result<Output> {
 
 #[derive(Args)]
 pub struct ManpagesArgs {
-    /// The folder to write docket.1 and a page per command into, e.g. ~/.local/share/man/man1
-    dir: PathBuf,
+    /// The folder to write docket.1 and a page per command into (default:
+    /// $XDG_DATA_HOME/man/man1, else ~/.local/share/man/man1, where man looks)
+    dir: Option<PathBuf>,
+}
+
+/// Where `man` finds a user's own pages: `$XDG_DATA_HOME/man/man1`, else
+/// `~/.local/share/man/man1`.
+fn user_man_dir() -> Result<PathBuf> {
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")));
+    data.map(|d| d.join("man/man1"))
+        .ok_or_else(|| Error::usage(t!("about-no-man-folder"), Some(t!("about-name-man-folder"))))
 }
 
 pub fn manpages(g: &Global, a: ManpagesArgs) -> Result<Output> {
-    std::fs::create_dir_all(&a.dir).map_err(|e| Error::io(&a.dir, e))?;
+    let dir = match a.dir {
+        Some(d) => d,
+        None => user_man_dir()?,
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let cmd = super::localize::command(Cli::command(), docket::i18n::current());
-    clap_mangen::generate_to(cmd, &a.dir).map_err(|e| Error::io(&a.dir, e))?;
-    g.note(&t!(
-        "about-wrote-docket-page-each",
-        display = a.dir.display()
-    ));
+    clap_mangen::generate_to(cmd, &dir).map_err(|e| Error::io(&dir, e))?;
+    let main_page = dir.join("docket.1");
+    let mut page = std::fs::read_to_string(&main_page).map_err(|e| Error::io(&main_page, e))?;
+    page.push_str(&super::manual::sections());
+    std::fs::write(&main_page, page).map_err(|e| Error::io(&main_page, e))?;
+    g.note(&t!("about-wrote-docket-page-each", display = dir.display()));
     Ok(String::new())
 }

@@ -17,6 +17,7 @@ mod examples;
 mod fit;
 mod lang;
 mod localize;
+mod manual;
 mod output;
 mod records;
 mod transfer;

@@ -147,7 +147,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
             .map(|p| lines.line_of_record(p.byte() as usize))
             .unwrap_or(i + 2);
         let mut row_errors = Vec::new();
-        match columns.values(session, &record, line) {
+        match columns.values(&in_store(session), &record, line) {
             Err(e) => row_errors = e,
             Ok((fields, legacy)) => {
                 let origin = Origin::Row {
@@ -347,7 +347,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         };
         let record = record.map_err(|_| changed())?;
         let (fields, _) = columns
-            .values(j.writer(), &record, row.line)
+            .values(&in_store(j.writer()), &record, row.line)
             .map_err(|_| changed())?;
         number += 1;
         let id = format!("{stem}{number:06}");
@@ -511,7 +511,72 @@ fn novelty(
 }
 
 /// A row's field values and legacy number, or every problem it has.
-type RowValues = std::result::Result<(BTreeMap<String, Value>, Option<String>), Vec<InputError>>;
+pub type RowValues =
+    std::result::Result<(BTreeMap<String, Value>, Option<String>), Vec<InputError>>;
+
+/// The record a reference cell names, given the referenced kind and the cell: its id, or
+/// `None` when there is no such record.
+type Refs<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
+
+/// References as the store resolves them: a docket id of the right kind, or a legacy
+/// number imported earlier.
+fn in_store(session: &Session) -> impl Fn(&str, &str) -> Option<String> + '_ {
+    move |target, cell| match session.index.records.get(cell) {
+        Some(h) if h.kind == target => Some(cell.to_string()),
+        _ => session
+            .index
+            .legacy
+            .get(&(target.to_string(), cell.to_string()))
+            .cloned(),
+    }
+}
+
+/// What an import does with a file before it looks anything up in a store: the file
+/// recognised and decoded (`default_encoding` when it is not UTF-8), its header matched
+/// to the kind's fields and the mapping, and every row's cells converted, a reference
+/// taken as the id it is typed as. For the fuzz targets (`fuzz/`), which feed it
+/// arbitrary files; `import` runs the same steps with the store at hand.
+pub fn convert_file(
+    kind: &Kind,
+    mapping: &Mapping,
+    bytes: &[u8],
+    default_encoding: &str,
+    delimiter: u8,
+) -> Result<Vec<RowValues>> {
+    const SHOWN: &str = "import.csv";
+    recognise(SHOWN, bytes)?;
+    let (text, _) = encoding::decode(SHOWN, bytes, None, default_encoding)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| InputError::new(Location::file(SHOWN), t!("import-not-csv-header", e = e)))?
+        .clone();
+    let targets = column_targets(kind, &headers, mapping, SHOWN)?;
+    let constants = constants(kind, mapping, SHOWN)?;
+    let columns = Columns {
+        targets: &targets,
+        headers: &headers,
+        file: SHOWN,
+        constants: &constants,
+        mapping,
+    };
+    let as_typed = |_: &str, cell: &str| is_safe_id(cell).then(|| cell.to_string());
+    let mut lines = LineCounter::new(&text);
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            InputError::new(Location::file(SHOWN), t!("import-malformed-csv", e = e))
+        })?;
+        let line = record
+            .position()
+            .map_or(0, |p| lines.line_of_record(p.byte() as usize));
+        rows.push(columns.values(&as_typed, &record, line));
+    }
+    Ok(rows)
+}
 
 /// How one file's columns become field values.
 struct Columns<'a> {
@@ -524,7 +589,7 @@ struct Columns<'a> {
 
 impl Columns<'_> {
     /// A row's field values (constants, then its cells) and legacy number, or its problems.
-    fn values(&self, session: &Session, record: &csv::StringRecord, line: usize) -> RowValues {
+    fn values(&self, refs: Refs, record: &csv::StringRecord, line: usize) -> RowValues {
         let at = || Location::file(self.file).line(Some(line));
         let mut errors = Vec::new();
         if record.len() != self.headers.len() {
@@ -562,7 +627,7 @@ impl Columns<'_> {
                 ),
                 Target::Legacy => legacy = Some(cell.to_string()),
                 Target::Field(_) if cell.is_empty() => {}
-                Target::Field(field) => match convert(session, field, cell, self.mapping) {
+                Target::Field(field) => match convert(refs, field, cell, self.mapping) {
                     Ok(v) => {
                         fields.insert(field.name.clone(), v);
                     }
@@ -685,7 +750,7 @@ fn constants(kind: &Kind, mapping: &Mapping, file: &str) -> Result<BTreeMap<Stri
 
 /// A cell's value by the field's type and the mapping's conversions.
 fn convert(
-    session: &Session,
+    refs: Refs,
     field: &Field,
     cell: &str,
     mapping: &Mapping,
@@ -721,24 +786,13 @@ fn convert(
             })
             .collect::<std::result::Result<Vec<_>, _>>()
             .map(Value::List),
-        FieldType::Ref(target) => {
-            // A docket id of the right kind, or a legacy number imported earlier.
-            match session.index.records.get(cell) {
-                Some(h) if &h.kind == target => Ok(Value::Str(cell.to_string())),
-                _ => session
-                    .index
-                    .legacy
-                    .get(&(target.clone(), cell.to_string()))
-                    .map(|id| Value::Str(id.clone()))
-                    .ok_or_else(|| {
-                        t!(
-                            "import-no-record-id-legacy",
-                            target = target,
-                            target = target
-                        )
-                    }),
-            }
-        }
+        FieldType::Ref(target) => refs(target, cell).map(Value::Str).ok_or_else(|| {
+            t!(
+                "import-no-record-id-legacy",
+                target = target,
+                target = target
+            )
+        }),
         other => other.parse_text(cell),
     }
 }

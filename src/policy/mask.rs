@@ -19,9 +19,10 @@ pub fn mask(style: MaskStyle, text: &str) -> String {
         // The first two characters (a resident id's province) and the length only
         // (33****************): with a known birth date that still leaves millions of
         // valid numbers, where the first six and the last two left a handful (see the
-        // test below).
+        // test below). A residence permit's two (81, 82, 83) would name its whole address
+        // code, leaving a thousand numbers with the birth date: they are hidden too.
         MaskStyle::Id => {
-            if chars.len() >= 12 {
+            if chars.len() >= 12 && !names_its_address_code(text) {
                 keep_ends(&chars, 2, 0)
             } else {
                 stars(chars.len().max(4))
@@ -59,6 +60,14 @@ pub fn mask_value(style: MaskStyle, value: &Value) -> Value {
         ),
         other => Value::Str(mask(style, &other.to_string())),
     }
+}
+
+/// Whether an identity number's first two characters are those of a residence permit for
+/// Hong Kong, Macao or Taiwan residents, whose address code has no other digits to guess.
+fn names_its_address_code(text: &str) -> bool {
+    crate::schema::formats::RESIDENCE_PERMITS
+        .iter()
+        .any(|code| text.starts_with(&code[..2]))
 }
 
 fn keep_ends(chars: &[char], head: usize, tail: usize) -> String {
@@ -135,8 +144,18 @@ mod tests {
             .map(|p| p.to_string())
             .filter(|p| valid(&with_check(&format!("{p}010619850312042"))))
             .collect();
-        assert_eq!(provinces.len(), 34);
+        assert_eq!(provinces.len(), 31, "the mainland's");
         assert!(provinces.iter().all(|p| regions(p) == region_codes));
+        // A residence permit's first two characters name its one address code: shown,
+        // they would leave a thousand numbers to a prober who knows the birth date. The
+        // mask shows none of its characters.
+        for p in ["81", "82", "83"] {
+            assert_eq!(regions(p), 1, "{p}0000 only");
+            let permit = with_check(&format!("{p}000019850312042"));
+            assert!(valid(&permit));
+            assert_eq!(mask(MaskStyle::Id, &permit), "*".repeat(18));
+        }
+        assert_eq!(regions("71"), 0, "Taiwan residents hold 830000 permits");
 
         // Birth dates from 1900 to today, every one a calendar date the check accepts.
         let mut birth_dates = 0u64;

@@ -41,6 +41,13 @@ impl Format {
         }
     }
 
+    /// Whether the format is a national standard whose letters are upper case (a resident
+    /// id's `X`, a credit code's `A`–`Y`): a field holding one reads typed letters in upper
+    /// case, so `91350100m000100y43` is stored as `91350100M000100Y43`, not refused.
+    pub fn reads_upper_case(self) -> bool {
+        matches!(self, Format::Gb11643 | Format::Gb32100)
+    }
+
     /// Why `text` fails the format, or `None` when it passes (`today` bounds birth
     /// dates). Messages never repeat the value: it may be personal data.
     pub fn check(self, text: &str, today: NaiveDate) -> Option<String> {
@@ -48,13 +55,15 @@ impl Format {
             Format::Gb11643 => check_resident_id(text, today),
             Format::Gb32100 => check_uscc(text),
             Format::Phone => check_phone(text),
+            // Judged in upper case, as the standard's own format reads typed input: a
+            // credit code typed in lower case is still a credit code.
             Format::NotGb11643 => {
-                return check_resident_id(text, today)
+                return check_resident_id(&text.to_ascii_uppercase(), today)
                     .is_none()
                     .then(|| t!("formats-is-a-resident-id"));
             }
             Format::NotGb32100 => {
-                return check_uscc(text)
+                return check_uscc(&text.to_ascii_uppercase())
                     .is_none()
                     .then(|| t!("formats-is-a-credit-code"));
             }
@@ -90,13 +99,43 @@ impl Format {
 const RIC_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const RIC_CHECK: &[u8; 11] = b"10X98765432";
 
-/// The provincial-level divisions of GB/T 2260 (the first two digits of a division code):
-/// the 31 provinces, autonomous regions and municipalities, Taiwan, Hong Kong and Macao.
-const PROVINCES: [&str; 34] = [
+/// The provincial-level divisions of the mainland in GB/T 2260 (the first two digits of a
+/// division code): the 22 provinces, 5 autonomous regions and 4 municipalities. A resident
+/// id names a place below one of them; docket checks the province, not the county
+/// (counties are renamed and renumbered every year).
+const MAINLAND_PROVINCES: [&str; 31] = [
     "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
-    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71",
-    "81", "82",
+    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
 ];
+
+/// The address codes of the residence permits for Hong Kong, Macao and Taiwan residents
+/// (港澳台居民居住证申领发放办法, 2018): a permit's number is a GB 11643 number whose first
+/// six digits are exactly one of these. GB/T 2260 lists Taiwan (710000), Hong Kong
+/// (810000) and Macao (820000) with no place below them, so no other number starting 71,
+/// 81 or 82 — and none starting 83 — names a place.
+pub const RESIDENCE_PERMITS: [&str; 3] = ["810000", "820000", "830000"];
+
+/// The provincial-level divisions of GB/T 2260 beside the mainland's: Taiwan, Hong Kong
+/// and Macao. A credit code's registration division may lie in any provincial-level
+/// division, its own code (`330000`, a provincial authority) included.
+const OTHER_PROVINCIAL: [&str; 3] = ["71", "81", "82"];
+
+/// The registration division of a credit code issued by a central-level authority (GB
+/// 32100 gives it 100000, the country as a whole), beside those of the provinces.
+const CENTRAL: &str = "100000";
+
+/// Whether six digits are the division code of a place in a mainland province: a
+/// province's own code (`330000`) is not one — a resident id is issued by a county.
+fn mainland_place(division: &str) -> bool {
+    division.len() == 6
+        && division.bytes().all(|c| c.is_ascii_digit())
+        && MAINLAND_PROVINCES.contains(&&division[..2])
+        && division[2..] != *"0000"
+}
+
+/// The earliest birth year docket accepts on a resident id: nobody born before 1900 opens
+/// an account or signs a contract today, so such a year is a slip (1849 for 1949).
+const EARLIEST_BIRTH_YEAR: i32 = 1900;
 
 fn check_resident_id(text: &str, today: NaiveDate) -> Option<String> {
     let b = text.as_bytes();
@@ -104,7 +143,7 @@ fn check_resident_id(text: &str, today: NaiveDate) -> Option<String> {
         return Some(t!("formats-resident-id-gb-has"));
     }
     let division = std::str::from_utf8(&b[..6]).unwrap_or("");
-    if !PROVINCES.contains(&&division[..2]) || division[2..] == *"0000" {
+    if !mainland_place(division) && !RESIDENCE_PERMITS.contains(&division) {
         return Some(t!("formats-resident-id-s-first"));
     }
     let birth = std::str::from_utf8(&b[6..14]).unwrap_or("");
@@ -112,8 +151,14 @@ fn check_resident_id(text: &str, today: NaiveDate) -> Option<String> {
         Err(_) => {
             return Some(t!("formats-resident-id-s-birth"));
         }
-        Ok(d) if d > today || d.year() < 1850 => {
-            return Some(t!("formats-resident-id-s-birth-2"));
+        Ok(d) if d > today => {
+            return Some(t!("formats-resident-id-birth-in-future"));
+        }
+        Ok(d) if d.year() < EARLIEST_BIRTH_YEAR => {
+            return Some(t!(
+                "formats-resident-id-birth-before",
+                year = EARLIEST_BIRTH_YEAR
+            ));
         }
         Ok(_) => {}
     }
@@ -148,7 +193,10 @@ fn check_uscc(text: &str) -> Option<String> {
         return Some(t!("formats-unified-social-credit-code-2"));
     }
     let division = std::str::from_utf8(&b[2..8]).unwrap_or("");
-    if !division.bytes().all(|c| c.is_ascii_digit()) || !PROVINCES.contains(&&division[..2]) {
+    let province = &division[..2];
+    let provincial = division.bytes().all(|c| c.is_ascii_digit())
+        && (MAINLAND_PROVINCES.contains(&province) || OTHER_PROVINCIAL.contains(&province));
+    if !provincial && division != CENTRAL {
         return Some(t!("formats-unified-social-credit-code-3"));
     }
     let sum: u32 = b[..17]
@@ -194,11 +242,15 @@ mod tests {
     #[test]
     fn gb11643_published_examples() {
         assert_eq!(Format::Gb11643.check_on("11010519491231002X"), None);
-        assert_eq!(Format::Gb11643.check_on("440524188001010014"), None);
         assert!(Format::Gb11643.check_on("110105194912310021").is_some());
-        assert!(Format::Gb11643.check_on("440524188001010015").is_some());
+        // The standard's other example, born in 1880: its check character is right, its
+        // birth year one docket takes for a slip.
+        assert_eq!(
+            Format::Gb11643.check_on("440524188001010014"),
+            Some("the resident id's birth year (digits 7–10) is before 1900: check the number for a typing error".into())
+        );
         assert!(
-            Format::Gb11643.check_on("440524188002300014").is_some(),
+            Format::Gb11643.check_on("440524190002300012").is_some(),
             "Feb 30th"
         );
         assert!(
@@ -213,11 +265,44 @@ mod tests {
         assert_eq!(Format::Gb32100.check_on("91350100M000100Y43"), None);
         assert_eq!(Format::Gb32100.check_on("914403001922038216"), None);
         assert_eq!(Format::Gb32100.check_on("91330100799655058B"), None);
+        // Registered by a central-level authority: division 100000.
+        assert_eq!(Format::Gb32100.check_on("91100000MA0000001G"), None);
+        let code = |body: &str| {
+            let sum: u32 = body
+                .bytes()
+                .zip(USCC_WEIGHTS)
+                .map(|(c, w)| USCC_ALPHABET.iter().position(|&a| a == c).unwrap() as u32 * w)
+                .sum();
+            format!(
+                "{body}{}",
+                USCC_ALPHABET[((31 - sum % 31) % 31) as usize] as char
+            )
+        };
+        assert_eq!(code("91100000MA0000001"), "91100000MA0000001G");
+        for division in ["100001", "109999", "000000", "830000"] {
+            assert_eq!(
+                Format::Gb32100.check_on(&code(&format!("91{division}MA0000001"))),
+                Some(t!("formats-unified-social-credit-code-3")),
+                "{division}"
+            );
+        }
+        // A provincial authority's own division is one.
+        assert_eq!(Format::Gb32100.check_on(&code("91330000MA0000001")), None);
         assert!(Format::Gb32100.check_on("91350100M000100Y44").is_some());
         assert!(
             Format::Gb32100.check_on("91350100M000100Y4I").is_some(),
             "I is not in the alphabet"
         );
+    }
+
+    /// `body` with its GB 11643 check character.
+    fn with_check(body: &str) -> String {
+        let sum: u32 = body
+            .bytes()
+            .zip(RIC_WEIGHTS)
+            .map(|(d, w)| u32::from(d - b'0') * w)
+            .sum();
+        format!("{body}{}", RIC_CHECK[(sum % 11) as usize] as char)
     }
 
     #[test]
@@ -227,6 +312,56 @@ mod tests {
         assert!(Format::Gb11643.check_on("999999194912310025").is_some());
         // …or a birth in the future.
         assert!(Format::Gb11643.check_on("110105202701010016").is_some());
+        // A province's own code is not a place; a county of it is.
+        assert!(
+            Format::Gb11643
+                .check_on(&with_check("33000019850312042"))
+                .is_some()
+        );
+        assert_eq!(
+            Format::Gb11643.check_on(&with_check("33010619850312042")),
+            None
+        );
+        // 1900 is the first birth year taken.
+        assert_eq!(
+            Format::Gb11643.check_on(&with_check("33010619000101042")),
+            None
+        );
+        assert!(
+            Format::Gb11643
+                .check_on(&with_check("33010618991231042"))
+                .is_some()
+        );
+    }
+
+    /// Hong Kong, Macao and Taiwan residents' residence permits carry GB 11643 numbers
+    /// with one address code each; nothing else in 71, 81, 82 or 83 is a place.
+    #[test]
+    fn gb11643_residence_permits() {
+        for code in ["810000", "820000", "830000"] {
+            assert_eq!(
+                Format::Gb11643.check_on(&with_check(&format!("{code}19900101001"))),
+                None,
+                "{code}"
+            );
+        }
+        for code in ["810101", "820001", "830100", "710000", "710101", "840000"] {
+            assert!(
+                Format::Gb11643
+                    .check_on(&with_check(&format!("{code}19900101001")))
+                    .is_some(),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn identity_formats_read_letters_in_upper_case() {
+        assert!(Format::Gb11643.reads_upper_case() && Format::Gb32100.reads_upper_case());
+        assert!(!Format::Phone.reads_upper_case() && !Format::NotGb32100.reads_upper_case());
+        // A lower-case credit code filed as something else is still a credit code.
+        assert!(Format::NotGb32100.check_on("91350100m000100y43").is_some());
+        assert!(Format::NotGb11643.check_on("11010519491231002x").is_some());
     }
 
     #[test]

@@ -773,9 +773,20 @@ impl Field {
         })
     }
 
+    /// Whether the field may hold a resident id or a credit code (its format, or one its
+    /// conditions call for): typed letters are read in upper case, as the standards write
+    /// them.
+    fn reads_upper_case(&self) -> bool {
+        self.format
+            .into_iter()
+            .chain(self.conditional_formats.iter().map(|c| c.format))
+            .any(Format::reads_upper_case)
+    }
+
     /// A typed value as the field reads it: full-width digits narrowed, an enum value
     /// given by its title in any language replaced by the value itself, an identifier
-    /// compacted (`normalize = "identifier"`).
+    /// compacted (`normalize = "identifier"`), a resident id's or a credit code's letters
+    /// in upper case.
     pub fn typed<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
         let titled = self
             .value_titles
@@ -785,6 +796,8 @@ impl Field {
             std::borrow::Cow::Owned(value.clone())
         } else if self.normalize == Some(Normalize::Identifier) {
             std::borrow::Cow::Owned(crate::text::compact_identifier(text))
+        } else if self.reads_upper_case() {
+            std::borrow::Cow::Owned(crate::text::narrow(text).to_ascii_uppercase())
         } else if self.narrows() {
             crate::text::narrow(text)
         } else {
