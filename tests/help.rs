@@ -25,12 +25,53 @@ fn every_help_ends_with_examples_and_keeps_global_options_apart() {
     );
 }
 
+/// What a completion script asks docket for the word being typed (fish's protocol).
+fn completed(s: &TestStore, line: &[&str]) -> Vec<String> {
+    let mut args = vec!["--", "docket"];
+    args.extend(line);
+    let out = s
+        .cmd("", &args)
+        .env("DOCKET_COMPLETE", "fish")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| l.split('\t').next().unwrap().to_string())
+        .collect()
+}
+
+/// Completions offer what the store holds: kinds, record ids, roles and actor names, and
+/// a customer's id for `query --customer`; never a field value.
+#[test]
+fn completions_offer_the_stores_kinds_ids_roles_and_actors() {
+    let s = TestStore::new();
+    let c = s.residential();
+    assert!(completed(&s, &["create", ""]).contains(&"take-or-pay".to_string()));
+    assert!(!completed(&s, &["create", ""]).contains(&"roles".to_string()));
+    assert_eq!(completed(&s, &["show", "CUS"]), std::slice::from_ref(&c));
+    assert!(completed(&s, &["--as", ""]).contains(&"alice".to_string()));
+    assert!(
+        completed(&s, &["actor", "add", "x", "--role", "aud"]).contains(&"auditor".to_string())
+    );
+    assert_eq!(completed(&s, &["query", "--customer", ""]), [c]);
+    let all = completed(&s, &["show", ""]).join("\n");
+    for seeded in [SEEDED_NAME, SEEDED_ID, SEEDED_PHONE] {
+        assert!(!all.contains(seeded));
+    }
+}
+
 #[test]
 fn completions_and_manual_pages_are_generated() {
     let s = TestStore::new();
     let bash = s.ok("", &["completions", "bash"]);
     assert!(
-        bash.contains("_docket()") && bash.contains("whoami"),
+        bash.contains("_clap_complete_docket()") && bash.contains("DOCKET_COMPLETE"),
         "{bash}"
     );
     for shell in ["zsh", "fish", "elvish", "powershell"] {

@@ -244,10 +244,26 @@ pub struct CompletionsArgs {
     shell: clap_complete::Shell,
 }
 
+/// The variable a completion script sets when it asks docket for completions.
+pub const COMPLETE_VAR: &str = "DOCKET_COMPLETE";
+
+/// The shell's completion script: it asks the `docket` on PATH for each completion, so
+/// kinds, record ids, roles and actor names come from the store at hand.
 pub fn completions(a: CompletionsArgs) -> Result<Output> {
+    use clap_complete::Shell;
+    use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+    let shell: &dyn EnvCompleter = match a.shell {
+        Shell::Bash => &Bash,
+        Shell::Zsh => &Zsh,
+        Shell::Fish => &Fish,
+        Shell::Elvish => &Elvish,
+        Shell::PowerShell => &Powershell,
+        _ => &Bash,
+    };
     let mut out = Vec::new();
-    let mut cmd = super::localize::command(Cli::command(), docket::i18n::current());
-    clap_complete::generate(a.shell, &mut cmd, "docket", &mut out);
+    shell
+        .write_registration(COMPLETE_VAR, "docket", "docket", "docket", &mut out)
+        .map_err(|e| Error::Internal(e.to_string()))?;
     String::from_utf8(out).map_err(|e| Error::Internal(e.to_string()))
 }
 

@@ -122,6 +122,7 @@ pub struct ActorAddArgs {
     /// Their role, as schemas/roles.toml names it (business-staff, market-manager,
     /// department-head, archivist, auditor, admin, …)
     #[arg(long)]
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::roles))]
     role: String,
     /// Their OpenSSH Ed25519 public key: a .pub file or the `ssh-ed25519 AAAA…` line
     #[arg(long, value_name = "PUBKEY")]
@@ -143,6 +144,7 @@ pub struct ActorUpdateArgs {
     name: String,
     /// Their new role (not your own)
     #[arg(long)]
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::roles))]
     role: Option<String>,
     /// Move them to this department, or to the centre with `--department centre`
     #[arg(long, value_name = "NAME")]
@@ -330,6 +332,7 @@ pub struct TypesArgs {
     #[command(flatten)]
     pub(super) out: super::FormatArg,
     /// One kind to describe
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::kinds))]
     kind: Option<String>,
 }
 

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 #[derive(Args)]
 pub struct ApproveArgs {
     /// The contract's id (any case), e.g. INS-2026-000003
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::ids))]
     id: String,
     /// A comment kept with the approval
     #[arg(long)]
@@ -21,6 +22,7 @@ pub struct ApproveArgs {
 #[derive(Args)]
 pub struct RejectArgs {
     /// The contract's id (any case), e.g. INS-2026-000003
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::ids))]
     id: String,
     /// Why (kept with the record and in the audit log)
     #[arg(long)]
@@ -30,6 +32,7 @@ pub struct RejectArgs {
 #[derive(Args)]
 pub struct WithdrawArgs {
     /// The contract's id (any case), e.g. INS-2026-000003
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::ids))]
     id: String,
     /// Why the draft is withdrawn (kept with the record and in the audit log)
     #[arg(long)]
@@ -46,6 +49,7 @@ pub enum AttachmentCommand {
 #[derive(Args)]
 pub struct AttachmentGetArgs {
     /// The archived contract
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::ids))]
     id: String,
     /// The paper's name, as `docket show ID` lists it
     name: String,
@@ -59,12 +63,14 @@ pub struct AttachmentGetArgs {
 #[derive(Args)]
 pub struct CompleteArgs {
     /// The contract's id (any case), e.g. INS-2026-000003
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::ids))]
     id: String,
 }
 
 #[derive(Args)]
 pub struct TerminateArgs {
     /// The contract's id (any case), e.g. INS-2026-000003
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::ids))]
     id: String,
     /// Why it is no longer performed (kept with the record and in the audit log)
     #[arg(long)]
@@ -74,6 +80,7 @@ pub struct TerminateArgs {
 #[derive(Args)]
 pub struct ArchiveArgs {
     /// The contract's id (any case), e.g. INS-2026-000003
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::ids))]
     id: String,
     /// A paper to file with the contract (letters, charts, approvals, budgets, notices); repeat
     #[arg(long = "attach", value_name = "FILE", num_args = 1..)]
@@ -233,6 +240,7 @@ pub struct PendingArgs {
     /// What waits for this role instead of yours (for roles that reach every record:
     /// managers, the auditor)
     #[arg(long, value_name = "ROLE")]
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::roles))]
     role: Option<String>,
     #[command(flatten)]
     pub(super) out: super::FormatArg,

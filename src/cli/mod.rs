@@ -12,6 +12,7 @@ macro_rules! say {
 
 mod about;
 mod admin;
+mod complete;
 mod contracts;
 mod examples;
 mod fit;
@@ -59,6 +60,7 @@ pub struct Global {
         value_name = "ACTOR",
         help_heading = "Global options"
     )]
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(complete::actors))]
     actor: Option<String>,
     /// The actor's OpenSSH private key file, to sign acts (default: the ssh-agent)
     #[arg(
@@ -550,6 +552,12 @@ pub fn main() -> i32 {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let lang = lang::choose(&args);
     docket::i18n::set(lang);
+    // Asked by a completion script: answer and exit before anything else is said.
+    clap_complete::CompleteEnv::with_factory(move || {
+        localize::command(<Cli as clap::CommandFactory>::command(), lang)
+    })
+    .var(about::COMPLETE_VAR)
+    .complete();
     let args_for_json = args.clone();
     let parsed = localize::command(<Cli as clap::CommandFactory>::command(), lang)
         .try_get_matches_from(args)

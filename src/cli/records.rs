@@ -16,6 +16,7 @@ use std::path::PathBuf;
 #[derive(Args)]
 pub struct CreateArgs {
     /// The record kind (see `docket types`)
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::kinds))]
     kind: String,
     /// A field value, parsed by the field's type; repeat for more fields
     #[arg(long = "set", value_name = "FIELD=VALUE")]
@@ -34,6 +35,7 @@ pub struct CreateArgs {
 #[derive(Args)]
 pub struct AmendArgs {
     /// The record's id (any case), e.g. CUS-2026-000001
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::ids))]
     id: String,
     /// A new field value, parsed by the field's type; repeat for more fields
     #[arg(long = "set", value_name = "FIELD=VALUE")]
@@ -178,6 +180,7 @@ pub struct ShowArgs {
     #[command(flatten)]
     pub(super) out: super::FormatArg,
     /// The record's id (any case), e.g. CUS-2026-000001
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::ids))]
     id: String,
     /// Show an earlier version
     #[arg(long)]
@@ -326,6 +329,7 @@ pub struct HistoryArgs {
     #[command(flatten)]
     pub(super) out: super::FormatArg,
     /// The record's id (any case), e.g. CUS-2026-000001
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::ids))]
     id: String,
 }
 
@@ -379,6 +383,7 @@ pub struct DiffArgs {
     #[command(flatten)]
     pub(super) out: super::FormatArg,
     /// The record's id (any case), e.g. CUS-2026-000001
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::ids))]
     id: String,
     /// The older version (default: the one before --to)
     #[arg(long)]
@@ -437,6 +442,7 @@ pub struct QueryArgs {
     #[command(flatten)]
     pub(super) out: super::FormatArg,
     /// Only this kind
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::kinds))]
     kind: Option<String>,
     /// A CEL expression over the fields, e.g. "category == 'commercial' && meter_reading_m3 > 100"
     #[arg(long = "where", value_name = "EXPR")]
@@ -456,6 +462,7 @@ pub struct QueryArgs {
     limit: Option<usize>,
     /// Only the records that refer to this customer (its contracts), e.g. CUS-2026-000001
     #[arg(long, value_name = "ID")]
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::customers))]
     customer: Option<String>,
     #[command(flatten)]
     reveal: RevealArgs,
@@ -554,6 +561,7 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
 #[derive(Args)]
 pub struct ExistsArgs {
     /// The record kind (customer)
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::kinds))]
     kind: String,
     /// A unique field and the value to look for, e.g. id_number=110101199003077777
     #[arg(value_name = "FIELD=VALUE")]

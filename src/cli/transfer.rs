@@ -17,6 +17,7 @@ use std::path::PathBuf;
 #[derive(Args)]
 pub struct ImportArgs {
     /// The record kind the rows are
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::kinds))]
     kind: String,
     /// The CSV file (UTF-8 with or without BOM, or GB18030/GBK as Excel saves it)
     file: PathBuf,
@@ -76,6 +77,7 @@ pub struct ExportArgs {
     #[arg(long, value_enum, default_value = "csv")]
     format: ExportAs,
     /// Only this kind (required for CSV)
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::kinds))]
     kind: Option<String>,
     /// Only records this CEL expression holds for, as `query --where`
     #[arg(long = "where", value_name = "EXPR")]

@@ -1,0 +1,92 @@
+//! Completions that know the store: a shell completing `docket show ` is offered the
+//! store's record ids, `--as` its actors, `--role` its roles, a kind argument its kinds.
+//! They are read from the names of the store's files and folders — never a field value —
+//! so completing shows nothing a listing of the folder would not.
+
+use clap_complete::engine::CompletionCandidate;
+use std::path::{Path, PathBuf};
+
+/// The store completions read: `DOCKET_STORE`, else the nearest folder at or above here
+/// with a `docket.toml`. (`--store` on the line being completed is not seen.)
+fn store_root() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("DOCKET_STORE").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    let here = std::env::current_dir().ok()?;
+    here.ancestors()
+        .find(|d| d.join(docket::layout::CONFIG_NAME).is_file())
+        .map(Path::to_path_buf)
+}
+
+/// The names of the folders or files in `dir`, sorted, hidden ones left out.
+fn names_in(dir: &Path, files: bool) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file() == files))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    names
+}
+
+fn candidates(names: impl IntoIterator<Item = String>) -> Vec<CompletionCandidate> {
+    names.into_iter().map(CompletionCandidate::new).collect()
+}
+
+/// The store's record kinds: `schemas/KIND.toml`, roles and tariffs aside.
+pub fn kinds() -> Vec<CompletionCandidate> {
+    let Some(root) = store_root() else {
+        return Vec::new();
+    };
+    candidates(
+        names_in(&root.join("schemas"), true)
+            .into_iter()
+            .filter_map(|f| f.strip_suffix(".toml").map(str::to_string))
+            .filter(|k| k != "roles" && k != "tariffs"),
+    )
+}
+
+/// The store's record ids: `records/KIND/ID/`.
+pub fn ids() -> Vec<CompletionCandidate> {
+    let Some(root) = store_root() else {
+        return Vec::new();
+    };
+    let records = root.join("records");
+    candidates(
+        names_in(&records, false)
+            .into_iter()
+            .filter(|k| !k.starts_with('_'))
+            .flat_map(|kind| names_in(&records.join(kind), false)),
+    )
+}
+
+/// The store's customers' ids, for `query --customer`.
+pub fn customers() -> Vec<CompletionCandidate> {
+    ids()
+        .into_iter()
+        .filter(|c| c.get_value().to_string_lossy().starts_with("CUS-"))
+        .collect()
+}
+
+/// The roles `schemas/roles.toml` declares.
+pub fn roles() -> Vec<CompletionCandidate> {
+    let Some(root) = store_root() else {
+        return Vec::new();
+    };
+    let text = std::fs::read_to_string(root.join("schemas/roles.toml")).unwrap_or_default();
+    let table: toml::Table = toml::from_str(&text).unwrap_or_default();
+    let roles = table.get("roles").and_then(|r| r.as_table());
+    candidates(roles.into_iter().flat_map(|r| r.keys().cloned()))
+}
+
+/// The actors of the staff register: `records/_actors/NAME/`.
+pub fn actors() -> Vec<CompletionCandidate> {
+    let Some(root) = store_root() else {
+        return Vec::new();
+    };
+    candidates(names_in(&root.join("records/_actors"), false))
+}
