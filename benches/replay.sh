@@ -6,14 +6,14 @@
 # dgst -sha256` as the peer. Then the peak memory of each, and `create` (which replays
 # the entries since this machine last checked) before and after.
 #
-#   benches/replay.sh [N] [BEFORE]      (default 100000 f83dd6c; results in target/bench/)
+#   benches/replay.sh [N] [BEFORE]      (default 100000 f83dd6c; results in target/bench/replay-BEFORE/)
 #
 # Needs: hyperfine, openssl, python3 with faker (pip install faker), git, ssh-keygen.
 set -euo pipefail
 n=${1:-100000}
 before=${2:-f83dd6c}
 repo=$(cd "$(dirname "$0")/.." && pwd)
-out="$repo/target/bench/replay"
+out="$repo/target/bench/replay-$before"
 data="$repo/target/bench/data-$n"
 mkdir -p "$out"
 cd "$repo"

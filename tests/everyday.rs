@@ -498,21 +498,7 @@ fn tables_fit_the_terminal_and_pipes_get_everything() {
     let s = TestStore::new();
     s.residential();
     s.customer("commercial", &[]);
-    let bin = assert_cmd::cargo::cargo_bin("docket");
-    let out = std::process::Command::new("script")
-        .args(["-qec", &format!("{} --as alice query", bin.display())])
-        .arg("/dev/null")
-        .stdin(std::process::Stdio::null())
-        .current_dir(s.root())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("DOCKET_NOW", &s.now)
-        .env("XDG_STATE_HOME", s.state())
-        .env("DOCKET_IDENTITY", s.key("alice"))
-        .env("COLUMNS", "60")
-        .output()
-        .expect("util-linux `script` runs the command on a terminal");
-    let shown = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
+    let (_, shown) = on_terminal(&s, "alice", "query", &[("COLUMNS", "60")]);
     use unicode_width::UnicodeWidthStr;
     assert!(shown.lines().count() >= 3, "{shown}");
     for line in shown.lines() {

@@ -798,37 +798,21 @@ fn an_export_never_replaces_a_file_unless_forced() {
     assert!(err.contains("--output <FILE>"), "{err}");
 }
 
-/// `docket ARGS` as `actor` on a terminal (util-linux `script` gives it one) with the
-/// locale `lang`: its exit code and what the terminal showed, line ends as `\n`.
-fn on_terminal(s: &TestStore, actor: &str, args: &str, lang: &str) -> (i32, String) {
-    let bin = assert_cmd::cargo::cargo_bin("docket");
-    let out = std::process::Command::new("script")
-        .args(["-qec", &format!("{} --as {actor} {args}", bin.display())])
-        .arg("/dev/null")
-        .stdin(std::process::Stdio::null())
-        .current_dir(s.root())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("DOCKET_NOW", &s.now)
-        .env("XDG_STATE_HOME", s.state())
-        .env("DOCKET_IDENTITY", s.key(actor))
-        .env("LANG", lang)
-        .output()
-        .expect("util-linux `script` runs the command on a terminal");
-    let shown = String::from_utf8(out.stdout).expect("the terminal was sent UTF-8");
-    (out.status.code().unwrap_or(-1), shown.replace("\r\n", "\n"))
-}
-
 /// A terminal reads UTF-8: an export to one is UTF-8 whatever the store imports, and
 /// GB18030 — whose bytes, read as UTF-8, can pass for control sequences — is refused there.
 #[test]
 fn an_export_to_a_terminal_is_utf8() {
     let s = TestStore::new();
     s.residential();
-    let (code, shown) = on_terminal(&s, "alice", "export customer", "C.UTF-8");
+    let (code, shown) = on_terminal(&s, "alice", "export customer", &[("LANG", "C.UTF-8")]);
     assert_eq!(code, 0, "{shown}");
     assert!(shown.contains(",张**,"), "{shown}");
-    let (code, shown) = on_terminal(&s, "alice", "export customer --encoding gb18030", "C.UTF-8");
+    let (code, shown) = on_terminal(
+        &s,
+        "alice",
+        "export customer --encoding gb18030",
+        &[("LANG", "C.UTF-8")],
+    );
     assert_eq!(
         (code, shown.as_str()),
         (
@@ -840,7 +824,7 @@ fn an_export_to_a_terminal_is_utf8() {
         &s,
         "alice",
         "export customer --encoding gb18030",
-        "zh_CN.UTF-8",
+        &[("LANG", "zh_CN.UTF-8")],
     );
     assert_eq!(
         (code, shown.as_str()),

@@ -215,9 +215,20 @@ fn unknown_function(e: &cel::IdedExpr) -> Option<String> {
     found
 }
 
+fn visit_entry(entry: &cel::common::ast::EntryExpr, f: &mut impl FnMut(&cel::IdedExpr)) {
+    use cel::common::ast::EntryExpr;
+    match entry {
+        EntryExpr::MapEntry(me) => {
+            visit(&me.key, f);
+            visit(&me.value, f);
+        }
+        EntryExpr::StructField(sf) => visit(&sf.value, f),
+    }
+}
+
 /// Call `f` on `e` and every expression inside it.
 fn visit(e: &cel::IdedExpr, f: &mut impl FnMut(&cel::IdedExpr)) {
-    use cel::common::ast::{EntryExpr, Expr as E};
+    use cel::common::ast::Expr as E;
     f(e);
     match &e.expr {
         E::Call(c) => {
@@ -237,20 +248,8 @@ fn visit(e: &cel::IdedExpr, f: &mut impl FnMut(&cel::IdedExpr)) {
                 visit(part, f);
             }
         }
-        E::Map(m) => m.entries.iter().for_each(|en| match &en.expr {
-            EntryExpr::MapEntry(me) => {
-                visit(&me.key, f);
-                visit(&me.value, f);
-            }
-            EntryExpr::StructField(sf) => visit(&sf.value, f),
-        }),
-        E::Struct(st) => st.entries.iter().for_each(|en| match &en.expr {
-            EntryExpr::MapEntry(me) => {
-                visit(&me.key, f);
-                visit(&me.value, f);
-            }
-            EntryExpr::StructField(sf) => visit(&sf.value, f),
-        }),
+        E::Map(m) => m.entries.iter().for_each(|en| visit_entry(&en.expr, f)),
+        E::Struct(st) => st.entries.iter().for_each(|en| visit_entry(&en.expr, f)),
         E::Ident(_) | E::Literal(_) | E::Unspecified => {}
     }
 }
@@ -347,39 +346,22 @@ fn named(e: &cel::IdedExpr) -> Option<(String, Option<String>)> {
 fn comparisons_of(e: &cel::IdedExpr, out: &mut Vec<Comparison>) {
     use cel::common::ast::Expr as E;
     const COMPARE: [&str; 6] = ["_==_", "_!=_", "_<_", "_<=_", "_>_", "_>=_"];
-    match &e.expr {
-        E::Call(c) => {
-            if COMPARE.contains(&c.func_name.as_str()) && c.args.len() == 2 {
-                let (a, b) = (&c.args[0], &c.args[1]);
-                for (side, lit) in [(a, b), (b, a)] {
-                    if let (Some((name, field)), Some(literal)) = (named(side), literal_class(lit))
-                    {
-                        out.push(Comparison {
-                            name,
-                            field,
-                            literal,
-                        });
-                    }
-                }
-            }
-            c.target.iter().for_each(|t| comparisons_of(t, out));
-            c.args.iter().for_each(|x| comparisons_of(x, out));
+    visit(e, &mut |node| {
+        let E::Call(c) = &node.expr else { return };
+        if !COMPARE.contains(&c.func_name.as_str()) || c.args.len() != 2 {
+            return;
         }
-        E::Select(s) => comparisons_of(&s.operand, out),
-        E::List(l) => l.elements.iter().for_each(|x| comparisons_of(x, out)),
-        E::Comprehension(c) => {
-            for part in [
-                &c.iter_range,
-                &c.accu_init,
-                &c.loop_cond,
-                &c.loop_step,
-                &c.result,
-            ] {
-                comparisons_of(part, out);
+        let (a, b) = (&c.args[0], &c.args[1]);
+        for (side, lit) in [(a, b), (b, a)] {
+            if let (Some((name, field)), Some(literal)) = (named(side), literal_class(lit)) {
+                out.push(Comparison {
+                    name,
+                    field,
+                    literal,
+                });
             }
         }
-        _ => {}
-    }
+    });
 }
 
 /// Record in `out` what `e` reads of each free name; `bound` holds the names the

@@ -567,3 +567,27 @@ impl TestStore {
             .collect()
     }
 }
+
+/// `docket ARGS` as `actor` on a terminal (util-linux `script` gives it one) with the
+/// environment `envs`: its exit code and what the terminal showed, line ends as `\n`.
+pub fn on_terminal(s: &TestStore, actor: &str, args: &str, envs: &[(&str, &str)]) -> (i32, String) {
+    let bin = assert_cmd::cargo::cargo_bin("docket");
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", &format!("{} --as {actor} {args}", bin.display())])
+        .arg("/dev/null")
+        .stdin(std::process::Stdio::null())
+        .current_dir(s.root())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("DOCKET_NOW", &s.now)
+        .env("XDG_STATE_HOME", s.state())
+        .env("DOCKET_IDENTITY", s.key(actor));
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let out = cmd
+        .output()
+        .expect("util-linux `script` runs the command on a terminal");
+    let shown = String::from_utf8(out.stdout).expect("the terminal was sent UTF-8");
+    (out.status.code().unwrap_or(-1), shown.replace("\r\n", "\n"))
+}
