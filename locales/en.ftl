@@ -354,7 +354,7 @@ read-reference-compared-whole = `{ $name }` is a reference to a record, compared
 read-compare-reference-id = compare its id, e.g. { $name }.id == 'CUS-2026-000001' (which reads no personal data), or use --customer CUS-2026-000001
 read-no-kind-refers = no kind refers to { $kind } records, so no record belongs to { $id }
 read-reads-personal-data-needs = { $what } reads personal data ({ $iter }): that needs --reveal --purpose TEXT and a role that may see it
-read-actor-has-role = actor `{ $actor }` has role { $actor2 }
+read-actor-has-role = actor `{ $actor }` has role { $role }
 read-archive-number-attachment-s = archive number { $number }, { $len } attachment(s)
 status-records = the records of { $department_name }
 status-every-record = every record
@@ -693,6 +693,8 @@ records-step = step { $role }
 ## Statuses as tables show them
 
 status-pending = pending
+class-identity = identity
+class-contact = contact
 status-active = active
 status-rejected = rejected
 status-completed = completed

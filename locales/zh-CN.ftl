@@ -354,7 +354,7 @@ read-reference-compared-whole = `{ $name }` 是对另一条记录的引用，却
 read-compare-reference-id = 请比较它的编号，例如 { $name }.id == 'CUS-2026-000001'（不读取个人信息），或使用 --customer CUS-2026-000001
 read-no-kind-refers = 没有哪种类型引用“{ $kind }”记录，因此没有属于 { $id } 的记录
 read-reads-personal-data-needs = { $what } 读取了个人信息（{ $iter }）：这需要 --reveal --purpose 用途 以及有权查看的角色
-read-actor-has-role = 操作员 `{ $actor }` 的角色是 { $actor2 }
+read-actor-has-role = 操作员 `{ $actor }` 的角色是 { $role }
 read-archive-number-attachment-s = 档案号 { $number }，附件 { $len } 份
 status-records = { $department_name } 的记录
 status-every-record = 全部记录
@@ -693,6 +693,8 @@ records-step = 步骤 { $role }
 ## 表格中显示的状态
 
 status-pending = 待审批
+class-identity = 身份信息
+class-contact = 联系方式
 status-active = 生效
 status-rejected = 已驳回
 status-completed = 已完成

@@ -158,6 +158,12 @@ fn worded(lang: Lang, name: &str, value: &str) -> String {
     found.unwrap_or_else(|| value.to_string())
 }
 
+/// A personal-data class as people call it in the language of this run (`identity` is
+/// 身份信息 in Chinese); a class the catalogue does not know keeps its name.
+pub fn class_title(class: &str) -> String {
+    lookup_in(current(), &format!("class-{class}")).unwrap_or_else(|| class.to_string())
+}
+
 /// Message `id` in the language of this run.
 pub fn message(id: &str, args: &[(&str, String)]) -> String {
     message_in(current(), id, args)

@@ -231,7 +231,7 @@ fn every_message_the_code_asks_for_is_in_the_catalogue() {
     assert!(missing.is_empty(), "not in locales/en.ftl: {missing:?}");
     // Messages looked up by a computed id (help texts, titles) start with these.
     let computed = [
-        "help-", "heading-", "column-", "status-", "clap-", "action-", "done-",
+        "help-", "heading-", "column-", "status-", "clap-", "action-", "done-", "class-",
     ];
     let unused: Vec<&String> = en
         .keys()

@@ -614,3 +614,28 @@ fn exports_speak_both_languages() {
         (0, format!("已导出 1 条记录到 {path}（gb18030）\n"))
     );
 }
+
+/// No English name inside a Chinese sentence: kinds, personal-data classes, acts and roles
+/// are said by their titles.
+#[test]
+fn chinese_output_names_kinds_classes_acts_and_roles_by_their_titles() {
+    let s = TestStore::new();
+    let who = said(&s, ZH, "alice", &["whoami"]);
+    assert!(
+        who.stdout.contains("可起草      用户, 工程安装合同")
+            && who.stdout.contains("可查看      联系方式")
+            && who.stdout.contains("可执行      完成, 终止"),
+        "{}",
+        who.stdout
+    );
+    let err = said(
+        &s,
+        ZH,
+        "alice",
+        &["query", "customer", "--where", "phone == '1'"],
+    );
+    assert_eq!(
+        err.stderr,
+        "错误：--where 读取了个人信息（联系方式）：这需要 --reveal --purpose 用途 以及有权查看的角色\n提示：操作员 `alice` 的角色是 业务人员\n"
+    );
+}

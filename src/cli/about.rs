@@ -63,8 +63,14 @@ pub fn whoami(g: &Global) -> Result<Output> {
     let approves: Vec<String> = me
         .approves
         .iter()
-        .map(|(k, rule)| format!("{k} ({rule})"))
+        .map(|(k, rule)| format!("{} ({rule})", super::output::kind_title(k)))
         .collect();
+    let titles = |items: &[String], title: &dyn Fn(&str) -> String| -> Vec<String> {
+        items.iter().map(|i| title(i)).collect()
+    };
+    let drafts = titles(&me.drafts, &super::output::kind_title);
+    let reveals = titles(&me.reveals, &docket::i18n::class_title);
+    let actions = titles(&me.actions, &super::output::action_title);
     let department = match &a.department {
         Some(d) => titled(d, me.department_title.as_ref()),
         None => t!("about-centre"),
@@ -74,9 +80,9 @@ pub fn whoami(g: &Global) -> Result<Output> {
         ("role", titled(&a.role, Some(&me.role_title))),
         ("department", department.clone()),
         ("reaches", me.scope.clone()),
-        ("drafts", listed(&me.drafts)),
-        ("reveals", listed(&me.reveals)),
-        ("acts", listed(&me.actions)),
+        ("drafts", listed(&drafts)),
+        ("reveals", listed(&reveals)),
+        ("acts", listed(&actions)),
         ("approves", listed(&approves)),
         ("standing", standing.clone()),
         ("key", me.key.clone()),

@@ -196,7 +196,11 @@ pub fn show(g: &Global, a: ShowArgs) -> Result<Output> {
     let (v, revealed) = read::show(&session, &id, a.version, reveal.as_ref())?;
     session.log(revealed)?;
     if reveal.is_some() && !v.still_masked.is_empty() {
-        let classes: Vec<&str> = v.still_masked.iter().map(String::as_str).collect();
+        let classes: Vec<String> = v
+            .still_masked
+            .iter()
+            .map(|c| docket::i18n::class_title(c))
+            .collect();
         g.note(&t!(
             "records-still-masked-role-may",
             join = classes.join(", "),

@@ -361,14 +361,14 @@ fn require_reveal_for(
             what = what,
             iter = missing
                 .iter()
-                .map(|s| s.as_str())
+                .map(|s| crate::i18n::class_title(s))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
         Some(t!(
             "read-actor-has-role",
             actor = session.actor()?.name,
-            actor2 = session.actor()?.role
+            role = session.actor()?.role
         )),
     ))
 }
