@@ -15,12 +15,12 @@ store="$out/store-now"
 [ -f "$store/records/audit.log" ] || { echo "run benches/replay.sh $n $before first" >&2; exit 1; }
 bin="$repo/target/release/docket"
 export XDG_STATE_HOME="$out/state"
-g() { git -C "$store" -c user.name=bench -c user.email=bench@example.com "$@"; }
-if [ ! -d "$store/.git" ]; then
-  g init -q
+if ! git -C "$store" rev-parse --verify -q HEAD >/dev/null; then
+  git -C "$store" init -q
   printf 'records/.cache/\nrecords/.lock\n' > "$store/.gitignore"
   /usr/bin/time -f "git add -A: %e s" git -C "$store" add -A
-  /usr/bin/time -f "git commit: %e s" g commit -qm "the store"
+  /usr/bin/time -f "git commit: %e s" git -C "$store" -c user.name=bench \
+    -c user.email=bench@example.com commit -qm "the store"
 fi
 hyperfine --warmup 1 --runs 3 --export-markdown "$out/hook.md" \
   -n "verify (the folder)" "$bin --store $store verify" \

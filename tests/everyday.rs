@@ -143,6 +143,30 @@ fn an_archived_paper_comes_back_as_filed_for_a_stated_purpose() {
         ],
     );
     assert_eq!(stdout, "送气通知单 SQ2026-0031");
+    // To a terminal it is refused before anything is read or logged.
+    let before = s.log_text();
+    let (code, shown) = on_terminal(
+        &s,
+        "audrey",
+        &format!("attachment get {id} notice.txt - --purpose audit"),
+        &[],
+    );
+    assert_eq!(code, USAGE, "{shown}");
+    assert_eq!(
+        shown,
+        "error: a paper is not written to a terminal: its bytes could be read as control sequences\nhint: give a file to write it to, or pipe it: docket attachment get ID NAME - --purpose TEXT | less\n"
+    );
+    assert_eq!(before, s.log_text());
+    let (_, zh) = on_terminal(
+        &s,
+        "audrey",
+        &format!("attachment get {id} notice.txt - --purpose audit"),
+        &[("LANG", "zh_CN.UTF-8")],
+    );
+    assert!(
+        zh.starts_with("错误：纸质材料不写到终端：其字节可能被当成控制序列\n"),
+        "{zh}"
+    );
     // A paper changed in the store is not handed out.
     let stored = std::fs::read_dir(s.path(&format!("records/installation/{id}/attachments")))
         .unwrap()

@@ -273,8 +273,14 @@ fn the_pre_commit_hook_refuses_a_staged_tree_that_is_not_a_store() {
         "{err}"
     );
     git(&s, &["add", "-A"]);
+    // What is checked is what the commit holds: a file changed in the folder after it was
+    // staged (so the index is copied out and verified) does not stop a consistent commit.
+    let v2 = s.path(&format!("records/customer/{id}/v0002.toml"));
+    let staged_bytes = std::fs::read(&v2).unwrap();
+    std::fs::write(&v2, b"changed after staging\n").unwrap();
     let ok = commit(&s, "amend");
     assert!(ok.status.success(), "{}", stderr(&ok));
+    std::fs::write(&v2, staged_bytes).unwrap();
     // A file no entry logs, staged.
     std::fs::write(s.path("records/customer/extra.toml"), "x = 1\n").unwrap();
     git(&s, &["add", "-A"]);

@@ -812,11 +812,28 @@ pub fn verify(g: &Global, a: VerifyArgs) -> Result<Output> {
 /// `verify --staged`: the tree the next commit holds is a store that verifies, and its log
 /// extends the one in `rev` along every commit since.
 fn verify_staged(store: &Store, rev: &str) -> Result<Output> {
-    let staged = docket::ops::staged::checkout(store)?;
-    let copy = docket::ops::staged::open(&staged)?;
-    let log = std::fs::read(copy.log_path()).map_err(|e| Error::io(copy.log_path(), e))?;
-    let c = docket::ops::against::against_log(store, rev, &log)?;
-    let report = checking::verify_copy(&copy)?;
+    use docket::ops::staged;
+    let (report, c) = match staged::same_as_folder(store)? {
+        Some(files) => {
+            if !files.iter().any(|f| f == docket::layout::LOG_NAME) {
+                return Err(Error::integrity(
+                    docket::layout::LOG_NAME,
+                    t!("staged-log-not-staged"),
+                ));
+            }
+            let log =
+                std::fs::read(store.log_path()).map_err(|e| Error::io(store.log_path(), e))?;
+            let c = docket::ops::against::against_log(store, rev, &log)?;
+            (checking::verify_as_staged(store, files)?, c)
+        }
+        None => {
+            let copy_folder = staged::checkout(store)?;
+            let copy = staged::open(&copy_folder)?;
+            let log = std::fs::read(copy.log_path()).map_err(|e| Error::io(copy.log_path(), e))?;
+            let c = docket::ops::against::against_log(store, rev, &log)?;
+            (checking::verify_copy(&copy)?, c)
+        }
+    };
     if !report.problems.is_empty() {
         return Err(Error::Integrity {
             problems: report.problems,

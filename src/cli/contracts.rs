@@ -170,9 +170,17 @@ pub fn withdraw(g: &Global, a: WithdrawArgs) -> Result<Output> {
 
 pub fn attachment(g: &Global, c: AttachmentCommand) -> Result<Output> {
     let AttachmentCommand::Get(a) = c;
+    let to_stdout = a.out.as_os_str() == "-";
+    // A paper's bytes could drive the terminal: `-` is for a pipe, and refused before
+    // anything is read or logged.
+    if to_stdout && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Err(Error::usage(
+            t!("contracts-paper-not-to-terminal"),
+            Some(t!("contracts-give-file-or-pipe")),
+        ));
+    }
     let mut session = g.writer()?;
     let id = session.canonical_id(&a.id);
-    let to_stdout = a.out.as_os_str() == "-";
     let mut held = Vec::new();
     let mut wrote = false;
     let mut deliver = |bytes: &[u8]| -> Result<()> {

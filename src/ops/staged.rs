@@ -1,7 +1,9 @@
-//! What the next commit will hold: the store as staged in git's index, copied out to a
-//! temporary folder and verified like any store, so the pre-commit hook refuses a commit
-//! whose tree is not a consistent store (a logged file left out, an unlogged file staged,
-//! the log missing, cut or rewritten).
+//! What the next commit will hold: the store as staged in git's index, verified like any
+//! store, so the pre-commit hook refuses a commit whose tree is not a consistent store (a
+//! logged file left out, an unlogged file staged, the log missing, cut or rewritten).
+//! When what is staged is the folder's own bytes (the usual `git add -A`), the folder is
+//! checked with the staged file list; a partial commit is copied out of the index to a
+//! temporary folder first.
 
 use crate::error::{Error, Result};
 use crate::layout::LOG_NAME;
@@ -54,6 +56,37 @@ fn run(mut cmd: Command, input: Option<&[u8]>) -> Result<Vec<u8>> {
         ));
     }
     Ok(out.stdout)
+}
+
+/// The store's files as git's index holds them, relative to the store, when every one
+/// of them is byte for byte the folder's (nothing staged differs from the folder): then
+/// the folder itself is what the commit holds, bar what is not staged. `None` when part
+/// of the store is staged differently from the folder (a partial commit).
+pub fn same_as_folder(store: &Store) -> Result<Option<Vec<String>>> {
+    let mut diff = git(&store.root);
+    diff.args(["diff", "--quiet", "--no-ext-diff", "--", "."]);
+    let same = diff
+        .status()
+        .map_err(|e| {
+            Error::usage(
+                t!("against-cannot-run-git", e = e),
+                Some(t!("against-install-git-check-log")),
+            )
+        })?
+        .success();
+    if !same {
+        return Ok(None);
+    }
+    let mut list = git(&store.root);
+    list.args(["ls-files", "-z", "--cached", "--", "."]);
+    let files = run(list, None)?;
+    Ok(Some(
+        files
+            .split(|b| *b == 0)
+            .filter(|p| !p.is_empty())
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .collect(),
+    ))
 }
 
 /// Copy the store's staged files out of the index into a fresh temporary folder.

@@ -80,19 +80,37 @@ impl Visit for Full {
 /// key registered at that point, that the log extends this machine's witness, and every
 /// file against its logged hash.
 pub fn verify(store: &Store) -> Result<Report> {
-    check(
-        store,
-        witness::file_for(&store.config.store.id, &store.root),
-    )
+    let witness = witness::file_for(&store.config.store.id, &store.root);
+    check(store, witness, || store_files(store))
 }
 
 /// Check a copy of the store (the tree staged for a commit) as `verify` does, but with no
 /// machine's witness: the copy is not the store this machine keeps checking.
 pub fn verify_copy(store: &Store) -> Result<Report> {
-    check(store, None)
+    check(store, None, || store_files(store))
 }
 
-fn check(store: &Store, witness_file: Option<std::path::PathBuf>) -> Result<Report> {
+/// Check the store as if only the files of `records/` in `present` were there (the ones
+/// staged for a commit, when they are the folder's own bytes), with no machine's witness.
+pub fn verify_as_staged(store: &Store, present: Vec<String>) -> Result<Report> {
+    let skip = [LOG_NAME, LOCK_NAME, CACHE_DIR, QUARANTINE_DIR];
+    let kept: Vec<String> = present
+        .into_iter()
+        .filter(|p| p.starts_with("records/"))
+        .filter(|p| {
+            !skip
+                .iter()
+                .any(|s| p == s || p.starts_with(&format!("{s}/")))
+        })
+        .collect();
+    check(store, None, move || Ok(kept))
+}
+
+fn check(
+    store: &Store,
+    witness_file: Option<std::path::PathBuf>,
+    list: impl FnOnce() -> Result<Vec<String>> + Send,
+) -> Result<Report> {
     let seen = match &witness_file {
         Some(f) => witness::load(f)?,
         None => None,
@@ -106,7 +124,7 @@ fn check(store: &Store, witness_file: Option<std::path::PathBuf>) -> Result<Repo
     };
     // Two cores: one lists the files present while the other walks and replays the log.
     let (walked, present) = std::thread::scope(|s| {
-        let lister = s.spawn(|| store_files(store));
+        let lister = s.spawn(list);
         let walked = walk_fresh(&store.log_path(), plan, || Full {
             index: LogIndex::default(),
             trust: Trust::new(Registry::default(), &store.root),
