@@ -660,3 +660,29 @@ fn identity_numbers_checked_are_counted_and_bounded() {
     );
     s.ok("", &["verify"]);
 }
+
+/// A registration by hand of a name that reads like a registered one (`Alice` beside
+/// `alice`) is named by replay, as the command refuses it.
+#[test]
+fn a_look_alike_actor_registered_by_hand_is_named() {
+    let s = TestStore::new();
+    let key = std::fs::read_to_string(s.pubkey("twin")).unwrap();
+    let file = s.write_by_hand("records/_actors/Alice/v0001.toml", "name = \"Alice\"\n");
+    let line = append_entries(
+        &s,
+        &[
+            json!({"actor": "root", "role": "admin", "action": "actor-add",
+                 "record": "Alice", "version": 1, "files": [file],
+                 "detail": {"role": "business-staff", "key": key.trim(),
+                            "agreement_signed": "2026-01-05", "trained_on": "2026-01-05"}}),
+        ],
+    );
+    let problems = s.verify_problems();
+    assert!(
+        problems.contains(&at(
+            line,
+            "`Alice` reads like the registered actor `alice` (the same letters but for case or look-alike characters): logs and reviews could not tell the two apart"
+        )),
+        "{problems:?}"
+    );
+}
