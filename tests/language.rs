@@ -563,7 +563,7 @@ fn invisible_characters_are_refused_in_both_languages() {
     assert_eq!(
         zh.stderr,
         format!(
-            "错误：完整性检查未通过：records/audit.log:{n}: 字段 `name` 含有控制字符或不可见字符，而 docket 从不写入这种字符\n\
+            "错误：完整性检查未通过：records/audit.log:{n}: 字段 `名称（name）` 含有控制字符或不可见字符，而 docket 从不写入这种字符\n\
                  提示：`docket verify` 会列出所有问题；`docket recover` 会移开中断的命令留下的文件，被手工改动的文件可从 git 恢复\n"
         )
     );

@@ -111,6 +111,14 @@ fn check(
     witness_file: Option<std::path::PathBuf>,
     list: impl FnOnce() -> Result<Vec<String>> + Send,
 ) -> Result<Report> {
+    // Problems name fields, roles and kinds by their titles, read from the store's schema
+    // files (only words: what is checked is the policy the log applied).
+    if let Ok(schemas) = crate::schema::Schemas::load(&store.schemas_dir(), "schemas") {
+        crate::i18n::remember_titles(crate::schema::title::titles_in(
+            &schemas,
+            crate::i18n::current(),
+        ));
+    }
     let seen = match &witness_file {
         Some(f) => witness::load(f)?,
         None => None,
