@@ -813,26 +813,28 @@ pub fn verify(g: &Global, a: VerifyArgs) -> Result<Output> {
 /// extends the one in `rev` along every commit since.
 fn verify_staged(store: &Store, rev: &str) -> Result<Output> {
     use docket::ops::staged;
-    let (report, c) = match staged::same_as_folder(store)? {
-        Some(files) => {
-            if !files.iter().any(|f| f == docket::layout::LOG_NAME) {
-                return Err(Error::integrity(
-                    docket::layout::LOG_NAME,
-                    t!("staged-log-not-staged"),
-                ));
-            }
-            let log =
-                std::fs::read(store.log_path()).map_err(|e| Error::io(store.log_path(), e))?;
-            let c = docket::ops::against::against_log(store, rev, &log)?;
-            (checking::verify_as_staged(store, files)?, c)
+    // What the commit holds: the folder, when its bytes are what is staged (checked
+    // against the staged file list), else a copy of the index.
+    let staged_files = staged::same_as_folder(store)?;
+    let copy_folder;
+    let checked = match &staged_files {
+        Some(files) if !files.iter().any(|f| f == docket::layout::LOG_NAME) => {
+            return Err(Error::integrity(
+                docket::layout::LOG_NAME,
+                t!("staged-log-not-staged"),
+            ));
         }
+        Some(_) => store.clone(),
         None => {
-            let copy_folder = staged::checkout(store)?;
-            let copy = staged::open(&copy_folder)?;
-            let log = std::fs::read(copy.log_path()).map_err(|e| Error::io(copy.log_path(), e))?;
-            let c = docket::ops::against::against_log(store, rev, &log)?;
-            (checking::verify_copy(&copy)?, c)
+            copy_folder = staged::checkout(store)?;
+            staged::open(&copy_folder)?
         }
+    };
+    let log = std::fs::read(checked.log_path()).map_err(|e| Error::io(checked.log_path(), e))?;
+    let c = docket::ops::against::against_log(store, rev, &log)?;
+    let report = match staged_files {
+        Some(files) => checking::verify_as_staged(&checked, files)?,
+        None => checking::verify_copy(&checked)?,
     };
     if !report.problems.is_empty() {
         return Err(Error::Integrity {

@@ -12,10 +12,7 @@ fn store_root() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("DOCKET_STORE").filter(|d| !d.is_empty()) {
         return Some(PathBuf::from(dir));
     }
-    let here = std::env::current_dir().ok()?;
-    here.ancestors()
-        .find(|d| d.join(docket::layout::CONFIG_NAME).is_file())
-        .map(Path::to_path_buf)
+    docket::store::Store::find_root(&std::env::current_dir().ok()?).ok()
 }
 
 /// The names of the folders or files in `dir`, sorted, hidden ones left out.

@@ -16,18 +16,30 @@ pub struct Compared {
     pub now: usize,
 }
 
+/// git, run in the store's folder, on the index the caller's git names: a hook runs with
+/// `GIT_INDEX_FILE` relative to the top of the work tree, so it is made absolute first.
+pub fn git_command(root: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.arg("-C").arg(root);
+    if let Some(index) = std::env::var_os("GIT_INDEX_FILE").map(PathBuf::from)
+        && index.is_relative()
+        && let Ok(here) = std::env::current_dir()
+    {
+        cmd.env("GIT_INDEX_FILE", here.join(index));
+    }
+    cmd
+}
+
+/// The error for git that cannot be run at all.
+pub fn git_missing(e: std::io::Error) -> Error {
+    Error::usage(
+        t!("against-cannot-run-git", e = e),
+        Some(t!("against-install-git-check-log")),
+    )
+}
+
 fn git(root: &Path, args: &[&str]) -> Result<std::process::Output> {
-    Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .output()
-        .map_err(|e| {
-            Error::usage(
-                t!("against-cannot-run-git", e = e),
-                Some(t!("against-install-git-check-log")),
-            )
-        })
+    git_command(root).args(args).output().map_err(git_missing)
 }
 
 fn git_text(root: &Path, args: &[&str]) -> Result<String> {

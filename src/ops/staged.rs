@@ -5,11 +5,12 @@
 //! checked with the staged file list; a partial commit is copied out of the index to a
 //! temporary folder first.
 
+use super::against::{git_command as git, git_missing};
 use crate::error::{Error, Result};
 use crate::layout::LOG_NAME;
 use crate::store::Store;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 /// The staged store, in a folder removed when this is dropped.
@@ -18,27 +19,8 @@ pub struct Staged {
     pub root: PathBuf,
 }
 
-/// git, run in the store's folder on the index the caller's git names: a hook runs with
-/// `GIT_INDEX_FILE` relative to the top of the work tree, so it is made absolute first.
-fn git(root: &Path) -> Command {
-    let mut cmd = Command::new("git");
-    cmd.arg("-C").arg(root);
-    if let Some(index) = std::env::var_os("GIT_INDEX_FILE").map(PathBuf::from)
-        && index.is_relative()
-        && let Ok(here) = std::env::current_dir()
-    {
-        cmd.env("GIT_INDEX_FILE", here.join(index));
-    }
-    cmd
-}
-
 fn run(mut cmd: Command, input: Option<&[u8]>) -> Result<Vec<u8>> {
-    let failed = |e: std::io::Error| {
-        Error::usage(
-            t!("against-cannot-run-git", e = e),
-            Some(t!("against-install-git-check-log")),
-        )
-    };
+    let failed = git_missing;
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -65,15 +47,7 @@ fn run(mut cmd: Command, input: Option<&[u8]>) -> Result<Vec<u8>> {
 pub fn same_as_folder(store: &Store) -> Result<Option<Vec<String>>> {
     let mut diff = git(&store.root);
     diff.args(["diff", "--quiet", "--no-ext-diff", "--", "."]);
-    let same = diff
-        .status()
-        .map_err(|e| {
-            Error::usage(
-                t!("against-cannot-run-git", e = e),
-                Some(t!("against-install-git-check-log")),
-            )
-        })?
-        .success();
+    let same = diff.status().map_err(git_missing)?.success();
     if !same {
         return Ok(None);
     }
