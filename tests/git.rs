@@ -281,6 +281,25 @@ fn the_pre_commit_hook_refuses_a_staged_tree_that_is_not_a_store() {
     let ok = commit(&s, "amend");
     assert!(ok.status.success(), "{}", stderr(&ok));
     std::fs::write(&v2, staged_bytes).unwrap();
+    // A forged version staged under the folder's good one, hidden from `git diff` by
+    // assume-unchanged: the index is what is checked, and the forgery is named.
+    let v1 = format!("records/customer/{id}/v0001.toml");
+    let good = std::fs::read(s.path(&v1)).unwrap();
+    std::fs::write(s.path(&v1), b"forged = true\n").unwrap();
+    git(&s, &["add", &v1]);
+    git(&s, &["update-index", "--assume-unchanged", &v1]);
+    std::fs::write(s.path(&v1), &good).unwrap();
+    let refused = commit(&s, "forged");
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains(&format!(
+            "{v1}: does not match the hash the audit log holds"
+        )),
+        "{}",
+        stderr(&refused)
+    );
+    git(&s, &["update-index", "--no-assume-unchanged", &v1]);
+    git(&s, &["add", &v1]);
     // A file no entry logs, staged.
     std::fs::write(s.path("records/customer/extra.toml"), "x = 1\n").unwrap();
     git(&s, &["add", "-A"]);

@@ -51,16 +51,21 @@ pub fn same_as_folder(store: &Store) -> Result<Option<Vec<String>>> {
     if !same {
         return Ok(None);
     }
+    // `git diff` trusts a path marked assume-unchanged (a lower-case tag) or skip-worktree
+    // (`S`) without reading it: such a path may be staged with other bytes than the
+    // folder's, so the index is copied out instead.
     let mut list = git(&store.root);
-    list.args(["ls-files", "-z", "--cached", "--", "."]);
-    let files = run(list, None)?;
-    Ok(Some(
-        files
-            .split(|b| *b == 0)
-            .filter(|p| !p.is_empty())
-            .map(|p| String::from_utf8_lossy(p).into_owned())
-            .collect(),
-    ))
+    list.args(["ls-files", "-z", "-v", "--cached", "--", "."]);
+    let listed = run(list, None)?;
+    let mut files = Vec::new();
+    for entry in listed.split(|b| *b == 0).filter(|e| e.len() > 2) {
+        let tag = entry[0];
+        if tag.is_ascii_lowercase() || tag == b'S' {
+            return Ok(None);
+        }
+        files.push(String::from_utf8_lossy(&entry[2..]).into_owned());
+    }
+    Ok(Some(files))
 }
 
 /// Copy the store's staged files out of the index into a fresh temporary folder.
