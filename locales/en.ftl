@@ -908,3 +908,7 @@ admin-entries-are-numbered = `docket log` lists them with their numbers
 column-archive-note = archive note
 lifecycle-may-not-watch-role = role `{ $role }` reaches only its own department's records, so it may not see what waits for `{ $other }`
 lifecycle-watch-hint = `docket pending` lists what waits for you
+chain-sealed-segment-torn = a sealed segment of the log ends in an incomplete line: sealed segments never change, so it was cut or edited; restore it from git or a backup
+chain-segment-misnamed = this sealed segment's name says it begins at entry { $first }, but the log before it ends at entry { $n }: a segment was removed, added or renamed; restore the log's segments from git or a backup
+segments-already-sealed = a sealed segment of this name already exists, so the open segment was not sealed over it; run `docket verify`
+session-segment-not-sealed = the act is logged, but the log's open segment could not be sealed ({ $e }); the next act tries again

@@ -908,3 +908,7 @@ admin-entries-are-numbered = `docket log` 会列出各条目及其编号
 column-archive-note = 归档说明
 lifecycle-may-not-watch-role = 角色 `{ $role }` 只能看到本部门的记录，不能查看等待 `{ $other }` 处理的事项
 lifecycle-watch-hint = `docket pending` 列出等待你处理的事项
+chain-sealed-segment-torn = 日志的一个封存段以不完整的行结尾：封存段一经写成便不再改变，所以它被截断或改动过；请从 git 或备份恢复
+chain-segment-misnamed = 这个封存段的文件名表明它从第 { $first } 条开始，但它之前的日志止于第 { $n } 条：有段被删除、添加或改名；请从 git 或备份恢复日志各段
+segments-already-sealed = 已有同名的封存段，所以没有用开放段覆盖它；请运行 `docket verify`
+session-segment-not-sealed = 该操作已记入日志，但日志的开放段未能封存（{ $e }）；下一次操作会再试

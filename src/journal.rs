@@ -276,6 +276,7 @@ impl Journal<'_> {
         append(&log, &text)?;
         self.committed = true;
         self.writer.committed(head, text);
+        self.writer.seal_if_full();
         Ok(())
     }
 
@@ -332,7 +333,7 @@ impl Journal<'_> {
         if !self.cut_torn_tail {
             return Ok(());
         }
-        let len = self.writer.head.len;
+        let len = self.writer.head.len - self.writer.log_files.open_start.len;
         let bytes = std::fs::read(log).at(log)?;
         let tail = &bytes[len as usize..];
         std::fs::create_dir_all(&qdir).at(&qdir)?;

@@ -6,7 +6,10 @@ use sha2::{Digest, Sha256};
 pub const CONFIG_NAME: &str = "docket.toml";
 pub const SCHEMAS_DIR: &str = "schemas";
 pub const RECORDS_DIR: &str = "records";
+/// The open segment of the audit log: every act appends here.
 pub const LOG_NAME: &str = "records/audit.log";
+/// The folder of the log's sealed segments (`audit::segments`).
+pub const SEGMENTS_DIR: &str = "records/_log";
 pub const LOCK_NAME: &str = "records/.lock";
 pub const CACHE_DIR: &str = "records/.cache";
 pub const QUARANTINE_DIR: &str = "records/.quarantine";

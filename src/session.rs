@@ -4,7 +4,7 @@
 //! start from a `Writer`, which exists only under the exclusive lock and with the acting
 //! actor's key in hand.
 
-use crate::audit::chain::{Plan, Seen, TxnEnd, Visit, walk, walk_fresh};
+use crate::audit::chain::{LogFiles, Plan, Seen, TxnEnd, Visit, Walked, walk, walk_fresh};
 use crate::audit::trust::{Registry, Trust};
 use crate::audit::{self, Entry, FileHash, Head, LogIndex};
 use crate::cache::Caches;
@@ -67,6 +67,8 @@ pub struct Session {
     pub caches: Option<Caches>,
     /// Earlier policy versions' schemas, read when needed.
     pub policies: Policies,
+    /// Where the log's open segment begins, and its sealed segments as verified.
+    pub(crate) log_files: LogFiles,
     witness_file: Option<PathBuf>,
     _lock: StoreLock,
 }
@@ -127,6 +129,7 @@ impl Writer {
             warnings: Vec::new(),
             caches,
             policies: Policies::default(),
+            log_files: LogFiles::default(),
             witness_file,
             _lock: lock,
         };
@@ -158,6 +161,21 @@ impl Writer {
     }
 }
 
+impl Writer {
+    /// After a commit: seal the open segment if it has grown full. The act is committed
+    /// whatever happens here; a failure leaves the segment open, and is told.
+    pub(crate) fn seal_if_full(&mut self) {
+        let s = &mut self.session;
+        let start = &s.log_files.open_start;
+        let first = start.entries + 1;
+        match crate::audit::segments::seal_if_full(&s.store.root, first, s.head.len - start.len) {
+            Ok(Some(_)) => s.log_files.open_start = s.head.clone(),
+            Ok(None) => {}
+            Err(e) => s.warnings.push(t!("session-segment-not-sealed", e = e)),
+        }
+    }
+}
+
 impl Session {
     /// Open the store to read: a shared lock, so writers wait until this command is done.
     /// Acting as someone, reading included, takes their key: `--as NAME` without it gives
@@ -173,7 +191,7 @@ impl Session {
     }
 
     fn open_with(store: Store, opts: &Options, mode: LockMode) -> Result<Session> {
-        if !store.log_path().exists() {
+        if !crate::audit::segments::exists(&store.root) {
             return Err(Error::integrity(
                 crate::layout::LOG_NAME,
                 t!("session-audit-log-missing-without"),
@@ -217,6 +235,7 @@ impl Session {
             warnings: Vec::new(),
             caches,
             policies: Policies::default(),
+            log_files: read.files,
             witness_file,
             _lock: lock,
         };
@@ -226,8 +245,9 @@ impl Session {
         session
             .warnings
             .extend(read.ahead.iter().map(|p| p.to_string()));
-        let seen = witnessed.as_ref().map(Witness::head);
-        if !session.torn_tail && seen.as_ref() != Some(&session.head) {
+        let seen = witnessed.as_ref().map(|w| (w.head(), w.sealed.clone()));
+        let now_seen = (session.head.clone(), session.log_files.sealed.clone());
+        if !session.torn_tail && seen.as_ref() != Some(&now_seen) {
             session.remember();
         }
         if let Some(name) = &opts.actor {
@@ -248,6 +268,7 @@ impl Session {
             len: self.head.len,
             head: self.head.hash.clone(),
             registry: self.registry.clone(),
+            sealed: self.log_files.sealed.clone(),
         };
         if let Err(e) = witness::save(file, &witness) {
             self.warnings
@@ -659,6 +680,7 @@ fn settings_in_force(store: Store, registry: &Registry) -> Result<Store> {
 struct LogRead {
     index: LogIndex,
     head: Head,
+    files: LogFiles,
     registry: Registry,
     problems: Vec<Problem>,
     /// Entries dated ahead of the entry after them: told, never stopping the command.
@@ -776,7 +798,7 @@ impl Visit for Reading {
 /// every transaction after this machine's witness has its signature checked and its acts
 /// replayed.
 fn read_log(caches: Option<&Caches>, store: &Store, witness: Option<&Witness>) -> Result<LogRead> {
-    let log = store.log_path();
+    let log = &store.root;
     let trust_after = witness.map_or(0, |w| w.entries);
     let registry = witness.map(|w| w.registry.clone()).unwrap_or_default();
     let seen = witness.map(Witness::head);
@@ -797,19 +819,20 @@ fn read_log(caches: Option<&Caches>, store: &Store, witness: Option<&Witness>) -
             checkpoint: Some(&checkpoint),
             witness: seen.as_ref(),
             collect_all: false,
+            sealed: witness.and_then(|w| w.sealed.as_ref()),
         };
         // Two cores: one hashes the whole chain (keeping the few entries after the
         // checkpoint), the other reads the cached index meanwhile.
         let (walked, cached) = std::thread::scope(|s| {
             let loader = s.spawn(|| crate::cache::index::load(c));
-            let walked = walk(&log, plan, || reading(checkpoint.head.entries, false));
+            let walked = walk(log, plan, || reading(checkpoint.head.entries, false));
             (walked, loader.join().ok().flatten())
         });
         if let (Some(mut w), Some((loaded, mut index))) = (walked?, cached)
             && loaded == checkpoint
         {
             w.state.catch_up(&mut index)?;
-            return Ok(finish(caches, index, w.head, w.state, w.problems));
+            return Ok(finish(caches, index, w));
         }
     }
     let plan = Plan {
@@ -817,22 +840,22 @@ fn read_log(caches: Option<&Caches>, store: &Store, witness: Option<&Witness>) -
         checkpoint: None,
         witness: seen.as_ref(),
         collect_all: false,
+        sealed: None,
     };
-    let mut w = walk_fresh(&log, plan, || reading(0, true))?;
+    let mut w = walk_fresh(log, plan, || reading(0, true))?;
     let index = w.state.index.take().unwrap_or_default();
-    Ok(finish(caches, index, w.head, w.state, w.problems))
+    Ok(finish(caches, index, w))
 }
 
-fn finish(
-    caches: Option<&Caches>,
-    index: LogIndex,
-    head: Head,
-    reading: Reading,
-    mut problems: Vec<Problem>,
-) -> LogRead {
-    let Reading {
-        mut trust, replay, ..
-    } = reading;
+fn finish(caches: Option<&Caches>, index: LogIndex, walked: Walked<Reading>) -> LogRead {
+    let Walked {
+        state: Reading {
+            mut trust, replay, ..
+        },
+        head,
+        mut problems,
+        files,
+    } = walked;
     trust.verify_signatures();
     problems.append(&mut trust.problems);
     problems.extend(replay.problems);
@@ -842,6 +865,7 @@ fn finish(
     LogRead {
         index,
         head,
+        files,
         registry: trust.registry,
         problems,
         ahead: trust.ahead,

@@ -22,6 +22,9 @@ pub struct Witness {
     pub len: u64,
     pub head: String,
     pub registry: Registry,
+    /// The sealed segments of the log as verified here (trusted while unchanged).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<crate::audit::segments::SealedTrust>,
 }
 
 impl Witness {

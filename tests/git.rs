@@ -376,3 +376,47 @@ fn the_pre_commit_hook_needs_docket_on_path() {
     let ok = commit(&s, "amend");
     assert!(ok.status.success(), "{}", stderr(&ok));
 }
+
+/// Once a segment is sealed, the hook and `verify --against` read the log across every
+/// committed segment: a commit that leaves the new segment out, or drops a sealed one, is
+/// refused or named.
+#[test]
+fn sealed_segments_are_checked_in_git_like_the_open_one() {
+    let (s, _) = committed_store();
+    assert_eq!(s.run("", &["hook", "install"]).code, 0);
+    s.import_many(1000, 500);
+    let sealed = "records/_log/0000/000000000001.log";
+    assert!(s.path(sealed).is_file());
+    // `commit -a` stages the open segment's removal but not the new sealed one.
+    let refused = git(&s, &["commit", "-qam", "tracked only"]);
+    assert!(!refused.status.success(), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("records/audit.log"),
+        "{}",
+        stderr(&refused)
+    );
+    git(&s, &["add", "-A"]);
+    let ok = commit(&s, "import");
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    s.residential();
+    git(&s, &["add", "-A"]);
+    assert!(commit(&s, "one more").status.success());
+    assert!(
+        s.ok("", &["verify", "--against", "HEAD~2"])
+            .contains("HEAD~2")
+    );
+    // A sealed segment dropped in a commit is named by that commit.
+    git(&s, &["rm", "-q", "--cached", sealed]);
+    assert!(
+        git(&s, &["commit", "-qm", "drop", "--no-verify"])
+            .status
+            .success()
+    );
+    let err = s.fails("", &["verify", "--against", "HEAD~1"], INTEGRITY);
+    assert!(
+        err.starts_with(&format!(
+            "error: integrity check failed: {sealed}:1: forked at entry 1"
+        )),
+        "{err}"
+    );
+}

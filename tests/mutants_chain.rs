@@ -190,7 +190,7 @@ fn a_transaction_cut_at_a_line_end_counts_for_nothing_and_recover_moves_it_aside
 fn a_fresh_walk_ignores_any_checkpoint_it_is_handed() {
     use docket::audit::chain::{Checkpoint, Head, Nothing, Plan, walk, walk_fresh};
     let s = TestStore::new();
-    let log = s.path("records/audit.log");
+    let log = s.path("");
     // A checkpoint inside the first entry: any walk that heeds it finds the cache stale.
     let inside = Checkpoint {
         head: Head {

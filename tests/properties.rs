@@ -99,11 +99,11 @@ proptest! {
         mutated(LOG_LINE).prop_map(String::into_bytes),
     ]) {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("audit.log");
-        std::fs::write(&path, &log).unwrap();
+        std::fs::create_dir(dir.path().join("records")).unwrap();
+        std::fs::write(dir.path().join("records/audit.log"), &log).unwrap();
         let plan = Plan { collect_all: true, ..Plan::default() };
-        let _ = walk_fresh(&path, plan, || Nothing);
-        let _ = docket::audit::chain::transaction_of(&path, 1);
+        let _ = walk_fresh(dir.path(), plan, || Nothing);
+        let _ = docket::audit::chain::transaction_of(dir.path(), 1);
     }
 
     #[test]

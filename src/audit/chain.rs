@@ -4,6 +4,7 @@
 //! log grows.
 
 use super::entry::{Entry, GENESIS_PREV, RawLine, split_line};
+use super::segments::{self, MetadataDigest, SealedTrust, Segment};
 use crate::error::{IoContext, Problem, ProblemKind, Result};
 use crate::layout::{LOG_NAME, hex};
 use sha2::{Digest, Sha256, Sha512};
@@ -62,6 +63,9 @@ pub struct Plan<'a> {
     pub witness: Option<&'a Head>,
     /// Go on past a bad line so `verify` can report every problem.
     pub collect_all: bool,
+    /// The sealed segments this machine verified: trusted without reading while their
+    /// metadata is unchanged.
+    pub sealed: Option<&'a SealedTrust>,
 }
 
 /// A parsed entry as the walk hands it over.
@@ -95,6 +99,16 @@ pub struct Walked<V> {
     pub state: V,
     pub head: Head,
     pub problems: Vec<Problem>,
+    pub files: LogFiles,
+}
+
+/// What a walk learnt of the log's files.
+#[derive(Debug, Clone, Default)]
+pub struct LogFiles {
+    /// Where the open segment begins: the end of the last sealed one.
+    pub open_start: Head,
+    /// The sealed segments as this walk verified them (none when one had a problem).
+    pub sealed: Option<SealedTrust>,
 }
 
 /// One pass over the log, up to `limit` bytes.
@@ -103,6 +117,7 @@ enum Pass {
         head: Head,
         problems: Vec<Problem>,
         rewind: Option<(u64, Problem)>,
+        files: Box<LogFiles>,
     },
     /// The log at the checkpoint is not the history the checkpoint was taken from.
     Stale,
@@ -112,23 +127,25 @@ enum Pass {
 /// transaction, the walk is made again with a fresh visitor up to the transaction's start,
 /// so none of it counts. `None` means the checkpoint is stale: walk again without it.
 pub fn walk<V: Visit>(
-    path: &Path,
+    root: &Path,
     plan: Plan,
     mut init: impl FnMut() -> V,
 ) -> Result<Option<Walked<V>>> {
     let mut state = init();
-    let first = pass(path, plan, u64::MAX, &mut state)?;
-    let (head, mut problems, torn) = match first {
+    let first = pass(root, plan, u64::MAX, &mut state)?;
+    let (head, mut problems, torn, files) = match first {
         Pass::Stale => return Ok(None),
         Pass::Done {
             head,
             problems,
             rewind: None,
+            files,
         } => {
             return Ok(Some(Walked {
                 state,
                 head,
                 problems,
+                files: *files,
             }));
         }
         Pass::Done {
@@ -136,9 +153,14 @@ pub fn walk<V: Visit>(
             ..
         } => {
             state = init();
-            match pass(path, plan, limit, &mut state)? {
+            match pass(root, plan, limit, &mut state)? {
                 Pass::Stale => return Ok(None),
-                Pass::Done { head, problems, .. } => (head, problems, torn),
+                Pass::Done {
+                    head,
+                    problems,
+                    files,
+                    ..
+                } => (head, problems, torn, files),
             }
         }
     };
@@ -147,16 +169,17 @@ pub fn walk<V: Visit>(
         state,
         head,
         problems,
+        files: *files,
     }))
 }
 
 /// `walk` with no cache checkpoint, which is never stale.
-pub fn walk_fresh<V: Visit>(path: &Path, plan: Plan, init: impl FnMut() -> V) -> Result<Walked<V>> {
+pub fn walk_fresh<V: Visit>(root: &Path, plan: Plan, init: impl FnMut() -> V) -> Result<Walked<V>> {
     let plan = Plan {
         checkpoint: None,
         ..plan
     };
-    Ok(walk(path, plan, init)?.expect("a walk without a checkpoint is never stale"))
+    Ok(walk(root, plan, init)?.expect("a walk without a checkpoint is never stale"))
 }
 
 /// A visitor that keeps nothing: for checks of the chain alone.
@@ -195,9 +218,15 @@ struct Cursor<'p> {
     witnessed: bool,
     /// The walk stopped at a bad line: what lies after it is unknown.
     stopped: bool,
+    /// Reading a sealed segment: a torn line there is no crash's doing.
+    in_sealed: bool,
+    /// The walk began inside a segment, at the cache's checkpoint: the first line read
+    /// must be a whole entry linking to it.
+    resumed: bool,
 }
 
 /// What one line does to the pass.
+#[derive(PartialEq, Eq)]
 enum Step {
     Next,
     Stop,
@@ -220,7 +249,7 @@ impl Cursor<'_> {
     /// A problem with the line being read (its name is made only when there is one: a
     /// walk reads a million lines).
     fn here(&mut self, message: impl Into<String>) {
-        let at = format!("{LOG_NAME}:{}", self.line_no);
+        let at = segments::locate(self.line_no);
         self.problem(at, message);
     }
 
@@ -261,7 +290,7 @@ impl Cursor<'_> {
             if here.hash != w.hash {
                 self.problem_of(
                     ProblemKind::Rollback,
-                    format!("{LOG_NAME}:{}", w.entries),
+                    segments::locate(w.entries),
                     t!(
                         "chain-forked-at-entry-not",
                         entries = w.entries,
@@ -273,9 +302,19 @@ impl Cursor<'_> {
     }
 
     fn step(&mut self, line: &[u8], visit: &mut dyn Visit) -> Result<Step> {
+        if std::mem::take(&mut self.resumed) {
+            let body = line.strip_suffix(b"\n").unwrap_or(line);
+            if split_line(body).is_none_or(|raw| raw.prev != self.prev.as_slice()) {
+                return Ok(Step::Stale);
+            }
+        }
         self.line_no += 1;
+        if line.last() != Some(&b'\n') && self.in_sealed {
+            self.here(t!("chain-sealed-segment-torn"));
+            return Ok(Step::Stop);
+        }
         if line.last() != Some(&b'\n') {
-            let at = format!("{LOG_NAME}:{}", self.line_no);
+            let at = segments::locate(self.line_no);
             let message = t!("chain-run-docket-recover-move", torn = torn_tail());
             self.problem_of(ProblemKind::TornTail, at, message);
             return Ok(Step::Stop);
@@ -381,10 +420,10 @@ impl Cursor<'_> {
         })
     }
 
-    fn finish(mut self, limit: u64) -> Pass {
+    fn finish(mut self, limit: u64, files: Box<LogFiles>) -> Pass {
         if let Some(o) = self.open.take() {
             let torn = Problem {
-                at: format!("{LOG_NAME}:{}", o.first),
+                at: segments::locate(o.first),
                 message: t!(
                     "chain-entries-announced-written-run",
                     torn = torn_transaction(),
@@ -397,6 +436,7 @@ impl Cursor<'_> {
                 head: o.before.clone(),
                 problems: self.problems,
                 rewind: Some((o.before.len, torn)),
+                files,
             };
         }
         if self.line_no == 0 && limit == u64::MAX {
@@ -429,13 +469,119 @@ impl Cursor<'_> {
             head: self.head,
             problems: self.problems,
             rewind: None,
+            files,
         }
+    }
+
+    /// Go on from `here` (the end of the sealed segments this machine verified, or the
+    /// cache's checkpoint inside them) without reading what lies before. `mid_segment`:
+    /// the first line read must link to `here`, else the checkpoint is not on this log.
+    fn resume_at(&mut self, here: &Head, mid_segment: bool) -> Option<Step> {
+        if let Some(c) = self.plan.checkpoint
+            && c.head.len == here.len
+            && c.head != *here
+        {
+            return Some(Step::Stale);
+        }
+        self.prev = here.hash.as_bytes().to_vec();
+        self.line_no = here.entries;
+        self.offset = here.len;
+        self.resumed = mid_segment;
+        self.check_witness(here);
+        self.head = here.clone();
+        None
+    }
+
+    /// Read one file of the log to its end (or to `limit`, or to a line that stops it).
+    fn read_file(
+        &mut self,
+        file: std::fs::File,
+        path: &Path,
+        limit: u64,
+        visit: &mut dyn Visit,
+    ) -> Result<Step> {
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        let mut line = Vec::with_capacity(512);
+        while self.offset < limit {
+            line.clear();
+            if reader.read_until(b'\n', &mut line).at(path)? == 0 {
+                break;
+            }
+            match self.step(&line, visit)? {
+                Step::Next => {}
+                Step::Stop => {
+                    self.stopped = true;
+                    return Ok(Step::Stop);
+                }
+                Step::Stale => return Ok(Step::Stale),
+            }
+        }
+        Ok(Step::Next)
     }
 }
 
-fn pass(path: &Path, plan: Plan, limit: u64, visit: &mut dyn Visit) -> Result<Pass> {
-    let file = std::fs::File::open(path).at(path)?;
-    let mut reader = BufReader::with_capacity(1 << 20, file);
+/// Where a walk may begin without reading what lies before: the sealed segments this
+/// machine verified are unchanged (by their metadata), so the walk starts at their end, or
+/// at the cache's checkpoint inside them when the entries after it must be parsed.
+struct Resume {
+    /// The metadata digest of the first `trusted` segments, as verified.
+    digest: MetadataDigest,
+    trusted: usize,
+    /// The segment the walk starts in, `seek` bytes into it, with the log up to there `at`.
+    start: usize,
+    seek: u64,
+    at: Head,
+}
+
+fn resume_point(root: &Path, sealed: &[Segment], plan: &Plan, limit: u64) -> Option<Resume> {
+    let t = plan.sealed?;
+    if t.count == 0 || t.count > sealed.len() || t.len > limit {
+        return None;
+    }
+    let mut digest = MetadataDigest::default();
+    let mut ends = Vec::with_capacity(t.count);
+    let mut end = 0;
+    for s in &sealed[..t.count] {
+        let meta = std::fs::symlink_metadata(root.join(&s.rel)).ok()?;
+        digest.add(&segments::metadata_line(&s.rel, &meta));
+        end += meta.len();
+        ends.push(end);
+    }
+    if digest.hex() != t.metadata || end != t.len {
+        return None;
+    }
+    if t.entries <= plan.parse_after {
+        let at = Head {
+            entries: t.entries,
+            hash: t.hash.clone(),
+            len: t.len,
+        };
+        return Some(Resume {
+            digest,
+            trusted: t.count,
+            start: t.count,
+            seek: 0,
+            at,
+        });
+    }
+    // The entries after the cache's checkpoint are wanted: begin at the checkpoint.
+    let c = plan
+        .checkpoint
+        .filter(|c| c.head.entries == plan.parse_after && c.head.len > 0)?;
+    let start = ends.iter().position(|e| *e > c.head.len)?;
+    let before = if start == 0 { 0 } else { ends[start - 1] };
+    Some(Resume {
+        digest,
+        trusted: t.count,
+        start,
+        seek: c.head.len - before,
+        at: c.head.clone(),
+    })
+}
+
+fn pass(root: &Path, plan: Plan, limit: u64, visit: &mut dyn Visit) -> Result<Pass> {
+    let (sealed, _) = segments::sealed(root)?;
+    segments::begin_layout();
     let mut cursor = Cursor {
         plan,
         problems: Vec::new(),
@@ -446,23 +592,77 @@ fn pass(path: &Path, plan: Plan, limit: u64, visit: &mut dyn Visit) -> Result<Pa
         offset: 0,
         witnessed: false,
         stopped: false,
+        in_sealed: true,
+        resumed: false,
     };
-    let mut line = Vec::with_capacity(512);
-    while cursor.offset < limit {
-        line.clear();
-        if reader.read_until(b'\n', &mut line).at(path)? == 0 {
+    let resume = resume_point(root, &sealed, &plan, limit);
+    let (mut digest, trusted, start, seek) = match &resume {
+        Some(r) => {
+            for s in &sealed[..r.start] {
+                segments::note_file(s.first, &s.rel);
+            }
+            if let Some(Step::Stale) = cursor.resume_at(&r.at, r.seek > 0) {
+                return Ok(Pass::Stale);
+            }
+            (r.digest.clone(), r.trusted, r.start, r.seek)
+        }
+        None => (MetadataDigest::default(), 0, 0, 0),
+    };
+    for (i, s) in sealed.iter().enumerate().skip(start) {
+        if cursor.offset >= limit || cursor.stopped {
             break;
         }
-        match cursor.step(&line, visit)? {
-            Step::Next => {}
-            Step::Stop => {
-                cursor.stopped = true;
-                break;
+        let path = root.join(&s.rel);
+        let mut file = std::fs::File::open(&path).at(&path)?;
+        // Taken before reading: a change made while it is read shows next time.
+        let meta = file.metadata().at(&path)?;
+        if i >= trusted {
+            digest.add(&segments::metadata_line(&s.rel, &meta));
+        }
+        if i == start && seek > 0 {
+            segments::note_file(s.first, &s.rel);
+            std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(seek)).at(&path)?;
+        } else {
+            segments::note_file(cursor.line_no + 1, &s.rel);
+            if s.first != cursor.line_no + 1 {
+                let message = t!(
+                    "chain-segment-misnamed",
+                    first = s.first,
+                    n = cursor.line_no
+                );
+                cursor.problem(s.rel.clone(), message);
             }
-            Step::Stale => return Ok(Pass::Stale),
+        }
+        if cursor.read_file(file, &path, limit, visit)? == Step::Stale {
+            return Ok(Pass::Stale);
         }
     }
-    Ok(cursor.finish(limit))
+    let files = LogFiles {
+        open_start: cursor.head.clone(),
+        sealed: (cursor.problems.is_empty() && !cursor.stopped && !sealed.is_empty()).then(|| {
+            SealedTrust {
+                count: sealed.len(),
+                metadata: digest.hex(),
+                entries: cursor.line_no,
+                len: cursor.offset,
+                hash: String::from_utf8_lossy(&cursor.prev).into_owned(),
+            }
+        }),
+    };
+    cursor.in_sealed = false;
+    let open = root.join(LOG_NAME);
+    segments::note_file(cursor.line_no + 1, LOG_NAME);
+    match std::fs::File::open(&open) {
+        Ok(file) if !cursor.stopped => {
+            if cursor.read_file(file, &open, limit, visit)? == Step::Stale {
+                return Ok(Pass::Stale);
+            }
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !sealed.is_empty() => {}
+        Err(e) => return Err(crate::error::Error::io(&open, e)),
+    }
+    Ok(cursor.finish(limit, Box::new(files)))
 }
 
 /// A transaction's signed bytes, as `ssh-keygen -Y verify` checks them.
@@ -477,42 +677,44 @@ pub struct SignedTxn {
 }
 
 /// The transaction that holds entry `n`, read from a log already verified by this run.
-pub fn transaction_of(path: &Path, n: u64) -> Result<Option<SignedTxn>> {
-    let file = std::fs::File::open(path).at(path)?;
-    let reader = BufReader::with_capacity(1 << 20, file);
+pub fn transaction_of(root: &Path, n: u64) -> Result<Option<SignedTxn>> {
     let mut current: Option<(SignedTxn, u64)> = None;
-    for (i, line) in reader.split(b'\n').enumerate() {
-        let line = line.at(path)?;
-        let line_no = i as u64 + 1;
-        let Some(raw) = split_line(&line) else {
-            return Ok(None);
-        };
-        let Ok(entry) = serde_json::from_slice::<Entry>(raw.body) else {
-            return Ok(None);
-        };
-        let (mut txn, expected) = match current.take() {
-            Some(open) => open,
-            None => (
-                SignedTxn {
-                    first: line_no,
-                    last: line_no,
-                    actor: entry.actor.clone(),
-                    message: Vec::new(),
-                    sig: Vec::new(),
-                },
-                entry.txn.map_or(1, u64::from),
-            ),
-        };
-        txn.message.extend_from_slice(raw.signed);
-        txn.message.push(b'\n');
-        txn.last = line_no;
-        if line_no - txn.first + 1 < expected {
-            current = Some((txn, expected));
-            continue;
-        }
-        if (txn.first..=txn.last).contains(&n) {
-            txn.sig = raw.sig.to_vec();
-            return Ok(Some(txn));
+    let mut line_no = 0;
+    for path in segments::files(root)? {
+        let file = std::fs::File::open(&path).at(&path)?;
+        for line in BufReader::with_capacity(1 << 20, file).split(b'\n') {
+            let line = line.at(&path)?;
+            line_no += 1;
+            let Some(raw) = split_line(&line) else {
+                return Ok(None);
+            };
+            let Ok(entry) = serde_json::from_slice::<Entry>(raw.body) else {
+                return Ok(None);
+            };
+            let (mut txn, expected) = match current.take() {
+                Some(open) => open,
+                None => (
+                    SignedTxn {
+                        first: line_no,
+                        last: line_no,
+                        actor: entry.actor.clone(),
+                        message: Vec::new(),
+                        sig: Vec::new(),
+                    },
+                    entry.txn.map_or(1, u64::from),
+                ),
+            };
+            txn.message.extend_from_slice(raw.signed);
+            txn.message.push(b'\n');
+            txn.last = line_no;
+            if line_no - txn.first + 1 < expected {
+                current = Some((txn, expected));
+                continue;
+            }
+            if (txn.first..=txn.last).contains(&n) {
+                txn.sig = raw.sig.to_vec();
+                return Ok(Some(txn));
+            }
         }
     }
     Ok(None)

@@ -5,6 +5,7 @@ pub mod act;
 pub mod chain;
 pub mod entry;
 pub mod index;
+pub mod segments;
 pub mod trust;
 
 pub use chain::{Head, is_torn_tail};

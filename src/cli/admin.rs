@@ -627,7 +627,7 @@ fn export_signed(
     n: u64,
     dir: &std::path::Path,
 ) -> Result<Output> {
-    let txn = docket::audit::chain::transaction_of(&session.store.log_path(), n)?
+    let txn = docket::audit::chain::transaction_of(&session.store.root, n)?
         .filter(|_| n <= session.head.entries)
         .ok_or_else(|| {
             Error::from(docket::error::InputError::new(
@@ -818,7 +818,11 @@ fn verify_staged(store: &Store, rev: &str) -> Result<Output> {
     let staged_files = staged::same_as_folder(store)?;
     let copy_folder;
     let checked = match &staged_files {
-        Some(files) if !files.iter().any(|f| f == docket::layout::LOG_NAME) => {
+        Some(files)
+            if !files.iter().any(|f| {
+                f == docket::layout::LOG_NAME || docket::audit::segments::parse_segment(f).is_some()
+            }) =>
+        {
             return Err(Error::integrity(
                 docket::layout::LOG_NAME,
                 t!("staged-log-not-staged"),
@@ -830,7 +834,7 @@ fn verify_staged(store: &Store, rev: &str) -> Result<Output> {
             staged::open(&copy_folder)?
         }
     };
-    let log = std::fs::read(checked.log_path()).map_err(|e| Error::io(checked.log_path(), e))?;
+    let log = docket::audit::segments::read_all(&checked.root)?;
     let c = docket::ops::against::against_log(store, rev, &log)?;
     let report = match staged_files {
         Some(files) => checking::verify_as_staged(&checked, files)?,

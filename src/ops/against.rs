@@ -2,8 +2,9 @@
 //! log cut or rewritten since that commit is seen by `verify --against REV` and by the
 //! pre-commit hook `hook install` puts in place.
 
+use crate::audit::segments::{self, parse_segment};
 use crate::error::{Error, Problem, Result};
-use crate::layout::LOG_NAME;
+use crate::layout::{LOG_NAME, SEGMENTS_DIR};
 use crate::store::Store;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -83,11 +84,73 @@ fn commit_of(root: &Path, rev: &str) -> Result<Option<String>> {
     ))
 }
 
-/// The log as committed in `commit`, or `None` when that commit holds none.
+/// The log as committed in `commit` (its sealed segments in order, then its open one),
+/// or `None` when that commit holds none.
 fn log_in(root: &Path, commit: &str) -> Result<Option<Vec<u8>>> {
     let prefix = git_text(root, &["rev-parse", "--show-prefix"])?;
-    let shown = git(root, &["show", &format!("{commit}:{prefix}{LOG_NAME}")])?;
-    Ok(shown.status.success().then_some(shown.stdout))
+    let listed = git_text(
+        root,
+        &[
+            "ls-tree",
+            "-r",
+            "--name-only",
+            "--full-tree",
+            commit,
+            "--",
+            &format!("{prefix}{SEGMENTS_DIR}/"),
+        ],
+    )?;
+    let mut sealed: Vec<(u64, &str)> = listed
+        .lines()
+        .filter_map(|path| Some((parse_segment(path.strip_prefix(prefix.as_str())?)?, path)))
+        .collect();
+    sealed.sort();
+    let mut specs: Vec<String> = sealed
+        .iter()
+        .map(|(_, path)| format!("{commit}:{path}"))
+        .collect();
+    specs.push(format!("{commit}:{prefix}{LOG_NAME}"));
+    let blobs = cat_files(root, &specs)?;
+    if blobs.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    Ok(Some(blobs.into_iter().flatten().flatten().collect()))
+}
+
+/// The contents of each `commit:path` in `specs` (`None` for one git does not have), read
+/// by one `git cat-file --batch`.
+fn cat_files(root: &Path, specs: &[String]) -> Result<Vec<Option<Vec<u8>>>> {
+    use std::io::{BufRead, Read, Write};
+    let mut child = git_command(root)
+        .args(["cat-file", "--batch"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(git_missing)?;
+    let mut stdin = child.stdin.take().expect("piped");
+    let input = specs.join("\n") + "\n";
+    let feeder = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let mut out = std::io::BufReader::new(child.stdout.take().expect("piped"));
+    let mut blobs = Vec::with_capacity(specs.len());
+    for _ in specs {
+        let mut header = String::new();
+        out.read_line(&mut header).map_err(git_missing)?;
+        let size = match header.trim_end().rsplit_once(' ') {
+            Some((kind, size)) if kind.ends_with(" blob") => size.parse::<usize>().ok(),
+            _ => None,
+        };
+        let Some(size) = size else {
+            blobs.push(None);
+            continue;
+        };
+        let mut blob = vec![0; size + 1]; // and the newline after it
+        out.read_exact(&mut blob).map_err(git_missing)?;
+        blob.truncate(size);
+        blobs.push(Some(blob));
+    }
+    let _ = feeder.join();
+    let _ = child.wait();
+    Ok(blobs)
 }
 
 /// How many entries `log` holds.
@@ -98,7 +161,7 @@ fn entries(log: &[u8]) -> usize {
 fn integrity(line: usize, message: String) -> Error {
     Error::Integrity {
         problems: vec![Problem {
-            at: format!("{LOG_NAME}:{line}"),
+            at: segments::locate(line as u64),
             message,
             ..Default::default()
         }],
@@ -223,7 +286,7 @@ pub fn against_log(store: &Store, rev: &str, now: &[u8]) -> Result<Compared> {
 
 /// Check that the folder's log extends the one in `rev`, along every commit since.
 pub fn against(store: &Store, rev: &str) -> Result<Compared> {
-    let now = std::fs::read(store.log_path()).map_err(|e| Error::io(store.log_path(), e))?;
+    let now = segments::read_all(&store.root)?;
     against_log(store, rev, &now)
 }
 

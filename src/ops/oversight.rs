@@ -142,7 +142,7 @@ pub fn oversight(session: &Session) -> Result<Oversight> {
     let roles = &session.schemas.roles;
     let admin_role = |role: &str| roles.permits(role, "act:manage-actors");
     let plan = Plan::default();
-    let walked = walk_fresh(&session.store.log_path(), plan, || Walker {
+    let walked = walk_fresh(&session.store.root, plan, || Walker {
         collect: Collect::default(),
         admin_role: &admin_role,
     })?;

@@ -2,6 +2,7 @@
 //! interrupted command left behind (never deleting), so the store verifies again.
 
 use crate::audit::chain::{Nothing, Plan, Seen, TxnEnd, Visit, walk_fresh};
+use crate::audit::segments::parse_segment;
 use crate::audit::trust::{Registry, Trust};
 use crate::audit::{Head, LogIndex};
 use crate::error::{IoContext, Problem, Result};
@@ -20,7 +21,8 @@ pub struct Report {
     pub problems: Vec<Problem>,
 }
 
-/// Store-relative paths of every file under `records/`, except the log, lock, cache and quarantine.
+/// Store-relative paths of every file under `records/`, except the log's segments, lock,
+/// cache and quarantine.
 pub fn store_files(store: &Store) -> Result<Vec<String>> {
     let mut out = Vec::new();
     let skip: BTreeSet<&str> = [LOG_NAME, LOCK_NAME, CACHE_DIR, QUARANTINE_DIR]
@@ -35,7 +37,7 @@ pub fn store_files(store: &Store) -> Result<Vec<String>> {
         entries.sort_by_key(|e| e.file_name());
         for e in entries {
             let child = format!("{rel}/{}", e.file_name().to_string_lossy());
-            if skip.contains(child.as_str()) {
+            if skip.contains(child.as_str()) || parse_segment(&child).is_some() {
                 continue;
             }
             let ty = e.file_type().at(e.path())?;
@@ -96,7 +98,7 @@ pub fn verify_as_staged(store: &Store, present: Vec<String>) -> Result<Report> {
     let skip = [LOG_NAME, LOCK_NAME, CACHE_DIR, QUARANTINE_DIR];
     let kept: Vec<String> = present
         .into_iter()
-        .filter(|p| p.starts_with("records/"))
+        .filter(|p| p.starts_with("records/") && parse_segment(p).is_none())
         .filter(|p| {
             !skip
                 .iter()
@@ -129,11 +131,12 @@ fn check(
         checkpoint: None,
         witness: seen_head.as_ref(),
         collect_all: true,
+        sealed: None,
     };
     // Two cores: one lists the files present while the other walks and replays the log.
     let (walked, present) = std::thread::scope(|s| {
         let lister = s.spawn(list);
-        let walked = walk_fresh(&store.log_path(), plan, || Full {
+        let walked = walk_fresh(&store.root, plan, || Full {
             index: LogIndex::default(),
             trust: Trust::new(Registry::default(), &store.root),
             replay: Replay::new(store, true),
@@ -144,7 +147,7 @@ fn check(
         (walked, present)
     });
     let (walked, present) = (walked?, present?);
-    let (head, mut problems) = (walked.head, walked.problems);
+    let (head, mut problems, sealed) = (walked.head, walked.problems, walked.files.sealed);
     let Full {
         index,
         mut trust,
@@ -180,7 +183,7 @@ fn check(
     }
     if problems.is_empty()
         && let Some(file) = &witness_file
-        && seen_head.as_ref() != Some(&head)
+        && (seen_head.as_ref() != Some(&head) || seen.as_ref().is_some_and(|w| w.sealed != sealed))
     {
         let w = witness::Witness {
             store: store.config.store.id.clone(),
@@ -189,6 +192,7 @@ fn check(
             len: head.len,
             head: head.hash.clone(),
             registry: trust.registry.clone(),
+            sealed,
         };
         witness::save(file, &w)?;
     }
@@ -283,7 +287,7 @@ pub fn verify_chain(store: &Store) -> Result<(Head, Vec<Problem>)> {
         collect_all: true,
         ..Plan::default()
     };
-    let w = walk_fresh(&store.log_path(), plan, || Nothing)?;
+    let w = walk_fresh(&store.root, plan, || Nothing)?;
     Ok((w.head, w.problems))
 }
 
@@ -330,7 +334,8 @@ pub fn recover(w: &mut Writer) -> Result<Recovered> {
         .collect();
     let torn_bytes = if w.torn_tail {
         let log = store.log_path();
-        std::fs::metadata(&log).at(&log)?.len() - w.head.len
+        let open_len = w.head.len - w.log_files.open_start.len;
+        std::fs::metadata(&log).at(&log)?.len() - open_len
     } else {
         0
     };

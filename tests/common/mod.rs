@@ -61,8 +61,20 @@ pub struct TestStore {
 /// A valid resident id (GB 11643) born on 1949-12-31 in Beijing with sequence `seq`;
 /// sequence 2 is `SEEDED_ID`.
 pub fn resident_id(seq: u32) -> String {
+    with_check_digit(format!("11010519491231{seq:03}"))
+}
+
+/// A valid resident id for any `n` below 16,800,000: births spread over 1950–1999.
+pub fn nth_resident_id(n: u32) -> String {
+    let (day, month, year) = (n % 28 + 1, (n / 28) % 12 + 1, 1950 + (n / 336) % 50);
+    with_check_digit(format!(
+        "110105{year}{month:02}{day:02}{:03}",
+        n / 16_800 % 1000
+    ))
+}
+
+fn with_check_digit(body: String) -> String {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let body = format!("11010519491231{seq:03}");
     let sum: u32 = body
         .bytes()
         .zip(WEIGHTS)
@@ -92,7 +104,12 @@ pub fn uscc(n: u32) -> String {
 
 /// The binary with a clean environment: no actor, store, identity or agent from outside.
 pub fn docket() -> Command {
-    let mut c = Command::cargo_bin("docket").expect("binary built");
+    Command::from(docket_process())
+}
+
+/// `docket()` as a plain process, for tests that spawn and kill it.
+pub fn docket_process() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_docket"));
     c.env_remove("DOCKET_ACTOR")
         .env_remove("DOCKET_STORE")
         .env_remove("DOCKET_IDENTITY")
@@ -264,7 +281,12 @@ impl TestStore {
 
     /// A command as `actor`, signing with their key when they have one.
     pub fn cmd(&self, actor: &str, args: &[&str]) -> Command {
-        let mut c = docket();
+        Command::from(self.process(actor, args))
+    }
+
+    /// `cmd` as a plain process, for tests that spawn and kill it.
+    pub fn process(&self, actor: &str, args: &[&str]) -> std::process::Command {
+        let mut c = docket_process();
         c.current_dir(self.root())
             .env("DOCKET_NOW", &self.now)
             .env("XDG_STATE_HOME", self.state());
@@ -379,6 +401,30 @@ impl TestStore {
                     .and_then(|n| n.to_str())
                     .is_some_and(|n| n.starts_with(&format!("{name}-")))
             })
+    }
+
+    /// Import `n` residential customers of their own (identity numbers from `first`) as
+    /// alice in one transaction: about 540 bytes of log each, so 500 fill a log segment.
+    pub fn import_many(&self, first: u32, n: u32) {
+        let file = self.many_csv(first, n);
+        self.ok("alice", &["import", "customer", file.to_str().unwrap()]);
+        std::fs::remove_file(file).unwrap();
+    }
+
+    /// A CSV file (outside the store) of `n` residential customers with identity numbers
+    /// from `first`.
+    pub fn many_csv(&self, first: u32, n: u32) -> PathBuf {
+        let mut csv =
+            String::from("name,id_kind,id_number,category,phone,address,account_opened_on\n");
+        for i in first..first + n {
+            csv.push_str(&format!(
+                "客户{i},resident-id,{},residential,138{i:08},杭州市上城区解放路{i}号,2026-02-01\n",
+                nth_resident_id(i)
+            ));
+        }
+        let file = self.dir.path().join(format!("many-{first}.csv"));
+        std::fs::write(&file, csv).unwrap();
+        file
     }
 
     pub fn log_text(&self) -> String {
