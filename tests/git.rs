@@ -420,3 +420,33 @@ fn sealed_segments_are_checked_in_git_like_the_open_one() {
         "{err}"
     );
 }
+
+/// `init` makes the new store's folder a git repository set for many files, and leaves
+/// the settings of a repository it lies inside alone.
+#[test]
+fn init_makes_a_git_repository_set_for_many_files() {
+    let s = TestStore::new();
+    let config = |key: &str| {
+        let out = git(&s, &["config", "--get", key]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    assert_eq!(config("feature.manyFiles"), "true");
+    assert_eq!(config("core.untrackedCache"), "true");
+    let inner = s.root().join("inner");
+    let out = docket()
+        .env("XDG_STATE_HOME", s.state())
+        .args(["--quiet", "init"])
+        .arg(&inner)
+        .args(["--admin", "root", "--key"])
+        .arg(s.pubkey("root"))
+        .arg("--identity")
+        .arg(s.key("root"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!inner.join(".git").exists());
+}

@@ -97,7 +97,8 @@ fn targets(root: &Path) -> Vec<String> {
                 .unwrap()
                 .to_string_lossy()
                 .into_owned();
-            if rel == "records/.lock" || rel.starts_with("records/.cache") || rel == ".gitignore" {
+            let outside = rel == ".gitignore" || rel == ".git";
+            if rel == "records/.lock" || rel.starts_with("records/.cache") || outside {
                 continue;
             }
             if e.file_type().unwrap().is_dir() {

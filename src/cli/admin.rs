@@ -90,6 +90,12 @@ pub fn init(g: &Global, a: InitArgs) -> Result<Output> {
         display = a.dir.display(),
         admin = a.admin
     ));
+    use docket::ops::against::{GitReady, prepare_git};
+    g.note(&match prepare_git(&store.root) {
+        GitReady::Made => t!("admin-init-git-made"),
+        GitReady::Inside => t!("admin-init-git-inside"),
+        GitReady::NoGit => t!("admin-init-git-missing"),
+    });
     Ok(String::new())
 }
 

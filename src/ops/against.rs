@@ -290,6 +290,39 @@ pub fn against(store: &Store, rev: &str) -> Result<Compared> {
     against_log(store, rev, &now)
 }
 
+/// What `init` did about git.
+pub enum GitReady {
+    /// A new repository in the store's folder, configured for many files.
+    Made,
+    /// The folder is inside a repository already: its settings are the owner's to change.
+    Inside,
+    /// git cannot be run here.
+    NoGit,
+}
+
+/// Make a new store's folder a git repository configured for a store of many files
+/// (`feature.manyFiles`: index version 4 and the untracked cache), unless it lies inside
+/// one already.
+pub fn prepare_git(root: &Path) -> GitReady {
+    let Ok(inside) = git(root, &["rev-parse", "--is-inside-work-tree"]) else {
+        return GitReady::NoGit;
+    };
+    if inside.status.success() {
+        return GitReady::Inside;
+    }
+    let steps: [&[&str]; 3] = [
+        &["init", "-q"],
+        &["config", "feature.manyFiles", "true"],
+        &["config", "core.untrackedCache", "true"],
+    ];
+    for args in steps {
+        if !git(root, args).is_ok_and(|o| o.status.success()) {
+            return GitReady::NoGit;
+        }
+    }
+    GitReady::Made
+}
+
 /// A path as one shell word.
 fn quoted(path: &Path) -> String {
     format!("'{}'", path.display().to_string().replace('\'', "'\\''"))

@@ -375,7 +375,7 @@ impl TestStore {
             for e in std::fs::read_dir(dir).unwrap().flatten() {
                 let p = e.path();
                 let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
-                if rel == "records/.lock" || rel.starts_with("records/.cache") {
+                if rel == "records/.lock" || rel.starts_with("records/.cache") || rel == ".git" {
                     continue;
                 }
                 if p.is_dir() {
