@@ -36,13 +36,16 @@ impl Lcg {
     }
 }
 
-/// Bring the store back after a kill: `recover` when the log or the files need it.
-fn recovered(s: &TestStore) {
-    if s.run("", &["verify"]).code != 0 {
+/// Bring the store back after a kill: `recover` when the log or the files need it
+/// (`true` then).
+fn recovered(s: &TestStore) -> bool {
+    let needed = s.run("", &["verify"]).code != 0;
+    if needed {
         s.ok("root", &["recover"]);
     }
     let out = s.run("", &["verify"]);
     assert_eq!(out.code, 0, "after recover: {}{}", out.stdout, out.stderr);
+    needed
 }
 
 #[test]
@@ -54,6 +57,7 @@ fn a_writer_killed_at_any_moment_leaves_a_store_that_verifies() {
     let mut total = 0;
     let mut next_id = 10_000;
     let mut kills = 0;
+    let mut recoveries = 0;
     for round in 0..rounds {
         let (batch, mut child) = match round % 3 {
             0 => {
@@ -87,7 +91,7 @@ fn a_writer_killed_at_any_moment_leaves_a_store_that_verifies() {
                 false
             }
         };
-        recovered(&s);
+        recoveries += usize::from(recovered(&s));
         let now = customers(&s);
         let added = now - total;
         assert!(
@@ -102,6 +106,9 @@ fn a_writer_killed_at_any_moment_leaves_a_store_that_verifies() {
         }
         total = now;
     }
+    println!(
+        "{rounds} rounds: {kills} writers killed, {recoveries} stores needed recover, {total} customers in the end"
+    );
     assert!(kills > 0, "no round was cut short: the timings need a look");
 }
 
