@@ -10,6 +10,7 @@ set -euo pipefail
 n=${1:-100000}
 before=${2:-9b3ecd3}
 repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$repo/benches/lib.sh"
 out="$repo/target/bench/cost"
 data="$repo/target/bench/data-$n"
 mkdir -p "$out"
@@ -17,24 +18,11 @@ cd "$repo"
 
 cargo build --release --quiet
 now="$repo/target/release/docket"
-old_tree="$out/before-$before"
-if [ ! -x "$old_tree/target/release/docket" ]; then
-  rm -rf "$old_tree"
-  git worktree add --force --detach "$old_tree" "$before" >/dev/null
-  (cd "$old_tree" && cargo build --release --quiet)
-fi
-old="$old_tree/target/release/docket"
-if [ ! -f "$data/customer.csv" ]; then
-  python3 -c 'import faker' 2>/dev/null || pip install --quiet faker
-  python3 "$repo/../shared/bench/gen_data.py" --customers "$n" --out "$data" --seed 7
-  python3 "$repo/benches/plausible_ids.py" "$data/customer.csv"
-fi
+old=$(old_docket "$before" "$out")
+ensure_data "$n" "$data"
 export XDG_STATE_HOME="$out/state"
 keys="$out/keys"
-mkdir -p "$keys"
-for who in root alice; do
-  [ -f "$keys/$who" ] || ssh-keygen -q -t ed25519 -N '' -f "$keys/$who"
-done
+ensure_keys "$keys"
 
 if [ ! -f "$out/store-before/records/audit.log" ]; then
   rm -rf "$out/store-before"

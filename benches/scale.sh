@@ -10,23 +10,17 @@
 set -euo pipefail
 n=${1:?usage: benches/scale.sh N}
 repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$repo/benches/lib.sh"
 out="$repo/target/bench/scale-$n"
 data="$repo/target/bench/data-$n"
 mkdir -p "$out"
 cd "$repo"
 cargo build --release --quiet
 bin="$repo/target/release/docket"
-if [ ! -f "$data/customer.csv" ]; then
-  python3 -c 'import faker' 2>/dev/null || pip install --quiet faker
-  python3 "$repo/../shared/bench/gen_data.py" --customers "$n" --out "$data" --seed 7
-  python3 "$repo/benches/plausible_ids.py" "$data/customer.csv"
-fi
+ensure_data "$n" "$data"
 export XDG_STATE_HOME="$out/state"
 keys="$out/keys"
-mkdir -p "$keys"
-for who in root alice; do
-  [ -f "$keys/$who" ] || ssh-keygen -q -t ed25519 -N '' -f "$keys/$who"
-done
+ensure_keys "$keys"
 new_store() {
   rm -rf "$1"
   "$bin" --quiet init "$1" --admin root --key "$keys/root.pub" --identity "$keys/root"
