@@ -450,3 +450,47 @@ fn init_makes_a_git_repository_set_for_many_files() {
     );
     assert!(!inner.join(".git").exists());
 }
+
+/// A working clone and a reviewer's clone of one store on one machine: each keeps its
+/// own memory of the log, so the one behind is never taken for a cut log, and a pull
+/// brings it up to date with every act checked.
+#[test]
+fn two_clones_on_one_machine_keep_their_own_memory() {
+    let (s, id) = committed_store();
+    let reviewer = s.dir.path().join("reviewer");
+    let cloned = Sh::new("git")
+        .args(["clone", "-q"])
+        .arg(s.root())
+        .arg(&reviewer)
+        .output()
+        .unwrap();
+    assert!(cloned.status.success(), "{}", stderr(&cloned));
+    let in_clone = |args: &[&str]| {
+        s.process("", &["--store", reviewer.to_str().unwrap()])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(in_clone(&["verify"]).status.success());
+    // The working clone moves on; the reviewer's, now behind, still opens.
+    s.ok("alice", &["amend", &id, "--set", "meter_number=M7", "--reason", "m"]);
+    git(&s, &["add", "-A"]);
+    assert!(commit(&s, "amend").status.success());
+    assert!(s.ok("", &["verify"]).starts_with("ok:"));
+    let behind = in_clone(&["verify"]);
+    assert!(behind.status.success(), "{}", stderr(&behind));
+    let pulled = Sh::new("git")
+        .current_dir(&reviewer)
+        .args(["pull", "-q", "--ff-only"])
+        .output()
+        .unwrap();
+    assert!(pulled.status.success(), "{}", stderr(&pulled));
+    let after = in_clone(&["verify"]);
+    assert!(after.status.success(), "{}", stderr(&after));
+    let n = s.log_text().lines().count();
+    assert!(
+        String::from_utf8_lossy(&after.stdout).starts_with(&format!("ok: {n} audit entries")),
+        "{}",
+        String::from_utf8_lossy(&after.stdout)
+    );
+}
