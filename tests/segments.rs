@@ -162,3 +162,32 @@ fn a_run_resumes_inside_a_sealed_segment_at_the_cache_checkpoint() {
     assert!(s.ok("alice", &["show", &fresh]).contains(&fresh));
     assert!(s.ok("", &["verify"]).starts_with("ok:"));
 }
+
+/// `log --entry N --export-signed` finds a transaction in a sealed segment and in the
+/// open one after it (the signed bytes are checked by ssh-keygen in `tests/signing.rs`).
+#[test]
+fn a_transaction_is_exported_from_either_side_of_a_seal() {
+    let (s, _) = sealed_store();
+    let n = s.ok("", &["verify"]);
+    let last: u64 = n
+        .strip_prefix("ok: ")
+        .and_then(|r| r.split(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    for (entry, dir) in [(3, "sealed"), (last, "open")] {
+        let out = s.path(dir);
+        s.ok(
+            "",
+            &[
+                "log",
+                "--entry",
+                &entry.to_string(),
+                "--export-signed",
+                out.to_str().unwrap(),
+            ],
+        );
+        let signed = std::fs::read_to_string(out.join("entry")).unwrap();
+        assert!(signed.contains(&format!("{{\"seq\":{entry},")), "{signed}");
+        assert!(out.join("entry.sig").is_file());
+    }
+}
