@@ -33,19 +33,48 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
-/// `records/<kind>/<id>/v0001.toml`
+/// Where a new record's version lives: `records/<kind>/<year>/<thousands>/<id>/v0001.toml`
+/// (`records/customer/2026/000/CUS-2026-000123/v0001.toml`), so no folder holds more than
+/// a thousand entries and a commit rewrites only small trees. Actors, and ids of another
+/// shape, keep one folder per kind.
 pub fn version_path(kind: &str, id: &str, version: u32) -> String {
-    format!("{RECORDS_DIR}/{kind}/{id}/v{version:04}.toml")
+    format!("{}/v{version:04}.toml", record_dir(kind, id))
 }
 
-/// `records/<kind>/<id>`: a record's folder.
+/// A new record's folder (see `version_path`).
 pub fn record_dir(kind: &str, id: &str) -> String {
+    match shard_of(kind, id) {
+        Some((year, thousands)) => format!("{RECORDS_DIR}/{kind}/{year}/{thousands}/{id}"),
+        None => flat_record_dir(kind, id),
+    }
+}
+
+/// `records/<kind>/<id>`: a record's folder in stores made before records were sharded.
+pub fn flat_record_dir(kind: &str, id: &str) -> String {
     format!("{RECORDS_DIR}/{kind}/{id}")
+}
+
+/// The year and the thousands of an id `PREFIX-YYYY-NNNNNN` (`2026`, `000`), its folders.
+fn shard_of<'a>(kind: &str, id: &'a str) -> Option<(&'a str, &'a str)> {
+    if kind == ACTORS_DIR {
+        return None;
+    }
+    let mut parts = id.split('-');
+    let (Some(_), Some(year), Some(seq), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if year.len() != 4 || !digits(year) || seq.len() < 4 || !digits(seq) {
+        return None;
+    }
+    Some((year, &seq[..seq.len() - 3]))
 }
 
 /// `records/_actors/<name>/v0001.toml`
 pub fn actor_path(name: &str, version: u32) -> String {
-    version_path(ACTORS_DIR, name, version)
+    format!("{}/v{version:04}.toml", flat_record_dir(ACTORS_DIR, name))
 }
 
 /// `records/_policy/v0001`: the folder of one applied policy version.
@@ -70,23 +99,30 @@ pub fn parse_policy_copy(path: &str) -> Option<(u32, &str)> {
     Some((n.parse().ok()?, source))
 }
 
-/// `records/<kind>/<id>/vNNNN.toml` → (kind, id, version).
+/// A version file's path, in either layout, → (kind, id, version). A sharded path must
+/// sit in the folders its id gives.
 pub fn parse_version_path(path: &str) -> Option<(&str, &str, u32)> {
-    let mut parts = path.split('/');
-    let (Some(RECORDS_DIR), Some(kind), Some(id), Some(file), None) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return None;
+    let parts: Vec<&str> = path.split('/').collect();
+    let (kind, id, file) = match parts.as_slice() {
+        [RECORDS_DIR, kind, id, file] => (*kind, *id, *file),
+        [RECORDS_DIR, kind, year, thousands, id, file]
+            if shard_of(kind, id) == Some((*year, *thousands)) =>
+        {
+            (*kind, *id, *file)
+        }
+        _ => return None,
     };
     let n = file.strip_prefix('v')?.strip_suffix(".toml")?;
     if n.len() != 4 || !n.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     Some((kind, id, n.parse().ok()?))
+}
+
+/// Whether a version file's path is in the layout of stores made before records were
+/// sharded (`records/<kind>/<id>/vNNNN.toml`).
+pub fn is_flat_version_path(path: &str) -> bool {
+    path.split('/').count() == 4
 }
 
 #[cfg(test)]
@@ -110,6 +146,36 @@ mod tests {
         assert_eq!(
             parse_version_path("schemas/customer/CUS-1/v0002.toml"),
             None
+        );
+    }
+
+    #[test]
+    fn new_records_are_sharded_by_year_and_thousands() {
+        let p = version_path("customer", "CUS-2026-000123", 1);
+        assert_eq!(p, "records/customer/2026/000/CUS-2026-000123/v0001.toml");
+        assert_eq!(
+            parse_version_path(&p),
+            Some(("customer", "CUS-2026-000123", 1))
+        );
+        assert!(!is_flat_version_path(&p));
+        assert_eq!(
+            record_dir("customer", "CUS-2026-1234567"),
+            "records/customer/2026/1234/CUS-2026-1234567"
+        );
+        // In folders its id does not give, a version is no version.
+        assert_eq!(
+            parse_version_path("records/customer/2026/001/CUS-2026-000123/v0001.toml"),
+            None
+        );
+        let flat = "records/customer/CUS-2026-000123/v0002.toml";
+        assert_eq!(
+            parse_version_path(flat),
+            Some(("customer", "CUS-2026-000123", 2))
+        );
+        assert!(is_flat_version_path(flat));
+        assert_eq!(
+            actor_path("wang.fang", 1),
+            "records/_actors/wang.fang/v0001.toml"
         );
     }
 

@@ -98,7 +98,7 @@ impl Reader<'_> {
             .hint(t!("reader-docket-history-lists-versions", id = id))
             .into());
         }
-        let rel = crate::layout::version_path(&head.kind, id, version);
+        let rel = head.version_path(id, version);
         let bytes = self.read_logged(&rel)?;
         let text =
             String::from_utf8(bytes).map_err(|_| Error::integrity(&rel, t!("applied-not-utf")))?;

@@ -123,7 +123,7 @@ fn forged_cache_lines_change_no_output_and_no_decision() {
 fn a_forged_cache_next_to_a_forged_record_file_is_still_caught() {
     let (s, ids) = store();
     // Forge the pending contract's file and the cache's hash for it together.
-    let rel = format!("records/installation/{}/v0001.toml", ids[2]);
+    let rel = format!("records/installation/2026/000/{}/v0001.toml", ids[2]);
     let text = std::fs::read_to_string(s.path(&rel)).unwrap();
     let forged = text.replace("status = \"pending\"", "status = \"active\"");
     std::fs::write(s.path(&rel), &forged).unwrap();

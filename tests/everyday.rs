@@ -168,12 +168,13 @@ fn an_archived_paper_comes_back_as_filed_for_a_stated_purpose() {
         "{zh}"
     );
     // A paper changed in the store is not handed out.
-    let stored = std::fs::read_dir(s.path(&format!("records/installation/{id}/attachments")))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let stored =
+        std::fs::read_dir(s.path(&format!("records/installation/2026/000/{id}/attachments")))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
     std::fs::write(&stored, "forged").unwrap();
     s.fails(
         "audrey",

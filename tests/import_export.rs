@@ -42,7 +42,8 @@ fn imports_utf8_and_says_what_it_did() {
     assert_eq!(out.stderr, "imported 3 of 3 rows (UTF-8)\n");
     assert_eq!(count(&s, "customer"), 3);
     let v1 =
-        std::fs::read_to_string(s.path("records/customer/CUS-2026-000001/v0001.toml")).unwrap();
+        std::fs::read_to_string(s.path("records/customer/2026/000/CUS-2026-000001/v0001.toml"))
+            .unwrap();
     assert!(
         v1.contains("legacy_no = \"C0000001\"") && v1.contains("action = \"import\""),
         "{v1}"
@@ -295,7 +296,8 @@ separator = "、"
     // converted.
     let f = write(&s, "c.csv", customers.as_bytes());
     s.ok("alice", &["import", "customer", &f, "--map", &m]);
-    let v = std::fs::read_to_string(s.path("records/customer/CUS-2026-000001/v0001.toml")).unwrap();
+    let v = std::fs::read_to_string(s.path("records/customer/2026/000/CUS-2026-000001/v0001.toml"))
+        .unwrap();
     assert!(v.contains("account_opened_on = 2021-03-05"), "{v}");
     assert!(
         v.contains("appliances = [\n    \"燃气灶\",\n    \"热水器\",\n]")
@@ -316,7 +318,8 @@ separator = "、"
     let f = write(&s, "i.csv", inst.as_bytes());
     s.ok("alice", &["import", "installation", &f, "--map", &bmap]);
     let v =
-        std::fs::read_to_string(s.path("records/installation/INS-2026-000001/v0001.toml")).unwrap();
+        std::fs::read_to_string(s.path("records/installation/2026/000/INS-2026-000001/v0001.toml"))
+            .unwrap();
     assert!(
         v.contains("customer = \"CUS-2026-000001\"") && v.contains("schedule_required = false"),
         "{v}"
@@ -639,7 +642,7 @@ fn a_full_disk_or_ctrl_c_during_an_import_leaves_the_store_exactly_as_it_was() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.starts_with(&format!(
-            "error: {}/records/customer/CUS-2026-000002/v0001.toml: No space left on device",
+            "error: {}/records/customer/2026/000/CUS-2026-000002/v0001.toml: No space left on device",
             s.root().display()
         )),
         "{err}"

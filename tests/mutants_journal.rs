@@ -29,11 +29,11 @@ fn a_commit_syncs_its_files_and_folders_before_the_append_and_the_log_after() {
     );
     let calls = traced(&s, SYNCS, "alice", &strs(&args));
     let append = first(&calls, "write", "records/audit.log").expect("the log is appended");
-    let file = "records/customer/CUS-2026-000001/v0001.toml";
+    let file = "records/customer/2026/000/CUS-2026-000001/v0001.toml";
     // The new file, its new folder and the folder that folder was made in.
     for (name, path) in [
         ("fsync", file),
-        ("fsync", "records/customer/CUS-2026-000001"),
+        ("fsync", "records/customer/2026/000/CUS-2026-000001"),
         ("fsync", "records/customer"),
     ] {
         let at =
@@ -84,13 +84,13 @@ fn import_syncs(n: usize) -> (usize, usize, usize) {
     (each, folders, whole)
 }
 
-/// 64 files in 64 new folders under a new `records/customer`: each file, each of the 65
-/// new folders and `records`. One more file, and one sync of the file system covers
+/// 64 files in 64 new folders under a new `records/customer/2026/000`: each file, each of
+/// the 67 new folders and `records`. One more file, and one sync of the file system covers
 /// files and folders alike: an import of 100,000 records makes no 100,000 more calls.
 #[test]
 #[ignore = "needs strace; .ci/run runs it"]
 fn a_commit_of_up_to_64_files_syncs_each_and_a_larger_one_syncs_the_file_system() {
-    assert_eq!(import_syncs(64), (64, 66, 0));
+    assert_eq!(import_syncs(64), (64, 68, 0));
     assert_eq!(import_syncs(65), (0, 0, 1));
 }
 
@@ -151,11 +151,14 @@ fn recover_cuts_a_torn_end_that_left_no_files() {
 fn recover_syncs_the_folder_a_stray_file_leaves_as_well_as_the_one_it_enters() {
     let s = TestStore::new();
     let id = s.residential();
-    let stray = format!("records/customer/{id}/v0009.toml");
+    let stray = format!("records/customer/2026/000/{id}/v0009.toml");
     std::fs::write(s.path(&stray), "left by a crash\n").unwrap();
     let calls = traced(&s, SYNCS, "root", &["recover"]);
     let synced = |dir: &str| calls.iter().any(|c| c.name == "fsync" && c.path == dir);
-    assert!(synced(&format!("records/customer/{id}")), "{calls:?}");
+    assert!(
+        synced(&format!("records/customer/2026/000/{id}")),
+        "{calls:?}"
+    );
     assert!(
         calls
             .iter()

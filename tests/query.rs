@@ -220,7 +220,7 @@ fn the_rows_cache_holds_no_personal_data_and_never_serves_a_stale_or_forged_reco
     );
     assert!(out.contains(&ids[1]) && out.contains(&ids[2]), "{out}");
     // What is printed comes from the version files, checked against the log.
-    let rel = format!("records/customer/{}/v0001.toml", ids[2]);
+    let rel = format!("records/customer/2026/000/{}/v0001.toml", ids[2]);
     let text = std::fs::read_to_string(s.path(&rel)).unwrap();
     std::fs::write(s.path(&rel), text.replace("90000", "1")).unwrap();
     let err = s.fails(

@@ -143,7 +143,8 @@ fn version_files_are_canonical_toml() {
     let s = TestStore::new();
     let id = s.residential();
     let text =
-        std::fs::read_to_string(s.path(&format!("records/customer/{id}/v0001.toml"))).unwrap();
+        std::fs::read_to_string(s.path(&format!("records/customer/2026/000/{id}/v0001.toml")))
+            .unwrap();
     let expected = format!(
         "id = \"{id}\"\nkind = \"customer\"\nversion = 1\nstatus = \"active\"\nwritten_at = \"{NOW_LOCAL}\"\nwritten_by = \"alice\"\npolicy = 1\naction = \"create\"\n\n[fields]\naccount_opened_on = 2026-02-01\naddress = \"{SEEDED_ADDRESS}\"\ncategory = \"residential\"\nid_kind = \"resident-id\"\nid_number = \"{SEEDED_ID}\"\nname = \"{SEEDED_NAME}\"\nphone = \"{SEEDED_PHONE}\"\n"
     );
@@ -168,7 +169,8 @@ fn file_input_and_money_as_exact_decimal() {
         .trim()
         .to_string();
     let text =
-        std::fs::read_to_string(s.path(&format!("records/installation/{id}/v0001.toml"))).unwrap();
+        std::fs::read_to_string(s.path(&format!("records/installation/2026/000/{id}/v0001.toml")))
+            .unwrap();
     assert!(text.contains("installation_fee = \"2800.00\""), "{text}");
 }
 
@@ -190,11 +192,11 @@ fn amend_writes_next_version_and_diff_history_show_it() {
         ],
     );
     assert!(
-        s.path(&format!("records/customer/{id}/v0002.toml"))
+        s.path(&format!("records/customer/2026/000/{id}/v0002.toml"))
             .is_file()
     );
     assert!(
-        s.path(&format!("records/customer/{id}/v0001.toml"))
+        s.path(&format!("records/customer/2026/000/{id}/v0001.toml"))
             .is_file(),
         "old versions stay"
     );

@@ -270,7 +270,8 @@ fn one_customer_one_record_whatever_the_spelling_of_the_number() {
     let first = s.ok("alice", &strs(&customer_args("110105 19491231 002x")));
     let first = first.trim();
     let stored =
-        std::fs::read_to_string(s.path(&format!("records/customer/{first}/v0001.toml"))).unwrap();
+        std::fs::read_to_string(s.path(&format!("records/customer/2026/000/{first}/v0001.toml")))
+            .unwrap();
     assert!(
         stored.contains(&format!("id_number = \"{SEEDED_ID}\"")),
         "{stored}"
@@ -380,9 +381,10 @@ fn one_customer_one_record_a_resident_id_or_credit_code_is_filed_as_what_it_is()
     assert!(err.ends_with("hint: set id_kind=resident-id\n"), "{err}");
     // A passport number is a passport number, compacted like any other.
     let passport = s.ok("alice", &strs(&customer_of_kind("passport", "e1234 5678")));
-    let stored = std::fs::read_to_string(
-        s.path(&format!("records/customer/{}/v0001.toml", passport.trim())),
-    )
+    let stored = std::fs::read_to_string(s.path(&format!(
+        "records/customer/2026/000/{}/v0001.toml",
+        passport.trim()
+    )))
     .unwrap();
     assert!(stored.contains("id_number = \"E12345678\""), "{stored}");
     // A number that only looks like a resident id (a wrong check character) is not one.

@@ -4,7 +4,7 @@
 //! date with the entries after it.
 
 use super::entry::Entry;
-use crate::layout::{ACTORS_DIR, parse_policy_copy, parse_version_path, version_path};
+use crate::layout::{ACTORS_DIR, parse_policy_copy, parse_version_path};
 
 /// The act that applies a policy version (and the record it is logged under).
 pub const POLICY_ACT: &str = "policy";
@@ -20,6 +20,25 @@ pub struct RecordHead {
     /// The department the record was filed under when created (R-B2), as its signed
     /// entry says; none: the centre.
     pub department: Option<Arc<str>>,
+    /// The record lives in one folder per kind, as stores made before records were
+    /// sharded keep it (`layout::flat_record_dir`).
+    pub flat: bool,
+}
+
+impl RecordHead {
+    /// The record's folder, in the layout it was created in.
+    pub fn dir(&self, id: &str) -> String {
+        if self.flat {
+            crate::layout::flat_record_dir(&self.kind, id)
+        } else {
+            crate::layout::record_dir(&self.kind, id)
+        }
+    }
+
+    /// Where version `version` of the record lives.
+    pub fn version_path(&self, id: &str, version: u32) -> String {
+        format!("{}/v{version:04}.toml", self.dir(id))
+    }
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -101,10 +120,11 @@ impl LogIndex {
             version: entry.version,
             sha256: file.sha256.clone(),
             department,
+            flat: crate::layout::is_flat_version_path(&file.path),
         };
         if let Some(old) = self.records.insert(entry.record.clone(), head) {
             // The superseded version stays logged as an ordinary file.
-            let path = version_path(&old.kind, &entry.record, old.version);
+            let path = old.version_path(&entry.record, old.version);
             self.other_files.insert(path, old.sha256);
         }
     }
@@ -145,6 +165,7 @@ impl LogIndex {
             && let Some(head) = self.records.get(id)
             && head.kind == kind
             && head.version == v
+            && head.flat == crate::layout::is_flat_version_path(path)
         {
             return Some(&head.sha256);
         }
@@ -156,7 +177,7 @@ impl LogIndex {
         let heads = self
             .records
             .iter()
-            .map(|(id, h)| (version_path(&h.kind, id, h.version), h.sha256.as_str()));
+            .map(|(id, h)| (h.version_path(id, h.version), h.sha256.as_str()));
         heads.chain(
             self.other_files
                 .iter()

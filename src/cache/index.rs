@@ -9,7 +9,7 @@ use crate::audit::index::{LogIndex, RecordHead};
 use std::fmt::Write as _;
 
 const NAME: &str = "index";
-const MAGIC: &str = "docket-index 5";
+const MAGIC: &str = "docket-index 6";
 
 /// Where the cache was taken, read from its checkpoint line alone (unsealed: the walk it
 /// plans is confirmed by `load`, which checks the seal).
@@ -56,13 +56,20 @@ pub fn parse(text: &str) -> Option<(Checkpoint, LogIndex)> {
                 index.other_files.insert(p.to_string(), h.to_string());
             }
             ("R", Some(id), Some(kind), Some(v)) => {
-                let (v, sha) = v.split_once(' ')?;
+                let mut words = v.split(' ');
+                let (v, sha) = (words.next()?, words.next()?);
+                let flat = match words.next() {
+                    None => false,
+                    Some("flat") => true,
+                    Some(_) => return None,
+                };
                 let department = f.next().map(|d| index.department(d));
                 let head = RecordHead {
                     kind: kind.to_string(),
                     version: v.parse().ok()?,
                     sha256: sha.to_string(),
                     department,
+                    flat,
                 };
                 records.push((id.to_string(), head));
             }
@@ -93,6 +100,9 @@ pub fn save(caches: &Caches, head: &Head, index: &LogIndex) {
     }
     for (id, r) in &index.records {
         let _ = write!(out, "R\t{id}\t{}\t{} {}", r.kind, r.version, r.sha256);
+        if r.flat {
+            out.push_str(" flat");
+        }
         match &r.department {
             Some(d) => {
                 let _ = writeln!(out, "\t{d}");

@@ -47,17 +47,32 @@ pub fn kinds() -> Vec<CompletionCandidate> {
     )
 }
 
-/// The store's record ids: `records/KIND/ID/`.
+/// The store's record ids: `records/KIND/YEAR/THOUSANDS/ID/`, or `records/KIND/ID/` in
+/// stores made before records were sharded.
 pub fn ids() -> Vec<CompletionCandidate> {
     let Some(root) = store_root() else {
         return Vec::new();
     };
     let records = root.join("records");
+    let is_year = |n: &str| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit());
+    let in_kind = |kind: std::path::PathBuf| -> Vec<String> {
+        let mut ids = Vec::new();
+        for name in names_in(&kind, false) {
+            if !is_year(&name) {
+                ids.push(name);
+                continue;
+            }
+            for thousands in names_in(&kind.join(&name), false) {
+                ids.extend(names_in(&kind.join(&name).join(thousands), false));
+            }
+        }
+        ids
+    };
     candidates(
         names_in(&records, false)
             .into_iter()
             .filter(|k| !k.starts_with('_'))
-            .flat_map(|kind| names_in(&records.join(kind), false)),
+            .flat_map(|kind| in_kind(records.join(kind))),
     )
 }
 

@@ -4,7 +4,6 @@
 
 use crate::audit::act::Act;
 use crate::error::{Error, Result};
-use crate::layout::version_path;
 use crate::session::Writer;
 use crate::store::ids::next_id;
 use crate::store::version::{ArchiveInfo, Attachment};
@@ -114,7 +113,10 @@ pub fn archive(
             Some(t!("archive-e-g-docket-archive").to_string()),
         ));
     }
-    let folder = crate::layout::record_dir(&kind.name, id);
+    let folder = match session.index.records.get(id) {
+        Some(head) => head.dir(id),
+        None => crate::layout::record_dir(&kind.name, id),
+    };
     let number = next_id(
         "ARC",
         session.now.year(),
@@ -153,7 +155,7 @@ pub fn archive(
         note: note.map(str::to_string),
         attachments: attachments.clone(),
     });
-    let rel = version_path(&kind.name, id, next.version);
+    let rel = format!("{folder}/v{:04}.toml", next.version);
     let vf = j.write(&rel, next.to_toml().as_bytes())?;
     logged.insert(0, vf);
     let act = Act::Archive {

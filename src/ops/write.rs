@@ -201,8 +201,11 @@ pub fn write_next(
     next.written_at = session.timestamp();
     next.written_by = session.actor()?.name.clone();
     next.action = act.action().to_string();
+    let rel = match session.index.records.get(&next.id) {
+        Some(head) => head.version_path(&next.id, next.version),
+        None => version_path(&kind.name, &next.id, next.version),
+    };
     let mut j = session.journal();
-    let rel = version_path(&kind.name, &next.id, next.version);
     let file = j.write(&rel, next.to_toml().as_bytes())?;
     j.act(&act, vec![file]);
     j.commit()?;
