@@ -547,3 +547,41 @@ fn booleans_take_shi_and_fou() {
         "{err}"
     );
 }
+
+/// A store made before records were sharded keeps its records in one folder per kind:
+/// they are read, amended (the next version beside the first) and verified where they
+/// are, while new records are sharded.
+#[test]
+fn records_of_a_store_made_before_sharding_stay_where_they_are() {
+    let s = TestStore::new();
+    let id = s.residential();
+    let sharded = format!("records/customer/2026/000/{id}/v0001.toml");
+    let flat = format!("records/customer/{id}/v0001.toml");
+    std::fs::create_dir_all(s.path(&format!("records/customer/{id}"))).unwrap();
+    std::fs::rename(s.path(&sharded), s.path(&flat)).unwrap();
+    std::fs::remove_dir_all(s.path("records/customer/2026")).unwrap();
+    // The log as that store wrote it: the create's file at its flat path, re-signed.
+    let text = s.log_text();
+    let line = text.lines().position(|l| l.contains(&sharded)).unwrap() + 1;
+    let moved = text.replace(&sharded, &flat);
+    let forged = forge_log(&moved, line, &|_, _| {}, &|a| Some(s.key(a)));
+    std::fs::write(s.path("records/audit.log"), forged).unwrap();
+    std::fs::remove_dir_all(s.state().join("docket")).unwrap();
+    let _ = std::fs::remove_dir_all(s.path("records/.cache"));
+    assert!(s.ok("", &["verify"]).starts_with("ok:"));
+    s.ok(
+        "alice",
+        &["amend", &id, "--set", "meter_number=M9", "--reason", "新表"],
+    );
+    assert!(
+        s.path(&format!("records/customer/{id}/v0002.toml"))
+            .is_file()
+    );
+    assert!(s.ok("alice", &["show", &id]).contains("M9"));
+    let other = s.customer("commercial", &[]);
+    assert!(
+        s.path(&format!("records/customer/2026/000/{other}/v0001.toml"))
+            .is_file()
+    );
+    assert!(s.ok("", &["verify"]).starts_with("ok:"));
+}
