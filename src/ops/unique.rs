@@ -3,6 +3,7 @@
 //! the check never reads out, prints or caches anyone's number.
 
 use super::input::Origin;
+use crate::audit::RecordHead;
 use crate::cache::rows::Rows;
 use crate::error::{Error, InputError, Location, Result};
 use crate::schema::kind::Kind;
@@ -67,12 +68,24 @@ impl<'s> Holders<'s> {
         let reach = session.reach();
         let unique: Vec<&str> = unique_fields(kind).collect();
         if !unique.is_empty() {
-            for (id, head) in session.index.records.iter() {
-                if head.kind != kind.name {
-                    continue;
-                }
+            let records = &session.index.records;
+            let of_kind = || records.iter().filter(|(_, h)| h.kind == kind.name);
+            // Rows found by walking the sorted cache alongside the sorted index, not by a
+            // search each; only stale rows are read from their files.
+            let stale: Vec<(&String, &RecordHead)> = {
+                let current = rows.in_order(of_kind().map(|(id, _)| id.as_str()));
+                of_kind()
+                    .zip(current)
+                    .filter(|((_, head), row)| row.is_none_or(|r| r.version != head.version))
+                    .map(|(record, _)| record)
+                    .collect()
+            };
+            for (id, head) in stale {
                 rows.refresh(session.reader(), id, head)?;
-                let row = rows.row(id).expect("refreshed");
+            }
+            let current = rows.in_order(of_kind().map(|(id, _)| id.as_str()));
+            for ((id, head), row) in of_kind().zip(current) {
+                let row = row.expect("refreshed");
                 let holder = if reach.covers(head.department.as_deref()) {
                     Holder::Record(id.clone())
                 } else {
