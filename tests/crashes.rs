@@ -85,7 +85,8 @@ fn rounds_on_a_store(rounds: u64, rows: u32, rng: &mut Lcg) -> (usize, usize) {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        let window = if batch > 1 { 1000 } else { 80 };
+        // About as long as the writer takes, so kills land in every phase of it.
+        let window = 80 + 3 * u64::from(batch);
         std::thread::sleep(Duration::from_millis(rng.below(window)));
         let acknowledged = match running.try_wait().unwrap() {
             Some(status) => status.success(),
