@@ -169,8 +169,8 @@ impl Writer {
         let start = &s.log_files.open_start;
         let first = start.entries + 1;
         match crate::audit::segments::seal_if_full(&s.store.root, first, s.head.len - start.len) {
-            Ok(Some(_)) => s.log_files.open_start = s.head.clone(),
-            Ok(None) => {}
+            Ok(true) => s.log_files.open_start = s.head.clone(),
+            Ok(false) => {}
             Err(e) => s.warnings.push(t!("session-segment-not-sealed", e = e)),
         }
     }

@@ -580,7 +580,7 @@ fn resume_point(root: &Path, sealed: &[Segment], plan: &Plan, limit: u64) -> Opt
 }
 
 fn pass(root: &Path, plan: Plan, limit: u64, visit: &mut dyn Visit) -> Result<Pass> {
-    let (sealed, _) = segments::sealed(root)?;
+    let sealed = segments::sealed(root)?;
     segments::begin_layout();
     let mut cursor = Cursor {
         plan,

@@ -61,46 +61,46 @@ pub fn parse_segment(rel: &str) -> Option<u64> {
     (first >= 1 && segment_rel(first) == rel).then_some(first)
 }
 
-/// The sealed segments in log order, and any file in their folder that is not one.
-pub fn sealed(root: &Path) -> Result<(Vec<Segment>, Vec<String>)> {
+/// The sealed segments in log order. Anything else in their folder (a stray file, a
+/// symbolic link) is no segment: `verify` names it as a file no entry logs.
+pub fn sealed(root: &Path) -> Result<Vec<Segment>> {
     let mut found = Vec::new();
-    let mut strays = Vec::new();
     let dir = root.join(SEGMENTS_DIR);
     let Ok(folders) = std::fs::read_dir(&dir) else {
-        return Ok((found, strays));
+        return Ok(found);
     };
     for folder in folders {
         let folder = folder.at(&dir)?;
-        let name = folder.file_name().to_string_lossy().into_owned();
-        let path = folder.path();
-        if !path.is_dir() {
-            strays.push(format!("{SEGMENTS_DIR}/{name}"));
+        if !folder.file_type().at(folder.path())?.is_dir() {
             continue;
         }
+        let name = folder.file_name().to_string_lossy().into_owned();
+        let path = folder.path();
         for file in std::fs::read_dir(&path).at(&path)? {
             let file = file.at(&path)?;
             let rel = format!(
                 "{SEGMENTS_DIR}/{name}/{}",
                 file.file_name().to_string_lossy()
             );
-            match parse_segment(&rel) {
-                Some(first) if file.path().is_file() => found.push(Segment { rel, first }),
-                _ => strays.push(rel),
+            if let Some(first) = parse_segment(&rel)
+                && file.file_type().at(file.path())?.is_file()
+            {
+                found.push(Segment { rel, first });
             }
         }
     }
     found.sort_by_key(|s| s.first);
-    Ok((found, strays))
+    Ok(found)
 }
 
 /// Whether the store has a log at all: an open segment or a sealed one.
 pub fn exists(root: &Path) -> bool {
-    root.join(LOG_NAME).exists() || sealed(root).is_ok_and(|(s, _)| !s.is_empty())
+    root.join(LOG_NAME).exists() || sealed(root).is_ok_and(|s| !s.is_empty())
 }
 
 /// The log's files in order: every sealed segment, then the open one if there is one.
 pub fn files(root: &Path) -> Result<Vec<PathBuf>> {
-    let (segments, _) = sealed(root)?;
+    let segments = sealed(root)?;
     let mut files: Vec<PathBuf> = segments.iter().map(|s| root.join(&s.rel)).collect();
     let open = root.join(LOG_NAME);
     if open.exists() {
@@ -186,10 +186,10 @@ pub fn locate(n: u64) -> String {
 
 /// Seal the open segment (whose first entry is `first`) when it has grown to `len`
 /// bytes or more: renamed into its sealed place in one atomic step, both folders synced.
-/// The next act starts a new open segment.
-pub fn seal_if_full(root: &Path, first: u64, len: u64) -> Result<Option<String>> {
+/// The next act starts a new open segment. `true` when it was sealed.
+pub fn seal_if_full(root: &Path, first: u64, len: u64) -> Result<bool> {
     if len < SEAL_BYTES {
-        return Ok(None);
+        return Ok(false);
     }
     let rel = segment_rel(first);
     let target: PathBuf = root.join(&rel);
@@ -205,7 +205,7 @@ pub fn seal_if_full(root: &Path, first: u64, len: u64) -> Result<Option<String>>
             .and_then(|d| d.sync_all())
             .at(dir)?;
     }
-    Ok(Some(rel))
+    Ok(true)
 }
 
 #[cfg(test)]
