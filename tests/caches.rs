@@ -161,3 +161,22 @@ fn caches_hold_no_personal_data_and_are_rebuilt_when_missing() {
     std::fs::write(s.path("records/audit.log"), altered).unwrap();
     s.fails("alice", &["show", &ids[0]], INTEGRITY);
 }
+
+#[test]
+fn a_cache_of_an_older_format_is_rewritten_by_the_next_run() {
+    let (s, ids) = store();
+    let index = s.cache_file("index").unwrap();
+    let text = std::fs::read_to_string(&index).unwrap();
+    let (header, body) = text.split_once('\n').unwrap();
+    let (magic, seal) = header.split_once('\t').unwrap();
+    // What an earlier docket left behind: same checkpoint, another format.
+    let older = format!("docket-index 1\t{seal}\n{body}");
+    assert_ne!(magic, "docket-index 1");
+    std::fs::write(&index, &older).unwrap();
+    s.ok("alice", &["show", &ids[0]]);
+    let now = std::fs::read_to_string(&index).unwrap();
+    assert!(
+        now.starts_with(&format!("{magic}\t")),
+        "rewritten in today's format"
+    );
+}

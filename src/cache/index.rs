@@ -14,7 +14,7 @@ const MAGIC: &str = "docket-index 6";
 /// Where the cache was taken, read from its checkpoint line alone (unsealed: the walk it
 /// plans is confirmed by `load`, which checks the seal).
 pub fn checkpoint(caches: &Caches) -> Option<Checkpoint> {
-    parse_checkpoint(&caches.peek(NAME)?)
+    parse_checkpoint(&caches.peek(NAME, MAGIC)?)
 }
 
 fn parse_checkpoint(line: &str) -> Option<Checkpoint> {

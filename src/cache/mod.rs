@@ -87,12 +87,16 @@ impl Caches {
     }
 
     /// The first line of a cache's body, unsealed: only to plan work the sealed file
-    /// will then confirm.
-    pub fn peek(&self, name: &str) -> Option<String> {
+    /// will then confirm. A cache of another format has none, so it is rewritten as
+    /// soon as possible instead of being kept, unreadable, until it seems old enough.
+    pub fn peek(&self, name: &str, magic: &str) -> Option<String> {
         use std::io::BufRead;
         let file = std::fs::File::open(self.path(name)).ok()?;
         let mut lines = std::io::BufReader::new(file).lines();
-        lines.next()?.ok()?;
+        let header = lines.next()?.ok()?;
+        if header.split_once('\t')?.0 != magic {
+            return None;
+        }
         lines.next()?.ok()
     }
 }
