@@ -797,6 +797,7 @@ replay-record-exists = record `{ $id }` exists already: a record is created once
 replay-no-such-record = record `{ $id }` does not exist at this point of the log
 replay-version-out-of-order = the act writes version { $version }, but the next version is { $expected }
 replay-kind-changed = the act files record `{ $id }` under another kind
+replay-version-elsewhere = the act writes `{ $path }`, but this record's versions live in `{ $dir }/`
 replay-version-unreadable = the version file cannot be read: { $path }
 replay-policy-unknown = the version names policy version { $version }, which was never applied
 replay-kind-unknown = the kind `{ $kind }` is not in the policy in force

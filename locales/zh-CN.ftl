@@ -797,6 +797,7 @@ replay-record-exists = 记录 `{ $id }` 已存在：一条记录只能新建一�
 replay-no-such-record = 日志此处不存在记录 `{ $id }`
 replay-version-out-of-order = 该行为写入第 { $version } 版，但下一版应为第 { $expected } 版
 replay-kind-changed = 该行为把记录 `{ $id }` 归到了另一种类型下
+replay-version-elsewhere = 该行为写入了 `{ $path }`，但这条记录的各版本都在 `{ $dir }/` 中
 replay-version-unreadable = 无法读取版本文件：{ $path }
 replay-policy-unknown = 该版本引用的制度版本 { $version } 从未生效
 replay-kind-unknown = 现行制度中没有类型 `{ $kind }`

@@ -68,7 +68,7 @@ impl Context<'_> {
                 if !load_refs(field) {
                     return Ok(None);
                 }
-                let Some(head) = self.reader.index.records.get(id) else {
+                let Some(head) = self.reader.index.record(id) else {
                     return Ok(None);
                 };
                 if !self.reach(head.department.as_deref()) {

@@ -84,7 +84,7 @@ impl Reader<'_> {
 
     /// A version of a record, checked against the log.
     pub fn load_version(&self, id: &str, version: u32) -> Result<Version> {
-        let head = self.index.records.get(id).ok_or_else(|| unknown_id(id))?;
+        let head = self.index.record(id).ok_or_else(|| unknown_id(id))?;
         if version == 0 || version > head.version {
             return Err(InputError::new(
                 Location::default(),

@@ -157,7 +157,10 @@ impl Writer {
         }
         s.head = head;
         s.remember();
-        crate::cache::index::save_if_worth(s.caches.as_ref(), &s.head, &s.index);
+        if let Some(file) = &s.witness_file {
+            let db = crate::cache::index::path_for(file);
+            crate::cache::index::settle(&db, &s.head, &mut s.index);
+        }
     }
 }
 
@@ -205,7 +208,8 @@ impl Session {
             None => None,
         };
         let caches = Caches::open(&store);
-        let mut read = read_log(caches.as_ref(), &store, witnessed.as_ref())?;
+        let index_db = witness_file.as_deref().map(crate::cache::index::path_for);
+        let mut read = read_log(index_db.as_deref(), &store, witnessed.as_ref())?;
         if let Some(file) = &witness_file {
             explain_rollback(&mut read.problems, file);
         }
@@ -452,24 +456,14 @@ impl Session {
     /// The id as the store spells it: ids are matched regardless of case (`cus-2026-000001`
     /// is `CUS-2026-000001`).
     pub fn canonical_id(&self, id: &str) -> String {
-        if self.index.records.contains_key(id) {
-            return id.to_string();
-        }
         self.index
-            .records
-            .keys()
-            .find(|k| k.eq_ignore_ascii_case(id))
-            .cloned()
+            .record_ignoring_case(id)
             .unwrap_or_else(|| id.to_string())
     }
 
     /// The current version of a record, checked against the log.
     pub fn load(&self, id: &str) -> Result<Version> {
-        let head = self
-            .index
-            .records
-            .get(id)
-            .ok_or_else(|| self.unknown_id(id))?;
+        let head = self.index.record(id).ok_or_else(|| self.unknown_id(id))?;
         self.load_version(id, head.version)
     }
 
@@ -509,7 +503,7 @@ impl Session {
 
     /// Refuse a record filed under a department the actor's role does not reach (exit 4).
     pub fn require_reach(&self, id: &str) -> Result<()> {
-        let Some(head) = self.index.records.get(id) else {
+        let Some(head) = self.index.record(id) else {
             return Ok(());
         };
         let department = head.department.as_deref();
@@ -579,7 +573,7 @@ impl Session {
                 if !load_refs(field) {
                     return Ok(None);
                 }
-                let Some(head) = self.index.records.get(id) else {
+                let Some(head) = self.index.record(id) else {
                     return Ok(None);
                 };
                 let rv = self.load_version(id, head.version)?;
@@ -797,7 +791,11 @@ impl Visit for Reading {
 /// history), the register, and every problem. The whole chain is hashed either way, and
 /// every transaction after this machine's witness has its signature checked and its acts
 /// replayed.
-fn read_log(caches: Option<&Caches>, store: &Store, witness: Option<&Witness>) -> Result<LogRead> {
+fn read_log(
+    index_db: Option<&std::path::Path>,
+    store: &Store,
+    witness: Option<&Witness>,
+) -> Result<LogRead> {
     let log = &store.root;
     let trust_after = witness.map_or(0, |w| w.entries);
     let registry = witness.map(|w| w.registry.clone()).unwrap_or_default();
@@ -810,8 +808,8 @@ fn read_log(caches: Option<&Caches>, store: &Store, witness: Option<&Witness>) -
         trust: Trust::new(registry.clone(), &store.root),
         replay: Replay::new(store, trust_after == 0),
     };
-    if let Some(c) = caches
-        && let Some(checkpoint) = crate::cache::index::checkpoint(c)
+    if let Some(db) = index_db
+        && let Some((checkpoint, mut index)) = crate::cache::index::load(db)
         && checkpoint.head.entries <= trust_after
     {
         let plan = Plan {
@@ -821,18 +819,9 @@ fn read_log(caches: Option<&Caches>, store: &Store, witness: Option<&Witness>) -
             collect_all: false,
             sealed: witness.and_then(|w| w.sealed.as_ref()),
         };
-        // Two cores: one hashes the whole chain (keeping the few entries after the
-        // checkpoint), the other reads the cached index meanwhile.
-        let (walked, cached) = std::thread::scope(|s| {
-            let loader = s.spawn(|| crate::cache::index::load(c));
-            let walked = walk(log, plan, || reading(checkpoint.head.entries, false));
-            (walked, loader.join().ok().flatten())
-        });
-        if let (Some(mut w), Some((loaded, mut index))) = (walked?, cached)
-            && loaded == checkpoint
-        {
+        if let Some(mut w) = walk(log, plan, || reading(checkpoint.head.entries, false))? {
             w.state.catch_up(&mut index)?;
-            return Ok(finish(caches, index, w));
+            return Ok(finish(index_db, index, w));
         }
     }
     let plan = Plan {
@@ -844,10 +833,10 @@ fn read_log(caches: Option<&Caches>, store: &Store, witness: Option<&Witness>) -
     };
     let mut w = walk_fresh(log, plan, || reading(0, true))?;
     let index = w.state.index.take().unwrap_or_default();
-    Ok(finish(caches, index, w))
+    Ok(finish(index_db, index, w))
 }
 
-fn finish(caches: Option<&Caches>, index: LogIndex, walked: Walked<Reading>) -> LogRead {
+fn finish(index_db: Option<&std::path::Path>, index: LogIndex, walked: Walked<Reading>) -> LogRead {
     let Walked {
         state: Reading {
             mut trust, replay, ..
@@ -859,8 +848,11 @@ fn finish(caches: Option<&Caches>, index: LogIndex, walked: Walked<Reading>) -> 
     trust.verify_signatures();
     problems.append(&mut trust.problems);
     problems.extend(replay.problems);
-    if problems.is_empty() {
-        crate::cache::index::save_if_worth(caches, &head, &index);
+    if problems.is_empty()
+        && let Some(db) = index_db
+        && index.settled_at() != Some(&head)
+    {
+        crate::cache::index::save(db, &head, &index);
     }
     LogRead {
         index,

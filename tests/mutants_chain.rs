@@ -40,7 +40,7 @@ fn forget_witness(s: &TestStore) {
 
 /// Drop this machine's caches so the next run takes new ones at the head.
 fn drop_caches(s: &TestStore) {
-    let _ = std::fs::remove_dir_all(s.path("records/.cache"));
+    s.drop_caches();
 }
 
 /// A residential customer created by `actor`, the `nth` of its history (each holds an
@@ -69,7 +69,7 @@ fn cached_on_another_history(y: &dyn Fn(&TestStore)) -> (TestStore, usize, usize
     s.customer("commercial", &[]);
     drop_caches(&s);
     s.ok("alice", &["query"]);
-    assert!(s.cache_file("index").is_some());
+    assert!(s.index_db().is_some());
     let x_len = s.log_text().len();
     restore(&s, &start);
     elsewhere(&s, || y(&s));

@@ -567,7 +567,7 @@ fn records_of_a_store_made_before_sharding_stay_where_they_are() {
     let forged = forge_log(&moved, line, &|_, _| {}, &|a| Some(s.key(a)));
     std::fs::write(s.path("records/audit.log"), forged).unwrap();
     std::fs::remove_dir_all(s.state().join("docket")).unwrap();
-    let _ = std::fs::remove_dir_all(s.path("records/.cache"));
+    s.drop_caches();
     assert!(s.ok("", &["verify"]).starts_with("ok:"));
     s.ok(
         "alice",

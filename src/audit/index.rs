@@ -1,14 +1,15 @@
 //! What the log says the store holds: the current version of every record and actor with
 //! its file's hash, and the hash of every other file ever logged (older versions,
-//! attachments). Built during the chain walk, or loaded from the cache and brought up to
-//! date with the entries after it.
+//! attachments). Built during the chain walk from genesis, or read from a settled copy
+//! on disk as of a checkpoint (`Settled`), with the entries after it held in memory on
+//! top: a command looks up the few records it needs instead of loading them all.
 
 use super::entry::Entry;
 use crate::layout::{ACTORS_DIR, parse_policy_copy, parse_version_path};
 
 /// The act that applies a policy version (and the record it is logged under).
 pub const POLICY_ACT: &str = "policy";
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,33 +42,104 @@ impl RecordHead {
     }
 }
 
-#[derive(Debug, Default, PartialEq, Eq)]
+/// The index as of a checkpoint, kept on disk and read in part (`cache::index`). Every
+/// answer is as of that checkpoint; `LogIndex` lays the entries after it on top.
+pub trait Settled: Send + Sync {
+    fn record(&self, id: &str) -> Option<RecordHead>;
+    /// The id of the record whose id is `id` but for case.
+    fn record_ignoring_case(&self, id: &str) -> Option<String>;
+    /// Up to `limit` records after `after` (from the first without), in id order.
+    fn records_after(&self, after: Option<&str>, limit: usize) -> Vec<(String, RecordHead)>;
+    fn record_count(&self) -> usize;
+    /// The logged hash of a file that is not a record's current version.
+    fn file_sha(&self, path: &str) -> Option<String>;
+    /// The highest number given under an id stem (`CUS-2026-`), 0 if none.
+    fn last_number(&self, stem: &str) -> u32;
+    fn is_archive_number(&self, number: &str) -> bool;
+    fn legacy_id(&self, kind: &str, legacy: &str) -> Option<String>;
+    fn imported_as(&self, fingerprint: &str) -> Option<String>;
+}
+
+/// How many records a walk over a settled index reads from it at a time.
+const PAGE: usize = 4096;
+
+#[derive(Default)]
 pub struct LogIndex {
+    /// The index as of a checkpoint; what follows is what the entries after it add.
+    base: Option<Box<dyn Settled>>,
+    /// Where the settled copy was taken.
+    settled_at: Option<super::Head>,
     /// path → sha256 of every logged file that is not a record's current version (files
     /// are immutable once written). Kept apart so a store of 100,000 single-version
     /// records carries 100,000 hashes, not 200,000 entries.
-    pub other_files: HashMap<String, String>,
+    other_files: HashMap<String, String>,
     /// record id → its current version.
-    pub records: BTreeMap<String, RecordHead>,
-    /// actor name → its current register version.
+    records: BTreeMap<String, RecordHead>,
+    /// actor name → its current register version (few: always held whole).
     pub actors: BTreeMap<String, u32>,
-    /// Archive numbers assigned so far (R-C15).
-    pub archive_numbers: Vec<String>,
+    /// Archive numbers assigned (R-C15).
+    archive_numbers: HashSet<String>,
+    /// Id stem (`CUS-2026-`, `ARC-2026-`) → the highest number given under it.
+    numbers: HashMap<String, u32>,
     /// (kind, legacy number) → record id, for imports and references to legacy numbers.
-    pub legacy: HashMap<(String, String), String>,
+    legacy: HashMap<(String, String), String>,
     /// Content fingerprint of an imported row → record id, to skip re-imports.
-    pub fingerprints: HashMap<String, String>,
-    /// Every applied policy version: source file (`schemas/customer.toml`) → the SHA-256
-    /// of its copy in the store.
+    fingerprints: HashMap<String, String>,
+    /// Every applied policy version (few: always held whole): source file
+    /// (`schemas/customer.toml`) → the SHA-256 of its copy in the store.
     pub policies: BTreeMap<u32, BTreeMap<String, String>>,
-    /// The cache's `L` and `P` lines, not yet read into `legacy` and `fingerprints`: only
-    /// imports need them (see `import_maps`), so other commands never pay for them.
-    pub deferred: String,
     /// Each department name once, shared by the records filed under it.
-    pub department_names: BTreeMap<String, Arc<str>>,
+    department_names: BTreeMap<String, Arc<str>>,
+}
+
+/// What the entries after a settled index's checkpoint added, to write into it.
+pub struct Added<'a> {
+    pub records: &'a BTreeMap<String, RecordHead>,
+    pub other_files: &'a HashMap<String, String>,
+    pub archive_numbers: &'a HashSet<String>,
+    pub numbers: &'a HashMap<String, u32>,
+    pub legacy: &'a HashMap<(String, String), String>,
+    pub fingerprints: &'a HashMap<String, String>,
+    pub actors: &'a BTreeMap<String, u32>,
+    pub policies: &'a BTreeMap<u32, BTreeMap<String, String>>,
 }
 
 impl LogIndex {
+    /// The index a settled copy holds, with its small parts (actors, policies) in hand.
+    pub fn settled(
+        base: Box<dyn Settled>,
+        at: super::Head,
+        actors: BTreeMap<String, u32>,
+        policies: BTreeMap<u32, BTreeMap<String, String>>,
+    ) -> LogIndex {
+        LogIndex {
+            base: Some(base),
+            settled_at: Some(at),
+            actors,
+            policies,
+            ..LogIndex::default()
+        }
+    }
+
+    /// Where the settled copy it reads from was taken (none: built whole in memory).
+    pub fn settled_at(&self) -> Option<&super::Head> {
+        self.settled_at.as_ref()
+    }
+
+    /// What was added on top of the settled copy (or all of it, without one).
+    pub fn added(&self) -> Added<'_> {
+        Added {
+            records: &self.records,
+            other_files: &self.other_files,
+            archive_numbers: &self.archive_numbers,
+            numbers: &self.numbers,
+            legacy: &self.legacy,
+            fingerprints: &self.fingerprints,
+            actors: &self.actors,
+            policies: &self.policies,
+        }
+    }
+
     pub fn add(&mut self, entry: &Entry) {
         for f in &entry.files {
             let is_new_head = parse_version_path(&f.path).is_some_and(|(kind, id, v)| {
@@ -89,7 +161,8 @@ impl LogIndex {
             self.policies.insert(entry.version, files);
         }
         if let Some(n) = entry.detail.get("archive_number") {
-            self.archive_numbers.push(n.clone());
+            self.count(n);
+            self.archive_numbers.insert(n.clone());
         }
         if entry.record.is_empty() || entry.version == 0 {
             return;
@@ -110,10 +183,14 @@ impl LogIndex {
         if let Some(f) = entry.detail.get("fingerprint") {
             self.fingerprints.insert(f.clone(), entry.record.clone());
         }
+        let old = self.record(&entry.record);
         // A record keeps the department it was created under.
-        let department = match self.records.get(&entry.record) {
+        let department = match &old {
             Some(old) => old.department.clone(),
-            None => entry.detail.get("department").map(|d| self.department(d)),
+            None => {
+                self.count(&entry.record);
+                entry.detail.get("department").map(|d| self.department(d))
+            }
         };
         let head = RecordHead {
             kind,
@@ -122,10 +199,19 @@ impl LogIndex {
             department,
             flat: crate::layout::is_flat_version_path(&file.path),
         };
-        if let Some(old) = self.records.insert(entry.record.clone(), head) {
+        self.records.insert(entry.record.clone(), head);
+        if let Some(old) = old {
             // The superseded version stays logged as an ordinary file.
             let path = old.version_path(&entry.record, old.version);
             self.other_files.insert(path, old.sha256);
+        }
+    }
+
+    /// Note a numbered id or archive number as given.
+    fn count(&mut self, id: &str) {
+        if let Some((stem, n)) = crate::store::ids::numbered(id) {
+            let last = self.numbers.entry(stem.to_string()).or_default();
+            *last = (*last).max(n);
         }
     }
 
@@ -137,43 +223,111 @@ impl LogIndex {
             .clone()
     }
 
-    /// Read the deferred legacy-number and fingerprint lines into their maps. Entries added
-    /// since the cache was taken are newer and win.
-    pub fn import_maps(&mut self) {
-        let deferred = std::mem::take(&mut self.deferred);
-        for line in deferred.lines() {
-            let mut f = line.split('\t');
-            match (f.next(), f.next(), f.next(), f.next()) {
-                (Some("L"), Some(kind), Some(legacy), Some(id)) => {
-                    self.legacy
-                        .entry((kind.to_string(), legacy.to_string()))
-                        .or_insert_with(|| id.to_string());
-                }
-                (Some("P"), Some(fp), Some(id), None) => {
-                    self.fingerprints
-                        .entry(fp.to_string())
-                        .or_insert_with(|| id.to_string());
-                }
-                _ => {}
-            }
+    /// The current version of record `id`.
+    pub fn record(&self, id: &str) -> Option<RecordHead> {
+        match self.records.get(id) {
+            Some(head) => Some(head.clone()),
+            None => self.base.as_ref()?.record(id),
+        }
+    }
+
+    pub fn contains_record(&self, id: &str) -> bool {
+        self.records.contains_key(id) || self.base.as_ref().is_some_and(|b| b.record(id).is_some())
+    }
+
+    /// The id as the store spells it, if a record's id is `id` but for case.
+    pub fn record_ignoring_case(&self, id: &str) -> Option<String> {
+        if self.contains_record(id) {
+            return Some(id.to_string());
+        }
+        let upper = id.to_ascii_uppercase();
+        if self.contains_record(&upper) {
+            return Some(upper);
+        }
+        self.records
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case(id))
+            .cloned()
+            .or_else(|| self.base.as_ref()?.record_ignoring_case(id))
+    }
+
+    /// Every record's current version, in id order.
+    pub fn records(&self) -> Records<'_> {
+        Records {
+            index: self,
+            page: VecDeque::new(),
+            after: None,
+            base_done: self.base.is_none(),
+            top_after: None,
+        }
+    }
+
+    pub fn record_count(&self) -> usize {
+        let Some(base) = &self.base else {
+            return self.records.len();
+        };
+        let new = self.records.keys().filter(|id| base.record(id).is_none());
+        base.record_count() + new.count()
+    }
+
+    /// The next id under `prefix` in `year`, after the highest given.
+    pub fn next_id(&self, prefix: &str, year: i32) -> String {
+        let stem = crate::store::ids::id_stem(prefix, year);
+        crate::store::ids::after(&stem, self.last_number(&stem))
+    }
+
+    /// The highest number given under `stem`, 0 if none.
+    pub fn last_number(&self, stem: &str) -> u32 {
+        let top = self.numbers.get(stem).copied().unwrap_or(0);
+        let base = self.base.as_ref().map_or(0, |b| b.last_number(stem));
+        top.max(base)
+    }
+
+    pub fn is_archive_number(&self, number: &str) -> bool {
+        self.archive_numbers.contains(number)
+            || self
+                .base
+                .as_ref()
+                .is_some_and(|b| b.is_archive_number(number))
+    }
+
+    /// The record imported under legacy number `legacy` of `kind`.
+    pub fn legacy_id(&self, kind: &str, legacy: &str) -> Option<String> {
+        let key = (kind.to_string(), legacy.to_string());
+        match self.legacy.get(&key) {
+            Some(id) => Some(id.clone()),
+            None => self.base.as_ref()?.legacy_id(kind, legacy),
+        }
+    }
+
+    /// The record an imported row with this content fingerprint became.
+    pub fn imported_as(&self, fingerprint: &str) -> Option<String> {
+        match self.fingerprints.get(fingerprint) {
+            Some(id) => Some(id.clone()),
+            None => self.base.as_ref()?.imported_as(fingerprint),
         }
     }
 
     /// The logged hash of a store file, if the log knows it.
-    pub fn sha_of(&self, path: &str) -> Option<&str> {
+    pub fn sha_of(&self, path: &str) -> Option<String> {
         if let Some((kind, id, v)) = parse_version_path(path)
-            && let Some(head) = self.records.get(id)
+            && let Some(head) = self.record(id)
             && head.kind == kind
             && head.version == v
             && head.flat == crate::layout::is_flat_version_path(path)
         {
-            return Some(&head.sha256);
+            return Some(head.sha256);
         }
-        self.other_files.get(path).map(String::as_str)
+        match self.other_files.get(path) {
+            Some(sha) => Some(sha.clone()),
+            None => self.base.as_ref()?.file_sha(path),
+        }
     }
 
-    /// Every logged file and its hash.
+    /// Every logged file and its hash (an index built from genesis: `verify`'s).
     pub fn all_files(&self) -> impl Iterator<Item = (String, &str)> {
+        // Only an index built whole lists its files.
+        debug_assert!(self.base.is_none());
         let heads = self
             .records
             .iter()
@@ -183,5 +337,63 @@ impl LogIndex {
                 .iter()
                 .map(|(p, h)| (p.clone(), h.as_str())),
         )
+    }
+}
+
+/// Every record in id order: the settled copy's, read a page at a time, merged with those
+/// added on top (which win).
+pub struct Records<'a> {
+    index: &'a LogIndex,
+    page: VecDeque<(String, RecordHead)>,
+    /// The last id read from the settled copy.
+    after: Option<String>,
+    base_done: bool,
+    /// The last id taken from the top.
+    top_after: Option<String>,
+}
+
+impl Records<'_> {
+    fn next_top(&self) -> Option<(&String, &RecordHead)> {
+        use std::ops::Bound::{Excluded, Unbounded};
+        match &self.top_after {
+            None => self.index.records.iter().next(),
+            Some(a) => self
+                .index
+                .records
+                .range::<String, _>((Excluded(a), Unbounded))
+                .next(),
+        }
+    }
+
+    fn next_base(&mut self) -> Option<&(String, RecordHead)> {
+        if self.page.is_empty() && !self.base_done {
+            let base = self.index.base.as_ref().expect("a base to read");
+            self.page = base.records_after(self.after.as_deref(), PAGE).into();
+            self.base_done = self.page.len() < PAGE;
+            if let Some((id, _)) = self.page.back() {
+                self.after = Some(id.clone());
+            }
+        }
+        self.page.front()
+    }
+}
+
+impl Iterator for Records<'_> {
+    type Item = (String, RecordHead);
+
+    fn next(&mut self) -> Option<(String, RecordHead)> {
+        let top = self.next_top().map(|(id, h)| (id.clone(), h.clone()));
+        let base_id = self.next_base().map(|(id, _)| id.clone());
+        match (top, base_id) {
+            (None, None) => None,
+            (Some(t), b) if b.as_ref().is_none_or(|b| t.0 <= *b) => {
+                if b.as_ref() == Some(&t.0) {
+                    self.page.pop_front();
+                }
+                self.top_after = Some(t.0.clone());
+                Some(t)
+            }
+            _ => self.page.pop_front(),
+        }
     }
 }

@@ -1,153 +1,368 @@
-//! The index cache (`records/.cache/index-*`): the log index as of some entry, so a command
-//! parses only the entries after it. Derived and rebuildable: never trusted over the log —
-//! every run still hashes the whole chain, and a cache whose checkpoint is not in this
-//! log's history is thrown away. It holds ids, paths and hashes, never personal data.
+//! The settled index: the log index as of a checkpoint, in an SQLite database beside this
+//! machine's witness, so a command looks up the records it needs instead of loading every
+//! one. Derived and rebuildable: every run still hashes the log and replays the entries
+//! after the checkpoint, and a checkpoint that is not in this log's history throws the
+//! whole database away. It holds ids, paths, hashes and keyed fingerprints, never
+//! personal data.
+//!
+//! Why SQLite: point lookups by id and by path, ordered pages for walks, and atomic
+//! updates of a few rows after each act, in one file a crash cannot leave half-written.
+//! It lives in the state folder, not the store: whoever could write it there could
+//! equally write the witness that says which log this machine has verified, so it needs
+//! no seal of its own, and a store folder shared with others holds nothing to forge.
 
-use super::Caches;
 use crate::audit::chain::{Checkpoint, Head};
-use crate::audit::index::{LogIndex, RecordHead};
-use std::fmt::Write as _;
+use crate::audit::index::{LogIndex, RecordHead, Settled};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-const NAME: &str = "index";
-const MAGIC: &str = "docket-index 6";
+/// The database's layout; a database of another is thrown away and rebuilt.
+const FORMAT: i64 = 1;
 
-/// Where the cache was taken, read from its checkpoint line alone (unsealed: the walk it
-/// plans is confirmed by `load`, which checks the seal).
-pub fn checkpoint(caches: &Caches) -> Option<Checkpoint> {
-    parse_checkpoint(&caches.peek(NAME, MAGIC)?)
+const SCHEMA: &str = "
+CREATE TABLE checkpoint(one INTEGER PRIMARY KEY CHECK (one = 1),
+    entries INTEGER NOT NULL, len INTEGER NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE records(id TEXT PRIMARY KEY, kind TEXT NOT NULL, version INTEGER NOT NULL,
+    sha TEXT NOT NULL, department TEXT, flat INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE files(path TEXT PRIMARY KEY, sha TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE numbers(stem TEXT PRIMARY KEY, last INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE archive(number TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE legacy(kind TEXT NOT NULL, legacy TEXT NOT NULL, id TEXT NOT NULL,
+    PRIMARY KEY (kind, legacy)) WITHOUT ROWID;
+CREATE TABLE fingerprints(fp TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE actors(name TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE policies(version INTEGER NOT NULL, source TEXT NOT NULL, sha TEXT NOT NULL,
+    PRIMARY KEY (version, source)) WITHOUT ROWID;
+";
+
+/// Where the settled index of the store whose witness is `witness_file` lives.
+pub fn path_for(witness_file: &Path) -> PathBuf {
+    witness_file.with_extension("index.sqlite")
 }
 
-fn parse_checkpoint(line: &str) -> Option<Checkpoint> {
-    let mut fields = line.split('\t');
-    if fields.next()? != "C" {
+/// The database at `path`, made or remade in today's format; `None` when it cannot be
+/// opened (then every run builds the index from the log, as without a state folder).
+fn open(path: &Path) -> Option<Connection> {
+    let found = connect(path).and_then(|conn| {
+        let format: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .ok()?;
+        Some((conn, format))
+    });
+    match found {
+        Some((conn, FORMAT)) => return Some(conn),
+        Some((conn, 0)) => drop(conn),
+        // Another format, or not a database at all.
+        _ => remove(path),
+    }
+    let conn = connect(path)?;
+    let made = conn.execute_batch(&format!(
+        "BEGIN; {SCHEMA} PRAGMA user_version = {FORMAT}; COMMIT;"
+    ));
+    if made.is_err() {
+        drop(conn);
+        remove(path);
         return None;
     }
-    let entries = fields.next()?.parse().ok()?;
-    let len = fields.next()?.parse().ok()?;
-    let hash = fields.next()?.to_string();
-    Some(Checkpoint {
-        head: Head { entries, hash, len },
-    })
+    Some(conn)
 }
 
-/// The cached index and where it was taken, if a readable cache exists.
-pub fn load(caches: &Caches) -> Option<(Checkpoint, LogIndex)> {
-    let (text, body) = caches.read(NAME, MAGIC)?;
-    parse(&text[body..])
+fn connect(path: &Path) -> Option<Connection> {
+    let conn = Connection::open(path).ok()?;
+    conn.busy_timeout(Duration::from_secs(30)).ok()?;
+    // A write-ahead log: a crash loses at most the last updates, never the file, and
+    // readers never wait for a writer. The checkpoint row moves with the rows it covers.
+    conn.pragma_update(None, "journal_mode", "WAL").ok()?;
+    conn.pragma_update(None, "synchronous", "NORMAL").ok()?;
+    Some(conn)
 }
 
-/// The index a cache body holds, or `None` if any line is not one the cache writes.
-pub fn parse(text: &str) -> Option<(Checkpoint, LogIndex)> {
-    let mut lines = text.lines();
-    let checkpoint = parse_checkpoint(lines.next()?)?;
-    let mut index = LogIndex::default();
-    // Records come sorted: collected in one go, the map is built without comparisons.
-    let mut records = Vec::new();
-    for line in lines.by_ref() {
-        if line.starts_with("L\t") || line.starts_with("P\t") {
-            // The import maps come last: kept as text until an import asks for them.
-            let start = line.as_ptr() as usize - text.as_ptr() as usize;
-            index.deferred = text[start..].to_string();
-            break;
-        }
-        let mut f = line.split('\t');
-        match (f.next()?, f.next(), f.next(), f.next()) {
-            ("F", Some(p), Some(h), None) => {
-                index.other_files.insert(p.to_string(), h.to_string());
-            }
-            ("R", Some(id), Some(kind), Some(v)) => {
-                let mut words = v.split(' ');
-                let (v, sha) = (words.next()?, words.next()?);
-                let flat = match words.next() {
-                    None => false,
-                    Some("flat") => true,
-                    Some(_) => return None,
-                };
-                let department = f.next().map(|d| index.department(d));
-                let head = RecordHead {
-                    kind: kind.to_string(),
-                    version: v.parse().ok()?,
-                    sha256: sha.to_string(),
-                    department,
-                    flat,
-                };
-                records.push((id.to_string(), head));
-            }
-            ("A", Some(name), Some(v), None) => {
-                index.actors.insert(name.to_string(), v.parse().ok()?);
-            }
-            ("N", Some(n), None, None) => index.archive_numbers.push(n.to_string()),
-            ("Q", Some(v), Some(source), Some(sha)) => {
-                index
-                    .policies
-                    .entry(v.parse().ok()?)
-                    .or_default()
-                    .insert(source.to_string(), sha.to_string());
-            }
-            _ => return None,
-        }
+/// Throw the database away (it is derived: the next run rebuilds it).
+fn remove(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
     }
-    index.records = records.into_iter().collect();
-    Some((checkpoint, index))
 }
 
-/// Write the cache for `head`; best effort (a failure only costs speed next time).
-pub fn save(caches: &Caches, head: &Head, index: &LogIndex) {
-    let mut out = String::with_capacity(index.records.len() * 128);
-    let _ = writeln!(out, "C\t{}\t{}\t{}", head.entries, head.len, head.hash);
-    for (p, h) in &index.other_files {
-        let _ = writeln!(out, "F\t{p}\t{h}");
+/// Where the settled index was taken.
+pub fn checkpoint(path: &Path) -> Option<Checkpoint> {
+    checkpoint_in(&open(path)?)
+}
+
+fn checkpoint_in(conn: &Connection) -> Option<Checkpoint> {
+    conn.query_row(
+        "SELECT entries, len, hash FROM checkpoint WHERE one = 1",
+        [],
+        |r| {
+            Ok(Checkpoint {
+                head: Head {
+                    entries: r.get::<_, i64>(0)? as u64,
+                    len: r.get::<_, i64>(1)? as u64,
+                    hash: r.get(2)?,
+                },
+            })
+        },
+    )
+    .optional()
+    .ok()
+    .flatten()
+}
+
+/// The settled index and where it was taken, if there is one.
+pub fn load(path: &Path) -> Option<(Checkpoint, LogIndex)> {
+    let conn = open(path)?;
+    let at = checkpoint_in(&conn)?;
+    let actors = small_map(&conn, "SELECT name, version FROM actors")?
+        .into_iter()
+        .map(|(name, v): (String, i64)| (name, v as u32))
+        .collect();
+    let mut policies: BTreeMap<u32, BTreeMap<String, String>> = BTreeMap::new();
+    let mut stmt = conn
+        .prepare("SELECT version, source, sha FROM policies")
+        .ok()?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+        })
+        .ok()?;
+    for row in rows {
+        let (v, source, sha) = row.ok()?;
+        policies.entry(v as u32).or_default().insert(source, sha);
     }
-    for (id, r) in &index.records {
-        let _ = write!(out, "R\t{id}\t{}\t{} {}", r.kind, r.version, r.sha256);
-        if r.flat {
-            out.push_str(" flat");
-        }
-        match &r.department {
-            Some(d) => {
-                let _ = writeln!(out, "\t{d}");
-            }
-            None => out.push('\n'),
-        }
+    drop(stmt);
+    let base = Box::new(Db {
+        conn: Mutex::new(conn),
+        path: path.to_path_buf(),
+        departments: Default::default(),
+    });
+    let index = LogIndex::settled(base, at.head.clone(), actors, policies);
+    Some((at, index))
+}
+
+fn small_map<V: rusqlite::types::FromSql>(
+    conn: &Connection,
+    sql: &str,
+) -> Option<Vec<(String, V)>> {
+    let mut stmt = conn.prepare(sql).ok()?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).ok()?;
+    rows.collect::<rusqlite::Result<_>>().ok()
+}
+
+/// Bring the settled index at `path` up to `head` with what `index` adds to it: all of
+/// it when `index` was built from genesis, else the entries on top of the checkpoint it
+/// was loaded at, unless another run has moved the checkpoint meanwhile. Best effort: a
+/// failure costs only speed. Whether the database now stands at `head`.
+pub fn save(path: &Path, head: &Head, index: &LogIndex) -> bool {
+    let Some(mut conn) = open(path) else {
+        return false;
+    };
+    let Ok(tx) = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) else {
+        return false;
+    };
+    let now = checkpoint_in(&tx).map(|c| c.head);
+    if now.as_ref() == Some(head) {
+        return true;
     }
-    for (name, v) in &index.actors {
-        let _ = writeln!(out, "A\t{name}\t{v}");
+    let whole = index.settled_at().is_none();
+    if !whole && now.as_ref() != index.settled_at() {
+        return false;
     }
-    for n in &index.archive_numbers {
-        let _ = writeln!(out, "N\t{n}");
+    let written = write(&tx, whole, head, index).and_then(|()| tx.commit());
+    written.is_ok()
+}
+
+fn write(tx: &Connection, whole: bool, head: &Head, index: &LogIndex) -> rusqlite::Result<()> {
+    if whole {
+        tx.execute_batch(
+            "DELETE FROM checkpoint; DELETE FROM records; DELETE FROM files;
+             DELETE FROM numbers; DELETE FROM archive; DELETE FROM legacy;
+             DELETE FROM fingerprints; DELETE FROM actors; DELETE FROM policies;",
+        )?;
     }
-    for (v, files) in &index.policies {
+    let added = index.added();
+    let mut put = tx.prepare(
+        "INSERT OR REPLACE INTO records(id, kind, version, sha, department, flat)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (id, h) in added.records {
+        put.execute(params![
+            id,
+            h.kind,
+            h.version,
+            h.sha256,
+            h.department.as_deref(),
+            h.flat
+        ])?;
+    }
+    let mut put = tx.prepare("INSERT OR REPLACE INTO files(path, sha) VALUES (?1, ?2)")?;
+    for (path, sha) in added.other_files {
+        put.execute(params![path, sha])?;
+    }
+    let mut put = tx.prepare(
+        "INSERT INTO numbers(stem, last) VALUES (?1, ?2)
+         ON CONFLICT(stem) DO UPDATE SET last = max(last, excluded.last)",
+    )?;
+    for (stem, last) in added.numbers {
+        put.execute(params![stem, last])?;
+    }
+    let mut put = tx.prepare("INSERT OR IGNORE INTO archive(number) VALUES (?1)")?;
+    for n in added.archive_numbers {
+        put.execute(params![n])?;
+    }
+    let mut put =
+        tx.prepare("INSERT OR REPLACE INTO legacy(kind, legacy, id) VALUES (?1, ?2, ?3)")?;
+    for ((kind, legacy), id) in added.legacy {
+        put.execute(params![kind, legacy, id])?;
+    }
+    let mut put = tx.prepare("INSERT OR REPLACE INTO fingerprints(fp, id) VALUES (?1, ?2)")?;
+    for (fp, id) in added.fingerprints {
+        put.execute(params![fp, id])?;
+    }
+    // Actors and policies are few and held whole: written whole.
+    tx.execute_batch("DELETE FROM actors; DELETE FROM policies;")?;
+    let mut put = tx.prepare("INSERT INTO actors(name, version) VALUES (?1, ?2)")?;
+    for (name, v) in added.actors {
+        put.execute(params![name, v])?;
+    }
+    let mut put = tx.prepare("INSERT INTO policies(version, source, sha) VALUES (?1, ?2, ?3)")?;
+    for (v, files) in added.policies {
         for (source, sha) in files {
-            let _ = writeln!(out, "Q\t{v}\t{source}\t{sha}");
+            put.execute(params![v, source, sha])?;
         }
     }
-    // The import maps last, so that loading can leave them unread.
-    out.push_str(&index.deferred);
-    for ((kind, legacy), id) in &index.legacy {
-        let _ = writeln!(out, "L\t{kind}\t{legacy}\t{id}");
-    }
-    for (fp, id) in &index.fingerprints {
-        let _ = writeln!(out, "P\t{fp}\t{id}");
-    }
-    caches.write(NAME, MAGIC, &out);
+    tx.execute(
+        "INSERT OR REPLACE INTO checkpoint(one, entries, len, hash) VALUES (1, ?1, ?2, ?3)",
+        params![head.entries as i64, head.len as i64, head.hash],
+    )?;
+    Ok(())
 }
 
-/// Rewrite the cache at `head` when enough entries were added since its checkpoint.
-pub fn save_if_worth(caches: Option<&Caches>, head: &Head, index: &LogIndex) {
-    if let Some(c) = caches
-        && worth_saving(checkpoint(c).as_ref(), head)
+/// Bring the settled index up to `head` and read on from it alone: after a writer's
+/// commit, so the next lookups need nothing held in memory.
+pub fn settle(path: &Path, head: &Head, index: &mut LogIndex) {
+    if !save(path, head, index) {
+        return;
+    }
+    if let Some((at, settled)) = load(path)
+        && at.head == *head
     {
-        save(c, head, index);
+        *index = settled;
     }
 }
 
-/// Whether enough entries were added since the checkpoint to be worth rewriting it.
-pub fn worth_saving(checkpoint: Option<&Checkpoint>, head: &Head) -> bool {
-    match checkpoint {
-        None => head.entries > 0,
-        Some(c) => {
-            let added = head.entries.saturating_sub(c.head.entries);
-            added >= 1000.max(head.entries / 20)
-        }
+/// The settled index, answering from the database.
+struct Db {
+    /// Behind a lock so the index can be read from both cores (queries read files on
+    /// two threads); lookups are short.
+    conn: Mutex<Connection>,
+    path: PathBuf,
+    /// Each department name once, shared by the records read.
+    departments: Mutex<BTreeMap<String, Arc<str>>>,
+}
+
+impl Db {
+    fn head(&self, row: &rusqlite::Row, from: usize) -> rusqlite::Result<RecordHead> {
+        let department: Option<String> = row.get(from + 3)?;
+        let department = department.map(|d| {
+            self.departments
+                .lock()
+                .expect("never poisoned")
+                .entry(d)
+                .or_insert_with_key(|d| Arc::from(d.as_str()))
+                .clone()
+        });
+        Ok(RecordHead {
+            kind: row.get(from)?,
+            version: row.get(from + 1)?,
+            sha256: row.get(from + 2)?,
+            department,
+            flat: row.get(from + 4)?,
+        })
+    }
+
+    /// An answer, or a stop: a database that opened and then fails to answer (the disk
+    /// failing under it) must not be taken to say "no such record".
+    fn sure<T>(&self, answer: rusqlite::Result<T>) -> T {
+        answer.unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}. Remove this file; the next run rebuilds it from the log.",
+                self.path.display()
+            )
+        })
+    }
+
+    fn one<T: rusqlite::types::FromSql>(&self, sql: &str, args: &[&str]) -> Option<T> {
+        let conn = self.conn.lock().expect("never poisoned");
+        let answer = conn.prepare_cached(sql).and_then(|mut stmt| {
+            stmt.query_row(rusqlite::params_from_iter(args), |r| r.get(0))
+                .optional()
+        });
+        self.sure(answer)
+    }
+}
+
+impl Settled for Db {
+    fn record(&self, id: &str) -> Option<RecordHead> {
+        let sql = "SELECT kind, version, sha, department, flat FROM records WHERE id = ?1";
+        let conn = self.conn.lock().expect("never poisoned");
+        let answer = conn
+            .prepare_cached(sql)
+            .and_then(|mut stmt| stmt.query_row([id], |r| self.head(r, 0)).optional());
+        self.sure(answer)
+    }
+
+    fn record_ignoring_case(&self, id: &str) -> Option<String> {
+        self.one(
+            "SELECT id FROM records WHERE id = ?1 COLLATE NOCASE LIMIT 1",
+            &[id],
+        )
+    }
+
+    fn records_after(&self, after: Option<&str>, limit: usize) -> Vec<(String, RecordHead)> {
+        let sql = "SELECT id, kind, version, sha, department, flat FROM records
+                   WHERE id > ?1 ORDER BY id LIMIT ?2";
+        let conn = self.conn.lock().expect("never poisoned");
+        let answer = conn.prepare_cached(sql).and_then(|mut stmt| {
+            stmt.query_map(params![after.unwrap_or(""), limit as i64], |r| {
+                Ok((r.get(0)?, self.head(r, 1)?))
+            })?
+            .collect()
+        });
+        self.sure(answer)
+    }
+
+    fn record_count(&self) -> usize {
+        self.one::<i64>("SELECT count(*) FROM records", &[])
+            .unwrap_or(0) as usize
+    }
+
+    fn file_sha(&self, path: &str) -> Option<String> {
+        self.one("SELECT sha FROM files WHERE path = ?1", &[path])
+    }
+
+    fn last_number(&self, stem: &str) -> u32 {
+        self.one::<i64>("SELECT last FROM numbers WHERE stem = ?1", &[stem])
+            .unwrap_or(0) as u32
+    }
+
+    fn is_archive_number(&self, number: &str) -> bool {
+        self.one::<i64>("SELECT 1 FROM archive WHERE number = ?1", &[number])
+            .is_some()
+    }
+
+    fn legacy_id(&self, kind: &str, legacy: &str) -> Option<String> {
+        self.one(
+            "SELECT id FROM legacy WHERE kind = ?1 AND legacy = ?2",
+            &[kind, legacy],
+        )
+    }
+
+    fn imported_as(&self, fingerprint: &str) -> Option<String> {
+        self.one("SELECT id FROM fingerprints WHERE fp = ?1", &[fingerprint])
     }
 }

@@ -1,8 +1,9 @@
-//! Derived data under `records/.cache/`: the log index as of a checkpoint and the rows
-//! a query filters on. Rebuildable, git-ignored, never personal data — and never believed
-//! unless sealed by this machine: each file carries an HMAC under a key kept in this
-//! machine's state folder, bound to the store's id, so a cache line forged by anyone who
-//! can write the store folder is simply rebuilt. Caches cost only speed when missing.
+//! Derived data: the log index as of a checkpoint (`index`, in this machine's state
+//! folder) and the rows a query filters on (`rows`, under `records/.cache/`, git-ignored).
+//! Rebuildable, never personal data, costing only speed when missing. What lies in the
+//! store folder is never believed unless sealed by this machine: each file carries an
+//! HMAC under a key kept in this machine's state folder, bound to the store's id, so a
+//! cache line forged by anyone who can write the store folder is simply rebuilt.
 
 pub mod index;
 pub mod rows;

@@ -179,8 +179,8 @@ impl<'c> Rows<'c> {
 
     /// Bring every record's row to its current version, reading only the stale ones.
     pub fn refresh_all(&mut self, reader: Reader) -> Result<()> {
-        let records = &reader.index.records;
-        let current = self.in_order(records.keys().map(String::as_str));
+        let records: Vec<(String, RecordHead)> = reader.index.records().collect();
+        let current = self.in_order(records.iter().map(|(id, _)| id.as_str()));
         let stale: Vec<(&String, &RecordHead)> = records
             .iter()
             .zip(current)

@@ -132,9 +132,8 @@ pub fn amend(g: &Global, a: AmendArgs) -> Result<Output> {
     // The kind, from the index; `write::amend` reads and checks the record itself.
     let kind_name = session
         .index
-        .records
-        .get(&id)
-        .map(|h| h.kind.clone())
+        .record(&id)
+        .map(|h| h.kind)
         .ok_or_else(|| session.unknown_id(&id))?;
     let schemas = session.schemas.clone();
     let kind = schemas.kind(&kind_name)?;
@@ -228,7 +227,7 @@ pub fn show(g: &Global, a: ShowArgs) -> Result<Output> {
 /// The contract archived under archive number `id` (`ARC-2026-000001`), if it is one.
 fn archived_under(session: &docket::session::Session, id: &str) -> Result<Option<String>> {
     let upper = id.to_ascii_uppercase();
-    if !upper.starts_with("ARC-") || !session.index.archive_numbers.contains(&upper) {
+    if !upper.starts_with("ARC-") || !session.index.is_archive_number(&upper) {
         return Ok(None);
     }
     let filter = docket::ops::log::LogFilter {

@@ -5,7 +5,6 @@
 use crate::audit::act::Act;
 use crate::error::{Error, Result};
 use crate::session::Writer;
-use crate::store::ids::next_id;
 use crate::store::version::{ArchiveInfo, Attachment};
 use chrono::Datelike;
 use std::path::PathBuf;
@@ -113,15 +112,11 @@ pub fn archive(
             Some(t!("archive-e-g-docket-archive").to_string()),
         ));
     }
-    let folder = match session.index.records.get(id) {
+    let folder = match session.index.record(id) {
         Some(head) => head.dir(id),
         None => crate::layout::record_dir(&kind.name, id),
     };
-    let number = next_id(
-        "ARC",
-        session.now.year(),
-        session.index.archive_numbers.iter(),
-    );
+    let number = session.index.next_id("ARC", session.now.year());
     let now = session.timestamp();
     let me = session.actor()?.name.clone();
     let papers = read_papers(files, session.store.config.policy.paper_limit())?;

@@ -74,7 +74,6 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     let kind = schemas.kind(spec.kind)?;
     require_drafter(session, kind)?;
     super::write::require_in_force(session, kind)?;
-    session.index.import_maps();
     let shown = spec.file.display().to_string();
     let bytes =
         crate::io::bounded::read_file(spec.file, session.store.config.policy.import_limit())?;
@@ -310,14 +309,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     // so memory holds the plan and the log lines, never every record at once.
     let year = session.now.year();
     let stem = format!("{}-{year}-", kind.prefix);
-    let mut number = session
-        .index
-        .records
-        .keys()
-        .filter_map(|id| id.strip_prefix(&stem))
-        .filter_map(|n| n.parse::<u32>().ok())
-        .max()
-        .unwrap_or(0);
+    let mut number = session.index.last_number(&stem);
     let source = Path::new(&shown)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -487,8 +479,10 @@ fn novelty(
     seen_fingerprint: &HashMap<String, usize>,
 ) -> Novelty {
     match legacy {
-        Some(l) => match session.index.legacy.get(&(kind.name.clone(), l.clone())) {
-            Some(id) if session.index.fingerprints.get(fingerprint) == Some(id) => Novelty::Already,
+        Some(l) => match session.index.legacy_id(&kind.name, l) {
+            Some(id) if session.index.imported_as(fingerprint).as_ref() == Some(&id) => {
+                Novelty::Already
+            }
             Some(id) => Novelty::Conflict(
                 t!("import-legacy-number-was-imported", l = l, id = id),
                 Some(t!("import-change-docket-amend-give", id = id)),
@@ -501,7 +495,7 @@ fn novelty(
                 None => Novelty::New,
             },
         },
-        None if session.index.fingerprints.contains_key(fingerprint)
+        None if session.index.imported_as(fingerprint).is_some()
             || seen_fingerprint.contains_key(fingerprint) =>
         {
             Novelty::Already
@@ -521,13 +515,9 @@ type Refs<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
 /// References as the store resolves them: a docket id of the right kind, or a legacy
 /// number imported earlier.
 fn in_store(session: &Session) -> impl Fn(&str, &str) -> Option<String> + '_ {
-    move |target, cell| match session.index.records.get(cell) {
+    move |target, cell| match session.index.record(cell) {
         Some(h) if h.kind == target => Some(cell.to_string()),
-        _ => session
-            .index
-            .legacy
-            .get(&(target.to_string(), cell.to_string()))
-            .cloned(),
+        _ => session.index.legacy_id(target, cell),
     }
 }
 

@@ -301,15 +301,15 @@ pub fn pending(session: &Session, for_role: Option<&str>) -> Result<Vec<Waiting>
         session.caches.as_ref(),
         session.registry.policy,
     ));
-    for (id, head) in &session.index.records {
+    for (id, head) in session.index.records() {
         let Ok(kind) = session.schemas.kind(&head.kind) else {
             continue;
         };
         if !kind.is_contract() || !session.reaches(head.department.as_deref()) {
             continue;
         }
-        rows.refresh(session.reader(), id, head)?;
-        let waiting = rows.row(id).is_some_and(|r| {
+        rows.refresh(session.reader(), &id, &head)?;
+        let waiting = rows.row(&id).is_some_and(|r| {
             matches!(
                 r.status,
                 "pending" | "rejected" | "completed" | "terminated"
@@ -318,7 +318,7 @@ pub fn pending(session: &Session, for_role: Option<&str>) -> Result<Vec<Waiting>
         if !waiting {
             continue;
         }
-        let v = session.load_version(id, head.version)?;
+        let v = session.load_version(&id, head.version)?;
         let schemas = session.schemas_at(v.policy)?;
         let kind = schemas.kind(&v.kind)?;
         match v.status.as_str() {

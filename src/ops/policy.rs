@@ -95,8 +95,8 @@ fn check_config(session: &Session, text: &str) -> Result<()> {
 fn check_records_still_read(session: &Session, new: &Schemas) -> Result<()> {
     let mut errors = Vec::new();
     let mut used: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for (id, head) in session.index.records.iter() {
-        let v = session.load_version(id, head.version)?;
+    for (id, head) in session.index.records() {
+        let v = session.load_version(&id, head.version)?;
         let old_kind = session.schemas_at(v.policy)?;
         let old_kind = old_kind.kind(&v.kind)?;
         for name in v.fields.keys() {

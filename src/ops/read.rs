@@ -448,11 +448,17 @@ pub fn query(
         .map(|m| (m.id, m.kind))
         .collect();
     let reader = session.reader();
-    let records = &session.index.records;
+    let index = &session.index;
     let rows = on_both_cores(&matched, |chunk| {
         chunk
             .iter()
-            .map(|(id, kind)| Ok((reader.load_version(id, records[id].version)?, *kind)))
+            .map(|(id, kind)| {
+                let version = index
+                    .record(id)
+                    .ok_or_else(|| crate::reader::unknown_id(id))?
+                    .version;
+                Ok((reader.load_version(id, version)?, *kind))
+            })
             .collect()
     })?;
     let mut classes = BTreeSet::new();
@@ -539,14 +545,17 @@ fn is_reference_to(kind: &Kind, name: &str, target: &str) -> bool {
 
 /// The record `--customer` names, as the store spells its id, with its kind: it must
 /// exist and be of a kind some other kind refers to.
-fn referred<'a>(session: &'a Session, schemas: &Schemas, id: &str) -> Result<(String, &'a str)> {
+fn referred<'a>(session: &Session, schemas: &'a Schemas, id: &str) -> Result<(String, &'a str)> {
     let id = session.canonical_id(id);
     let head = session
         .index
-        .records
-        .get(&id)
+        .record(&id)
         .ok_or_else(|| session.unknown_id(&id))?;
-    let target = head.kind.as_str();
+    let target = schemas
+        .kinds
+        .get(&head.kind)
+        .map(|k| k.name.as_str())
+        .ok_or_else(|| session.unknown_id(&id))?;
     let referred_to = schemas
         .kinds
         .values()
@@ -585,17 +594,17 @@ fn matching_from_rows<'k>(
     // Refresh every stale row first (a filter may read a referenced record's row).
     rows.refresh_all(session.reader())?;
     rows.save_if_stale(session.caches.as_ref());
-    let in_scope: Vec<(&String, &Kind)> = session
+    let in_scope: Vec<(String, &Kind)> = session
         .index
-        .records
-        .iter()
+        .records()
         .filter(|(_, head)| only_kind.is_none_or(|k| k.name == head.kind))
         .filter(|(_, head)| session.reaches(head.department.as_deref()))
         .filter_map(|(id, head)| schemas.kind(&head.kind).ok().map(|k| (id, k)))
         .collect();
     let found = rows.in_order(in_scope.iter().map(|(id, _)| id.as_str()));
     let candidates: Vec<(&String, &Kind, Row)> = in_scope
-        .into_iter()
+        .iter()
+        .map(|(id, kind)| (id, *kind))
         .zip(found)
         .filter_map(|((id, kind), row)| row.map(|r| (id, kind, r)))
         .collect();
@@ -685,7 +694,7 @@ fn matching_from_files<'k>(
 ) -> Result<Matches<'k>> {
     let (filter, status, sort_key) = (look.filter, look.status, look.sort_key);
     let mut found = Vec::new();
-    for (id, head) in &session.index.records {
+    for (id, head) in session.index.records() {
         if only_kind.is_some_and(|k| k.name != head.kind)
             || !session.reaches(head.department.as_deref())
         {
@@ -694,7 +703,7 @@ fn matching_from_files<'k>(
         let Ok(kind) = schemas.kind(&head.kind) else {
             continue;
         };
-        let v = session.load_version(id, head.version)?;
+        let v = session.load_version(&id, head.version)?;
         if status.is_some_and(|s| s != v.status)
             || look.refers_to.is_some_and(|r| !refers(kind, &v.fields, r))
         {
@@ -746,8 +755,7 @@ pub struct HistoryLine {
 pub fn history(session: &Session, id: &str) -> Result<Vec<HistoryLine>> {
     let head = session
         .index
-        .records
-        .get(id)
+        .record(id)
         .ok_or_else(|| session.unknown_id(id))?;
     let mut out = Vec::new();
     for n in 1..=head.version {
@@ -810,8 +818,7 @@ pub fn diff(
 ) -> Result<(Diff, Option<Revealed>)> {
     let head = session
         .index
-        .records
-        .get(id)
+        .record(id)
         .ok_or_else(|| session.unknown_id(id))?
         .version;
     let to = to.unwrap_or(head);

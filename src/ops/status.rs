@@ -110,22 +110,22 @@ pub fn status(session: &Session) -> Result<Status> {
     };
     let limit = session.store.config.policy.archive_within_days;
     let mut rows = Rows::load(session.caches.as_ref(), session.registry.policy);
-    for (id, head) in session.index.records.iter() {
+    for (id, head) in session.index.records() {
         if !session.reaches(head.department.as_deref()) {
             continue;
         }
-        rows.refresh(session.reader(), id, head)?;
-        let status = rows.row(id).expect("refreshed").status.to_string();
+        rows.refresh(session.reader(), &id, &head)?;
+        let status = rows.row(&id).expect("refreshed").status.to_string();
         match status.as_str() {
             "pending" => {
-                let v = session.reader().load_version(id, head.version)?;
+                let v = session.reader().load_version(&id, head.version)?;
                 if let Some(step) = next_step(&v.steps, &v.approvals) {
                     *out.waiting.entry(step.role.clone()).or_default() += 1;
                 }
             }
             "completed" | "terminated" => {
                 out.to_archive += 1;
-                let v = session.reader().load_version(id, head.version)?;
+                let v = session.reader().load_version(&id, head.version)?;
                 let finished = crate::clock::parse(&v.written_at)
                     .map(|t| t.with_timezone(&session.store.tz).date_naive());
                 if finished.is_some_and(|d| (session.today() - d).num_days() > limit) {

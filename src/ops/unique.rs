@@ -68,8 +68,12 @@ impl<'s> Holders<'s> {
         let reach = session.reach();
         let unique: Vec<&str> = unique_fields(kind).collect();
         if !unique.is_empty() {
-            let records = &session.index.records;
-            let of_kind = || records.iter().filter(|(_, h)| h.kind == kind.name);
+            let records: Vec<(String, RecordHead)> = session
+                .index
+                .records()
+                .filter(|(_, h)| h.kind == kind.name)
+                .collect();
+            let of_kind = || records.iter().map(|(id, h)| (id, h));
             // Rows found by walking the sorted cache alongside the sorted index, not by a
             // search each; only stale rows are read from their files.
             let stale: Vec<(&String, &RecordHead)> = {

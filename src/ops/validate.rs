@@ -126,7 +126,7 @@ fn check_references(
             continue;
         };
         let at = || InputError::new(origin.locate(&f.name), String::new());
-        match ctx.reader.index.records.get(rid) {
+        match ctx.reader.index.record(rid) {
             Some(h) if h.kind == target && !ctx.reach(h.department.as_deref()) => {
                 let department = crate::text::department_name(h.department.as_deref());
                 out.errors.push(

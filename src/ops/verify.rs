@@ -199,7 +199,7 @@ fn check(
     Ok(Report {
         head,
         files: present.len(),
-        records: index.records.len(),
+        records: index.record_count(),
         problems,
     })
 }

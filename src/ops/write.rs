@@ -10,7 +10,6 @@ use crate::policy::approval::carried;
 use crate::schema::kind::{Kind, Lifecycle};
 use crate::schema::value::Value;
 use crate::session::{Session, Writer};
-use crate::store::ids::next_id;
 use crate::store::version::{Version, Writing};
 use chrono::Datelike;
 use std::collections::BTreeMap;
@@ -120,11 +119,7 @@ pub fn create(
     let kind = schemas.kind(kind_name)?;
     require_drafter(session, kind)?;
     require_in_force(session, kind)?;
-    let id = next_id(
-        &kind.prefix,
-        session.now.year(),
-        session.index.records.keys(),
-    );
+    let id = session.index.next_id(&kind.prefix, session.now.year());
     let Findings {
         warnings,
         status,
@@ -201,7 +196,7 @@ pub fn write_next(
     next.written_at = session.timestamp();
     next.written_by = session.actor()?.name.clone();
     next.action = act.action().to_string();
-    let rel = match session.index.records.get(&next.id) {
+    let rel = match session.index.record(&next.id) {
         Some(head) => head.version_path(&next.id, next.version),
         None => version_path(&kind.name, &next.id, next.version),
     };

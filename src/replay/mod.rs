@@ -298,12 +298,8 @@ impl Replay {
                 }
                 let reach = Replay::reach(at, &schemas);
                 for id in records {
-                    let department = at
-                        .index
-                        .records
-                        .get(id)
-                        .and_then(|h| h.department.as_deref());
-                    if !reach.covers(department) {
+                    let department = at.index.record(id).and_then(|h| h.department);
+                    if !reach.covers(department.as_deref()) {
                         broken.push(t!("replay-out-of-reach", id = id));
                     }
                 }

@@ -102,9 +102,9 @@ impl Replay {
             broken.push(t!("replay-no-version-file", version = step.version));
             return;
         };
-        let head = at.index.records.get(&step.record);
+        let head = at.index.record(&step.record);
         let creates = matches!(act, Act::Create { .. } | Act::Import { .. });
-        let expected_version = head.map_or(1, |h| h.version + 1);
+        let expected_version = head.as_ref().map_or(1, |h| h.version + 1);
         if creates && head.is_some() {
             broken.push(t!("replay-record-exists", id = step.record));
             return;
@@ -121,8 +121,19 @@ impl Replay {
             ));
             return;
         }
-        if head.is_some_and(|h| h.kind != kind_name) {
+        if head.as_ref().is_some_and(|h| h.kind != kind_name) {
             broken.push(t!("replay-kind-changed", id = step.record));
+            return;
+        }
+        // A record's versions stay in the folder its first one was written to.
+        if let Some(h) = &head
+            && file.path != h.version_path(&step.record, step.version)
+        {
+            broken.push(t!(
+                "replay-version-elsewhere",
+                path = file.path.clone(),
+                dir = h.dir(&step.record)
+            ));
             return;
         }
         let Some(in_force) = self.policy(at.index, at.registry.policy) else {
@@ -579,7 +590,7 @@ fn lifecycle_act(
                     action = e.action.clone()
                 ));
             }
-            if at.index.archive_numbers.contains(number) || !id_fits(number, "ARC") {
+            if at.index.is_archive_number(number) || !id_fits(number, "ARC") {
                 broken.push(t!("replay-archive-number-taken", number = number.clone()));
             }
             next.status = "archived".into();

@@ -49,15 +49,21 @@ pub fn looks_like<'a>(
         .find(|other| other.as_str() != name && skeleton(other) == mine)
 }
 
-/// The next id for `prefix` in `year`, after the highest existing one.
-pub fn next_id<'a>(prefix: &str, year: i32, existing: impl Iterator<Item = &'a String>) -> String {
-    let stem = format!("{prefix}-{year}-");
-    let max = existing
-        .filter_map(|id| id.strip_prefix(&stem))
-        .filter_map(|n| n.parse::<u32>().ok())
-        .max()
-        .unwrap_or(0);
-    format!("{stem}{:06}", max + 1)
+/// What ids of `prefix` in `year` begin with (`CUS-2026-`).
+pub fn id_stem(prefix: &str, year: i32) -> String {
+    format!("{prefix}-{year}-")
+}
+
+/// An id split into its stem and number (`CUS-2026-`, 12), if it is numbered.
+pub fn numbered(id: &str) -> Option<(&str, u32)> {
+    let at = id.rfind('-')? + 1;
+    let n = id[at..].parse().ok()?;
+    Some((&id[..at], n))
+}
+
+/// The id after number `last` under `stem`.
+pub fn after(stem: &str, last: u32) -> String {
+    format!("{stem}{:06}", last + 1)
 }
 
 #[cfg(test)]
@@ -116,8 +122,9 @@ mod tests {
 
     #[test]
     fn numbering() {
-        let ids = ["INS-2026-000002".to_string(), "INS-2025-000009".to_string()];
-        assert_eq!(next_id("INS", 2026, ids.iter()), "INS-2026-000003");
-        assert_eq!(next_id("INS", 2027, ids.iter()), "INS-2027-000001");
+        assert_eq!(numbered("INS-2026-000002"), Some(("INS-2026-", 2)));
+        assert_eq!(numbered("INS-2026-x"), None);
+        assert_eq!(after(&id_stem("INS", 2027), 0), "INS-2027-000001");
+        assert_eq!(after("INS-2026-", 999_999), "INS-2026-1000000");
     }
 }

@@ -389,7 +389,29 @@ impl TestStore {
         out
     }
 
-    /// This machine's cache file `name` (`index`, `rows`), sealed and named for it.
+    /// This machine's settled index of the store (in its state folder), if made.
+    pub fn index_db(&self) -> Option<PathBuf> {
+        std::fs::read_dir(self.state().join("docket"))
+            .ok()?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.to_string_lossy().ends_with(".index.sqlite"))
+    }
+
+    /// Forget every derived file: the rows cache in the store and this machine's settled
+    /// index, so the next run rebuilds them from the log.
+    pub fn drop_caches(&self) {
+        let _ = std::fs::remove_dir_all(self.path("records/.cache"));
+        if let Ok(dir) = std::fs::read_dir(self.state().join("docket")) {
+            for p in dir.flatten().map(|e| e.path()) {
+                if p.to_string_lossy().contains(".index.sqlite") {
+                    std::fs::remove_file(p).unwrap();
+                }
+            }
+        }
+    }
+
+    /// This machine's cache file `name` (`rows`) in the store, sealed and named for it.
     pub fn cache_file(&self, name: &str) -> Option<PathBuf> {
         let dir = self.path("records/.cache");
         std::fs::read_dir(dir)
