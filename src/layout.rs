@@ -11,6 +11,7 @@ pub const LOG_NAME: &str = "records/audit.log";
 /// The folder of the log's sealed segments (`audit::segments`).
 pub const SEGMENTS_DIR: &str = "records/_log";
 pub const LOCK_NAME: &str = "records/.lock";
+/// Where earlier versions kept their caches: left alone, never a stray.
 pub const CACHE_DIR: &str = "records/.cache";
 pub const QUARANTINE_DIR: &str = "records/.quarantine";
 /// The folder under `records/` holding the staff register.

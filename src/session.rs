@@ -63,7 +63,7 @@ pub struct Session {
     pub engine: Engine,
     /// Things the user should know that did not stop the command.
     pub warnings: Vec<String>,
-    /// This machine's sealed caches of the store (none without a state folder).
+    /// This machine's key for digests in its caches (none without a state folder).
     pub caches: Option<Caches>,
     /// Earlier policy versions' schemas, read when needed.
     pub policies: Policies,
@@ -115,7 +115,7 @@ impl Writer {
         let schemas = Arc::new(Schemas::load(&store.schemas_dir(), "schemas")?);
         let now = clock::now(store.tz)?;
         let witness_file = witness::file_for(&store.config.store.id, &store.root);
-        let caches = Caches::open(&store);
+        let caches = Caches::open();
         let session = Session {
             store,
             schemas,
@@ -207,7 +207,7 @@ impl Session {
             Some(f) => witness::load(f)?,
             None => None,
         };
-        let caches = Caches::open(&store);
+        let caches = Caches::open();
         let index_db = witness_file.as_deref().map(crate::cache::index::path_for);
         let mut read = read_log(index_db.as_deref(), &store, witnessed.as_ref())?;
         if let Some(file) = &witness_file {
@@ -258,6 +258,18 @@ impl Session {
             session.actor = Some(session.standing_actor(name)?);
         }
         Ok(session)
+    }
+
+    /// The rows a query, `pending` or a duplicate check reads, current for this run's log
+    /// (`cache::rows`).
+    pub fn rows(&self) -> Result<crate::cache::rows::Rows<'_>> {
+        let db = self
+            .witness_file
+            .as_deref()
+            .map(crate::cache::index::path_for);
+        let mut rows = crate::cache::rows::Rows::open(self.caches.as_ref(), db.as_deref());
+        rows.bring_current(self.reader(), self.head.entries)?;
+        Ok(rows)
     }
 
     /// Move this machine's witness up to the verified head; a failure is a warning.

@@ -24,6 +24,8 @@ pub struct RecordHead {
     /// The record lives in one folder per kind, as stores made before records were
     /// sharded keep it (`layout::flat_record_dir`).
     pub flat: bool,
+    /// The entry that wrote the current version.
+    pub changed: u64,
 }
 
 impl RecordHead {
@@ -51,6 +53,8 @@ pub trait Settled: Send + Sync {
     /// Up to `limit` records after `after` (from the first without), in id order.
     fn records_after(&self, after: Option<&str>, limit: usize) -> Vec<(String, RecordHead)>;
     fn record_count(&self) -> usize;
+    /// The records whose current version was written after entry `entry`.
+    fn changed_after(&self, entry: u64) -> Vec<(String, RecordHead)>;
     /// The logged hash of a file that is not a record's current version.
     fn file_sha(&self, path: &str) -> Option<String>;
     /// The highest number given under an id stem (`CUS-2026-`), 0 if none.
@@ -198,6 +202,7 @@ impl LogIndex {
             sha256: file.sha256.clone(),
             department,
             flat: crate::layout::is_flat_version_path(&file.path),
+            changed: entry.seq,
         };
         self.records.insert(entry.record.clone(), head);
         if let Some(old) = old {
@@ -260,6 +265,20 @@ impl LogIndex {
             base_done: self.base.is_none(),
             top_after: None,
         }
+    }
+
+    /// The records whose current version was written after entry `entry`.
+    pub fn changed_after(&self, entry: u64) -> Vec<(String, RecordHead)> {
+        let mut out: BTreeMap<String, RecordHead> = match &self.base {
+            Some(base) => base.changed_after(entry).into_iter().collect(),
+            None => BTreeMap::new(),
+        };
+        for (id, head) in &self.records {
+            if head.changed > entry {
+                out.insert(id.clone(), head.clone());
+            }
+        }
+        out.into_iter().collect()
     }
 
     pub fn record_count(&self) -> usize {

@@ -20,13 +20,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The database's layout; a database of another is thrown away and rebuilt.
-const FORMAT: i64 = 1;
+const FORMAT: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE checkpoint(one INTEGER PRIMARY KEY CHECK (one = 1),
     entries INTEGER NOT NULL, len INTEGER NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE records(id TEXT PRIMARY KEY, kind TEXT NOT NULL, version INTEGER NOT NULL,
-    sha TEXT NOT NULL, department TEXT, flat INTEGER NOT NULL) WITHOUT ROWID;
+    sha TEXT NOT NULL, department TEXT, flat INTEGER NOT NULL, changed INTEGER NOT NULL)
+    WITHOUT ROWID;
+CREATE INDEX records_changed ON records(changed);
 CREATE TABLE files(path TEXT PRIMARY KEY, sha TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE numbers(stem TEXT PRIMARY KEY, last INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE archive(number TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -36,6 +38,14 @@ CREATE TABLE fingerprints(fp TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE actors(name TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE policies(version INTEGER NOT NULL, source TEXT NOT NULL, sha TEXT NOT NULL,
     PRIMARY KEY (version, source)) WITHOUT ROWID;
+CREATE TABLE rows(id TEXT PRIMARY KEY, version INTEGER NOT NULL, status TEXT NOT NULL,
+    packed TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX rows_status ON rows(status);
+CREATE TABLE uniques(kind TEXT NOT NULL, field TEXT NOT NULL, digest TEXT NOT NULL,
+    id TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (kind, field, digest, id))
+    WITHOUT ROWID;
+CREATE TABLE rows_made(one INTEGER PRIMARY KEY CHECK (one = 1), entry INTEGER NOT NULL,
+    policy INTEGER NOT NULL);
 ";
 
 /// Where the settled index of the store whose witness is `witness_file` lives.
@@ -78,6 +88,16 @@ fn connect(path: &Path) -> Option<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL").ok()?;
     conn.pragma_update(None, "synchronous", "NORMAL").ok()?;
     Some(conn)
+}
+
+/// A connection to the database at `db`, or to a new one in memory when there is none
+/// (no state folder) or it cannot be opened: then what it holds lasts one run.
+pub fn connection(db: Option<&Path>) -> Connection {
+    db.and_then(open).unwrap_or_else(|| {
+        let conn = Connection::open_in_memory().expect("memory for an empty database");
+        conn.execute_batch(SCHEMA).expect("the schema is valid SQL");
+        conn
+    })
 }
 
 /// Throw the database away (it is derived: the next run rebuilds it).
@@ -181,13 +201,14 @@ fn write(tx: &Connection, whole: bool, head: &Head, index: &LogIndex) -> rusqlit
         tx.execute_batch(
             "DELETE FROM checkpoint; DELETE FROM records; DELETE FROM files;
              DELETE FROM numbers; DELETE FROM archive; DELETE FROM legacy;
-             DELETE FROM fingerprints; DELETE FROM actors; DELETE FROM policies;",
+             DELETE FROM fingerprints; DELETE FROM actors; DELETE FROM policies;
+             DELETE FROM rows; DELETE FROM uniques; DELETE FROM rows_made;",
         )?;
     }
     let added = index.added();
     let mut put = tx.prepare(
-        "INSERT OR REPLACE INTO records(id, kind, version, sha, department, flat)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT OR REPLACE INTO records(id, kind, version, sha, department, flat, changed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for (id, h) in added.records {
         put.execute(params![
@@ -196,7 +217,8 @@ fn write(tx: &Connection, whole: bool, head: &Head, index: &LogIndex) -> rusqlit
             h.version,
             h.sha256,
             h.department.as_deref(),
-            h.flat
+            h.flat,
+            h.changed as i64
         ])?;
     }
     let mut put = tx.prepare("INSERT OR REPLACE INTO files(path, sha) VALUES (?1, ?2)")?;
@@ -282,6 +304,7 @@ impl Db {
             sha256: row.get(from + 2)?,
             department,
             flat: row.get(from + 4)?,
+            changed: row.get::<_, i64>(from + 5)? as u64,
         })
     }
 
@@ -308,7 +331,7 @@ impl Db {
 
 impl Settled for Db {
     fn record(&self, id: &str) -> Option<RecordHead> {
-        let sql = "SELECT kind, version, sha, department, flat FROM records WHERE id = ?1";
+        let sql = "SELECT kind, version, sha, department, flat, changed FROM records WHERE id = ?1";
         let conn = self.conn.lock().expect("never poisoned");
         let answer = conn
             .prepare_cached(sql)
@@ -324,7 +347,7 @@ impl Settled for Db {
     }
 
     fn records_after(&self, after: Option<&str>, limit: usize) -> Vec<(String, RecordHead)> {
-        let sql = "SELECT id, kind, version, sha, department, flat FROM records
+        let sql = "SELECT id, kind, version, sha, department, flat, changed FROM records
                    WHERE id > ?1 ORDER BY id LIMIT ?2";
         let conn = self.conn.lock().expect("never poisoned");
         let answer = conn.prepare_cached(sql).and_then(|mut stmt| {
@@ -332,6 +355,17 @@ impl Settled for Db {
                 Ok((r.get(0)?, self.head(r, 1)?))
             })?
             .collect()
+        });
+        self.sure(answer)
+    }
+
+    fn changed_after(&self, entry: u64) -> Vec<(String, RecordHead)> {
+        let sql = "SELECT id, kind, version, sha, department, flat, changed FROM records
+                   WHERE changed > ?1";
+        let conn = self.conn.lock().expect("never poisoned");
+        let answer = conn.prepare_cached(sql).and_then(|mut stmt| {
+            stmt.query_map([entry as i64], |r| Ok((r.get(0)?, self.head(r, 1)?)))?
+                .collect()
         });
         self.sure(answer)
     }

@@ -1,11 +1,15 @@
-//! The rows cache (`records/.cache/rows-*`): each record's status and the values a query
-//! may filter and sort on without a reveal — real values of non-personal fields, masked
-//! values of personal ones. So a query over 100,000 records reads one file, not 100,000;
-//! the records it prints are still read from their version files and hash-checked.
-//! Derived and rebuildable: a row is used only when its version is the one the verified
-//! log names as current, and re-read from the record's file otherwise. A unique field
-//! (a customer's identity number) is kept as a digest keyed by this machine's cache key,
-//! so a duplicate is found without the cache holding the number.
+//! The rows: each record's status and the values a query may filter and sort on without
+//! a reveal — real values of non-personal fields, masked values of personal ones — kept
+//! in the settled index's database, so a query reads one table, not a file per record,
+//! and `pending` or a duplicate check look up only what they need. The records a query
+//! prints are still read from their version files and hash-checked.
+//!
+//! Derived and rebuildable: a row counts only when its version is the one the verified
+//! log names as current. The rows are complete as of an entry of the log (`rows_made`):
+//! every record changed after it has its row made again from its file before rows are
+//! trusted to be all there. A unique field (a customer's identity number) is kept as a
+//! digest keyed by this machine's cache key, so a duplicate is found without the
+//! database holding the number.
 
 use super::Caches;
 use crate::audit::RecordHead;
@@ -14,66 +18,59 @@ use crate::policy::reveal::shown_fields;
 use crate::reader::Reader;
 use crate::schema::kind::Kind;
 use crate::schema::value::Value;
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::ops::Range;
+use std::path::Path;
+use std::sync::Mutex;
 
-const NAME: &str = "rows";
-const MAGIC: &str = "docket-rows 7";
-/// Marks a packed item holding the keyed digest of a unique field, not its value.
-const DIGEST: char = '#';
 const UNIT: char = '\u{1f}';
 const RECORD: char = '\u{1e}';
 
-/// One record's row, borrowed from the cache text or from a refreshed row.
-#[derive(Debug, Clone, Copy)]
-pub struct Row<'a> {
+/// One record's row.
+#[derive(Debug, Clone)]
+pub struct Row {
     pub version: u32,
-    pub status: &'a str,
+    pub status: String,
     /// Field values as shown without a reveal, packed as `name US json RS …` (unit and
     /// record separators never occur unescaped in JSON): a query parses only the values
     /// it reads.
-    packed: &'a str,
-}
-
-/// Where a cached row lies in the cache text: nothing is copied out at load.
-struct Span {
-    id: Range<usize>,
-    version: u32,
-    status: Range<usize>,
-    packed: Range<usize>,
-}
-
-/// A row read from a version file in this run.
-struct Fresh {
-    version: u32,
-    status: String,
     packed: String,
 }
 
-#[derive(Default)]
+/// A record's row made from its file, with the digests of its unique values.
+struct Made {
+    row: Row,
+    kind: String,
+    digests: Vec<(String, String)>,
+    /// The entry that wrote the version.
+    changed: u64,
+}
+
 pub struct Rows<'c> {
-    /// Seals digests of unique values (none without a state folder: then nothing is saved).
+    /// Keys the digests of unique values (none without a state folder).
     caches: Option<&'c Caches>,
-    /// The cache's name for the rows of this policy (which fields are unique may change).
-    magic: String,
-    text: String,
-    /// Sorted by id, as the cache is written: found by binary search.
-    spans: Vec<Span>,
-    fresh: HashMap<String, Fresh>,
+    /// The settled index's database, or one in memory without a state folder.
+    conn: Mutex<Connection>,
+    /// Rows held in memory by `load_all`, for queries that read them all.
+    loaded: HashMap<String, Row>,
+    /// The rows this run made, which win over the database's (which may not have taken
+    /// them: a full disk, a read-only state folder).
+    fresh: HashMap<String, Made>,
+    /// The unique values of the fresh rows: (kind, field, digest) → (id, version).
+    fresh_holding: HashMap<(String, String, String), Vec<(String, u32)>>,
 }
 
 impl<'c> Rows<'c> {
-    /// The cached rows under policy version `policy` (a bad cache is an empty one).
-    pub fn load(caches: Option<&'c Caches>, policy: u32) -> Rows<'c> {
-        let magic = format!("{MAGIC} policy {policy}");
-        let mut rows = match caches.and_then(|c| c.read(NAME, &magic)) {
-            Some((text, start)) => Rows::parse(text, start),
-            None => Rows::default(),
-        };
-        rows.caches = caches;
-        rows.magic = magic;
-        rows
+    /// The rows in the settled index at `db` (in memory without one).
+    pub fn open(caches: Option<&'c Caches>, db: Option<&Path>) -> Rows<'c> {
+        Rows {
+            caches,
+            conn: Mutex::new(super::index::connection(db)),
+            loaded: HashMap::new(),
+            fresh: HashMap::new(),
+            fresh_holding: HashMap::new(),
+        }
     }
 
     /// The digest a unique field's value is kept as: equal values, equal digests.
@@ -84,121 +81,43 @@ impl<'c> Rows<'c> {
         Caches::digest(self.caches, &[kind, field, &normal])
     }
 
-    /// The rows a cache text holds from byte `start` on (lines that are not rows are
-    /// left out).
-    pub fn parse(text: String, start: usize) -> Rows<'c> {
-        let mut out = Rows::default();
-        let body = &text[start..];
-        let mut at = start;
-        for line in body.split_terminator('\n') {
-            let start = at;
-            at += line.len() + 1;
-            let mut parts = line.splitn(4, '\t');
-            let (Some(id), Some(version), Some(status), Some(packed)) =
-                (parts.next(), parts.next(), parts.next(), parts.next())
-            else {
-                continue;
-            };
-            let Ok(version) = version.parse() else {
-                continue;
-            };
-            let id_end = start + id.len();
-            let status_start = id_end + 1 + line[id.len() + 1..].find('\t').unwrap_or(0) + 1;
-            let status_range = status_start..status_start + status.len();
-            let packed_start = status_range.end + 1;
-            out.spans.push(Span {
-                id: start..id_end,
-                version,
-                status: status_range,
-                packed: packed_start..packed_start + packed.len(),
-            });
-        }
-        out.text = text;
-        let text = &out.text;
-        if !out
-            .spans
-            .is_sorted_by(|a, b| text[a.id.clone()] < text[b.id.clone()])
-        {
-            out.spans
-                .sort_by(|a, b| text[a.id.clone()].cmp(&text[b.id.clone()]));
-        }
-        out
-    }
-
-    fn cached(&self, id: &str) -> Option<Row<'_>> {
-        let i = self
-            .spans
-            .binary_search_by(|s| self.text[s.id.clone()].cmp(id))
-            .ok()?;
-        let s = &self.spans[i];
-        Some(Row {
-            version: s.version,
-            status: &self.text[s.status.clone()],
-            packed: &self.text[s.packed.clone()],
-        })
-    }
-
-    pub fn row(&self, id: &str) -> Option<Row<'_>> {
-        match self.fresh.get(id) {
-            Some(f) => Some(Row {
-                version: f.version,
-                status: &f.status,
-                packed: &f.packed,
-            }),
-            None => self.cached(id),
-        }
-    }
-
-    /// The rows of `ids` (sorted, as the log index keeps them), found by walking the
-    /// sorted cache alongside rather than by a search each.
-    pub fn in_order<'a>(&'a self, ids: impl Iterator<Item = &'a str>) -> Vec<Option<Row<'a>>> {
-        let mut i = 0;
-        ids.map(|id| {
-            if let Some(f) = self.fresh.get(id) {
-                return Some(Row {
-                    version: f.version,
-                    status: &f.status,
-                    packed: &f.packed,
-                });
+    /// Make every record's row current under the policy in force, for the log up to
+    /// entry `head`: the rows of records changed since the rows were last complete are
+    /// made again from their files (all of them under another policy).
+    pub fn bring_current(&mut self, reader: Reader, head: u64) -> Result<()> {
+        let policy = reader.policy;
+        let made = {
+            let conn = self.conn.lock().expect("never poisoned");
+            made_at(&conn).filter(|(_, p)| *p == policy).map(|(e, _)| e)
+        };
+        let stale = match made {
+            Some(entry) => reader.index.changed_after(entry),
+            None => reader.index.records().collect(),
+        };
+        let mut fresh = Vec::with_capacity(stale.len());
+        for (id, record) in &stale {
+            let current = self.row(id).is_some_and(|r| r.version == record.version);
+            if made.is_none() || !current {
+                fresh.push((id.clone(), self.make(reader, id, record)?));
             }
-            while i < self.spans.len() && &self.text[self.spans[i].id.clone()] < id {
-                i += 1;
-            }
-            let s = self
-                .spans
-                .get(i)
-                .filter(|s| &self.text[s.id.clone()] == id)?;
-            Some(Row {
-                version: s.version,
-                status: &self.text[s.status.clone()],
-                packed: &self.text[s.packed.clone()],
-            })
-        })
-        .collect()
-    }
-
-    /// Bring every record's row to its current version, reading only the stale ones.
-    pub fn refresh_all(&mut self, reader: Reader) -> Result<()> {
-        let records: Vec<(String, RecordHead)> = reader.index.records().collect();
-        let current = self.in_order(records.iter().map(|(id, _)| id.as_str()));
-        let stale: Vec<(&String, &RecordHead)> = records
-            .iter()
-            .zip(current)
-            .filter(|((_, head), row)| row.is_none_or(|r| r.version != head.version))
-            .map(|((id, head), _)| (id, head))
-            .collect();
-        for (id, head) in stale {
-            self.refresh(reader, id, head)?;
         }
+        let mut conn = self.conn.lock().expect("never poisoned");
+        // Best effort: rows not saved are made again next time.
+        let _ = save(&mut conn, made.is_none(), (policy, head), &fresh);
+        drop(conn);
+        for (id, m) in &fresh {
+            for (field, digest) in &m.digests {
+                let key = (m.kind.clone(), field.clone(), digest.clone());
+                let holders = self.fresh_holding.entry(key).or_default();
+                holders.push((id.clone(), m.row.version));
+            }
+        }
+        self.fresh = fresh.into_iter().collect();
         Ok(())
     }
 
-    /// Make the row of the record's current version present: read (and hash-checked) from
-    /// its file when the cache has none or an older one.
-    pub fn refresh(&mut self, reader: Reader, id: &str, head: &RecordHead) -> Result<()> {
-        if self.row(id).is_some_and(|r| r.version == head.version) {
-            return Ok(());
-        }
+    /// The row of the record's current version, from its file.
+    fn make(&self, reader: Reader, id: &str, head: &RecordHead) -> Result<Made> {
         let v = reader.load_version(id, head.version)?;
         let schemas = reader.schemas_at(v.policy)?;
         let kind = schemas.kind(&v.kind)?;
@@ -209,68 +128,183 @@ impl<'c> Rows<'c> {
         }
         // Unique as the policy in force says, whichever policy wrote the version.
         let now = reader.schemas.kind(&v.kind)?;
-        for f in now.fields.iter().filter(|f| f.unique) {
-            if let Some(Value::Str(s)) = v.fields.get(&f.name) {
-                let digest = self.unique_digest(&now.name, &f.name, s);
-                let _ = write!(packed, "{DIGEST}{}{UNIT}{digest}{RECORD}", f.name);
-            }
-        }
-        self.fresh.insert(
-            id.to_string(),
-            Fresh {
+        let digests = now
+            .fields
+            .iter()
+            .filter(|f| f.unique)
+            .filter_map(|f| match v.fields.get(&f.name) {
+                Some(Value::Str(s)) => {
+                    Some((f.name.clone(), self.unique_digest(&now.name, &f.name, s)))
+                }
+                _ => None,
+            })
+            .collect();
+        Ok(Made {
+            row: Row {
                 version: v.version,
                 status: v.status,
                 packed,
             },
-        );
-        Ok(())
-    }
-
-    /// Rewrite the cache, sorted by id, when enough rows were refreshed; best effort.
-    pub fn save_if_stale(&self, caches: Option<&Caches>) {
-        let Some(caches) = caches else { return };
-        let refreshed = self.fresh.len();
-        let total = self.spans.len().max(refreshed);
-        if refreshed == 0 || refreshed < 1000.min(total / 20 + 1) {
-            return;
-        }
-        let mut all: BTreeMap<&str, Row> = self
-            .spans
-            .iter()
-            .map(|s| {
-                (
-                    &self.text[s.id.clone()],
-                    self.cached(&self.text[s.id.clone()]).expect("present"),
-                )
-            })
-            .collect();
-        for (id, f) in &self.fresh {
-            all.insert(
-                id,
-                Row {
-                    version: f.version,
-                    status: &f.status,
-                    packed: &f.packed,
-                },
-            );
-        }
-        let mut out = String::with_capacity(self.text.len() + refreshed * 360);
-        for (id, row) in all {
-            let _ = writeln!(out, "{id}\t{}\t{}\t{}", row.version, row.status, row.packed);
-        }
-        caches.write(NAME, &self.magic, &out);
-    }
-}
-
-impl Row<'_> {
-    /// The digest of a unique field's value, if the record holds one.
-    pub fn digest(&self, field: &str) -> Option<&str> {
-        self.packed.split(RECORD).find_map(|item| {
-            let (name, digest) = item.split_once(UNIT)?;
-            (name.strip_prefix(DIGEST)? == field).then_some(digest)
+            kind: now.name.clone(),
+            digests,
+            changed: head.changed,
         })
     }
 
+    /// The row kept for record `id` (whatever its version: callers compare).
+    pub fn row(&self, id: &str) -> Option<Row> {
+        if let Some(m) = self.fresh.get(id) {
+            return Some(m.row.clone());
+        }
+        if let Some(row) = self.loaded.get(id) {
+            return Some(row.clone());
+        }
+        let conn = self.conn.lock().expect("never poisoned");
+        let mut stmt = conn
+            .prepare_cached("SELECT version, status, packed FROM rows WHERE id = ?1")
+            .ok()?;
+        stmt.query_row([id], |r| {
+            Ok(Row {
+                version: r.get(0)?,
+                status: r.get(1)?,
+                packed: r.get(2)?,
+            })
+        })
+        .optional()
+        .ok()
+        .flatten()
+    }
+
+    /// Hold every row in memory, for a query that reads them all (one pass over the
+    /// table instead of a lookup each).
+    pub fn load_all(&mut self) {
+        let conn = self.conn.lock().expect("never poisoned");
+        let Ok(mut stmt) = conn.prepare("SELECT id, version, status, packed FROM rows") else {
+            return;
+        };
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                Row {
+                    version: r.get(1)?,
+                    status: r.get(2)?,
+                    packed: r.get(3)?,
+                },
+            ))
+        });
+        if let Ok(rows) = rows {
+            self.loaded = rows.filter_map(std::result::Result::ok).collect();
+        }
+    }
+
+    /// The records whose row has one of `statuses` (current or not: callers compare).
+    pub fn with_status(&self, statuses: &[&str]) -> Vec<(String, u32)> {
+        let conn = self.conn.lock().expect("never poisoned");
+        let mut out = Vec::new();
+        for status in statuses {
+            let found = conn
+                .prepare_cached("SELECT id, version FROM rows WHERE status = ?1")
+                .and_then(|mut stmt| {
+                    stmt.query_map([status], |r| Ok((r.get(0)?, r.get(1)?)))?
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                });
+            out.extend(found.unwrap_or_default());
+        }
+        out.retain(|(id, _)| !self.fresh.contains_key(id));
+        let fresh = self.fresh.iter();
+        out.extend(
+            fresh
+                .filter(|(_, m)| statuses.contains(&m.row.status.as_str()))
+                .map(|(id, m)| (id.clone(), m.row.version)),
+        );
+        out.sort();
+        out
+    }
+
+    /// The records of `kind` whose row holds `digest` in unique field `field`, with the
+    /// version the row was made from.
+    pub fn holding(&self, kind: &str, field: &str, digest: &str) -> Vec<(String, u32)> {
+        let conn = self.conn.lock().expect("never poisoned");
+        let kept: Vec<(String, u32)> = conn
+            .prepare_cached(
+                "SELECT id, version FROM uniques WHERE kind = ?1 AND field = ?2 AND digest = ?3",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map([kind, field, digest], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut out: Vec<(String, u32)> = kept
+            .into_iter()
+            .filter(|(id, _)| !self.fresh.contains_key(id))
+            .collect();
+        let key = (kind.to_string(), field.to_string(), digest.to_string());
+        out.extend(self.fresh_holding.get(&key).into_iter().flatten().cloned());
+        out.sort();
+        out
+    }
+}
+
+/// When the rows were last complete, and under which policy.
+fn made_at(conn: &Connection) -> Option<(u64, u32)> {
+    conn.query_row(
+        "SELECT entry, policy FROM rows_made WHERE one = 1",
+        [],
+        |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
+    )
+    .optional()
+    .ok()
+    .flatten()
+}
+
+/// Write the rows made, and mark the rows complete as of the settled index's checkpoint
+/// (never past it, nor past this run's `head`). Rows of versions written after the
+/// checkpoint are not kept: they could belong to a history the next run finds replaced,
+/// where their record may not have changed again to be made anew.
+fn save(
+    conn: &mut Connection,
+    anew: bool,
+    (policy, head): (u32, u64),
+    made: &[(String, Made)],
+) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    if anew {
+        tx.execute_batch("DELETE FROM rows; DELETE FROM uniques;")?;
+    }
+    let checkpoint: i64 = tx
+        .query_row("SELECT entries FROM checkpoint WHERE one = 1", [], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .unwrap_or(0);
+    let upto = checkpoint.min(head as i64) as u64;
+    {
+        let mut put = tx.prepare(
+            "INSERT OR REPLACE INTO rows(id, version, status, packed) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        let mut forget = tx.prepare("DELETE FROM uniques WHERE id = ?1")?;
+        let mut hold = tx.prepare(
+            "INSERT OR REPLACE INTO uniques(kind, field, digest, id, version)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for (id, m) in made.iter().filter(|(_, m)| m.changed <= upto) {
+            put.execute(params![id, m.row.version, m.row.status, m.row.packed])?;
+            if !anew {
+                forget.execute([id])?;
+            }
+            for (field, digest) in &m.digests {
+                hold.execute(params![m.kind, field, digest, id, m.row.version])?;
+            }
+        }
+    }
+    tx.execute(
+        "INSERT OR REPLACE INTO rows_made(one, entry, policy) VALUES (1, ?1, ?2)",
+        params![upto as i64, policy],
+    )?;
+    tx.commit()
+}
+
+impl Row {
     /// The values of the fields `wanted` names (personal ones as masked text).
     pub fn fields(&self, kind: &Kind, wanted: &dyn Fn(&str) -> bool) -> BTreeMap<String, Value> {
         let mut out = BTreeMap::new();

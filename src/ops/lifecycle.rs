@@ -296,26 +296,20 @@ pub fn pending(session: &Session, for_role: Option<&str>) -> Result<Vec<Waiting>
     } else {
         proposals(session, role.may("manage-actors"), &actor.name)
     };
-    // The rows cache says which contracts are waiting at all; only those are read.
-    let mut rows = std::mem::ManuallyDrop::new(crate::cache::rows::Rows::load(
-        session.caches.as_ref(),
-        session.registry.policy,
-    ));
-    for (id, head) in session.index.records() {
+    // The rows say which records wait at all; only those are read.
+    let rows = session.rows()?;
+    let waiting = rows.with_status(&["pending", "rejected", "completed", "terminated"]);
+    for (id, version) in waiting {
+        let Some(head) = session.index.record(&id) else {
+            continue;
+        };
         let Ok(kind) = session.schemas.kind(&head.kind) else {
             continue;
         };
-        if !kind.is_contract() || !session.reaches(head.department.as_deref()) {
-            continue;
-        }
-        rows.refresh(session.reader(), &id, &head)?;
-        let waiting = rows.row(&id).is_some_and(|r| {
-            matches!(
-                r.status,
-                "pending" | "rejected" | "completed" | "terminated"
-            )
-        });
-        if !waiting {
+        if head.version != version
+            || !kind.is_contract()
+            || !session.reaches(head.department.as_deref())
+        {
             continue;
         }
         let v = session.load_version(&id, head.version)?;
@@ -372,7 +366,6 @@ pub fn pending(session: &Session, for_role: Option<&str>) -> Result<Vec<Waiting>
             _ => {}
         }
     }
-    rows.save_if_stale(session.caches.as_ref());
     Ok(out)
 }
 

@@ -588,12 +588,10 @@ fn matching_from_rows<'k>(
     only_kind: Option<&Kind>,
     look: &Look,
 ) -> Result<Matches<'k>> {
-    // Like the log index, the rows live as long as the process: not freed one by one.
-    let mut rows =
-        std::mem::ManuallyDrop::new(Rows::load(session.caches.as_ref(), session.registry.policy));
-    // Refresh every stale row first (a filter may read a referenced record's row).
-    rows.refresh_all(session.reader())?;
-    rows.save_if_stale(session.caches.as_ref());
+    // Every row current and in memory (a filter may read a referenced record's row). Like
+    // the log index, the rows live as long as the process: not freed one by one.
+    let mut rows = std::mem::ManuallyDrop::new(session.rows()?);
+    rows.load_all();
     let in_scope: Vec<(String, &Kind)> = session
         .index
         .records()
@@ -601,12 +599,9 @@ fn matching_from_rows<'k>(
         .filter(|(_, head)| session.reaches(head.department.as_deref()))
         .filter_map(|(id, head)| schemas.kind(&head.kind).ok().map(|k| (id, k)))
         .collect();
-    let found = rows.in_order(in_scope.iter().map(|(id, _)| id.as_str()));
     let candidates: Vec<(&String, &Kind, Row)> = in_scope
         .iter()
-        .map(|(id, kind)| (id, *kind))
-        .zip(found)
-        .filter_map(|((id, kind), row)| row.map(|r| (id, kind, r)))
+        .filter_map(|(id, kind)| rows.row(id).map(|r| (id, *kind, r)))
         .collect();
     // The rows are checked on both cores, each with an expression engine of its own.
     let rows_ref: &Rows = &rows;
@@ -664,7 +659,7 @@ fn matching_rows<'k>(
                 schemas,
                 kind,
                 &fields,
-                (id, row.status, row.version),
+                (id, &row.status, row.version),
                 &binding,
                 &mut resolve,
             )?;

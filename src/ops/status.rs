@@ -3,7 +3,6 @@
 //! what is overdue). Both read only what the log and the rows cache say; neither shows
 //! personal data.
 
-use crate::cache::rows::Rows;
 use crate::error::Result;
 use crate::keys::{KeySource, Signer};
 use crate::policy::actors::Actor;
@@ -109,13 +108,15 @@ pub fn status(session: &Session) -> Result<Status> {
         ..Default::default()
     };
     let limit = session.store.config.policy.archive_within_days;
-    let mut rows = Rows::load(session.caches.as_ref(), session.registry.policy);
+    let mut rows = session.rows()?;
+    rows.load_all();
     for (id, head) in session.index.records() {
         if !session.reaches(head.department.as_deref()) {
             continue;
         }
-        rows.refresh(session.reader(), &id, &head)?;
-        let status = rows.row(&id).expect("refreshed").status.to_string();
+        let Some(status) = rows.row(&id).map(|r| r.status) else {
+            continue;
+        };
         match status.as_str() {
             "pending" => {
                 let v = session.reader().load_version(&id, head.version)?;
@@ -140,6 +141,5 @@ pub fn status(session: &Session) -> Result<Status> {
             .entry(status)
             .or_default() += 1;
     }
-    rows.save_if_stale(session.caches.as_ref());
     Ok(out)
 }

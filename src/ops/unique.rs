@@ -3,7 +3,6 @@
 //! the check never reads out, prints or caches anyone's number.
 
 use super::input::Origin;
-use crate::audit::RecordHead;
 use crate::cache::rows::Rows;
 use crate::error::{Error, InputError, Location, Result};
 use crate::schema::kind::Kind;
@@ -20,11 +19,13 @@ pub enum Holder {
     Line(usize),
 }
 
-/// The unique values of one kind's records, by field and digest.
+/// Who holds the unique values of one kind's records: found by digest in the rows, plus
+/// what earlier rows of an import claimed.
 pub struct Holders<'s> {
+    session: &'s Session,
     rows: Rows<'s>,
     kind: String,
-    by_value: HashMap<(String, String), Vec<Holder>>,
+    claimed: HashMap<(String, String), Vec<Holder>>,
 }
 
 /// How many identity numbers the acting actor may still have checked today
@@ -60,56 +61,13 @@ pub fn log_probe(
 }
 
 impl<'s> Holders<'s> {
-    /// Every current record of `kind` that holds a unique value (none if it has no
-    /// unique field, at no cost).
+    /// The holders of `kind`'s unique values, with every row current.
     pub fn of(session: &'s Session, kind: &Kind) -> Result<Holders<'s>> {
-        let mut rows = Rows::load(session.caches.as_ref(), session.registry.policy);
-        let mut by_value = HashMap::new();
-        let reach = session.reach();
-        let unique: Vec<&str> = unique_fields(kind).collect();
-        if !unique.is_empty() {
-            let records: Vec<(String, RecordHead)> = session
-                .index
-                .records()
-                .filter(|(_, h)| h.kind == kind.name)
-                .collect();
-            let of_kind = || records.iter().map(|(id, h)| (id, h));
-            // Rows found by walking the sorted cache alongside the sorted index, not by a
-            // search each; only stale rows are read from their files.
-            let stale: Vec<(&String, &RecordHead)> = {
-                let current = rows.in_order(of_kind().map(|(id, _)| id.as_str()));
-                of_kind()
-                    .zip(current)
-                    .filter(|((_, head), row)| row.is_none_or(|r| r.version != head.version))
-                    .map(|(record, _)| record)
-                    .collect()
-            };
-            for (id, head) in stale {
-                rows.refresh(session.reader(), id, head)?;
-            }
-            let current = rows.in_order(of_kind().map(|(id, _)| id.as_str()));
-            for ((id, head), row) in of_kind().zip(current) {
-                let row = row.expect("refreshed");
-                let holder = if reach.covers(head.department.as_deref()) {
-                    Holder::Record(id.clone())
-                } else {
-                    Holder::Elsewhere
-                };
-                for field in &unique {
-                    if let Some(d) = row.digest(field) {
-                        by_value
-                            .entry((field.to_string(), d.to_string()))
-                            .or_insert_with(Vec::new)
-                            .push(holder.clone());
-                    }
-                }
-            }
-            rows.save_if_stale(session.caches.as_ref());
-        }
         Ok(Holders {
-            rows,
+            session,
+            rows: session.rows()?,
             kind: kind.name.clone(),
-            by_value,
+            claimed: HashMap::new(),
         })
     }
 
@@ -127,25 +85,38 @@ impl<'s> Holders<'s> {
             };
             let other = self
                 .holding(field, s)
-                .iter()
+                .into_iter()
                 .find(|h| !matches!(h, Holder::Record(id) if Some(id.as_str()) == except));
             if let Some(h) = other {
-                out.push((field.to_string(), h.clone()));
+                out.push((field.to_string(), h));
             }
         }
         out
     }
 
-    /// Everyone holding `value` in `field`.
-    pub fn holding(&self, field: &str, value: &str) -> &[Holder] {
-        let key = (
-            field.to_string(),
-            self.rows.unique_digest(&self.kind, field, value),
-        );
-        self.by_value
-            .get(&key)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+    /// Everyone holding `value` in `field`: records whose current version holds it (named
+    /// only when the asker reaches them), then earlier rows of an import.
+    pub fn holding(&self, field: &str, value: &str) -> Vec<Holder> {
+        let digest = self.rows.unique_digest(&self.kind, field, value);
+        let reach = self.session.reach();
+        let mut out: Vec<Holder> = self
+            .rows
+            .holding(&self.kind, field, &digest)
+            .into_iter()
+            .filter_map(|(id, version)| {
+                let head = self.session.index.record(&id)?;
+                (head.version == version).then(|| {
+                    if reach.covers(head.department.as_deref()) {
+                        Holder::Record(id)
+                    } else {
+                        Holder::Elsewhere
+                    }
+                })
+            })
+            .collect();
+        let claimed = self.claimed.get(&(field.to_string(), digest));
+        out.extend(claimed.into_iter().flatten().cloned());
+        out
     }
 
     /// Note that `holder` now holds the unique values of `fields` (a row of an import).
@@ -156,7 +127,7 @@ impl<'s> Holders<'s> {
                     field.to_string(),
                     self.rows.unique_digest(&self.kind, field, s),
                 );
-                self.by_value.entry(key).or_default().push(holder.clone());
+                self.claimed.entry(key).or_default().push(holder.clone());
             }
         }
     }

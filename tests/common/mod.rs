@@ -398,6 +398,15 @@ impl TestStore {
             .find(|p| p.to_string_lossy().ends_with(".index.sqlite"))
     }
 
+    /// Every byte of this machine's settled index and its write-ahead log, as text.
+    pub fn derived_text(&self) -> String {
+        let db = self.index_db().expect("a settled index");
+        let mut bytes = std::fs::read(&db).unwrap();
+        let wal = PathBuf::from(format!("{}-wal", db.display()));
+        bytes.extend(std::fs::read(wal).unwrap_or_default());
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
     /// Forget every derived file: the rows cache in the store and this machine's settled
     /// index, so the next run rebuilds them from the log.
     pub fn drop_caches(&self) {
@@ -409,20 +418,6 @@ impl TestStore {
                 }
             }
         }
-    }
-
-    /// This machine's cache file `name` (`rows`) in the store, sealed and named for it.
-    pub fn cache_file(&self, name: &str) -> Option<PathBuf> {
-        let dir = self.path("records/.cache");
-        std::fs::read_dir(dir)
-            .ok()?
-            .flatten()
-            .map(|e| e.path())
-            .find(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with(&format!("{name}-")))
-            })
     }
 
     /// Import `n` residential customers of their own (identity numbers from `first`) as
