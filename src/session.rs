@@ -262,14 +262,17 @@ impl Session {
 
     /// The rows a query, `pending` or a duplicate check reads, current for this run's log
     /// (`cache::rows`).
-    pub fn rows(&self) -> Result<crate::cache::rows::Rows<'_>> {
-        let db = self
-            .witness_file
-            .as_deref()
-            .map(crate::cache::index::path_for);
-        let mut rows = crate::cache::rows::Rows::open(self.caches.as_ref(), db.as_deref());
+    pub fn rows(&self) -> Result<crate::cache::rows::Rows> {
+        let mut rows =
+            crate::cache::rows::Rows::open(self.caches.clone(), self.index_db().as_deref());
         rows.bring_current(self.reader(), self.head.entries)?;
         Ok(rows)
+    }
+
+    /// This machine's settled index of the store (none without a state folder).
+    pub fn index_db(&self) -> Option<PathBuf> {
+        let witness = self.witness_file.as_deref()?;
+        Some(crate::cache::index::path_for(witness))
     }
 
     /// Move this machine's witness up to the verified head; a failure is a warning.

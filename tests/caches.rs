@@ -99,7 +99,10 @@ fn caches_left_in_the_store_folder_are_never_read() {
 #[test]
 fn a_forged_record_file_is_caught_and_the_store_holds_nothing_derived() {
     let (s, ids) = store();
-    assert!(!s.path("records/.cache").exists(), "nothing derived in the store");
+    assert!(
+        !s.path("records/.cache").exists(),
+        "nothing derived in the store"
+    );
     let rel = format!("records/installation/2026/000/{}/v0001.toml", ids[2]);
     let text = std::fs::read_to_string(s.path(&rel)).unwrap();
     let forged = text.replace("status = \"pending\"", "status = \"active\"");

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The database's layout; a database of another is thrown away and rebuilt.
-const FORMAT: i64 = 2;
+const FORMAT: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE checkpoint(one INTEGER PRIMARY KEY CHECK (one = 1),
@@ -38,12 +38,12 @@ CREATE TABLE fingerprints(fp TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE actors(name TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE policies(version INTEGER NOT NULL, source TEXT NOT NULL, sha TEXT NOT NULL,
     PRIMARY KEY (version, source)) WITHOUT ROWID;
-CREATE TABLE rows(id TEXT PRIMARY KEY, version INTEGER NOT NULL, status TEXT NOT NULL,
-    packed TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE rows(id TEXT PRIMARY KEY, version INTEGER NOT NULL, sha TEXT NOT NULL,
+    status TEXT NOT NULL, packed TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX rows_status ON rows(status);
 CREATE TABLE uniques(kind TEXT NOT NULL, field TEXT NOT NULL, digest TEXT NOT NULL,
-    id TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (kind, field, digest, id))
-    WITHOUT ROWID;
+    id TEXT NOT NULL, version INTEGER NOT NULL, sha TEXT NOT NULL,
+    PRIMARY KEY (kind, field, digest, id)) WITHOUT ROWID;
 CREATE TABLE rows_made(one INTEGER PRIMARY KEY CHECK (one = 1), entry INTEGER NOT NULL,
     policy INTEGER NOT NULL);
 ";
@@ -87,6 +87,10 @@ fn connect(path: &Path) -> Option<Connection> {
     // readers never wait for a writer. The checkpoint row moves with the rows it covers.
     conn.pragma_update(None, "journal_mode", "WAL").ok()?;
     conn.pragma_update(None, "synchronous", "NORMAL").ok()?;
+    // A run that wrote much leaves a write-ahead log that every later run would have to
+    // read through: keep it short.
+    conn.pragma_update(None, "journal_size_limit", 16 << 20)
+        .ok()?;
     Some(conn)
 }
 
@@ -98,6 +102,11 @@ pub fn connection(db: Option<&Path>) -> Connection {
         conn.execute_batch(SCHEMA).expect("the schema is valid SQL");
         conn
     })
+}
+
+/// Fold the write-ahead log into the database and truncate it, after a large write.
+pub fn fold_in(conn: &Connection) {
+    let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
 }
 
 /// Throw the database away (it is derived: the next run rebuilds it).
@@ -193,6 +202,9 @@ pub fn save(path: &Path, head: &Head, index: &LogIndex) -> bool {
         return false;
     }
     let written = write(&tx, whole, head, index).and_then(|()| tx.commit());
+    if written.is_ok() && (whole || index.added().records.len() > 10_000) {
+        fold_in(&conn);
+    }
     written.is_ok()
 }
 

@@ -12,6 +12,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 /// This machine's key for digests of values a cache must compare but never hold.
+#[derive(Clone)]
 pub struct Caches {
     key: [u8; 32],
 }

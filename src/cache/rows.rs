@@ -4,10 +4,12 @@
 //! and `pending` or a duplicate check look up only what they need. The records a query
 //! prints are still read from their version files and hash-checked.
 //!
-//! Derived and rebuildable: a row counts only when its version is the one the verified
-//! log names as current. The rows are complete as of an entry of the log (`rows_made`):
-//! every record changed after it has its row made again from its file before rows are
-//! trusted to be all there. A unique field (a customer's identity number) is kept as a
+//! Derived and rebuildable: a row counts only when it was made from the very file the
+//! verified log names as the record's current version (same version, same hash), so a
+//! row left by an import that never committed, or by a history since replaced, is never
+//! taken for another. The rows are complete as of an entry of the log (`rows_made`):
+//! every record changed after it has its row checked, and made again from its file
+//! where needed, before rows are trusted to be all there. A unique field (a customer's identity number) is kept as a
 //! digest keyed by this machine's cache key, so a duplicate is found without the
 //! database holding the number.
 
@@ -18,6 +20,7 @@ use crate::policy::reveal::shown_fields;
 use crate::reader::Reader;
 use crate::schema::kind::Kind;
 use crate::schema::value::Value;
+use crate::store::version::Version;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -31,6 +34,8 @@ const RECORD: char = '\u{1e}';
 #[derive(Debug, Clone)]
 pub struct Row {
     pub version: u32,
+    /// The hash of the version file it was made from.
+    pub sha: String,
     pub status: String,
     /// Field values as shown without a reveal, packed as `name US json RS …` (unit and
     /// record separators never occur unescaped in JSON): a query parses only the values
@@ -38,18 +43,38 @@ pub struct Row {
     packed: String,
 }
 
-/// A record's row made from its file, with the digests of its unique values.
-struct Made {
+impl Row {
+    /// Whether the row was made from the record's current version.
+    pub fn is_of(&self, head: &RecordHead) -> bool {
+        self.version == head.version && self.sha == head.sha256
+    }
+}
+
+/// A record whose row holds a status or value asked for, and the version file it was made
+/// from: it counts only when that is the record's current one (`is_of`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Held {
+    pub id: String,
+    pub version: u32,
+    pub sha: String,
+}
+
+impl Held {
+    pub fn is_of(&self, head: &RecordHead) -> bool {
+        self.version == head.version && self.sha == head.sha256
+    }
+}
+
+/// A record's row made from its version, with the digests of its unique values.
+pub struct Made {
     row: Row,
     kind: String,
     digests: Vec<(String, String)>,
-    /// The entry that wrote the version.
-    changed: u64,
 }
 
-pub struct Rows<'c> {
+pub struct Rows {
     /// Keys the digests of unique values (none without a state folder).
-    caches: Option<&'c Caches>,
+    caches: Option<Caches>,
     /// The settled index's database, or one in memory without a state folder.
     conn: Mutex<Connection>,
     /// Rows held in memory by `load_all`, for queries that read them all.
@@ -58,12 +83,12 @@ pub struct Rows<'c> {
     /// them: a full disk, a read-only state folder).
     fresh: HashMap<String, Made>,
     /// The unique values of the fresh rows: (kind, field, digest) → (id, version).
-    fresh_holding: HashMap<(String, String, String), Vec<(String, u32)>>,
+    fresh_holding: HashMap<(String, String, String), Vec<Held>>,
 }
 
-impl<'c> Rows<'c> {
+impl Rows {
     /// The rows in the settled index at `db` (in memory without one).
-    pub fn open(caches: Option<&'c Caches>, db: Option<&Path>) -> Rows<'c> {
+    pub fn open(caches: Option<Caches>, db: Option<&Path>) -> Rows {
         Rows {
             caches,
             conn: Mutex::new(super::index::connection(db)),
@@ -78,7 +103,7 @@ impl<'c> Rows<'c> {
         // Compacted as identifiers are typed in, so a number stored before that (with
         // blanks or hyphens, under `other`) still matches its compact form.
         let normal = crate::text::compact_identifier(value).to_uppercase();
-        Caches::digest(self.caches, &[kind, field, &normal])
+        Caches::digest(self.caches.as_ref(), &[kind, field, &normal])
     }
 
     /// Make every record's row current under the policy in force, for the log up to
@@ -96,29 +121,35 @@ impl<'c> Rows<'c> {
         };
         let mut fresh = Vec::with_capacity(stale.len());
         for (id, record) in &stale {
-            let current = self.row(id).is_some_and(|r| r.version == record.version);
+            let current = self.row(id).is_some_and(|r| r.is_of(record));
             if made.is_none() || !current {
-                fresh.push((id.clone(), self.make(reader, id, record)?));
+                let v = reader.load_version(id, record.version)?;
+                fresh.push((id.clone(), self.make(reader, &v, &record.sha256)?));
             }
         }
         let mut conn = self.conn.lock().expect("never poisoned");
         // Best effort: rows not saved are made again next time.
-        let _ = save(&mut conn, made.is_none(), (policy, head), &fresh);
+        if save(&mut conn, made.is_none(), (policy, head), &fresh).is_ok() && fresh.len() > 10_000 {
+            super::index::fold_in(&conn);
+        }
         drop(conn);
         for (id, m) in &fresh {
             for (field, digest) in &m.digests {
                 let key = (m.kind.clone(), field.clone(), digest.clone());
                 let holders = self.fresh_holding.entry(key).or_default();
-                holders.push((id.clone(), m.row.version));
+                holders.push(Held {
+                    id: id.clone(),
+                    version: m.row.version,
+                    sha: m.row.sha.clone(),
+                });
             }
         }
         self.fresh = fresh.into_iter().collect();
         Ok(())
     }
 
-    /// The row of the record's current version, from its file.
-    fn make(&self, reader: Reader, id: &str, head: &RecordHead) -> Result<Made> {
-        let v = reader.load_version(id, head.version)?;
+    /// The row of version `v`, whose file has hash `sha`.
+    pub fn make(&self, reader: Reader, v: &Version, sha: &str) -> Result<Made> {
         let schemas = reader.schemas_at(v.policy)?;
         let kind = schemas.kind(&v.kind)?;
         let (fields, _) = shown_fields(kind, &v.fields, None);
@@ -142,12 +173,12 @@ impl<'c> Rows<'c> {
         Ok(Made {
             row: Row {
                 version: v.version,
-                status: v.status,
+                sha: sha.to_string(),
+                status: v.status.clone(),
                 packed,
             },
             kind: now.name.clone(),
             digests,
-            changed: head.changed,
         })
     }
 
@@ -161,13 +192,14 @@ impl<'c> Rows<'c> {
         }
         let conn = self.conn.lock().expect("never poisoned");
         let mut stmt = conn
-            .prepare_cached("SELECT version, status, packed FROM rows WHERE id = ?1")
+            .prepare_cached("SELECT version, sha, status, packed FROM rows WHERE id = ?1")
             .ok()?;
         stmt.query_row([id], |r| {
             Ok(Row {
                 version: r.get(0)?,
-                status: r.get(1)?,
-                packed: r.get(2)?,
+                sha: r.get(1)?,
+                status: r.get(2)?,
+                packed: r.get(3)?,
             })
         })
         .optional()
@@ -179,7 +211,8 @@ impl<'c> Rows<'c> {
     /// table instead of a lookup each).
     pub fn load_all(&mut self) {
         let conn = self.conn.lock().expect("never poisoned");
-        let Ok(mut stmt) = conn.prepare("SELECT id, version, status, packed FROM rows") else {
+        let sql = "SELECT id, version, sha, status, packed FROM rows";
+        let Ok(mut stmt) = conn.prepare(sql) else {
             return;
         };
         let rows = stmt.query_map([], |r| {
@@ -187,8 +220,9 @@ impl<'c> Rows<'c> {
                 r.get::<_, String>(0)?,
                 Row {
                     version: r.get(1)?,
-                    status: r.get(2)?,
-                    packed: r.get(3)?,
+                    sha: r.get(2)?,
+                    status: r.get(3)?,
+                    packed: r.get(4)?,
                 },
             ))
         });
@@ -197,51 +231,76 @@ impl<'c> Rows<'c> {
         }
     }
 
-    /// The records whose row has one of `statuses` (current or not: callers compare).
-    pub fn with_status(&self, statuses: &[&str]) -> Vec<(String, u32)> {
-        let conn = self.conn.lock().expect("never poisoned");
-        let mut out = Vec::new();
-        for status in statuses {
-            let found = conn
-                .prepare_cached("SELECT id, version FROM rows WHERE status = ?1")
-                .and_then(|mut stmt| {
-                    stmt.query_map([status], |r| Ok((r.get(0)?, r.get(1)?)))?
-                        .collect::<rusqlite::Result<Vec<_>>>()
-                });
-            out.extend(found.unwrap_or_default());
-        }
-        out.retain(|(id, _)| !self.fresh.contains_key(id));
+    /// The records whose row has one of `statuses` (callers check `Held::is_of`).
+    pub fn with_status(&self, statuses: &[&str]) -> Vec<Held> {
+        let sql = "SELECT id, version, sha FROM rows WHERE status = ?1";
+        let mut out: Vec<Held> = statuses
+            .iter()
+            .flat_map(|status| self.held(sql, &[status]))
+            .filter(|h| !self.fresh.contains_key(&h.id))
+            .collect();
         let fresh = self.fresh.iter();
         out.extend(
             fresh
                 .filter(|(_, m)| statuses.contains(&m.row.status.as_str()))
-                .map(|(id, m)| (id.clone(), m.row.version)),
+                .map(|(id, m)| Held {
+                    id: id.clone(),
+                    version: m.row.version,
+                    sha: m.row.sha.clone(),
+                }),
         );
         out.sort();
         out
     }
 
-    /// The records of `kind` whose row holds `digest` in unique field `field`, with the
-    /// version the row was made from.
-    pub fn holding(&self, kind: &str, field: &str, digest: &str) -> Vec<(String, u32)> {
-        let conn = self.conn.lock().expect("never poisoned");
-        let kept: Vec<(String, u32)> = conn
-            .prepare_cached(
-                "SELECT id, version FROM uniques WHERE kind = ?1 AND field = ?2 AND digest = ?3",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_map([kind, field, digest], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect()
-            })
-            .unwrap_or_default();
-        let mut out: Vec<(String, u32)> = kept
+    /// The records of `kind` whose row holds `digest` in unique field `field` (callers
+    /// check `Held::is_of`).
+    pub fn holding(&self, kind: &str, field: &str, digest: &str) -> Vec<Held> {
+        let sql = "SELECT id, version, sha FROM uniques
+                   WHERE kind = ?1 AND field = ?2 AND digest = ?3";
+        let mut out: Vec<Held> = self
+            .held(sql, &[kind, field, digest])
             .into_iter()
-            .filter(|(id, _)| !self.fresh.contains_key(id))
+            .filter(|h| !self.fresh.contains_key(&h.id))
             .collect();
         let key = (kind.to_string(), field.to_string(), digest.to_string());
         out.extend(self.fresh_holding.get(&key).into_iter().flatten().cloned());
         out.sort();
         out
+    }
+
+    fn held(&self, sql: &str, args: &[&str]) -> Vec<Held> {
+        let conn = self.conn.lock().expect("never poisoned");
+        conn.prepare_cached(sql)
+            .and_then(|mut stmt| {
+                let held = |r: &rusqlite::Row| {
+                    Ok(Held {
+                        id: r.get(0)?,
+                        version: r.get(1)?,
+                        sha: r.get(2)?,
+                    })
+                };
+                stmt.query_map(rusqlite::params_from_iter(args), held)?
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Keep the rows of versions just written (an import's), so the next run need not
+    /// read their files again. Best effort; kept before the log commits, and harmless if
+    /// it never does: a row counts only for the very file it was made from.
+    pub fn keep(&self, made: &[(String, Made)]) {
+        let mut conn = self.conn.lock().expect("never poisoned");
+        let Ok(tx) = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        else {
+            return;
+        };
+        if put(&tx, false, made).and_then(|()| tx.commit()).is_err() {
+            return;
+        }
+        if made.len() > 10_000 {
+            super::index::fold_in(&conn);
+        }
     }
 }
 
@@ -258,9 +317,7 @@ fn made_at(conn: &Connection) -> Option<(u64, u32)> {
 }
 
 /// Write the rows made, and mark the rows complete as of the settled index's checkpoint
-/// (never past it, nor past this run's `head`). Rows of versions written after the
-/// checkpoint are not kept: they could belong to a history the next run finds replaced,
-/// where their record may not have changed again to be made anew.
+/// (never past it, nor past this run's `head`).
 fn save(
     conn: &mut Connection,
     anew: bool,
@@ -271,37 +328,42 @@ fn save(
     if anew {
         tx.execute_batch("DELETE FROM rows; DELETE FROM uniques;")?;
     }
+    put(&tx, anew, made)?;
     let checkpoint: i64 = tx
         .query_row("SELECT entries FROM checkpoint WHERE one = 1", [], |r| {
             r.get(0)
         })
         .optional()?
         .unwrap_or(0);
-    let upto = checkpoint.min(head as i64) as u64;
-    {
-        let mut put = tx.prepare(
-            "INSERT OR REPLACE INTO rows(id, version, status, packed) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        let mut forget = tx.prepare("DELETE FROM uniques WHERE id = ?1")?;
-        let mut hold = tx.prepare(
-            "INSERT OR REPLACE INTO uniques(kind, field, digest, id, version)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for (id, m) in made.iter().filter(|(_, m)| m.changed <= upto) {
-            put.execute(params![id, m.row.version, m.row.status, m.row.packed])?;
-            if !anew {
-                forget.execute([id])?;
-            }
-            for (field, digest) in &m.digests {
-                hold.execute(params![m.kind, field, digest, id, m.row.version])?;
-            }
-        }
-    }
     tx.execute(
         "INSERT OR REPLACE INTO rows_made(one, entry, policy) VALUES (1, ?1, ?2)",
-        params![upto as i64, policy],
+        params![checkpoint.min(head as i64), policy],
     )?;
     tx.commit()
+}
+
+/// Write rows and their unique values (`anew`: into empty tables).
+fn put(tx: &Connection, anew: bool, made: &[(String, Made)]) -> rusqlite::Result<()> {
+    let mut row = tx.prepare(
+        "INSERT OR REPLACE INTO rows(id, version, sha, status, packed)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    let mut forget = tx.prepare("DELETE FROM uniques WHERE id = ?1")?;
+    let mut hold = tx.prepare(
+        "INSERT OR REPLACE INTO uniques(kind, field, digest, id, version, sha)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (id, m) in made {
+        let r = &m.row;
+        row.execute(params![id, r.version, r.sha, r.status, r.packed])?;
+        if !anew {
+            forget.execute([id])?;
+        }
+        for (field, digest) in &m.digests {
+            hold.execute(params![m.kind, field, digest, id, r.version, r.sha])?;
+        }
+    }
+    Ok(())
 }
 
 impl Row {

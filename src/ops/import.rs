@@ -59,6 +59,9 @@ pub struct ImportReport {
 /// Called as work proceeds: (phase, done, total).
 pub type Progress<'a> = &'a dyn Fn(&str, usize, usize);
 
+/// How many rows an import keeps in memory before writing them to the settled index.
+const ROWS_KEPT_AT_ONCE: usize = 10_000;
+
 /// Columns a docket export writes that are not fields: ignored on import.
 const EXPORT_ONLY: [&str; 2] = ["id", "status"];
 
@@ -318,6 +321,10 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     let department = session.actor()?.department.clone();
     let now = session.timestamp();
     let policy = session.registry.policy;
+    // The rows of what is written, kept as it goes (`Rows::keep`), a batch at a time.
+    let rows =
+        crate::cache::rows::Rows::open(session.caches.clone(), session.index_db().as_deref());
+    let mut made = Vec::new();
     let mut j = session.journal();
     // One entry per record and the summary: encoded as they come, not held to the end.
     j.announce(plan.len() + 1);
@@ -362,6 +369,13 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         );
         v.steps = row.steps;
         let file = j.write(&version_path(&kind.name, &id, 1), v.to_toml().as_bytes())?;
+        made.push((
+            id.clone(),
+            rows.make(j.writer().reader(), &v, &file.sha256)?,
+        ));
+        if made.len() == ROWS_KEPT_AT_ONCE {
+            rows.keep(&std::mem::take(&mut made));
+        }
         let duplicate = match (row.shares_with.is_empty(), spec.allow_duplicate) {
             (false, Some(reason)) => Some(Duplicate {
                 of: row
@@ -406,6 +420,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         statuses: statuses.into_iter().map(|(s, n)| (s, n as u64)).collect(),
     };
     j.act(&summary, Vec::new());
+    rows.keep(&made);
     progress("writing", report.imported.len(), report.planned);
     progress("syncing", report.imported.len(), report.planned);
     // The commit reads the new entries into the index: the file and the plan are done.

@@ -299,16 +299,15 @@ pub fn pending(session: &Session, for_role: Option<&str>) -> Result<Vec<Waiting>
     // The rows say which records wait at all; only those are read.
     let rows = session.rows()?;
     let waiting = rows.with_status(&["pending", "rejected", "completed", "terminated"]);
-    for (id, version) in waiting {
+    for held in waiting {
+        let id = held.id.clone();
         let Some(head) = session.index.record(&id) else {
             continue;
         };
         let Ok(kind) = session.schemas.kind(&head.kind) else {
             continue;
         };
-        if head.version != version
-            || !kind.is_contract()
-            || !session.reaches(head.department.as_deref())
+        if !held.is_of(&head) || !kind.is_contract() || !session.reaches(head.department.as_deref())
         {
             continue;
         }

@@ -23,7 +23,7 @@ pub enum Holder {
 /// what earlier rows of an import claimed.
 pub struct Holders<'s> {
     session: &'s Session,
-    rows: Rows<'s>,
+    rows: Rows,
     kind: String,
     claimed: HashMap<(String, String), Vec<Holder>>,
 }
@@ -103,11 +103,11 @@ impl<'s> Holders<'s> {
             .rows
             .holding(&self.kind, field, &digest)
             .into_iter()
-            .filter_map(|(id, version)| {
-                let head = self.session.index.record(&id)?;
-                (head.version == version).then(|| {
+            .filter_map(|held| {
+                let head = self.session.index.record(&held.id)?;
+                held.is_of(&head).then(|| {
                     if reach.covers(head.department.as_deref()) {
-                        Holder::Record(id)
+                        Holder::Record(held.id)
                     } else {
                         Holder::Elsewhere
                     }
