@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The database's layout; a database of another is thrown away and rebuilt.
-const FORMAT: i64 = 3;
+const FORMAT: i64 = 4;
 
 const SCHEMA: &str = "
 CREATE TABLE checkpoint(one INTEGER PRIMARY KEY CHECK (one = 1),
@@ -44,6 +44,7 @@ CREATE INDEX rows_status ON rows(status);
 CREATE TABLE uniques(kind TEXT NOT NULL, field TEXT NOT NULL, digest TEXT NOT NULL,
     id TEXT NOT NULL, version INTEGER NOT NULL, sha TEXT NOT NULL,
     PRIMARY KEY (kind, field, digest, id)) WITHOUT ROWID;
+CREATE INDEX uniques_id ON uniques(id);
 CREATE TABLE rows_made(one INTEGER PRIMARY KEY CHECK (one = 1), entry INTEGER NOT NULL,
     policy INTEGER NOT NULL);
 ";
