@@ -585,3 +585,32 @@ fn records_of_a_store_made_before_sharding_stay_where_they_are() {
     );
     assert!(s.ok("", &["verify"]).starts_with("ok:"));
 }
+
+/// A record's versions stay in the folder its first one was written to: an amendment
+/// written elsewhere and logged there, signed by its own author, is named by `verify`.
+#[test]
+fn a_version_written_outside_its_records_folder_is_named() {
+    let s = TestStore::new();
+    let id = s.residential();
+    s.ok(
+        "alice",
+        &["amend", &id, "--set", "meter_number=M9", "--reason", "新表"],
+    );
+    let sharded = format!("records/customer/2026/000/{id}/v0002.toml");
+    let flat = format!("records/customer/{id}/v0002.toml");
+    std::fs::create_dir_all(s.path(&format!("records/customer/{id}"))).unwrap();
+    std::fs::rename(s.path(&sharded), s.path(&flat)).unwrap();
+    let text = s.log_text();
+    let line = text.lines().position(|l| l.contains(&sharded)).unwrap() + 1;
+    let moved = text.replace(&sharded, &flat);
+    let forged = forge_log(&moved, line, &|_, _| {}, &|a| Some(s.key(a)));
+    std::fs::write(s.path("records/audit.log"), forged).unwrap();
+    std::fs::remove_dir_all(s.state().join("docket")).unwrap();
+    let err = s.fails("", &["verify"], INTEGRITY);
+    assert!(
+        err.contains(&format!(
+            "the act writes `{flat}`, but this record's versions live in `records/customer/2026/000/{id}/`"
+        )),
+        "{err}"
+    );
+}

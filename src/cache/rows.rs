@@ -77,8 +77,6 @@ pub struct Rows {
     caches: Option<Caches>,
     /// The settled index's database, or one in memory without a state folder.
     conn: Mutex<Connection>,
-    /// Rows held in memory by `load_all`, for queries that read them all.
-    loaded: HashMap<String, Row>,
     /// The rows this run made, which win over the database's (which may not have taken
     /// them: a full disk, a read-only state folder).
     fresh: HashMap<String, Made>,
@@ -92,7 +90,6 @@ impl Rows {
         Rows {
             caches,
             conn: Mutex::new(super::index::connection(db)),
-            loaded: HashMap::new(),
             fresh: HashMap::new(),
             fresh_holding: HashMap::new(),
         }
@@ -187,9 +184,6 @@ impl Rows {
         if let Some(m) = self.fresh.get(id) {
             return Some(m.row.clone());
         }
-        if let Some(row) = self.loaded.get(id) {
-            return Some(row.clone());
-        }
         let conn = self.conn.lock().expect("never poisoned");
         let mut stmt = conn
             .prepare_cached("SELECT version, sha, status, packed FROM rows WHERE id = ?1")
@@ -207,15 +201,19 @@ impl Rows {
         .flatten()
     }
 
-    /// Hold every row in memory, for a query that reads them all (one pass over the
-    /// table instead of a lookup each).
-    pub fn load_all(&mut self) {
+    /// The rows of `records` (in id order, as the log index gives them), found by one pass
+    /// over the table in the same order rather than by a lookup each. A record without a
+    /// current row is left out (there is none once `bring_current` has run).
+    pub fn of_records<T>(
+        &self,
+        records: impl Iterator<Item = (String, RecordHead, T)>,
+    ) -> Vec<(String, T, Row)> {
         let conn = self.conn.lock().expect("never poisoned");
-        let sql = "SELECT id, version, sha, status, packed FROM rows";
+        let sql = "SELECT id, version, sha, status, packed FROM rows ORDER BY id";
         let Ok(mut stmt) = conn.prepare(sql) else {
-            return;
+            return Vec::new();
         };
-        let rows = stmt.query_map([], |r| {
+        let table = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 Row {
@@ -226,9 +224,24 @@ impl Rows {
                 },
             ))
         });
-        if let Ok(rows) = rows {
-            self.loaded = rows.filter_map(std::result::Result::ok).collect();
+        let Ok(table) = table else {
+            return Vec::new();
+        };
+        let mut table = table.filter_map(std::result::Result::ok).peekable();
+        let mut out = Vec::new();
+        for (id, head, extra) in records {
+            let row = match self.fresh.get(&id) {
+                Some(m) => Some(m.row.clone()),
+                None => {
+                    while table.next_if(|(t, _)| *t < id).is_some() {}
+                    table.next_if(|(t, _)| *t == id).map(|(_, r)| r)
+                }
+            };
+            if let Some(row) = row.filter(|r| r.is_of(&head)) {
+                out.push((id, extra, row));
+            }
         }
+        out
     }
 
     /// The records whose row has one of `statuses` (callers check `Held::is_of`).

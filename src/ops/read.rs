@@ -588,20 +588,22 @@ fn matching_from_rows<'k>(
     only_kind: Option<&Kind>,
     look: &Look,
 ) -> Result<Matches<'k>> {
-    // Every row current and in memory (a filter may read a referenced record's row). Like
-    // the log index, the rows live as long as the process: not freed one by one.
-    let mut rows = std::mem::ManuallyDrop::new(session.rows()?);
-    rows.load_all();
-    let in_scope: Vec<(String, &Kind)> = session
+    // Every row current (a filter may read a referenced record's row). Like the log
+    // index, the rows live as long as the process: not freed one by one.
+    let rows = std::mem::ManuallyDrop::new(session.rows()?);
+    let in_scope = session
         .index
         .records()
         .filter(|(_, head)| only_kind.is_none_or(|k| k.name == head.kind))
         .filter(|(_, head)| session.reaches(head.department.as_deref()))
-        .filter_map(|(id, head)| schemas.kind(&head.kind).ok().map(|k| (id, k)))
-        .collect();
-    let candidates: Vec<(&String, &Kind, Row)> = in_scope
+        .filter_map(|(id, head)| {
+            let kind = schemas.kind(&head.kind).ok()?;
+            Some((id, head, kind))
+        });
+    let found = std::mem::ManuallyDrop::new(rows.of_records(in_scope));
+    let candidates: Vec<(&String, &Kind, &Row)> = found
         .iter()
-        .filter_map(|(id, kind)| rows.row(id).map(|r| (id, *kind, r)))
+        .map(|(id, kind, row)| (id, *kind, row))
         .collect();
     // The rows are checked on both cores, each with an expression engine of its own.
     let rows_ref: &Rows = &rows;
@@ -614,7 +616,7 @@ fn matching_from_rows<'k>(
 fn matching_rows<'k>(
     schemas: &'k Schemas,
     rows: &Rows,
-    chunk: &[(&String, &'k Kind, Row)],
+    chunk: &[(&String, &'k Kind, &Row)],
     look: &Look,
 ) -> Result<Matches<'k>> {
     let (filter, status, sort_key) = (look.filter, look.status, look.sort_key);

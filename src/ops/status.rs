@@ -108,15 +108,14 @@ pub fn status(session: &Session) -> Result<Status> {
         ..Default::default()
     };
     let limit = session.store.config.policy.archive_within_days;
-    let mut rows = session.rows()?;
-    rows.load_all();
-    for (id, head) in session.index.records() {
-        if !session.reaches(head.department.as_deref()) {
-            continue;
-        }
-        let Some(status) = rows.row(&id).map(|r| r.status) else {
-            continue;
-        };
+    let rows = session.rows()?;
+    let in_reach = session
+        .index
+        .records()
+        .filter(|(_, head)| session.reaches(head.department.as_deref()))
+        .map(|(id, head)| (id, head.clone(), head));
+    for (id, head, row) in rows.of_records(in_reach) {
+        let status = row.status;
         match status.as_str() {
             "pending" => {
                 let v = session.reader().load_version(&id, head.version)?;
