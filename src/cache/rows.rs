@@ -28,6 +28,8 @@ use std::path::Path;
 use std::sync::Mutex;
 
 const UNIT: char = '\u{1f}';
+/// How many rows are made or kept in memory before they are written.
+pub const ROWS_AT_ONCE: usize = 10_000;
 const RECORD: char = '\u{1e}';
 
 /// One record's row.
@@ -114,35 +116,60 @@ impl Rows {
         };
         let stale = match made {
             Some(entry) => reader.index.changed_after(entry),
-            None => reader.index.records().collect(),
+            None => {
+                self.write(|tx| tx.execute_batch("DELETE FROM rows; DELETE FROM uniques;"));
+                reader.index.records().collect()
+            }
         };
-        let mut fresh = Vec::with_capacity(stale.len());
-        for (id, record) in &stale {
-            let current = self.row(id).is_some_and(|r| r.is_of(record));
-            if made.is_none() || !current {
-                let v = reader.load_version(id, record.version)?;
-                fresh.push((id.clone(), self.make(reader, &v, &record.sha256)?));
+        // Made and written a batch at a time, so memory holds one batch; a batch the
+        // database does not take (a full disk) stays in memory for this run.
+        let mut all_kept = true;
+        for batch in stale.chunks(ROWS_AT_ONCE) {
+            let mut fresh = Vec::new();
+            for (id, record) in batch {
+                let current = made.is_some() && self.row(id).is_some_and(|r| r.is_of(record));
+                if !current {
+                    let v = reader.load_version(id, record.version)?;
+                    fresh.push((id.clone(), self.make(reader, &v, &record.sha256)?));
+                }
+            }
+            if !fresh.is_empty() && !self.write(|tx| put(tx, made.is_none(), &fresh)) {
+                all_kept = false;
+                self.hold(fresh);
             }
         }
-        let mut conn = self.conn.lock().expect("never poisoned");
-        // Best effort: rows not saved are made again next time.
-        if save(&mut conn, made.is_none(), (policy, head), &fresh).is_ok() && fresh.len() > 10_000 {
-            super::index::fold_in(&conn);
+        if all_kept {
+            self.write(|tx| mark_made(tx, policy, head));
         }
-        drop(conn);
-        for (id, m) in &fresh {
+        if stale.len() > ROWS_AT_ONCE {
+            super::index::fold_in(&self.conn.lock().expect("never poisoned"));
+        }
+        Ok(())
+    }
+
+    /// Run `change` in one write transaction; whether it took.
+    fn write(&self, change: impl FnOnce(&Connection) -> rusqlite::Result<()>) -> bool {
+        let mut conn = self.conn.lock().expect("never poisoned");
+        let Ok(tx) = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        else {
+            return false;
+        };
+        change(&tx).and_then(|()| tx.commit()).is_ok()
+    }
+
+    /// Keep rows the database did not take, for the rest of this run.
+    fn hold(&mut self, fresh: Vec<(String, Made)>) {
+        for (id, m) in fresh {
             for (field, digest) in &m.digests {
                 let key = (m.kind.clone(), field.clone(), digest.clone());
-                let holders = self.fresh_holding.entry(key).or_default();
-                holders.push(Held {
+                self.fresh_holding.entry(key).or_default().push(Held {
                     id: id.clone(),
                     version: m.row.version,
                     sha: m.row.sha.clone(),
                 });
             }
+            self.fresh.insert(id, m);
         }
-        self.fresh = fresh.into_iter().collect();
-        Ok(())
     }
 
     /// The row of version `v`, whose file has hash `sha`.
@@ -303,16 +330,8 @@ impl Rows {
     /// read their files again. Best effort; kept before the log commits, and harmless if
     /// it never does: a row counts only for the very file it was made from.
     pub fn keep(&self, made: &[(String, Made)]) {
-        let mut conn = self.conn.lock().expect("never poisoned");
-        let Ok(tx) = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        else {
-            return;
-        };
-        if put(&tx, false, made).and_then(|()| tx.commit()).is_err() {
-            return;
-        }
-        if made.len() > 10_000 {
-            super::index::fold_in(&conn);
+        if self.write(|tx| put(tx, false, made)) && made.len() > ROWS_AT_ONCE {
+            super::index::fold_in(&self.conn.lock().expect("never poisoned"));
         }
     }
 }
@@ -329,19 +348,9 @@ fn made_at(conn: &Connection) -> Option<(u64, u32)> {
     .flatten()
 }
 
-/// Write the rows made, and mark the rows complete as of the settled index's checkpoint
-/// (never past it, nor past this run's `head`).
-fn save(
-    conn: &mut Connection,
-    anew: bool,
-    (policy, head): (u32, u64),
-    made: &[(String, Made)],
-) -> rusqlite::Result<()> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    if anew {
-        tx.execute_batch("DELETE FROM rows; DELETE FROM uniques;")?;
-    }
-    put(&tx, anew, made)?;
+/// Mark the rows complete as of the settled index's checkpoint (never past it, nor past
+/// this run's `head`), under policy `policy`.
+fn mark_made(tx: &Connection, policy: u32, head: u64) -> rusqlite::Result<()> {
     let checkpoint: i64 = tx
         .query_row("SELECT entries FROM checkpoint WHERE one = 1", [], |r| {
             r.get(0)
@@ -352,7 +361,7 @@ fn save(
         "INSERT OR REPLACE INTO rows_made(one, entry, policy) VALUES (1, ?1, ?2)",
         params![checkpoint.min(head as i64), policy],
     )?;
-    tx.commit()
+    Ok(())
 }
 
 /// Write rows and their unique values (`anew`: into empty tables).

@@ -59,9 +59,6 @@ pub struct ImportReport {
 /// Called as work proceeds: (phase, done, total).
 pub type Progress<'a> = &'a dyn Fn(&str, usize, usize);
 
-/// How many rows an import keeps in memory before writing them to the settled index.
-const ROWS_KEPT_AT_ONCE: usize = 10_000;
-
 /// Columns a docket export writes that are not fields: ignored on import.
 const EXPORT_ONLY: [&str; 2] = ["id", "status"];
 
@@ -373,7 +370,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
             id.clone(),
             rows.make(j.writer().reader(), &v, &file.sha256)?,
         ));
-        if made.len() == ROWS_KEPT_AT_ONCE {
+        if made.len() == crate::cache::rows::ROWS_AT_ONCE {
             rows.keep(&std::mem::take(&mut made));
         }
         let duplicate = match (row.shares_with.is_empty(), spec.allow_duplicate) {
