@@ -1,7 +1,7 @@
 //! Reading a store's logged files and checking each against the hash the verified log
 //! holds for it: the part of an opened store that threads can share.
 
-use crate::audit::LogIndex;
+use crate::audit::{LogIndex, RecordHead};
 use crate::error::{Error, InputError, Location, Result};
 use crate::layout::sha256_hex;
 use crate::schema::Schemas;
@@ -68,6 +68,11 @@ impl Reader<'_> {
             .index
             .sha_of(rel)
             .ok_or_else(|| Error::integrity(rel, t!("reader-file-not-audit-log")))?;
+        self.read_checked(rel, &expected)
+    }
+
+    /// Read a store file and check it against `expected`, the hash the log holds for it.
+    fn read_checked(&self, rel: &str, expected: &str) -> Result<Vec<u8>> {
         let path = self.store.abs(rel);
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
@@ -85,6 +90,11 @@ impl Reader<'_> {
     /// A version of a record, checked against the log.
     pub fn load_version(&self, id: &str, version: u32) -> Result<Version> {
         let head = self.index.record(id).ok_or_else(|| unknown_id(id))?;
+        self.version_of(id, &head, version)
+    }
+
+    /// A version of the record whose current version is `head`, checked against the log.
+    pub fn version_of(&self, id: &str, head: &RecordHead, version: u32) -> Result<Version> {
         if version == 0 || version > head.version {
             return Err(InputError::new(
                 Location::default(),
@@ -99,7 +109,11 @@ impl Reader<'_> {
             .into());
         }
         let rel = head.version_path(id, version);
-        let bytes = self.read_logged(&rel)?;
+        let bytes = if version == head.version {
+            self.read_checked(&rel, &head.sha256)?
+        } else {
+            self.read_logged(&rel)?
+        };
         let text =
             String::from_utf8(bytes).map_err(|_| Error::integrity(&rel, t!("applied-not-utf")))?;
         // Read by the rules it was written under.

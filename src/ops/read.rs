@@ -1,6 +1,7 @@
 //! Reading records: `show`, `query`, `history`, `diff`. Personal data is masked unless a
 //! permitted reveal was granted, and every reveal is logged with its purpose.
 
+use crate::audit::RecordHead;
 use crate::audit::act::Act;
 use crate::cache::rows::{Row, Rows};
 use crate::error::{Error, InputError, Location, Result};
@@ -442,23 +443,16 @@ pub fn query(
     // What is printed is read from the version files and checked against the log, on
     // both cores.
     let all_matched: Vec<String> = matched.iter().map(|m| m.id.clone()).collect();
-    let matched: Vec<(String, &Kind)> = matched
+    let matched: Vec<(String, RecordHead, &Kind)> = matched
         .into_iter()
         .take(spec.limit.unwrap_or(usize::MAX))
-        .map(|m| (m.id, m.kind))
+        .map(|m| (m.id, m.head, m.kind))
         .collect();
     let reader = session.reader();
-    let index = &session.index;
     let rows = on_both_cores(&matched, |chunk| {
         chunk
             .iter()
-            .map(|(id, kind)| {
-                let version = index
-                    .record(id)
-                    .ok_or_else(|| crate::reader::unknown_id(id))?
-                    .version;
-                Ok((reader.load_version(id, version)?, *kind))
-            })
+            .map(|(id, head, kind)| Ok((reader.version_of(id, head, head.version)?, *kind)))
             .collect()
     })?;
     let mut classes = BTreeSet::new();
@@ -573,6 +567,8 @@ fn referred<'a>(session: &Session, schemas: &'a Schemas, id: &str) -> Result<(St
 /// A record that matched, with what it is sorted by.
 struct Match<'k> {
     id: String,
+    /// Its current version, as the index gives it.
+    head: RecordHead,
     kind: &'k Kind,
     status: String,
     /// The value of the sort field, when sorting by a field.
@@ -598,12 +594,12 @@ fn matching_from_rows<'k>(
         .filter(|(_, head)| session.reaches(head.department.as_deref()))
         .filter_map(|(id, head)| {
             let kind = schemas.kind(&head.kind).ok()?;
-            Some((id, head, kind))
+            Some((id, head.clone(), (head, kind)))
         });
     let found = std::mem::ManuallyDrop::new(rows.of_records(in_scope));
-    let candidates: Vec<(&String, &Kind, &Row)> = found
+    let candidates: Vec<(&String, &RecordHead, &Kind, &Row)> = found
         .iter()
-        .map(|(id, kind, row)| (id, *kind, row))
+        .map(|(id, (head, kind), row)| (id, head, *kind, row))
         .collect();
     // The rows are checked on both cores, each with an expression engine of its own.
     let rows_ref: &Rows = &rows;
@@ -616,13 +612,13 @@ fn matching_from_rows<'k>(
 fn matching_rows<'k>(
     schemas: &'k Schemas,
     rows: &Rows,
-    chunk: &[(&String, &'k Kind, &Row)],
+    chunk: &[(&String, &RecordHead, &'k Kind, &Row)],
     look: &Look,
 ) -> Result<Matches<'k>> {
     let (filter, status, sort_key) = (look.filter, look.status, look.sort_key);
     let engine = crate::schema::expr::Engine::default();
     let mut out = Vec::new();
-    for (id, kind, row) in chunk {
+    for (id, head, kind, row) in chunk {
         if status.is_some_and(|s| s != row.status) {
             continue;
         }
@@ -673,6 +669,7 @@ fn matching_rows<'k>(
         let key = sort_key.and_then(|k| fields.get(k).cloned());
         out.push(Match {
             id: (*id).clone(),
+            head: (*head).clone(),
             kind,
             status: row.status.to_string(),
             key,
@@ -717,6 +714,7 @@ fn matching_from_files<'k>(
         let key = sort_key.and_then(|k| v.fields.get(k).cloned());
         found.push(Match {
             id: v.id,
+            head,
             kind,
             status: v.status,
             key,
