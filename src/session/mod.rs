@@ -4,8 +4,12 @@
 //! start from a `Writer`, which exists only under the exclusive lock and with the acting
 //! actor's key in hand.
 
-use crate::audit::chain::{LogFiles, Plan, Seen, TxnEnd, Visit, Walked, walk, walk_fresh};
-use crate::audit::trust::{Registry, Trust};
+mod reading;
+
+use reading::read_log;
+
+use crate::audit::chain::LogFiles;
+use crate::audit::trust::Registry;
 use crate::audit::{self, Entry, FileHash, Head, LogIndex};
 use crate::cache::Caches;
 use crate::clock;
@@ -17,7 +21,6 @@ use crate::policy::actors::Actor;
 use crate::policy::applied;
 use crate::reader::unknown_id;
 pub use crate::reader::{Policies, Reader};
-use crate::replay::{At, Replay};
 use crate::schema::Schemas;
 use crate::schema::expr::{Engine, Scope};
 use crate::schema::kind::Kind;
@@ -683,200 +686,6 @@ fn settings_in_force(store: Store, registry: &Registry) -> Result<Store> {
         .cloned()
         .unwrap_or_default();
     Store::from_text(&store.root, &text)
-}
-
-/// What reading the log found.
-struct LogRead {
-    index: LogIndex,
-    head: Head,
-    files: LogFiles,
-    registry: Registry,
-    problems: Vec<Problem>,
-    /// Entries dated ahead of the entry after them: told, never stopping the command.
-    ahead: Vec<Problem>,
-}
-
-/// The visitor of a run's walk. Entries after the cache checkpoint go into the index;
-/// entries after this machine's witness are checked against the register and replayed
-/// under the rules in force at their place (`replay`), in log order, each with the index
-/// as it stood before it. With a cached index (taken at or before the witness) those
-/// entries are kept and checked once the walk is done and the cache is read.
-struct Reading {
-    index_after: u64,
-    trust_after: u64,
-    /// Built here when there is no usable cache; else the entries to add to the cache.
-    index: Option<LogIndex>,
-    kept: Vec<Kept>,
-    trust: Trust,
-    replay: Replay,
-}
-
-/// An entry kept for after the walk, with what its checks need.
-struct Kept {
-    line: u64,
-    entry: Entry,
-    sig: Vec<u8>,
-    /// Set on the last entry of a transaction: its first line and signed digest.
-    end: Option<(u64, [u8; 64])>,
-}
-
-impl Reading {
-    /// Check one entry against the register and replay it, then index it.
-    fn check(
-        trust: &mut Trust,
-        replay: &mut Replay,
-        index: &mut LogIndex,
-        seen: &Seen,
-    ) -> Result<()> {
-        trust.entry(seen)?;
-        replay.entry(&At {
-            line: seen.line,
-            entry: seen.entry,
-            registry: &trust.registry,
-            index,
-        });
-        index.add(seen.entry);
-        Ok(())
-    }
-
-    /// After the walk: the cached index brought up to the head, checking the kept entries
-    /// after the witness on the way.
-    fn catch_up(&mut self, index: &mut LogIndex) -> Result<()> {
-        for k in std::mem::take(&mut self.kept) {
-            if k.line <= self.trust_after {
-                index.add(&k.entry);
-                continue;
-            }
-            let seen = Seen {
-                line: k.line,
-                entry: &k.entry,
-                sig: &k.sig,
-            };
-            Reading::check(&mut self.trust, &mut self.replay, index, &seen)?;
-            if let Some((first, digest)) = k.end {
-                self.trust.txn_end(&TxnEnd {
-                    first,
-                    last: k.line,
-                    sig: &k.sig,
-                    digest,
-                })?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Visit for Reading {
-    fn entry(&mut self, seen: &Seen) -> Result<()> {
-        if seen.line <= self.index_after {
-            // Indexed by the cache; only checked (the cache is taken behind the witness).
-            return Ok(());
-        }
-        match &mut self.index {
-            Some(index) if seen.line > self.trust_after => {
-                Reading::check(&mut self.trust, &mut self.replay, index, seen)?;
-            }
-            Some(index) => index.add(seen.entry),
-            None => self.kept.push(Kept {
-                line: seen.line,
-                entry: seen.entry.clone(),
-                sig: seen.sig.to_vec(),
-                end: None,
-            }),
-        }
-        Ok(())
-    }
-
-    fn txn_end(&mut self, end: &TxnEnd) -> Result<()> {
-        if end.last <= self.trust_after {
-            return Ok(());
-        }
-        match self.kept.last_mut() {
-            Some(k) if self.index.is_none() && k.line == end.last => {
-                k.end = Some((end.first, end.digest));
-                Ok(())
-            }
-            _ => self.trust.txn_end(end),
-        }
-    }
-}
-
-/// The log index (from the cache plus the entries after it, or from the whole log when
-/// the cache is missing, is ahead of this machine's witness, or belongs to another
-/// history), the register, and every problem. The whole chain is hashed either way, and
-/// every transaction after this machine's witness has its signature checked and its acts
-/// replayed.
-fn read_log(
-    index_db: Option<&std::path::Path>,
-    store: &Store,
-    witness: Option<&Witness>,
-) -> Result<LogRead> {
-    let log = &store.root;
-    let trust_after = witness.map_or(0, |w| w.entries);
-    let registry = witness.map(|w| w.registry.clone()).unwrap_or_default();
-    let seen = witness.map(Witness::head);
-    let reading = |index_after: u64, fresh: bool| Reading {
-        index_after,
-        trust_after,
-        index: fresh.then(LogIndex::default),
-        kept: Vec::new(),
-        trust: Trust::new(registry.clone(), &store.root),
-        replay: Replay::new(store, trust_after == 0),
-    };
-    if let Some(db) = index_db
-        && let Some((checkpoint, mut index)) = crate::cache::index::load(db)
-        && checkpoint.head.entries <= trust_after
-    {
-        let plan = Plan {
-            parse_after: checkpoint.head.entries,
-            checkpoint: Some(&checkpoint),
-            witness: seen.as_ref(),
-            collect_all: false,
-            sealed: witness.and_then(|w| w.sealed.as_ref()),
-        };
-        if let Some(mut w) = walk(log, plan, || reading(checkpoint.head.entries, false))? {
-            w.state.catch_up(&mut index)?;
-            return Ok(finish(index_db, index, w));
-        }
-    }
-    let plan = Plan {
-        parse_after: 0,
-        checkpoint: None,
-        witness: seen.as_ref(),
-        collect_all: false,
-        sealed: None,
-    };
-    let mut w = walk_fresh(log, plan, || reading(0, true))?;
-    let index = w.state.index.take().unwrap_or_default();
-    Ok(finish(index_db, index, w))
-}
-
-fn finish(index_db: Option<&std::path::Path>, index: LogIndex, walked: Walked<Reading>) -> LogRead {
-    let Walked {
-        state: Reading {
-            mut trust, replay, ..
-        },
-        head,
-        mut problems,
-        files,
-    } = walked;
-    trust.verify_signatures();
-    problems.append(&mut trust.problems);
-    problems.extend(replay.problems);
-    if problems.is_empty()
-        && let Some(db) = index_db
-        && index.settled_at() != Some(&head)
-    {
-        crate::cache::index::save(db, &head, &index);
-    }
-    LogRead {
-        index,
-        head,
-        files,
-        registry: trust.registry,
-        problems,
-        ahead: trust.ahead,
-    }
 }
 
 /// Gives a referenced record's fields and status (from its file, or from the rows cache):
