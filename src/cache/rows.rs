@@ -228,47 +228,57 @@ impl Rows {
         .flatten()
     }
 
-    /// The rows of `records` (in id order, as the log index gives them), found by one pass
-    /// over the table in the same order rather than by a lookup each. A record without a
-    /// current row is left out (there is none once `bring_current` has run).
-    pub fn of_records<T>(
+    /// The rows of `records` (in id order, as the log index gives them), handed to `each`
+    /// a batch of `ROWS_AT_ONCE` at a time, found by walking the table in the same order
+    /// a page at a time rather than by a lookup each: memory holds one batch and one page,
+    /// whatever the store's size. A record without a current row is left out (there is
+    /// none once `bring_current` has run).
+    pub fn in_batches<T, E>(
         &self,
         records: impl Iterator<Item = (String, RecordHead, T)>,
-    ) -> Vec<(String, T, Row)> {
-        let conn = self.conn.lock().expect("never poisoned");
-        let sql = "SELECT id, version, sha, status, packed FROM rows ORDER BY id";
-        let Ok(mut stmt) = conn.prepare(sql) else {
-            return Vec::new();
-        };
-        let table = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                Row {
-                    version: r.get(1)?,
-                    sha: r.get(2)?,
-                    status: r.get(3)?,
-                    packed: r.get(4)?,
-                },
-            ))
-        });
-        let Ok(table) = table else {
-            return Vec::new();
-        };
-        let mut table = table.filter_map(std::result::Result::ok).peekable();
-        let mut out = Vec::new();
+        mut each: impl FnMut(Vec<(String, T, Row)>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut table = Paged::default();
+        let mut batch = Vec::with_capacity(ROWS_AT_ONCE);
         for (id, head, extra) in records {
             let row = match self.fresh.get(&id) {
                 Some(m) => Some(m.row.clone()),
-                None => {
-                    while table.next_if(|(t, _)| *t < id).is_some() {}
-                    table.next_if(|(t, _)| *t == id).map(|(_, r)| r)
-                }
+                None => table.take(self, &id),
             };
             if let Some(row) = row.filter(|r| r.is_of(&head)) {
-                out.push((id, extra, row));
+                batch.push((id, extra, row));
+            }
+            if batch.len() == ROWS_AT_ONCE {
+                each(std::mem::take(&mut batch))?;
             }
         }
-        out
+        if !batch.is_empty() {
+            each(batch)?;
+        }
+        Ok(())
+    }
+
+    /// Up to `limit` rows after `after`, in id order.
+    fn page(&self, after: &str, limit: usize) -> Vec<(String, Row)> {
+        let conn = self.conn.lock().expect("never poisoned");
+        let sql = "SELECT id, version, sha, status, packed FROM rows
+                   WHERE id > ?1 ORDER BY id LIMIT ?2";
+        conn.prepare_cached(sql)
+            .and_then(|mut stmt| {
+                let row = |r: &rusqlite::Row| {
+                    Ok((
+                        r.get(0)?,
+                        Row {
+                            version: r.get(1)?,
+                            sha: r.get(2)?,
+                            status: r.get(3)?,
+                            packed: r.get(4)?,
+                        },
+                    ))
+                };
+                stmt.query_map(params![after, limit as i64], row)?.collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The records whose row has one of `statuses` (callers check `Held::is_of`).
@@ -332,6 +342,39 @@ impl Rows {
     pub fn keep(&self, made: &[(String, Made)]) {
         if self.write(|tx| put(tx, false, made)) && made.len() > ROWS_AT_ONCE {
             super::index::fold_in(&self.conn.lock().expect("never poisoned"));
+        }
+    }
+}
+
+/// The rows table read in id order a page at a time.
+#[derive(Default)]
+struct Paged {
+    page: std::collections::VecDeque<(String, Row)>,
+    /// The last id read.
+    after: String,
+    done: bool,
+}
+
+impl Paged {
+    /// The row of `id`, if the table has one; ids must come in ascending order.
+    fn take(&mut self, rows: &Rows, id: &str) -> Option<Row> {
+        loop {
+            while self.page.front().is_some_and(|(t, _)| t.as_str() < id) {
+                self.page.pop_front();
+            }
+            if !self.page.is_empty() || self.done {
+                break;
+            }
+            self.page = rows.page(&self.after, ROWS_AT_ONCE).into();
+            self.done = self.page.len() < ROWS_AT_ONCE;
+            match self.page.back() {
+                Some((last, _)) => self.after = last.clone(),
+                None => return None,
+            }
+        }
+        match self.page.front() {
+            Some((t, _)) if t == id => self.page.pop_front().map(|(_, r)| r),
+            _ => None,
         }
     }
 }

@@ -596,16 +596,21 @@ fn matching_from_rows<'k>(
             let kind = schemas.kind(&head.kind).ok()?;
             Some((id, head.clone(), (head, kind)))
         });
-    let found = std::mem::ManuallyDrop::new(rows.of_records(in_scope));
-    let candidates: Vec<(&String, &RecordHead, &Kind, &Row)> = found
-        .iter()
-        .map(|(id, (head, kind), row)| (id, head, *kind, row))
-        .collect();
-    // The rows are checked on both cores, each with an expression engine of its own.
+    // A batch at a time, each checked on both cores with an expression engine of its own.
     let rows_ref: &Rows = &rows;
-    on_both_cores(&candidates, |chunk| {
-        matching_rows(schemas, rows_ref, chunk, look)
-    })
+    let mut matched = Vec::new();
+    rows.in_batches(in_scope, |batch| {
+        let candidates: Vec<(&String, &RecordHead, &Kind, &Row)> = batch
+            .iter()
+            .map(|(id, (head, kind), row)| (id, head, *kind, row))
+            .collect();
+        let found = on_both_cores(&candidates, |chunk| {
+            matching_rows(schemas, rows_ref, chunk, look)
+        })?;
+        matched.extend(found);
+        Ok::<(), crate::error::Error>(())
+    })?;
+    Ok(matched)
 }
 
 /// Which of `chunk` match `filter` and `status`, with their sort keys.

@@ -3,6 +3,7 @@
 //! what is overdue). Both read only what the log and the rows cache say; neither shows
 //! personal data.
 
+use crate::audit::RecordHead;
 use crate::error::Result;
 use crate::keys::{KeySource, Signer};
 use crate::policy::actors::Actor;
@@ -107,38 +108,52 @@ pub fn status(session: &Session) -> Result<Status> {
         head: session.head.hash.clone(),
         ..Default::default()
     };
-    let limit = session.store.config.policy.archive_within_days;
     let rows = session.rows()?;
     let in_reach = session
         .index
         .records()
         .filter(|(_, head)| session.reaches(head.department.as_deref()))
         .map(|(id, head)| (id, head.clone(), head));
-    for (id, head, row) in rows.of_records(in_reach) {
-        let status = row.status;
-        match status.as_str() {
-            "pending" => {
-                let v = session.reader().load_version(&id, head.version)?;
-                if let Some(step) = next_step(&v.steps, &v.approvals) {
-                    *out.waiting.entry(step.role.clone()).or_default() += 1;
-                }
-            }
-            "completed" | "terminated" => {
-                out.to_archive += 1;
-                let v = session.reader().load_version(&id, head.version)?;
-                let finished = crate::clock::parse(&v.written_at)
-                    .map(|t| t.with_timezone(&session.store.tz).date_naive());
-                if finished.is_some_and(|d| (session.today() - d).num_days() > limit) {
-                    out.overdue += 1;
-                }
-            }
-            _ => {}
+    rows.in_batches(in_reach, |batch| {
+        for (id, head, row) in batch {
+            count(session, &mut out, &id, &head, row.status)?;
         }
-        *out.counts
-            .entry(head.kind.clone())
-            .or_default()
-            .entry(status)
-            .or_default() += 1;
-    }
+        Ok::<(), crate::error::Error>(())
+    })?;
     Ok(out)
+}
+
+/// Count one record of the store at a glance, by its status.
+fn count(
+    session: &Session,
+    out: &mut Status,
+    id: &str,
+    head: &RecordHead,
+    status: String,
+) -> Result<()> {
+    let limit = session.store.config.policy.archive_within_days;
+    match status.as_str() {
+        "pending" => {
+            let v = session.reader().version_of(id, head, head.version)?;
+            if let Some(step) = next_step(&v.steps, &v.approvals) {
+                *out.waiting.entry(step.role.clone()).or_default() += 1;
+            }
+        }
+        "completed" | "terminated" => {
+            out.to_archive += 1;
+            let v = session.reader().version_of(id, head, head.version)?;
+            let finished = crate::clock::parse(&v.written_at)
+                .map(|t| t.with_timezone(&session.store.tz).date_naive());
+            if finished.is_some_and(|d| (session.today() - d).num_days() > limit) {
+                out.overdue += 1;
+            }
+        }
+        _ => {}
+    }
+    *out.counts
+        .entry(head.kind.clone())
+        .or_default()
+        .entry(status)
+        .or_default() += 1;
+    Ok(())
 }
