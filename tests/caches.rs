@@ -159,3 +159,45 @@ fn a_settled_index_of_another_format_or_none_at_all_is_rebuilt() {
     assert_eq!(observe(&s, &ids), truth);
     assert_eq!(format(&db), today, "rebuilt from the log");
 }
+
+/// The settled index follows every act: after a commit its checkpoint is the log's head;
+/// an import leaves the rows of what it wrote, so the next command reads no file again.
+#[test]
+fn the_settled_index_stands_at_the_head_after_each_act_and_keeps_an_imports_rows() {
+    let s = TestStore::new();
+    let head = |s: &TestStore| -> i64 {
+        let out = s.ok("", &["verify"]);
+        out.strip_prefix("ok: ")
+            .and_then(|r| r.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap()
+    };
+    let settled = |s: &TestStore, sql: &str| -> i64 {
+        let db = rusqlite::Connection::open(s.index_db().unwrap()).unwrap();
+        db.query_row(sql, [], |r| r.get(0)).unwrap()
+    };
+    s.residential();
+    assert_eq!(settled(&s, "SELECT entries FROM checkpoint"), head(&s));
+    s.import_many(1000, 40);
+    assert_eq!(settled(&s, "SELECT entries FROM checkpoint"), head(&s));
+    let customers = settled(&s, "SELECT count(*) FROM records WHERE kind = 'customer'");
+    assert_eq!(customers, 41);
+    // The import's duplicate check made the first customer's row; the import kept its own.
+    assert_eq!(
+        settled(&s, "SELECT count(*) FROM rows"),
+        41,
+        "the import's rows"
+    );
+    assert_eq!(
+        settled(&s, "SELECT count(*) FROM uniques WHERE field = 'id_number'"),
+        41
+    );
+    assert!(settled(&s, "SELECT entry FROM rows_made") < head(&s));
+    // The next command that needs every row finds them all current, and says so.
+    s.ok("alice", &["pending"]);
+    assert_eq!(settled(&s, "SELECT count(*) FROM rows"), 41);
+    assert_eq!(
+        settled(&s, "SELECT entry FROM rows_made"),
+        settled(&s, "SELECT entries FROM checkpoint")
+    );
+}
