@@ -262,8 +262,8 @@ pub fn export(g: &Global, a: ExportArgs) -> Result<Output> {
     };
     let mut session = Opened::new(g, &a.reveal)?;
     let reveal = reveal_request(&session, &a.reveal)?;
-    let exported = export::export(&session, &spec, reveal.as_ref())?;
     let Some(path) = &a.output else {
+        let exported = export::export(&session, &spec, reveal.as_ref())?;
         session.log(exported.revealed)?;
         use std::io::Write;
         let mut out = std::io::stdout().lock();
@@ -273,9 +273,16 @@ pub fn export(g: &Global, a: ExportArgs) -> Result<Output> {
             Err(e) => Err(Error::io("<stdout>", e)),
         };
     };
-    // Written and synced before the reveal is logged, in place only after: a full disk
-    // fails before anything is logged, and no personal data lands unlogged.
-    let staged = output_file::stage(path, &exported.bytes)?;
+    // Written (a batch of records at a time) and synced before the reveal is logged, in
+    // place only after: a full disk fails before anything is logged, and no personal data
+    // lands unlogged.
+    let mut streamed = None;
+    let staged = output_file::stage_with(path, &mut |out| {
+        let streamed_to = export::export_to(&session, &spec, reveal.as_ref(), (out, path))?;
+        streamed = Some(streamed_to);
+        Ok(())
+    })?;
+    let exported = streamed.expect("written");
     session.log(exported.revealed)?;
     staged.publish(a.force)?;
     g.note(&t!(

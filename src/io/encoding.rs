@@ -89,6 +89,14 @@ impl ExportEncoding {
         }
     }
 
+    /// How many bytes of byte-order mark `encode` puts first.
+    pub fn mark_len(self) -> usize {
+        match self {
+            ExportEncoding::Utf8Bom => 3,
+            ExportEncoding::Gb18030 | ExportEncoding::Utf8 => 0,
+        }
+    }
+
     /// `text` in this encoding.
     pub fn encode(self, text: &str) -> Vec<u8> {
         match self {

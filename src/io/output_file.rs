@@ -32,6 +32,16 @@ pub struct Staged {
 
 /// Write `bytes` to a temporary file beside `target` and sync it.
 pub fn stage(target: &Path, bytes: &[u8]) -> Result<Staged> {
+    stage_with(target, &mut |w| {
+        w.write_all(bytes).map_err(|e| Error::io(target, e))
+    })
+}
+
+/// Let `write` write a temporary file beside `target` as it goes, then sync it.
+pub fn stage_with(
+    target: &Path,
+    write: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
+) -> Result<Staged> {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -41,11 +51,17 @@ pub fn stage(target: &Path, bytes: &[u8]) -> Result<Staged> {
         temporary,
         target: target.to_path_buf(),
     };
-    std::fs::OpenOptions::new()
+    let file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&staged.temporary)
-        .and_then(|mut f| f.write_all(bytes).and_then(|_| f.sync_all()))
+        .map_err(|e| Error::io(target, e))?;
+    let mut buffered = std::io::BufWriter::new(file);
+    write(&mut buffered)?;
+    buffered
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .and_then(|f| f.sync_all())
         .map_err(|e| Error::io(target, e))?;
     crate::fault::point("export-staged");
     Ok(staged)

@@ -374,11 +374,30 @@ fn require_reveal_for(
     ))
 }
 
+/// The records `spec` asks for, as shown to the acting actor, and what showing them
+/// reveals.
 pub fn query(
     session: &Session,
     spec: &QuerySpec,
     reveal: Option<&Reveal>,
 ) -> Result<(Vec<RecordView>, Option<Revealed>)> {
+    let mut views = Vec::new();
+    let note = query_each(session, spec, reveal, &mut |batch| {
+        views.extend(batch);
+        Ok(())
+    })?;
+    Ok((views, note))
+}
+
+/// The records `spec` asks for, handed to `each` a batch at a time in their order (so
+/// memory holds one batch of records read, whatever the store's size), and what showing
+/// them all reveals.
+pub fn query_each(
+    session: &Session,
+    spec: &QuerySpec,
+    reveal: Option<&Reveal>,
+    each: &mut dyn FnMut(Vec<RecordView>) -> Result<()>,
+) -> Result<Option<Revealed>> {
     let schemas = session.schemas.clone();
     let only_kind = match spec.kind {
         Some(k) => Some(schemas.kind(k)?),
@@ -449,18 +468,22 @@ pub fn query(
         .map(|m| (m.id, m.head, m.kind))
         .collect();
     let reader = session.reader();
-    let rows = on_both_cores(&matched, |chunk| {
-        chunk
-            .iter()
-            .map(|(id, head, kind)| Ok((reader.version_of(id, head, head.version)?, *kind)))
-            .collect()
-    })?;
     let mut classes = BTreeSet::new();
-    let views: Vec<RecordView> = rows
-        .iter()
-        .map(|(v, k)| view(k, v, reveal, &mut classes))
-        .collect();
-    let ids: Vec<String> = views.iter().map(|v| v.id.clone()).collect();
+    let mut ids = Vec::with_capacity(matched.len());
+    for batch in matched.chunks(crate::cache::rows::ROWS_AT_ONCE) {
+        let rows = on_both_cores(batch, |chunk| {
+            chunk
+                .iter()
+                .map(|(id, head, kind)| Ok((reader.version_of(id, head, head.version)?, *kind)))
+                .collect()
+        })?;
+        let views: Vec<RecordView> = rows
+            .iter()
+            .map(|(v, k)| view(k, v, reveal, &mut classes))
+            .collect();
+        ids.extend(views.iter().map(|v| v.id.clone()));
+        each(views)?;
+    }
     let mut note = revealed(spec.command, ids, classes, reveal);
     if let Some(r) = reveal
         && !read_fields.is_empty()
@@ -477,7 +500,7 @@ pub fn query(
         n.classes.extend(read_fields.values().cloned());
         n.matched = all_matched;
     }
-    Ok((views, note))
+    Ok(note)
 }
 
 /// Run `work` on the two halves of `items` on two threads; the results in order.
