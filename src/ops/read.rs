@@ -461,7 +461,12 @@ pub fn query_each(
     }
     // What is printed is read from the version files and checked against the log, on
     // both cores.
-    let all_matched: Vec<String> = matched.iter().map(|m| m.id.clone()).collect();
+    // The ids a reveal's log entry lists: only when there is a reveal to log.
+    let reads_personal = reveal.is_some() && !read_fields.is_empty();
+    let all_matched: Vec<String> = match reads_personal {
+        true => matched.iter().map(|m| m.id.clone()).collect(),
+        false => Vec::new(),
+    };
     let matched: Vec<(String, RecordHead, &Kind)> = matched
         .into_iter()
         .take(spec.limit.unwrap_or(usize::MAX))
@@ -469,7 +474,7 @@ pub fn query_each(
         .collect();
     let reader = session.reader();
     let mut classes = BTreeSet::new();
-    let mut ids = Vec::with_capacity(matched.len());
+    let mut ids = Vec::new();
     for batch in matched.chunks(crate::cache::rows::ROWS_AT_ONCE) {
         let rows = on_both_cores(batch, |chunk| {
             chunk
@@ -481,7 +486,9 @@ pub fn query_each(
             .iter()
             .map(|(v, k)| view(k, v, reveal, &mut classes))
             .collect();
-        ids.extend(views.iter().map(|v| v.id.clone()));
+        if reveal.is_some() {
+            ids.extend(views.iter().map(|v| v.id.clone()));
+        }
         each(views)?;
     }
     let mut note = revealed(spec.command, ids, classes, reveal);
