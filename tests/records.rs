@@ -548,6 +548,21 @@ fn booleans_take_shi_and_fou() {
     );
 }
 
+/// Move a logged file to `to` and log it there, every transaction from its own re-signed
+/// by its author; this machine forgets what it had verified.
+fn move_logged_file(s: &TestStore, from: &str, to: &str) {
+    let folder = std::path::Path::new(to).parent().unwrap();
+    std::fs::create_dir_all(s.path(folder.to_str().unwrap())).unwrap();
+    std::fs::rename(s.path(from), s.path(to)).unwrap();
+    let text = s.log_text();
+    let line = text.lines().position(|l| l.contains(from)).unwrap() + 1;
+    let forged = forge_log(&text.replace(from, to), line, &|_, _| {}, &|a| {
+        Some(s.key(a))
+    });
+    std::fs::write(s.path("records/audit.log"), forged).unwrap();
+    std::fs::remove_dir_all(s.state().join("docket")).unwrap();
+}
+
 /// A store made before records were sharded keeps its records in one folder per kind:
 /// they are read, amended (the next version beside the first) and verified where they
 /// are, while new records are sharded.
@@ -557,16 +572,9 @@ fn records_of_a_store_made_before_sharding_stay_where_they_are() {
     let id = s.residential();
     let sharded = format!("records/customer/2026/000/{id}/v0001.toml");
     let flat = format!("records/customer/{id}/v0001.toml");
-    std::fs::create_dir_all(s.path(&format!("records/customer/{id}"))).unwrap();
-    std::fs::rename(s.path(&sharded), s.path(&flat)).unwrap();
-    std::fs::remove_dir_all(s.path("records/customer/2026")).unwrap();
     // The log as that store wrote it: the create's file at its flat path, re-signed.
-    let text = s.log_text();
-    let line = text.lines().position(|l| l.contains(&sharded)).unwrap() + 1;
-    let moved = text.replace(&sharded, &flat);
-    let forged = forge_log(&moved, line, &|_, _| {}, &|a| Some(s.key(a)));
-    std::fs::write(s.path("records/audit.log"), forged).unwrap();
-    std::fs::remove_dir_all(s.state().join("docket")).unwrap();
+    move_logged_file(&s, &sharded, &flat);
+    std::fs::remove_dir_all(s.path("records/customer/2026")).unwrap();
     s.drop_caches();
     assert!(s.ok("", &["verify"]).starts_with("ok:"));
     s.ok(
@@ -598,14 +606,7 @@ fn a_version_written_outside_its_records_folder_is_named() {
     );
     let sharded = format!("records/customer/2026/000/{id}/v0002.toml");
     let flat = format!("records/customer/{id}/v0002.toml");
-    std::fs::create_dir_all(s.path(&format!("records/customer/{id}"))).unwrap();
-    std::fs::rename(s.path(&sharded), s.path(&flat)).unwrap();
-    let text = s.log_text();
-    let line = text.lines().position(|l| l.contains(&sharded)).unwrap() + 1;
-    let moved = text.replace(&sharded, &flat);
-    let forged = forge_log(&moved, line, &|_, _| {}, &|a| Some(s.key(a)));
-    std::fs::write(s.path("records/audit.log"), forged).unwrap();
-    std::fs::remove_dir_all(s.state().join("docket")).unwrap();
+    move_logged_file(&s, &sharded, &flat);
     let err = s.fails("", &["verify"], INTEGRITY);
     assert!(
         err.contains(&format!(
