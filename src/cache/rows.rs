@@ -122,12 +122,19 @@ impl Rows {
             }
         };
         // Made and written a batch at a time, so memory holds one batch; a batch the
-        // database does not take (a full disk) stays in memory for this run.
+        // database does not take (a full disk) stays in memory for this run. Many rows
+        // (after an import) are checked by walking the table alongside, in id order, a
+        // few by a lookup each.
         let mut all_kept = true;
+        let mut table = (stale.len() > ROWS_AT_ONCE).then(Paged::default);
         for batch in stale.chunks(ROWS_AT_ONCE) {
             let mut fresh = Vec::new();
             for (id, record) in batch {
-                let current = made.is_some() && self.row(id).is_some_and(|r| r.is_of(record));
+                let kept = match &mut table {
+                    Some(table) => table.take(self, id),
+                    None => self.row(id),
+                };
+                let current = made.is_some() && kept.is_some_and(|r| r.is_of(record));
                 if !current {
                     let v = reader.load_version(id, record.version)?;
                     fresh.push((id.clone(), self.make(reader, &v, &record.sha256)?));
