@@ -71,12 +71,15 @@ fn open(path: &Path) -> Option<Connection> {
     }
     let conn = connect(path)?;
     let made = conn.execute_batch(&format!(
-        "BEGIN; {SCHEMA} PRAGMA user_version = {FORMAT}; COMMIT;"
+        "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {FORMAT}; COMMIT;"
     ));
     if made.is_err() {
-        drop(conn);
-        remove(path);
-        return None;
+        // Another run may have made it meanwhile: take it if so, never remove it.
+        let _ = conn.execute_batch("ROLLBACK;");
+        let format: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .ok()?;
+        return (format == FORMAT).then_some(conn);
     }
     Some(conn)
 }
@@ -108,6 +111,17 @@ pub fn connection(db: Option<&Path>) -> Connection {
 /// Fold the write-ahead log into the database and truncate it, after a large write.
 pub fn fold_in(conn: &Connection) {
     let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+}
+
+/// An answer, or a stop: a database that opened and then fails to answer (the disk
+/// failing under it) must not be taken to say "no such record" or "no such row".
+pub(super) fn sure<T>(path: &Path, answer: rusqlite::Result<T>) -> T {
+    answer.unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}. Remove this file; the next run rebuilds it from the log.",
+            path.display()
+        )
+    })
 }
 
 /// Throw the database away (it is derived: the next run rebuilds it).
@@ -321,15 +335,8 @@ impl Db {
         })
     }
 
-    /// An answer, or a stop: a database that opened and then fails to answer (the disk
-    /// failing under it) must not be taken to say "no such record".
     fn sure<T>(&self, answer: rusqlite::Result<T>) -> T {
-        answer.unwrap_or_else(|e| {
-            panic!(
-                "{}: {e}. Remove this file; the next run rebuilds it from the log.",
-                self.path.display()
-            )
-        })
+        sure(&self.path, answer)
     }
 
     fn one<T: rusqlite::types::FromSql>(&self, sql: &str, args: &[&str]) -> Option<T> {

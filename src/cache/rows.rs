@@ -24,7 +24,7 @@ use crate::store::version::Version;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 const UNIT: char = '\u{1f}';
@@ -77,6 +77,8 @@ pub struct Made {
 pub struct Rows {
     /// Keys the digests of unique values (none without a state folder).
     caches: Option<Caches>,
+    /// Where the database is (named when it fails to answer).
+    path: PathBuf,
     /// The settled index's database, or one in memory without a state folder.
     conn: Mutex<Connection>,
     /// The rows this run made, which win over the database's (which may not have taken
@@ -91,6 +93,7 @@ impl Rows {
     pub fn open(caches: Option<Caches>, db: Option<&Path>) -> Rows {
         Rows {
             caches,
+            path: db.map_or_else(|| PathBuf::from(":memory:"), Path::to_path_buf),
             conn: Mutex::new(super::index::connection(db)),
             fresh: HashMap::new(),
             fresh_holding: HashMap::new(),
@@ -219,20 +222,19 @@ impl Rows {
             return Some(m.row.clone());
         }
         let conn = self.conn.lock().expect("never poisoned");
-        let mut stmt = conn
-            .prepare_cached("SELECT version, sha, status, packed FROM rows WHERE id = ?1")
-            .ok()?;
-        stmt.query_row([id], |r| {
-            Ok(Row {
-                version: r.get(0)?,
-                sha: r.get(1)?,
-                status: r.get(2)?,
-                packed: r.get(3)?,
+        let sql = "SELECT version, sha, status, packed FROM rows WHERE id = ?1";
+        let answer = conn.prepare_cached(sql).and_then(|mut stmt| {
+            stmt.query_row([id], |r| {
+                Ok(Row {
+                    version: r.get(0)?,
+                    sha: r.get(1)?,
+                    status: r.get(2)?,
+                    packed: r.get(3)?,
+                })
             })
-        })
-        .optional()
-        .ok()
-        .flatten()
+            .optional()
+        });
+        super::index::sure(&self.path, answer)
     }
 
     /// The rows of `records` (in id order, as the log index gives them), handed to `each`
@@ -270,22 +272,21 @@ impl Rows {
         let conn = self.conn.lock().expect("never poisoned");
         let sql = "SELECT id, version, sha, status, packed FROM rows
                    WHERE id > ?1 ORDER BY id LIMIT ?2";
-        conn.prepare_cached(sql)
-            .and_then(|mut stmt| {
-                let row = |r: &rusqlite::Row| {
-                    Ok((
-                        r.get(0)?,
-                        Row {
-                            version: r.get(1)?,
-                            sha: r.get(2)?,
-                            status: r.get(3)?,
-                            packed: r.get(4)?,
-                        },
-                    ))
-                };
-                stmt.query_map(params![after, limit as i64], row)?.collect()
-            })
-            .unwrap_or_default()
+        let answer = conn.prepare_cached(sql).and_then(|mut stmt| {
+            let row = |r: &rusqlite::Row| {
+                Ok((
+                    r.get(0)?,
+                    Row {
+                        version: r.get(1)?,
+                        sha: r.get(2)?,
+                        status: r.get(3)?,
+                        packed: r.get(4)?,
+                    },
+                ))
+            };
+            stmt.query_map(params![after, limit as i64], row)?.collect()
+        });
+        super::index::sure(&self.path, answer)
     }
 
     /// The records whose row has one of `statuses` (callers check `Held::is_of`).
@@ -328,19 +329,18 @@ impl Rows {
 
     fn held(&self, sql: &str, args: &[&str]) -> Vec<Held> {
         let conn = self.conn.lock().expect("never poisoned");
-        conn.prepare_cached(sql)
-            .and_then(|mut stmt| {
-                let held = |r: &rusqlite::Row| {
-                    Ok(Held {
-                        id: r.get(0)?,
-                        version: r.get(1)?,
-                        sha: r.get(2)?,
-                    })
-                };
-                stmt.query_map(rusqlite::params_from_iter(args), held)?
-                    .collect()
-            })
-            .unwrap_or_default()
+        let answer = conn.prepare_cached(sql).and_then(|mut stmt| {
+            let held = |r: &rusqlite::Row| {
+                Ok(Held {
+                    id: r.get(0)?,
+                    version: r.get(1)?,
+                    sha: r.get(2)?,
+                })
+            };
+            stmt.query_map(rusqlite::params_from_iter(args), held)?
+                .collect()
+        });
+        super::index::sure(&self.path, answer)
     }
 
     /// Keep the rows of versions just written (an import's), so the next run need not

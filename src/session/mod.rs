@@ -160,8 +160,7 @@ impl Writer {
         }
         s.head = head;
         s.remember();
-        if let Some(file) = &s.witness_file {
-            let db = crate::cache::index::path_for(file);
+        if let Some(db) = s.index_db() {
             crate::cache::index::settle(&db, &s.head, &mut s.index);
         }
     }
