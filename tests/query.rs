@@ -219,13 +219,34 @@ fn the_rows_cache_holds_no_personal_data_and_never_serves_a_stale_or_forged_reco
         &["query", "customer", "--where", "meter_reading_m3 > 60000"],
     );
     assert!(out.contains(&ids[1]) && out.contains(&ids[2]), "{out}");
-    // What is printed comes from the version files, checked against the log.
+    // What is printed without a reveal is what the log vouched for when the row was
+    // made: a version file changed since is not believed, and named by `show` and
+    // `verify`.
     let rel = format!("records/customer/2026/000/{}/v0001.toml", ids[2]);
     let text = std::fs::read_to_string(s.path(&rel)).unwrap();
     std::fs::write(s.path(&rel), text.replace("90000", "1")).unwrap();
-    let err = s.fails(
+    let out = s.ok(
         "alice",
         &["query", "customer", "--where", "meter_reading_m3 > 60000"],
+    );
+    assert!(out.contains(&ids[2]), "{out}");
+    let err = s.fails("alice", &["show", &ids[2]], INTEGRITY);
+    assert!(err.contains(&rel), "{err}");
+    let err = s.fails("alice", &["verify"], INTEGRITY);
+    assert!(err.contains(&rel), "{err}");
+    // With a reveal, what is printed is read from the version files, checked against
+    // the log.
+    let err = s.fails(
+        "alice",
+        &[
+            "query",
+            "customer",
+            "--where",
+            "meter_reading_m3 > 60000",
+            "--reveal",
+            "--purpose",
+            "checking a reading",
+        ],
         INTEGRITY,
     );
     assert!(err.contains(&rel), "{err}");
@@ -430,4 +451,111 @@ fn a_reference_compared_as_a_whole_is_explained() {
         )),
         "{zh}"
     );
+}
+
+/// A filter run in the database (narrowed by SQL over typed columns, then judged by the
+/// filter) finds exactly what the filter alone finds: `!(!(F))` is never narrowed.
+#[test]
+fn a_filter_narrowed_in_the_database_finds_what_the_filter_alone_finds() {
+    let (s, ids) = store();
+    for (fee, schedule) in [
+        ("2800.00", None),
+        ("2800.10", Some("schedule_deadline=2026-04-01")),
+        ("150.5", None),
+    ] {
+        let fee = format!("installation_fee={fee}");
+        let customer = format!("customer={}", ids[1]);
+        let budget = fee.replace("installation_fee", "budget_amount");
+        let scheduled = format!("schedule_required={}", schedule.is_some());
+        let mut pairs = vec![
+            customer.as_str(),
+            fee.as_str(),
+            "fee_basis=budget",
+            budget.as_str(),
+            "payment_plan=lump-sum",
+            scheduled.as_str(),
+            "property_dispute=false",
+            "signed_on=2026-03-01",
+        ];
+        pairs.extend(schedule);
+        s.create("alice", "installation", &pairs);
+    }
+    let filters = [
+        ("customer", "meter_reading_m3 > 500"),
+        (
+            "customer",
+            "meter_reading_m3 >= 500 && category != 'industrial'",
+        ),
+        (
+            "customer",
+            "500 < meter_reading_m3 || category == 'residential'",
+        ),
+        (
+            "customer",
+            "meter_reading_m3 == 500.0 || meter_reading_m3 < 1.5",
+        ),
+        (
+            "customer",
+            "meter_reading_m3 <= 90000 && meter_reading_m3 != 500",
+        ),
+        (
+            "customer",
+            "account_opened_on >= '2026-01-01' && status == 'active'",
+        ),
+        ("customer", "meter_number != 'M1'"),
+        ("customer", "id > 'CUS-2026-000001' && version == 1"),
+        ("customer", "size(appliances) > 0 && meter_reading_m3 > 0"),
+        ("installation", "installation_fee > 2800"),
+        (
+            "installation",
+            "installation_fee >= 2800.1 || installation_fee == 150.5",
+        ),
+        (
+            "installation",
+            "installation_fee < 2800.00 && schedule_required == false",
+        ),
+        ("installation", "schedule_required != true"),
+        (
+            "installation",
+            "signed_on == '2026-03-01' && customer.category == 'commercial'",
+        ),
+    ];
+    for (kind, filter) in filters {
+        let narrowed = s.ok(
+            "alice",
+            &["query", "--format", "csv", kind, "--where", filter],
+        );
+        let whole = format!("!(!({filter}))");
+        let judged = s.ok(
+            "alice",
+            &["query", "--format", "csv", kind, "--where", &whole],
+        );
+        assert_eq!(narrowed, judged, "{filter}");
+    }
+    // Some filters must find something, or the comparison proves little.
+    let out = s.ok(
+        "alice",
+        &[
+            "query",
+            "--format",
+            "csv",
+            "installation",
+            "--where",
+            "installation_fee > 2800",
+        ],
+    );
+    assert_eq!(out.lines().count(), 2, "{out}");
+    let out = s.ok(
+        "alice",
+        &[
+            "query",
+            "--format",
+            "csv",
+            "--customer",
+            &ids[1],
+            "--status",
+            "pending",
+        ],
+    );
+    assert!(out.lines().count() > 1, "{out}");
 }

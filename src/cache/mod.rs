@@ -4,6 +4,7 @@
 //! out of the store folder, so nobody who can only write the store can forge them.
 //! Unique values are kept as digests under this machine's cache key (`Caches`).
 
+pub mod columns;
 pub mod index;
 pub mod rows;
 

@@ -14,6 +14,7 @@
 //! database holding the number.
 
 use super::Caches;
+use super::columns::{self, Shown};
 use crate::audit::RecordHead;
 use crate::error::Result;
 use crate::policy::reveal::shown_fields;
@@ -43,9 +44,16 @@ pub struct Row {
     /// record separators never occur unescaped in JSON): a query parses only the values
     /// it reads.
     packed: String,
+    /// The same values read from the kind's columns, when the row came from there.
+    decoded: Option<BTreeMap<String, Value>>,
 }
 
 impl Row {
+    /// The field values read from the kind's columns, when the row came from there.
+    pub fn into_decoded(self) -> Option<BTreeMap<String, Value>> {
+        self.decoded
+    }
+
     /// Whether the row was made from the record's current version.
     pub fn is_of(&self, head: &RecordHead) -> bool {
         self.version == head.version && self.sha == head.sha256
@@ -67,11 +75,18 @@ impl Held {
     }
 }
 
-/// A record's row made from its version, with the digests of its unique values.
+/// A record's row made from its version, with the digests of its unique values and its
+/// kind's columns.
 pub struct Made {
     row: Row,
     kind: String,
     digests: Vec<(String, String)>,
+    /// The kind's field names, in the order of `cells`.
+    fields: Vec<String>,
+    cells: Vec<rusqlite::types::Value>,
+    /// What the record shows besides its fields (JSON), when its columns read back as
+    /// exactly what it shows.
+    shown: Option<String>,
 }
 
 pub struct Rows {
@@ -120,7 +135,10 @@ impl Rows {
         let stale = match made {
             Some(entry) => reader.index.changed_after(entry),
             None => {
-                self.write(|tx| tx.execute_batch("DELETE FROM rows; DELETE FROM uniques;"));
+                self.write(|tx| {
+                    tx.execute_batch("DELETE FROM rows; DELETE FROM uniques;")?;
+                    columns::drop_all(tx)
+                });
                 reader.index.records().collect()
             }
         };
@@ -184,15 +202,33 @@ impl Rows {
 
     /// The row of version `v`, whose file has hash `sha`.
     pub fn make(&self, reader: Reader, v: &Version, sha: &str) -> Result<Made> {
-        let schemas = reader.schemas_at(v.policy)?;
-        let kind = schemas.kind(&v.kind)?;
-        let (fields, _) = shown_fields(kind, &v.fields, None);
+        // Shown, filtered and unique as the policy in force says, whichever policy wrote
+        // the version: as a query shows it.
+        let now = reader.schemas.kind(&v.kind)?;
+        let (fields, _) = shown_fields(now, &v.fields, None);
         let mut packed = String::new();
         for (name, value) in &fields {
             let _ = write!(packed, "{name}{UNIT}{}{RECORD}", value.to_json());
         }
-        // Unique as the policy in force says, whichever policy wrote the version.
-        let now = reader.schemas.kind(&v.kind)?;
+        let (cells, exact) = columns::columns_of(now, &fields);
+        let shown = exact.then(|| {
+            let shown = Shown {
+                written_at: v.written_at.clone(),
+                written_by: v.written_by.clone(),
+                policy: v.policy,
+                department: v.department.clone(),
+                legacy_no: v.legacy_no.clone(),
+                steps: v.steps.clone(),
+                approvals: v.approvals.clone(),
+                archive: v.archive.clone(),
+                still_masked: v
+                    .fields
+                    .keys()
+                    .filter_map(|n| now.field(n)?.pii.clone())
+                    .collect(),
+            };
+            serde_json::to_string(&shown).expect("shown parts serialize")
+        });
         let digests = now
             .fields
             .iter()
@@ -210,9 +246,13 @@ impl Rows {
                 sha: sha.to_string(),
                 status: v.status.clone(),
                 packed,
+                decoded: None,
             },
             kind: now.name.clone(),
             digests,
+            fields: now.fields.iter().map(|f| f.name.clone()).collect(),
+            cells,
+            shown,
         })
     }
 
@@ -230,6 +270,7 @@ impl Rows {
                     sha: r.get(1)?,
                     status: r.get(2)?,
                     packed: r.get(3)?,
+                    decoded: None,
                 })
             })
             .optional()
@@ -267,6 +308,116 @@ impl Rows {
         Ok(())
     }
 
+    /// The current rows of `kind`'s records that pass `condition` (SQL over its columns,
+    /// as `columns::condition` gives it), each with its record's head and, when its
+    /// columns show it exactly, what else it shows; handed to `each` a page of
+    /// `ROWS_AT_ONCE` at a time in id order. Only rows made from the version the settled
+    /// index holds are given; a row whose columns might not show its record exactly
+    /// always passes, with the row as first made, to be judged by the caller.
+    pub fn narrowed<E>(
+        &self,
+        kind: &Kind,
+        condition: Option<(String, Vec<rusqlite::types::Value>)>,
+        mut each: impl FnMut(Vec<Narrowed>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        if !self.has_table(&kind.name) {
+            return Ok(());
+        }
+        let (sql, args) = condition.unwrap_or_else(|| ("1".into(), Vec::new()));
+        let names: String = kind
+            .fields
+            .iter()
+            .map(|f| format!(", k.{}", columns::column(&f.name)))
+            .collect();
+        // The kind's table drives the walk, so the filter runs on it alone and only the
+        // rows it lets through are joined to the index.
+        let query = format!(
+            "SELECT k.id, i.kind, i.version, i.sha, i.department, i.flat, i.changed,
+                    k.status, k.shown{names}
+             FROM {} k CROSS JOIN records i
+             WHERE k.id > ? AND ({sql} OR k.shown IS NULL)
+               AND i.id = k.id AND i.version = k.version AND i.sha = k.sha
+             ORDER BY k.id LIMIT {ROWS_AT_ONCE}",
+            columns::table(&kind.name)
+        );
+        let mut after = String::new();
+        loop {
+            let (page, next) = self.narrowed_page(&query, kind, &after, &args);
+            each(page)?;
+            match next {
+                Some(last) => after = last,
+                None => return Ok(()),
+            }
+        }
+    }
+
+    fn has_table(&self, kind: &str) -> bool {
+        let conn = self.conn.lock().expect("never poisoned");
+        let sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1";
+        let name = format!("k:{kind}");
+        let answer = conn.query_row(sql, [name], |_| Ok(())).optional();
+        super::index::sure(&self.path, answer).is_some()
+    }
+
+    /// One page of `narrowed`, and the last id it read (none: the walk is over).
+    fn narrowed_page(
+        &self,
+        query: &str,
+        kind: &Kind,
+        after: &str,
+        args: &[rusqlite::types::Value],
+    ) -> (Vec<Narrowed>, Option<String>) {
+        let read: Vec<(Narrowed, bool)> = {
+            let conn = self.conn.lock().expect("never poisoned");
+            let all = std::iter::once(&after as &dyn rusqlite::ToSql)
+                .chain(args.iter().map(|a| a as &dyn rusqlite::ToSql));
+            let answer = conn.prepare_cached(query).and_then(|mut stmt| {
+                stmt.query_map(rusqlite::params_from_iter(all), |r| narrowed_row(r, kind))?
+                    .collect()
+            });
+            super::index::sure(&self.path, answer)
+        };
+        let last = (read.len() == ROWS_AT_ONCE)
+            .then(|| read.last().map(|(n, _)| n.id.clone()))
+            .flatten();
+        // A row whose columns might not show its record exactly is judged by the row as
+        // first made.
+        let page = read
+            .into_iter()
+            .filter_map(|(mut n, exact)| {
+                if !exact {
+                    n.row = self.row(&n.id).filter(|r| r.is_of(&n.head))?;
+                }
+                Some(n)
+            })
+            .collect();
+        (page, last)
+    }
+
+    /// Records as a query shows them without a reveal, read from their kind's columns
+    /// in one read of the database: each one's fields, status and what else it shows.
+    /// `None` for a record whose columns were not made from the version its head names,
+    /// or cannot show it exactly (read its file then).
+    pub fn shown(&self, wanted: &[(&str, &RecordHead, &Kind)]) -> Vec<Option<ShownRecord>> {
+        let mut conn = self.conn.lock().expect("never poisoned");
+        // One read transaction for all: the database is locked once, not once a record.
+        let Ok(tx) = conn.transaction() else {
+            return vec![None; wanted.len()];
+        };
+        wanted
+            .iter()
+            .map(|(id, head, kind)| match self.fresh.contains_key(*id) {
+                true => None,
+                false => shown_one(&tx, kind, id, head),
+            })
+            .collect()
+    }
+
+    /// The ids whose rows this run holds in memory (the database did not take them).
+    pub fn held_in_memory(&self) -> impl Iterator<Item = &String> {
+        self.fresh.keys()
+    }
+
     /// Up to `limit` rows after `after`, in id order.
     fn page(&self, after: &str, limit: usize) -> Vec<(String, Row)> {
         let conn = self.conn.lock().expect("never poisoned");
@@ -281,6 +432,7 @@ impl Rows {
                         sha: r.get(2)?,
                         status: r.get(3)?,
                         packed: r.get(4)?,
+                        decoded: None,
                     },
                 ))
             };
@@ -386,6 +538,89 @@ impl Paged {
     }
 }
 
+/// A row `Rows::narrowed` lets through.
+pub struct Narrowed {
+    pub id: String,
+    pub head: RecordHead,
+    pub row: Row,
+    /// What else the record shows, when its columns show it exactly.
+    pub shown: Option<Shown>,
+}
+
+/// A row of `Rows::narrowed`'s query, and whether its columns show its record exactly.
+fn narrowed_row(r: &rusqlite::Row, kind: &Kind) -> rusqlite::Result<(Narrowed, bool)> {
+    let department: Option<String> = r.get(4)?;
+    let head = RecordHead {
+        kind: r.get(1)?,
+        version: r.get(2)?,
+        sha256: r.get(3)?,
+        department: department.map(std::sync::Arc::from),
+        flat: r.get(5)?,
+        changed: r.get::<_, i64>(6)? as u64,
+    };
+    let shown: Option<String> = r.get(8)?;
+    let shown: Option<Shown> = shown.and_then(|s| serde_json::from_str(&s).ok());
+    let exact = shown.is_some();
+    let decoded = match exact {
+        true => {
+            let cells: Vec<rusqlite::types::ValueRef> = (0..kind.fields.len())
+                .map(|i| r.get_ref(9 + i))
+                .collect::<rusqlite::Result<_>>()?;
+            Some(columns::fields_of(kind, &cells))
+        }
+        false => None,
+    };
+    let row = Row {
+        version: head.version,
+        sha: head.sha256.clone(),
+        status: r.get(7)?,
+        packed: String::new(),
+        decoded,
+    };
+    let id = r.get(0)?;
+    Ok((
+        Narrowed {
+            id,
+            head,
+            row,
+            shown,
+        },
+        exact,
+    ))
+}
+
+/// A record's fields, status and what else it shows, as its columns keep them.
+pub type ShownRecord = (BTreeMap<String, Value>, String, Shown);
+
+fn shown_one(conn: &Connection, kind: &Kind, id: &str, head: &RecordHead) -> Option<ShownRecord> {
+    let names: String = kind
+        .fields
+        .iter()
+        .map(|f| format!(", {}", columns::column(&f.name)))
+        .collect();
+    let sql = format!(
+        "SELECT version, sha, status, shown{names} FROM {} WHERE id = ?1",
+        columns::table(&kind.name)
+    );
+    let mut stmt = conn.prepare_cached(&sql).ok()?;
+    stmt.query_row([id], |r| {
+        let (version, sha): (u32, String) = (r.get(0)?, r.get(1)?);
+        let shown: Option<String> = r.get(3)?;
+        if version != head.version || sha != head.sha256 {
+            return Ok(None);
+        }
+        let Some(shown) = shown.and_then(|s| serde_json::from_str(&s).ok()) else {
+            return Ok(None);
+        };
+        let cells: Vec<rusqlite::types::ValueRef> = (0..kind.fields.len())
+            .map(|i| r.get_ref(4 + i))
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Some((columns::fields_of(kind, &cells), r.get(2)?, shown)))
+    })
+    .ok()
+    .flatten()
+}
+
 /// When the rows were last complete, and under which policy.
 fn made_at(conn: &Connection) -> Option<(u64, u32)> {
     conn.query_row(
@@ -425,9 +660,30 @@ fn put(tx: &Connection, anew: bool, made: &[(String, Made)]) -> rusqlite::Result
         "INSERT OR REPLACE INTO uniques(kind, field, digest, id, version, sha)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
+    let mut tables = std::collections::HashSet::new();
     for (id, m) in made {
         let r = &m.row;
         row.execute(params![id, r.version, r.sha, r.status, r.packed])?;
+        if tables.insert(m.kind.as_str()) {
+            tx.execute_batch(&columns::create_sql(&m.kind, &m.fields))?;
+        }
+        let names: String = m
+            .fields
+            .iter()
+            .map(|f| format!(", {}", columns::column(f)))
+            .collect();
+        let marks: String = m.fields.iter().map(|_| ", ?").collect();
+        let sql = format!(
+            "INSERT OR REPLACE INTO {}(id, version, sha, status, shown{names})
+             VALUES (?, ?, ?, ?, ?{marks})",
+            columns::table(&m.kind)
+        );
+        let head: [&dyn rusqlite::ToSql; 5] = [id, &r.version, &r.sha, &r.status, &m.shown];
+        let args = head
+            .into_iter()
+            .chain(m.cells.iter().map(|c| c as &dyn rusqlite::ToSql));
+        tx.prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(args))?;
         if !anew {
             forget.execute([id])?;
         }
@@ -441,6 +697,13 @@ fn put(tx: &Connection, anew: bool, made: &[(String, Made)]) -> rusqlite::Result
 impl Row {
     /// The values of the fields `wanted` names (personal ones as masked text).
     pub fn fields(&self, kind: &Kind, wanted: &dyn Fn(&str) -> bool) -> BTreeMap<String, Value> {
+        if let Some(decoded) = &self.decoded {
+            return decoded
+                .iter()
+                .filter(|(name, _)| wanted(name))
+                .map(|(n, v)| (n.clone(), v.clone()))
+                .collect();
+        }
         let mut out = BTreeMap::new();
         for item in self.packed.split(RECORD) {
             let Some((name, json)) = item.split_once(UNIT) else {

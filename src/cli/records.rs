@@ -494,6 +494,8 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
     let columns: Vec<&str> = a.fields.iter().map(String::as_str).collect();
     read::check_columns(&session.schemas, only_kind, &columns, "--fields")?;
     let (views, revealed) = read::query(&session, &spec, reveal.as_ref())?;
+    // Freed with the process, not one by one: a query may print a million records.
+    let views = std::mem::ManuallyDrop::new(views);
     session.log(revealed)?;
     if g.format == Format::Json || g.format == Format::Toml {
         return Ok(structured(

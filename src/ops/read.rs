@@ -70,6 +70,32 @@ pub fn view(
     }
 }
 
+/// A record as its row shows it without a reveal.
+fn view_of_row(
+    id: &str,
+    head: &RecordHead,
+    fields: BTreeMap<String, Value>,
+    status: String,
+    shown: crate::cache::columns::Shown,
+) -> RecordView {
+    RecordView {
+        id: id.to_string(),
+        kind: head.kind.clone(),
+        version: head.version,
+        status,
+        written_at: shown.written_at,
+        written_by: shown.written_by,
+        policy: shown.policy,
+        department: shown.department,
+        legacy_no: shown.legacy_no,
+        fields,
+        steps: shown.steps,
+        approvals: shown.approvals,
+        archive: shown.archive,
+        still_masked: shown.still_masked,
+    }
+}
+
 /// What a read revealed: logged (R-C16) before anything is shown.
 #[derive(Debug, Clone)]
 pub struct Revealed {
@@ -446,11 +472,17 @@ pub fn query_each(
         sort_key,
         shown: &|class: &str| reveal.is_some_and(|r| r.classes.contains(class)),
         refers_to: referred.as_ref().map(|(id, kind)| (id.as_str(), *kind)),
+        views_from_rows: reveal.is_none(),
     };
-    let mut matched = if read_fields.is_empty() {
-        matching_from_rows(session, &schemas, only_kind, &look)?
-    } else {
-        matching_from_files(session, &schemas, only_kind, &look)?
+    // Every row current (a filter may read a referenced record's row). Like the log
+    // index, the rows live as long as the process: not freed one by one.
+    let rows = match read_fields.is_empty() {
+        true => Some(std::mem::ManuallyDrop::new(session.rows()?)),
+        false => None,
+    };
+    let mut matched = match &rows {
+        Some(rows) => matching_from_rows(session, rows, &schemas, only_kind, &look)?,
+        None => matching_from_files(session, &schemas, only_kind, &look)?,
     };
     if let Some((key, descending)) = sort {
         matched.sort_by(|a, b| match key {
@@ -467,24 +499,67 @@ pub fn query_each(
         true => matched.iter().map(|m| m.id.clone()).collect(),
         false => Vec::new(),
     };
-    let matched: Vec<(String, RecordHead, &Kind)> = matched
+    let mut matched: Vec<(String, RecordHead, &Kind, Option<Box<RecordView>>)> = matched
         .into_iter()
         .take(spec.limit.unwrap_or(usize::MAX))
-        .map(|m| (m.id, m.head, m.kind))
+        .map(|m| (m.id, m.head, m.kind, m.view))
         .collect();
     let reader = session.reader();
     let mut classes = BTreeSet::new();
     let mut ids = Vec::new();
-    for batch in matched.chunks(crate::cache::rows::ROWS_AT_ONCE) {
-        let rows = on_both_cores(batch, |chunk| {
+    for batch in matched.chunks_mut(crate::cache::rows::ROWS_AT_ONCE) {
+        // Without a reveal, what a record shows is its row's, when the row shows it
+        // exactly (kept while matching, or read again); the rest is read from the
+        // version files.
+        let kept: Vec<Option<Box<RecordView>>> = batch.iter_mut().map(|m| m.3.take()).collect();
+        let mut shown = match rows.as_ref().filter(|_| reveal.is_none()) {
+            Some(rows) => {
+                let wanted: Vec<_> = batch
+                    .iter()
+                    .zip(&kept)
+                    .filter(|(_, k)| k.is_none())
+                    .map(|((i, h, k, _), _)| (i.as_str(), h, *k))
+                    .collect();
+                let mut found = rows.shown(&wanted).into_iter();
+                kept.iter()
+                    .map(|k| match k {
+                        Some(_) => None,
+                        None => found.next().flatten(),
+                    })
+                    .collect()
+            }
+            None => vec![None; batch.len()],
+        };
+        let unread: Vec<_> = batch
+            .iter()
+            .zip(&shown)
+            .zip(&kept)
+            .filter(|((_, s), k)| s.is_none() && k.is_none())
+            .map(|((m, _), _)| (&m.0, &m.1, m.2))
+            .collect();
+        let mut read = on_both_cores(&unread, |chunk| {
             chunk
                 .iter()
                 .map(|(id, head, kind)| Ok((reader.version_of(id, head, head.version)?, *kind)))
                 .collect()
-        })?;
-        let views: Vec<RecordView> = rows
+        })?
+        .into_iter();
+        let views: Vec<RecordView> = batch
             .iter()
-            .map(|(v, k)| view(k, v, reveal, &mut classes))
+            .zip(shown.iter_mut())
+            .zip(kept)
+            .map(|(((id, head, _, _), s), kept)| match (kept, s.take()) {
+                (Some(view), _) => *view,
+                (None, Some((fields, status, shown))) => {
+                    view_of_row(id, head, fields, status, shown)
+                }
+                (None, None) => {
+                    let (v, kind) = read
+                        .next()
+                        .expect("one version read for each record not shown");
+                    view(kind, &v, reveal, &mut classes)
+                }
+            })
             .collect();
         if reveal.is_some() {
             ids.extend(views.iter().map(|v| v.id.clone()));
@@ -551,6 +626,8 @@ struct Look<'a> {
     shown: &'a (dyn Fn(&str) -> bool + Sync),
     /// The record the matches must refer to, and its kind.
     refers_to: Option<(&'a str, &'a str)>,
+    /// What is printed may be read from the rows: nothing is revealed.
+    views_from_rows: bool,
 }
 
 /// Whether one of the record's references names `id`, a record of kind `target`.
@@ -594,8 +671,13 @@ fn referred<'a>(session: &Session, schemas: &'a Schemas, id: &str) -> Result<(St
     Ok((id, target))
 }
 
+/// How many records a query keeps as shown while it looks for matches.
+const VIEWS_KEPT: usize = 50_000;
+
 /// A record that matched, with what it is sorted by.
 struct Match<'k> {
+    /// What it shows, when read while matching.
+    view: Option<Box<RecordView>>,
     id: String,
     /// Its current version, as the index gives it.
     head: RecordHead,
@@ -607,16 +689,139 @@ struct Match<'k> {
 
 type Matches<'k> = Vec<Match<'k>>;
 
-/// The records that match, filtering on the rows cache (no personal data needed).
+/// The records that match, filtering on the rows (no personal data needed): in the
+/// database where the settled index allows, then judged by the filter itself.
 fn matching_from_rows<'k>(
     session: &Session,
+    rows: &Rows,
     schemas: &'k Schemas,
     only_kind: Option<&Kind>,
     look: &Look,
 ) -> Result<Matches<'k>> {
-    // Every row current (a filter may read a referenced record's row). Like the log
-    // index, the rows live as long as the process: not freed one by one.
-    let rows = std::mem::ManuallyDrop::new(session.rows()?);
+    if session.index.settled_at().is_none() {
+        return matching_from_all_rows(session, rows, schemas, only_kind, look);
+    }
+    // Records the entries after the settled index changed, and rows the database did not
+    // take, are judged one by one: the database's copy of them may be behind.
+    let added = session.index.added().records;
+    let apart: BTreeSet<&String> = added.keys().chain(rows.held_in_memory()).collect();
+    let narrowing = look.filter.and_then(Expr::narrowing);
+    let mut matched: Matches = Vec::new();
+    let judge = |candidates: Vec<(&String, &RecordHead, &'k Kind, &Row)>| {
+        on_both_cores(&candidates, |chunk| {
+            matching_rows(schemas, rows, chunk, look)
+        })
+    };
+    // What the first matches show is kept as they are found, so a query that finds a
+    // few thousand records reads each row once; the views of any more are read again
+    // when printed, so memory stays bounded.
+    let mut views_kept = 0;
+    for kind in schemas.kinds.values() {
+        if only_kind.is_some_and(|o| o.name != kind.name) {
+            continue;
+        }
+        let condition = narrowed_by(kind, narrowing.as_ref(), look);
+        rows.narrowed(kind, condition, |page| {
+            let page: Vec<_> = page
+                .into_iter()
+                .filter(|n| !apart.contains(&n.id) && session.reaches(n.head.department.as_deref()))
+                .collect();
+            let candidates = page
+                .iter()
+                .map(|n| (&n.id, &n.head, kind, &n.row))
+                .collect();
+            let found = judge(candidates)?;
+            let mut page = page.into_iter();
+            for mut m in found {
+                let n = page
+                    .find(|n| n.id == m.id)
+                    .expect("a match is one of the page");
+                if look.views_from_rows && views_kept < VIEWS_KEPT {
+                    let status = n.row.status.clone();
+                    if let (Some(fields), Some(shown)) = (n.row.into_decoded(), n.shown) {
+                        m.view = Some(Box::new(view_of_row(&n.id, &n.head, fields, status, shown)));
+                        views_kept += 1;
+                    }
+                }
+                matched.push(m);
+            }
+            Ok::<(), Error>(())
+        })?;
+    }
+    let mut rest = Vec::new();
+    for id in &apart {
+        let Some(head) = session.index.record(id) else {
+            continue;
+        };
+        let Ok(kind) = schemas.kind(&head.kind) else {
+            continue;
+        };
+        if only_kind.is_some_and(|o| o.name != kind.name)
+            || !session.reaches(head.department.as_deref())
+        {
+            continue;
+        }
+        if let Some(row) = rows.row(id).filter(|r| r.is_of(&head)) {
+            rest.push(((*id).clone(), head, kind, row));
+        }
+    }
+    matched.extend(judge(
+        rest.iter().map(|(id, h, k, r)| (id, h, *k, r)).collect(),
+    )?);
+    matched.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(matched)
+}
+
+/// The SQL a query's filter, status and `--customer` narrow `kind`'s rows by.
+fn narrowed_by(
+    kind: &Kind,
+    narrowing: Option<&crate::schema::expr::Narrowing>,
+    look: &Look,
+) -> Option<(String, Vec<rusqlite::types::Value>)> {
+    use crate::cache::columns;
+    use crate::schema::expr::{Literal, Narrowing, Op};
+    let mut parts = Vec::new();
+    if let Some(status) = look.status {
+        parts.push(Narrowing::Compare {
+            name: "status".into(),
+            op: Op::Eq,
+            literal: Literal::Text(status.into()),
+        });
+    }
+    parts.extend(narrowing.cloned());
+    let mut condition = columns::condition(kind, &Narrowing::All(parts));
+    if let Some((id, target)) = look.refers_to {
+        let refs: Vec<String> = kind
+            .fields
+            .iter()
+            .filter(|f| is_reference_to(kind, &f.name, target))
+            .map(|f| format!("k.{} = ?", columns::column(&f.name)))
+            .collect();
+        let args = vec![rusqlite::types::Value::Text(id.into()); refs.len()];
+        let refs = match refs.is_empty() {
+            true => "0".to_string(),
+            false => refs.join(" OR "),
+        };
+        condition = Some(match condition {
+            None => (refs, args),
+            Some((sql, mut before)) => {
+                before.extend(args);
+                (format!("({sql}) AND ({refs})"), before)
+            }
+        });
+    }
+    condition
+}
+
+/// The records that match, checking every row in turn (an index built whole, as
+/// without a state folder).
+fn matching_from_all_rows<'k>(
+    session: &Session,
+    rows: &Rows,
+    schemas: &'k Schemas,
+    only_kind: Option<&Kind>,
+    look: &Look,
+) -> Result<Matches<'k>> {
     let in_scope = session
         .index
         .records()
@@ -627,7 +832,6 @@ fn matching_from_rows<'k>(
             Some((id, head.clone(), (head, kind)))
         });
     // A batch at a time, each checked on both cores with an expression engine of its own.
-    let rows_ref: &Rows = &rows;
     let mut matched = Vec::new();
     rows.in_batches(in_scope, |batch| {
         let candidates: Vec<(&String, &RecordHead, &Kind, &Row)> = batch
@@ -635,7 +839,7 @@ fn matching_from_rows<'k>(
             .map(|(id, (head, kind), row)| (id, head, *kind, row))
             .collect();
         let found = on_both_cores(&candidates, |chunk| {
-            matching_rows(schemas, rows_ref, chunk, look)
+            matching_rows(schemas, rows, chunk, look)
         })?;
         matched.extend(found);
         Ok::<(), crate::error::Error>(())
@@ -703,6 +907,7 @@ fn matching_rows<'k>(
         }
         let key = sort_key.and_then(|k| fields.get(k).cloned());
         out.push(Match {
+            view: None,
             id: (*id).clone(),
             head: (*head).clone(),
             kind,
@@ -748,6 +953,7 @@ fn matching_from_files<'k>(
         }
         let key = sort_key.and_then(|k| v.fields.get(k).cloned());
         found.push(Match {
+            view: None,
             id: v.id,
             head,
             kind,

@@ -52,6 +52,67 @@ pub struct Comparison {
     pub literal: Class,
 }
 
+/// A comparison operator, as a narrowing reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Op {
+    fn of(func: &str) -> Option<Op> {
+        Some(match func {
+            "_==_" => Op::Eq,
+            "_!=_" => Op::Ne,
+            "_<_" => Op::Lt,
+            "_<=_" => Op::Le,
+            "_>_" => Op::Gt,
+            "_>=_" => Op::Ge,
+            _ => return None,
+        })
+    }
+
+    /// The operator with its two sides swapped (`5 < x` is `x > 5`).
+    fn swapped(self) -> Op {
+        match self {
+            Op::Lt => Op::Gt,
+            Op::Le => Op::Ge,
+            Op::Gt => Op::Lt,
+            Op::Ge => Op::Le,
+            same => same,
+        }
+    }
+}
+
+/// A literal a narrowing compares with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    Int(i64),
+    Float(f64),
+    Text(String),
+    Bool(bool),
+}
+
+/// What every record an expression matches must satisfy, read from its outer `&&`, `||`
+/// and comparisons of a plain name with a literal. Anything else (a function, a `!`, a
+/// reference's field) is left out of a conjunction and makes a disjunction say nothing,
+/// so the narrowing is implied by the expression: a store may use it to skip records
+/// cheaply, then judge the rest with the expression itself.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Narrowing {
+    All(Vec<Narrowing>),
+    Any(Vec<Narrowing>),
+    Compare {
+        name: String,
+        op: Op,
+        literal: Literal,
+    },
+}
+
 /// Names bound for every record besides its fields.
 pub const RECORD_VARIABLES: [&str; 3] = ["id", "status", "version"];
 
@@ -104,6 +165,12 @@ impl Expr {
         let mut out = Vec::new();
         comparisons_of(self.program.expression(), &mut out);
         out
+    }
+
+    /// What every record the expression matches must satisfy (see `Narrowing`); `None`
+    /// when its shape says nothing usable.
+    pub fn narrowing(&self) -> Option<Narrowing> {
+        narrowing_of(self.program.expression())
     }
 
     /// What the expression reads of each top-level name, decided from its syntax tree
@@ -343,6 +410,47 @@ fn named(e: &cel::IdedExpr) -> Option<(String, Option<String>)> {
     }
 }
 
+fn narrowing_of(e: &cel::IdedExpr) -> Option<Narrowing> {
+    use cel::common::ast::{Expr as E, operators};
+    let E::Call(c) = &e.expr else { return None };
+    if c.target.is_some() || c.args.len() != 2 {
+        return None;
+    }
+    let (a, b) = (&c.args[0], &c.args[1]);
+    match c.func_name.as_str() {
+        operators::LOGICAL_AND => {
+            let parts: Vec<Narrowing> = [a, b].into_iter().filter_map(narrowing_of).collect();
+            (!parts.is_empty()).then_some(Narrowing::All(parts))
+        }
+        operators::LOGICAL_OR => Some(Narrowing::Any(vec![narrowing_of(a)?, narrowing_of(b)?])),
+        func => {
+            let op = Op::of(func)?;
+            let (name, literal, op) = match (&a.expr, literal_of(b), &b.expr, literal_of(a)) {
+                (E::Ident(name), Some(lit), _, _) => (name, lit, op),
+                (_, _, E::Ident(name), Some(lit)) => (name, lit, op.swapped()),
+                _ => return None,
+            };
+            Some(Narrowing::Compare {
+                name: name.clone(),
+                op,
+                literal,
+            })
+        }
+    }
+}
+
+fn literal_of(e: &cel::IdedExpr) -> Option<Literal> {
+    use cel::common::ast::{Expr as E, LiteralValue as L};
+    match &e.expr {
+        E::Literal(L::Int(i)) => Some(Literal::Int(*i.inner())),
+        E::Literal(L::UInt(u)) => i64::try_from(*u.inner()).ok().map(Literal::Int),
+        E::Literal(L::Double(d)) => Some(Literal::Float(*d.inner())),
+        E::Literal(L::String(s)) => Some(Literal::Text(s.inner().to_string())),
+        E::Literal(L::Boolean(b)) => Some(Literal::Bool(*b.inner())),
+        _ => None,
+    }
+}
+
 fn comparisons_of(e: &cel::IdedExpr, out: &mut Vec<Comparison>) {
     use cel::common::ast::Expr as E;
     const COMPARE: [&str; 6] = ["_==_", "_!=_", "_<_", "_<=_", "_>_", "_>=_"];
@@ -543,6 +651,39 @@ mod tests {
         ] {
             Expr::compile(fine).unwrap();
         }
+    }
+
+    #[test]
+    fn a_narrowing_keeps_what_every_match_must_satisfy() {
+        let n = |src: &str| Expr::compile(src).unwrap().narrowing();
+        let cmp = |name: &str, op, literal| Narrowing::Compare {
+            name: name.into(),
+            op,
+            literal,
+        };
+        assert_eq!(
+            n("category == 'commercial' && 50000 < meter"),
+            Some(Narrowing::All(vec![
+                cmp("category", Op::Eq, Literal::Text("commercial".into())),
+                cmp("meter", Op::Gt, Literal::Int(50000)),
+            ]))
+        );
+        // A part it cannot read is left out of a conjunction...
+        assert_eq!(
+            n("size(name) > 2 && ok != true"),
+            Some(Narrowing::All(vec![cmp("ok", Op::Ne, Literal::Bool(true))]))
+        );
+        // ...and makes a disjunction say nothing, as do negations and references.
+        assert_eq!(n("fee >= 1.5 || name.startsWith('张')"), None);
+        assert_eq!(n("!(fee > 1)"), None);
+        assert_eq!(n("customer.category == 'x'"), None);
+        assert_eq!(
+            n("fee <= 2u || status == 'active'"),
+            Some(Narrowing::Any(vec![
+                cmp("fee", Op::Le, Literal::Int(2)),
+                cmp("status", Op::Eq, Literal::Text("active".into())),
+            ]))
+        );
     }
 
     #[test]
