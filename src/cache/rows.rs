@@ -44,14 +44,17 @@ pub struct Row {
     /// record separators never occur unescaped in JSON): a query parses only the values
     /// it reads.
     packed: String,
-    /// The same values read from the kind's columns, when the row came from there.
-    decoded: Option<BTreeMap<String, Value>>,
+    /// The same values as the kind's columns hold them (in its field order), when the
+    /// row came from there: read as they are needed, on whichever core judges the row.
+    cells: Option<Vec<rusqlite::types::Value>>,
 }
 
 impl Row {
-    /// The field values read from the kind's columns, when the row came from there.
-    pub fn into_decoded(self) -> Option<BTreeMap<String, Value>> {
-        self.decoded
+    /// Every field value, read from the kind's columns, when the row came from there.
+    pub fn all_fields(&self, kind: &Kind) -> Option<BTreeMap<String, Value>> {
+        let cells = self.cells.as_ref()?;
+        let refs: Vec<rusqlite::types::ValueRef> = cells.iter().map(Into::into).collect();
+        Some(columns::fields_of(kind, &refs))
     }
 
     /// Whether the row was made from the record's current version.
@@ -246,7 +249,7 @@ impl Rows {
                 sha: sha.to_string(),
                 status: v.status.clone(),
                 packed,
-                decoded: None,
+                cells: None,
             },
             kind: now.name.clone(),
             digests,
@@ -270,7 +273,7 @@ impl Rows {
                     sha: r.get(1)?,
                     status: r.get(2)?,
                     packed: r.get(3)?,
-                    decoded: None,
+                    cells: None,
                 })
             })
             .optional()
@@ -432,7 +435,7 @@ impl Rows {
                         sha: r.get(2)?,
                         status: r.get(3)?,
                         packed: r.get(4)?,
-                        decoded: None,
+                        cells: None,
                     },
                 ))
             };
@@ -543,8 +546,34 @@ pub struct Narrowed {
     pub id: String,
     pub head: RecordHead,
     pub row: Row,
-    /// What else the record shows, when its columns show it exactly.
-    pub shown: Option<Shown>,
+    /// What else the record shows (JSON), when its columns show it exactly.
+    shown: Option<String>,
+}
+
+impl Narrowed {
+    /// What to keep of the row to show its record later without reading it again, when
+    /// its columns show it exactly: its cells and the rest as read, a few hundred bytes.
+    pub fn keep(&self) -> Option<Kept> {
+        Some(Kept {
+            row: self.row.clone(),
+            shown: self.shown.clone()?,
+        })
+    }
+}
+
+/// A row as `Narrowed::keep` kept it.
+pub struct Kept {
+    row: Row,
+    shown: String,
+}
+
+impl Kept {
+    /// The record as its columns show it without a reveal: its fields, status and what
+    /// else it shows.
+    pub fn shown(&self, kind: &Kind) -> Option<ShownRecord> {
+        let shown = serde_json::from_str(&self.shown).ok()?;
+        Some((self.row.all_fields(kind)?, self.row.status.clone(), shown))
+    }
 }
 
 /// A row of `Rows::narrowed`'s query, and whether its columns show its record exactly.
@@ -559,15 +588,13 @@ fn narrowed_row(r: &rusqlite::Row, kind: &Kind) -> rusqlite::Result<(Narrowed, b
         changed: r.get::<_, i64>(6)? as u64,
     };
     let shown: Option<String> = r.get(8)?;
-    let shown: Option<Shown> = shown.and_then(|s| serde_json::from_str(&s).ok());
     let exact = shown.is_some();
-    let decoded = match exact {
-        true => {
-            let cells: Vec<rusqlite::types::ValueRef> = (0..kind.fields.len())
-                .map(|i| r.get_ref(9 + i))
-                .collect::<rusqlite::Result<_>>()?;
-            Some(columns::fields_of(kind, &cells))
-        }
+    let cells = match exact {
+        true => Some(
+            (0..kind.fields.len())
+                .map(|i| r.get(9 + i))
+                .collect::<rusqlite::Result<_>>()?,
+        ),
         false => None,
     };
     let row = Row {
@@ -575,7 +602,7 @@ fn narrowed_row(r: &rusqlite::Row, kind: &Kind) -> rusqlite::Result<(Narrowed, b
         sha: head.sha256.clone(),
         status: r.get(7)?,
         packed: String::new(),
-        decoded,
+        cells,
     };
     let id = r.get(0)?;
     Ok((
@@ -697,11 +724,16 @@ fn put(tx: &Connection, anew: bool, made: &[(String, Made)]) -> rusqlite::Result
 impl Row {
     /// The values of the fields `wanted` names (personal ones as masked text).
     pub fn fields(&self, kind: &Kind, wanted: &dyn Fn(&str) -> bool) -> BTreeMap<String, Value> {
-        if let Some(decoded) = &self.decoded {
-            return decoded
+        if let Some(cells) = &self.cells {
+            return kind
+                .fields
                 .iter()
-                .filter(|(name, _)| wanted(name))
-                .map(|(n, v)| (n.clone(), v.clone()))
+                .zip(cells)
+                .filter(|(f, _)| wanted(&f.name))
+                .filter_map(|(f, c)| {
+                    let value = columns::decode(&f.ty, f.pii.is_some(), c.into())?;
+                    Some((f.name.clone(), value))
+                })
                 .collect();
         }
         let mut out = BTreeMap::new();

@@ -146,10 +146,17 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 pub fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
+    csv_rows(Some(header), rows)
+}
+
+/// CSV text of `rows`, after `header` when given (a stream's later batches have none).
+pub fn csv_rows(header: Option<&[&str]>, rows: &[Vec<String>]) -> String {
     use docket::io::cells::to_cell;
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header.iter().map(|h| to_cell(h).into_owned()))
-        .expect("in-memory csv");
+    if let Some(header) = header {
+        w.write_record(header.iter().map(|h| to_cell(h).into_owned()))
+            .expect("in-memory csv");
+    }
     for r in rows {
         w.write_record(r.iter().map(|c| to_cell(c).into_owned()))
             .expect("in-memory csv");

@@ -493,15 +493,17 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
     };
     let columns: Vec<&str> = a.fields.iter().map(String::as_str).collect();
     read::check_columns(&session.schemas, only_kind, &columns, "--fields")?;
+    if g.format == Format::Csv && reveal.is_none() {
+        return query_streamed(&session, &spec, &a);
+    }
     let (views, revealed) = read::query(&session, &spec, reveal.as_ref())?;
-    // Freed with the process, not one by one: a query may print a million records.
-    let views = std::mem::ManuallyDrop::new(views);
     session.log(revealed)?;
     if g.format == Format::Json || g.format == Format::Toml {
         return Ok(structured(
             g.format,
             "records",
-            serde_json::Value::Array(views.iter().map(record_json).collect()),
+            // Each record freed once it is turned into its text.
+            serde_json::Value::Array(views.into_iter().map(|v| record_json(&v)).collect()),
         ));
     }
     let columns: Vec<String> = if !a.fields.is_empty() {
@@ -518,8 +520,10 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
     if summary {
         header.push("summary");
     }
+    let none_found = views.is_empty();
+    // Each record freed once it is turned into its cells.
     let mut rows: Vec<Vec<String>> = views
-        .iter()
+        .into_iter()
         .map(|v| {
             let mut r = vec![v.id.clone(), v.kind.clone(), v.status.clone()];
             r.extend(columns.iter().map(|c| match g.format {
@@ -527,25 +531,7 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
                 _ => cell(v.fields.get(c)),
             }));
             if summary {
-                let list = session
-                    .schemas
-                    .kinds
-                    .get(&v.kind)
-                    .map(|k| k.list_fields.clone())
-                    .unwrap_or_default();
-                let parts: Vec<String> = list
-                    .iter()
-                    .filter_map(|f| {
-                        v.fields.get(f).map(|x| {
-                            let shown = match g.format {
-                                Format::Table => output::table_value(f, Some(x)),
-                                _ => x.to_string(),
-                            };
-                            format!("{}={shown}", output::heading(f))
-                        })
-                    })
-                    .collect();
-                r.push(parts.join("  "));
+                r.push(summary_of(&session, &v, g.format));
             }
             r
         })
@@ -556,11 +542,88 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
         output::titled_cells(&mut rows, Some(1), Some(2));
         table(&header, &rows)
     };
-    if views.is_empty() && g.format == Format::Table {
+    if none_found && g.format == Format::Table {
         g.note(&t!("records-no-records-match"));
         return Ok(String::new());
     }
     Ok(out)
+}
+
+/// A query without a reveal as CSV, written a batch of records at a time as they are
+/// read (nothing is logged first), so memory holds one batch whatever the store's size.
+fn query_streamed(session: &Opened, spec: &QuerySpec, a: &QueryArgs) -> Result<Output> {
+    let kind_fields = match a.kind.as_deref() {
+        Some(k) => session.schemas.kind(k)?.list_fields.clone(),
+        None => Vec::new(),
+    };
+    let columns: &[String] = if a.fields.is_empty() {
+        &kind_fields
+    } else {
+        &a.fields
+    };
+    let summary = a.fields.is_empty() && a.kind.is_none();
+    let mut header: Vec<&str> = vec!["id", "kind", "status"];
+    header.extend(columns.iter().map(String::as_str));
+    if summary {
+        header.push("summary");
+    }
+    let mut failed: Option<std::io::Error> = None;
+    let mut first = true;
+    read::query_each(session, spec, None, &mut |batch| {
+        if failed.is_some() {
+            return Ok(());
+        }
+        let rows: Vec<Vec<String>> = batch
+            .iter()
+            .map(|v| {
+                let mut r = vec![v.id.clone(), v.kind.clone(), v.status.clone()];
+                r.extend(columns.iter().map(|c| cell(v.fields.get(c))));
+                if summary {
+                    r.push(summary_of(session, v, Format::Csv));
+                }
+                r
+            })
+            .collect();
+        let text = output::csv_rows(first.then_some(header.as_slice()), &rows);
+        first = false;
+        failed = output::emit(&text).err();
+        Ok(())
+    })?;
+    if first {
+        failed = output::emit(&output::csv(&header, &[])).err();
+    }
+    match failed {
+        None => Ok(String::new()),
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(String::new()),
+        Some(e) => Err(Error::Io {
+            path: "-".into(),
+            source: e,
+            hint: None,
+        }),
+    }
+}
+
+/// A record's list fields as one cell (`name=… category=…`), for a query across kinds.
+fn summary_of(session: &Opened, v: &read::RecordView, format: Format) -> String {
+    let list = session
+        .schemas
+        .kinds
+        .get(&v.kind)
+        .map(|k| k.list_fields.clone())
+        .unwrap_or_default();
+    let parts: Vec<String> = list
+        .iter()
+        .filter_map(|f| {
+            v.fields.get(f).map(|x| {
+                let shown = match format {
+                    Format::Table => output::table_value(f, Some(x)),
+                    _ => x.to_string(),
+                };
+                format!("{}={shown}", output::heading(f))
+            })
+        })
+        .collect();
+    parts.join("  ")
 }
 
 #[derive(Args)]

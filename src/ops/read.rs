@@ -3,7 +3,7 @@
 
 use crate::audit::RecordHead;
 use crate::audit::act::Act;
-use crate::cache::rows::{Row, Rows};
+use crate::cache::rows::{Kept, Row, Rows};
 use crate::error::{Error, InputError, Location, Result};
 use crate::policy::reveal::{Reveal, shown_fields};
 use crate::schema::Schemas;
@@ -499,20 +499,25 @@ pub fn query_each(
         true => matched.iter().map(|m| m.id.clone()).collect(),
         false => Vec::new(),
     };
-    let mut matched: Vec<(String, RecordHead, &Kind, Option<Box<RecordView>>)> = matched
+    let matched: Vec<(String, RecordHead, &Kind, Option<Box<Kept>>)> = matched
         .into_iter()
         .take(spec.limit.unwrap_or(usize::MAX))
-        .map(|m| (m.id, m.head, m.kind, m.view))
+        .map(|m| (m.id, m.head, m.kind, m.kept))
         .collect();
     let reader = session.reader();
     let mut classes = BTreeSet::new();
     let mut ids = Vec::new();
-    for batch in matched.chunks_mut(crate::cache::rows::ROWS_AT_ONCE) {
+    for batch in matched.chunks(crate::cache::rows::ROWS_AT_ONCE) {
         // Without a reveal, what a record shows is its row's, when the row shows it
         // exactly (kept while matching, or read again); the rest is read from the
         // version files.
-        let kept: Vec<Option<Box<RecordView>>> = batch.iter_mut().map(|m| m.3.take()).collect();
-        let mut shown = match rows.as_ref().filter(|_| reveal.is_none()) {
+        let kept = on_both_cores(batch, |chunk| {
+            Ok(chunk
+                .iter()
+                .map(|(_, _, kind, kept)| kept.as_ref().and_then(|k| k.shown(kind)))
+                .collect())
+        })?;
+        let mut shown: Vec<_> = match rows.as_ref().filter(|_| reveal.is_none()) {
             Some(rows) => {
                 let wanted: Vec<_> = batch
                     .iter()
@@ -521,21 +526,20 @@ pub fn query_each(
                     .map(|((i, h, k, _), _)| (i.as_str(), h, *k))
                     .collect();
                 let mut found = rows.shown(&wanted).into_iter();
-                kept.iter()
+                kept.into_iter()
                     .map(|k| match k {
-                        Some(_) => None,
+                        Some(k) => Some(k),
                         None => found.next().flatten(),
                     })
                     .collect()
             }
-            None => vec![None; batch.len()],
+            None => kept,
         };
         let unread: Vec<_> = batch
             .iter()
             .zip(&shown)
-            .zip(&kept)
-            .filter(|((_, s), k)| s.is_none() && k.is_none())
-            .map(|((m, _), _)| (&m.0, &m.1, m.2))
+            .filter(|(_, s)| s.is_none())
+            .map(|(m, _)| (&m.0, &m.1, m.2))
             .collect();
         let mut read = on_both_cores(&unread, |chunk| {
             chunk
@@ -547,13 +551,9 @@ pub fn query_each(
         let views: Vec<RecordView> = batch
             .iter()
             .zip(shown.iter_mut())
-            .zip(kept)
-            .map(|(((id, head, _, _), s), kept)| match (kept, s.take()) {
-                (Some(view), _) => *view,
-                (None, Some((fields, status, shown))) => {
-                    view_of_row(id, head, fields, status, shown)
-                }
-                (None, None) => {
+            .map(|((id, head, _, _), s)| match s.take() {
+                Some((fields, status, shown)) => view_of_row(id, head, fields, status, shown),
+                None => {
                     let (v, kind) = read
                         .next()
                         .expect("one version read for each record not shown");
@@ -671,13 +671,14 @@ fn referred<'a>(session: &Session, schemas: &'a Schemas, id: &str) -> Result<(St
     Ok((id, target))
 }
 
-/// How many records a query keeps as shown while it looks for matches.
-const VIEWS_KEPT: usize = 50_000;
+/// How many matching rows a query keeps while it looks for more (about 1 KiB each), to
+/// show them without reading them again.
+const ROWS_KEPT: usize = 100_000;
 
 /// A record that matched, with what it is sorted by.
 struct Match<'k> {
-    /// What it shows, when read while matching.
-    view: Option<Box<RecordView>>,
+    /// Its row, when kept while matching to show it.
+    kept: Option<Box<Kept>>,
     id: String,
     /// Its current version, as the index gives it.
     head: RecordHead,
@@ -707,15 +708,9 @@ fn matching_from_rows<'k>(
     let apart: BTreeSet<&String> = added.keys().chain(rows.held_in_memory()).collect();
     let narrowing = look.filter.and_then(Expr::narrowing);
     let mut matched: Matches = Vec::new();
-    let judge = |candidates: Vec<(&String, &RecordHead, &'k Kind, &Row)>| {
-        on_both_cores(&candidates, |chunk| {
-            matching_rows(schemas, rows, chunk, look)
-        })
-    };
-    // What the first matches show is kept as they are found, so a query that finds a
-    // few thousand records reads each row once; the views of any more are read again
-    // when printed, so memory stays bounded.
-    let mut views_kept = 0;
+    // What the first matches show is kept as they are found (on both cores), so a query
+    // that finds a few thousand records reads each row once; the views of any more are
+    // read again when printed, so memory stays bounded.
     for kind in schemas.kinds.values() {
         if only_kind.is_some_and(|o| o.name != kind.name) {
             continue;
@@ -726,25 +721,25 @@ fn matching_from_rows<'k>(
                 .into_iter()
                 .filter(|n| !apart.contains(&n.id) && session.reaches(n.head.department.as_deref()))
                 .collect();
-            let candidates = page
-                .iter()
-                .map(|n| (&n.id, &n.head, kind, &n.row))
-                .collect();
-            let found = judge(candidates)?;
-            let mut page = page.into_iter();
-            for mut m in found {
-                let n = page
-                    .find(|n| n.id == m.id)
-                    .expect("a match is one of the page");
-                if look.views_from_rows && views_kept < VIEWS_KEPT {
-                    let status = n.row.status.clone();
-                    if let (Some(fields), Some(shown)) = (n.row.into_decoded(), n.shown) {
-                        m.view = Some(Box::new(view_of_row(&n.id, &n.head, fields, status, shown)));
-                        views_kept += 1;
+            let keep_views = look.views_from_rows && matched.len() < ROWS_KEPT;
+            let found = on_both_cores(&page, |chunk| {
+                let candidates: Vec<_> = chunk
+                    .iter()
+                    .map(|n| (&n.id, &n.head, kind, &n.row))
+                    .collect();
+                let mut found = matching_rows(schemas, rows, &candidates, look)?;
+                if keep_views {
+                    let mut chunk = chunk.iter();
+                    for m in &mut found {
+                        let n = chunk
+                            .find(|n| n.id == m.id)
+                            .expect("a match is one of the chunk");
+                        m.kept = n.keep().map(Box::new);
                     }
                 }
-                matched.push(m);
-            }
+                Ok(found)
+            })?;
+            matched.extend(found);
             Ok::<(), Error>(())
         })?;
     }
@@ -765,9 +760,10 @@ fn matching_from_rows<'k>(
             rest.push(((*id).clone(), head, kind, row));
         }
     }
-    matched.extend(judge(
-        rest.iter().map(|(id, h, k, r)| (id, h, *k, r)).collect(),
-    )?);
+    let rest: Vec<_> = rest.iter().map(|(id, h, k, r)| (id, h, *k, r)).collect();
+    matched.extend(on_both_cores(&rest, |chunk| {
+        matching_rows(schemas, rows, chunk, look)
+    })?);
     matched.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(matched)
 }
@@ -907,7 +903,7 @@ fn matching_rows<'k>(
         }
         let key = sort_key.and_then(|k| fields.get(k).cloned());
         out.push(Match {
-            view: None,
+            kept: None,
             id: (*id).clone(),
             head: (*head).clone(),
             kind,
@@ -953,7 +949,7 @@ fn matching_from_files<'k>(
         }
         let key = sort_key.and_then(|k| v.fields.get(k).cloned());
         found.push(Match {
-            view: None,
+            kept: None,
             id: v.id,
             head,
             kind,
