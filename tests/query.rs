@@ -532,6 +532,16 @@ fn a_filter_narrowed_in_the_database_finds_what_the_filter_alone_finds() {
         );
         assert_eq!(narrowed, judged, "{filter}");
     }
+    // Read a page at a time as found (one kind, no sort) or gathered and sorted: the same.
+    for kind in ["customer", "installation"] {
+        for extra in [&[][..], &["--limit", "2"], &["--where", "version == 1"]] {
+            let mut args = vec!["query", "--format", "csv", kind];
+            args.extend(extra);
+            let streamed = s.ok("alice", &args);
+            args.extend(["--sort", "id"]);
+            assert_eq!(streamed, s.ok("alice", &args), "{args:?}");
+        }
+    }
     // Some filters must find something, or the comparison proves little.
     let out = s.ok(
         "alice",

@@ -314,14 +314,14 @@ impl Rows {
     /// The current rows of `kind`'s records that pass `condition` (SQL over its columns,
     /// as `columns::condition` gives it), each with its record's head and, when its
     /// columns show it exactly, what else it shows; handed to `each` a page of
-    /// `ROWS_AT_ONCE` at a time in id order. Only rows made from the version the settled
+    /// `ROWS_AT_ONCE` at a time in id order, until it says to stop. Only rows made from the version the settled
     /// index holds are given; a row whose columns might not show its record exactly
     /// always passes, with the row as first made, to be judged by the caller.
     pub fn narrowed<E>(
         &self,
         kind: &Kind,
         condition: Option<(String, Vec<rusqlite::types::Value>)>,
-        mut each: impl FnMut(Vec<Narrowed>) -> std::result::Result<(), E>,
+        mut each: impl FnMut(Vec<Narrowed>) -> std::result::Result<bool, E>,
     ) -> std::result::Result<(), E> {
         if !self.has_table(&kind.name) {
             return Ok(());
@@ -346,10 +346,10 @@ impl Rows {
         let mut after = String::new();
         loop {
             let (page, next) = self.narrowed_page(&query, kind, &after, &args);
-            each(page)?;
+            let go_on = each(page)?;
             match next {
-                Some(last) => after = last,
-                None => return Ok(()),
+                Some(last) if go_on => after = last,
+                _ => return Ok(()),
             }
         }
     }

@@ -3,7 +3,7 @@
 
 use crate::audit::RecordHead;
 use crate::audit::act::Act;
-use crate::cache::rows::{Kept, Row, Rows};
+use crate::cache::rows::{Kept, Narrowed, Row, Rows};
 use crate::error::{Error, InputError, Location, Result};
 use crate::policy::reveal::{Reveal, shown_fields};
 use crate::schema::Schemas;
@@ -480,6 +480,14 @@ pub fn query_each(
         true => Some(std::mem::ManuallyDrop::new(session.rows()?)),
         false => None,
     };
+    if let (Some(rows), Some(kind), None, None) = (&rows, only_kind, reveal, sort)
+        && session.index.settled_at().is_some()
+        && session.index.added().records.is_empty()
+        && rows.held_in_memory().next().is_none()
+    {
+        stream_from_rows(session, rows, (&schemas, kind), &look, spec.limit, each)?;
+        return Ok(None);
+    }
     let mut matched = match &rows {
         Some(rows) => matching_from_rows(session, rows, &schemas, only_kind, &look)?,
         None => matching_from_files(session, &schemas, only_kind, &look)?,
@@ -717,30 +725,17 @@ fn matching_from_rows<'k>(
         }
         let condition = narrowed_by(kind, narrowing.as_ref(), look);
         rows.narrowed(kind, condition, |page| {
-            let page: Vec<_> = page
-                .into_iter()
-                .filter(|n| !apart.contains(&n.id) && session.reaches(n.head.department.as_deref()))
-                .collect();
-            let keep_views = look.views_from_rows && matched.len() < ROWS_KEPT;
-            let found = on_both_cores(&page, |chunk| {
-                let candidates: Vec<_> = chunk
-                    .iter()
-                    .map(|n| (&n.id, &n.head, kind, &n.row))
-                    .collect();
-                let mut found = matching_rows(schemas, rows, &candidates, look)?;
-                if keep_views {
-                    let mut chunk = chunk.iter();
-                    for m in &mut found {
-                        let n = chunk
-                            .find(|n| n.id == m.id)
-                            .expect("a match is one of the chunk");
-                        m.kept = n.keep().map(Box::new);
-                    }
-                }
-                Ok(found)
-            })?;
-            matched.extend(found);
-            Ok::<(), Error>(())
+            let keep = look.views_from_rows && matched.len() < ROWS_KEPT;
+            matched.extend(judge_page(
+                session,
+                rows,
+                (schemas, kind),
+                look,
+                page,
+                &apart,
+                keep,
+            )?);
+            Ok::<bool, Error>(true)
         })?;
     }
     let mut rest = Vec::new();
@@ -766,6 +761,86 @@ fn matching_from_rows<'k>(
     })?);
     matched.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(matched)
+}
+
+/// The matches among a page of narrowed rows, judged on both cores; with `keep`, each
+/// with its row kept to show it.
+fn judge_page<'k>(
+    session: &Session,
+    rows: &Rows,
+    (schemas, kind): (&'k Schemas, &'k Kind),
+    look: &Look,
+    page: Vec<Narrowed>,
+    apart: &BTreeSet<&String>,
+    keep: bool,
+) -> Result<Matches<'k>> {
+    let page: Vec<_> = page
+        .into_iter()
+        .filter(|n| !apart.contains(&n.id) && session.reaches(n.head.department.as_deref()))
+        .collect();
+    on_both_cores(&page, |chunk| {
+        let candidates: Vec<_> = chunk
+            .iter()
+            .map(|n| (&n.id, &n.head, kind, &n.row))
+            .collect();
+        let mut found = matching_rows(schemas, rows, &candidates, look)?;
+        if keep {
+            let mut chunk = chunk.iter();
+            for m in &mut found {
+                let n = chunk
+                    .find(|n| n.id == m.id)
+                    .expect("a match is one of the chunk");
+                m.kept = n.keep().map(Box::new);
+            }
+        }
+        Ok(found)
+    })
+}
+
+/// A query of one kind without a reveal or a sort, on a settled index with nothing
+/// after it: its records found in id order a page at a time and handed to `each` as
+/// they are, so memory holds one page whatever the store's size.
+fn stream_from_rows(
+    session: &Session,
+    rows: &Rows,
+    (schemas, kind): (&Schemas, &Kind),
+    look: &Look,
+    limit: Option<usize>,
+    each: &mut dyn FnMut(Vec<RecordView>) -> Result<()>,
+) -> Result<()> {
+    let narrowing = look.filter.and_then(Expr::narrowing);
+    let condition = narrowed_by(kind, narrowing.as_ref(), look);
+    let mut left = limit.unwrap_or(usize::MAX);
+    let reader = session.reader();
+    rows.narrowed(kind, condition, |page| {
+        let found = judge_page(
+            session,
+            rows,
+            (schemas, kind),
+            look,
+            page,
+            &BTreeSet::new(),
+            true,
+        )?;
+        let found: Vec<_> = found.into_iter().take(left).collect();
+        left -= found.len();
+        let views = on_both_cores(&found, |chunk| {
+            chunk
+                .iter()
+                .map(|m| match m.kept.as_ref().and_then(|k| k.shown(kind)) {
+                    Some((fields, status, shown)) => {
+                        Ok(view_of_row(&m.id, &m.head, fields, status, shown))
+                    }
+                    None => {
+                        let v = reader.version_of(&m.id, &m.head, m.head.version)?;
+                        Ok(view(kind, &v, None, &mut BTreeSet::new()))
+                    }
+                })
+                .collect()
+        })?;
+        each(views)?;
+        Ok(left > 0)
+    })
 }
 
 /// The SQL a query's filter, status and `--customer` narrow `kind`'s rows by.
