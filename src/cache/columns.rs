@@ -44,6 +44,15 @@ pub fn column(field: &str) -> String {
     quote(&format!("f:{field}"))
 }
 
+/// `, <prefix>"f:a", <prefix>"f:b"…`: the kind's columns in its field order, to follow
+/// other columns in a `SELECT`.
+pub fn listed(kind: &Kind, prefix: &str) -> String {
+    kind.fields
+        .iter()
+        .map(|f| format!(", {prefix}{}", column(&f.name)))
+        .collect()
+}
+
 /// The table for `kind` as the policy in force defines it (one column per field).
 pub fn create_sql(kind: &str, fields: &[String]) -> String {
     let columns: String = fields.iter().map(|f| format!(", {}", column(f))).collect();
@@ -211,8 +220,8 @@ fn roughly(col: &str, sort: Sort, op: Op, literal: &Literal) -> Option<(String, 
     Some((sql, args.into_iter().map(Cell::Real).collect()))
 }
 
-/// The columns of a record's fields as shown without a reveal, and what else it shows;
-/// `shown` is `None` unless reading the columns back gives exactly those fields.
+/// The cells of a record's fields as shown without a reveal (in the kind's field
+/// order), and whether reading them back gives exactly those fields.
 pub fn columns_of(kind: &Kind, fields: &BTreeMap<String, Value>) -> (Vec<Cell>, bool) {
     let mut exact = fields.keys().all(|name| kind.field(name).is_some());
     let cells = kind

@@ -327,11 +327,7 @@ impl Rows {
             return Ok(());
         }
         let (sql, args) = condition.unwrap_or_else(|| ("1".into(), Vec::new()));
-        let names: String = kind
-            .fields
-            .iter()
-            .map(|f| format!(", k.{}", columns::column(&f.name)))
-            .collect();
+        let names = columns::listed(kind, "k.");
         // The kind's table drives the walk, so the filter runs on it alone and only the
         // rows it lets through are joined to the index.
         let query = format!(
@@ -620,11 +616,7 @@ fn narrowed_row(r: &rusqlite::Row, kind: &Kind) -> rusqlite::Result<(Narrowed, b
 pub type ShownRecord = (BTreeMap<String, Value>, String, Shown);
 
 fn shown_one(conn: &Connection, kind: &Kind, id: &str, head: &RecordHead) -> Option<ShownRecord> {
-    let names: String = kind
-        .fields
-        .iter()
-        .map(|f| format!(", {}", columns::column(&f.name)))
-        .collect();
+    let names = columns::listed(kind, "");
     let sql = format!(
         "SELECT version, sha, status, shown{names} FROM {} WHERE id = ?1",
         columns::table(&kind.name)
