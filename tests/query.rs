@@ -234,6 +234,16 @@ fn the_rows_cache_holds_no_personal_data_and_never_serves_a_stale_or_forged_reco
     assert!(err.contains(&rel), "{err}");
     let err = s.fails("alice", &["verify"], INTEGRITY);
     assert!(err.contains(&rel), "{err}");
+    let amend = [
+        "amend",
+        &ids[2],
+        "--set",
+        "meter_number=M2",
+        "--reason",
+        "meter",
+    ];
+    let err = s.fails("alice", &amend, INTEGRITY);
+    assert!(err.contains(&rel), "{err}");
     // With a reveal, what is printed is read from the version files, checked against
     // the log.
     let err = s.fails(
