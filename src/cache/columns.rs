@@ -285,6 +285,36 @@ mod tests {
     }
 
     #[test]
+    fn a_narrowing_becomes_sql_only_where_it_can() {
+        let schemas = crate::schema::Schemas::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas"),
+            "schemas",
+        )
+        .unwrap();
+        let kind = schemas.kind("customer").unwrap();
+        let n = |src: &str| {
+            let e = crate::schema::expr::Expr::compile(src).unwrap();
+            condition(kind, &e.narrowing()?)
+        };
+        let (sql, args) = n("category == 'commercial' && meter_reading_m3 > 50000").unwrap();
+        assert_eq!(
+            sql,
+            r#"(k."f:category" = ?) AND (k."f:meter_reading_m3" > ?)"#
+        );
+        assert_eq!(
+            args,
+            [Cell::Text("commercial".into()), Cell::Integer(50000)]
+        );
+        // A personal field is never narrowed (its column holds masked text), nor is a
+        // list; in a conjunction the rest still narrows, in a disjunction nothing does.
+        let (sql, _) = n("phone == '13800000000' && status == 'active'").unwrap();
+        assert_eq!(sql, "(k.status = ?)");
+        assert_eq!(n("phone == '13800000000' || status == 'active'"), None);
+        assert_eq!(n("appliances == 'x'"), None);
+        assert_eq!(n("name == '王芳'"), None);
+    }
+
+    #[test]
     fn cells_read_back_as_their_values() {
         let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
         for (ty, v) in [
