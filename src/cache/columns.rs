@@ -63,6 +63,18 @@ pub fn create_sql(kind: &str, fields: &[String]) -> String {
     )
 }
 
+/// The statement that writes one row of `kind`'s table: id, version, sha, status,
+/// shown, then `fields`' cells in order.
+pub fn insert_sql(kind: &str, fields: &[String]) -> String {
+    let names: String = fields.iter().map(|f| format!(", {}", column(f))).collect();
+    let marks: String = fields.iter().map(|_| ", ?").collect();
+    format!(
+        "INSERT OR REPLACE INTO {}(id, version, sha, status, shown{names})
+         VALUES (?, ?, ?, ?, ?{marks})",
+        table(kind)
+    )
+}
+
 /// Drop every kind's table (the policy changed: their columns may have).
 pub fn drop_all(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     let names: Vec<String> = conn

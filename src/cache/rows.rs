@@ -26,7 +26,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 const UNIT: char = '\u{1f}';
 /// How many rows are made or kept in memory before they are written.
@@ -84,8 +84,8 @@ pub struct Made {
     row: Row,
     kind: String,
     digests: Vec<(String, String)>,
-    /// The kind's field names, in the order of `cells`.
-    fields: Vec<String>,
+    /// The kind's field names, in the order of `cells` (shared by its rows).
+    fields: Arc<[String]>,
     cells: Vec<rusqlite::types::Value>,
     /// What the record shows besides its fields (JSON), when its columns read back as
     /// exactly what it shows.
@@ -104,6 +104,8 @@ pub struct Rows {
     fresh: HashMap<String, Made>,
     /// The unique values of the fresh rows: (kind, field, digest) → (id, version).
     fresh_holding: HashMap<(String, String, String), Vec<Held>>,
+    /// Each kind's field names, as `field_names` lists them.
+    names: Mutex<HashMap<String, Arc<[String]>>>,
 }
 
 impl Rows {
@@ -115,6 +117,7 @@ impl Rows {
             conn: Mutex::new(super::index::connection(db)),
             fresh: HashMap::new(),
             fresh_holding: HashMap::new(),
+            names: Mutex::new(HashMap::new()),
         }
     }
 
@@ -253,10 +256,19 @@ impl Rows {
             },
             kind: now.name.clone(),
             digests,
-            fields: now.fields.iter().map(|f| f.name.clone()).collect(),
+            fields: self.field_names(now),
             cells,
             shown,
         })
+    }
+
+    /// A kind's field names, listed once per run for all its rows.
+    fn field_names(&self, kind: &Kind) -> Arc<[String]> {
+        let mut names = self.names.lock().expect("never poisoned");
+        names
+            .entry(kind.name.clone())
+            .or_insert_with(|| kind.fields.iter().map(|f| f.name.clone()).collect())
+            .clone()
     }
 
     /// The row kept for record `id` (whatever its version: callers compare).
@@ -679,29 +691,20 @@ fn put(tx: &Connection, anew: bool, made: &[(String, Made)]) -> rusqlite::Result
         "INSERT OR REPLACE INTO uniques(kind, field, digest, id, version, sha)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    let mut tables = std::collections::HashSet::new();
+    // Each kind's table made if missing, and its insert written, once per call.
+    let mut inserts: HashMap<&str, String> = HashMap::new();
     for (id, m) in made {
         let r = &m.row;
         row.execute(params![id, r.version, r.sha, r.status, r.packed])?;
-        if tables.insert(m.kind.as_str()) {
+        if !inserts.contains_key(m.kind.as_str()) {
             tx.execute_batch(&columns::create_sql(&m.kind, &m.fields))?;
+            inserts.insert(&m.kind, columns::insert_sql(&m.kind, &m.fields));
         }
-        let names: String = m
-            .fields
-            .iter()
-            .map(|f| format!(", {}", columns::column(f)))
-            .collect();
-        let marks: String = m.fields.iter().map(|_| ", ?").collect();
-        let sql = format!(
-            "INSERT OR REPLACE INTO {}(id, version, sha, status, shown{names})
-             VALUES (?, ?, ?, ?, ?{marks})",
-            columns::table(&m.kind)
-        );
         let head: [&dyn rusqlite::ToSql; 5] = [id, &r.version, &r.sha, &r.status, &m.shown];
         let args = head
             .into_iter()
             .chain(m.cells.iter().map(|c| c as &dyn rusqlite::ToSql));
-        tx.prepare_cached(&sql)?
+        tx.prepare_cached(&inserts[m.kind.as_str()])?
             .execute(rusqlite::params_from_iter(args))?;
         if !anew {
             forget.execute([id])?;
