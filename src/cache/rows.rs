@@ -415,11 +415,22 @@ impl Rows {
         let Ok(tx) = conn.transaction() else {
             return vec![None; wanted.len()];
         };
+        // Each kind's statement written once for all its records.
+        let mut statements: HashMap<&str, String> = HashMap::new();
         wanted
             .iter()
             .map(|(id, head, kind)| match self.fresh.contains_key(*id) {
                 true => None,
-                false => shown_one(&tx, kind, id, head),
+                false => {
+                    let sql = statements.entry(&kind.name).or_insert_with(|| {
+                        format!(
+                            "SELECT version, sha, status, shown{} FROM {} WHERE id = ?1",
+                            columns::listed(kind, ""),
+                            columns::table(&kind.name)
+                        )
+                    });
+                    shown_one(&tx, sql, kind, id, head)
+                }
             })
             .collect()
     }
@@ -627,13 +638,15 @@ fn narrowed_row(r: &rusqlite::Row, kind: &Kind) -> rusqlite::Result<(Narrowed, b
 /// A record's fields, status and what else it shows, as its columns keep them.
 pub type ShownRecord = (BTreeMap<String, Value>, String, Shown);
 
-fn shown_one(conn: &Connection, kind: &Kind, id: &str, head: &RecordHead) -> Option<ShownRecord> {
-    let names = columns::listed(kind, "");
-    let sql = format!(
-        "SELECT version, sha, status, shown{names} FROM {} WHERE id = ?1",
-        columns::table(&kind.name)
-    );
-    let mut stmt = conn.prepare_cached(&sql).ok()?;
+/// Record `id` as `sql` (its kind's select by id) reads it; see `Rows::shown`.
+fn shown_one(
+    conn: &Connection,
+    sql: &str,
+    kind: &Kind,
+    id: &str,
+    head: &RecordHead,
+) -> Option<ShownRecord> {
+    let mut stmt = conn.prepare_cached(sql).ok()?;
     stmt.query_row([id], |r| {
         let (version, sha): (u32, String) = (r.get(0)?, r.get(1)?);
         let shown: Option<String> = r.get(3)?;

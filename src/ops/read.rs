@@ -681,7 +681,7 @@ fn referred<'a>(session: &Session, schemas: &'a Schemas, id: &str) -> Result<(St
 
 /// How many matching rows a query keeps while it looks for more (about 1 KiB each), to
 /// show them without reading them again.
-const ROWS_KEPT: usize = 100_000;
+const ROWS_KEPT: usize = 50_000;
 
 /// A record that matched, with what it is sorted by.
 struct Match<'k> {
