@@ -912,6 +912,7 @@ lifecycle-watch-hint = `docket pending` lists what waits for you
 chain-sealed-segment-torn = a sealed segment of the log ends in an incomplete line: sealed segments never change, so it was cut or edited; restore it from git or a backup
 chain-segment-misnamed = this sealed segment's name says it begins at entry { $first }, but the log before it ends at entry { $n }: a segment was removed, added or renamed; restore the log's segments from git or a backup
 segments-already-sealed = a sealed segment of this name already exists, so the open segment was not sealed over it; run `docket verify`
+session-committed-not-read-back = the act is logged, but its entries could not be read back for this run's index ({ $e }); the next run reads them from the log
 session-segment-not-sealed = the act is logged, but the log's open segment could not be sealed ({ $e }); the next act tries again
 admin-init-git-made = the folder is a new git repository, set for many files (feature.manyFiles, core.untrackedCache); commit with `git add -A && git commit`, and run `docket hook install`
 admin-init-git-inside = the folder lies inside a git repository already; for a large store, set it for many files there: `git config feature.manyFiles true` and `git config core.untrackedCache true`

@@ -912,6 +912,7 @@ lifecycle-watch-hint = `docket pending` 列出等待你处理的事项
 chain-sealed-segment-torn = 日志的一个封存段以不完整的行结尾：封存段一经写成便不再改变，所以它被截断或改动过；请从 git 或备份恢复
 chain-segment-misnamed = 这个封存段的文件名表明它从第 { $first } 条开始，但它之前的日志止于第 { $n } 条：有段被删除、添加或改名；请从 git 或备份恢复日志各段
 segments-already-sealed = 已有同名的封存段，所以没有用开放段覆盖它；请运行 `docket verify`
+session-committed-not-read-back = 该操作已记入日志，但本次运行未能读回其条目以更新索引（{ $e }）；下一次运行会从日志读取
 session-segment-not-sealed = 该操作已记入日志，但日志的开放段未能封存（{ $e }）；下一次操作会再试
 admin-init-git-made = 该文件夹已是新的 git 仓库，并按大量文件设置（feature.manyFiles、core.untrackedCache）；用 `git add -A && git commit` 提交，并运行 `docket hook install`
 admin-init-git-inside = 该文件夹已位于一个 git 仓库之内；存储较大时，请在那里按大量文件设置：`git config feature.manyFiles true` 和 `git config core.untrackedCache true`

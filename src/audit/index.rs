@@ -62,6 +62,8 @@ pub trait Settled: Send + Sync {
     fn is_archive_number(&self, number: &str) -> bool;
     fn legacy_id(&self, kind: &str, legacy: &str) -> Option<String>;
     fn imported_as(&self, fingerprint: &str) -> Option<String>;
+    /// The settled copy as what it is, for the cache that writes into it.
+    fn as_any(&self) -> &dyn std::any::Any;
 }
 
 /// How many records a walk over a settled index reads from it at a time.
@@ -128,6 +130,22 @@ impl LogIndex {
     /// Where the settled copy it reads from was taken (none: built whole in memory).
     pub fn settled_at(&self) -> Option<&super::Head> {
         self.settled_at.as_ref()
+    }
+
+    /// The settled copy it reads from, if any.
+    pub fn base(&self) -> Option<&dyn Settled> {
+        self.base.as_deref()
+    }
+
+    /// Forget what was added on top of the settled copy, once written into it: the
+    /// records, files, archive and legacy numbers and fingerprints. The small parts
+    /// (numbers per id stem, actors, policies) stay, to be written whole at the end.
+    pub fn forget_written(&mut self) {
+        self.records = BTreeMap::new();
+        self.other_files = HashMap::new();
+        self.archive_numbers = HashSet::new();
+        self.legacy = HashMap::new();
+        self.fingerprints = HashMap::new();
     }
 
     /// What was added on top of the settled copy (or all of it, without one).

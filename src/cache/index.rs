@@ -240,6 +240,13 @@ fn write(tx: &Connection, whole: bool, head: &Head, index: &LogIndex) -> rusqlit
              DELETE FROM rows; DELETE FROM uniques; DELETE FROM rows_made;",
         )?;
     }
+    write_added(tx, index)?;
+    write_head(tx, head, index)
+}
+
+/// What `index` adds to the records, files, numbers, archive, legacy numbers and
+/// fingerprints.
+fn write_added(tx: &Connection, index: &LogIndex) -> rusqlite::Result<()> {
     let added = index.added();
     let mut put = tx.prepare(
         "INSERT OR REPLACE INTO records(id, kind, version, sha, department, flat, changed)
@@ -280,6 +287,12 @@ fn write(tx: &Connection, whole: bool, head: &Head, index: &LogIndex) -> rusqlit
     for (fp, id) in added.fingerprints {
         put.execute(params![fp, id])?;
     }
+    Ok(())
+}
+
+/// The small parts held whole (actors, policies) and the checkpoint, `head`.
+fn write_head(tx: &Connection, head: &Head, index: &LogIndex) -> rusqlite::Result<()> {
+    let added = index.added();
     // Actors and policies are few and held whole: written whole.
     tx.execute_batch("DELETE FROM actors; DELETE FROM policies;")?;
     let mut put = tx.prepare("INSERT INTO actors(name, version) VALUES (?1, ?2)")?;
@@ -310,6 +323,79 @@ pub fn settle(path: &Path, head: &Head, index: &mut LogIndex) {
     {
         *index = settled;
     }
+}
+
+/// A transaction too big to hold in memory (an import of a million rows), settled a part
+/// at a time: every part is written by the settled index's own connection inside one
+/// database transaction, so the lookups of later parts read what earlier parts wrote,
+/// and a failure anywhere leaves the database at its checkpoint. `None` where the index
+/// has no settled copy (it is then settled whole by `settle`).
+pub struct Parts {
+    path: PathBuf,
+}
+
+/// Records added on top of the settled copy before they are written as one part.
+pub const PART: usize = 50_000;
+
+impl Parts {
+    /// Open the database transaction, if the settled copy is still at its checkpoint.
+    pub fn begin(index: &LogIndex) -> Option<Parts> {
+        let db = db_of(index)?;
+        let conn = db.conn.lock().expect("never poisoned");
+        conn.execute_batch("BEGIN IMMEDIATE;").ok()?;
+        let at = checkpoint_in(&conn).map(|c| c.head);
+        if at.as_ref() != index.settled_at() {
+            let _ = conn.execute_batch("ROLLBACK;");
+            return None;
+        }
+        Some(Parts {
+            path: db.path.clone(),
+        })
+    }
+
+    /// Write what `index` added and forget it. `None`: the write failed and nothing of
+    /// this transaction is settled (the next run reads it from the log).
+    pub fn write(self, index: &mut LogIndex) -> Option<Parts> {
+        let written = db_of(index).is_some_and(|db| {
+            let conn = db.conn.lock().expect("never poisoned");
+            let done = write_added(&conn, index);
+            if done.is_err() {
+                let _ = conn.execute_batch("ROLLBACK;");
+            }
+            done.is_ok()
+        });
+        if !written {
+            return None;
+        }
+        index.forget_written();
+        Some(self)
+    }
+
+    /// Write the rest and the checkpoint `head`, commit, and read on from the database.
+    pub fn finish(self, head: &Head, index: &mut LogIndex) {
+        let Some(db) = db_of(index) else {
+            return;
+        };
+        let conn = db.conn.lock().expect("never poisoned");
+        let done = write_added(&conn, index)
+            .and_then(|()| write_head(&conn, head, index))
+            .and_then(|()| conn.execute_batch("COMMIT;"));
+        if done.is_err() {
+            let _ = conn.execute_batch("ROLLBACK;");
+            return;
+        }
+        fold_in(&conn);
+        drop(conn);
+        if let Some((at, settled)) = load(&self.path)
+            && at.head == *head
+        {
+            *index = settled;
+        }
+    }
+}
+
+fn db_of(index: &LogIndex) -> Option<&Db> {
+    index.base()?.as_any().downcast_ref::<Db>()
 }
 
 /// The settled index, answering from the database.
@@ -426,5 +512,9 @@ impl Settled for Db {
 
     fn imported_as(&self, fingerprint: &str) -> Option<String> {
         self.one("SELECT id FROM fingerprints WHERE fp = ?1", &[fingerprint])
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }

@@ -12,8 +12,10 @@ use crate::audit::chain::LogFiles;
 use crate::audit::trust::Registry;
 use crate::audit::{self, Entry, FileHash, Head, LogIndex};
 use crate::cache::Caches;
+use crate::cache::index::Parts;
 use crate::clock;
 use crate::error::{Error, Problem, Result};
+use crate::journal::spool::Spool;
 use crate::judge::{Context, Reach};
 use crate::keys::{Key, KeySource, Signer};
 use crate::layout::LOCK_NAME;
@@ -36,6 +38,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// A transaction's text beyond which its index is settled in parts (`Parts`): about
+/// ten thousand entries.
+const PARTS_FROM: u64 = 8 << 20;
 
 pub struct Options<'a> {
     pub actor: Option<String>,
@@ -141,27 +147,53 @@ impl Writer {
 
     /// After a commit: the new head, what the entries add to the index and the register,
     /// and this machine's witness moved up to it. The entries are read back from the
-    /// transaction's `lines` (chunks of whole lines, each freed once read), as the next
-    /// run would read them.
-    pub(crate) fn committed(&mut self, head: Head, lines: Vec<String>) {
+    /// transaction's `lines`, a chunk at a time, as the next run would read them.
+    pub(crate) fn committed(&mut self, head: Head, mut lines: Spool) {
         let s = &mut self.session;
         let skew = s.store.config.policy.clock_skew_seconds;
-        for chunk in lines {
-            for line in chunk.lines() {
-                let entry = crate::audit::entry::split_line(line.as_bytes())
-                    .and_then(|raw| serde_json::from_slice::<Entry>(raw.body).ok())
-                    .expect("a line just encoded reads back");
-                s.index.add(&entry);
-                s.registry.apply(&entry);
-                if let Some(t) = clock::parse(&entry.time) {
-                    s.registry.mark_time(entry.seq, t, &entry.time, skew);
+        // A big transaction is settled a part at a time, so its index is never held whole.
+        let mut parts = (s.index_db().is_some() && lines.len() > PARTS_FROM)
+            .then(|| Parts::begin(&s.index))
+            .flatten();
+        // A part that failed to be written leaves the earlier ones unsettled and forgotten
+        // here: nothing more is settled from this run.
+        let mut part_failed = false;
+        let read_back = lines.each_chunk(
+            |e| e,
+            |chunk| {
+                for line in chunk.lines() {
+                    let entry = crate::audit::entry::split_line(line.as_bytes())
+                        .and_then(|raw| serde_json::from_slice::<Entry>(raw.body).ok())
+                        .expect("a line just encoded reads back");
+                    s.index.add(&entry);
+                    s.registry.apply(&entry);
+                    if let Some(t) = clock::parse(&entry.time) {
+                        s.registry.mark_time(entry.seq, t, &entry.time, skew);
+                    }
                 }
-            }
-        }
+                if s.index.added().records.len() >= crate::cache::index::PART
+                    && let Some(p) = parts.take()
+                {
+                    parts = p.write(&mut s.index);
+                    part_failed = parts.is_none();
+                }
+                Ok(())
+            },
+        );
         s.head = head;
         s.remember();
-        if let Some(db) = s.index_db() {
-            crate::cache::index::settle(&db, &s.head, &mut s.index);
+        if let Err(e) = read_back {
+            // The act is in the log; only this run's view of it is short. Nothing is
+            // settled from it: the next run reads the entries from the log itself.
+            s.warnings
+                .push(t!("session-committed-not-read-back", e = e));
+            return;
+        }
+        match (parts, s.index_db()) {
+            _ if part_failed => {}
+            (Some(parts), _) => parts.finish(&s.head, &mut s.index),
+            (None, Some(db)) => crate::cache::index::settle(&db, &s.head, &mut s.index),
+            (None, None) => {}
         }
     }
 }

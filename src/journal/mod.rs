@@ -8,6 +8,8 @@
 //! back to its length first; only a hard kill leaves unlogged files or a torn log end,
 //! which no read ever uses and `recover` moves aside.
 
+pub(crate) mod spool;
+
 use crate::audit::entry::{UNSIGNED, encode_line, signed_part};
 use crate::audit::{Entry, FileHash, Head};
 use crate::error::{Error, IoContext, Result};
@@ -15,6 +17,7 @@ use crate::keys;
 use crate::layout::{QUARANTINE_DIR, sha256_hex};
 use crate::session::Writer;
 use sha2::{Digest, Sha512};
+use spool::Spool;
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::io::{ErrorKind, Write};
@@ -24,9 +27,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Up to this many files a commit fsyncs each; beyond, one sync of the file system.
 const FSYNC_EACH: usize = 64;
-
-/// The size of the chunks a transaction's text is kept in.
-const CHUNK: usize = 1 << 20;
 
 /// Set by Ctrl-C (or SIGTERM, SIGHUP) while a journal is open; a second signal ends the
 /// process at once.
@@ -78,9 +78,8 @@ pub struct Journal<'w> {
 /// A transaction's lines as they are encoded, chained from the head, and the SHA-512 of
 /// their signed parts (`PREV JSON\n`), which the signature on the last one covers.
 struct Lines {
-    /// Whole lines in chunks of about `CHUNK` bytes: a big transaction's text grows
-    /// without being copied, and is freed chunk by chunk as the index reads it back.
-    text: Vec<String>,
+    /// The lines encoded so far: in memory, or on disk once they are many.
+    text: Spool,
     prev: String,
     count: usize,
     digest: Sha512,
@@ -91,6 +90,8 @@ impl Writer {
     pub fn journal(&mut self) -> Journal<'_> {
         interrupt_flag();
         let prev = self.head.hash.clone();
+        let log = self.store.log_path();
+        let log_dir = log.parent().unwrap_or(&self.store.root).to_path_buf();
         Journal {
             writer: self,
             written: HashSet::new(),
@@ -102,7 +103,7 @@ impl Writer {
             entries: Vec::new(),
             announced: None,
             lines: Lines {
-                text: Vec::new(),
+                text: Spool::new(&log_dir),
                 prev,
                 count: 0,
                 digest: Sha512::new(),
@@ -263,17 +264,18 @@ impl Journal<'_> {
             };
             self.lines.push(&body, &sig);
         }
-        let text = std::mem::take(&mut self.lines.text);
+        let mut text = std::mem::replace(&mut self.lines.text, Spool::new(&root));
+        text.check().at(&log)?;
         let head = Head {
             entries: self.writer.head.entries + total as u64,
             hash: std::mem::take(&mut self.lines.prev),
-            len: self.writer.head.len + text.iter().map(|c| c.len() as u64).sum::<u64>(),
+            len: self.writer.head.len + text.len(),
         };
         if interrupted() {
             return Err(Error::Interrupted);
         }
         crate::fault::point("before-append");
-        append(&log, &text)?;
+        append(&log, &mut text)?;
         self.committed = true;
         self.writer.committed(head, text);
         self.writer.seal_if_full();
@@ -365,10 +367,7 @@ impl Lines {
     /// The line of `body`, chained to the one before, with `sig`.
     fn push(&mut self, body: &str, sig: &str) {
         let (line, hash) = encode_line(&self.prev, body, sig);
-        match self.text.last_mut() {
-            Some(chunk) if chunk.len() + line.len() <= CHUNK => chunk.push_str(&line),
-            _ => self.text.push(line),
-        }
+        self.text.push(&line);
         self.prev = hash;
     }
 }
@@ -396,7 +395,7 @@ impl Drop for Journal<'_> {
 /// Append and fsync: the commit point. If writing or syncing fails (a full disk, an I/O
 /// error) or a signal arrives meanwhile, the log is cut back to the length it had and
 /// synced, so that with the files the dropped journal removes the store is as it was.
-fn append(log: &Path, text: &[String]) -> Result<()> {
+fn append(log: &Path, text: &mut Spool) -> Result<()> {
     let existed = log.exists();
     let mut f = OpenOptions::new()
         .append(true)
@@ -405,7 +404,7 @@ fn append(log: &Path, text: &[String]) -> Result<()> {
         .at(log)?;
     let len = f.metadata().at(log)?.len();
     if crate::fault::armed("torn-log") {
-        let all = text.concat();
+        let all = text.concat().at(log)?;
         f.write_all(&all.as_bytes()[..all.len() / 2]).at(log)?;
         f.sync_all().at(log)?;
         std::process::abort();
@@ -422,16 +421,15 @@ fn append(log: &Path, text: &[String]) -> Result<()> {
 
 /// Write the transaction's text at the end of the log and sync it; stopped by a failure
 /// or by Ctrl-C (SIGINT, SIGTERM, SIGHUP) before or after either.
-fn write_and_sync(f: &File, log: &Path, text: &[String]) -> Result<()> {
+fn write_and_sync(f: &File, log: &Path, text: &mut Spool) -> Result<()> {
     let failed = |e| Error::io_hint(log, e, &t!("journal-append-undone"));
-    let total = text.iter().map(String::len).sum();
-    let mut out = crate::fault::Appending::new(f, total);
-    for chunk in text {
+    let mut out = crate::fault::Appending::new(f, text.len() as usize);
+    text.each_chunk(failed, |chunk| {
         if interrupted() {
             return Err(Error::Interrupted);
         }
-        out.write_all(chunk.as_bytes()).map_err(failed)?;
-    }
+        out.write_all(chunk.as_bytes()).map_err(failed)
+    })?;
     crate::fault::append_ctrl_c();
     if interrupted() {
         return Err(Error::Interrupted);

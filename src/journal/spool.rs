@@ -1,0 +1,189 @@
+//! A transaction's encoded log lines on their way to the log: held in memory while they
+//! are few, spilled to a file without a name on the log's own file system once they pass
+//! `SPILL`, so an import of a million rows keeps its text on disk, not in memory. A file
+//! without a name leaves nothing behind whatever stops the process.
+
+use std::fs::File;
+use std::io::{BufWriter, ErrorKind, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+/// Lines are kept in memory up to this many bytes: an everyday act (a few KiB) stays far
+/// below it; an import of a few hundred rows spills.
+const SPILL: u64 = 128 << 10;
+
+/// The size of the pieces the text is kept in, and read back in.
+const CHUNK: usize = 1 << 20;
+
+pub struct Spool {
+    /// Where the spill file goes: the log's folder, so the append can copy on one disk.
+    dir: PathBuf,
+    /// Whole lines in chunks of about `CHUNK` bytes, until spilled.
+    chunks: Vec<String>,
+    file: Option<BufWriter<File>>,
+    len: u64,
+    /// The first failure to write the spill file (a full disk): told by `check`, at the
+    /// commit, which then refuses.
+    failed: Option<std::io::Error>,
+}
+
+impl Spool {
+    pub fn new(dir: &Path) -> Spool {
+        Spool {
+            dir: dir.to_path_buf(),
+            chunks: Vec::new(),
+            file: None,
+            len: 0,
+            failed: None,
+        }
+    }
+
+    /// The bytes of text held.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Add one whole line (with its newline).
+    pub fn push(&mut self, line: &str) {
+        self.len += line.len() as u64;
+        if self.failed.is_some() {
+            return;
+        }
+        if let Some(f) = &mut self.file {
+            if let Err(e) = f.write_all(line.as_bytes()) {
+                self.failed = Some(e);
+            }
+            return;
+        }
+        match self.chunks.last_mut() {
+            Some(chunk) if chunk.len() + line.len() <= CHUNK => chunk.push_str(line),
+            _ => self.chunks.push(line.to_string()),
+        }
+        if self.len > SPILL
+            && let Err(e) = self.spill()
+        {
+            self.failed = Some(e);
+        }
+    }
+
+    /// Move the chunks held into a new file without a name.
+    fn spill(&mut self) -> std::io::Result<()> {
+        let mut f = BufWriter::with_capacity(CHUNK, tempfile::tempfile_in(&self.dir)?);
+        for chunk in self.chunks.drain(..) {
+            f.write_all(chunk.as_bytes())?;
+        }
+        self.file = Some(f);
+        Ok(())
+    }
+
+    /// Whether every line went in; the first failure if not.
+    pub fn check(&mut self) -> std::io::Result<()> {
+        match self.failed.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Hand the text over in order, a chunk of whole lines at a time; a failure to read
+    /// the spill file back is made an `E` by `failed`.
+    pub fn each_chunk<E>(
+        &mut self,
+        failed: impl Fn(std::io::Error) -> E,
+        mut each: impl FnMut(&str) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let Some(f) = &mut self.file else {
+            for chunk in &self.chunks {
+                each(chunk)?;
+            }
+            return Ok(());
+        };
+        f.flush().map_err(&failed)?;
+        let file = f.get_mut();
+        file.seek(SeekFrom::Start(0)).map_err(&failed)?;
+        let mut held: Vec<u8> = Vec::with_capacity(2 * CHUNK);
+        let mut piece = vec![0u8; CHUNK];
+        loop {
+            let n = file.read(&mut piece).map_err(&failed)?;
+            if n == 0 {
+                break;
+            }
+            held.extend_from_slice(&piece[..n]);
+            if let Some(cut) = held.iter().rposition(|&b| b == b'\n') {
+                let rest = held.split_off(cut + 1);
+                each(&text(std::mem::replace(&mut held, rest)).map_err(&failed)?)?;
+            }
+        }
+        if !held.is_empty() {
+            each(&text(held).map_err(&failed)?)?;
+        }
+        Ok(())
+    }
+
+    /// The whole text at once (for the fault that tears the log in half: tests only).
+    pub fn concat(&mut self) -> std::io::Result<String> {
+        let mut all = String::new();
+        self.each_chunk(
+            |e| e,
+            |c| {
+                all.push_str(c);
+                Ok(())
+            },
+        )?;
+        Ok(all)
+    }
+}
+
+fn text(bytes: Vec<u8>) -> std::io::Result<String> {
+    String::from_utf8(bytes).map_err(|e| std::io::Error::new(ErrorKind::InvalidData, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(spool: &mut Spool) -> Vec<String> {
+        let mut all = Vec::new();
+        spool
+            .each_chunk(
+                |e| e,
+                |c| {
+                    assert!(c.ends_with('\n'), "a chunk holds whole lines");
+                    all.extend(c.lines().map(str::to_string));
+                    Ok::<(), std::io::Error>(())
+                },
+            )
+            .unwrap();
+        all
+    }
+
+    #[test]
+    fn a_spilled_spool_gives_back_every_line_in_order_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spool = Spool::new(dir.path());
+        let wanted: Vec<String> = (0..200_000)
+            .map(|i| format!("{i:08} {}", "张".repeat(i % 40)))
+            .collect();
+        for l in &wanted {
+            spool.push(&format!("{l}\n"));
+        }
+        assert!(spool.file.is_some(), "more than SPILL bytes are on disk");
+        assert_eq!(
+            spool.len(),
+            wanted.iter().map(|l| l.len() as u64 + 1).sum::<u64>()
+        );
+        spool.check().unwrap();
+        assert_eq!(lines(&mut spool), wanted);
+        assert_eq!(lines(&mut spool), wanted);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_small_spool_stays_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spool = Spool::new(dir.path());
+        spool.push("a\n");
+        spool.push("b\n");
+        assert!(spool.file.is_none());
+        assert_eq!(lines(&mut spool), ["a", "b"]);
+        assert_eq!(spool.concat().unwrap(), "a\nb\n");
+    }
+}
