@@ -144,6 +144,43 @@ fn bom_and_gb18030_files_import() {
     );
 }
 
+/// A file read from a pipe is read as one read from disk: checked, decoded and
+/// imported alike (it is copied once, to be read by each pass).
+#[test]
+fn an_import_read_from_a_pipe_is_an_import_like_any_other() {
+    use std::io::Write;
+    let s = TestStore::new();
+    let text = customers_csv();
+    let (gb, _, _) = encoding_rs::GB18030.encode(&text);
+    let mut child = s
+        .process("alice", &["import", "customer", "/dev/stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    child.stdin.take().unwrap().write_all(&gb).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "imported 3 of 3 rows (gb18030)\n"
+    );
+    let shown = s.ok(
+        "alice",
+        &[
+            "show",
+            "CUS-2026-000001",
+            "--reveal",
+            "--purpose",
+            "check the import",
+        ],
+    );
+    assert!(
+        shown.contains(SEEDED_NAME),
+        "decoded from the pipe: {shown}"
+    );
+}
+
 #[test]
 fn mojibake_is_refused_with_its_line() {
     let s = TestStore::new();

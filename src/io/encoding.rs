@@ -34,6 +34,52 @@ pub fn decode(
     strict(file, bytes, enc).map(|t| (t, enc.name()))
 }
 
+/// Check that everything `reader` gives (read from `file`) is valid text in `enc`, a
+/// piece at a time; refused like `decode` refuses it, with the line of the first bad byte.
+pub fn check_stream(
+    file: &str,
+    mut reader: impl std::io::Read,
+    enc: &'static Encoding,
+) -> Result<(), crate::error::Error> {
+    let mut decoder = enc.new_decoder_without_bom_handling();
+    let mut piece = vec![0u8; 64 * 1024];
+    let mut out = String::new();
+    let (mut newlines, mut last) = (0usize, false);
+    while !last {
+        let n = reader
+            .read(&mut piece)
+            .map_err(|e| crate::error::Error::io(file, e))?;
+        last = n == 0;
+        let mut input = &piece[..n];
+        loop {
+            out.clear();
+            let room = decoder.max_utf8_buffer_length_without_replacement(input.len());
+            out.reserve(room.unwrap_or(input.len() * 4 + 16));
+            let (result, read) =
+                decoder.decode_to_string_without_replacement(input, &mut out, last);
+            if let encoding_rs::DecoderResult::Malformed(len, _) = result {
+                let bad = read.saturating_sub(len as usize);
+                let line = newlines + input[..bad].iter().filter(|b| **b == b'\n').count() + 1;
+                return Err(not_valid(file, line, enc).into());
+            }
+            newlines += input[..read].iter().filter(|b| **b == b'\n').count();
+            input = &input[read..];
+            if matches!(result, encoding_rs::DecoderResult::InputEmpty) {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn not_valid(file: &str, line: usize, enc: &'static Encoding) -> InputError {
+    InputError::new(
+        Location::file(file).line(Some(line)),
+        t!("encoding-text-not-valid-byte", name = enc.name()),
+    )
+    .hint(t!("encoding-name-file-s-encoding"))
+}
+
 fn strict(file: &str, bytes: &[u8], enc: &'static Encoding) -> Result<String, InputError> {
     if let Some(text) = enc.decode_without_bom_handling_and_without_replacement(bytes) {
         return Ok(text.into_owned());
@@ -51,11 +97,7 @@ fn strict(file: &str, bytes: &[u8], enc: &'static Encoding) -> Result<String, In
         .filter(|b| **b == b'\n')
         .count()
         + 1;
-    Err(InputError::new(
-        Location::file(file).line(Some(line)),
-        t!("encoding-text-not-valid-byte", name = enc.name()),
-    )
-    .hint(t!("encoding-name-file-s-encoding")))
+    Err(not_valid(file, line, enc))
 }
 
 /// What an export is written in: GB18030 (what Chinese Excel opens by default, and

@@ -6,3 +6,4 @@ pub mod encoding;
 pub mod lines;
 pub mod mapping;
 pub mod output_file;
+pub mod source;

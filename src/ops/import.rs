@@ -14,6 +14,7 @@ use crate::io::cells::{from_cell, to_cell};
 use crate::io::encoding;
 use crate::io::lines::LineCounter;
 use crate::io::mapping::Mapping;
+use crate::io::source::{Source, recognise};
 use crate::layout::sha256_hex;
 use crate::layout::version_path;
 use crate::policy::mask::mask;
@@ -75,18 +76,15 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     require_drafter(session, kind)?;
     super::write::require_in_force(session, kind)?;
     let shown = spec.file.display().to_string();
-    let bytes =
-        crate::io::bounded::read_file(spec.file, session.store.config.policy.import_limit())?;
-    recognise(&shown, &bytes)?;
     let default = session.store.config.policy.default_encoding.clone();
-    let (text, enc) = encoding::decode(&shown, &bytes, spec.encoding, &default)?;
-    drop(bytes);
-
+    let limit = session.store.config.policy.import_limit();
+    let input = Source::open(spec.file, &shown, limit, spec.encoding, &default)?;
+    // Each pass reads the file anew, as UTF-8: no pass holds its text.
     let reader = || {
         csv::ReaderBuilder::new()
             .flexible(true)
             .delimiter(spec.delimiter)
-            .from_reader(text.as_bytes())
+            .from_reader(input.text())
     };
     let headers = reader()
         .headers()
@@ -99,7 +97,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         .clone();
     let targets = column_targets(kind, &headers, &spec.mapping, &shown)?;
     let constants = constants(kind, &spec.mapping, &shown)?;
-    let total = text.lines().count().saturating_sub(1);
+    let total = input.lines.saturating_sub(1);
     let columns = Columns {
         targets: &targets,
         headers: &headers,
@@ -110,7 +108,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
 
     // Pass 1: check every row, keeping only what pass 2 needs to know.
     let mut report = ImportReport {
-        encoding: enc.to_string(),
+        encoding: input.encoding().to_string(),
         ..Default::default()
     };
     let mut errors: Vec<InputError> = Vec::new();
@@ -125,12 +123,12 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     // answer is told without the row being written.
     let mut checked: u64 = 0;
     let mut duplicate_lines = std::collections::HashSet::new();
-    let mut lines = LineCounter::new(&text);
+    let mut lines = LineCounter::new(input.text());
     for (i, record) in reader().records().enumerate() {
         let record = record.map_err(|e| {
             let line = e
                 .position()
-                .map(|p| LineCounter::new(&text).line_of_record(p.byte() as usize));
+                .map(|p| LineCounter::new(input.text()).line_of_record(p.byte() as usize));
             InputError::new(
                 Location::file(&shown).line(line),
                 t!("import-malformed-csv", e = e),
@@ -421,46 +419,11 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     progress("writing", report.imported.len(), report.planned);
     progress("syncing", report.imported.len(), report.planned);
     // The commit reads the new entries into the index: the file and the plan are done.
-    drop((planned, id_of_line, text));
+    drop((planned, id_of_line));
     j.commit()?;
     Ok(report)
 }
 
-/// Files that are not CSV are named for what they are, before anything tries to read them
-/// as rows.
-fn recognise(file: &str, bytes: &[u8]) -> Result<()> {
-    let start = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let first = start.iter().find(|b| !b.is_ascii_whitespace());
-    let head = &bytes[..bytes.len().min(200)];
-    let (problem, hint) = if first.is_none() {
-        (
-            t!("import-file-empty"),
-            t!("import-export-rows-header-line"),
-        )
-    } else if bytes.starts_with(b"PK\x03\x04") {
-        (
-            t!("import-excel-workbook-xlsx-another"),
-            t!("import-excel-file-save-csv"),
-        )
-    } else if head.iter().filter(|b| **b == 0).count() * 4 >= head.len() {
-        (
-            t!("import-looks-like-utf-text"),
-            t!("import-save-csv-utf-utf"),
-        )
-    } else if matches!(first, Some(b'{') | Some(b'[')) {
-        (
-            t!("import-looks-like-json-docket"),
-            t!("import-export-format-csv-convert"),
-        )
-    } else {
-        return Ok(());
-    };
-    Err(InputError::new(Location::file(file), problem)
-        .hint(hint)
-        .into())
-}
-
-/// A row that pass 1 found new and valid.
 struct Planned {
     index: usize,
     line: usize,
@@ -546,7 +509,7 @@ pub fn convert_file(
     delimiter: u8,
 ) -> Result<Vec<RowValues>> {
     const SHOWN: &str = "import.csv";
-    recognise(SHOWN, bytes)?;
+    recognise(SHOWN, bytes, bytes.iter().all(u8::is_ascii_whitespace))?;
     let (text, _) = encoding::decode(SHOWN, bytes, None, default_encoding)?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -566,7 +529,7 @@ pub fn convert_file(
         mapping,
     };
     let as_typed = |_: &str, cell: &str| is_safe_id(cell).then(|| cell.to_string());
-    let mut lines = LineCounter::new(&text);
+    let mut lines = LineCounter::new(text.as_bytes());
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
