@@ -703,6 +703,31 @@ fn a_full_disk_or_ctrl_c_during_an_import_leaves_the_store_exactly_as_it_was() {
     assert!(s.ok("", &["verify"]).starts_with("ok:"));
 }
 
+/// An import big enough that the journal keeps its text and the paths it wrote on disk
+/// (past a few thousand rows), stopped late, still removes every file and folder it made.
+#[test]
+fn a_big_import_stopped_late_leaves_the_store_exactly_as_it_was() {
+    let s = TestStore::new();
+    let csv = s.many_csv(1, 4000);
+    let f = csv.to_str().unwrap();
+    let before = s.snapshot();
+    for (fault, code) in [("ctrl-c:3990", 130), ("disk-full:3990", IO)] {
+        let out = s
+            .cmd("alice", &["import", "customer", f])
+            .env("DOCKET_FAULT", fault)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code), "{fault}");
+        assert!(before == s.snapshot(), "{fault} leaves nothing behind");
+        assert!(
+            !s.path("records/customer").exists(),
+            "{fault}: not even a folder"
+        );
+    }
+    s.ok("alice", &["import", "customer", f]);
+    assert!(s.ok("", &["verify"]).starts_with("ok:"));
+}
+
 #[test]
 fn a_full_disk_during_a_create_leaves_no_temporary_file() {
     let s = TestStore::new();

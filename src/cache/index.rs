@@ -335,7 +335,7 @@ pub struct Parts {
 }
 
 /// Records added on top of the settled copy before they are written as one part.
-pub const PART: usize = 50_000;
+pub const PART: usize = 10_000;
 
 impl Parts {
     /// Open the database transaction, if the settled copy is still at its checkpoint.

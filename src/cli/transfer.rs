@@ -236,7 +236,7 @@ pub fn import(g: &Global, a: ImportArgs) -> Result<Output> {
     } else {
         g.note(&t!(
             "transfer-imported-rows",
-            len = report.imported.len(),
+            len = report.imported,
             rows = report.rows,
             encoding = report.encoding,
             already = already

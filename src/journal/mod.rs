@@ -55,12 +55,12 @@ fn interrupted() -> bool {
 pub struct Journal<'w> {
     writer: &'w mut Writer,
     /// Every file this journal wrote, store-relative: looked up once per new file.
-    written: HashSet<String>,
+    written: Paths,
     /// The first `FSYNC_EACH` files' handles, to fsync each; a larger commit drops them
     /// and syncs the file system once instead.
     handles: Vec<(PathBuf, File)>,
-    /// Folders this journal made, outermost first.
-    made: Vec<PathBuf>,
+    /// Folders this journal made, store-relative, outermost first.
+    made: Paths,
     /// Unlogged files (left by a hard kill) moved out of the way of new ones: (from, to).
     set_aside: Vec<(PathBuf, PathBuf)>,
     /// `recover`: unlogged files to quarantine at commit, store-relative.
@@ -73,6 +73,65 @@ pub struct Journal<'w> {
     announced: Option<usize>,
     lines: Lines,
     committed: bool,
+}
+
+/// Store-relative paths a journal wrote or made, in order: kept as lines in a `Spool`
+/// (on disk once they are many), with a 128-bit digest of each to tell whether a path is
+/// among them (two of a million paths share one with odds below 10^-26).
+struct Paths {
+    lines: Spool,
+    digests: HashSet<u128>,
+}
+
+impl Paths {
+    fn new(dir: &Path) -> Paths {
+        Paths {
+            lines: Spool::new(dir),
+            digests: HashSet::new(),
+        }
+    }
+
+    fn digest(rel: &str) -> u128 {
+        let d = sha2::Sha256::digest(rel.as_bytes());
+        u128::from_le_bytes(d[..16].try_into().expect("16 bytes"))
+    }
+
+    fn contains(&self, rel: &str) -> bool {
+        self.digests.contains(&Paths::digest(rel))
+    }
+
+    fn insert(&mut self, rel: &str) {
+        if self.digests.insert(Paths::digest(rel)) {
+            self.lines.push(&format!("{rel}\n"));
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.digests.len()
+    }
+
+    /// Every path, in order; a path that could not be read back is left out.
+    fn each(&mut self, mut f: impl FnMut(&str)) {
+        let _ = self.lines.each_chunk(
+            |e| e,
+            |chunk| {
+                chunk.lines().for_each(&mut f);
+                Ok(())
+            },
+        );
+    }
+
+    /// Every path at once (the few made folders, or an abandoned transaction's).
+    fn all(&mut self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.each(|rel| out.push(rel.to_string()));
+        out
+    }
+
+    /// Whether every path went in; the first failure if not.
+    fn check(&mut self) -> std::io::Result<()> {
+        self.lines.check()
+    }
 }
 
 /// A transaction's lines as they are encoded, chained from the head, and the SHA-512 of
@@ -94,9 +153,9 @@ impl Writer {
         let log_dir = log.parent().unwrap_or(&self.store.root).to_path_buf();
         Journal {
             writer: self,
-            written: HashSet::new(),
+            written: Paths::new(&log_dir),
             handles: Vec::new(),
-            made: Vec::new(),
+            made: Paths::new(&log_dir),
             set_aside: Vec::new(),
             quarantine: Vec::new(),
             cut_torn_tail: false,
@@ -143,7 +202,7 @@ impl Journal<'_> {
         let written = crate::fault::disk_full(self.written.len() + 1)
             .and_then(|_| file.write_all(bytes))
             .at(&path);
-        self.written.insert(rel.to_string());
+        self.written.insert(rel);
         if self.written.len() <= FSYNC_EACH {
             self.handles.push((path, file));
         } else {
@@ -217,7 +276,8 @@ impl Journal<'_> {
                 _ => return Err(Error::io(dir, e)),
             },
         }
-        self.made.push(dir.to_path_buf());
+        let rel = dir.strip_prefix(root).unwrap_or(dir).to_string_lossy();
+        self.made.insert(&rel);
         Ok(true)
     }
 
@@ -249,9 +309,12 @@ impl Journal<'_> {
                 self.announced
             )));
         }
+        let log = self.writer.store.log_path();
+        // Which files and folders this journal made must be known should it be dropped.
+        self.written.check().at(&log)?;
+        self.made.check().at(&log)?;
         self.make_durable()?;
         let root = self.writer.store.root.clone();
-        let log = self.writer.store.log_path();
         self.recover_files(&root, &log)?;
         let first = self.writer.head.entries + 1;
         for e in std::mem::take(&mut self.entries) {
@@ -293,20 +356,16 @@ impl Journal<'_> {
         for (path, f) in self.handles.drain(..) {
             f.sync_all().at(&path)?;
         }
-        let parents: Vec<PathBuf> = self
-            .written
-            .iter()
-            .filter_map(|rel| root.join(rel).parent().map(Path::to_path_buf))
-            .collect();
-        let mut dirs: Vec<&Path> = parents
-            .iter()
-            .map(PathBuf::as_path)
-            .chain(self.made.iter().filter_map(|d| d.parent()))
-            .collect();
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        for rel in self.written.all().into_iter().chain(self.made.all()) {
+            if let Some(parent) = root.join(rel).parent() {
+                dirs.push(parent.to_path_buf());
+            }
+        }
         dirs.sort();
         dirs.dedup();
         for d in dirs {
-            sync_dir(d)?;
+            sync_dir(&d)?;
         }
         Ok(())
     }
@@ -380,14 +439,14 @@ impl Drop for Journal<'_> {
         }
         self.handles.clear();
         let root = &self.writer.store.root;
-        for rel in self.written.drain() {
+        self.written.each(|rel| {
             let _ = std::fs::remove_file(root.join(rel));
-        }
+        });
         for (from, to) in self.set_aside.drain(..).rev() {
             let _ = std::fs::rename(&to, &from);
         }
-        for dir in self.made.drain(..).rev() {
-            let _ = std::fs::remove_dir(&dir);
+        for dir in self.made.all().iter().rev() {
+            let _ = std::fs::remove_dir(root.join(dir));
         }
     }
 }

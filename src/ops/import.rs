@@ -24,7 +24,8 @@ use crate::session::{Session, Writer};
 use crate::store::ids::is_safe_id;
 use crate::store::version::{DueStep, Version, Writing};
 use chrono::Datelike;
-use std::collections::{BTreeMap, HashMap};
+use sha2::Digest;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 pub struct ImportSpec<'a> {
@@ -47,7 +48,8 @@ pub struct ImportReport {
     pub rows: usize,
     /// Rows that are new and valid (written unless a dry run).
     pub planned: usize,
-    pub imported: Vec<String>,
+    /// Records written.
+    pub imported: usize,
     /// Rows already in the store (by legacy number or content), skipped.
     pub already: usize,
     pub encoding: String,
@@ -113,9 +115,10 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     };
     let mut errors: Vec<InputError> = Vec::new();
     let mut rejected: Vec<(usize, csv::StringRecord, String)> = Vec::new();
-    let mut plan: Vec<Planned> = Vec::new();
-    let mut seen_legacy: HashMap<String, usize> = HashMap::new();
-    let mut seen_fingerprint: HashMap<String, usize> = HashMap::new();
+    let mut plan: Vec<Planned> = Vec::with_capacity(total);
+    let mut statuses = Statuses::default();
+    let mut seen_legacy: HashMap<u128, usize> = HashMap::new();
+    let mut seen_fingerprint: HashSet<u128> = HashSet::new();
     super::write::check_duplicate_reason(session, spec.allow_duplicate)?;
     let mut holders = Holders::of(session, kind)?;
     let mut duplicates = 0;
@@ -200,19 +203,25 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
                                     super::unique::duplicate_problem(kind, at.clone(), f, h)
                                 }));
                             } else {
-                                holders.claim(kind, &fields, Holder::Line(line));
+                                holders.claim(kind, &fields, line);
                                 if let Some(l) = &legacy {
-                                    seen_legacy.insert(l.clone(), line);
+                                    seen_legacy.insert(digest(l), line);
                                 }
-                                seen_fingerprint.insert(fingerprint.clone(), line);
+                                seen_fingerprint.insert(fingerprint_key(&fingerprint));
+                                let shares_with: Vec<Holder> =
+                                    taken.into_iter().map(|(_, h)| h).collect();
+                                let rare = (!findings.steps.is_empty() || !shares_with.is_empty())
+                                    .then(|| {
+                                        Box::new(Rare {
+                                            steps: findings.steps.clone(),
+                                            shares_with,
+                                        })
+                                    });
                                 plan.push(Planned {
-                                    index: i,
-                                    line,
-                                    legacy,
-                                    fingerprint,
-                                    status: findings.status.clone(),
-                                    steps: findings.steps.clone(),
-                                    shares_with: taken.into_iter().map(|(_, h)| h).collect(),
+                                    index: i as u32,
+                                    line: line as u32,
+                                    status: statuses.number(&findings.status),
+                                    rare,
                                 });
                                 continue;
                             }
@@ -323,30 +332,32 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     let mut j = session.journal();
     // One entry per record and the summary: encoded as they come, not held to the end.
     j.announce(plan.len() + 1);
-    let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
+    let mut counted: BTreeMap<String, usize> = BTreeMap::new();
     let mut planned = plan.into_iter().peekable();
     let mut id_of_line: HashMap<usize, String> = HashMap::new();
     for (i, record) in reader().records().enumerate() {
-        let Some(row) = planned.next_if(|p| p.index == i) else {
+        let Some(row) = planned.next_if(|p| p.index as usize == i) else {
             continue;
         };
-        if report.imported.len().is_multiple_of(1024) {
-            progress("writing", report.imported.len(), report.planned);
+        if report.imported.is_multiple_of(1024) {
+            progress("writing", report.imported, report.planned);
         }
+        let line = row.line as usize;
         let changed = || {
             Error::Internal(format!(
-                "{shown}:{} changed between the check and the write",
-                row.line
+                "{shown}:{line} changed between the check and the write"
             ))
         };
         let record = record.map_err(|_| changed())?;
-        let (fields, _) = columns
-            .values(&in_store(j.writer()), &record, row.line)
+        let (fields, legacy) = columns
+            .values(&in_store(j.writer()), &record, line)
             .map_err(|_| changed())?;
+        let fingerprint = fingerprint(kind, &fields);
+        let rare = row.rare.map(|r| *r).unwrap_or_default();
         number += 1;
         let id = format!("{stem}{number:06}");
-        let status = row.status.clone();
-        *statuses.entry(status.clone()).or_default() += 1;
+        let status = statuses.name(row.status).to_string();
+        *counted.entry(status.clone()).or_default() += 1;
         let writing = Writing {
             at: now.clone(),
             by: actor.clone(),
@@ -354,15 +365,8 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
             policy,
             department: department.clone(),
         };
-        let mut v = Version::first(
-            &id,
-            &kind.name,
-            &status,
-            writing,
-            row.legacy.clone(),
-            fields,
-        );
-        v.steps = row.steps;
+        let mut v = Version::first(&id, &kind.name, &status, writing, legacy.clone(), fields);
+        v.steps = rare.steps;
         let file = j.write(&version_path(&kind.name, &id, 1), v.to_toml().as_bytes())?;
         made.push((
             id.clone(),
@@ -371,9 +375,9 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         if made.len() == crate::cache::rows::ROWS_AT_ONCE {
             rows.keep(&std::mem::take(&mut made));
         }
-        let duplicate = match (row.shares_with.is_empty(), spec.allow_duplicate) {
+        let duplicate = match (rare.shares_with.is_empty(), spec.allow_duplicate) {
             (false, Some(reason)) => Some(Duplicate {
-                of: row
+                of: rare
                     .shares_with
                     .iter()
                     .filter_map(|h| match h {
@@ -395,46 +399,84 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
             },
             department: department.clone(),
             duplicate,
-            fingerprint: row.fingerprint,
-            source: format!("{source}:{}", row.line),
-            legacy_no: row.legacy,
+            fingerprint,
+            source: format!("{source}:{line}"),
+            legacy_no: legacy,
         };
         j.act(&act, vec![file]);
         if spec.allow_duplicate.is_some() {
-            id_of_line.insert(row.line, id.clone());
+            id_of_line.insert(line, id.clone());
         }
-        report.imported.push(id);
+        report.imported += 1;
     }
     let summary = Act::ImportBatch {
         kind: kind.name.clone(),
         source,
         encoding: report.encoding.clone(),
         rows: report.rows as u64,
-        imported: report.imported.len() as u64,
+        imported: report.imported as u64,
         already: report.already as u64,
-        statuses: statuses.into_iter().map(|(s, n)| (s, n as u64)).collect(),
+        statuses: counted.into_iter().map(|(s, n)| (s, n as u64)).collect(),
     };
     j.act(&summary, Vec::new());
     rows.keep(&made);
-    progress("writing", report.imported.len(), report.planned);
-    progress("syncing", report.imported.len(), report.planned);
+    progress("writing", report.imported, report.planned);
+    progress("syncing", report.imported, report.planned);
     // The commit reads the new entries into the index: the file and the plan are done.
     drop((planned, id_of_line));
     j.commit()?;
     Ok(report)
 }
 
+/// What pass 1 learnt of a good row, for pass 2: 16 bytes for most rows (a million of
+/// them in 16 MB). What pass 2 can read from the row again (its fields, legacy number,
+/// fingerprint) is not kept.
 struct Planned {
-    index: usize,
-    line: usize,
-    legacy: Option<String>,
-    fingerprint: String,
-    /// The status pass 1 found the record starts in, and the steps its terms need.
-    status: String,
+    index: u32,
+    line: u32,
+    /// The status pass 1 found the record starts in (`Statuses`).
+    status: u16,
+    rare: Option<Box<Rare>>,
+}
+
+/// What few rows have: steps their terms need, and holders of their identity numbers
+/// the caller allowed them to share with.
+#[derive(Default)]
+struct Rare {
     steps: Vec<DueStep>,
-    /// The records or earlier rows it shares an identity number with, allowed by the
-    /// caller.
     shares_with: Vec<Holder>,
+}
+
+/// The statuses rows start in, each named once.
+#[derive(Default)]
+struct Statuses(Vec<String>);
+
+impl Statuses {
+    fn number(&mut self, status: &str) -> u16 {
+        match self.0.iter().position(|s| s == status) {
+            Some(n) => n as u16,
+            None => {
+                self.0.push(status.to_string());
+                (self.0.len() - 1) as u16
+            }
+        }
+    }
+
+    fn name(&self, number: u16) -> &str {
+        &self.0[number as usize]
+    }
+}
+
+/// A 128-bit digest of `text`, to tell a file's repeats without holding the text (two of
+/// a million differ in it but for odds below 10^-26).
+fn digest(text: &str) -> u128 {
+    let d = sha2::Sha256::digest(text.as_bytes());
+    u128::from_le_bytes(d[..16].try_into().expect("16 bytes"))
+}
+
+/// A fingerprint (32 hex digits) as a number.
+fn fingerprint_key(fingerprint: &str) -> u128 {
+    u128::from_str_radix(fingerprint, 16).unwrap_or_else(|_| digest(fingerprint))
 }
 
 enum Novelty {
@@ -450,8 +492,8 @@ fn novelty(
     kind: &Kind,
     legacy: &Option<String>,
     fingerprint: &str,
-    seen_legacy: &HashMap<String, usize>,
-    seen_fingerprint: &HashMap<String, usize>,
+    seen_legacy: &HashMap<u128, usize>,
+    seen_fingerprint: &HashSet<u128>,
 ) -> Novelty {
     match legacy {
         Some(l) => match session.index.legacy_id(&kind.name, l) {
@@ -462,7 +504,7 @@ fn novelty(
                 t!("import-legacy-number-was-imported", l = l, id = id),
                 Some(t!("import-change-docket-amend-give", id = id)),
             ),
-            None => match seen_legacy.get(l) {
+            None => match seen_legacy.get(&digest(l)) {
                 Some(first) => Novelty::Conflict(
                     t!("import-legacy-number-appears-again", l = l, first = first),
                     None,
@@ -471,7 +513,7 @@ fn novelty(
             },
         },
         None if session.index.imported_as(fingerprint).is_some()
-            || seen_fingerprint.contains_key(fingerprint) =>
+            || seen_fingerprint.contains(&fingerprint_key(fingerprint)) =>
         {
             Novelty::Already
         }

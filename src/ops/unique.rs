@@ -25,7 +25,23 @@ pub struct Holders<'s> {
     session: &'s Session,
     rows: Rows,
     kind: String,
-    claimed: HashMap<(String, String), Vec<Holder>>,
+    /// The import lines claiming each digest (its first 128 bits: a million rows' claims
+    /// in tens of megabytes); more than one only where duplicates are allowed.
+    claimed: HashMap<u128, Claims>,
+}
+
+/// The lines of an import claiming one value: one, kept inline, for almost every value.
+enum Claims {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+/// The first 128 bits of a (hex) digest.
+fn key(digest: &str) -> u128 {
+    digest
+        .get(..32)
+        .and_then(|d| u128::from_str_radix(d, 16).ok())
+        .unwrap_or_default()
 }
 
 /// How many identity numbers the acting actor may still have checked today
@@ -114,20 +130,30 @@ impl<'s> Holders<'s> {
                 })
             })
             .collect();
-        let claimed = self.claimed.get(&(field.to_string(), digest));
-        out.extend(claimed.into_iter().flatten().cloned());
+        match self.claimed.get(&key(&digest)) {
+            Some(Claims::One(line)) => out.push(Holder::Line(*line)),
+            Some(Claims::Many(lines)) => out.extend(lines.iter().map(|l| Holder::Line(*l))),
+            None => {}
+        }
         out
     }
 
-    /// Note that `holder` now holds the unique values of `fields` (a row of an import).
-    pub fn claim(&mut self, kind: &Kind, fields: &BTreeMap<String, Value>, holder: Holder) {
+    /// Note that the import's row at `line` now holds the unique values of `fields`.
+    pub fn claim(&mut self, kind: &Kind, fields: &BTreeMap<String, Value>, line: usize) {
         for field in unique_fields(kind) {
             if let Some(Value::Str(s)) = fields.get(field) {
-                let key = (
-                    field.to_string(),
-                    self.rows.unique_digest(&self.kind, field, s),
-                );
-                self.claimed.entry(key).or_default().push(holder.clone());
+                // The digest covers the kind and the field as well as the value.
+                let key = key(&self.rows.unique_digest(&self.kind, field, s));
+                match self.claimed.get_mut(&key) {
+                    None => {
+                        self.claimed.insert(key, Claims::One(line));
+                    }
+                    Some(Claims::One(first)) => {
+                        let first = *first;
+                        self.claimed.insert(key, Claims::Many(vec![first, line]));
+                    }
+                    Some(Claims::Many(lines)) => lines.push(line),
+                }
             }
         }
     }

@@ -40,8 +40,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// A transaction's text beyond which its index is settled in parts (`Parts`): about
-/// ten thousand entries.
-const PARTS_FROM: u64 = 8 << 20;
+/// six thousand entries.
+const PARTS_FROM: u64 = 4 << 20;
 
 pub struct Options<'a> {
     pub actor: Option<String>,
