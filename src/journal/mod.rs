@@ -59,8 +59,8 @@ pub struct Journal<'w> {
     /// The first `FSYNC_EACH` files' handles, to fsync each; a larger commit drops them
     /// and syncs the file system once instead.
     handles: Vec<(PathBuf, File)>,
-    /// Folders this journal made, store-relative, outermost first.
-    made: Paths,
+    /// Folders this journal made, store-relative, outermost first, a line each.
+    made: Spool,
     /// Unlogged files (left by a hard kill) moved out of the way of new ones: (from, to).
     set_aside: Vec<(PathBuf, PathBuf)>,
     /// `recover`: unlogged files to quarantine at commit, store-relative.
@@ -121,17 +121,28 @@ impl Paths {
         );
     }
 
-    /// Every path at once (the few made folders, or an abandoned transaction's).
+    /// Every path at once (a small transaction's, or an abandoned one's).
     fn all(&mut self) -> Vec<String> {
-        let mut out = Vec::new();
-        self.each(|rel| out.push(rel.to_string()));
-        out
+        lines_of(&mut self.lines)
     }
 
     /// Whether every path went in; the first failure if not.
     fn check(&mut self) -> std::io::Result<()> {
         self.lines.check()
     }
+}
+
+/// Every line of `spool` at once; what could not be read back is left out.
+fn lines_of(spool: &mut Spool) -> Vec<String> {
+    let mut out = Vec::new();
+    let _ = spool.each_chunk(
+        |e| e,
+        |chunk| {
+            out.extend(chunk.lines().map(str::to_string));
+            Ok(())
+        },
+    );
+    out
 }
 
 /// A transaction's lines as they are encoded, chained from the head, and the SHA-512 of
@@ -155,7 +166,7 @@ impl Writer {
             writer: self,
             written: Paths::new(&log_dir),
             handles: Vec::new(),
-            made: Paths::new(&log_dir),
+            made: Spool::new(&log_dir),
             set_aside: Vec::new(),
             quarantine: Vec::new(),
             cut_torn_tail: false,
@@ -277,7 +288,7 @@ impl Journal<'_> {
             },
         }
         let rel = dir.strip_prefix(root).unwrap_or(dir).to_string_lossy();
-        self.made.insert(&rel);
+        self.made.push(&format!("{rel}\n"));
         Ok(true)
     }
 
@@ -357,7 +368,12 @@ impl Journal<'_> {
             f.sync_all().at(&path)?;
         }
         let mut dirs: Vec<PathBuf> = Vec::new();
-        for rel in self.written.all().into_iter().chain(self.made.all()) {
+        for rel in self
+            .written
+            .all()
+            .into_iter()
+            .chain(lines_of(&mut self.made))
+        {
             if let Some(parent) = root.join(rel).parent() {
                 dirs.push(parent.to_path_buf());
             }
@@ -445,7 +461,7 @@ impl Drop for Journal<'_> {
         for (from, to) in self.set_aside.drain(..).rev() {
             let _ = std::fs::rename(&to, &from);
         }
-        for dir in self.made.all().iter().rev() {
+        for dir in lines_of(&mut self.made).iter().rev() {
             let _ = std::fs::remove_dir(root.join(dir));
         }
     }

@@ -115,12 +115,15 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     };
     let mut errors: Vec<InputError> = Vec::new();
     let mut rejected: Vec<(usize, csv::StringRecord, String)> = Vec::new();
+    // Sized for every row up front: a table that grows holds its old and new self at once.
     let mut plan: Vec<Planned> = Vec::with_capacity(total);
+    let mut rares: HashMap<u32, Rare> = HashMap::new();
     let mut statuses = Statuses::default();
-    let mut seen_legacy: HashMap<u128, usize> = HashMap::new();
-    let mut seen_fingerprint: HashSet<u128> = HashSet::new();
+    let mut seen_legacy: HashMap<Digest128, u32> = HashMap::with_capacity(total);
+    let mut seen_fingerprint: HashSet<Digest128> = HashSet::with_capacity(total);
     super::write::check_duplicate_reason(session, spec.allow_duplicate)?;
     let mut holders = Holders::of(session, kind)?;
+    holders.expect(total);
     let mut duplicates = 0;
     // Rows whose identity numbers were checked against the store: each a probe when the
     // answer is told without the row being written.
@@ -205,23 +208,18 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
                             } else {
                                 holders.claim(kind, &fields, line);
                                 if let Some(l) = &legacy {
-                                    seen_legacy.insert(digest(l), line);
+                                    seen_legacy.insert(digest(l), line as u32);
                                 }
                                 seen_fingerprint.insert(fingerprint_key(&fingerprint));
                                 let shares_with: Vec<Holder> =
                                     taken.into_iter().map(|(_, h)| h).collect();
-                                let rare = (!findings.steps.is_empty() || !shares_with.is_empty())
-                                    .then(|| {
-                                        Box::new(Rare {
-                                            steps: findings.steps.clone(),
-                                            shares_with,
-                                        })
-                                    });
+                                if !findings.steps.is_empty() || !shares_with.is_empty() {
+                                    let steps = findings.steps.clone();
+                                    rares.insert(i as u32, Rare { steps, shares_with });
+                                }
                                 plan.push(Planned {
                                     index: i as u32,
-                                    line: line as u32,
                                     status: statuses.number(&findings.status),
-                                    rare,
                                 });
                                 continue;
                             }
@@ -335,6 +333,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     let mut counted: BTreeMap<String, usize> = BTreeMap::new();
     let mut planned = plan.into_iter().peekable();
     let mut id_of_line: HashMap<usize, String> = HashMap::new();
+    let mut lines = LineCounter::new(input.text());
     for (i, record) in reader().records().enumerate() {
         let Some(row) = planned.next_if(|p| p.index as usize == i) else {
             continue;
@@ -342,7 +341,13 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         if report.imported.is_multiple_of(1024) {
             progress("writing", report.imported, report.planned);
         }
-        let line = row.line as usize;
+        // Found as pass 1 found it.
+        let line = record
+            .as_ref()
+            .ok()
+            .and_then(|r| r.position())
+            .map(|p| lines.line_of_record(p.byte() as usize))
+            .unwrap_or(i + 2);
         let changed = || {
             Error::Internal(format!(
                 "{shown}:{line} changed between the check and the write"
@@ -353,7 +358,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
             .values(&in_store(j.writer()), &record, line)
             .map_err(|_| changed())?;
         let fingerprint = fingerprint(kind, &fields);
-        let rare = row.rare.map(|r| *r).unwrap_or_default();
+        let rare = rares.remove(&row.index).unwrap_or_default();
         number += 1;
         let id = format!("{stem}{number:06}");
         let status = statuses.name(row.status).to_string();
@@ -428,19 +433,18 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     Ok(report)
 }
 
-/// What pass 1 learnt of a good row, for pass 2: 16 bytes for most rows (a million of
-/// them in 16 MB). What pass 2 can read from the row again (its fields, legacy number,
-/// fingerprint) is not kept.
+/// What pass 1 learnt of a good row, for pass 2: 8 bytes (a million rows in 8 MB). What
+/// pass 2 can read from the row again (its line, fields, legacy number, fingerprint) is
+/// not kept.
 struct Planned {
+    /// The row's number in the file, from 0.
     index: u32,
-    line: u32,
     /// The status pass 1 found the record starts in (`Statuses`).
     status: u16,
-    rare: Option<Box<Rare>>,
 }
 
-/// What few rows have: steps their terms need, and holders of their identity numbers
-/// the caller allowed them to share with.
+/// What few rows have, kept apart by row number: steps their terms need, and holders of
+/// their identity numbers the caller allowed them to share with.
 #[derive(Default)]
 struct Rare {
     steps: Vec<DueStep>,
@@ -467,16 +471,21 @@ impl Statuses {
     }
 }
 
+/// 128 bits of a digest, as bytes (so a table of them packs without padding).
+type Digest128 = [u8; 16];
+
 /// A 128-bit digest of `text`, to tell a file's repeats without holding the text (two of
 /// a million differ in it but for odds below 10^-26).
-fn digest(text: &str) -> u128 {
+fn digest(text: &str) -> Digest128 {
     let d = sha2::Sha256::digest(text.as_bytes());
-    u128::from_le_bytes(d[..16].try_into().expect("16 bytes"))
+    d[..16].try_into().expect("16 bytes")
 }
 
-/// A fingerprint (32 hex digits) as a number.
-fn fingerprint_key(fingerprint: &str) -> u128 {
-    u128::from_str_radix(fingerprint, 16).unwrap_or_else(|_| digest(fingerprint))
+/// A fingerprint (32 hex digits) as its 16 bytes.
+fn fingerprint_key(fingerprint: &str) -> Digest128 {
+    u128::from_str_radix(fingerprint, 16)
+        .map(u128::to_le_bytes)
+        .unwrap_or_else(|_| digest(fingerprint))
 }
 
 enum Novelty {
@@ -492,8 +501,8 @@ fn novelty(
     kind: &Kind,
     legacy: &Option<String>,
     fingerprint: &str,
-    seen_legacy: &HashMap<u128, usize>,
-    seen_fingerprint: &HashSet<u128>,
+    seen_legacy: &HashMap<Digest128, u32>,
+    seen_fingerprint: &HashSet<Digest128>,
 ) -> Novelty {
     match legacy {
         Some(l) => match session.index.legacy_id(&kind.name, l) {

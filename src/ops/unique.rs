@@ -25,23 +25,20 @@ pub struct Holders<'s> {
     session: &'s Session,
     rows: Rows,
     kind: String,
-    /// The import lines claiming each digest (its first 128 bits: a million rows' claims
-    /// in tens of megabytes); more than one only where duplicates are allowed.
-    claimed: HashMap<u128, Claims>,
-}
-
-/// The lines of an import claiming one value: one, kept inline, for almost every value.
-enum Claims {
-    One(usize),
-    Many(Vec<usize>),
+    /// The import line first claiming each digest (by its first 128 bits, 20 bytes a
+    /// claim: a million rows' in tens of megabytes).
+    claimed: HashMap<[u8; 16], u32>,
+    /// Later lines claiming a value already claimed (where duplicates are allowed).
+    also: HashMap<[u8; 16], Vec<u32>>,
 }
 
 /// The first 128 bits of a (hex) digest.
-fn key(digest: &str) -> u128 {
+fn key(digest: &str) -> [u8; 16] {
     digest
         .get(..32)
         .and_then(|d| u128::from_str_radix(d, 16).ok())
         .unwrap_or_default()
+        .to_le_bytes()
 }
 
 /// How many identity numbers the acting actor may still have checked today
@@ -84,7 +81,13 @@ impl<'s> Holders<'s> {
             rows: session.rows()?,
             kind: kind.name.clone(),
             claimed: HashMap::new(),
+            also: HashMap::new(),
         })
+    }
+
+    /// Make room for the claims of `rows` rows at once.
+    pub fn expect(&mut self, rows: usize) {
+        self.claimed.reserve(rows);
     }
 
     /// The unique fields of `fields` someone else already holds, with who holds them.
@@ -130,11 +133,10 @@ impl<'s> Holders<'s> {
                 })
             })
             .collect();
-        match self.claimed.get(&key(&digest)) {
-            Some(Claims::One(line)) => out.push(Holder::Line(*line)),
-            Some(Claims::Many(lines)) => out.extend(lines.iter().map(|l| Holder::Line(*l))),
-            None => {}
-        }
+        let key = key(&digest);
+        out.extend(self.claimed.get(&key).map(|l| Holder::Line(*l as usize)));
+        let also = self.also.get(&key).into_iter().flatten();
+        out.extend(also.map(|l| Holder::Line(*l as usize)));
         out
     }
 
@@ -144,15 +146,13 @@ impl<'s> Holders<'s> {
             if let Some(Value::Str(s)) = fields.get(field) {
                 // The digest covers the kind and the field as well as the value.
                 let key = key(&self.rows.unique_digest(&self.kind, field, s));
-                match self.claimed.get_mut(&key) {
-                    None => {
-                        self.claimed.insert(key, Claims::One(line));
+                match self.claimed.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(_) => {
+                        self.also.entry(key).or_default().push(line as u32);
                     }
-                    Some(Claims::One(first)) => {
-                        let first = *first;
-                        self.claimed.insert(key, Claims::Many(vec![first, line]));
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(line as u32);
                     }
-                    Some(Claims::Many(lines)) => lines.push(line),
                 }
             }
         }
