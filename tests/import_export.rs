@@ -728,6 +728,48 @@ fn a_big_import_stopped_late_leaves_the_store_exactly_as_it_was() {
     assert!(s.ok("", &["verify"]).starts_with("ok:"));
 }
 
+/// An export without a reveal goes out as it is found: a reader that stops early (`| head`)
+/// ends it quietly, and one that reads it all gets what `-o FILE` writes.
+#[test]
+fn an_export_to_a_pipe_streams_and_stops_when_its_reader_does() {
+    use std::io::{BufRead, Read};
+    let s = TestStore::new();
+    s.import_many(1, 4000);
+    let file = s.dir.path().join("all.csv");
+    s.ok(
+        "alice",
+        &["export", "customer", "-o", file.to_str().unwrap()],
+    );
+    let piped = s
+        .cmd("alice", &["export", "customer"])
+        .output()
+        .unwrap()
+        .stdout;
+    assert!(piped == std::fs::read(&file).unwrap(), "the same bytes");
+    assert!(piped.len() > 256 * 1024, "more than a pipe holds");
+    let mut child = s
+        .process("alice", &["export", "customer"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = Vec::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_until(b'\n', &mut first)
+        .unwrap();
+    let first = String::from_utf8_lossy(&first);
+    assert!(first.starts_with("id,status,legacy_no,"));
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0), "{err}");
+    assert_eq!(err, "");
+}
+
 #[test]
 fn a_full_disk_during_a_create_leaves_no_temporary_file() {
     let s = TestStore::new();

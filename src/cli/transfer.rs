@@ -12,7 +12,7 @@ use docket::t;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::cell::RefCell;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Args)]
 pub struct ImportArgs {
@@ -263,6 +263,21 @@ pub fn export(g: &Global, a: ExportArgs) -> Result<Output> {
     let mut session = Opened::new(g, &a.reveal)?;
     let reveal = reveal_request(&session, &a.reveal)?;
     let Some(path) = &a.output else {
+        if reveal.is_none() {
+            // Nothing to log first: written as it is found, a batch at a time.
+            let mut out = StdoutBatches::default();
+            let streamed =
+                export::export_to(&session, &spec, None, (&mut out, Path::new("<stdout>")));
+            return match streamed.and_then(|_| out.finish()) {
+                // The reader went away (`| head`): it has what it wanted.
+                Err(Error::Io { source, .. })
+                    if source.kind() == std::io::ErrorKind::BrokenPipe =>
+                {
+                    Ok(String::new())
+                }
+                other => other.map(|()| String::new()),
+            };
+        }
         let exported = export::export(&session, &spec, reveal.as_ref())?;
         session.log(exported.revealed)?;
         use std::io::Write;
@@ -292,6 +307,37 @@ pub fn export(g: &Global, a: ExportArgs) -> Result<Output> {
         encoding = exported.encoding.name()
     ));
     Ok(String::new())
+}
+
+/// Standard output for a stream of batches, a mebibyte at a time.
+#[derive(Default)]
+struct StdoutBatches {
+    held: Vec<u8>,
+}
+
+impl StdoutBatches {
+    /// Everything held, out.
+    fn finish(mut self) -> Result<()> {
+        use std::io::Write;
+        self.flush().map_err(|e| Error::io("<stdout>", e))
+    }
+}
+
+impl std::io::Write for StdoutBatches {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.held.extend_from_slice(buf);
+        if self.held.len() >= 1 << 20 {
+            self.flush()?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        let written = out.write_all(&self.held).and_then(|()| out.flush());
+        self.held.clear();
+        written
+    }
 }
 
 /// The encoding of an export to a terminal: UTF-8, what the terminal reads. GB18030 is
