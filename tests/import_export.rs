@@ -128,20 +128,23 @@ fn bom_and_gb18030_files_import() {
         s.run("alice", &["import", "customer", &f]).stderr,
         "imported 3 of 3 rows (gb18030)\n"
     );
-    let shown = s.ok(
-        "alice",
-        &[
-            "show",
-            "CUS-2026-000001",
-            "--reveal",
-            "--purpose",
-            "check the import",
-        ],
-    );
+    let shown = first_customer_revealed(&s);
     assert!(
         shown.contains(SEEDED_NAME) && shown.contains(SEEDED_ADDRESS),
         "decoded, not mojibake: {shown}"
     );
+}
+
+/// The first imported customer, shown with its personal data.
+fn first_customer_revealed(s: &TestStore) -> String {
+    let args = [
+        "show",
+        "CUS-2026-000001",
+        "--reveal",
+        "--purpose",
+        "check the import",
+    ];
+    s.ok("alice", &args)
 }
 
 /// A file read from a pipe is read as one read from disk: checked, decoded and
@@ -165,16 +168,7 @@ fn an_import_read_from_a_pipe_is_an_import_like_any_other() {
         String::from_utf8_lossy(&out.stderr),
         "imported 3 of 3 rows (gb18030)\n"
     );
-    let shown = s.ok(
-        "alice",
-        &[
-            "show",
-            "CUS-2026-000001",
-            "--reveal",
-            "--purpose",
-            "check the import",
-        ],
-    );
+    let shown = first_customer_revealed(&s);
     assert!(
         shown.contains(SEEDED_NAME),
         "decoded from the pipe: {shown}"

@@ -579,3 +579,35 @@ fn a_filter_narrowed_in_the_database_finds_what_the_filter_alone_finds() {
     );
     assert!(out.lines().count() > 1, "{out}");
 }
+
+/// A sorted query with `--limit` keeps only the first matches as it goes (a few thousand
+/// records are enough to make it drop the rest): what it prints is the head of what the
+/// same query prints whole, whatever the order.
+#[test]
+fn a_limited_sorted_query_prints_the_head_of_the_whole_answer() {
+    let s = TestStore::new();
+    s.import_many(1, 5000);
+    for sort in [
+        "-id",
+        "id",
+        "account_opened_on",
+        "-status",
+        "-meter_reading_m3",
+    ] {
+        for filter in ["true", "id != 'CUS-2026-000007'"] {
+            let query = |limit: Option<&str>| {
+                let mut args = vec!["query", "--format", "csv", "customer", "--where", filter];
+                args.extend(["--sort", sort]);
+                if let Some(n) = limit {
+                    args.extend(["--limit", n]);
+                }
+                s.ok("alice", &args)
+            };
+            let whole = query(None);
+            assert_eq!(whole.lines().count(), 5001 - usize::from(filter != "true"));
+            let head: Vec<&str> = whole.lines().take(8).collect();
+            let limited = query(Some("7"));
+            assert_eq!(limited.lines().collect::<Vec<_>>(), head, "--sort {sort}");
+        }
+    }
+}

@@ -470,6 +470,8 @@ pub fn query_each(
         filter: filter.as_ref(),
         status: spec.status,
         sort_key,
+        order: sort,
+        limit: spec.limit,
         shown: &|class: &str| reveal.is_some_and(|r| r.classes.contains(class)),
         refers_to: referred.as_ref().map(|(id, kind)| (id.as_str(), *kind)),
         views_from_rows: reveal.is_none(),
@@ -492,12 +494,8 @@ pub fn query_each(
         Some(rows) => matching_from_rows(session, rows, &schemas, only_kind, &look)?,
         None => matching_from_files(session, &schemas, only_kind, &look)?,
     };
-    if let Some((key, descending)) = sort {
-        matched.sort_by(|a, b| match key {
-            "id" => directed(a.id.cmp(&b.id), descending),
-            "status" => directed(a.status.cmp(&b.status), descending),
-            _ => compare(a.key.as_ref(), b.key.as_ref(), descending),
-        });
+    if sort.is_some() {
+        matched.sort_by(|a, b| in_order(sort, a, b));
     }
     // What is printed is read from the version files and checked against the log, on
     // both cores.
@@ -626,11 +624,41 @@ fn directed(ord: Ordering, descending: bool) -> Ordering {
     if descending { ord.reverse() } else { ord }
 }
 
+/// The order a query prints its matches in: by the sort key (`-` before it: descending),
+/// equal keys by id.
+fn in_order(sort: Option<(&str, bool)>, a: &Match, b: &Match) -> Ordering {
+    let by_key = match sort {
+        None | Some(("id", _)) => Ordering::Equal,
+        Some(("status", descending)) => directed(a.status.cmp(&b.status), descending),
+        Some((_, descending)) => compare(a.key.as_ref(), b.key.as_ref(), descending),
+    };
+    let by_id = match sort {
+        Some(("id", true)) => b.id.cmp(&a.id),
+        _ => a.id.cmp(&b.id),
+    };
+    by_key.then(by_id)
+}
+
+/// Keep only the first `look.limit` of `matched` in print order, once it holds many more:
+/// a query with `--limit` holds a few matches whatever the store's size.
+fn keep_first(matched: &mut Matches, look: &Look) {
+    let Some(limit) = look.limit else {
+        return;
+    };
+    if matched.len() > 2 * limit + 4096 {
+        matched.sort_by(|a, b| in_order(look.order, a, b));
+        matched.truncate(limit);
+    }
+}
+
 /// What a query looks for, and which personal classes its expression may see unmasked.
 struct Look<'a> {
     filter: Option<&'a Expr>,
     status: Option<&'a str>,
     sort_key: Option<&'a str>,
+    /// The sort (`None`: by id) and how many matches are printed.
+    order: Option<(&'a str, bool)>,
+    limit: Option<usize>,
     shown: &'a (dyn Fn(&str) -> bool + Sync),
     /// The record the matches must refer to, and its kind.
     refers_to: Option<(&'a str, &'a str)>,
@@ -716,6 +744,7 @@ fn matching_from_rows<'k>(
     let apart: BTreeSet<&String> = added.keys().chain(rows.held_in_memory()).collect();
     let narrowing = look.filter.and_then(Expr::narrowing);
     let mut matched: Matches = Vec::new();
+    let mut found = 0;
     // What the first matches show is kept as they are found (on both cores), so a query
     // that finds a few thousand records reads each row once; the views of any more are
     // read again when printed, so memory stays bounded.
@@ -725,7 +754,9 @@ fn matching_from_rows<'k>(
         }
         let condition = narrowed_by(kind, narrowing.as_ref(), look);
         rows.narrowed(kind, condition, |page| {
-            let keep = look.views_from_rows && matched.len() < ROWS_KEPT;
+            // Counted as found, not as held: a limited query drops most of what it finds.
+            let keep = look.views_from_rows && found < ROWS_KEPT;
+            let before = matched.len();
             matched.extend(judge_page(
                 session,
                 rows,
@@ -735,6 +766,8 @@ fn matching_from_rows<'k>(
                 &apart,
                 keep,
             )?);
+            found += matched.len() - before;
+            keep_first(&mut matched, look);
             Ok::<bool, Error>(true)
         })?;
     }
