@@ -205,19 +205,22 @@ fn check_field(
     today: NaiveDate,
     placeholders: &[String],
 ) -> Vec<Problem> {
-    let rule = f
-        .rule
-        .as_deref()
-        .map(|r| format!(" ({r})"))
-        .unwrap_or_default();
-    let add = Some(t!("validate-add-set", name = f.name));
+    // The words are made only for a problem: every record's every field passes here.
+    let rule = || {
+        f.rule
+            .as_deref()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default()
+    };
+    let add = || Some(t!("validate-add-set", name = f.name));
+    // Required: `Some(None)` always, `Some(Some(source))` by a condition that holds.
     let required = if f.required {
-        Ok(Some(t!("validate-required-field").to_string()))
+        Ok(Some(None))
     } else {
         match &f.required_when {
-            Some(cond) => cond.holds(scope).map(|holds| {
-                (holds == Some(true)).then(|| t!("admin-required-when", source = cond.source))
-            }),
+            Some(cond) => cond
+                .holds(scope)
+                .map(|holds| (holds == Some(true)).then_some(Some(cond.source.as_str()))),
             None => Ok(None),
         }
     };
@@ -225,26 +228,33 @@ fn check_field(
         Ok(r) => r,
         Err(m) => return vec![(m, None)],
     };
+    let why = |when: Option<&str>| match when {
+        None => t!("validate-required-field").to_string(),
+        Some(source) => t!("admin-required-when", source = source),
+    };
     match (value, required) {
-        (None, Some(why)) if f.required => {
-            vec![(t!("validate-missing", why = why, rule = rule), add)]
+        (None, Some(when)) if f.required => {
+            vec![(
+                t!("validate-missing", why = why(when), rule = rule()),
+                add(),
+            )]
         }
-        (None, Some(why)) => vec![(format!("{why}{rule}"), add)],
+        (None, Some(when)) => vec![(format!("{}{}", why(when), rule()), add())],
         (None, None) => Vec::new(),
-        (Some(v), Some(why)) if !meaningful(v) => vec![(
+        (Some(v), Some(when)) if !meaningful(v) => vec![(
             t!(
                 "validate-says-nothing-blanks-punctuation",
-                why = why,
-                rule = rule,
+                why = why(when),
+                rule = rule(),
                 escape = crate::text::escape(&v.to_string())
             ),
             Some(t!("validate-give-real", name = f.name)),
         )],
-        (Some(v), Some(why)) if placeholder(f, v, placeholders) => vec![(
+        (Some(v), Some(when)) if placeholder(f, v, placeholders) => vec![(
             t!(
                 "validate-placeholder",
-                why = why,
-                rule = rule,
+                why = why(when),
+                rule = rule(),
                 escape = crate::text::escape(&v.to_string())
             ),
             Some(t!("validate-give-real-not-placeholder", name = f.name)),
