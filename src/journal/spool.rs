@@ -4,7 +4,7 @@
 //! without a name leaves nothing behind whatever stops the process.
 
 use std::fs::File;
-use std::io::{BufWriter, ErrorKind, Read, Seek, SeekFrom, Write};
+use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// Lines are kept in memory up to this many bytes: an everyday act (a few KiB) stays far
@@ -17,12 +17,16 @@ const CHUNK: usize = 1 << 20;
 pub struct Spool {
     /// Where the spill file goes: the log's folder, so the append can copy on one disk.
     dir: PathBuf,
-    /// Whole lines in chunks of about `CHUNK` bytes, until spilled.
+    /// Whole lines in chunks of about `CHUNK` bytes not yet in the file.
     chunks: Vec<String>,
-    file: Option<BufWriter<File>>,
+    file: Option<File>,
+    /// How much of the file holds whole chunks: a write that failed part-way may have
+    /// left more, which is never read.
+    in_file: u64,
     len: u64,
-    /// The first failure to write the spill file (a full disk): told by `check`, at the
-    /// commit, which then refuses.
+    /// The first failure to write the spill file (a full disk). Everything from then on
+    /// stays in memory, so nothing pushed is lost (a dropped journal still finds every
+    /// path it made); `check` tells it, and the commit refuses.
     failed: Option<std::io::Error>,
 }
 
@@ -32,6 +36,7 @@ impl Spool {
             dir: dir.to_path_buf(),
             chunks: Vec::new(),
             file: None,
+            in_file: 0,
             len: 0,
             failed: None,
         }
@@ -45,40 +50,43 @@ impl Spool {
     /// Add one whole line (with its newline).
     pub fn push(&mut self, line: &str) {
         self.len += line.len() as u64;
-        if self.failed.is_some() {
-            return;
-        }
-        if let Some(f) = &mut self.file {
-            if let Err(e) = f.write_all(line.as_bytes()) {
-                self.failed = Some(e);
-            }
-            return;
-        }
         match self.chunks.last_mut() {
             Some(chunk) if chunk.len() + line.len() <= CHUNK => chunk.push_str(line),
             _ => self.chunks.push(line.to_string()),
         }
-        if self.len > SPILL
-            && let Err(e) = self.spill()
+        let held: usize = self.chunks.iter().map(String::len).sum();
+        let due = match self.file {
+            None => self.len > SPILL,
+            Some(_) => held > CHUNK,
+        };
+        if due
+            && self.failed.is_none()
+            && let Err(e) = self.write_out()
         {
             self.failed = Some(e);
         }
     }
 
-    /// Move the chunks held into a new file without a name.
-    fn spill(&mut self) -> std::io::Result<()> {
-        let mut f = BufWriter::with_capacity(CHUNK, tempfile::tempfile_in(&self.dir)?);
-        for chunk in self.chunks.drain(..) {
-            f.write_all(chunk.as_bytes())?;
+    /// Move the chunks held into the file (made, without a name, the first time); on a
+    /// failure they stay held.
+    fn write_out(&mut self) -> std::io::Result<()> {
+        if self.file.is_none() {
+            self.file = Some(tempfile::tempfile_in(&self.dir)?);
         }
-        self.file = Some(f);
+        let file = self.file.as_mut().expect("just made");
+        file.seek(SeekFrom::Start(self.in_file))?;
+        for chunk in &self.chunks {
+            file.write_all(chunk.as_bytes())?;
+            self.in_file += chunk.len() as u64;
+        }
+        self.chunks.clear();
         Ok(())
     }
 
-    /// Whether every line went in; the first failure if not.
-    pub fn check(&mut self) -> std::io::Result<()> {
-        match self.failed.take() {
-            Some(e) => Err(e),
+    /// Whether every line reached the spill file, or stayed in memory with no failure.
+    pub fn check(&self) -> std::io::Result<()> {
+        match &self.failed {
+            Some(e) => Err(std::io::Error::new(e.kind(), e.to_string())),
             None => Ok(()),
         }
     }
@@ -90,30 +98,30 @@ impl Spool {
         failed: impl Fn(std::io::Error) -> E,
         mut each: impl FnMut(&str) -> Result<(), E>,
     ) -> Result<(), E> {
-        let Some(f) = &mut self.file else {
-            for chunk in &self.chunks {
-                each(chunk)?;
+        if let Some(file) = &mut self.file {
+            file.seek(SeekFrom::Start(0)).map_err(&failed)?;
+            let mut left = self.in_file;
+            let mut held: Vec<u8> = Vec::with_capacity(2 * CHUNK);
+            let mut piece = vec![0u8; CHUNK];
+            while left > 0 {
+                let want = piece.len().min(left as usize);
+                let n = file.read(&mut piece[..want]).map_err(&failed)?;
+                if n == 0 {
+                    break;
+                }
+                left -= n as u64;
+                held.extend_from_slice(&piece[..n]);
+                if let Some(cut) = held.iter().rposition(|&b| b == b'\n') {
+                    let rest = held.split_off(cut + 1);
+                    each(&text(std::mem::replace(&mut held, rest)).map_err(&failed)?)?;
+                }
             }
-            return Ok(());
-        };
-        f.flush().map_err(&failed)?;
-        let file = f.get_mut();
-        file.seek(SeekFrom::Start(0)).map_err(&failed)?;
-        let mut held: Vec<u8> = Vec::with_capacity(2 * CHUNK);
-        let mut piece = vec![0u8; CHUNK];
-        loop {
-            let n = file.read(&mut piece).map_err(&failed)?;
-            if n == 0 {
-                break;
-            }
-            held.extend_from_slice(&piece[..n]);
-            if let Some(cut) = held.iter().rposition(|&b| b == b'\n') {
-                let rest = held.split_off(cut + 1);
-                each(&text(std::mem::replace(&mut held, rest)).map_err(&failed)?)?;
+            if !held.is_empty() {
+                each(&text(held).map_err(&failed)?)?;
             }
         }
-        if !held.is_empty() {
-            each(&text(held).map_err(&failed)?)?;
+        for chunk in &self.chunks {
+            each(chunk)?;
         }
         Ok(())
     }
@@ -165,7 +173,7 @@ mod tests {
         for l in &wanted {
             spool.push(&format!("{l}\n"));
         }
-        assert!(spool.file.is_some(), "more than SPILL bytes are on disk");
+        assert!(spool.in_file > SPILL, "more than SPILL bytes are on disk");
         assert_eq!(
             spool.len(),
             wanted.iter().map(|l| l.len() as u64 + 1).sum::<u64>()
@@ -177,6 +185,18 @@ mod tests {
     }
 
     #[test]
+    fn a_spool_that_cannot_spill_keeps_every_line_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spool = Spool::new(&dir.path().join("gone"));
+        let wanted: Vec<String> = (0..20_000).map(|i| format!("path/{i:08}")).collect();
+        for l in &wanted {
+            spool.push(&format!("{l}\n"));
+        }
+        assert!(spool.check().is_err(), "the failure is told");
+        assert_eq!(lines(&mut spool), wanted, "and nothing is lost");
+    }
+
+    #[test]
     fn a_small_spool_stays_in_memory() {
         let dir = tempfile::tempdir().unwrap();
         let mut spool = Spool::new(dir.path());
@@ -184,6 +204,7 @@ mod tests {
         spool.push("b\n");
         assert!(spool.file.is_none());
         assert_eq!(lines(&mut spool), ["a", "b"]);
+        spool.check().unwrap();
         assert_eq!(spool.concat().unwrap(), "a\nb\n");
     }
 }
