@@ -45,7 +45,7 @@ fn too_big(shown: &str, limit: Limit) -> Error {
     .into()
 }
 
-fn line_too_long(shown: &str, line: usize, limit: u64) -> Error {
+pub(crate) fn line_too_long(shown: &str, line: usize, limit: u64) -> Error {
     InputError::new(
         Location::file(shown).line(Some(line)),
         t!("bounded-line-longer-than-limit", size = size(limit)),

@@ -154,8 +154,8 @@ fn scan(file: &File, shown: &str, limit: Limit) -> Result<Scan> {
                 line_len = 0;
             } else {
                 line_len += 1;
-                if limit.line_bytes.is_some_and(|max| line_len > max) {
-                    return Err(line_too_long(shown, found.lines + 1, limit));
+                if let Some(max) = limit.line_bytes.filter(|max| line_len > *max) {
+                    return Err(bounded::line_too_long(shown, found.lines + 1, max));
                 }
             }
         }
@@ -176,16 +176,6 @@ fn scan(file: &File, shown: &str, limit: Limit) -> Result<Scan> {
         found.lines += 1;
     }
     Ok(found)
-}
-
-fn line_too_long(shown: &str, line: usize, limit: Limit) -> Error {
-    let max = limit.line_bytes.unwrap_or_default();
-    InputError::new(
-        Location::file(shown).line(Some(line)),
-        t!("bounded-line-longer-than-limit", size = bounded::size(max)),
-    )
-    .hint(t!("bounded-check-csv-or-raise"))
-    .into()
 }
 
 /// Files that are not CSV are named for what they are, before anything reads them as
