@@ -762,6 +762,20 @@ fn an_export_to_a_pipe_streams_and_stops_when_its_reader_does() {
         .unwrap();
     assert_eq!(child.wait().unwrap().code(), Some(0), "{err}");
     assert_eq!(err, "");
+    // Revealed, it is held in a file without a name until the reveal is logged, then
+    // sent: the same bytes as a revealed file, and nothing left beside the log.
+    let reveal = ["export", "customer", "--reveal", "--purpose", "meter audit"];
+    let revealed = s.dir.path().join("revealed.csv");
+    let mut to_file = reveal.to_vec();
+    to_file.extend(["-o", revealed.to_str().unwrap()]);
+    s.ok("audrey", &to_file);
+    let piped = s.cmd("audrey", &reveal).output().unwrap();
+    assert_eq!(piped.status.code(), Some(0), "{piped:?}");
+    assert!(
+        piped.stdout == std::fs::read(&revealed).unwrap(),
+        "the same bytes"
+    );
+    s.ok("", &["verify"]);
 }
 
 #[test]

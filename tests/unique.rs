@@ -397,3 +397,56 @@ fn one_customer_one_record_a_resident_id_or_credit_code_is_filed_as_what_it_is()
         &strs(&customer_of_kind("other", "110105194912310021")),
     );
 }
+
+#[test]
+fn one_customer_one_record_a_number_let_go_by_an_amendment_is_free_again_in_replay() {
+    let s = TestStore::new();
+    let first = s.residential();
+    s.ok(
+        "alice",
+        &[
+            "amend",
+            &first,
+            "--set",
+            &format!("id_number={}", resident_id(78)),
+            "--reason",
+            "wrong number typed at the counter",
+        ],
+    );
+    // The first customer no longer holds the seeded number: a second takes it, and the
+    // replay from genesis agrees, as it agrees the first now holds its new number.
+    let second = s.ok("bob", &strs(&customer_args(SEEDED_ID)));
+    s.ok("", &["verify"]);
+    let (err, _) = s.fails_probed("bob", &strs(&customer_args(&resident_id(78))), CONFLICT);
+    assert!(err.contains(&format!("`{first}`")), "{err}");
+    assert!(!err.contains(second.trim()), "{err}");
+}
+
+#[test]
+fn one_customer_one_record_a_duplicate_written_by_hand_is_named_whoever_signed_it() {
+    let s = TestStore::new();
+    let first = s.residential();
+    let text = s.version_text("customer", &first, 1);
+    let second = "CUS-2026-000002";
+    let file = s.write_by_hand(
+        &format!("records/customer/2026/000/{second}/v0001.toml"),
+        &text
+            .replace(&first, second)
+            .replace("written_by = \"alice\"", "written_by = \"bob\"")
+            .replace("湖墅南路88号", "湖墅南路90号"),
+    );
+    let line = append_entries(
+        &s,
+        &[
+            serde_json::json!({"actor": "bob", "role": "business-staff", "action": "create",
+             "record": second, "version": 1, "files": [file],
+             "detail": {"status": "active", "policy": "1"}}),
+        ],
+    );
+    assert_eq!(
+        s.verify_problems(),
+        [format!(
+            "records/audit.log:{line}: the record holds an identity another record holds ({first}) without a logged reason (one customer, one record)"
+        )]
+    );
+}

@@ -5,6 +5,7 @@
 //! top: a command looks up the few records it needs instead of loading them all.
 
 use super::entry::Entry;
+use super::heads::Heads;
 use crate::layout::{ACTORS_DIR, parse_policy_copy, parse_version_path};
 
 /// The act that applies a policy version (and the record it is logged under).
@@ -80,7 +81,7 @@ pub struct LogIndex {
     /// records carries 100,000 hashes, not 200,000 entries.
     other_files: HashMap<String, String>,
     /// record id → its current version.
-    records: BTreeMap<String, RecordHead>,
+    records: Heads,
     /// actor name → its current register version (few: always held whole).
     pub actors: BTreeMap<String, u32>,
     /// Archive numbers assigned (R-C15).
@@ -94,13 +95,14 @@ pub struct LogIndex {
     /// Every applied policy version (few: always held whole): source file
     /// (`schemas/customer.toml`) → the SHA-256 of its copy in the store.
     pub policies: BTreeMap<u32, BTreeMap<String, String>>,
-    /// Each department name once, shared by the records filed under it.
-    department_names: BTreeMap<String, Arc<str>>,
+    /// Kept only by an index some command reads them from: `verify`'s never looks up a
+    /// legacy number or an import's fingerprint, and a million of them are 200 MB.
+    lean: bool,
 }
 
 /// What the entries after a settled index's checkpoint added, to write into it.
 pub struct Added<'a> {
-    pub records: &'a BTreeMap<String, RecordHead>,
+    pub records: &'a Heads,
     pub other_files: &'a HashMap<String, String>,
     pub archive_numbers: &'a HashSet<String>,
     pub numbers: &'a HashMap<String, u32>,
@@ -127,6 +129,15 @@ impl LogIndex {
         }
     }
 
+    /// An index built from genesis for checking alone (`verify`): it keeps no legacy
+    /// numbers or fingerprints, which only imports look up.
+    pub fn lean() -> LogIndex {
+        LogIndex {
+            lean: true,
+            ..LogIndex::default()
+        }
+    }
+
     /// Where the settled copy it reads from was taken (none: built whole in memory).
     pub fn settled_at(&self) -> Option<&super::Head> {
         self.settled_at.as_ref()
@@ -141,7 +152,7 @@ impl LogIndex {
     /// records, files, archive and legacy numbers and fingerprints. The small parts
     /// (numbers per id stem, actors, policies) stay, to be written whole at the end.
     pub fn forget_written(&mut self) {
-        self.records = BTreeMap::new();
+        self.records = Heads::default();
         self.other_files = HashMap::new();
         self.archive_numbers = HashSet::new();
         self.legacy = HashMap::new();
@@ -198,11 +209,11 @@ impl LogIndex {
             self.actors.insert(entry.record.clone(), entry.version);
             return;
         }
-        if let Some(l) = entry.detail.get("legacy_no") {
+        if let Some(l) = entry.detail.get("legacy_no").filter(|_| !self.lean) {
             self.legacy
                 .insert((kind.clone(), l.clone()), entry.record.clone());
         }
-        if let Some(f) = entry.detail.get("fingerprint") {
+        if let Some(f) = entry.detail.get("fingerprint").filter(|_| !self.lean) {
             self.fingerprints.insert(f.clone(), entry.record.clone());
         }
         let old = self.record(&entry.record);
@@ -222,7 +233,7 @@ impl LogIndex {
             flat: crate::layout::is_flat_version_path(&file.path),
             changed: entry.seq,
         };
-        self.records.insert(entry.record.clone(), head);
+        self.records.insert(&entry.record, &head);
         if let Some(old) = old {
             // The superseded version stays logged as an ordinary file.
             let path = old.version_path(&entry.record, old.version);
@@ -240,22 +251,19 @@ impl LogIndex {
 
     /// The shared name of department `name`.
     pub fn department(&mut self, name: &str) -> Arc<str> {
-        self.department_names
-            .entry(name.to_string())
-            .or_insert_with(|| Arc::from(name))
-            .clone()
+        self.records.intern(name).0
     }
 
     /// The current version of record `id`.
     pub fn record(&self, id: &str) -> Option<RecordHead> {
         match self.records.get(id) {
-            Some(head) => Some(head.clone()),
+            Some(head) => Some(head),
             None => self.base.as_ref()?.record(id),
         }
     }
 
     pub fn contains_record(&self, id: &str) -> bool {
-        self.records.contains_key(id) || self.base.as_ref().is_some_and(|b| b.record(id).is_some())
+        self.records.contains(id) || self.base.as_ref().is_some_and(|b| b.record(id).is_some())
     }
 
     /// The id as the store spells it, if a record's id is `id` but for case.
@@ -268,9 +276,9 @@ impl LogIndex {
             return Some(upper);
         }
         self.records
-            .keys()
+            .ids()
             .find(|k| k.eq_ignore_ascii_case(id))
-            .cloned()
+            .map(str::to_string)
             .or_else(|| self.base.as_ref()?.record_ignoring_case(id))
     }
 
@@ -291,9 +299,9 @@ impl LogIndex {
             Some(base) => base.changed_after(entry).into_iter().collect(),
             None => BTreeMap::new(),
         };
-        for (id, head) in &self.records {
+        for (id, head) in self.records.iter() {
             if head.changed > entry {
-                out.insert(id.clone(), head.clone());
+                out.insert(id.to_string(), head);
             }
         }
         out.into_iter().collect()
@@ -303,7 +311,7 @@ impl LogIndex {
         let Some(base) = &self.base else {
             return self.records.len();
         };
-        let new = self.records.keys().filter(|id| base.record(id).is_none());
+        let new = self.records.ids().filter(|id| base.record(id).is_none());
         base.record_count() + new.count()
     }
 
@@ -361,19 +369,21 @@ impl LogIndex {
         }
     }
 
+    /// How many files `all_files` lists (a path listed twice counted twice).
+    pub fn file_count(&self) -> usize {
+        debug_assert!(self.base.is_none());
+        self.records.len() + self.other_files.len()
+    }
+
     /// Every logged file and its hash (an index built from genesis: `verify`'s).
-    pub fn all_files(&self) -> impl Iterator<Item = (String, &str)> {
+    pub fn all_files(&self) -> impl Iterator<Item = (String, String)> {
         // Only an index built whole lists its files.
         debug_assert!(self.base.is_none());
         let heads = self
             .records
             .iter()
-            .map(|(id, h)| (h.version_path(id, h.version), h.sha256.as_str()));
-        heads.chain(
-            self.other_files
-                .iter()
-                .map(|(p, h)| (p.clone(), h.as_str())),
-        )
+            .map(|(id, h)| (h.version_path(id, h.version), h.sha256));
+        heads.chain(self.other_files.iter().map(|(p, h)| (p.clone(), h.clone())))
     }
 }
 
@@ -390,16 +400,8 @@ pub struct Records<'a> {
 }
 
 impl Records<'_> {
-    fn next_top(&self) -> Option<(&String, &RecordHead)> {
-        use std::ops::Bound::{Excluded, Unbounded};
-        match &self.top_after {
-            None => self.index.records.iter().next(),
-            Some(a) => self
-                .index
-                .records
-                .range::<String, _>((Excluded(a), Unbounded))
-                .next(),
-        }
+    fn next_top(&self) -> Option<(&str, RecordHead)> {
+        self.index.records.first_after(self.top_after.as_deref())
     }
 
     fn next_base(&mut self) -> Option<&(String, RecordHead)> {
@@ -419,7 +421,7 @@ impl Iterator for Records<'_> {
     type Item = (String, RecordHead);
 
     fn next(&mut self) -> Option<(String, RecordHead)> {
-        let top = self.next_top().map(|(id, h)| (id.clone(), h.clone()));
+        let top = self.next_top().map(|(id, h)| (id.to_string(), h));
         let base_id = self.next_base().map(|(id, _)| id.clone());
         match (top, base_id) {
             (None, None) => None,

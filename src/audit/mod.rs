@@ -4,6 +4,7 @@
 pub mod act;
 pub mod chain;
 pub mod entry;
+pub mod heads;
 pub mod index;
 pub mod segments;
 pub mod trust;

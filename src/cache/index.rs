@@ -252,7 +252,7 @@ fn write_added(tx: &Connection, index: &LogIndex) -> rusqlite::Result<()> {
         "INSERT OR REPLACE INTO records(id, kind, version, sha, department, flat, changed)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
-    for (id, h) in added.records {
+    for (id, h) in added.records.iter() {
         put.execute(params![
             id,
             h.kind,

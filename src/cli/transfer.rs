@@ -278,11 +278,11 @@ pub fn export(g: &Global, a: ExportArgs) -> Result<Output> {
                 other => other.map(|()| String::new()),
             };
         }
-        let exported = export::export(&session, &spec, reveal.as_ref())?;
+        let (mut held, exported) = export::export_held(&session, &spec, reveal.as_ref())?;
         session.log(exported.revealed)?;
         use std::io::Write;
         let mut out = std::io::stdout().lock();
-        return match out.write_all(&exported.bytes).and_then(|_| out.flush()) {
+        return match std::io::copy(&mut held, &mut out).and_then(|_| out.flush()) {
             Ok(()) => Ok(String::new()),
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(String::new()),
             Err(e) => Err(Error::io("<stdout>", e)),

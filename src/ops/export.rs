@@ -6,7 +6,7 @@
 //! unprintable characters escaped, JSON writes them as `\uXXXX`.
 
 use super::read::{QuerySpec, RecordView, Revealed, query_each};
-use crate::error::{Error, Result};
+use crate::error::{Error, IoContext, Result};
 use crate::io::cells::to_cell;
 use crate::io::encoding::ExportEncoding;
 use crate::policy::reveal::Reveal;
@@ -30,15 +30,6 @@ pub struct ExportSpec<'a> {
     pub encoding: Option<ExportEncoding>,
 }
 
-/// What an export wrote.
-pub struct Exported {
-    pub bytes: Vec<u8>,
-    pub records: usize,
-    pub encoding: ExportEncoding,
-    /// What it reveals: logged before the bytes reach their reader.
-    pub revealed: Option<Revealed>,
-}
-
 /// The encoding `spec` is written in.
 fn encoding(session: &Session, spec: &ExportSpec) -> Result<ExportEncoding> {
     match (spec.format, spec.encoding) {
@@ -55,17 +46,25 @@ fn encoding(session: &Session, spec: &ExportSpec) -> Result<ExportEncoding> {
     }
 }
 
-/// The export, whole in memory (for a terminal or a pipe, where the reveal is logged
-/// before the first byte goes out).
-pub fn export(session: &Session, spec: &ExportSpec, reveal: Option<&Reveal>) -> Result<Exported> {
-    let mut bytes = Vec::new();
-    let written = export_to(session, spec, reveal, (&mut bytes, Path::new("<stdout>")))?;
-    Ok(Exported {
-        bytes,
-        records: written.records,
-        encoding: written.encoding,
-        revealed: written.revealed,
-    })
+/// The export written to a file without a name beside the log, and rewound: for a
+/// terminal or a pipe when it reveals, where the reveal is logged before the first byte
+/// goes out. Held on disk, not in memory, so its size is the disk's to bound; the file
+/// is gone when it is dropped, whatever stops the process.
+pub fn export_held(
+    session: &Session,
+    spec: &ExportSpec,
+    reveal: Option<&Reveal>,
+) -> Result<(std::fs::File, Streamed)> {
+    use std::io::Seek;
+    let folder = session.store.abs(crate::layout::RECORDS_DIR);
+    let held = tempfile::tempfile_in(&folder).at(&folder)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, held);
+    let streamed = export_to(session, spec, reveal, (&mut out, Path::new("<stdout>")))?;
+    let mut held = out
+        .into_inner()
+        .map_err(|e| Error::io(folder.clone(), e.into_error()))?;
+    held.rewind().at(&folder)?;
+    Ok((held, streamed))
 }
 
 /// What an export streamed to its writer.

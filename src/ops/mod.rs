@@ -10,6 +10,7 @@ pub mod input;
 pub mod lifecycle;
 pub mod log;
 pub mod oversight;
+pub mod path_list;
 pub mod policy;
 pub mod read;
 pub mod staged;

@@ -741,7 +741,10 @@ fn matching_from_rows<'k>(
     // Records the entries after the settled index changed, and rows the database did not
     // take, are judged one by one: the database's copy of them may be behind.
     let added = session.index.added().records;
-    let apart: BTreeSet<&String> = added.keys().chain(rows.held_in_memory()).collect();
+    let apart: BTreeSet<&str> = added
+        .ids()
+        .chain(rows.held_in_memory().map(String::as_str))
+        .collect();
     let narrowing = look.filter.and_then(Expr::narrowing);
     let mut matched: Matches = Vec::new();
     let mut found = 0;
@@ -785,7 +788,7 @@ fn matching_from_rows<'k>(
             continue;
         }
         if let Some(row) = rows.row(id).filter(|r| r.is_of(&head)) {
-            rest.push(((*id).clone(), head, kind, row));
+            rest.push((id.to_string(), head, kind, row));
         }
     }
     let rest: Vec<_> = rest.iter().map(|(id, h, k, r)| (id, h, *k, r)).collect();
@@ -804,12 +807,12 @@ fn judge_page<'k>(
     (schemas, kind): (&'k Schemas, &'k Kind),
     look: &Look,
     page: Vec<Narrowed>,
-    apart: &BTreeSet<&String>,
+    apart: &BTreeSet<&str>,
     keep: bool,
 ) -> Result<Matches<'k>> {
     let page: Vec<_> = page
         .into_iter()
-        .filter(|n| !apart.contains(&n.id) && session.reaches(n.head.department.as_deref()))
+        .filter(|n| !apart.contains(n.id.as_str()) && session.reaches(n.head.department.as_deref()))
         .collect();
     on_both_cores(&page, |chunk| {
         let candidates: Vec<_> = chunk

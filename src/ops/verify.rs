@@ -7,6 +7,7 @@ use crate::audit::trust::{Registry, Trust};
 use crate::audit::{Head, LogIndex};
 use crate::error::{IoContext, Problem, Result};
 use crate::layout::{CACHE_DIR, LOCK_NAME, LOG_NAME, QUARANTINE_DIR, sha256_hex};
+use crate::ops::path_list::PathList;
 use crate::replay::{At, Replay};
 use crate::session::Writer;
 use crate::store::Store;
@@ -25,10 +26,28 @@ pub struct Report {
 /// cache and quarantine.
 pub fn store_files(store: &Store) -> Result<Vec<String>> {
     let mut out = Vec::new();
+    each_store_file(store, &mut |p| out.push(p))?;
+    Ok(out)
+}
+
+/// `store_files`, held front-coded (`PathList`): a million of them in megabytes.
+fn store_file_list(store: &Store) -> Result<PathList> {
+    let mut out = PathList::default();
+    each_store_file(store, &mut |p| out.push(&p))?;
+    Ok(out)
+}
+
+/// Each file `store_files` lists, in order.
+fn each_store_file(store: &Store, each: &mut dyn FnMut(String)) -> Result<()> {
     let skip: BTreeSet<&str> = [LOG_NAME, LOCK_NAME, CACHE_DIR, QUARANTINE_DIR]
         .into_iter()
         .collect();
-    fn walk(root: &Path, rel: &str, skip: &BTreeSet<&str>, out: &mut Vec<String>) -> Result<()> {
+    fn walk(
+        root: &Path,
+        rel: &str,
+        skip: &BTreeSet<&str>,
+        each: &mut dyn FnMut(String),
+    ) -> Result<()> {
         let dir = root.join(rel);
         let mut entries: Vec<_> = std::fs::read_dir(&dir)
             .at(&dir)?
@@ -42,15 +61,14 @@ pub fn store_files(store: &Store) -> Result<Vec<String>> {
             }
             let ty = e.file_type().at(e.path())?;
             if ty.is_dir() {
-                walk(root, &child, skip, out)?;
+                walk(root, &child, skip, each)?;
             } else {
-                out.push(child);
+                each(child);
             }
         }
         Ok(())
     }
-    walk(&store.root, "records", &skip, &mut out)?;
-    Ok(out)
+    walk(&store.root, "records", &skip, each)
 }
 
 /// The full walk: the index, every entry checked against the register and replayed
@@ -83,13 +101,13 @@ impl Visit for Full {
 /// file against its logged hash.
 pub fn verify(store: &Store) -> Result<Report> {
     let witness = witness::file_for(&store.config.store.id, &store.root);
-    check(store, witness, || store_files(store))
+    check(store, witness, || store_file_list(store))
 }
 
 /// Check a copy of the store (the tree staged for a commit) as `verify` does, but with no
 /// machine's witness: the copy is not the store this machine keeps checking.
 pub fn verify_copy(store: &Store) -> Result<Report> {
-    check(store, None, || store_files(store))
+    check(store, None, || store_file_list(store))
 }
 
 /// Check the store as if only the files of `records/` in `present` were there (the ones
@@ -105,13 +123,13 @@ pub fn verify_as_staged(store: &Store, present: Vec<String>) -> Result<Report> {
                 .any(|s| p == s || p.starts_with(&format!("{s}/")))
         })
         .collect();
-    check(store, None, move || Ok(kept))
+    check(store, None, move || Ok(kept.into_iter().collect()))
 }
 
 fn check(
     store: &Store,
     witness_file: Option<std::path::PathBuf>,
-    list: impl FnOnce() -> Result<Vec<String>> + Send,
+    list: impl FnOnce() -> Result<PathList> + Send,
 ) -> Result<Report> {
     // Problems name fields, roles and kinds by their titles, read from the store's schema
     // files (only words: what is checked is the policy the log applied).
@@ -137,7 +155,7 @@ fn check(
     let (walked, present) = std::thread::scope(|s| {
         let lister = s.spawn(list);
         let walked = walk_fresh(&store.root, plan, || Full {
-            index: LogIndex::default(),
+            index: LogIndex::lean(),
             trust: Trust::new(Registry::default(), &store.root),
             replay: Replay::new(store, true),
         });
@@ -166,15 +184,9 @@ fn check(
             trust.registry.policy,
         ));
     }
-    let present_set: BTreeSet<&String> = present.iter().collect();
-    problems.extend(file_problems(store, &index, &present, &checked)?);
-    let mut missing: Vec<String> = index
-        .all_files()
-        .map(|(p, _)| p)
-        .filter(|p| !present_set.contains(p))
-        .collect();
-    missing.sort();
-    for rel in missing {
+    let (found, logged_present) = file_problems(store, &index, &present, &checked)?;
+    problems.extend(found);
+    for rel in missing_files(&index, &present, logged_present) {
         problems.push(Problem {
             at: rel,
             message: t!("verify-logged-but-missing-restore"),
@@ -243,41 +255,81 @@ fn quarantine_problems(store: &Store, quarantines: &[(u64, String, u64)]) -> Vec
 const PARALLEL_FILES: usize = 4096;
 
 /// What is wrong with the files present: any the log does not hold, and any whose bytes
-/// are not the ones logged — read on every core, but for those replay read already.
+/// are not the ones logged — read on every core, but for those replay read already. With
+/// how many of them the log holds.
 fn file_problems(
     store: &Store,
     index: &LogIndex,
-    present: &[String],
+    present: &PathList,
     checked: &HashSet<u128>,
-) -> Result<Vec<Problem>> {
+) -> Result<(Vec<Problem>, usize)> {
     use rayon::prelude::*;
-    let check = |rel: &String| -> Result<Option<Problem>> {
+    // What is wrong with one file, and whether the log holds it.
+    let check = |rel: &String| -> Result<(Option<Problem>, bool)> {
         let problem = |message: String| Problem {
             at: rel.clone(),
             message,
             ..Default::default()
         };
         match index.sha_of(rel) {
-            None => Ok(Some(problem(t!("verify-present-but-not-logged")))),
-            Some(_) if checked.contains(&crate::replay::path_key(rel)) => Ok(None),
+            None => Ok((Some(problem(t!("verify-present-but-not-logged"))), false)),
+            Some(_) if checked.contains(&crate::replay::path_key(rel)) => Ok((None, true)),
             Some(expected) => {
                 let bytes = std::fs::read(store.abs(rel)).at(store.abs(rel))?;
-                Ok((sha256_hex(&bytes) != expected)
-                    .then(|| problem(t!("verify-does-not-match-hash"))))
+                let differs = sha256_hex(&bytes) != expected;
+                Ok((
+                    differs.then(|| problem(t!("verify-does-not-match-hash"))),
+                    true,
+                ))
             }
         }
     };
-    // Starting the thread pool costs more than reading a small store's files.
-    let found: Vec<Result<Option<Problem>>> = if present.len() > PARALLEL_FILES {
-        present.par_iter().map(check).collect()
-    } else {
-        present.iter().map(check).collect()
+    let check_chunk = |(n, chunk): (usize, Vec<String>)| -> Result<(usize, Vec<Problem>, usize)> {
+        let (mut out, mut logged) = (Vec::new(), 0);
+        for rel in &chunk {
+            let (problem, is_logged) = check(rel)?;
+            out.extend(problem);
+            logged += usize::from(is_logged);
+        }
+        Ok((n, out, logged))
     };
-    let mut out = Vec::new();
+    // Starting the thread pool costs more than reading a small store's files.
+    let chunks = present.chunks(1024).enumerate();
+    let mut found: Vec<Result<(usize, Vec<Problem>, usize)>> = if present.len() > PARALLEL_FILES {
+        chunks.par_bridge().map(check_chunk).collect()
+    } else {
+        chunks.map(check_chunk).collect()
+    };
+    // In the order listed, whichever thread checked them.
+    found.sort_by_key(|f| f.as_ref().map_or(0, |(n, _, _)| *n));
+    let (mut out, mut logged) = (Vec::new(), 0);
     for f in found {
-        out.extend(f?);
+        let (_, problems, n) = f?;
+        out.extend(problems);
+        logged += n;
     }
-    Ok(out)
+    Ok((out, logged))
+}
+
+/// The logged files that are not present, in path order. Present paths are distinct, and
+/// so are logged ones: when as many present files are logged as the log holds, none is
+/// missing, and the paths need not be compared.
+fn missing_files(index: &LogIndex, present: &PathList, logged_present: usize) -> Vec<String> {
+    if logged_present == index.file_count() {
+        return Vec::new();
+    }
+    let present: HashSet<u128> = present
+        .iter()
+        .map(|p| crate::replay::path_key(&p))
+        .collect();
+    let mut missing: Vec<String> = index
+        .all_files()
+        .map(|(p, _)| p)
+        .filter(|p| !present.contains(&crate::replay::path_key(p)))
+        .collect();
+    missing.sort();
+    missing.dedup();
+    missing
 }
 
 /// Check the hash chain alone, at hashing speed: no entry is parsed, no file read.

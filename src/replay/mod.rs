@@ -11,6 +11,7 @@
 mod compare;
 mod records;
 pub mod register;
+mod unique;
 
 use crate::audit::act::Act;
 use crate::audit::trust::Registry;
@@ -46,7 +47,7 @@ pub struct Replay {
     from_genesis: bool,
     /// One customer, one record: the holders of each unique value (replayed from genesis
     /// only, as it needs every record).
-    unique: Option<records::UniqueValues>,
+    unique: Option<unique::UniqueValues>,
     /// The files replay read and found as logged (by `path_key`): `verify` need not read
     /// them again.
     pub checked: HashSet<u128>,
@@ -95,7 +96,7 @@ impl Replay {
             loaded: BTreeMap::new(),
             authors: HashMap::new(),
             from_genesis,
-            unique: from_genesis.then(records::UniqueValues::default),
+            unique: from_genesis.then(unique::UniqueValues::default),
             checked: HashSet::new(),
             quarantines: Vec::new(),
             problems: Vec::new(),

@@ -3,7 +3,7 @@
 //! their kind's rules (R-C2 … R-C18) as judged on the day of the act.
 
 use super::compare::differences;
-use super::{At, Replay, path_key};
+use super::{At, Replay, path_key, unique};
 use crate::audit::act::{Act, Duplicate};
 use crate::judge::Context;
 use crate::layout::{parse_version_path, sha256_hex};
@@ -13,59 +13,8 @@ use crate::schema::Schemas;
 use crate::schema::kind::{Kind, Lifecycle};
 use crate::schema::value::Value;
 use crate::store::version::{Approval, Version, policy_of};
-use sha2::Digest;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
-
-/// A unique value, by the SHA-256 of its kind, field and normalised text (a million
-/// customers' values in a few tens of megabytes).
-type ValueKey = [u8; 32];
-
-/// Who holds each unique value → records.
-#[derive(Default)]
-pub struct UniqueValues {
-    holders: HashMap<ValueKey, Vec<Arc<str>>>,
-    /// What each record holds now, to release it when the record is amended.
-    held: HashMap<Arc<str>, Vec<ValueKey>>,
-}
-
-fn unique_key(value: &str) -> String {
-    crate::text::narrow(value).trim().to_uppercase()
-}
-
-impl UniqueValues {
-    /// Record `id`'s unique values from now on; the records that held one of them before.
-    fn claim(
-        &mut self,
-        kind: &Kind,
-        id: &str,
-        fields: &std::collections::BTreeMap<String, Value>,
-    ) -> BTreeSet<String> {
-        let id: Arc<str> = Arc::from(id);
-        for key in self.held.remove(&id).unwrap_or_default() {
-            if let Some(set) = self.holders.get_mut(&key) {
-                set.retain(|h| *h != id);
-            }
-        }
-        let mut others = BTreeSet::new();
-        let mut keys = Vec::new();
-        for f in kind.fields.iter().filter(|f| f.unique) {
-            let Some(Value::Str(v)) = fields.get(&f.name) else {
-                continue;
-            };
-            let text = format!("{}\u{1f}{}\u{1f}{}", kind.name, f.name, unique_key(v));
-            let key: ValueKey = sha2::Sha256::digest(text.as_bytes()).into();
-            let set = self.holders.entry(key).or_default();
-            others.extend(set.iter().map(|h| h.to_string()));
-            set.push(id.clone());
-            keys.push(key);
-        }
-        if !keys.is_empty() {
-            self.held.insert(id, keys);
-        }
-        others
-    }
-}
 
 /// The record an act writes the next version of, and that version.
 struct Step {
@@ -348,7 +297,7 @@ impl Replay {
                 broken.push(t!("replay-control-characters", field = name.as_str()));
             }
         }
-        self.check_unique(kind, act, &e.record, actual, broken);
+        self.check_unique(at, schemas, kind, act, prior, actual, broken);
         let mut expected = match prior {
             Some(p) => {
                 let mut next = p.clone();
@@ -390,18 +339,33 @@ impl Replay {
 
     /// One customer, one record: a record holding a value another record holds needs the
     /// logged reason (`--allow-duplicate`). Replayed from genesis only.
+    #[allow(clippy::too_many_arguments)]
     fn check_unique(
         &mut self,
+        at: &At,
+        schemas: &Arc<Schemas>,
         kind: &Kind,
         act: &Act,
-        id: &str,
+        prior: Option<&Version>,
         actual: &Version,
         broken: &mut Vec<String>,
     ) {
-        let Some(unique) = self.unique.as_mut() else {
+        let Some(mut unique) = self.unique.take() else {
             return;
         };
-        let others = unique.claim(kind, id, &actual.fields);
+        let id = &at.entry.record;
+        if let Some(p) = prior {
+            unique.release(id, &unique::keys_of(kind, &p.fields));
+        }
+        let mut others = BTreeSet::new();
+        for (key, holder) in unique.claim(id, &unique::keys_of(kind, &actual.fields)) {
+            if self.still_holds(at, schemas, kind, &holder, key) {
+                others.insert(holder.to_string());
+            } else {
+                unique.drop_holder(key, &holder);
+            }
+        }
+        self.unique = Some(unique);
         if others.is_empty() {
             return;
         }
@@ -414,6 +378,30 @@ impl Replay {
         if allowed.is_none() {
             let list: Vec<String> = others.into_iter().collect();
             broken.push(t!("replay-duplicate-unlogged", others = list.join(", ")));
+        }
+    }
+
+    /// Whether record `holder`'s current version holds the unique value `key`: a holder is
+    /// noted when it claims a value and let go when its next version is replayed, so this
+    /// only differs when the kind's unique fields changed in between. A version that
+    /// cannot be read counts as holding it (its own problem is named where it is read).
+    fn still_holds(
+        &self,
+        at: &At,
+        schemas: &Arc<Schemas>,
+        kind: &Kind,
+        holder: &str,
+        key: unique::ValueKey,
+    ) -> bool {
+        let Some(head) = at.index.record(holder) else {
+            return false;
+        };
+        match self
+            .reader(at, schemas)
+            .version_of(holder, &head, head.version)
+        {
+            Ok(v) => unique::keys_of(kind, &v.fields).contains(&key),
+            Err(_) => true,
         }
     }
 }
