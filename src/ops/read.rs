@@ -1,6 +1,8 @@
 //! Reading records: `show`, `query`, `history`, `diff`. Personal data is masked unless a
 //! permitted reveal was granted, and every reveal is logged with its purpose.
 
+use super::matches::{Match, Matches, in_order};
+use super::runs::Runs;
 use crate::audit::RecordHead;
 use crate::audit::act::Act;
 use crate::cache::rows::{Kept, Narrowed, Row, Rows};
@@ -12,7 +14,6 @@ use crate::schema::kind::Kind;
 use crate::schema::value::{FieldType, Value};
 use crate::session::{Binding, Session, Writer};
 use crate::store::version::{Approval, ArchiveInfo, DueStep, Version};
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A record as it may be shown to the acting actor.
@@ -490,30 +491,21 @@ pub fn query_each(
         stream_from_rows(session, rows, (&schemas, kind), &look, spec.limit, each)?;
         return Ok(None);
     }
-    let mut matched = match &rows {
+    let gathered = match &rows {
         Some(rows) => matching_from_rows(session, rows, &schemas, only_kind, &look)?,
         None => matching_from_files(session, &schemas, only_kind, &look)?,
     };
-    if sort.is_some() {
-        matched.sort_by(|a, b| in_order(sort, a, b));
-    }
-    // What is printed is read from the version files and checked against the log, on
-    // both cores.
+    let order = |a: &Match, b: &Match| in_order(sort, a, b);
+    let decode = |line: &str| super::matches::decode(line, &schemas);
     // The ids a reveal's log entry lists: only when there is a reveal to log.
     let reads_personal = reveal.is_some() && !read_fields.is_empty();
-    let all_matched: Vec<String> = match reads_personal {
-        true => matched.iter().map(|m| m.id.clone()).collect(),
-        false => Vec::new(),
-    };
-    let matched: Vec<(String, RecordHead, &Kind, Option<Box<Kept>>)> = matched
-        .into_iter()
-        .take(spec.limit.unwrap_or(usize::MAX))
-        .map(|m| (m.id, m.head, m.kind, m.kept))
-        .collect();
+    let mut all_matched: Vec<String> = Vec::new();
     let reader = session.reader();
     let mut classes = BTreeSet::new();
     let mut ids = Vec::new();
-    for batch in matched.chunks(crate::cache::rows::ROWS_AT_ONCE) {
+    // What is printed is read from the version files and checked against the log, on
+    // both cores, a batch at a time in print order.
+    let mut show = |batch: &[Shown]| -> Result<()> {
         // Without a reveal, what a record shows is its row's, when the row shows it
         // exactly (kept while matching, or read again); the rest is read from the
         // version files.
@@ -571,6 +563,30 @@ pub fn query_each(
             ids.extend(views.iter().map(|v| v.id.clone()));
         }
         each(views)?;
+        Ok(())
+    };
+    let mut batch: Vec<Shown> = Vec::new();
+    let mut left = spec.limit.unwrap_or(usize::MAX);
+    for m in gathered.sorted(&order, &decode)? {
+        let m = m?;
+        if reads_personal {
+            all_matched.push(m.id.clone());
+        }
+        if left == 0 {
+            if reads_personal {
+                continue;
+            }
+            break;
+        }
+        left -= 1;
+        batch.push((m.id, m.head, m.kind, m.kept));
+        if batch.len() == crate::cache::rows::ROWS_AT_ONCE {
+            show(&batch)?;
+            batch.clear();
+        }
+    }
+    if !batch.is_empty() {
+        show(&batch)?;
     }
     let mut note = revealed(spec.command, ids, classes, reveal);
     if let Some(r) = reveal
@@ -620,25 +636,6 @@ fn on_both_cores<T: Sync, R: Send>(
     Ok(out)
 }
 
-fn directed(ord: Ordering, descending: bool) -> Ordering {
-    if descending { ord.reverse() } else { ord }
-}
-
-/// The order a query prints its matches in: by the sort key (`-` before it: descending),
-/// equal keys by id.
-fn in_order(sort: Option<(&str, bool)>, a: &Match, b: &Match) -> Ordering {
-    let by_key = match sort {
-        None | Some(("id", _)) => Ordering::Equal,
-        Some(("status", descending)) => directed(a.status.cmp(&b.status), descending),
-        Some((_, descending)) => compare(a.key.as_ref(), b.key.as_ref(), descending),
-    };
-    let by_id = match sort {
-        Some(("id", true)) => b.id.cmp(&a.id),
-        _ => a.id.cmp(&b.id),
-    };
-    by_key.then(by_id)
-}
-
 /// Keep only the first `look.limit` of `matched` in print order, once it holds many more:
 /// a query with `--limit` holds a few matches whatever the store's size.
 fn keep_first(matched: &mut Matches, look: &Look) {
@@ -649,6 +646,37 @@ fn keep_first(matched: &mut Matches, look: &Look) {
         matched.sort_by(|a, b| in_order(look.order, a, b));
         matched.truncate(limit);
     }
+}
+
+/// A match as it is shown: its id, current version, kind and the row kept to show it.
+type Shown<'k> = (String, RecordHead, &'k Kind, Option<Box<Kept>>);
+
+/// How many matches a query holds before it writes them to disk as a sorted run (about
+/// 300 bytes each). Debug builds write runs of a thousand, so the tests' stores of a few
+/// thousand records go through the merge.
+const RUN: usize = if cfg!(debug_assertions) {
+    1_000
+} else {
+    100_000
+};
+
+/// The matches a query has found, the last of them held, earlier ones in sorted runs.
+type Gathered<'k> = Runs<Match<'k>>;
+
+/// Runs made beside the log, as the journal's and a revealed export's are.
+fn gathered<'k>(session: &Session) -> Gathered<'k> {
+    Runs::new(RUN, &session.store.abs(crate::layout::RECORDS_DIR))
+}
+
+/// Take `found` in: with `--limit`, only the first so far are kept; otherwise a run's
+/// worth goes to disk.
+fn gather<'k>(gathered: &mut Gathered<'k>, found: Vec<Match<'k>>, look: &Look) -> Result<()> {
+    gathered.held().extend(found);
+    if look.limit.is_some() {
+        keep_first(gathered.held(), look);
+        return Ok(());
+    }
+    gathered.spill_if_full(&|a, b| in_order(look.order, a, b), &super::matches::encode)
 }
 
 /// What a query looks for, and which personal classes its expression may see unmasked.
@@ -711,21 +739,6 @@ fn referred<'a>(session: &Session, schemas: &'a Schemas, id: &str) -> Result<(St
 /// show them without reading them again.
 const ROWS_KEPT: usize = 50_000;
 
-/// A record that matched, with what it is sorted by.
-struct Match<'k> {
-    /// Its row, when kept while matching to show it.
-    kept: Option<Box<Kept>>,
-    id: String,
-    /// Its current version, as the index gives it.
-    head: RecordHead,
-    kind: &'k Kind,
-    status: String,
-    /// The value of the sort field, when sorting by a field.
-    key: Option<Value>,
-}
-
-type Matches<'k> = Vec<Match<'k>>;
-
 /// The records that match, filtering on the rows (no personal data needed): in the
 /// database where the settled index allows, then judged by the filter itself.
 fn matching_from_rows<'k>(
@@ -734,7 +747,7 @@ fn matching_from_rows<'k>(
     schemas: &'k Schemas,
     only_kind: Option<&Kind>,
     look: &Look,
-) -> Result<Matches<'k>> {
+) -> Result<Gathered<'k>> {
     if session.index.settled_at().is_none() {
         return matching_from_all_rows(session, rows, schemas, only_kind, look);
     }
@@ -746,7 +759,7 @@ fn matching_from_rows<'k>(
         .chain(rows.held_in_memory().map(String::as_str))
         .collect();
     let narrowing = look.filter.and_then(Expr::narrowing);
-    let mut matched: Matches = Vec::new();
+    let mut matched = gathered(session);
     let mut found = 0;
     // What the first matches show is kept as they are found (on both cores), so a query
     // that finds a few thousand records reads each row once; the views of any more are
@@ -759,18 +772,9 @@ fn matching_from_rows<'k>(
         rows.narrowed(kind, condition, |page| {
             // Counted as found, not as held: a limited query drops most of what it finds.
             let keep = look.views_from_rows && found < ROWS_KEPT;
-            let before = matched.len();
-            matched.extend(judge_page(
-                session,
-                rows,
-                (schemas, kind),
-                look,
-                page,
-                &apart,
-                keep,
-            )?);
-            found += matched.len() - before;
-            keep_first(&mut matched, look);
+            let page = judge_page(session, rows, (schemas, kind), look, page, &apart, keep)?;
+            found += page.len();
+            gather(&mut matched, page, look)?;
             Ok::<bool, Error>(true)
         })?;
     }
@@ -792,10 +796,8 @@ fn matching_from_rows<'k>(
         }
     }
     let rest: Vec<_> = rest.iter().map(|(id, h, k, r)| (id, h, *k, r)).collect();
-    matched.extend(on_both_cores(&rest, |chunk| {
-        matching_rows(schemas, rows, chunk, look)
-    })?);
-    matched.sort_by(|a, b| a.id.cmp(&b.id));
+    let rest = on_both_cores(&rest, |chunk| matching_rows(schemas, rows, chunk, look))?;
+    gather(&mut matched, rest, look)?;
     Ok(matched)
 }
 
@@ -928,7 +930,7 @@ fn matching_from_all_rows<'k>(
     schemas: &'k Schemas,
     only_kind: Option<&Kind>,
     look: &Look,
-) -> Result<Matches<'k>> {
+) -> Result<Gathered<'k>> {
     let in_scope = session
         .index
         .records()
@@ -939,7 +941,7 @@ fn matching_from_all_rows<'k>(
             Some((id, head.clone(), (head, kind)))
         });
     // A batch at a time, each checked on both cores with an expression engine of its own.
-    let mut matched = Vec::new();
+    let mut matched = gathered(session);
     rows.in_batches(in_scope, |batch| {
         let candidates: Vec<(&String, &RecordHead, &Kind, &Row)> = batch
             .iter()
@@ -948,8 +950,7 @@ fn matching_from_all_rows<'k>(
         let found = on_both_cores(&candidates, |chunk| {
             matching_rows(schemas, rows, chunk, look)
         })?;
-        matched.extend(found);
-        Ok::<(), crate::error::Error>(())
+        gather(&mut matched, found, look)
     })?;
     Ok(matched)
 }
@@ -1032,9 +1033,9 @@ fn matching_from_files<'k>(
     schemas: &'k Schemas,
     only_kind: Option<&Kind>,
     look: &Look,
-) -> Result<Matches<'k>> {
+) -> Result<Gathered<'k>> {
     let (filter, status, sort_key) = (look.filter, look.status, look.sort_key);
-    let mut found = Vec::new();
+    let mut found = gathered(session);
     for (id, head) in session.index.records() {
         if only_kind.is_some_and(|k| k.name != head.kind)
             || !session.reaches(head.department.as_deref())
@@ -1059,30 +1060,17 @@ fn matching_from_files<'k>(
             }
         }
         let key = sort_key.and_then(|k| v.fields.get(k).cloned());
-        found.push(Match {
+        let m = Match {
             kept: None,
             id: v.id,
             head,
             kind,
             status: v.status,
             key,
-        });
+        };
+        gather(&mut found, vec![m], look)?;
     }
     Ok(found)
-}
-
-/// Missing values sort last whichever the direction.
-fn compare(a: Option<&Value>, b: Option<&Value>, descending: bool) -> Ordering {
-    let ord = match (a, b) {
-        (None, None) => return Ordering::Equal,
-        (None, _) => return Ordering::Greater,
-        (_, None) => return Ordering::Less,
-        (Some(Value::Int(x)), Some(Value::Int(y))) => x.cmp(y),
-        (Some(Value::Money(x)), Some(Value::Money(y))) => x.cmp(y),
-        (Some(Value::Date(x)), Some(Value::Date(y))) => x.cmp(y),
-        (Some(x), Some(y)) => x.to_string().cmp(&y.to_string()),
-    };
-    directed(ord, descending)
 }
 
 /// One line of `history`.
