@@ -237,3 +237,23 @@ fn an_import_settled_in_parts_holds_what_a_rebuild_holds() {
     );
     assert!(s.ok("", &["verify"]).starts_with("ok:"));
 }
+
+#[test]
+fn the_settled_index_keeps_its_write_ahead_log_short_for_the_next_run() {
+    // Every run that opens the settled index first reads its whole write-ahead log: the
+    // writes of a big import and of many acts are folded into the database as they go.
+    let s = TestStore::new();
+    s.import_many(1, 3000);
+    let c = s.residential();
+    for i in 0..40 {
+        let phone = format!("phone=139{i:08}");
+        s.ok(
+            "alice",
+            &["amend", &c, "--set", &phone, "--reason", "moved"],
+        );
+    }
+    let db = s.index_db().expect("a settled index");
+    let wal = std::fs::metadata(format!("{}-wal", db.display())).map_or(0, |m| m.len());
+    assert!(wal <= 512 << 10, "a write-ahead log of {wal} bytes left");
+    s.ok("", &["verify"]);
+}

@@ -175,9 +175,6 @@ impl Rows {
         if all_kept {
             self.write(|tx| mark_made(tx, policy, head));
         }
-        if stale.len() > ROWS_AT_ONCE {
-            super::index::fold_in(&self.conn.lock().expect("never poisoned"));
-        }
         Ok(())
     }
 
@@ -188,7 +185,11 @@ impl Rows {
         else {
             return false;
         };
-        change(&tx).and_then(|()| tx.commit()).is_ok()
+        let written = change(&tx).and_then(|()| tx.commit()).is_ok();
+        if written {
+            super::index::fold_in(&conn);
+        }
+        written
     }
 
     /// Keep rows the database did not take, for the rest of this run.
@@ -521,9 +522,7 @@ impl Rows {
     /// read their files again. Best effort; kept before the log commits, and harmless if
     /// it never does: a row counts only for the very file it was made from.
     pub fn keep(&self, made: &[(String, Made)]) {
-        if self.write(|tx| put(tx, false, made)) && made.len() > ROWS_AT_ONCE {
-            super::index::fold_in(&self.conn.lock().expect("never poisoned"));
-        }
+        self.write(|tx| put(tx, false, made));
     }
 }
 
