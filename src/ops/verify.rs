@@ -157,7 +157,7 @@ fn check(
         let walked = walk_fresh(&store.root, plan, || Full {
             index: LogIndex::lean(),
             trust: Trust::new(Registry::default(), &store.root),
-            replay: Replay::new(store, true),
+            replay: Replay::new(store, true).read_ahead(),
         });
         let present = lister
             .join()

@@ -9,6 +9,7 @@
 //! steps, the drafting and reach rules), so what a command writes replays cleanly.
 
 mod compare;
+mod prefetch;
 mod records;
 pub mod register;
 mod unique;
@@ -54,6 +55,8 @@ pub struct Replay {
     /// Where each `recover` put what it moved: (log line, folder, files moved there).
     pub quarantines: Vec<(u64, String, u64)>,
     pub problems: Vec<Problem>,
+    /// The acts' version files, read ahead on another thread (`verify`'s replay).
+    prefetch: Option<prefetch::Prefetch>,
 }
 
 /// A store path as a set of checked files holds it: the first 128 bits of its SHA-256.
@@ -100,7 +103,23 @@ impl Replay {
             checked: HashSet::new(),
             quarantines: Vec::new(),
             problems: Vec::new(),
+            prefetch: None,
         }
+    }
+
+    /// Have another thread read the acts' version files ahead of this replay, which must
+    /// start at genesis and go in log order.
+    pub fn read_ahead(mut self) -> Replay {
+        self.prefetch = Some(prefetch::Prefetch::start(&self.store.root));
+        self
+    }
+
+    /// Version file `path` of the entry at `line`: as read ahead, or read now.
+    fn version_file(&mut self, line: u64, path: &str) -> Option<prefetch::Read> {
+        if let Some(read) = self.prefetch.as_mut().and_then(|p| p.take(line, path)) {
+            return Some(read);
+        }
+        prefetch::Read::now(&self.store.abs(path))
     }
 
     fn problem(&mut self, line: u64, message: String) {

@@ -6,13 +6,13 @@ use super::compare::differences;
 use super::{At, Replay, path_key, unique};
 use crate::audit::act::{Act, Duplicate};
 use crate::judge::Context;
-use crate::layout::{parse_version_path, sha256_hex};
+use crate::layout::parse_version_path;
 use crate::ops::input::Origin;
 use crate::policy::approval::{carried, next_step};
 use crate::schema::Schemas;
 use crate::schema::kind::{Kind, Lifecycle};
 use crate::schema::value::Value;
-use crate::store::version::{Approval, Version, policy_of};
+use crate::store::version::{Approval, Parsed, Version, policy_of};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -90,14 +90,14 @@ impl Replay {
         };
         let schemas_now = in_force.schemas.clone();
         // The file as written: unreadable or changed files are named by the file checks.
-        let Ok(bytes) = std::fs::read(self.store.abs(&file.path)) else {
+        let Some(read) = self.version_file(at.line, &file.path) else {
             return;
         };
-        if sha256_hex(&bytes) != file.sha256 {
+        if read.sha256 != file.sha256 {
             return;
         }
         self.checked.insert(path_key(&file.path));
-        let Ok(text) = String::from_utf8(bytes) else {
+        let Some(text) = read.text else {
             return;
         };
         let Some(file_policy) = policy_of(&text) else {
@@ -115,7 +115,10 @@ impl Replay {
             broken.push(t!("replay-kind-unknown", kind = kind_name.clone()));
             return;
         };
-        let actual = match Version::parse(&file.path, &text, kind) {
+        let parsed = read
+            .parsed
+            .unwrap_or_else(|| Parsed::read(&file.path, &text));
+        let actual = match parsed.and_then(|p| Version::typed(&file.path, &text, p, kind)) {
             Ok(v) => v,
             Err(err) => {
                 broken.push(t!("replay-version-unreadable", path = err.to_string()));

@@ -114,6 +114,24 @@ pub struct Writing {
     pub department: Option<String>,
 }
 
+/// A version file read as TOML, its fields not yet typed: what can be done before the
+/// kind it is read by is known (`verify` reads files ahead of its replay on another core).
+pub struct Parsed(Doc);
+
+impl Parsed {
+    pub fn read(file: &str, text: &str) -> Result<Parsed, InputError> {
+        toml::from_str(text).map(Parsed).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| crate::schema::kind::line_at(text, s.start));
+            InputError::new(
+                Location::file(file).line(line),
+                e.message().trim().to_string(),
+            )
+        })
+    }
+}
+
 /// The policy version a version file names, read without parsing it (`policy = N`: the
 /// canonical form docket writes).
 pub fn policy_of(text: &str) -> Option<u32> {
@@ -180,15 +198,16 @@ impl Version {
 
     /// Read a version file; `file` names it in messages.
     pub fn parse(file: &str, text: &str, kind: &Kind) -> Result<Version, InputError> {
-        let doc: Doc = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| crate::schema::kind::line_at(text, s.start));
-            InputError::new(
-                Location::file(file).line(line),
-                e.message().trim().to_string(),
-            )
-        })?;
+        Version::typed(file, text, Parsed::read(file, text)?, kind)
+    }
+
+    /// A version file read as TOML (`Parsed::read`), its fields typed by `kind`.
+    pub fn typed(
+        file: &str,
+        text: &str,
+        Parsed(doc): Parsed,
+        kind: &Kind,
+    ) -> Result<Version, InputError> {
         let mut fields = BTreeMap::new();
         for (name, raw) in &doc.fields {
             let at = || {
