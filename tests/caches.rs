@@ -257,3 +257,38 @@ fn the_settled_index_keeps_its_write_ahead_log_short_for_the_next_run() {
     assert!(wal <= 512 << 10, "a write-ahead log of {wal} bytes left");
     s.ok("", &["verify"]);
 }
+
+#[test]
+fn a_query_on_current_rows_writes_nothing() {
+    let s = TestStore::new();
+    s.import_many(1, 50);
+    s.ok(
+        "alice",
+        &["query", "customer", "--where", "category == 'residential'"],
+    );
+    let state = || -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(s.state().join("docket"))
+            .unwrap()
+            .flatten()
+            .filter(|e| !e.file_name().to_string_lossy().ends_with("-shm"))
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let before = state();
+    s.ok(
+        "alice",
+        &["query", "customer", "--where", "category == 'residential'"],
+    );
+    s.ok("alice", &["query", "--format", "csv", "customer"]);
+    assert!(
+        before == state(),
+        "a query of rows already current wrote to the state folder"
+    );
+}
