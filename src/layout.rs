@@ -24,6 +24,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
+/// A store path as a set of paths holds it: the first 128 bits of its SHA-256.
+pub fn path_key(path: &str) -> u128 {
+    let d = Sha256::digest(path.as_bytes());
+    u128::from_le_bytes(d[..16].try_into().expect("16 bytes"))
+}
+
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);

@@ -18,6 +18,8 @@ struct Packed {
     /// Into `Heads::names`, plus one; 0: none (the centre).
     department: u32,
     flat: bool,
+    /// `verify` read this version's file and found it as logged.
+    checked: bool,
     /// The logged hash is not 64 lowercase hex digits: kept as written in `Heads::odd`,
     /// so it is compared (and fails) exactly as logged.
     odd: bool,
@@ -47,7 +49,8 @@ impl Heads {
         (shared, n)
     }
 
-    pub fn insert(&mut self, id: &str, head: &RecordHead) {
+    /// Make `head` record `id`'s current version; whether the one it replaces was checked.
+    pub fn insert(&mut self, id: &str, head: &RecordHead) -> bool {
         let sha = parse_sha(&head.sha256);
         let kind = self.intern(&head.kind).1;
         let department = head
@@ -61,6 +64,7 @@ impl Heads {
             kind,
             department,
             flat: head.flat,
+            checked: false,
             odd: sha.is_none(),
         };
         if packed.odd {
@@ -68,7 +72,28 @@ impl Heads {
         } else if !self.odd.is_empty() {
             self.odd.remove(id);
         }
-        self.heads.insert(id.into(), packed);
+        self.heads
+            .insert(id.into(), packed)
+            .is_some_and(|old| old.checked)
+    }
+
+    /// Note that record `id`'s file of `version` was read and found as logged; whether
+    /// that version is the current one (and so noted).
+    pub fn mark_checked(&mut self, id: &str, version: u32) -> bool {
+        match self.heads.get_mut(id) {
+            Some(p) if p.version == version => {
+                p.checked = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether record `id`'s current version is `version` and its file was checked.
+    pub fn is_checked(&self, id: &str, version: u32) -> bool {
+        self.heads
+            .get(id)
+            .is_some_and(|p| p.version == version && p.checked)
     }
 
     pub fn get(&self, id: &str) -> Option<RecordHead> {
@@ -200,5 +225,21 @@ mod tests {
         );
         assert_eq!(heads.first_after(None).unwrap().0, "CON-2026-000001");
         assert!(heads.first_after(Some("CUS-2026-000003")).is_none());
+        assert!(
+            !heads.mark_checked("CUS-2026-000001", 2),
+            "not its current version"
+        );
+        assert!(heads.mark_checked("CUS-2026-000001", 3));
+        assert!(heads.is_checked("CUS-2026-000001", 3));
+        assert!(!heads.is_checked("CUS-2026-000002", 3));
+        let next = RecordHead {
+            version: 4,
+            ..cases[0].1.clone()
+        };
+        assert!(
+            heads.insert("CUS-2026-000001", &next),
+            "the one replaced was checked"
+        );
+        assert!(!heads.is_checked("CUS-2026-000001", 4));
     }
 }

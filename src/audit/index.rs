@@ -95,6 +95,9 @@ pub struct LogIndex {
     /// Every applied policy version (few: always held whole): source file
     /// (`schemas/customer.toml`) → the SHA-256 of its copy in the store.
     pub policies: BTreeMap<u32, BTreeMap<String, String>>,
+    /// Files other than a record's current version that `verify` read and found as
+    /// logged (by `layout::path_key`); a current version's is a bit of its head.
+    checked_older: HashSet<u128>,
     /// Kept only by an index some command reads them from: `verify`'s never looks up a
     /// legacy number or an import's fingerprint, and a million of them are 200 MB.
     lean: bool,
@@ -233,10 +236,13 @@ impl LogIndex {
             flat: crate::layout::is_flat_version_path(&file.path),
             changed: entry.seq,
         };
-        self.records.insert(&entry.record, &head);
+        let old_checked = self.records.insert(&entry.record, &head);
         if let Some(old) = old {
             // The superseded version stays logged as an ordinary file.
             let path = old.version_path(&entry.record, old.version);
+            if old_checked {
+                self.checked_older.insert(crate::layout::path_key(&path));
+            }
             self.other_files.insert(path, old.sha256);
         }
     }
@@ -367,6 +373,29 @@ impl LogIndex {
             Some(sha) => Some(sha.clone()),
             None => self.base.as_ref()?.file_sha(path),
         }
+    }
+
+    /// Note that the file at `path` was read and found as logged (by `verify`'s replay).
+    pub fn mark_checked(&mut self, path: &str) {
+        let is_head = parse_version_path(path).is_some_and(|(_, id, v)| {
+            self.record(id)
+                .is_some_and(|h| h.version_path(id, v) == path)
+                && self.records.mark_checked(id, v)
+        });
+        if !is_head {
+            self.checked_older.insert(crate::layout::path_key(path));
+        }
+    }
+
+    /// Whether the file at `path` was noted as read and found as logged.
+    pub fn was_checked(&self, path: &str) -> bool {
+        let head = parse_version_path(path).is_some_and(|(_, id, v)| {
+            self.records.is_checked(id, v)
+                && self
+                    .record(id)
+                    .is_some_and(|h| h.version_path(id, v) == path)
+        });
+        head || self.checked_older.contains(&crate::layout::path_key(path))
     }
 
     /// How many files `all_files` lists (a path listed twice counted twice).

@@ -89,6 +89,9 @@ impl Visit for Full {
             index: &self.index,
         });
         self.index.add(seen.entry);
+        if let Some(path) = self.replay.take_checked() {
+            self.index.mark_checked(&path);
+        }
         Ok(())
     }
     fn txn_end(&mut self, end: &TxnEnd) -> Result<()> {
@@ -174,7 +177,6 @@ fn check(
     trust.verify_signatures();
     problems.append(&mut trust.problems);
     problems.append(&mut trust.ahead);
-    let checked = replay.checked;
     problems.extend(replay.problems);
     problems.extend(quarantine_problems(store, &replay.quarantines));
     let drift = crate::policy::applied::drift(store, &trust.registry.policy_files)?;
@@ -184,7 +186,7 @@ fn check(
             trust.registry.policy,
         ));
     }
-    let (found, logged_present) = file_problems(store, &index, &present, &checked)?;
+    let (found, logged_present) = file_problems(store, &index, &present)?;
     problems.extend(found);
     for rel in missing_files(&index, &present, logged_present) {
         problems.push(Problem {
@@ -261,7 +263,6 @@ fn file_problems(
     store: &Store,
     index: &LogIndex,
     present: &PathList,
-    checked: &HashSet<u128>,
 ) -> Result<(Vec<Problem>, usize)> {
     use rayon::prelude::*;
     // What is wrong with one file, and whether the log holds it.
@@ -273,7 +274,7 @@ fn file_problems(
         };
         match index.sha_of(rel) {
             None => Ok((Some(problem(t!("verify-present-but-not-logged"))), false)),
-            Some(_) if checked.contains(&crate::replay::path_key(rel)) => Ok((None, true)),
+            Some(_) if index.was_checked(rel) => Ok((None, true)),
             Some(expected) => {
                 let bytes = std::fs::read(store.abs(rel)).at(store.abs(rel))?;
                 let differs = sha256_hex(&bytes) != expected;

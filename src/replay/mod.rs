@@ -27,7 +27,7 @@ use crate::schema::roles::Scope;
 use crate::store::Store;
 use crate::store::config::Config;
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// A policy version as replay needs it: its schemas and its settings.
@@ -49,9 +49,9 @@ pub struct Replay {
     /// One customer, one record: the holders of each unique value (replayed from genesis
     /// only, as it needs every record).
     unique: Option<unique::UniqueValues>,
-    /// The files replay read and found as logged (by `path_key`): `verify` need not read
-    /// them again.
-    pub checked: HashSet<u128>,
+    /// The version file the last entry's replay read and found as logged: `verify` notes
+    /// it in its index and need not read it again.
+    checked: Option<String>,
     /// Where each `recover` put what it moved: (log line, folder, files moved there).
     pub quarantines: Vec<(u64, String, u64)>,
     pub problems: Vec<Problem>,
@@ -59,12 +59,7 @@ pub struct Replay {
     prefetch: Option<prefetch::Prefetch>,
 }
 
-/// A store path as a set of checked files holds it: the first 128 bits of its SHA-256.
-pub fn path_key(path: &str) -> u128 {
-    use sha2::Digest;
-    let d = sha2::Sha256::digest(path.as_bytes());
-    u128::from_le_bytes(d[..16].try_into().expect("16 bytes"))
-}
+pub use crate::layout::path_key;
 
 /// One entry at its place in the log: the register and the index as they stood before it.
 pub struct At<'a> {
@@ -100,11 +95,16 @@ impl Replay {
             authors: HashMap::new(),
             from_genesis,
             unique: from_genesis.then(unique::UniqueValues::default),
-            checked: HashSet::new(),
+            checked: None,
             quarantines: Vec::new(),
             problems: Vec::new(),
             prefetch: None,
         }
+    }
+
+    /// The version file the last entry's replay read and found as logged, if any.
+    pub fn take_checked(&mut self) -> Option<String> {
+        self.checked.take()
     }
 
     /// Have another thread read the acts' version files ahead of this replay, which must

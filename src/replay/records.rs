@@ -3,7 +3,7 @@
 //! their kind's rules (R-C2 … R-C18) as judged on the day of the act.
 
 use super::compare::differences;
-use super::{At, Replay, path_key, unique};
+use super::{At, Replay, unique};
 use crate::audit::act::{Act, Duplicate};
 use crate::judge::Context;
 use crate::layout::parse_version_path;
@@ -96,7 +96,7 @@ impl Replay {
         if read.sha256 != file.sha256 {
             return;
         }
-        self.checked.insert(path_key(&file.path));
+        self.checked = Some(file.path.clone());
         let Some(text) = read.text else {
             return;
         };
