@@ -450,3 +450,39 @@ fn one_customer_one_record_a_duplicate_written_by_hand_is_named_whoever_signed_i
         )]
     );
 }
+
+#[test]
+fn one_customer_one_record_a_number_let_go_while_it_was_not_unique_is_free_in_replay() {
+    let s = TestStore::new();
+    let first = s.residential();
+    let schema = std::fs::read_to_string(s.path("schemas/customer.toml")).unwrap();
+    let unique_line = schema
+        .lines()
+        .find(|l| l.starts_with("unique = true"))
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        s.path("schemas/customer.toml"),
+        schema.replace(&unique_line, ""),
+    )
+    .unwrap();
+    s.apply_policy("identity numbers checked by hand for a while");
+    // Amended while the number was not unique: the replay lets go of nothing then.
+    s.ok(
+        "alice",
+        &[
+            "amend",
+            &first,
+            "--set",
+            &format!("id_number={}", resident_id(78)),
+            "--reason",
+            "wrong number typed at the counter",
+        ],
+    );
+    std::fs::write(s.path("schemas/customer.toml"), &schema).unwrap();
+    s.apply_policy("one customer, one record again");
+    // The first customer no longer holds the seeded number, whatever the replay noted
+    // before: a second takes it, and the replay from genesis agrees.
+    s.ok("bob", &strs(&customer_args(SEEDED_ID)));
+    s.ok("", &["verify"]);
+}
