@@ -398,21 +398,25 @@ fn one_customer_one_record_a_resident_id_or_credit_code_is_filed_as_what_it_is()
     );
 }
 
+/// Amend customer `id`'s identity number to `number`, as a clerk correcting a typo.
+fn renumber(s: &TestStore, id: &str, number: &str) {
+    let set = format!("id_number={number}");
+    let args = [
+        "amend",
+        id,
+        "--set",
+        &set,
+        "--reason",
+        "wrong number typed at the counter",
+    ];
+    s.ok("alice", &args);
+}
+
 #[test]
 fn one_customer_one_record_a_number_let_go_by_an_amendment_is_free_again_in_replay() {
     let s = TestStore::new();
     let first = s.residential();
-    s.ok(
-        "alice",
-        &[
-            "amend",
-            &first,
-            "--set",
-            &format!("id_number={}", resident_id(78)),
-            "--reason",
-            "wrong number typed at the counter",
-        ],
-    );
+    renumber(&s, &first, &resident_id(78));
     // The first customer no longer holds the seeded number: a second takes it, and the
     // replay from genesis agrees, as it agrees the first now holds its new number.
     let second = s.ok("bob", &strs(&customer_args(SEEDED_ID)));
@@ -468,17 +472,7 @@ fn one_customer_one_record_a_number_let_go_while_it_was_not_unique_is_free_in_re
     .unwrap();
     s.apply_policy("identity numbers checked by hand for a while");
     // Amended while the number was not unique: the replay lets go of nothing then.
-    s.ok(
-        "alice",
-        &[
-            "amend",
-            &first,
-            "--set",
-            &format!("id_number={}", resident_id(78)),
-            "--reason",
-            "wrong number typed at the counter",
-        ],
-    );
+    renumber(&s, &first, &resident_id(78));
     std::fs::write(s.path("schemas/customer.toml"), &schema).unwrap();
     s.apply_policy("one customer, one record again");
     // The first customer no longer holds the seeded number, whatever the replay noted

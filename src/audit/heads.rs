@@ -77,23 +77,31 @@ impl Heads {
             .is_some_and(|old| old.checked)
     }
 
-    /// Note that record `id`'s file of `version` was read and found as logged; whether
-    /// that version is the current one (and so noted).
-    pub fn mark_checked(&mut self, id: &str, version: u32) -> bool {
-        match self.heads.get_mut(id) {
-            Some(p) if p.version == version => {
-                p.checked = true;
-                true
-            }
-            _ => false,
+    /// Note that the file of record `id`'s current version, when that is `version` of
+    /// `kind` in the layout `flat` says, was read and found as logged; whether it was.
+    pub fn mark_checked(&mut self, id: &str, (kind, version, flat): (&str, u32, bool)) -> bool {
+        let Some(p) = self.heads.get(id) else {
+            return false;
+        };
+        if !self.is_at(p, kind, version, flat) {
+            return false;
         }
+        self.heads.get_mut(id).expect("just found").checked = true;
+        true
     }
 
-    /// Whether record `id`'s current version is `version` and its file was checked.
-    pub fn is_checked(&self, id: &str, version: u32) -> bool {
+    /// Whether record `id`'s current version is `version` of `kind` in the layout `flat`
+    /// says, and its file was checked.
+    pub fn is_checked(&self, id: &str, (kind, version, flat): (&str, u32, bool)) -> bool {
         self.heads
             .get(id)
-            .is_some_and(|p| p.version == version && p.checked)
+            .is_some_and(|p| p.checked && self.is_at(p, kind, version, flat))
+    }
+
+    /// Whether `p` is version `version` of `kind`, in the layout `flat` says: the file a
+    /// version path names, without making the path.
+    fn is_at(&self, p: &Packed, kind: &str, version: u32, flat: bool) -> bool {
+        p.version == version && p.flat == flat && &*self.names[p.kind as usize] == kind
     }
 
     pub fn get(&self, id: &str) -> Option<RecordHead> {
@@ -225,13 +233,16 @@ mod tests {
         );
         assert_eq!(heads.first_after(None).unwrap().0, "CON-2026-000001");
         assert!(heads.first_after(Some("CUS-2026-000003")).is_none());
+        let at = |version| ("customer", version, false);
         assert!(
-            !heads.mark_checked("CUS-2026-000001", 2),
+            !heads.mark_checked("CUS-2026-000001", at(2)),
             "not its current version"
         );
-        assert!(heads.mark_checked("CUS-2026-000001", 3));
-        assert!(heads.is_checked("CUS-2026-000001", 3));
-        assert!(!heads.is_checked("CUS-2026-000002", 3));
+        assert!(!heads.mark_checked("CUS-2026-000001", ("contract", 3, false)));
+        assert!(!heads.mark_checked("CUS-2026-000001", ("customer", 3, true)));
+        assert!(heads.mark_checked("CUS-2026-000001", at(3)));
+        assert!(heads.is_checked("CUS-2026-000001", at(3)));
+        assert!(!heads.is_checked("CUS-2026-000002", at(3)));
         let next = RecordHead {
             version: 4,
             ..cases[0].1.clone()
@@ -240,6 +251,6 @@ mod tests {
             heads.insert("CUS-2026-000001", &next),
             "the one replaced was checked"
         );
-        assert!(!heads.is_checked("CUS-2026-000001", 4));
+        assert!(!heads.is_checked("CUS-2026-000001", at(4)));
     }
 }

@@ -377,11 +377,7 @@ impl LogIndex {
 
     /// Note that the file at `path` was read and found as logged (by `verify`'s replay).
     pub fn mark_checked(&mut self, path: &str) {
-        let is_head = parse_version_path(path).is_some_and(|(_, id, v)| {
-            self.record(id)
-                .is_some_and(|h| h.version_path(id, v) == path)
-                && self.records.mark_checked(id, v)
-        });
+        let is_head = head_of_path(path).is_some_and(|(id, at)| self.records.mark_checked(id, at));
         if !is_head {
             self.checked_older.insert(crate::layout::path_key(path));
         }
@@ -389,12 +385,7 @@ impl LogIndex {
 
     /// Whether the file at `path` was noted as read and found as logged.
     pub fn was_checked(&self, path: &str) -> bool {
-        let head = parse_version_path(path).is_some_and(|(_, id, v)| {
-            self.records.is_checked(id, v)
-                && self
-                    .record(id)
-                    .is_some_and(|h| h.version_path(id, v) == path)
-        });
+        let head = head_of_path(path).is_some_and(|(id, at)| self.records.is_checked(id, at));
         head || self.checked_older.contains(&crate::layout::path_key(path))
     }
 
@@ -414,6 +405,15 @@ impl LogIndex {
             .map(|(id, h)| (h.version_path(id, h.version), h.sha256));
         heads.chain(self.other_files.iter().map(|(p, h)| (p.clone(), h.clone())))
     }
+}
+
+/// A version path as the record it belongs to and (kind, version, flat layout).
+fn head_of_path(path: &str) -> Option<(&str, (&str, u32, bool))> {
+    let (kind, id, version) = parse_version_path(path)?;
+    Some((
+        id,
+        (kind, version, crate::layout::is_flat_version_path(path)),
+    ))
 }
 
 /// Every record in id order: the settled copy's, read a page at a time, merged with those

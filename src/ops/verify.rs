@@ -321,12 +321,12 @@ fn missing_files(index: &LogIndex, present: &PathList, logged_present: usize) ->
     }
     let present: HashSet<u128> = present
         .iter()
-        .map(|p| crate::replay::path_key(&p))
+        .map(|p| crate::layout::path_key(&p))
         .collect();
     let mut missing: Vec<String> = index
         .all_files()
         .map(|(p, _)| p)
-        .filter(|p| !present.contains(&crate::replay::path_key(p)))
+        .filter(|p| !present.contains(&crate::layout::path_key(p)))
         .collect();
     missing.sort();
     missing.dedup();

@@ -59,8 +59,6 @@ pub struct Replay {
     prefetch: Option<prefetch::Prefetch>,
 }
 
-pub use crate::layout::path_key;
-
 /// One entry at its place in the log: the register and the index as they stood before it.
 pub struct At<'a> {
     pub line: u64,
