@@ -218,7 +218,7 @@ fn actor_change(g: &Global, c: ActorCommand) -> Result<Output> {
                 role = actor.role
             ));
             if let Err(e) =
-                actor.check_standing(w.today(), w.store.config.policy.training_valid_days)
+                actor.check_standing(w.today(), w.store().config.policy.training_valid_days)
             {
                 say!(
                     "{}",
@@ -344,7 +344,7 @@ pub struct TypesArgs {
 
 pub fn types(g: &Global, a: TypesArgs) -> Result<Output> {
     let session = g.open(true)?;
-    let schemas = &session.schemas;
+    let schemas = &session.schemas();
     let Some(name) = a.kind else {
         let header = ["kind", "prefix", "lifecycle", "title"];
         let rows: Vec<Vec<String>> = schemas
@@ -551,11 +551,11 @@ pub fn log(g: &Global, a: LogArgs) -> Result<Output> {
     // The log holds no personal data: anyone who may read the folder may read it.
     let session = g.open(true)?;
     if let Some(n) = a.entry
-        && (n == 0 || n > session.head.entries)
+        && (n == 0 || n > session.head().entries)
     {
         return Err(docket::error::InputError::new(
             docket::error::Location::file("--entry"),
-            t!("admin-no-such-entry", n = n, last = session.head.entries),
+            t!("admin-no-such-entry", n = n, last = session.head().entries),
         )
         .hint(t!("admin-entries-are-numbered"))
         .into());
@@ -576,9 +576,14 @@ pub fn log(g: &Global, a: LogArgs) -> Result<Output> {
         before: before.as_deref(),
         limit: a.limit,
     };
-    let actors: Vec<&str> = session.registry.actors.keys().map(String::as_str).collect();
+    let actors: Vec<&str> = session
+        .registry()
+        .actors
+        .keys()
+        .map(String::as_str)
+        .collect();
     audit_log::check_filter(&filter, &actors)?;
-    let mut entries = audit_log::entries(&session.store, &filter)?;
+    let mut entries = audit_log::entries(session.store(), &filter)?;
     if let Some(n) = a.entry {
         entries.retain(|e| e.seq == n);
     }
@@ -618,7 +623,7 @@ pub fn log(g: &Global, a: LogArgs) -> Result<Output> {
                 r[4] = super::output::action_title(&r[4]);
             }
             // The days `--since` and `--until` name are the store's: the header says which.
-            let time = t!("admin-time-in-zone", zone = session.store.tz.name());
+            let time = t!("admin-time-in-zone", zone = session.store().tz.name());
             let mut header: Vec<&str> = header.to_vec();
             header[1] = &time;
             table(&header, &rows)
@@ -633,14 +638,14 @@ fn export_signed(
     n: u64,
     dir: &std::path::Path,
 ) -> Result<Output> {
-    let txn = docket::audit::chain::transaction_of(&session.store.root, n)?
-        .filter(|_| n <= session.head.entries)
+    let txn = docket::audit::chain::transaction_of(&session.store().root, n)?
+        .filter(|_| n <= session.head().entries)
         .ok_or_else(|| {
             Error::from(docket::error::InputError::new(
                 docket::error::Location::file("--entry"),
                 t!(
                     "admin-log-has-entries-not",
-                    entries = session.head.entries,
+                    entries = session.head().entries,
                     n = n
                 ),
             ))

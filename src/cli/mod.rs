@@ -277,7 +277,7 @@ impl Global {
         }
         let on_wait = self.waiting();
         let session = Session::open(self.store()?, self.options(&on_wait, false))?;
-        self.warn(&session.warnings);
+        self.warn(session.warnings());
         Ok(session)
     }
 
@@ -290,7 +290,7 @@ impl Global {
         self.require_actor(false)?;
         let on_wait = self.waiting();
         let writer = Writer::open(self.store()?, self.options(&on_wait, recovering))?;
-        self.warn(&writer.warnings);
+        self.warn(writer.warnings());
         Ok(writer)
     }
 
@@ -320,7 +320,7 @@ fn reveal_request(
         &actor.name,
         args.purpose.as_deref(),
         session.max_text(),
-        &session.store.config.policy.placeholders,
+        &session.store().config.policy.placeholders,
     )
     .map(Some)
 }

@@ -97,7 +97,7 @@ fn warn(warnings: &[String]) {
 
 pub fn create(g: &Global, a: CreateArgs) -> Result<Output> {
     let mut session = g.writer()?;
-    let schemas = session.schemas.clone();
+    let schemas = session.schemas().clone();
     let kind = schemas.kind(&a.kind)?;
     if a.sets.is_empty() && a.file.is_none() {
         return Err(Error::usage(
@@ -109,7 +109,7 @@ pub fn create(g: &Global, a: CreateArgs) -> Result<Output> {
         kind,
         a.file.as_ref(),
         &a.sets,
-        session.store.config.policy.file_limit(),
+        session.store().config.policy.file_limit(),
     )?;
     let allowed = a
         .allow_duplicate
@@ -131,11 +131,11 @@ pub fn amend(g: &Global, a: AmendArgs) -> Result<Output> {
     let id = session.canonical_id(&a.id);
     // The kind, from the index; `write::amend` reads and checks the record itself.
     let kind_name = session
-        .index
+        .index()
         .record(&id)
         .map(|h| h.kind)
         .ok_or_else(|| session.unknown_id(&id))?;
-    let schemas = session.schemas.clone();
+    let schemas = session.schemas().clone();
     let kind = schemas.kind(&kind_name)?;
     if a.sets.is_empty() && a.unsets.is_empty() && a.file.is_none() {
         return Err(Error::usage(
@@ -153,7 +153,7 @@ pub fn amend(g: &Global, a: AmendArgs) -> Result<Output> {
         kind,
         a.file.as_ref(),
         &a.sets,
-        session.store.config.policy.file_limit(),
+        session.store().config.policy.file_limit(),
     )?;
     let w = write::amend(
         &mut session,
@@ -227,14 +227,14 @@ pub fn show(g: &Global, a: ShowArgs) -> Result<Output> {
 /// The contract archived under archive number `id` (`ARC-2026-000001`), if it is one.
 fn archived_under(session: &docket::session::Session, id: &str) -> Result<Option<String>> {
     let upper = id.to_ascii_uppercase();
-    if !upper.starts_with("ARC-") || !session.index.is_archive_number(&upper) {
+    if !upper.starts_with("ARC-") || !session.index().is_archive_number(&upper) {
         return Ok(None);
     }
     let filter = docket::ops::log::LogFilter {
         action: Some("archive"),
         ..Default::default()
     };
-    let entries = docket::ops::log::entries(&session.store, &filter)?;
+    let entries = docket::ops::log::entries(session.store(), &filter)?;
     Ok(entries
         .into_iter()
         .find(|e| e.detail.get("archive_number") == Some(&upper))
@@ -261,7 +261,7 @@ fn show_table(session: &docket::session::Session, v: &RecordView) -> String {
     }
     let schemas = session
         .schemas_at(v.policy)
-        .unwrap_or_else(|_| session.schemas.clone());
+        .unwrap_or_else(|_| session.schemas().clone());
     if let Ok(kind) = schemas.kind(&v.kind) {
         for f in &kind.fields {
             if let Some(x) = v.fields.get(&f.name) {
@@ -488,11 +488,11 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
         refers_to: a.customer.as_deref(),
     };
     let only_kind = match a.kind.as_deref() {
-        Some(k) => Some(session.schemas.kind(k)?),
+        Some(k) => Some(session.schemas().kind(k)?),
         None => None,
     };
     let columns: Vec<&str> = a.fields.iter().map(String::as_str).collect();
-    read::check_columns(&session.schemas, only_kind, &columns, "--fields")?;
+    read::check_columns(session.schemas(), only_kind, &columns, "--fields")?;
     if g.format == Format::Csv && reveal.is_none() {
         return query_streamed(&session, &spec, &a);
     }
@@ -509,7 +509,7 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
     let columns: Vec<String> = if !a.fields.is_empty() {
         a.fields.clone()
     } else if let Some(k) = a.kind.as_deref() {
-        session.schemas.kind(k)?.list_fields.clone()
+        session.schemas().kind(k)?.list_fields.clone()
     } else {
         Vec::new()
     };
@@ -553,7 +553,7 @@ pub fn query(g: &Global, a: QueryArgs) -> Result<Output> {
 /// read (nothing is logged first), so memory holds one batch whatever the store's size.
 fn query_streamed(session: &Opened, spec: &QuerySpec, a: &QueryArgs) -> Result<Output> {
     let kind_fields = match a.kind.as_deref() {
-        Some(k) => session.schemas.kind(k)?.list_fields.clone(),
+        Some(k) => session.schemas().kind(k)?.list_fields.clone(),
         None => Vec::new(),
     };
     let columns: &[String] = if a.fields.is_empty() {
@@ -606,7 +606,7 @@ fn query_streamed(session: &Opened, spec: &QuerySpec, a: &QueryArgs) -> Result<O
 /// A record's list fields as one cell (`name=… category=…`), for a query across kinds.
 fn summary_of(session: &Opened, v: &read::RecordView, format: Format) -> String {
     let list = session
-        .schemas
+        .schemas()
         .kinds
         .get(&v.kind)
         .map(|k| k.list_fields.clone())

@@ -155,7 +155,7 @@ pub fn import(g: &Global, a: ImportArgs) -> Result<Output> {
     let mapping = match &a.map {
         None => Mapping::default(),
         Some(p) => {
-            let limit = session.store.config.policy.file_limit();
+            let limit = session.store().config.policy.file_limit();
             let bytes = docket::io::bounded::read_file(p, limit)?;
             let text = String::from_utf8(bytes).map_err(|e| {
                 Error::io(p, std::io::Error::new(std::io::ErrorKind::InvalidData, e))

@@ -1,9 +1,9 @@
 //! The one write path. Every change to the store, `init`, imports and `recover` included,
-//! is a journal opened from a `Writer` (so only under the exclusive lock, with the acting
-//! actor's key). Files are written to their final names as they come, unlogged; `commit`
+//! is a `Transaction` begun on a `Writer` (so only under the exclusive lock, with the
+//! acting actor's key), and every writing command holds one by name. Files are written to their final names as they come, unlogged; `commit`
 //! makes them durable, signs the entries as one transaction, and appends them — the
 //! commit point — then moves the session's head, index, register, witness and cache up
-//! together. A journal dropped before its commit point (an error, a full disk, Ctrl-C)
+//! together. A transaction dropped before its commit point (an error, a full disk, Ctrl-C)
 //! removes everything it wrote, and an append that fails or is interrupted cuts the log
 //! back to its length first; only a hard kill leaves unlogged files or a torn log end,
 //! which no read ever uses and `recover` moves aside.
@@ -28,7 +28,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// Up to this many files a commit fsyncs each; beyond, one sync of the file system.
 const FSYNC_EACH: usize = 64;
 
-/// Set by Ctrl-C (or SIGTERM, SIGHUP) while a journal is open; a second signal ends the
+/// Set by Ctrl-C (or SIGTERM, SIGHUP) while a transaction is open; a second signal ends the
 /// process at once.
 static INTERRUPTED: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
 
@@ -52,7 +52,7 @@ fn interrupted() -> bool {
     INTERRUPTED.get().is_some_and(|f| f.load(Ordering::SeqCst))
 }
 
-pub struct Journal<'w> {
+pub struct Transaction<'w> {
     writer: &'w mut Writer,
     /// Every file this journal wrote, store-relative: looked up once per new file.
     written: Paths,
@@ -75,7 +75,7 @@ pub struct Journal<'w> {
     committed: bool,
 }
 
-/// Store-relative paths a journal wrote or made, in order: kept as lines in a `Spool`
+/// Store-relative paths a transaction wrote or made, in order: kept as lines in a `Spool`
 /// (on disk once they are many), with a 128-bit digest of each to tell whether a path is
 /// among them (two of a million paths share one with odds below 10^-26).
 struct Paths {
@@ -155,15 +155,15 @@ struct Lines {
     digest: Sha512,
 }
 
-impl Writer {
-    /// Open the journal of one transaction.
-    pub fn journal(&mut self) -> Journal<'_> {
+impl Transaction<'_> {
+    /// Begin a transaction: the one way a command changes the store.
+    pub fn begin(writer: &mut Writer) -> Transaction<'_> {
         interrupt_flag();
-        let prev = self.head.hash.clone();
-        let log = self.store.log_path();
-        let log_dir = log.parent().unwrap_or(&self.store.root).to_path_buf();
-        Journal {
-            writer: self,
+        let prev = writer.head().hash.clone();
+        let log = writer.store().log_path();
+        let log_dir = log.parent().unwrap_or(&writer.store().root).to_path_buf();
+        Transaction {
+            writer,
             written: Paths::new(&log_dir),
             handles: Vec::new(),
             made: Spool::new(&log_dir),
@@ -183,20 +183,20 @@ impl Writer {
     }
 }
 
-impl Journal<'_> {
+impl Transaction<'_> {
     /// The writer, for what a command reads while it stages.
     pub fn writer(&self) -> &Writer {
         self.writer
     }
 
-    /// Write a new file now; it is logged at commit and removed if the journal is dropped.
+    /// Write a new file now; it is logged at commit and removed if the transaction is dropped.
     pub fn write(&mut self, rel: &str, bytes: &[u8]) -> Result<FileHash> {
         if interrupted() {
             return Err(Error::Interrupted);
         }
-        let root = self.writer.store.root.clone();
+        let root = self.writer.store().root.clone();
         let path = root.join(rel);
-        if self.writer.index.sha_of(rel).is_some() {
+        if self.writer.index().sha_of(rel).is_some() {
             return Err(Error::integrity(rel, t!("journal-log-already-holds-file")));
         }
         if self.written.contains(rel) {
@@ -241,7 +241,7 @@ impl Journal<'_> {
             return;
         };
         // All but the last one logged, which may be the one to sign.
-        let first = self.writer.head.entries + 1;
+        let first = self.writer.head().entries + 1;
         while self.entries.len() > 1 && self.lines.count + 1 < total {
             let body = self.lines.body(self.entries.remove(0), first, total);
             self.lines.push(&body, UNSIGNED);
@@ -296,7 +296,7 @@ impl Journal<'_> {
     fn set_aside(&mut self, root: &Path, rel: &str) -> Result<()> {
         let target = root
             .join(QUARANTINE_DIR)
-            .join(self.writer.now.format("%Y%m%dT%H%M%S").to_string())
+            .join(self.writer.now().format("%Y%m%dT%H%M%S").to_string())
             .join(rel.strip_prefix("records/").unwrap_or(rel));
         let parent = target.parent().expect("quarantine files live in folders");
         std::fs::create_dir_all(parent).at(parent)?;
@@ -320,19 +320,19 @@ impl Journal<'_> {
                 self.announced
             )));
         }
-        let log = self.writer.store.log_path();
+        let log = self.writer.store().log_path();
         // Which files and folders this journal made must be known should it be dropped.
         self.written.check().at(&log)?;
         self.made.check().at(&log)?;
         self.make_durable()?;
-        let root = self.writer.store.root.clone();
+        let root = self.writer.store().root.clone();
         self.recover_files(&root, &log)?;
-        let first = self.writer.head.entries + 1;
+        let first = self.writer.head().entries + 1;
         for e in std::mem::take(&mut self.entries) {
             let body = self.lines.body(e, first, total);
             let sig = if self.lines.count == total {
                 let digest: [u8; 64] = self.lines.digest.finalize_reset().into();
-                keys::encode_sig(&self.writer.signer.sign_digest(&digest)?)
+                keys::encode_sig(&self.writer.signer().sign_digest(&digest)?)
             } else {
                 UNSIGNED.to_string()
             };
@@ -341,9 +341,9 @@ impl Journal<'_> {
         let mut text = std::mem::replace(&mut self.lines.text, Spool::new(&root));
         text.check().at(&log)?;
         let head = Head {
-            entries: self.writer.head.entries + total as u64,
+            entries: self.writer.head().entries + total as u64,
             hash: std::mem::take(&mut self.lines.prev),
-            len: self.writer.head.len + text.len(),
+            len: self.writer.head().len + text.len(),
         };
         if interrupted() {
             return Err(Error::Interrupted);
@@ -359,7 +359,7 @@ impl Journal<'_> {
     /// fsync each file and the folders holding them, or one sync of the file system.
     fn make_durable(&mut self) -> Result<()> {
         crate::fault::point("before-sync");
-        let root = &self.writer.store.root;
+        let root = &self.writer.store().root;
         if self.written.len() > FSYNC_EACH {
             // Files and folders alike: nothing is left to sync one by one.
             return sync_filesystem(root);
@@ -393,7 +393,7 @@ impl Journal<'_> {
         }
         let qdir = root
             .join(QUARANTINE_DIR)
-            .join(self.writer.now.format("%Y%m%dT%H%M%S").to_string());
+            .join(self.writer.now().format("%Y%m%dT%H%M%S").to_string());
         for rel in &self.quarantine {
             let target = qdir.join(rel.strip_prefix("records/").unwrap_or(rel));
             let parent = target.parent().expect("quarantine files live in folders");
@@ -410,7 +410,7 @@ impl Journal<'_> {
         if !self.cut_torn_tail {
             return Ok(());
         }
-        let len = self.writer.head.len - self.writer.log_files.open_start.len;
+        let len = self.writer.head().len - self.writer.log_files().open_start.len;
         let bytes = std::fs::read(log).at(log)?;
         let tail = &bytes[len as usize..];
         std::fs::create_dir_all(&qdir).at(&qdir)?;
@@ -421,7 +421,7 @@ impl Journal<'_> {
         let f = OpenOptions::new().write(true).open(log).at(log)?;
         f.set_len(len).at(log)?;
         f.sync_all().at(log)?;
-        self.writer.torn_tail = false;
+        self.writer.tail_cut();
         Ok(())
     }
 }
@@ -447,14 +447,14 @@ impl Lines {
     }
 }
 
-impl Drop for Journal<'_> {
+impl Drop for Transaction<'_> {
     /// Not committed: remove what was written, put back what was set aside.
     fn drop(&mut self) {
         if self.committed {
             return;
         }
         self.handles.clear();
-        let root = &self.writer.store.root;
+        let root = &self.writer.store().root;
         self.written.each(|rel| {
             let _ = std::fs::remove_file(root.join(rel));
         });

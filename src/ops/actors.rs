@@ -7,6 +7,7 @@
 use crate::audit::act::{Act, ActorTerms};
 use crate::audit::trust::Proposed;
 use crate::error::{Error, InputError, Location, Result};
+use crate::journal::Transaction;
 use crate::keys::Key;
 use crate::layout::actor_path;
 use crate::policy::actors::Actor;
@@ -58,9 +59,9 @@ fn check_dates(session: &Session, change: &ActorChange) -> Result<()> {
 }
 
 fn check_role(session: &Session, role: &str) -> Result<()> {
-    if session.schemas.roles.get(role).is_none() {
+    if session.schemas().roles.get(role).is_none() {
         let known: Vec<&str> = session
-            .schemas
+            .schemas()
             .roles
             .roles
             .keys()
@@ -78,13 +79,13 @@ fn check_role(session: &Session, role: &str) -> Result<()> {
 
 /// Write the actor's new register version, logged as `act`.
 fn write(w: &mut Writer, actor: &Actor, act: Act) -> Result<()> {
-    let mut j = w.journal();
-    let file = j.write(
+    let mut txn = Transaction::begin(w);
+    let file = txn.write(
         &actor_path(&actor.name, actor.version),
         actor.to_toml().as_bytes(),
     )?;
-    j.act(&act, vec![file]);
-    j.commit()
+    txn.act(&act, vec![file]);
+    txn.commit()
 }
 
 /// What a register act asks for, as the log records it.
@@ -117,16 +118,16 @@ fn judge(
     cosigner: Option<&str>,
     change: &Change,
 ) -> Result<Vec<String>> {
-    let roles = &w.schemas.roles;
-    let problems = register::register_problems(roles, &w.registry, requester, change);
+    let roles = &w.schemas().roles;
+    let problems = register::register_problems(roles, w.registry(), requester, change);
     if let Some(first) = problems.into_iter().next() {
         return Err(Error::denied(
             first,
             Some(t!("actors-another-administrator-must").to_string()),
         ));
     }
-    let reasons = register::cosign_reasons(roles, &w.registry, requester, change);
-    if cosigner.is_some() || register::bootstrap(roles, &w.registry, requester, change) {
+    let reasons = register::cosign_reasons(roles, w.registry(), requester, change);
+    if cosigner.is_some() || register::bootstrap(roles, w.registry(), requester, change) {
         return Ok(Vec::new());
     }
     Ok(reasons)
@@ -147,11 +148,11 @@ fn propose(
         terms,
         widens: reasons.clone(),
     };
-    let mut j = w.journal();
-    j.act(&act, Vec::new());
-    j.commit()?;
+    let mut txn = Transaction::begin(w);
+    txn.act(&act, Vec::new());
+    txn.commit()?;
     Ok(Registered::Proposed {
-        entry: w.head.entries,
+        entry: w.head().entries,
         reasons,
     })
 }
@@ -159,7 +160,7 @@ fn propose(
 /// A key nobody ever registered: one key, one actor, and a key once replaced is never
 /// accepted again, for anyone.
 fn check_key_free(session: &Session, key: &Key) -> Result<()> {
-    match session.registry.key_holder(&key.line()) {
+    match session.registry().key_holder(&key.line()) {
         Some(other) => Err(InputError::new(
             Location::file("--key"),
             t!(
@@ -177,7 +178,7 @@ fn check_key_free(session: &Session, key: &Key) -> Result<()> {
 /// A department the store declares (docket.toml `[departments]`).
 fn check_department(session: &Session, department: Option<&str>) -> Result<()> {
     let Some(d) = department else { return Ok(()) };
-    let known = &session.store.config.departments;
+    let known = &session.store().config.departments;
     if known.contains_key(d) {
         return Ok(());
     }
@@ -217,7 +218,7 @@ fn may_manage(w: &Writer, department: Option<&str>, role: Option<&str>) -> Resul
             Some(t!("actors-administrator-centre-department-s").to_string()),
         ));
     }
-    match role.and_then(|r| w.schemas.roles.get(r)) {
+    match role.and_then(|r| w.schemas().roles.get(r)) {
         Some(r) if r.administers() => Err(Error::denied(
             t!("actors-actor-may-not-grant", name = me.name, name2 = r.name),
             Some(t!("actors-ask-administrator-centre").to_string()),
@@ -238,13 +239,13 @@ pub fn add(w: &mut Writer, name: &str, change: ActorChange) -> Result<Registered
         .hint(t!("actors-use-letters-one-script"))
         .into());
     }
-    if w.registry.actors.contains_key(name) {
+    if w.registry().actors.contains_key(name) {
         return Err(Error::conflict(
             t!("actors-actor-already-registered", name = name),
             Some(t!("actors-change-docket-actor-update", name = name)),
         ));
     }
-    if let Some(other) = looks_like(name, w.registry.actors.keys()) {
+    if let Some(other) = looks_like(name, w.registry().actors.keys()) {
         return Err(Error::conflict(
             t!("actors-name-looks-like", name = name, other = other),
             Some(t!("actors-choose-distinct-name")),
@@ -313,9 +314,9 @@ fn current(session: &Session, name: &str) -> Result<Actor> {
 
 /// Refuse a change that leaves the store without an administrator in good standing.
 fn keep_an_administrator(w: &Writer, name: &str, new_role: Option<&str>) -> Result<()> {
-    let roles = &w.schemas.roles;
+    let roles = &w.schemas().roles;
     let manages = |role: &str| roles.permits(role, "act:manage-actors");
-    let mut after = w.registry.clone();
+    let mut after = w.registry().clone();
     match (after.actors.get_mut(name), new_role) {
         (Some(s), Some(role)) => s.role = role.to_string(),
         (Some(s), None) => s.revoked = true,
@@ -504,12 +505,12 @@ pub fn approve(w: &mut Writer, entry: u64) -> Result<Actor> {
 /// refused (exit 6).
 pub fn proposal(w: &Writer, entry: u64) -> Result<(String, Proposed)> {
     let p = w
-        .registry
+        .registry()
         .proposals
         .get(&entry)
         .ok_or_else(|| no_proposal(entry))?;
-    let days = w.store.config.policy.proposal_valid_days;
-    let age = crate::clock::parse(&p.time).map(|t| (w.now.fixed_offset() - t).num_days());
+    let days = w.store().config.policy.proposal_valid_days;
+    let age = crate::clock::parse(&p.time).map(|t| (w.now().fixed_offset() - t).num_days());
     if age.is_none_or(|a| a > days) {
         return Err(Error::conflict(
             t!("register-proposal-expired", n = entry, days = days),
@@ -566,7 +567,7 @@ pub fn list(session: &Session) -> Result<Vec<Actor>> {
         session.require("manage-actors", &t!("actors-read-staff-register"))?;
     }
     let own = session.actor()?.department.clone();
-    let names: Vec<String> = session.index.actors.keys().cloned().collect();
+    let names: Vec<String> = session.index().actors.keys().cloned().collect();
     let all: Vec<Actor> = names
         .iter()
         .map(|n| current(session, n))
@@ -582,7 +583,7 @@ pub fn list(session: &Session) -> Result<Vec<Actor>> {
 pub fn allowed_signers(session: &Session) -> String {
     let mut out =
         String::from("# docket: the keys actors sign audit entries with (namespace docket)\n");
-    for (name, s) in &session.registry.actors {
+    for (name, s) in &session.registry().actors {
         if s.revoked {
             out.push_str(&format!(
                 "# {name}: revoked; the key checks their earlier entries\n"

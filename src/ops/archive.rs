@@ -4,6 +4,7 @@
 
 use crate::audit::act::Act;
 use crate::error::{Error, Result};
+use crate::journal::Transaction;
 use crate::session::Writer;
 use crate::store::version::{ArchiveInfo, Attachment};
 use chrono::Datelike;
@@ -112,22 +113,22 @@ pub fn archive(
             Some(t!("archive-e-g-docket-archive").to_string()),
         ));
     }
-    let folder = match session.index.record(id) {
+    let folder = match session.index().record(id) {
         Some(head) => head.dir(id),
         None => crate::layout::record_dir(&kind.name, id),
     };
-    let number = session.index.next_id("ARC", session.now.year());
+    let number = session.index().next_id("ARC", session.now().year());
     let now = session.timestamp();
     let me = session.actor()?.name.clone();
-    let papers = read_papers(files, session.store.config.policy.paper_limit())?;
-    let mut j = session.journal();
+    let papers = read_papers(files, session.store().config.policy.paper_limit())?;
+    let mut txn = Transaction::begin(session);
     let mut logged = Vec::new();
     let mut attachments = Vec::new();
     for (f, bytes) in papers {
         let sha = crate::layout::sha256_hex(&bytes);
         let name = safe_name(&f);
         let rel = format!("{folder}/attachments/{}-{name}", &sha[..16]);
-        logged.push(j.write(&rel, &bytes)?);
+        logged.push(txn.write(&rel, &bytes)?);
         attachments.push(Attachment {
             name,
             path: rel,
@@ -151,7 +152,7 @@ pub fn archive(
         attachments: attachments.clone(),
     });
     let rel = format!("{folder}/v{:04}.toml", next.version);
-    let vf = j.write(&rel, next.to_toml().as_bytes())?;
+    let vf = txn.write(&rel, next.to_toml().as_bytes())?;
     logged.insert(0, vf);
     let act = Act::Archive {
         record: id.to_string(),
@@ -159,8 +160,8 @@ pub fn archive(
         number: number.clone(),
         attachments: attachments.len() as u32,
     };
-    j.act(&act, logged);
-    j.commit()?;
+    txn.act(&act, logged);
+    txn.commit()?;
     Ok(Archived {
         id: id.to_string(),
         number,
@@ -213,14 +214,14 @@ pub fn paper(
         })?;
     let bytes = w.read_logged(&found.path)?;
     deliver(&bytes)?;
-    let mut j = w.journal();
+    let mut txn = Transaction::begin(w);
     let act = Act::AttachmentGet {
         record: id.to_string(),
         name: found.name.clone(),
         sha256: found.sha256.clone(),
         purpose: purpose.to_string(),
     };
-    j.act(&act, Vec::new());
-    j.commit()?;
+    txn.act(&act, Vec::new());
+    txn.commit()?;
     Ok(found.clone())
 }

@@ -35,7 +35,7 @@ fn encoding(session: &Session, spec: &ExportSpec) -> Result<ExportEncoding> {
     match (spec.format, spec.encoding) {
         (ExportFormat::Csv, Some(e)) => Ok(e),
         (ExportFormat::Csv, None) => Ok(ExportEncoding::for_store(
-            &session.store.config.policy.default_encoding,
+            &session.store().config.policy.default_encoding,
         )),
         // JSON is UTF-8 without a byte-order mark (RFC 8259): no reader expects another.
         (ExportFormat::Json, None | Some(ExportEncoding::Utf8)) => Ok(ExportEncoding::Utf8),
@@ -56,7 +56,7 @@ pub fn export_held(
     reveal: Option<&Reveal>,
 ) -> Result<(std::fs::File, Streamed)> {
     use std::io::Seek;
-    let folder = session.store.abs(crate::layout::RECORDS_DIR);
+    let folder = session.store().abs(crate::layout::RECORDS_DIR);
     let held = tempfile::tempfile_in(&folder).at(&folder)?;
     let mut out = std::io::BufWriter::with_capacity(1 << 20, held);
     let streamed = export_to(session, spec, reveal, (&mut out, Path::new("<stdout>")))?;
@@ -123,7 +123,7 @@ pub fn export_to(
             revealed
         }
         ExportFormat::Csv => {
-            let kind = session.schemas.kind(spec.kind.unwrap_or_default())?;
+            let kind = session.schemas().kind(spec.kind.unwrap_or_default())?;
             let mut header = vec!["id".to_string(), "status".into(), "legacy_no".into()];
             header.extend(kind.fields.iter().map(|f| f.name.clone()));
             sink.put(&csv_lines(&[header])?)?;

@@ -15,6 +15,7 @@ use crate::io::encoding;
 use crate::io::lines::LineCounter;
 use crate::io::mapping::Mapping;
 use crate::io::source::{Source, recognise};
+use crate::journal::Transaction;
 use crate::layout::sha256_hex;
 use crate::layout::version_path;
 use crate::policy::mask::mask;
@@ -73,13 +74,13 @@ enum Target<'k> {
 }
 
 pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Result<ImportReport> {
-    let schemas = session.schemas.clone();
+    let schemas = session.schemas().clone();
     let kind = schemas.kind(spec.kind)?;
     require_drafter(session, kind)?;
     super::write::require_in_force(session, kind)?;
     let shown = spec.file.display().to_string();
-    let default = session.store.config.policy.default_encoding.clone();
-    let limit = session.store.config.policy.import_limit();
+    let default = session.store().config.policy.default_encoding.clone();
+    let limit = session.store().config.policy.import_limit();
     let input = Source::open(spec.file, &shown, limit, spec.encoding, &default)?;
     // Each pass reads the file anew, as UTF-8: no pass holds its text.
     let reader = || {
@@ -312,9 +313,9 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
 
     // Pass 2: the rows are known good; convert them again and write them as they come,
     // so memory holds the plan and the log lines, never every record at once.
-    let year = session.now.year();
+    let year = session.now().year();
     let stem = format!("{}-{year}-", kind.prefix);
-    let mut number = session.index.last_number(&stem);
+    let mut number = session.index().last_number(&stem);
     let source = Path::new(&shown)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -322,14 +323,14 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     let actor = session.actor()?.name.clone();
     let department = session.actor()?.department.clone();
     let now = session.timestamp();
-    let policy = session.registry.policy;
+    let policy = session.registry().policy;
     // The rows of what is written, kept as it goes (`Rows::keep`), a batch at a time.
     let rows =
-        crate::cache::rows::Rows::open(session.caches.clone(), session.index_db().as_deref());
+        crate::cache::rows::Rows::open(session.caches().cloned(), session.index_db().as_deref());
     let mut made = Vec::new();
-    let mut j = session.journal();
+    let mut txn = Transaction::begin(session);
     // One entry per record and the summary: encoded as they come, not held to the end.
-    j.announce(plan.len() + 1);
+    txn.announce(plan.len() + 1);
     let mut counted: BTreeMap<String, usize> = BTreeMap::new();
     let mut planned = plan.into_iter().peekable();
     let mut id_of_line: HashMap<usize, String> = HashMap::new();
@@ -355,7 +356,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         };
         let record = record.map_err(|_| changed())?;
         let (fields, legacy) = columns
-            .values(&in_store(j.writer()), &record, line)
+            .values(&in_store(txn.writer()), &record, line)
             .map_err(|_| changed())?;
         let fingerprint = fingerprint(kind, &fields);
         let rare = rares.remove(&row.index).unwrap_or_default();
@@ -372,10 +373,10 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         };
         let mut v = Version::first(&id, &kind.name, &status, writing, legacy.clone(), fields);
         v.steps = rare.steps;
-        let file = j.write(&version_path(&kind.name, &id, 1), v.to_toml().as_bytes())?;
+        let file = txn.write(&version_path(&kind.name, &id, 1), v.to_toml().as_bytes())?;
         made.push((
             id.clone(),
-            rows.make(j.writer().reader(), &v, &file.sha256)?,
+            rows.make(txn.writer().reader(), &v, &file.sha256)?,
         ));
         if made.len() == crate::cache::rows::ROWS_AT_ONCE {
             rows.keep(&std::mem::take(&mut made));
@@ -408,7 +409,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
             source: format!("{source}:{line}"),
             legacy_no: legacy,
         };
-        j.act(&act, vec![file]);
+        txn.act(&act, vec![file]);
         if spec.allow_duplicate.is_some() {
             id_of_line.insert(line, id.clone());
         }
@@ -423,13 +424,13 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         already: report.already as u64,
         statuses: counted.into_iter().map(|(s, n)| (s, n as u64)).collect(),
     };
-    j.act(&summary, Vec::new());
+    txn.act(&summary, Vec::new());
     rows.keep(&made);
     progress("writing", report.imported, report.planned);
     progress("syncing", report.imported, report.planned);
     // The commit reads the new entries into the index: the file and the plan are done.
     drop((planned, id_of_line));
-    j.commit()?;
+    txn.commit()?;
     Ok(report)
 }
 
@@ -505,8 +506,8 @@ fn novelty(
     seen_fingerprint: &HashSet<Digest128>,
 ) -> Novelty {
     match legacy {
-        Some(l) => match session.index.legacy_id(&kind.name, l) {
-            Some(id) if session.index.imported_as(fingerprint).as_ref() == Some(&id) => {
+        Some(l) => match session.index().legacy_id(&kind.name, l) {
+            Some(id) if session.index().imported_as(fingerprint).as_ref() == Some(&id) => {
                 Novelty::Already
             }
             Some(id) => Novelty::Conflict(
@@ -521,7 +522,7 @@ fn novelty(
                 None => Novelty::New,
             },
         },
-        None if session.index.imported_as(fingerprint).is_some()
+        None if session.index().imported_as(fingerprint).is_some()
             || seen_fingerprint.contains(&fingerprint_key(fingerprint)) =>
         {
             Novelty::Already
@@ -541,9 +542,9 @@ type Refs<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
 /// References as the store resolves them: a docket id of the right kind, or a legacy
 /// number imported earlier.
 fn in_store(session: &Session) -> impl Fn(&str, &str) -> Option<String> + '_ {
-    move |target, cell| match session.index.record(cell) {
+    move |target, cell| match session.index().record(cell) {
         Some(h) if h.kind == target => Some(cell.to_string()),
-        _ => session.index.legacy_id(target, cell),
+        _ => session.index().legacy_id(target, cell),
     }
 }
 

@@ -4,6 +4,7 @@
 use crate::audit::act::{Act, ActorTerms};
 use crate::clock;
 use crate::error::{Error, IoContext, Result};
+use crate::journal::Transaction;
 use crate::keys::{Key, KeySource, Signer};
 use crate::layout::{CONFIG_NAME, RECORDS_DIR, SCHEMAS_DIR, actor_path, hex, policy_copy};
 use crate::policy::actors::Actor;
@@ -170,8 +171,8 @@ pub fn init(spec: InitSpec) -> Result<Store> {
         written_by: spec.admin.to_string(),
     };
     let mut writer = Writer::create(store.clone(), admin.clone(), signer)?;
-    let mut j = writer.journal();
-    j.act(
+    let mut txn = Transaction::begin(&mut writer);
+    txn.act(
         &Act::Genesis {
             store: store.config.store.id.clone(),
         },
@@ -179,7 +180,7 @@ pub fn init(spec: InitSpec) -> Result<Store> {
     );
     let mut copies = Vec::new();
     for (source, bytes) in crate::policy::applied::live_files(&store)? {
-        copies.push(j.write(&policy_copy(1, &source), &bytes)?);
+        copies.push(txn.write(&policy_copy(1, &source), &bytes)?);
     }
     let policy = Act::Policy {
         version: 1,
@@ -187,8 +188,8 @@ pub fn init(spec: InitSpec) -> Result<Store> {
         changed: Vec::new(),
         proposal: None,
     };
-    j.act(&policy, copies);
-    let file = j.write(&actor_path(spec.admin, 1), admin.to_toml().as_bytes())?;
+    txn.act(&policy, copies);
+    let file = txn.write(&actor_path(spec.admin, 1), admin.to_toml().as_bytes())?;
     let add = Act::ActorAdd {
         name: spec.admin.to_string(),
         version: 1,
@@ -201,8 +202,8 @@ pub fn init(spec: InitSpec) -> Result<Store> {
         },
         proposal: None,
     };
-    j.act(&add, vec![file]);
-    j.commit()?;
+    txn.act(&add, vec![file]);
+    txn.commit()?;
     made.done = true;
     Ok(store)
 }

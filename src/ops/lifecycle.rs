@@ -290,7 +290,7 @@ pub fn pending(session: &Session, for_role: Option<&str>) -> Result<Vec<Waiting>
     };
     let watching = role.name != own.name;
     let archives = role.may("archive");
-    let limit = session.store.config.policy.archive_within_days;
+    let limit = session.store().config.policy.archive_within_days;
     let mut out = if watching {
         Vec::new()
     } else {
@@ -301,10 +301,10 @@ pub fn pending(session: &Session, for_role: Option<&str>) -> Result<Vec<Waiting>
     let waiting = rows.with_status(&["pending", "rejected", "completed", "terminated"]);
     for held in waiting {
         let id = held.id.clone();
-        let Some(head) = session.index.record(&id) else {
+        let Some(head) = session.index().record(&id) else {
             continue;
         };
-        let Ok(kind) = session.schemas.kind(&head.kind) else {
+        let Ok(kind) = session.schemas().kind(&head.kind) else {
             continue;
         };
         if !held.is_of(&head) || !kind.is_contract() || !session.reaches(head.department.as_deref())
@@ -349,7 +349,7 @@ pub fn pending(session: &Session, for_role: Option<&str>) -> Result<Vec<Waiting>
                 // Calendar days in the store's zone, as the archivist counts them.
                 let age = crate::clock::parse(&v.written_at)
                     .map(|t| {
-                        let finished = t.with_timezone(&session.store.tz).date_naive();
+                        let finished = t.with_timezone(&session.store().tz).date_naive();
                         (session.today() - finished).num_days()
                     })
                     .unwrap_or(0);
@@ -374,7 +374,7 @@ fn proposals(session: &Session, administers: bool, me: &str) -> Vec<Waiting> {
     if !administers {
         return Vec::new();
     }
-    let registry = &session.registry;
+    let registry = &session.registry();
     registry
         .proposals
         .iter()
@@ -419,9 +419,9 @@ fn watched_role<'s>(session: &'s Session, name: &str) -> Result<&'s crate::schem
             Some(t!("lifecycle-watch-hint").to_string()),
         ));
     }
-    session.schemas.roles.get(name).ok_or_else(|| {
+    session.schemas().roles.get(name).ok_or_else(|| {
         let known: Vec<&str> = session
-            .schemas
+            .schemas()
             .roles
             .roles
             .keys()

@@ -139,15 +139,15 @@ impl Visit for Walker<'_> {
 
 /// The oversight report of the verified log.
 pub fn oversight(session: &Session) -> Result<Oversight> {
-    let roles = &session.schemas.roles;
+    let roles = &session.schemas().roles;
     let admin_role = |role: &str| roles.permits(role, "act:manage-actors");
     let plan = Plan::default();
-    let walked = walk_fresh(&session.store.root, plan, || Walker {
+    let walked = walk_fresh(&session.store().root, plan, || Walker {
         collect: Collect::default(),
         admin_role: &admin_role,
     })?;
     let collect = walked.state.collect;
-    let allowance = session.store.config.policy.probe_allowance;
+    let allowance = session.store().config.policy.probe_allowance;
     let probes = collect
         .probes
         .into_iter()

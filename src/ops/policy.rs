@@ -6,6 +6,7 @@
 use crate::audit::act::Act;
 use crate::audit::trust::Proposed;
 use crate::error::{Error, InputError, Location, Result};
+use crate::journal::Transaction;
 use crate::layout::{CONFIG_NAME, policy_copy};
 use crate::policy::applied::{self, Drift};
 use crate::policy::weaken;
@@ -22,11 +23,11 @@ pub struct FileDiff {
 
 /// How the live policy files differ from the applied version.
 pub fn diff(session: &Session) -> Result<(u32, Vec<FileDiff>)> {
-    let r = &session.registry;
-    let applied = applied::read_version(&session.store, r.policy, &r.policy_files)?;
-    let live = applied::live_files(&session.store)?;
+    let r = &session.registry();
+    let applied = applied::read_version(session.store(), r.policy, &r.policy_files)?;
+    let live = applied::live_files(session.store())?;
     let mut out = Vec::new();
-    for drift in applied::drift(&session.store, &r.policy_files)? {
+    for drift in applied::drift(session.store(), &r.policy_files)? {
         let source = drift.source().to_string();
         let old = applied.get(&source).cloned().unwrap_or_default();
         let new = live
@@ -54,7 +55,7 @@ pub struct Applied {
 /// The live files as text, or exit 5 naming the one that is not UTF-8.
 fn live_texts(session: &Session) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
-    for (source, bytes) in applied::live_files(&session.store)? {
+    for (source, bytes) in applied::live_files(session.store())? {
         let text = String::from_utf8(bytes).map_err(|_| {
             InputError::new(Location::file(&source), t!("records-file-not-utf-text"))
                 .hint(t!("records-save-utf"))
@@ -67,10 +68,10 @@ fn live_texts(session: &Session) -> Result<BTreeMap<String, String>> {
 /// The new docket.toml reads as every run reads settings (a valid zone, departments and
 /// language) and keeps the store's identity.
 fn check_config(session: &Session, text: &str) -> Result<()> {
-    let config = crate::store::Store::from_text(&session.store.root, text)?.config;
+    let config = crate::store::Store::from_text(&session.store().root, text)?.config;
     // Compared with the applied settings: the live ones are the ones being changed.
-    let r = &session.registry;
-    let applied = applied::read_version(&session.store, r.policy, &r.policy_files)?;
+    let r = &session.registry();
+    let applied = applied::read_version(session.store(), r.policy, &r.policy_files)?;
     let before: Config = toml::from_str(
         applied
             .get(CONFIG_NAME)
@@ -95,7 +96,7 @@ fn check_config(session: &Session, text: &str) -> Result<()> {
 fn check_records_still_read(session: &Session, new: &Schemas) -> Result<()> {
     let mut errors = Vec::new();
     let mut used: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for (id, head) in session.index.records() {
+    for (id, head) in session.index().records() {
         let v = session.load_version(&id, head.version)?;
         let old_kind = session.schemas_at(v.policy)?;
         let old_kind = old_kind.kind(&v.kind)?;
@@ -135,7 +136,7 @@ fn check_records_still_read(session: &Session, new: &Schemas) -> Result<()> {
 /// The applier's own role gains nothing, and someone in good standing still manages.
 fn check_roles(w: &Writer, new: &Schemas) -> Result<()> {
     let me = w.actor()?;
-    if let (Some(old), Some(now)) = (w.schemas.roles.get(&me.role), new.roles.get(&me.role))
+    if let (Some(old), Some(now)) = (w.schemas().roles.get(&me.role), new.roles.get(&me.role))
         && now.widens(old)
     {
         return Err(Error::denied(
@@ -148,7 +149,7 @@ fn check_roles(w: &Writer, new: &Schemas) -> Result<()> {
         ));
     }
     let managers = w
-        .registry
+        .registry()
         .managers(&|role| new.roles.permits(role, "act:manage-actors"));
     if managers == 0 {
         return Err(Error::conflict(
@@ -168,11 +169,15 @@ pub enum Outcome {
 
 /// The first policy version number nobody applied or proposed yet.
 fn next_version(w: &Writer) -> u32 {
-    let proposed = w.registry.proposals.values().filter_map(|p| match &p.what {
-        Proposed::Policy { version, .. } => Some(*version),
-        Proposed::Actor { .. } => None,
-    });
-    proposed.chain([w.registry.policy]).max().unwrap_or(0) + 1
+    let proposed = w
+        .registry()
+        .proposals
+        .values()
+        .filter_map(|p| match &p.what {
+            Proposed::Policy { version, .. } => Some(*version),
+            Proposed::Actor { .. } => None,
+        });
+    proposed.chain([w.registry().policy]).max().unwrap_or(0) + 1
 }
 
 /// No role that manages actors may reveal personal data (exit 5, naming the role).
@@ -195,12 +200,12 @@ fn check_managers_reveal_nothing(new: &Schemas) -> Result<()> {
 pub fn apply(w: &mut Writer, reason: &str) -> Result<Outcome> {
     w.stated("--reason", reason)?;
     w.require("manage-actors", &t!("policy-apply-policy"))?;
-    let changed = applied::drift(&w.store, &w.registry.policy_files)?;
+    let changed = applied::drift(w.store(), &w.registry().policy_files)?;
     if changed.is_empty() {
         return Err(Error::conflict(
             t!(
                 "policy-nothing-apply-live-policy",
-                policy = w.registry.policy
+                policy = w.registry().policy
             ),
             Some(t!("policy-edit-docket-toml-file").to_string()),
         ));
@@ -217,8 +222,8 @@ pub fn apply(w: &mut Writer, reason: &str) -> Result<Outcome> {
     check_records_still_read(w, &new)?;
     check_roles(w, &new)?;
     check_managers_reveal_nothing(&new)?;
-    let r = &w.registry;
-    let old = applied::read_version(&w.store, r.policy, &r.policy_files)?;
+    let r = &w.registry();
+    let old = applied::read_version(w.store(), r.policy, &r.policy_files)?;
     let weaker = weaken::weakenings(&old, &texts, w.today());
     if let Some(pending) = pending_with(w, &texts) {
         return Err(Error::conflict(
@@ -227,11 +232,11 @@ pub fn apply(w: &mut Writer, reason: &str) -> Result<Outcome> {
         ));
     }
     let version = next_version(w);
-    let base = w.registry.policy;
-    let mut j = w.journal();
+    let base = w.registry().policy;
+    let mut txn = Transaction::begin(w);
     let mut copies = Vec::new();
     for (source, text) in &texts {
-        copies.push(j.write(&policy_copy(version, source), text.as_bytes())?);
+        copies.push(txn.write(&policy_copy(version, source), text.as_bytes())?);
     }
     let names: Vec<String> = changed.iter().map(|d| d.source().to_string()).collect();
     let act = if weaker.is_empty() {
@@ -250,13 +255,13 @@ pub fn apply(w: &mut Writer, reason: &str) -> Result<Outcome> {
             widens: weaker.clone(),
         }
     };
-    j.act(&act, copies);
-    j.commit()?;
+    txn.act(&act, copies);
+    txn.commit()?;
     Ok(if weaker.is_empty() {
         Outcome::Applied(Applied { version, changed })
     } else {
         Outcome::Proposed {
-            entry: w.head.entries,
+            entry: w.head().entries,
             reasons: weaker,
         }
     })
@@ -268,7 +273,7 @@ fn pending_with(w: &Writer, texts: &BTreeMap<String, String>) -> Option<u64> {
         .iter()
         .map(|(s, t)| (s.as_str(), crate::layout::sha256_hex(t.as_bytes())))
         .collect();
-    w.registry
+    w.registry()
         .proposals
         .iter()
         .find_map(|(entry, p)| match &p.what {
@@ -312,12 +317,12 @@ pub fn approve(w: &mut Writer, entry: u64) -> Result<u32> {
             Some(t!("actors-another-administrator-must").to_string()),
         ));
     }
-    if base != w.registry.policy {
+    if base != w.registry().policy {
         return Err(Error::conflict(
             t!(
                 "register-stale-proposal",
                 base = base,
-                now = w.registry.policy
+                now = w.registry().policy
             ),
             Some(t!("policy-propose-again").to_string()),
         ));
@@ -329,7 +334,7 @@ pub fn approve(w: &mut Writer, entry: u64) -> Result<u32> {
             Some((source.to_string(), f.sha256.clone()))
         })
         .collect();
-    let texts = applied::read_version(&w.store, version, &sources)?;
+    let texts = applied::read_version(w.store(), version, &sources)?;
     let new = applied::schemas_from(&texts)?;
     check_records_still_read(w, &new)?;
     check_managers_reveal_nothing(&new)?;
@@ -339,8 +344,8 @@ pub fn approve(w: &mut Writer, entry: u64) -> Result<u32> {
         changed,
         proposal: Some(entry),
     };
-    let mut j = w.journal();
-    j.act(&act, files);
-    j.commit()?;
+    let mut txn = Transaction::begin(w);
+    txn.act(&act, files);
+    txn.commit()?;
     Ok(version)
 }

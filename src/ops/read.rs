@@ -7,6 +7,7 @@ use crate::audit::RecordHead;
 use crate::audit::act::Act;
 use crate::cache::rows::{Kept, Narrowed, Row, Rows};
 use crate::error::{Error, InputError, Location, Result};
+use crate::journal::Transaction;
 use crate::policy::reveal::{Reveal, shown_fields};
 use crate::schema::Schemas;
 use crate::schema::expr::{Access, Expr};
@@ -136,7 +137,7 @@ pub fn log_reveal(w: &mut Writer, r: &Revealed) -> Result<()> {
     } else {
         ""
     };
-    let mut j = w.journal();
+    let mut txn = Transaction::begin(w);
     let act = Act::Reveal {
         record: record.to_string(),
         command: r.command.clone(),
@@ -146,8 +147,8 @@ pub fn log_reveal(w: &mut Writer, r: &Revealed) -> Result<()> {
         filtered_on: r.read.clone(),
         matched: r.matched.clone(),
     };
-    j.act(&act, Vec::new());
-    j.commit()
+    txn.act(&act, Vec::new());
+    txn.commit()
 }
 
 pub fn show(
@@ -425,7 +426,7 @@ pub fn query_each(
     reveal: Option<&Reveal>,
     each: &mut dyn FnMut(Vec<RecordView>) -> Result<()>,
 ) -> Result<Option<Revealed>> {
-    let schemas = session.schemas.clone();
+    let schemas = session.schemas().clone();
     let only_kind = match spec.kind {
         Some(k) => Some(schemas.kind(k)?),
         None => None,
@@ -484,8 +485,8 @@ pub fn query_each(
         false => None,
     };
     if let (Some(rows), Some(kind), None, None) = (&rows, only_kind, reveal, sort)
-        && session.index.settled_at().is_some()
-        && session.index.added().records.is_empty()
+        && session.index().settled_at().is_some()
+        && session.index().added().records.is_empty()
         && rows.held_in_memory().next().is_none()
     {
         stream_from_rows(session, rows, (&schemas, kind), &look, spec.limit, each)?;
@@ -665,7 +666,7 @@ type Gathered<'k> = Runs<Match<'k>>;
 
 /// Runs made beside the log, as the journal's and a revealed export's are.
 fn gathered<'k>(session: &Session) -> Gathered<'k> {
-    Runs::new(RUN, &session.store.abs(crate::layout::RECORDS_DIR))
+    Runs::new(RUN, &session.store().abs(crate::layout::RECORDS_DIR))
 }
 
 /// Take `found` in: with `--limit`, only the first so far are kept; otherwise a run's
@@ -713,7 +714,7 @@ fn is_reference_to(kind: &Kind, name: &str, target: &str) -> bool {
 fn referred<'a>(session: &Session, schemas: &'a Schemas, id: &str) -> Result<(String, &'a str)> {
     let id = session.canonical_id(id);
     let head = session
-        .index
+        .index()
         .record(&id)
         .ok_or_else(|| session.unknown_id(&id))?;
     let target = schemas
@@ -748,12 +749,12 @@ fn matching_from_rows<'k>(
     only_kind: Option<&Kind>,
     look: &Look,
 ) -> Result<Gathered<'k>> {
-    if session.index.settled_at().is_none() {
+    if session.index().settled_at().is_none() {
         return matching_from_all_rows(session, rows, schemas, only_kind, look);
     }
     // Records the entries after the settled index changed, and rows the database did not
     // take, are judged one by one: the database's copy of them may be behind.
-    let added = session.index.added().records;
+    let added = session.index().added().records;
     let apart: BTreeSet<&str> = added
         .ids()
         .chain(rows.held_in_memory().map(String::as_str))
@@ -780,7 +781,7 @@ fn matching_from_rows<'k>(
     }
     let mut rest = Vec::new();
     for id in &apart {
-        let Some(head) = session.index.record(id) else {
+        let Some(head) = session.index().record(id) else {
             continue;
         };
         let Ok(kind) = schemas.kind(&head.kind) else {
@@ -932,7 +933,7 @@ fn matching_from_all_rows<'k>(
     look: &Look,
 ) -> Result<Gathered<'k>> {
     let in_scope = session
-        .index
+        .index()
         .records()
         .filter(|(_, head)| only_kind.is_none_or(|k| k.name == head.kind))
         .filter(|(_, head)| session.reaches(head.department.as_deref()))
@@ -1036,7 +1037,7 @@ fn matching_from_files<'k>(
 ) -> Result<Gathered<'k>> {
     let (filter, status, sort_key) = (look.filter, look.status, look.sort_key);
     let mut found = gathered(session);
-    for (id, head) in session.index.records() {
+    for (id, head) in session.index().records() {
         if only_kind.is_some_and(|k| k.name != head.kind)
             || !session.reaches(head.department.as_deref())
         {
@@ -1085,7 +1086,7 @@ pub struct HistoryLine {
 
 pub fn history(session: &Session, id: &str) -> Result<Vec<HistoryLine>> {
     let head = session
-        .index
+        .index()
         .record(id)
         .ok_or_else(|| session.unknown_id(id))?;
     let mut out = Vec::new();
@@ -1148,7 +1149,7 @@ pub fn diff(
     reveal: Option<&Reveal>,
 ) -> Result<(Diff, Option<Revealed>)> {
     let head = session
-        .index
+        .index()
         .record(id)
         .ok_or_else(|| session.unknown_id(id))?
         .version;

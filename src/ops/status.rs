@@ -34,9 +34,9 @@ pub struct WhoAmI {
 
 pub fn whoami(session: &Session, name: &str, keys: &KeySource) -> Result<WhoAmI> {
     let actor = session.registered_actor(name)?;
-    let roles = &session.schemas.roles;
+    let roles = &session.schemas().roles;
     let role = roles.get(&actor.role);
-    let days = session.store.config.policy.training_valid_days;
+    let days = session.store().config.policy.training_valid_days;
     let standing = actor
         .check_standing(session.today(), days)
         .map(|()| {
@@ -50,7 +50,7 @@ pub fn whoami(session: &Session, name: &str, keys: &KeySource) -> Result<WhoAmI>
         .map(|s| s.source().to_string())
         .map_err(|e| e.to_string());
     let approves = session
-        .schemas
+        .schemas()
         .kinds
         .values()
         .flat_map(|k| {
@@ -63,7 +63,7 @@ pub fn whoami(session: &Session, name: &str, keys: &KeySource) -> Result<WhoAmI>
     let department_title = actor
         .department
         .as_ref()
-        .and_then(|d| session.store.config.departments.get(d))
+        .and_then(|d| session.store().config.departments.get(d))
         .map(|d| d.title.clone());
     let scope = match role.map(|r| r.scope) {
         Some(Scope::Department) => t!(
@@ -104,13 +104,13 @@ pub struct Status {
 /// The store at a glance, over the records the acting actor (if any) reaches.
 pub fn status(session: &Session) -> Result<Status> {
     let mut out = Status {
-        entries: session.head.entries,
-        head: session.head.hash.clone(),
+        entries: session.head().entries,
+        head: session.head().hash.clone(),
         ..Default::default()
     };
     let rows = session.rows()?;
     let in_reach = session
-        .index
+        .index()
         .records()
         .filter(|(_, head)| session.reaches(head.department.as_deref()))
         .map(|(id, head)| (id, head.clone(), head));
@@ -131,7 +131,7 @@ fn count(
     head: &RecordHead,
     status: String,
 ) -> Result<()> {
-    let limit = session.store.config.policy.archive_within_days;
+    let limit = session.store().config.policy.archive_within_days;
     match status.as_str() {
         "pending" => {
             let v = session.reader().version_of(id, head, head.version)?;
@@ -143,7 +143,7 @@ fn count(
             out.to_archive += 1;
             let v = session.reader().version_of(id, head, head.version)?;
             let finished = crate::clock::parse(&v.written_at)
-                .map(|t| t.with_timezone(&session.store.tz).date_naive());
+                .map(|t| t.with_timezone(&session.store().tz).date_naive());
             if finished.is_some_and(|d| (session.today() - d).num_days() > limit) {
                 out.overdue += 1;
             }

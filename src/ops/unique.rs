@@ -5,6 +5,7 @@
 use super::input::Origin;
 use crate::cache::rows::Rows;
 use crate::error::{Error, InputError, Location, Result};
+use crate::journal::Transaction;
 use crate::schema::kind::Kind;
 use crate::schema::value::Value;
 use crate::session::{Session, Writer};
@@ -46,8 +47,8 @@ fn key(digest: &str) -> [u8; 16] {
 pub fn allowance_left(session: &Session) -> Result<(u64, u64)> {
     let actor = session.actor()?;
     let day = session.today().to_string();
-    let used = session.registry.probes_on(&actor.name, &day);
-    let allowance = session.store.config.policy.probe_allowance;
+    let used = session.registry().probes_on(&actor.name, &day);
+    let allowance = session.store().config.policy.probe_allowance;
     Ok((allowance.saturating_sub(used), allowance))
 }
 
@@ -68,9 +69,9 @@ pub fn log_probe(
         count,
         answered,
     };
-    let mut j = w.journal();
-    j.act(&act, Vec::new());
-    j.commit()
+    let mut txn = Transaction::begin(w);
+    txn.act(&act, Vec::new());
+    txn.commit()
 }
 
 impl<'s> Holders<'s> {
@@ -123,7 +124,7 @@ impl<'s> Holders<'s> {
             .holding(&self.kind, field, &digest)
             .into_iter()
             .filter_map(|held| {
-                let head = self.session.index.record(&held.id)?;
+                let head = self.session.index().record(&held.id)?;
                 held.is_of(&head).then(|| {
                     if reach.covers(head.department.as_deref()) {
                         Holder::Record(held.id)
@@ -244,7 +245,7 @@ pub fn spent(allowance: u64) -> Error {
 /// anyone's number. A signed `lookup` entry logs who asked and what was found (never the
 /// value asked about).
 pub fn lookup(w: &mut Writer, kind_name: &str, field: &str, value: &str) -> Result<Vec<String>> {
-    let schemas = w.schemas.clone();
+    let schemas = w.schemas().clone();
     let kind = schemas.kind(kind_name)?;
     let at = Location::file(format!("{field}=…")).field(field);
     let f = kind
@@ -295,15 +296,15 @@ pub fn lookup(w: &mut Writer, kind_name: &str, field: &str, value: &str) -> Resu
     } else {
         ""
     };
-    let mut j = w.journal();
+    let mut txn = Transaction::begin(w);
     let act = crate::audit::act::Act::Lookup {
         record: record.to_string(),
         kind: kind.name.clone(),
         field: field.to_string(),
         found: ids.clone(),
     };
-    j.act(&act, Vec::new());
-    j.commit()?;
+    txn.act(&act, Vec::new());
+    txn.commit()?;
     Ok(ids)
 }
 

@@ -6,6 +6,7 @@ use crate::audit::segments::parse_segment;
 use crate::audit::trust::{Registry, Trust};
 use crate::audit::{Head, LogIndex};
 use crate::error::{IoContext, Problem, Result};
+use crate::journal::Transaction;
 use crate::layout::{CACHE_DIR, LOCK_NAME, LOG_NAME, QUARANTINE_DIR, sha256_hex};
 use crate::ops::path_list::PathList;
 use crate::replay::{At, Replay};
@@ -378,16 +379,16 @@ fn refuse_links_on_the_way(store: &Store, rel: &str) -> Result<()> {
 
 pub fn recover(w: &mut Writer) -> Result<Recovered> {
     w.require("recover", &t!("verify-recover-store"))?;
-    let store = w.store.clone();
-    let quarantine = format!("{QUARANTINE_DIR}/{}", w.now.format("%Y%m%dT%H%M%S"));
+    let store = w.store().clone();
+    let quarantine = format!("{QUARANTINE_DIR}/{}", w.now().format("%Y%m%dT%H%M%S"));
     refuse_links_on_the_way(&store, &quarantine)?;
     let moved: Vec<String> = store_files(&store)?
         .into_iter()
-        .filter(|rel| w.index.sha_of(rel).is_none())
+        .filter(|rel| w.index().sha_of(rel).is_none())
         .collect();
-    let torn_bytes = if w.torn_tail {
+    let torn_bytes = if w.torn_tail() {
         let log = store.log_path();
-        let open_len = w.head.len - w.log_files.open_start.len;
+        let open_len = w.head().len - w.log_files().open_start.len;
         std::fs::metadata(&log).at(&log)?.len() - open_len
     } else {
         0
@@ -399,20 +400,20 @@ pub fn recover(w: &mut Writer) -> Result<Recovered> {
             quarantine: String::new(),
         });
     }
-    let mut j = w.journal();
+    let mut txn = Transaction::begin(w);
     for rel in &moved {
-        j.quarantine(rel);
+        txn.quarantine(rel);
     }
     if torn_bytes > 0 {
-        j.cut_torn_tail();
+        txn.cut_torn_tail();
     }
     let act = crate::audit::act::Act::Recover {
         moved: moved.len() as u64,
         torn_bytes,
         quarantine: quarantine.clone(),
     };
-    j.act(&act, Vec::new());
-    j.commit()?;
+    txn.act(&act, Vec::new());
+    txn.commit()?;
     Ok(Recovered {
         moved,
         torn_bytes,

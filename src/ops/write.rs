@@ -5,6 +5,7 @@ use super::input::Origin;
 use super::validate::{Findings, validate};
 use crate::audit::act::{self, Act};
 use crate::error::{Error, Result};
+use crate::journal::Transaction;
 use crate::layout::version_path;
 use crate::policy::approval::carried;
 use crate::schema::kind::{Kind, Lifecycle};
@@ -38,11 +39,11 @@ pub fn require_in_force(session: &Session, kind: &Kind) -> Result<()> {
 pub fn require_drafter(session: &Session, kind: &Kind) -> Result<()> {
     let actor = session.actor()?;
     let role = session.role()?;
-    if crate::policy::may_draft(&session.schemas.roles, &role.name, kind) {
+    if crate::policy::may_draft(&session.schemas().roles, &role.name, kind) {
         return Ok(());
     }
     let who: Vec<String> = session
-        .schemas
+        .schemas()
         .roles
         .roles
         .values()
@@ -115,11 +116,11 @@ pub fn create(
     origin: &Origin,
     allow_duplicate: Option<&str>,
 ) -> Result<Written> {
-    let schemas = session.schemas.clone();
+    let schemas = session.schemas().clone();
     let kind = schemas.kind(kind_name)?;
     require_drafter(session, kind)?;
     require_in_force(session, kind)?;
-    let id = session.index.next_id(&kind.prefix, session.now.year());
+    let id = session.index().next_id(&kind.prefix, session.now().year());
     let Findings {
         warnings,
         status,
@@ -140,13 +141,13 @@ pub fn create(
         at: session.timestamp(),
         by: actor.name.clone(),
         action: "create".into(),
-        policy: session.registry.policy,
+        policy: session.registry().policy,
         department: actor.department.clone(),
     };
     let mut v = Version::first(&id, &kind.name, &status, writing, None, fields);
     v.steps = steps;
-    let mut j = session.journal();
-    let file = j.write(&version_path(&kind.name, &id, 1), v.to_toml().as_bytes())?;
+    let mut txn = Transaction::begin(session);
+    let file = txn.write(&version_path(&kind.name, &id, 1), v.to_toml().as_bytes())?;
     let act = Act::Create {
         written: act::Written {
             record: id.clone(),
@@ -157,8 +158,8 @@ pub fn create(
         department: v.department.clone(),
         duplicate: duplicate(&shares_with, allow_duplicate),
     };
-    j.act(&act, vec![file]);
-    j.commit()?;
+    txn.act(&act, vec![file]);
+    txn.commit()?;
     Ok(Written {
         id,
         version: 1,
@@ -196,14 +197,14 @@ pub fn write_next(
     next.written_at = session.timestamp();
     next.written_by = session.actor()?.name.clone();
     next.action = act.action().to_string();
-    let rel = match session.index.record(&next.id) {
+    let rel = match session.index().record(&next.id) {
         Some(head) => head.version_path(&next.id, next.version),
         None => version_path(&kind.name, &next.id, next.version),
     };
-    let mut j = session.journal();
-    let file = j.write(&rel, next.to_toml().as_bytes())?;
-    j.act(&act, vec![file]);
-    j.commit()?;
+    let mut txn = Transaction::begin(session);
+    let file = txn.write(&rel, next.to_toml().as_bytes())?;
+    txn.act(&act, vec![file]);
+    txn.commit()?;
     Ok(next.version)
 }
 
@@ -218,7 +219,7 @@ pub fn amend(
 ) -> Result<Written> {
     session.stated("--reason", reason)?;
     let current = session.load(id)?;
-    let schemas = session.schemas.clone();
+    let schemas = session.schemas().clone();
     let kind = schemas.kind(&current.kind)?;
     refuse_archived(&current)?;
     require_drafter(session, kind)?;
@@ -261,7 +262,7 @@ pub fn amend(
     next.fields = fields;
     next.reason = Some(reason.to_string());
     // New terms are judged by the rules in force now.
-    next.policy = session.registry.policy;
+    next.policy = session.registry().policy;
     if kind.lifecycle == Lifecycle::Contract {
         // Amending resets approvals: whoever signed, signed the old terms. The new terms
         // are judged afresh, with the records they refer to as they are now — and a step
