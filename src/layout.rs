@@ -6,10 +6,16 @@ use sha2::{Digest, Sha256};
 pub const CONFIG_NAME: &str = "docket.toml";
 pub const SCHEMAS_DIR: &str = "schemas";
 pub const RECORDS_DIR: &str = "records";
-/// The open segment of the audit log: every act appends here.
+/// The open segment of the first site's audit log: every act there appends here.
 pub const LOG_NAME: &str = "records/audit.log";
-/// The folder of the log's sealed segments (`audit::segments`).
+/// The folder of the first site's sealed segments (`audit::segments`).
 pub const SEGMENTS_DIR: &str = "records/_log";
+/// The open segment's name in its log's folder.
+const OPEN_SEGMENT: &str = "audit.log";
+/// The sealed segments' folder in its log's folder.
+const SEALED_SEGMENTS: &str = "_log";
+/// Sealed segments per folder: one folder per million entries keeps each git tree small.
+const ENTRIES_PER_FOLDER: u64 = 1_000_000;
 pub const LOCK_NAME: &str = "records/.lock";
 /// Where earlier versions kept their caches: left alone, never a stray.
 pub const CACHE_DIR: &str = "records/.cache";
@@ -18,6 +24,56 @@ pub const QUARANTINE_DIR: &str = "records/.quarantine";
 pub const ACTORS_DIR: &str = "_actors";
 /// The folder under `records/` holding a copy of every applied policy version.
 pub const POLICY_DIR: &str = "_policy";
+
+/// Where one log lives, store-relative: the folder holding its open segment (`audit.log`)
+/// and the folder of its sealed segments (`_log/NNNN/<first entry>.log`). The store's
+/// first site keeps its log in `records/`, where a store made before sites has its one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LogRoot {
+    dir: String,
+}
+
+impl LogRoot {
+    /// The first site's log: `records/audit.log` and `records/_log/`.
+    pub fn first() -> LogRoot {
+        LogRoot {
+            dir: RECORDS_DIR.to_string(),
+        }
+    }
+
+    /// The open segment every act appends to (`records/audit.log`).
+    pub fn open(&self) -> String {
+        format!("{}/{OPEN_SEGMENT}", self.dir)
+    }
+
+    /// The folder of the sealed segments (`records/_log`).
+    pub fn sealed_dir(&self) -> String {
+        format!("{}/{SEALED_SEGMENTS}", self.dir)
+    }
+
+    /// `records/_log/0000/000000000001.log`: where the sealed segment starting at entry
+    /// `first` lives.
+    pub fn segment_rel(&self, first: u64) -> String {
+        format!(
+            "{}/{:04}/{first:012}.log",
+            self.sealed_dir(),
+            first / ENTRIES_PER_FOLDER
+        )
+    }
+
+    /// A sealed segment's path → the number of its first entry, if it is one of this log.
+    pub fn parse_segment(&self, rel: &str) -> Option<u64> {
+        let rest = rel.strip_prefix(&self.sealed_dir())?.strip_prefix('/')?;
+        let (folder, file) = rest.split_once('/')?;
+        let first = file.strip_suffix(".log")?;
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(folder, 4) || !digits(first, 12) {
+            return None;
+        }
+        let first: u64 = first.parse().ok()?;
+        (first >= 1 && self.segment_rel(first) == rel).then_some(first)
+    }
+}
 
 /// SHA-256 of `bytes`, as lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -203,8 +203,12 @@ fn a_fresh_walk_ignores_any_checkpoint_it_is_handed() {
         checkpoint: Some(&inside),
         ..Plan::default()
     };
-    assert!(walk(&log, plan, || Nothing).unwrap().is_none());
-    let walked = walk_fresh(&log, plan, || Nothing).unwrap();
+    assert!(
+        walk(&log, &docket::layout::LogRoot::first(), plan, || Nothing)
+            .unwrap()
+            .is_none()
+    );
+    let walked = walk_fresh(&log, &docket::layout::LogRoot::first(), plan, || Nothing).unwrap();
     assert!(walked.problems.is_empty());
     assert_eq!(walked.head.entries, 22);
     assert_eq!(walked.head.len, s.log_text().len() as u64);

@@ -100,8 +100,9 @@ proptest! {
         std::fs::create_dir(dir.path().join("records")).unwrap();
         std::fs::write(dir.path().join("records/audit.log"), &log).unwrap();
         let plan = Plan { collect_all: true, ..Plan::default() };
-        let _ = walk_fresh(dir.path(), plan, || Nothing);
-        let _ = docket::audit::chain::transaction_of(dir.path(), 1);
+        let log = docket::layout::LogRoot::first();
+        let _ = walk_fresh(dir.path(), &log, plan, || Nothing);
+        let _ = docket::audit::chain::transaction_of(dir.path(), &log, 1);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use super::entry::{Entry, GENESIS_PREV, RawLine, split_line};
 use super::segments::{self, MetadataDigest, SealedTrust, Segment};
 use crate::error::{IoContext, Problem, ProblemKind, Result};
-use crate::layout::{LOG_NAME, hex};
+use crate::layout::{LogRoot, hex};
 use sha2::{Digest, Sha256, Sha512};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -128,11 +128,12 @@ enum Pass {
 /// so none of it counts. `None` means the checkpoint is stale: walk again without it.
 pub fn walk<V: Visit>(
     root: &Path,
+    log: &LogRoot,
     plan: Plan,
     mut init: impl FnMut() -> V,
 ) -> Result<Option<Walked<V>>> {
     let mut state = init();
-    let first = pass(root, plan, u64::MAX, &mut state)?;
+    let first = pass((root, log), plan, u64::MAX, &mut state)?;
     let (head, mut problems, torn, files) = match first {
         Pass::Stale => return Ok(None),
         Pass::Done {
@@ -153,7 +154,7 @@ pub fn walk<V: Visit>(
             ..
         } => {
             state = init();
-            match pass(root, plan, limit, &mut state)? {
+            match pass((root, log), plan, limit, &mut state)? {
                 Pass::Stale => return Ok(None),
                 Pass::Done {
                     head,
@@ -174,12 +175,17 @@ pub fn walk<V: Visit>(
 }
 
 /// `walk` with no cache checkpoint, which is never stale.
-pub fn walk_fresh<V: Visit>(root: &Path, plan: Plan, init: impl FnMut() -> V) -> Result<Walked<V>> {
+pub fn walk_fresh<V: Visit>(
+    root: &Path,
+    log: &LogRoot,
+    plan: Plan,
+    init: impl FnMut() -> V,
+) -> Result<Walked<V>> {
     let plan = Plan {
         checkpoint: None,
         ..plan
     };
-    Ok(walk(root, plan, init)?.expect("a walk without a checkpoint is never stale"))
+    Ok(walk(root, log, plan, init)?.expect("a walk without a checkpoint is never stale"))
 }
 
 /// A visitor that keeps nothing: for checks of the chain alone.
@@ -209,6 +215,7 @@ struct Open {
 /// The state of one pass: where it is, what it found.
 struct Cursor<'p> {
     plan: Plan<'p>,
+    log: &'p LogRoot,
     problems: Vec<Problem>,
     prev: Vec<u8>,
     head: Head,
@@ -249,7 +256,7 @@ impl Cursor<'_> {
     /// A problem with the line being read (its name is made only when there is one: a
     /// walk reads a million lines).
     fn here(&mut self, message: impl Into<String>) {
-        let at = segments::locate(self.line_no);
+        let at = segments::locate(self.log, self.line_no);
         self.problem(at, message);
     }
 
@@ -290,7 +297,7 @@ impl Cursor<'_> {
             if here.hash != w.hash {
                 self.problem_of(
                     ProblemKind::Rollback,
-                    segments::locate(w.entries),
+                    segments::locate(self.log, w.entries),
                     t!(
                         "chain-forked-at-entry-not",
                         entries = w.entries,
@@ -314,7 +321,7 @@ impl Cursor<'_> {
             return Ok(Step::Stop);
         }
         if line.last() != Some(&b'\n') {
-            let at = segments::locate(self.line_no);
+            let at = segments::locate(self.log, self.line_no);
             let message = t!("chain-run-docket-recover-move", torn = torn_tail());
             self.problem_of(ProblemKind::TornTail, at, message);
             return Ok(Step::Stop);
@@ -423,7 +430,7 @@ impl Cursor<'_> {
     fn finish(mut self, limit: u64, files: Box<LogFiles>) -> Pass {
         if let Some(o) = self.open.take() {
             let torn = Problem {
-                at: segments::locate(o.first),
+                at: segments::locate(self.log, o.first),
                 message: t!(
                     "chain-entries-announced-written-run",
                     torn = torn_transaction(),
@@ -440,7 +447,7 @@ impl Cursor<'_> {
             };
         }
         if self.line_no == 0 && limit == u64::MAX {
-            self.problem(LOG_NAME.into(), t!("chain-audit-log-empty-genesis"));
+            self.problem(self.log.open(), t!("chain-audit-log-empty-genesis"));
         }
         if let Some(w) = self.plan.witness
             && !self.witnessed
@@ -449,7 +456,7 @@ impl Cursor<'_> {
         {
             self.problem_of(
                 ProblemKind::Rollback,
-                LOG_NAME.into(),
+                self.log.open(),
                 t!(
                     "chain-truncated-behind-entry-machine",
                     entries = w.entries,
@@ -579,11 +586,17 @@ fn resume_point(root: &Path, sealed: &[Segment], plan: &Plan, limit: u64) -> Opt
     })
 }
 
-fn pass(root: &Path, plan: Plan, limit: u64, visit: &mut dyn Visit) -> Result<Pass> {
-    let sealed = segments::sealed(root)?;
-    segments::begin_layout();
+fn pass(
+    (root, log): (&Path, &LogRoot),
+    plan: Plan,
+    limit: u64,
+    visit: &mut dyn Visit,
+) -> Result<Pass> {
+    let sealed = segments::sealed(root, log)?;
+    segments::begin_layout(log);
     let mut cursor = Cursor {
         plan,
+        log,
         problems: Vec::new(),
         prev: GENESIS_PREV.as_bytes().to_vec(),
         head: Head::genesis(),
@@ -599,7 +612,7 @@ fn pass(root: &Path, plan: Plan, limit: u64, visit: &mut dyn Visit) -> Result<Pa
     let (mut digest, trusted, start, seek) = match &resume {
         Some(r) => {
             for s in &sealed[..r.start] {
-                segments::note_file(s.first, &s.rel);
+                segments::note_file(log, s.first, &s.rel);
             }
             if let Some(Step::Stale) = cursor.resume_at(&r.at, r.seek > 0) {
                 return Ok(Pass::Stale);
@@ -620,10 +633,10 @@ fn pass(root: &Path, plan: Plan, limit: u64, visit: &mut dyn Visit) -> Result<Pa
             digest.add(&segments::metadata_line(&s.rel, &meta));
         }
         if i == start && seek > 0 {
-            segments::note_file(s.first, &s.rel);
+            segments::note_file(log, s.first, &s.rel);
             std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(seek)).at(&path)?;
         } else {
-            segments::note_file(cursor.line_no + 1, &s.rel);
+            segments::note_file(log, cursor.line_no + 1, &s.rel);
             if s.first != cursor.line_no + 1 {
                 let message = t!(
                     "chain-segment-misnamed",
@@ -650,8 +663,8 @@ fn pass(root: &Path, plan: Plan, limit: u64, visit: &mut dyn Visit) -> Result<Pa
         }),
     };
     cursor.in_sealed = false;
-    let open = root.join(LOG_NAME);
-    segments::note_file(cursor.line_no + 1, LOG_NAME);
+    let open = root.join(log.open());
+    segments::note_file(log, cursor.line_no + 1, &log.open());
     match std::fs::File::open(&open) {
         Ok(file) if !cursor.stopped => {
             if cursor.read_file(file, &open, limit, visit)? == Step::Stale {
@@ -677,10 +690,10 @@ pub struct SignedTxn {
 }
 
 /// The transaction that holds entry `n`, read from a log already verified by this run.
-pub fn transaction_of(root: &Path, n: u64) -> Result<Option<SignedTxn>> {
+pub fn transaction_of(root: &Path, log: &LogRoot, n: u64) -> Result<Option<SignedTxn>> {
     let mut current: Option<(SignedTxn, u64)> = None;
     let mut line_no = 0;
-    for path in segments::files(root)? {
+    for path in segments::files(root, log)? {
         let file = std::fs::File::open(&path).at(&path)?;
         for line in BufReader::with_capacity(1 << 20, file).split(b'\n') {
             let line = line.at(&path)?;

@@ -1,13 +1,14 @@
-//! The audit log on disk: sealed segments (`records/_log/NNNN/<first entry>.log`) that
+//! A log on disk: sealed segments (`records/_log/NNNN/<first entry>.log`) that
 //! never change once written, then the open segment every act appends to
 //! (`records/audit.log`). A run re-hashes only the open segment and the sealed ones whose
 //! file metadata differs from what this machine verified, so its cost does not grow with
 //! the log; git stores each sealed segment once.
 
 use crate::error::{Error, IoContext, Result};
-use crate::layout::{LOG_NAME, SEGMENTS_DIR, hex};
+use crate::layout::{LogRoot, hex};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
@@ -16,9 +17,6 @@ use std::sync::RwLock;
 /// a commit after one act then stores at most this much of the log anew in git, and a run
 /// hashes at most this much of it.
 pub const SEAL_BYTES: u64 = 256 * 1024;
-
-/// Sealed segments per folder: one folder per million entries keeps each git tree small.
-const ENTRIES_PER_FOLDER: u64 = 1_000_000;
 
 /// A sealed segment: its path in the store and the number of its first entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,33 +37,11 @@ pub struct SealedTrust {
     pub hash: String,
 }
 
-/// `records/_log/0000/000000000001.log`: where the sealed segment starting at entry
-/// `first` lives.
-pub fn segment_rel(first: u64) -> String {
-    format!(
-        "{SEGMENTS_DIR}/{:04}/{first:012}.log",
-        first / ENTRIES_PER_FOLDER
-    )
-}
-
-/// A sealed segment's path → the number of its first entry, if it is one.
-pub fn parse_segment(rel: &str) -> Option<u64> {
-    let rest = rel.strip_prefix(SEGMENTS_DIR)?.strip_prefix('/')?;
-    let (folder, file) = rest.split_once('/')?;
-    let first = file.strip_suffix(".log")?;
-    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(folder, 4) || !digits(first, 12) {
-        return None;
-    }
-    let first: u64 = first.parse().ok()?;
-    (first >= 1 && segment_rel(first) == rel).then_some(first)
-}
-
 /// The sealed segments in log order. Anything else in their folder (a stray file, a
 /// symbolic link) is no segment: `verify` names it as a file no entry logs.
-pub fn sealed(root: &Path) -> Result<Vec<Segment>> {
+pub fn sealed(root: &Path, log: &LogRoot) -> Result<Vec<Segment>> {
     let mut found = Vec::new();
-    let dir = root.join(SEGMENTS_DIR);
+    let dir = root.join(log.sealed_dir());
     let Ok(folders) = std::fs::read_dir(&dir) else {
         return Ok(found);
     };
@@ -79,10 +55,11 @@ pub fn sealed(root: &Path) -> Result<Vec<Segment>> {
         for file in std::fs::read_dir(&path).at(&path)? {
             let file = file.at(&path)?;
             let rel = format!(
-                "{SEGMENTS_DIR}/{name}/{}",
+                "{}/{name}/{}",
+                log.sealed_dir(),
                 file.file_name().to_string_lossy()
             );
-            if let Some(first) = parse_segment(&rel)
+            if let Some(first) = log.parse_segment(&rel)
                 && file.file_type().at(file.path())?.is_file()
             {
                 found.push(Segment { rel, first });
@@ -94,15 +71,15 @@ pub fn sealed(root: &Path) -> Result<Vec<Segment>> {
 }
 
 /// Whether the store has a log at all: an open segment or a sealed one.
-pub fn exists(root: &Path) -> bool {
-    root.join(LOG_NAME).exists() || sealed(root).is_ok_and(|s| !s.is_empty())
+pub fn exists(root: &Path, log: &LogRoot) -> bool {
+    root.join(log.open()).exists() || sealed(root, log).is_ok_and(|s| !s.is_empty())
 }
 
 /// The log's files in order: every sealed segment, then the open one if there is one.
-pub fn files(root: &Path) -> Result<Vec<PathBuf>> {
-    let segments = sealed(root)?;
+pub fn files(root: &Path, log: &LogRoot) -> Result<Vec<PathBuf>> {
+    let segments = sealed(root, log)?;
     let mut files: Vec<PathBuf> = segments.iter().map(|s| root.join(&s.rel)).collect();
-    let open = root.join(LOG_NAME);
+    let open = root.join(log.open());
     if open.exists() {
         files.push(open);
     }
@@ -111,13 +88,13 @@ pub fn files(root: &Path) -> Result<Vec<PathBuf>> {
 
 /// The whole log's bytes, sealed segments first (for the few checks that compare logs
 /// byte by byte); where each file begins is noted for naming entries.
-pub fn read_all(root: &Path) -> Result<Vec<u8>> {
+pub fn read_all(root: &Path, log: &LogRoot) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     let mut lines = 0;
-    begin_layout();
-    for path in files(root)? {
+    begin_layout(log);
+    for path in files(root, log)? {
         let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy();
-        note_file(lines + 1, &rel);
+        note_file(log, lines + 1, &rel);
         let file = std::fs::read(&path).at(&path)?;
         lines += file.iter().filter(|b| **b == b'\n').count() as u64;
         bytes.extend(file);
@@ -151,54 +128,60 @@ impl MetadataDigest {
     }
 }
 
-/// Where each file of the log begins (its first entry), as the last walk found them, for
-/// naming an entry by file and line.
-static LAYOUT: RwLock<Vec<(u64, String)>> = RwLock::new(Vec::new());
+/// Where each file of each log begins (its first entry), as the last walk of that log
+/// found them, for naming an entry by file and line.
+static LAYOUT: RwLock<BTreeMap<LogRoot, Vec<(u64, String)>>> = RwLock::new(BTreeMap::new());
 
-/// Forget the layout: a walk starts over.
-pub fn begin_layout() {
+/// Forget the layout of `log`: a walk of it starts over.
+pub fn begin_layout(log: &LogRoot) {
     if let Ok(mut layout) = LAYOUT.write() {
-        layout.clear();
+        layout.insert(log.clone(), Vec::new());
     }
 }
 
-/// Note that the walk found file `rel` starting at entry `first`.
-pub fn note_file(first: u64, rel: &str) {
+/// Note that the walk of `log` found file `rel` starting at entry `first`.
+pub fn note_file(log: &LogRoot, first: u64, rel: &str) {
     if let Ok(mut layout) = LAYOUT.write() {
-        layout.push((first, rel.to_string()));
+        layout
+            .entry(log.clone())
+            .or_default()
+            .push((first, rel.to_string()));
     }
 }
 
-/// Entry `n` named by its file and line: `records/audit.log:5`, or
+/// Entry `n` of `log` named by its file and line: `records/audit.log:5`, or
 /// `records/_log/0000/000000000001.log:17` once it is sealed (the open segment's lines are
 /// counted from its own first entry).
-pub fn locate(n: u64) -> String {
+pub fn locate(log: &LogRoot, n: u64) -> String {
     let layout = LAYOUT.read();
-    let found = layout
-        .as_ref()
-        .ok()
-        .and_then(|l| l.iter().rev().find(|(first, _)| *first <= n).cloned());
+    let found = layout.as_ref().ok().and_then(|l| {
+        l.get(log)?
+            .iter()
+            .rev()
+            .find(|(first, _)| *first <= n)
+            .cloned()
+    });
     match found {
         Some((first, rel)) => format!("{rel}:{}", n - first + 1),
-        None => format!("{LOG_NAME}:{n}"),
+        None => format!("{}:{n}", log.open()),
     }
 }
 
 /// Seal the open segment (whose first entry is `first`) when it has grown to `len`
 /// bytes or more: renamed into its sealed place in one atomic step, both folders synced.
 /// The next act starts a new open segment. `true` when it was sealed.
-pub fn seal_if_full(root: &Path, first: u64, len: u64) -> Result<bool> {
+pub fn seal_if_full(root: &Path, log: &LogRoot, first: u64, len: u64) -> Result<bool> {
     if len < SEAL_BYTES {
         return Ok(false);
     }
-    let rel = segment_rel(first);
+    let rel = log.segment_rel(first);
     let target: PathBuf = root.join(&rel);
     let folder = target.parent().expect("segments live in folders");
     std::fs::create_dir_all(folder).at(folder)?;
     if target.exists() {
         return Err(Error::integrity(&rel, t!("segments-already-sealed")));
     }
-    let open = root.join(LOG_NAME);
+    let open = root.join(log.open());
     std::fs::rename(&open, &target).at(&target)?;
     for dir in [folder, open.parent().unwrap_or(root)] {
         std::fs::File::open(dir)
@@ -214,17 +197,19 @@ mod tests {
 
     #[test]
     fn segment_names_round_trip() {
-        assert_eq!(segment_rel(1), "records/_log/0000/000000000001.log");
+        let log = LogRoot::first();
+        assert_eq!(log.segment_rel(1), "records/_log/0000/000000000001.log");
         assert_eq!(
-            segment_rel(12_345_678),
+            log.segment_rel(12_345_678),
             "records/_log/0012/000012345678.log"
         );
         assert_eq!(
-            parse_segment("records/_log/0012/000012345678.log"),
+            log.parse_segment("records/_log/0012/000012345678.log"),
             Some(12_345_678)
         );
-        assert_eq!(parse_segment("records/_log/0000/000012345678.log"), None);
-        assert_eq!(parse_segment("records/_log/0000/000000000000.log"), None);
-        assert_eq!(parse_segment("records/_log/0000/1.log"), None);
+        let parse = |rel| log.parse_segment(rel);
+        assert_eq!(parse("records/_log/0000/000012345678.log"), None);
+        assert_eq!(parse("records/_log/0000/000000000000.log"), None);
+        assert_eq!(parse("records/_log/0000/1.log"), None);
     }
 }

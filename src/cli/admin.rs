@@ -638,18 +638,22 @@ fn export_signed(
     n: u64,
     dir: &std::path::Path,
 ) -> Result<Output> {
-    let txn = docket::audit::chain::transaction_of(&session.store().root, n)?
-        .filter(|_| n <= session.head().entries)
-        .ok_or_else(|| {
-            Error::from(docket::error::InputError::new(
-                docket::error::Location::file("--entry"),
-                t!(
-                    "admin-log-has-entries-not",
-                    entries = session.head().entries,
-                    n = n
-                ),
-            ))
-        })?;
+    let txn = docket::audit::chain::transaction_of(
+        &session.store().root,
+        &docket::layout::LogRoot::first(),
+        n,
+    )?
+    .filter(|_| n <= session.head().entries)
+    .ok_or_else(|| {
+        Error::from(docket::error::InputError::new(
+            docket::error::Location::file("--entry"),
+            t!(
+                "admin-log-has-entries-not",
+                entries = session.head().entries,
+                n = n
+            ),
+        ))
+    })?;
     let sig = docket::keys::decode_sig(&txn.sig).ok_or_else(|| {
         Error::integrity(docket::layout::LOG_NAME, t!("trust-transaction-not-signed"))
     })?;
@@ -831,7 +835,8 @@ fn verify_staged(store: &Store, rev: &str) -> Result<Output> {
     let checked = match &staged_files {
         Some(files)
             if !files.iter().any(|f| {
-                f == docket::layout::LOG_NAME || docket::audit::segments::parse_segment(f).is_some()
+                f == docket::layout::LOG_NAME
+                    || docket::layout::LogRoot::first().parse_segment(f).is_some()
             }) =>
         {
             return Err(Error::integrity(
@@ -845,7 +850,7 @@ fn verify_staged(store: &Store, rev: &str) -> Result<Output> {
             staged::open(&copy_folder)?
         }
     };
-    let log = docket::audit::segments::read_all(&checked.root)?;
+    let log = docket::audit::segments::read_all(&checked.root, &docket::layout::LogRoot::first())?;
     let c = docket::ops::against::against_log(store, rev, &log)?;
     let report = match staged_files {
         Some(files) => checking::verify_as_staged(&checked, files)?,

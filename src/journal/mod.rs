@@ -160,7 +160,7 @@ impl Transaction<'_> {
     pub fn begin(writer: &mut Writer) -> Transaction<'_> {
         interrupt_flag();
         let prev = writer.head().hash.clone();
-        let log = writer.store().log_path();
+        let log = writer.store().abs(&writer.log().open());
         let log_dir = log.parent().unwrap_or(&writer.store().root).to_path_buf();
         Transaction {
             writer,
@@ -320,7 +320,7 @@ impl Transaction<'_> {
                 self.announced
             )));
         }
-        let log = self.writer.store().log_path();
+        let log = self.writer.store().abs(&self.writer.log().open());
         // Which files and folders this journal made must be known should it be dropped.
         self.written.check().at(&log)?;
         self.made.check().at(&log)?;

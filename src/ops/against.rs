@@ -2,9 +2,9 @@
 //! log cut or rewritten since that commit is seen by `verify --against REV` and by the
 //! pre-commit hook `hook install` puts in place.
 
-use crate::audit::segments::{self, parse_segment};
+use crate::audit::segments;
 use crate::error::{Error, Problem, Result};
-use crate::layout::{LOG_NAME, SEGMENTS_DIR};
+use crate::layout::{LOG_NAME, LogRoot, SEGMENTS_DIR};
 use crate::store::Store;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -102,7 +102,12 @@ fn log_in(root: &Path, commit: &str) -> Result<Option<Vec<u8>>> {
     )?;
     let mut sealed: Vec<(u64, &str)> = listed
         .lines()
-        .filter_map(|path| Some((parse_segment(path.strip_prefix(prefix.as_str())?)?, path)))
+        .filter_map(|path| {
+            Some((
+                LogRoot::first().parse_segment(path.strip_prefix(prefix.as_str())?)?,
+                path,
+            ))
+        })
         .collect();
     sealed.sort();
     let mut specs: Vec<String> = sealed
@@ -161,7 +166,7 @@ fn entries(log: &[u8]) -> usize {
 fn integrity(line: usize, message: String) -> Error {
     Error::Integrity {
         problems: vec![Problem {
-            at: segments::locate(line as u64),
+            at: segments::locate(&crate::layout::LogRoot::first(), line as u64),
             message,
             ..Default::default()
         }],
@@ -286,7 +291,7 @@ pub fn against_log(store: &Store, rev: &str, now: &[u8]) -> Result<Compared> {
 
 /// Check that the folder's log extends the one in `rev`, along every commit since.
 pub fn against(store: &Store, rev: &str) -> Result<Compared> {
-    let now = segments::read_all(&store.root)?;
+    let now = segments::read_all(&store.root, &crate::layout::LogRoot::first())?;
     against_log(store, rev, &now)
 }
 

@@ -91,7 +91,12 @@ pub fn entries(store: &Store, filter: &LogFilter) -> Result<Vec<Entry>> {
             Ok(())
         }
     }
-    let w = walk_fresh(&store.root, Plan::default(), || Keep(Vec::new(), keep))?;
+    let w = walk_fresh(
+        &store.root,
+        &crate::layout::LogRoot::first(),
+        Plan::default(),
+        || Keep(Vec::new(), keep),
+    )?;
     if !w.problems.is_empty() {
         return Err(crate::error::Error::Integrity {
             problems: w.problems,

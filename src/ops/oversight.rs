@@ -142,10 +142,15 @@ pub fn oversight(session: &Session) -> Result<Oversight> {
     let roles = &session.schemas().roles;
     let admin_role = |role: &str| roles.permits(role, "act:manage-actors");
     let plan = Plan::default();
-    let walked = walk_fresh(&session.store().root, plan, || Walker {
-        collect: Collect::default(),
-        admin_role: &admin_role,
-    })?;
+    let walked = walk_fresh(
+        &session.store().root,
+        &crate::layout::LogRoot::first(),
+        plan,
+        || Walker {
+            collect: Collect::default(),
+            admin_role: &admin_role,
+        },
+    )?;
     let collect = walked.state.collect;
     let allowance = session.store().config.policy.probe_allowance;
     let probes = collect

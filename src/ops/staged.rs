@@ -68,7 +68,7 @@ pub fn same_as_folder(store: &Store) -> Result<Option<Vec<String>>> {
     // The walk reads the folder's log: every file of it must be staged (after a segment is
     // sealed, `git commit -a` would leave the new segment out).
     let staged: std::collections::HashSet<&str> = files.iter().map(String::as_str).collect();
-    let sealed = crate::audit::segments::sealed(&store.root)?;
+    let sealed = crate::audit::segments::sealed(&store.root, &crate::layout::LogRoot::first())?;
     let open_unstaged = store.log_path().exists() && !staged.contains(LOG_NAME);
     if open_unstaged || sealed.iter().any(|s| !staged.contains(s.rel.as_str())) {
         return Ok(None);
@@ -102,7 +102,7 @@ pub fn checkout(store: &Store) -> Result<Staged> {
 /// The staged store opened, or the problem that it is not one: no `docket.toml` or no
 /// audit log staged.
 pub fn open(staged: &Staged) -> Result<Store> {
-    if !crate::audit::segments::exists(&staged.root) {
+    if !crate::audit::segments::exists(&staged.root, &crate::layout::LogRoot::first()) {
         return Err(Error::integrity(LOG_NAME, t!("staged-log-not-staged")));
     }
     Store::open(&staged.root)

@@ -2,12 +2,11 @@
 //! interrupted command left behind (never deleting), so the store verifies again.
 
 use crate::audit::chain::{Nothing, Plan, Seen, TxnEnd, Visit, walk_fresh};
-use crate::audit::segments::parse_segment;
 use crate::audit::trust::{Registry, Trust};
 use crate::audit::{Head, LogIndex};
 use crate::error::{IoContext, Problem, Result};
 use crate::journal::Transaction;
-use crate::layout::{CACHE_DIR, LOCK_NAME, LOG_NAME, QUARANTINE_DIR, sha256_hex};
+use crate::layout::{CACHE_DIR, LOCK_NAME, LOG_NAME, LogRoot, QUARANTINE_DIR, sha256_hex};
 use crate::ops::path_list::PathList;
 use crate::replay::{At, Replay};
 use crate::session::Writer;
@@ -57,7 +56,7 @@ fn each_store_file(store: &Store, each: &mut dyn FnMut(String)) -> Result<()> {
         entries.sort_by_key(|e| e.file_name());
         for e in entries {
             let child = format!("{rel}/{}", e.file_name().to_string_lossy());
-            if skip.contains(child.as_str()) || parse_segment(&child).is_some() {
+            if skip.contains(child.as_str()) || LogRoot::first().parse_segment(&child).is_some() {
                 continue;
             }
             let ty = e.file_type().at(e.path())?;
@@ -120,7 +119,7 @@ pub fn verify_as_staged(store: &Store, present: Vec<String>) -> Result<Report> {
     let skip = [LOG_NAME, LOCK_NAME, CACHE_DIR, QUARANTINE_DIR];
     let kept: Vec<String> = present
         .into_iter()
-        .filter(|p| p.starts_with("records/") && parse_segment(p).is_none())
+        .filter(|p| p.starts_with("records/") && LogRoot::first().parse_segment(p).is_none())
         .filter(|p| {
             !skip
                 .iter()
@@ -158,10 +157,12 @@ fn check(
     // Two cores: one lists the files present while the other walks and replays the log.
     let (walked, present) = std::thread::scope(|s| {
         let lister = s.spawn(list);
-        let walked = walk_fresh(&store.root, plan, || Full {
-            index: LogIndex::lean(),
-            trust: Trust::new(Registry::default(), &store.root),
-            replay: Replay::new(store, true).read_ahead(),
+        let walked = walk_fresh(&store.root, &crate::layout::LogRoot::first(), plan, || {
+            Full {
+                index: LogIndex::lean(),
+                trust: Trust::new(Registry::default(), &store.root),
+                replay: Replay::new(store, true).read_ahead(),
+            }
         });
         let present = lister
             .join()
@@ -341,7 +342,9 @@ pub fn verify_chain(store: &Store) -> Result<(Head, Vec<Problem>)> {
         collect_all: true,
         ..Plan::default()
     };
-    let w = walk_fresh(&store.root, plan, || Nothing)?;
+    let w = walk_fresh(&store.root, &crate::layout::LogRoot::first(), plan, || {
+        Nothing
+    })?;
     Ok((w.head, w.problems))
 }
 

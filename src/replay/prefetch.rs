@@ -88,7 +88,7 @@ struct Named {
 /// Read every entry's version file in log order and hand it over, until the log ends or
 /// the replay no longer wants them.
 fn read_ahead(root: &Path, send: &SyncSender<(u64, String, Read)>) {
-    let Ok(files) = segments::files(root) else {
+    let Ok(files) = segments::files(root, &crate::layout::LogRoot::first()) else {
         return;
     };
     let mut line_no = 0u64;

@@ -26,6 +26,7 @@ use crate::clock;
 use crate::error::{Error, Result};
 use crate::judge::Context;
 use crate::keys::KeySource;
+use crate::layout::LogRoot;
 use crate::policy::actors::Actor;
 use crate::reader::unknown_id;
 pub use crate::reader::{Policies, Reader};
@@ -76,6 +77,8 @@ pub struct Session {
     caches: Option<Caches>,
     /// Earlier policy versions' schemas, read when needed.
     policies: Policies,
+    /// The log this store's acts append to.
+    log: LogRoot,
     /// Where the log's open segment begins, and its sealed segments as verified.
     log_files: LogFiles,
     witness_file: Option<PathBuf>,
@@ -111,6 +114,11 @@ impl Session {
     /// Whether the log ends in a torn line (only when opened for recovery).
     pub fn torn_tail(&self) -> bool {
         self.torn_tail
+    }
+
+    /// The log this store's acts append to.
+    pub fn log(&self) -> &LogRoot {
+        &self.log
     }
 
     /// Where the log's open segment begins, and its sealed segments as verified.

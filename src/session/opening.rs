@@ -10,7 +10,7 @@ use crate::cache::Caches;
 use crate::clock;
 use crate::error::{Error, Problem, Result};
 use crate::keys::Signer;
-use crate::layout::LOCK_NAME;
+use crate::layout::{LOCK_NAME, LogRoot};
 use crate::policy::applied;
 use crate::reader::Policies;
 use crate::schema::Schemas;
@@ -37,7 +37,7 @@ impl Session {
     }
 
     pub(super) fn open_with(store: Store, opts: &Options, mode: LockMode) -> Result<Session> {
-        if !crate::audit::segments::exists(&store.root) {
+        if !crate::audit::segments::exists(&store.root, &crate::layout::LogRoot::first()) {
             return Err(Error::integrity(
                 crate::layout::LOG_NAME,
                 t!("session-audit-log-missing-without"),
@@ -82,6 +82,7 @@ impl Session {
             warnings: Vec::new(),
             caches,
             policies: Policies::default(),
+            log: LogRoot::first(),
             log_files: read.files,
             witness_file,
             _lock: lock,

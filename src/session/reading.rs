@@ -7,6 +7,7 @@ use crate::audit::chain::{LogFiles, Plan, Seen, TxnEnd, Visit, Walked, walk, wal
 use crate::audit::trust::{Registry, Trust};
 use crate::audit::{Entry, Head, LogIndex};
 use crate::error::{Problem, Result};
+use crate::layout::LogRoot;
 use crate::replay::{At, Replay};
 use crate::store::Store;
 use crate::witness::Witness;
@@ -137,7 +138,7 @@ pub(super) fn read_log(
     store: &Store,
     witness: Option<&Witness>,
 ) -> Result<LogRead> {
-    let log = &store.root;
+    let (root, log) = (&store.root, &LogRoot::first());
     let trust_after = witness.map_or(0, |w| w.entries);
     let registry = witness.map(|w| w.registry.clone()).unwrap_or_default();
     let seen = witness.map(Witness::head);
@@ -160,7 +161,7 @@ pub(super) fn read_log(
             collect_all: false,
             sealed: witness.and_then(|w| w.sealed.as_ref()),
         };
-        if let Some(mut w) = walk(log, plan, || reading(checkpoint.head.entries, false))? {
+        if let Some(mut w) = walk(root, log, plan, || reading(checkpoint.head.entries, false))? {
             w.state.catch_up(&mut index)?;
             return Ok(finish(index_db, index, w));
         }
@@ -172,7 +173,7 @@ pub(super) fn read_log(
         collect_all: false,
         sealed: None,
     };
-    let mut w = walk_fresh(log, plan, || reading(0, true))?;
+    let mut w = walk_fresh(root, log, plan, || reading(0, true))?;
     let index = w.state.index.take().unwrap_or_default();
     Ok(finish(index_db, index, w))
 }

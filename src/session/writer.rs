@@ -14,7 +14,7 @@ use crate::clock;
 use crate::error::Result;
 use crate::journal::spool::Spool;
 use crate::keys::Signer;
-use crate::layout::LOCK_NAME;
+use crate::layout::{LOCK_NAME, LogRoot};
 use crate::policy::actors::Actor;
 use crate::reader::Policies;
 use crate::schema::Schemas;
@@ -85,6 +85,7 @@ impl Writer {
             warnings: Vec::new(),
             caches,
             policies: Policies::default(),
+            log: LogRoot::first(),
             log_files: LogFiles::default(),
             witness_file,
             _lock: lock,
@@ -162,7 +163,12 @@ impl Writer {
         let s = &mut self.session;
         let start = &s.log_files.open_start;
         let first = start.entries + 1;
-        match crate::audit::segments::seal_if_full(&s.store.root, first, s.head.len - start.len) {
+        match crate::audit::segments::seal_if_full(
+            &s.store.root,
+            &s.log,
+            first,
+            s.head.len - start.len,
+        ) {
             Ok(true) => s.log_files.open_start = s.head.clone(),
             Ok(false) => {}
             Err(e) => s.warnings.push(t!("session-segment-not-sealed", e = e)),
