@@ -7,6 +7,7 @@
 pub mod i18n;
 pub mod agent;
 pub mod audit;
+pub mod bloom;
 pub mod cache;
 pub mod clock;
 pub mod error;

@@ -302,7 +302,15 @@ fn sentence(literal: &str) -> bool {
 /// A statement for the settled index's database.
 fn is_sql(literal: &str) -> bool {
     let words = [
-        "SELECT ", "INSERT ", "CREATE ", "DELETE ", "BEGIN", "PRAGMA ", "CAST(", "NOT (",
+        "SELECT ",
+        "INSERT ",
+        "CREATE ",
+        "ALTER TABLE ",
+        "DELETE ",
+        "BEGIN",
+        "PRAGMA ",
+        "CAST(",
+        "NOT (",
     ];
     words.iter().any(|w| literal.trim_start().starts_with(w))
 }

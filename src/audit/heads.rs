@@ -125,6 +125,13 @@ impl Heads {
         self.heads.keys().map(|k| &**k)
     }
 
+    /// Every record, its current version and whether that version's file was checked.
+    pub fn iter_noting_checked(&self) -> impl Iterator<Item = (&str, RecordHead, bool)> {
+        self.heads
+            .iter()
+            .map(|(id, p)| (&**id, self.unpack(id, p), p.checked))
+    }
+
     /// Every record and its current version, in id order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, RecordHead)> {
         self.heads.iter().map(|(id, p)| (&**id, self.unpack(id, p)))

@@ -65,6 +65,14 @@ pub trait Settled: Send + Sync {
     fn imported_as(&self, fingerprint: &str) -> Option<String>;
     /// The settled copy as what it is, for the cache that writes into it.
     fn as_any(&self) -> &dyn std::any::Any;
+    /// How many files it logs: current versions and the others.
+    fn file_count(&self) -> usize;
+    /// Up to `limit` of the files that are not a current version, after `after` (from
+    /// the first without), in path order, with their hashes.
+    fn files_after(&self, after: Option<&str>, limit: usize) -> Vec<(String, String)>;
+    /// The hash logged for the file at `path`, and whether it was read and found as
+    /// logged (noted only in `verify`'s copy on disk).
+    fn logged(&self, path: &str) -> Option<(String, bool)>;
 }
 
 /// How many records a walk over a settled index reads from it at a time.
@@ -101,6 +109,9 @@ pub struct LogIndex {
     /// Kept only by an index some command reads them from: `verify`'s never looks up a
     /// legacy number or an import's fingerprint, and a million of them are 200 MB.
     lean: bool,
+    /// The records written to a copy on disk by `forget_spilled` (`verify`'s): one not
+    /// among them is not looked up there.
+    spilled: Option<crate::bloom::Bloom>,
 }
 
 /// What the entries after a settled index's checkpoint added, to write into it.
@@ -132,6 +143,17 @@ impl LogIndex {
         }
     }
 
+    /// An index built from genesis for checking alone on a copy on disk, empty at first
+    /// (`verify`'s, which writes what it adds there from time to time: `spill`).
+    pub fn lean_on(base: Box<dyn Settled>) -> LogIndex {
+        LogIndex {
+            base: Some(base),
+            settled_at: Some(super::Head::genesis()),
+            spilled: Some(crate::bloom::Bloom::default()),
+            ..LogIndex::lean()
+        }
+    }
+
     /// An index built from genesis for checking alone (`verify`): it keeps no legacy
     /// numbers or fingerprints, which only imports look up.
     pub fn lean() -> LogIndex {
@@ -154,7 +176,19 @@ impl LogIndex {
     /// Forget what was added on top of the settled copy, once written into it: the
     /// records, files, archive and legacy numbers and fingerprints. The small parts
     /// (numbers per id stem, actors, policies) stay, to be written whole at the end.
+    /// Forget what was written to a copy on disk that holds nothing else (`verify`'s),
+    /// noting which records it now holds.
+    pub fn forget_spilled(&mut self) {
+        if let Some(bloom) = &mut self.spilled {
+            for id in self.records.ids() {
+                bloom.insert(crate::layout::path_key(id));
+            }
+        }
+        self.forget_written();
+    }
+
     pub fn forget_written(&mut self) {
+        self.checked_older = HashSet::new();
         self.records = Heads::default();
         self.other_files = HashMap::new();
         self.archive_numbers = HashSet::new();
@@ -264,12 +298,21 @@ impl LogIndex {
     pub fn record(&self, id: &str) -> Option<RecordHead> {
         match self.records.get(id) {
             Some(head) => Some(head),
-            None => self.base.as_ref()?.record(id),
+            None => self.base_for(id)?.record(id),
+        }
+    }
+
+    /// The copy on disk, where record `id` may be.
+    fn base_for(&self, id: &str) -> Option<&dyn Settled> {
+        let may_be = |b: &crate::bloom::Bloom| b.may_hold(crate::layout::path_key(id));
+        match &self.spilled {
+            Some(bloom) if !may_be(bloom) => None,
+            _ => self.base.as_deref(),
         }
     }
 
     pub fn contains_record(&self, id: &str) -> bool {
-        self.records.contains(id) || self.base.as_ref().is_some_and(|b| b.record(id).is_some())
+        self.records.contains(id) || self.base_for(id).is_some_and(|b| b.record(id).is_some())
     }
 
     /// The id as the store spells it, if a record's id is `id` but for case.
@@ -317,7 +360,10 @@ impl LogIndex {
         let Some(base) = &self.base else {
             return self.records.len();
         };
-        let new = self.records.ids().filter(|id| base.record(id).is_none());
+        let new = self
+            .records
+            .ids()
+            .filter(|id| self.base_for(id).is_none_or(|b| b.record(id).is_none()));
         base.record_count() + new.count()
     }
 
@@ -389,21 +435,91 @@ impl LogIndex {
         head || self.checked_older.contains(&crate::layout::path_key(path))
     }
 
-    /// How many files `all_files` lists (a path listed twice counted twice).
-    pub fn file_count(&self) -> usize {
-        debug_assert!(self.base.is_none());
-        self.records.len() + self.other_files.len()
+    /// The hash logged for the file at `path`, and whether it was read and found as
+    /// logged: `sha_of` and `was_checked` in one look, on disk only when not in memory.
+    pub fn logged(&self, path: &str) -> Option<(String, bool)> {
+        if let Some((id, at)) = head_of_path(path)
+            && let Some(head) = self.records.get(id)
+            && (head.kind.as_str(), head.version, head.flat) == at
+        {
+            return Some((head.sha256, self.records.is_checked(id, at)));
+        }
+        if let Some(sha) = self.other_files.get(path) {
+            let key = crate::layout::path_key(path);
+            return Some((sha.clone(), self.checked_older.contains(&key)));
+        }
+        match &self.base {
+            Some(base) => base.logged(path),
+            None => None,
+        }
     }
 
-    /// Every logged file and its hash (an index built from genesis: `verify`'s).
-    pub fn all_files(&self) -> impl Iterator<Item = (String, String)> {
-        // Only an index built whole lists its files.
-        debug_assert!(self.base.is_none());
+    /// Whether what was added was ever written to a copy on disk (`spill`).
+    pub fn has_base(&self) -> bool {
+        self.base.is_some()
+    }
+
+    /// Hold the index in memory alone, its copy on disk dropped: for an index that has
+    /// all it added still in memory, so that a small store's `verify` looks nothing up on
+    /// disk.
+    pub fn drop_base(&mut self) {
+        self.base = None;
+        self.spilled = None;
+        self.settled_at = None;
+    }
+
+    /// How many files `all_files` lists (a path listed twice counted twice). An index
+    /// built from genesis: `verify`'s, whole in memory or written whole to its copy.
+    pub fn file_count(&self) -> usize {
+        match &self.base {
+            Some(base) => {
+                debug_assert!(self.records.is_empty() && self.other_files.is_empty());
+                base.file_count()
+            }
+            None => self.records.len() + self.other_files.len(),
+        }
+    }
+
+    /// Every logged file and its hash (an index built from genesis, as `file_count`).
+    pub fn all_files(&self) -> Box<dyn Iterator<Item = (String, String)> + '_> {
+        if self.base.is_some() {
+            let heads = self
+                .records()
+                .map(|(id, h)| (h.version_path(&id, h.version), h.sha256));
+            return Box::new(heads.chain(BaseFiles {
+                index: self,
+                page: VecDeque::new(),
+                after: None,
+                done: false,
+            }));
+        }
         let heads = self
             .records
             .iter()
             .map(|(id, h)| (h.version_path(id, h.version), h.sha256));
-        heads.chain(self.other_files.iter().map(|(p, h)| (p.clone(), h.clone())))
+        Box::new(heads.chain(self.other_files.iter().map(|(p, h)| (p.clone(), h.clone()))))
+    }
+}
+
+/// The files a settled copy logs that are not a current version, a page at a time.
+struct BaseFiles<'a> {
+    index: &'a LogIndex,
+    page: VecDeque<(String, String)>,
+    after: Option<String>,
+    done: bool,
+}
+
+impl Iterator for BaseFiles<'_> {
+    type Item = (String, String);
+
+    fn next(&mut self) -> Option<(String, String)> {
+        if self.page.is_empty() && !self.done {
+            let base = self.index.base.as_ref().expect("a base to read");
+            self.page = base.files_after(self.after.as_deref(), PAGE).into();
+            self.done = self.page.len() < PAGE;
+            self.after = self.page.back().map(|(p, _)| p.clone());
+        }
+        self.page.pop_front()
     }
 }
 

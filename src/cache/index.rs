@@ -211,6 +211,7 @@ pub fn load(path: &Path) -> Option<(Checkpoint, LogIndex)> {
         conn: Mutex::new(conn),
         path: path.to_path_buf(),
         departments: Default::default(),
+        scratch: false,
     });
     let index = LogIndex::settled(base, at.head.clone(), actors, policies);
     Some((at, index))
@@ -287,6 +288,12 @@ fn write_added(tx: &Connection, index: &LogIndex) -> rusqlite::Result<()> {
     for (path, sha) in added.other_files {
         put.execute(params![path, sha])?;
     }
+    write_numbers(tx, index)
+}
+
+/// What `index` added to the numbers, archive, legacy numbers and fingerprints.
+fn write_numbers(tx: &Connection, index: &LogIndex) -> rusqlite::Result<()> {
+    let added = index.added();
     let mut put = tx.prepare(
         "INSERT INTO numbers(stem, last) VALUES (?1, ?2)
          ON CONFLICT(stem) DO UPDATE SET last = max(last, excluded.last)",
@@ -330,6 +337,85 @@ fn write_head(tx: &Connection, head: &Head, index: &LogIndex) -> rusqlite::Resul
         params![head.entries as i64, head.len as i64, head.hash],
     )?;
     Ok(())
+}
+
+/// The pages of `verify`'s copy it keeps read: its upper levels and the records acted
+/// on lately.
+const SCRATCH_CACHE_KIB: i64 = 16 << 10;
+
+/// An empty index on disk for `verify`'s walk from genesis, so that what it holds of every
+/// record and file does not grow its memory with the store: a database SQLite keeps in a
+/// file without a name in the temporary folder, gone when the run ends however it ends.
+/// `None` when none can be made (the index is then held in memory).
+pub fn scratch() -> Option<LogIndex> {
+    let conn = Connection::open("").ok()?;
+    let _ = conn.pragma_update(None, "page_size", 16384);
+    let _ = conn.pragma_update(None, "cache_size", -SCRATCH_CACHE_KIB);
+    conn.pragma_update(None, "journal_mode", "OFF").ok()?;
+    conn.pragma_update(None, "synchronous", "OFF").ok()?;
+    // Its one connection keeps its pages read between statements.
+    conn.pragma_update(None, "locking_mode", "EXCLUSIVE").ok()?;
+    conn.execute_batch(SCHEMA).ok()?;
+    conn.execute_batch(
+        "ALTER TABLE records ADD COLUMN checked INTEGER NOT NULL DEFAULT 0;
+         ALTER TABLE files ADD COLUMN checked INTEGER NOT NULL DEFAULT 0;",
+    )
+    .ok()?;
+    let db = Db {
+        conn: Mutex::new(conn),
+        path: std::env::temp_dir(),
+        departments: Default::default(),
+        scratch: true,
+    };
+    Some(LogIndex::lean_on(Box::new(db)))
+}
+
+/// Write what `index` added on top of its copy on disk (`scratch`), with the files it
+/// checked, and forget it. `false` when it has no such copy or the write failed: the
+/// index then holds what it added, in memory.
+pub fn spill(index: &mut LogIndex) -> bool {
+    let Some(db) = db_of(index).filter(|db| db.scratch) else {
+        return false;
+    };
+    let conn = db.conn.lock().expect("never poisoned");
+    let written = conn
+        .execute_batch("BEGIN;")
+        .and_then(|()| write_scratch(&conn, index))
+        .and_then(|()| conn.execute_batch("COMMIT;"));
+    if written.is_err() {
+        let _ = conn.execute_batch("ROLLBACK;");
+        return false;
+    }
+    drop(conn);
+    index.forget_spilled();
+    true
+}
+
+/// What `index` added, with whether each file was checked, into `verify`'s copy.
+fn write_scratch(tx: &Connection, index: &LogIndex) -> rusqlite::Result<()> {
+    let added = index.added();
+    let mut put = tx.prepare(
+        "INSERT OR REPLACE INTO records(id, kind, version, sha, department, flat, changed,
+             checked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (id, h, checked) in added.records.iter_noting_checked() {
+        put.execute(params![
+            id,
+            h.kind,
+            h.version,
+            h.sha256,
+            h.department.as_deref(),
+            h.flat,
+            h.changed as i64,
+            checked
+        ])?;
+    }
+    let mut put =
+        tx.prepare("INSERT OR REPLACE INTO files(path, sha, checked) VALUES (?1, ?2, ?3)")?;
+    for (path, sha) in added.other_files {
+        put.execute(params![path, sha, index.was_checked(path)])?;
+    }
+    write_numbers(tx, index)
 }
 
 /// Bring the settled index up to `head` and read on from it alone: after a writer's
@@ -426,6 +512,8 @@ struct Db {
     path: PathBuf,
     /// Each department name once, shared by the records read.
     departments: Mutex<BTreeMap<String, Arc<str>>>,
+    /// `verify`'s copy, which alone notes the files checked (`scratch`).
+    scratch: bool,
 }
 
 impl Db {
@@ -536,5 +624,51 @@ impl Settled for Db {
 
     fn as_any(&self) -> &dyn std::any::Any {
         self
+    }
+
+    fn file_count(&self) -> usize {
+        let count = |table: &str| {
+            self.one::<i64>(&format!("SELECT count(*) FROM {table}"), &[])
+                .unwrap_or(0) as usize
+        };
+        count("records") + count("files")
+    }
+
+    fn files_after(&self, after: Option<&str>, limit: usize) -> Vec<(String, String)> {
+        let sql = "SELECT path, sha FROM files WHERE path > ?1 ORDER BY path LIMIT ?2";
+        let conn = self.conn.lock().expect("never poisoned");
+        let answer = conn.prepare_cached(sql).and_then(|mut stmt| {
+            stmt.query_map(params![after.unwrap_or(""), limit as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect()
+        });
+        self.sure(answer)
+    }
+
+    fn logged(&self, path: &str) -> Option<(String, bool)> {
+        // Only `verify`'s copy notes the files checked.
+        let checked = if self.scratch { "checked" } else { "0" };
+        let conn = self.conn.lock().expect("never poisoned");
+        let row = |r: &rusqlite::Row| Ok((r.get(0)?, r.get(1)?));
+        if let Some((kind, id, version)) = crate::layout::parse_version_path(path) {
+            let flat = crate::layout::is_flat_version_path(path);
+            let sql = format!(
+                "SELECT sha, {checked} FROM records
+                 WHERE id = ?1 AND kind = ?2 AND version = ?3 AND flat = ?4"
+            );
+            let answer = conn.prepare_cached(&sql).and_then(|mut stmt| {
+                stmt.query_row(params![id, kind, version, flat], row)
+                    .optional()
+            });
+            if let Some(found) = self.sure(answer) {
+                return Some(found);
+            }
+        }
+        let sql = format!("SELECT sha, {checked} FROM files WHERE path = ?1");
+        let answer = conn
+            .prepare_cached(&sql)
+            .and_then(|mut stmt| stmt.query_row(params![path], row).optional());
+        self.sure(answer)
     }
 }

@@ -1,14 +1,35 @@
 //! A long list of store paths held front-coded: each path as how much it shares with the
-//! one before and the rest. `verify` lists every file of a store of millions while it
-//! replays the log; in a sharded layout neighbours share all but a dozen bytes, so a
-//! million paths take about 15 MB rather than 90.
+//! one before and the rest, a megabyte in memory and the rest in a file without a name.
+//! `verify` lists every file of a store of millions while it replays the log; in a
+//! sharded layout neighbours share all but a dozen bytes (a million paths are about
+//! 15 MB rather than 90), and on disk they cost no memory at all.
+
+use std::os::unix::fs::FileExt;
+
+/// Front-coded bytes held in memory before they are written out: small in tests, so
+/// that their stores' lists go through the file.
+const BLOCK: usize = if cfg!(debug_assertions) {
+    1 << 12
+} else {
+    1 << 20
+};
 
 /// Paths in the order pushed, each as (bytes shared with the one before, the rest).
 #[derive(Default)]
 pub struct PathList {
+    /// The last block, in memory.
     coded: Vec<u8>,
+    /// The blocks before it, in a file without a name (none when none could be made:
+    /// then they stay in memory).
+    written: Option<Written>,
     last: String,
     len: usize,
+}
+
+/// Blocks written out: each a run of whole paths, at (offset, length) in `file`.
+struct Written {
+    file: std::fs::File,
+    blocks: Vec<(u64, usize)>,
 }
 
 impl PathList {
@@ -20,6 +41,27 @@ impl PathList {
         self.last.clear();
         self.last.push_str(path);
         self.len += 1;
+        if self.coded.len() >= BLOCK {
+            self.write_out();
+        }
+    }
+
+    /// Write the block in memory out; where that fails it stays, and grows.
+    fn write_out(&mut self) {
+        if self.written.is_none() {
+            self.written = tempfile::tempfile().ok().map(|file| Written {
+                file,
+                blocks: Vec::new(),
+            });
+        }
+        let Some(w) = &mut self.written else {
+            return;
+        };
+        let offset = w.blocks.last().map_or(0, |(o, l)| o + *l as u64);
+        if w.file.write_all_at(&self.coded, offset).is_ok() {
+            w.blocks.push((offset, self.coded.len()));
+            self.coded.clear();
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -33,7 +75,10 @@ impl PathList {
     /// The paths in order.
     pub fn iter(&self) -> Iter<'_> {
         Iter {
-            coded: &self.coded,
+            list: self,
+            block: 0,
+            read: Vec::new(),
+            in_memory: false,
             at: 0,
             path: String::new(),
         }
@@ -60,22 +105,69 @@ impl FromIterator<String> for PathList {
 }
 
 pub struct Iter<'a> {
-    coded: &'a [u8],
+    list: &'a PathList,
+    /// The next block to read from disk.
+    block: usize,
+    read: Vec<u8>,
+    /// Reading the block in memory (after every one on disk).
+    in_memory: bool,
     at: usize,
     path: String,
+}
+
+impl Iter<'_> {
+    /// The block being read: one read from disk, or the one in memory.
+    fn coded(&self) -> &[u8] {
+        match self.in_memory {
+            true => &self.list.coded,
+            false => &self.read,
+        }
+    }
+
+    /// Move on to the next block; `false` after the last.
+    fn next_block(&mut self) -> bool {
+        let blocks = self
+            .list
+            .written
+            .as_ref()
+            .map_or(&[][..], |w| &w.blocks[..]);
+        if let Some(&(offset, len)) = blocks.get(self.block) {
+            let file = &self.list.written.as_ref().expect("blocks written").file;
+            self.read.resize(len, 0);
+            // The list's own file, just written: failing to read it back is the disk
+            // failing, and a list cut short would miss files.
+            file.read_exact_at(&mut self.read, offset)
+                .unwrap_or_else(|e| panic!("the temporary list of the store's files: {e}"));
+            self.block += 1;
+        } else if !self.in_memory {
+            self.in_memory = true;
+            self.read = Vec::new();
+        } else {
+            return false;
+        }
+        self.at = 0;
+        true
+    }
 }
 
 impl Iterator for Iter<'_> {
     type Item = String;
 
     fn next(&mut self) -> Option<String> {
-        if self.at >= self.coded.len() {
-            return None;
+        while self.at >= self.coded().len() {
+            if !self.next_block() {
+                return None;
+            }
         }
-        let shared = take_number(self.coded, &mut self.at);
-        let rest = take_number(self.coded, &mut self.at);
-        let bytes = &self.coded[self.at..self.at + rest];
-        self.at += rest;
+        let mut at = self.at;
+        let coded = match self.in_memory {
+            true => &self.list.coded[..],
+            false => &self.read[..],
+        };
+        let shared = take_number(coded, &mut at);
+        let rest = take_number(coded, &mut at);
+        let bytes = &coded[at..at + rest];
+        self.at = at + rest;
         self.path.truncate(shared);
         // Pushed as whole `&str`s and cut on character boundaries: always UTF-8.
         self.path
@@ -143,5 +235,22 @@ mod tests {
         assert_eq!(chunks.len(), 4);
         assert_eq!(chunks.concat(), paths);
         assert!(list.coded.len() < paths.iter().map(String::len).sum::<usize>());
+    }
+
+    #[test]
+    fn a_list_longer_than_a_block_comes_back_from_its_file() {
+        let paths: Vec<String> = (0..20_000)
+            .map(|n| {
+                format!(
+                    "records/customer/2026/{:03}/CUS-2026-{n:06}/v0001.toml",
+                    n / 1000
+                )
+            })
+            .collect();
+        let list: PathList = paths.iter().cloned().collect();
+        assert!(list.written.as_ref().is_some_and(|w| w.blocks.len() > 10));
+        assert_eq!(list.iter().collect::<Vec<_>>(), paths);
+        let chunked: Vec<String> = list.chunks(999).flatten().collect();
+        assert_eq!(chunked, paths);
     }
 }

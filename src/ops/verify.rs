@@ -71,12 +71,19 @@ fn each_store_file(store: &Store, each: &mut dyn FnMut(String)) -> Result<()> {
     walk(&store.root, "records", &skip, each)
 }
 
+/// Records added to `verify`'s index in memory before they are written to its copy on
+/// disk: its memory stays flat whatever the store's size. Small in tests, so that their
+/// stores go through the copy.
+const SPILL_EVERY: usize = if cfg!(debug_assertions) { 50 } else { 100_000 };
+
 /// The full walk: the index, every entry checked against the register and replayed
 /// under the rules in force at its place.
 struct Full {
     index: LogIndex,
     trust: Trust,
     replay: Replay,
+    /// What the index added was written to its copy on disk at least once.
+    spilled: bool,
 }
 
 impl Visit for Full {
@@ -91,6 +98,9 @@ impl Visit for Full {
         self.index.add(seen.entry);
         if let Some(path) = self.replay.take_checked() {
             self.index.mark_checked(&path);
+        }
+        if self.index.added().records.len() >= SPILL_EVERY {
+            self.spilled |= crate::cache::index::spill(&mut self.index);
         }
         Ok(())
     }
@@ -159,9 +169,10 @@ fn check(
         let lister = s.spawn(list);
         let walked = walk_fresh(&store.root, &crate::layout::LogRoot::first(), plan, || {
             Full {
-                index: LogIndex::lean(),
+                index: crate::cache::index::scratch().unwrap_or_else(LogIndex::lean),
                 trust: Trust::new(Registry::default(), &store.root),
                 replay: Replay::new(store, true).read_ahead(),
+                spilled: false,
             }
         });
         let present = lister
@@ -172,10 +183,20 @@ fn check(
     let (walked, present) = (walked?, present?);
     let (head, mut problems, sealed) = (walked.head, walked.problems, walked.files.sealed);
     let Full {
-        index,
+        mut index,
         mut trust,
         replay,
+        spilled,
     } = walked.state;
+    if !spilled {
+        index.drop_base();
+    } else if !crate::cache::index::spill(&mut index) {
+        return Err(crate::error::Error::io_hint(
+            std::env::temp_dir(),
+            std::io::Error::other(t!("verify-scratch-not-written")),
+            &t!("verify-scratch-hint"),
+        ));
+    }
     trust.verify_signatures();
     problems.append(&mut trust.problems);
     problems.append(&mut trust.ahead);
@@ -274,10 +295,10 @@ fn file_problems(
             message,
             ..Default::default()
         };
-        match index.sha_of(rel) {
+        match index.logged(rel) {
             None => Ok((Some(problem(t!("verify-present-but-not-logged"))), false)),
-            Some(_) if index.was_checked(rel) => Ok((None, true)),
-            Some(expected) => {
+            Some((_, true)) => Ok((None, true)),
+            Some((expected, false)) => {
                 let bytes = std::fs::read(store.abs(rel)).at(store.abs(rel))?;
                 let differs = sha256_hex(&bytes) != expected;
                 Ok((
@@ -298,7 +319,9 @@ fn file_problems(
     };
     // Starting the thread pool costs more than reading a small store's files.
     let chunks = present.chunks(1024).enumerate();
-    let mut found: Vec<Result<(usize, Vec<Problem>, usize)>> = if present.len() > PARALLEL_FILES {
+    // An index on disk answers one look at a time: more threads would only wait.
+    let parallel = present.len() > PARALLEL_FILES && !index.has_base();
+    let mut found: Vec<Result<(usize, Vec<Problem>, usize)>> = if parallel {
         chunks.par_bridge().map(check_chunk).collect()
     } else {
         chunks.map(check_chunk).collect()

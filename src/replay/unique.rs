@@ -14,10 +14,97 @@ pub type ValueKey = u128;
 /// Who holds each unique value.
 #[derive(Default)]
 pub struct UniqueValues {
-    /// The record that claimed the value first (of those still holding it).
+    /// The record that claimed the value first (of those still holding it), lately; the
+    /// others are on disk. A value is in one of the two, never both.
     first: HashMap<ValueKey, Box<str>>,
     /// The records that claimed it after, each by a logged reason (rare).
     more: HashMap<ValueKey, Vec<Box<str>>>,
+    /// The first holders written out, once `first` grew to `SPILL_AT`.
+    disk: Option<Disk>,
+}
+
+/// First holders kept in memory before they are written to disk: a million customers'
+/// identity numbers would otherwise hold 70 MB. Small in tests, so that their stores go
+/// through the disk.
+const SPILL_AT: usize = if cfg!(debug_assertions) { 50 } else { 100_000 };
+
+/// The first holders written out: a table in a database SQLite keeps in a file without a
+/// name in the temporary folder, gone when the run ends.
+struct Disk {
+    conn: rusqlite::Connection,
+    /// The values written: one not among them is not looked up.
+    written: crate::bloom::Bloom,
+}
+
+impl Disk {
+    fn open() -> Option<Disk> {
+        let conn = rusqlite::Connection::open("").ok()?;
+        let _ = conn.pragma_update(None, "cache_size", -(8 << 10));
+        conn.pragma_update(None, "journal_mode", "OFF").ok()?;
+        conn.pragma_update(None, "synchronous", "OFF").ok()?;
+        conn.pragma_update(None, "locking_mode", "EXCLUSIVE").ok()?;
+        conn.execute_batch(
+            "CREATE TABLE first(key BLOB PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;",
+        )
+        .ok()?;
+        Some(Disk {
+            conn,
+            written: crate::bloom::Bloom::default(),
+        })
+    }
+
+    /// A disk that stops answering must not be taken to say "nobody holds it".
+    fn sure<T>(answer: rusqlite::Result<T>) -> T {
+        answer.unwrap_or_else(|e| panic!("verify's temporary table of unique values: {e}"))
+    }
+
+    fn get(&self, k: ValueKey) -> Option<Box<str>> {
+        use rusqlite::OptionalExtension;
+        if !self.written.may_hold(k) {
+            return None;
+        }
+        let answer = self
+            .conn
+            .prepare_cached("SELECT id FROM first WHERE key = ?1")
+            .and_then(|mut q| {
+                q.query_row([&k.to_be_bytes()[..]], |r| r.get::<_, String>(0))
+                    .optional()
+            });
+        Self::sure(answer).map(Box::from)
+    }
+
+    fn remove(&self, k: ValueKey) {
+        let answer = self
+            .conn
+            .prepare_cached("DELETE FROM first WHERE key = ?1")
+            .and_then(|mut q| q.execute([&k.to_be_bytes()[..]]));
+        Self::sure(answer);
+    }
+
+    /// Write `first` out (in key order, the order the table keeps); whether it was.
+    fn put_all(&mut self, first: &HashMap<ValueKey, Box<str>>) -> bool {
+        let mut sorted: Vec<_> = first.iter().collect();
+        sorted.sort_unstable_by_key(|(k, _)| **k);
+        let put = || -> rusqlite::Result<()> {
+            self.conn.execute_batch("BEGIN;")?;
+            let mut q = self
+                .conn
+                .prepare_cached("INSERT INTO first(key, id) VALUES (?1, ?2)")?;
+            for (k, id) in sorted {
+                q.execute(rusqlite::params![&k.to_be_bytes()[..], &**id])?;
+            }
+            self.conn.execute_batch("COMMIT;")
+        };
+        let done = put();
+        if done.is_err() {
+            let _ = self.conn.execute_batch("ROLLBACK;");
+            return false;
+        }
+        for k in first.keys() {
+            self.written.insert(*k);
+        }
+        true
+    }
 }
 
 /// The keys of the values `fields` holds in the fields `kind` makes unique.
@@ -54,27 +141,30 @@ impl UniqueValues {
         let mut others = Vec::new();
         for &k in keys {
             let holders = self.holders(k);
-            if holders.clone().any(|h| h == id) {
-                others.extend(holders.filter(|h| *h != id).map(|h| (k, h.into())));
+            let already = holders.iter().any(|h| &**h == id);
+            let had_any = !holders.is_empty();
+            others.extend(holders.into_iter().filter(|h| &**h != id).map(|h| (k, h)));
+            if already {
                 continue;
             }
-            others.extend(holders.map(|h| (k, h.into())));
-            match self.first.entry(k) {
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(id.into());
-                }
-                std::collections::hash_map::Entry::Occupied(_) => {
-                    self.more.entry(k).or_default().push(id.into());
-                }
+            if had_any {
+                self.more.entry(k).or_default().push(id.into());
+            } else {
+                self.first.insert(k, id.into());
             }
         }
+        self.spill_if_full();
         others
     }
 
     /// `holder` does not hold `k` (any more).
     pub fn drop_holder(&mut self, k: ValueKey, holder: &str) {
-        if self.first.get(&k).is_some_and(|h| &**h == holder) {
-            self.first.remove(&k);
+        if self.first_holder(k).is_some_and(|h| &*h == holder) {
+            if self.first.remove(&k).is_none()
+                && let Some(disk) = &self.disk
+            {
+                disk.remove(k);
+            }
             if let Some(more) = self.more.get_mut(&k) {
                 self.first.insert(k, more.remove(0));
                 if more.is_empty() {
@@ -89,10 +179,30 @@ impl UniqueValues {
         }
     }
 
-    fn holders(&self, k: ValueKey) -> impl Iterator<Item = &str> + Clone {
-        let first = self.first.get(&k).map(|h| &**h);
-        let more = self.more.get(&k).into_iter().flatten().map(|h| &**h);
-        first.into_iter().chain(more)
+    fn first_holder(&self, k: ValueKey) -> Option<Box<str>> {
+        match self.first.get(&k) {
+            Some(h) => Some(h.clone()),
+            None => self.disk.as_ref()?.get(k),
+        }
+    }
+
+    fn holders(&self, k: ValueKey) -> Vec<Box<str>> {
+        let more = self.more.get(&k).into_iter().flatten().cloned();
+        self.first_holder(k).into_iter().chain(more).collect()
+    }
+
+    /// Write the first holders out once they are many; where no disk can be had, they
+    /// stay in memory.
+    fn spill_if_full(&mut self) {
+        if self.first.len() < SPILL_AT {
+            return;
+        }
+        if self.disk.is_none() {
+            self.disk = Disk::open();
+        }
+        if self.disk.as_mut().is_some_and(|d| d.put_all(&self.first)) {
+            self.first = HashMap::new();
+        }
     }
 }
 
@@ -125,5 +235,24 @@ mod tests {
         u.release("C4", &[a]);
         u.release("C5", &[a, b]);
         assert!(u.first.is_empty() && u.more.is_empty());
+    }
+
+    #[test]
+    fn holders_written_to_disk_answer_as_those_in_memory() {
+        let mut u = UniqueValues::default();
+        for n in 0..SPILL_AT as u128 * 3 {
+            assert!(u.claim(&format!("C{n}"), &[n]).is_empty());
+        }
+        assert!(u.disk.is_some() && u.first.len() < SPILL_AT);
+        assert_eq!(u.claim("D", &[7]), vec![(7, "C7".into())]);
+        u.release("C7", &[7]);
+        assert_eq!(u.claim("E", &[7]), vec![(7, "D".into())]);
+        u.release("D", &[7]);
+        u.release("E", &[7]);
+        assert!(
+            u.claim("F", &[7]).is_empty(),
+            "a value let go on disk is free"
+        );
+        assert_eq!(u.claim("G", &[8]), vec![(8, "C8".into())]);
     }
 }
