@@ -268,27 +268,60 @@ fn write(tx: &Connection, whole: bool, head: &Head, index: &LogIndex) -> rusqlit
 /// What `index` adds to the records, files, numbers, archive, legacy numbers and
 /// fingerprints.
 fn write_added(tx: &Connection, index: &LogIndex) -> rusqlite::Result<()> {
-    let added = index.added();
-    let mut put = tx.prepare(
-        "INSERT OR REPLACE INTO records(id, kind, version, sha, department, flat, changed)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    for (id, h) in added.records.iter() {
-        put.execute(params![
-            id,
-            h.kind,
-            h.version,
-            h.sha256,
-            h.department.as_deref(),
-            h.flat,
-            h.changed as i64
-        ])?;
-    }
-    let mut put = tx.prepare("INSERT OR REPLACE INTO files(path, sha) VALUES (?1, ?2)")?;
-    for (path, sha) in added.other_files {
-        put.execute(params![path, sha])?;
-    }
+    write_heads_and_files(tx, index, false)?;
     write_numbers(tx, index)
+}
+
+/// The records' heads and the other files `index` added; with whether each file was
+/// checked when `noting_checked` (`verify`'s copy, whose tables have that column).
+fn write_heads_and_files(
+    tx: &Connection,
+    index: &LogIndex,
+    noting_checked: bool,
+) -> rusqlite::Result<()> {
+    use rusqlite::ToSql;
+    let added = index.added();
+    let (extra, bound) = match noting_checked {
+        true => (", checked", ", ?8"),
+        false => ("", ""),
+    };
+    let mut put = tx.prepare(&format!(
+        "INSERT OR REPLACE INTO records(id, kind, version, sha, department, flat, changed{extra})
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7{bound})"
+    ))?;
+    for (id, h, checked) in added.records.iter_noting_checked() {
+        let changed = h.changed as i64;
+        let department = h.department.as_deref();
+        let mut values: Vec<&dyn ToSql> = vec![
+            &id,
+            &h.kind,
+            &h.version,
+            &h.sha256,
+            &department,
+            &h.flat,
+            &changed,
+        ];
+        if noting_checked {
+            values.push(&checked);
+        }
+        put.execute(values.as_slice())?;
+    }
+    let (extra, bound) = match noting_checked {
+        true => (", checked", ", ?3"),
+        false => ("", ""),
+    };
+    let mut put = tx.prepare(&format!(
+        "INSERT OR REPLACE INTO files(path, sha{extra}) VALUES (?1, ?2{bound})"
+    ))?;
+    for (path, sha) in added.other_files {
+        let checked = noting_checked && index.was_checked(path);
+        let mut values: Vec<&dyn ToSql> = vec![path, sha];
+        if noting_checked {
+            values.push(&checked);
+        }
+        put.execute(values.as_slice())?;
+    }
+    Ok(())
 }
 
 /// What `index` added to the numbers, archive, legacy numbers and fingerprints.
@@ -393,28 +426,7 @@ pub fn spill(index: &mut LogIndex) -> bool {
 
 /// What `index` added, with whether each file was checked, into `verify`'s copy.
 fn write_scratch(tx: &Connection, index: &LogIndex) -> rusqlite::Result<()> {
-    let added = index.added();
-    let mut put = tx.prepare(
-        "INSERT OR REPLACE INTO records(id, kind, version, sha, department, flat, changed,
-             checked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?;
-    for (id, h, checked) in added.records.iter_noting_checked() {
-        put.execute(params![
-            id,
-            h.kind,
-            h.version,
-            h.sha256,
-            h.department.as_deref(),
-            h.flat,
-            h.changed as i64,
-            checked
-        ])?;
-    }
-    let mut put =
-        tx.prepare("INSERT OR REPLACE INTO files(path, sha, checked) VALUES (?1, ?2, ?3)")?;
-    for (path, sha) in added.other_files {
-        put.execute(params![path, sha, index.was_checked(path)])?;
-    }
+    write_heads_and_files(tx, index, true)?;
     write_numbers(tx, index)
 }
 
