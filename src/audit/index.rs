@@ -173,9 +173,6 @@ impl LogIndex {
         self.base.as_deref()
     }
 
-    /// Forget what was added on top of the settled copy, once written into it: the
-    /// records, files, archive and legacy numbers and fingerprints. The small parts
-    /// (numbers per id stem, actors, policies) stay, to be written whole at the end.
     /// Forget what was written to a copy on disk that holds nothing else (`verify`'s),
     /// noting which records it now holds.
     pub fn forget_spilled(&mut self) {
@@ -187,6 +184,9 @@ impl LogIndex {
         self.forget_written();
     }
 
+    /// Forget what was added on top of the settled copy, once written into it: the
+    /// records, files, archive and legacy numbers and fingerprints. The small parts
+    /// (numbers per id stem, actors, policies) stay, to be written whole at the end.
     pub fn forget_written(&mut self) {
         self.checked_older = HashSet::new();
         self.records = Heads::default();
@@ -194,6 +194,11 @@ impl LogIndex {
         self.archive_numbers = HashSet::new();
         self.legacy = HashMap::new();
         self.fingerprints = HashMap::new();
+    }
+
+    /// How many records and other files were added on top of the settled copy.
+    pub fn added_count(&self) -> usize {
+        self.records.len() + self.other_files.len()
     }
 
     /// What was added on top of the settled copy (or all of it, without one).
@@ -270,11 +275,18 @@ impl LogIndex {
             flat: crate::layout::is_flat_version_path(&file.path),
             changed: entry.seq,
         };
+        let old_in_memory = self.records.contains(&entry.record);
         let old_checked = self.records.insert(&entry.record, &head);
         if let Some(old) = old {
             // The superseded version stays logged as an ordinary file.
             let path = old.version_path(&entry.record, old.version);
-            if old_checked {
+            // A head written to `verify`'s copy on disk has its mark there (only that copy
+            // keeps marks: a settled index is not asked).
+            let checked_on_disk = || {
+                let base = self.spilled.as_ref().and(self.base_for(&entry.record));
+                base.and_then(|b| b.logged(&path)).is_some_and(|(_, c)| c)
+            };
+            if old_checked || (!old_in_memory && checked_on_disk()) {
                 self.checked_older.insert(crate::layout::path_key(&path));
             }
             self.other_files.insert(path, old.sha256);

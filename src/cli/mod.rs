@@ -354,7 +354,7 @@ impl Opened {
     fn log(&mut self, revealed: Option<docket::ops::read::Revealed>) -> Result<()> {
         match (self, revealed) {
             (_, None) => Ok(()),
-            (Opened::Write(w), Some(r)) => docket::ops::read::log_reveal(w, &r),
+            (Opened::Write(w), Some(r)) => docket::ops::read::log_reveal(w, r),
             (Opened::Read(_), Some(_)) => Err(Error::Internal("a reveal without a writer".into())),
         }
     }

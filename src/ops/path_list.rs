@@ -22,6 +22,8 @@ pub struct PathList {
     /// The blocks before it, in a file without a name (none when none could be made:
     /// then they stay in memory).
     written: Option<Written>,
+    /// Writing out failed once: the rest stays in memory.
+    in_memory_only: bool,
     last: String,
     len: usize,
 }
@@ -41,7 +43,7 @@ impl PathList {
         self.last.clear();
         self.last.push_str(path);
         self.len += 1;
-        if self.coded.len() >= BLOCK {
+        if self.coded.len() >= BLOCK && !self.in_memory_only {
             self.write_out();
         }
     }
@@ -55,12 +57,16 @@ impl PathList {
             });
         }
         let Some(w) = &mut self.written else {
+            self.in_memory_only = true;
             return;
         };
         let offset = w.blocks.last().map_or(0, |(o, l)| o + *l as u64);
-        if w.file.write_all_at(&self.coded, offset).is_ok() {
-            w.blocks.push((offset, self.coded.len()));
-            self.coded.clear();
+        match w.file.write_all_at(&self.coded, offset) {
+            Ok(()) => {
+                w.blocks.push((offset, self.coded.len()));
+                self.coded.clear();
+            }
+            Err(_) => self.in_memory_only = true,
         }
     }
 

@@ -130,22 +130,22 @@ fn revealed(
     })
 }
 
-/// Log what was revealed, to whom and why, as a signed entry.
-pub fn log_reveal(w: &mut Writer, r: &Revealed) -> Result<()> {
-    let record = if r.ids.len() == 1 {
-        r.ids[0].as_str()
-    } else {
-        ""
+/// Log what was revealed, to whom and why, as a signed entry. Takes the list of ids it
+/// logs: a revealed export of a million records holds it once, not twice.
+pub fn log_reveal(w: &mut Writer, r: Revealed) -> Result<()> {
+    let record = match r.ids.as_slice() {
+        [one] => one.clone(),
+        _ => String::new(),
     };
     let mut txn = Transaction::begin(w);
     let act = Act::Reveal {
-        record: record.to_string(),
-        command: r.command.clone(),
-        purpose: r.purpose.clone(),
-        classes: r.classes.iter().cloned().collect(),
-        records: r.ids.clone(),
-        filtered_on: r.read.clone(),
-        matched: r.matched.clone(),
+        record,
+        command: r.command,
+        purpose: r.purpose,
+        classes: r.classes.into_iter().collect(),
+        records: r.ids,
+        filtered_on: r.read,
+        matched: r.matched,
     };
     txn.act(&act, Vec::new());
     txn.commit()

@@ -71,8 +71,8 @@ fn each_store_file(store: &Store, each: &mut dyn FnMut(String)) -> Result<()> {
     walk(&store.root, "records", &skip, each)
 }
 
-/// Records added to `verify`'s index in memory before they are written to its copy on
-/// disk: its memory stays flat whatever the store's size. Small in tests, so that their
+/// Records and other files added to `verify`'s index in memory before they are written
+/// to its copy on disk: its memory stays flat whatever the store's size. Small in tests, so that their
 /// stores go through the copy.
 const SPILL_EVERY: usize = if cfg!(debug_assertions) { 50 } else { 100_000 };
 
@@ -84,6 +84,8 @@ struct Full {
     replay: Replay,
     /// What the index added was written to its copy on disk at least once.
     spilled: bool,
+    /// A write to that copy failed: what follows stays in memory, and `verify` fails.
+    spill_failed: bool,
 }
 
 impl Visit for Full {
@@ -99,8 +101,12 @@ impl Visit for Full {
         if let Some(path) = self.replay.take_checked() {
             self.index.mark_checked(&path);
         }
-        if self.index.added().records.len() >= SPILL_EVERY {
-            self.spilled |= crate::cache::index::spill(&mut self.index);
+        if self.index.added_count() >= SPILL_EVERY && !self.spill_failed {
+            match crate::cache::index::spill(&mut self.index) {
+                true => self.spilled = true,
+                // The temporary folder is full or failing: say so at the end, once.
+                false => self.spill_failed = true,
+            }
         }
         Ok(())
     }
@@ -173,6 +179,7 @@ fn check(
                 trust: Trust::new(Registry::default(), &store.root),
                 replay: Replay::new(store, true).read_ahead(),
                 spilled: false,
+                spill_failed: false,
             }
         });
         let present = lister
@@ -187,10 +194,11 @@ fn check(
         mut trust,
         replay,
         spilled,
+        spill_failed,
     } = walked.state;
-    if !spilled {
+    if !spilled && !spill_failed {
         index.drop_base();
-    } else if !crate::cache::index::spill(&mut index) {
+    } else if spill_failed || !crate::cache::index::spill(&mut index) {
         return Err(crate::error::Error::io_hint(
             std::env::temp_dir(),
             std::io::Error::other(t!("verify-scratch-not-written")),

@@ -21,6 +21,9 @@ pub struct UniqueValues {
     more: HashMap<ValueKey, Vec<Box<str>>>,
     /// The first holders written out, once `first` grew to `SPILL_AT`.
     disk: Option<Disk>,
+    /// Writing them out failed (a full temporary folder): the rest stay in memory, and
+    /// a write cut short may have left some on disk that are in memory too.
+    disk_failed: bool,
 }
 
 /// First holders kept in memory before they are written to disk: a million customers'
@@ -81,7 +84,8 @@ impl Disk {
         Self::sure(answer);
     }
 
-    /// Write `first` out (in key order, the order the table keeps); whether it was.
+    /// Write `first` out (in key order, the order the table keeps); whether it was. With
+    /// no journal, a failed write may leave part of it (the same holders as in memory).
     fn put_all(&mut self, first: &HashMap<ValueKey, Box<str>>) -> bool {
         let mut sorted: Vec<_> = first.iter().collect();
         sorted.sort_unstable_by_key(|(k, _)| **k);
@@ -89,7 +93,7 @@ impl Disk {
             self.conn.execute_batch("BEGIN;")?;
             let mut q = self
                 .conn
-                .prepare_cached("INSERT INTO first(key, id) VALUES (?1, ?2)")?;
+                .prepare_cached("INSERT OR REPLACE INTO first(key, id) VALUES (?1, ?2)")?;
             for (k, id) in sorted {
                 q.execute(rusqlite::params![&k.to_be_bytes()[..], &**id])?;
             }
@@ -160,7 +164,8 @@ impl UniqueValues {
     /// `holder` does not hold `k` (any more).
     pub fn drop_holder(&mut self, k: ValueKey, holder: &str) {
         if self.first_holder(k).is_some_and(|h| &*h == holder) {
-            if self.first.remove(&k).is_none()
+            let in_memory = self.first.remove(&k).is_some();
+            if (!in_memory || self.disk_failed)
                 && let Some(disk) = &self.disk
             {
                 disk.remove(k);
@@ -194,14 +199,15 @@ impl UniqueValues {
     /// Write the first holders out once they are many; where no disk can be had, they
     /// stay in memory.
     fn spill_if_full(&mut self) {
-        if self.first.len() < SPILL_AT {
+        if self.first.len() < SPILL_AT || self.disk_failed {
             return;
         }
         if self.disk.is_none() {
             self.disk = Disk::open();
         }
-        if self.disk.as_mut().is_some_and(|d| d.put_all(&self.first)) {
-            self.first = HashMap::new();
+        match self.disk.as_mut().map(|d| d.put_all(&self.first)) {
+            Some(true) => self.first = HashMap::new(),
+            _ => self.disk_failed = true,
         }
     }
 }
@@ -254,5 +260,21 @@ mod tests {
             "a value let go on disk is free"
         );
         assert_eq!(u.claim("G", &[8]), vec![(8, "C8".into())]);
+    }
+
+    #[test]
+    fn a_holder_left_on_disk_by_a_failed_write_is_let_go_with_memory() {
+        let mut u = UniqueValues::default();
+        for n in 0..SPILL_AT as u128 {
+            u.claim(&format!("C{n}"), &[n]);
+        }
+        // A write cut short: the value is on disk and in memory, and no more are written.
+        let key = 1_000_000u128;
+        u.claim("X", &[key]);
+        let one = HashMap::from([(key, Box::from("X"))]);
+        assert!(u.disk.as_mut().unwrap().put_all(&one));
+        u.disk_failed = true;
+        u.release("X", &[key]);
+        assert!(u.claim("Y", &[key]).is_empty(), "nobody holds it any more");
     }
 }
