@@ -178,7 +178,7 @@ impl LogIndex {
     pub fn forget_spilled(&mut self) {
         if let Some(bloom) = &mut self.spilled {
             for id in self.records.ids() {
-                bloom.insert(crate::layout::path_key(id));
+                bloom.insert(crate::bloom::key_of(id));
             }
         }
         self.forget_written();
@@ -316,7 +316,7 @@ impl LogIndex {
 
     /// The copy on disk, where record `id` may be.
     fn base_for(&self, id: &str) -> Option<&dyn Settled> {
-        let may_be = |b: &crate::bloom::Bloom| b.may_hold(crate::layout::path_key(id));
+        let may_be = |b: &crate::bloom::Bloom| b.may_hold(crate::bloom::key_of(id));
         match &self.spilled {
             Some(bloom) if !may_be(bloom) => None,
             _ => self.base.as_deref(),
