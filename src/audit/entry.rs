@@ -4,8 +4,8 @@
 //! its transaction as `PREV JSON\n`, so it binds the whole history before it. Checking
 //! the chain needs no JSON parsing, so a walk runs at hashing speed.
 
-use crate::layout::sha256_hex;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// The hash standing before the genesis entry.
@@ -50,20 +50,35 @@ fn is_zero(v: &u32) -> bool {
 impl Entry {
     /// The JSON body, as written in the line.
     pub fn body(&self) -> String {
-        serde_json::to_string(self).expect("entries serialize")
+        let mut body = serde_json::to_string(self).expect("entries serialize");
+        // An entry naming a million records is 16 MB: do not keep as much again unused.
+        body.shrink_to_fit();
+        body
     }
 }
 
-/// The part of a line a transaction's signature covers: `PREV JSON\n`.
-pub fn signed_part(prev: &str, body: &str) -> String {
-    format!("{prev} {body}\n")
+/// The parts of a line a transaction's signature covers, `PREV JSON\n`, in order (fed
+/// to its digest without copying a long body).
+pub fn signed_parts<'a>(prev: &'a str, body: &'a str) -> [&'a [u8]; 4] {
+    [prev.as_bytes(), b" ", body.as_bytes(), b"\n"]
 }
 
-/// One log line (with its newline) chained to `prev`, and its hash.
+/// One log line (with its newline) chained to `prev`, and its hash: `HASH PREV JSON SIG`,
+/// the hash over all after it, built at its exact length.
 pub fn encode_line(prev: &str, body: &str, sig: &str) -> (String, String) {
-    let covered = format!("{prev} {body} {sig}");
-    let hash = sha256_hex(covered.as_bytes());
-    (format!("{hash} {covered}\n"), hash)
+    let covered = [prev, " ", body, " ", sig];
+    let mut digest = Sha256::new();
+    for part in covered {
+        digest.update(part.as_bytes());
+    }
+    let hash = crate::layout::hex(&digest.finalize());
+    let len = hash.len() + 2 + covered.iter().map(|p| p.len()).sum::<usize>();
+    let mut line = String::with_capacity(len);
+    line.push_str(&hash);
+    line.push(' ');
+    covered.iter().for_each(|p| line.push_str(p));
+    line.push('\n');
+    (line, hash)
 }
 
 /// A line split into its parts, without parsing the JSON.
@@ -112,8 +127,11 @@ mod tests {
         assert_eq!(raw.sig, b"SIG");
         assert_eq!(
             [raw.signed, b"\n"].concat(),
-            signed_part(GENESIS_PREV, body).into_bytes()
+            signed_parts(GENESIS_PREV, body).concat()
         );
+        let covered = format!("{GENESIS_PREV} {body} SIG");
+        assert_eq!(hash, crate::layout::sha256_hex(covered.as_bytes()));
+        assert_eq!(line, format!("{hash} {covered}\n"));
         assert!(split_line(b"short").is_none());
     }
 

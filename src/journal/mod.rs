@@ -10,7 +10,7 @@
 
 pub(crate) mod spool;
 
-use crate::audit::entry::{UNSIGNED, encode_line, signed_part};
+use crate::audit::entry::{UNSIGNED, encode_line, signed_parts};
 use crate::audit::{Entry, FileHash, Head};
 use crate::error::{Error, IoContext, Result};
 use crate::keys;
@@ -433,8 +433,10 @@ impl Lines {
         e.seq = first + self.count as u64;
         e.txn = (self.count == 0 && total > 1).then_some(total as u32);
         let body = e.body();
-        self.digest
-            .update(signed_part(&self.prev, &body).as_bytes());
+        drop(e);
+        for part in signed_parts(&self.prev, &body) {
+            self.digest.update(part);
+        }
         self.count += 1;
         body
     }

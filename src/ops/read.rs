@@ -148,6 +148,8 @@ pub fn log_reveal(w: &mut Writer, r: Revealed) -> Result<()> {
         matched: r.matched,
     };
     txn.act(&act, Vec::new());
+    // The entry holds the ids now: let the list go before the commit.
+    drop(act);
     txn.commit()
 }
 
