@@ -466,11 +466,6 @@ impl LogIndex {
         }
     }
 
-    /// Whether what was added was ever written to a copy on disk (`spill`).
-    pub fn has_base(&self) -> bool {
-        self.base.is_some()
-    }
-
     /// Hold the index in memory alone, its copy on disk dropped: for an index that has
     /// all it added still in memory, so that a small store's `verify` looks nothing up on
     /// disk.

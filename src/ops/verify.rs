@@ -72,8 +72,8 @@ fn each_store_file(store: &Store, each: &mut dyn FnMut(String)) -> Result<()> {
 }
 
 /// Records and other files added to `verify`'s index in memory before they are written
-/// to its copy on disk: its memory stays flat whatever the store's size. Small in tests, so that their
-/// stores go through the copy.
+/// to its copy on disk: its memory stays flat whatever the store's size. Small in tests,
+/// so that their stores go through the copy.
 const SPILL_EVERY: usize = if cfg!(debug_assertions) { 50 } else { 100_000 };
 
 /// The full walk: the index, every entry checked against the register and replayed
@@ -82,10 +82,18 @@ struct Full {
     index: LogIndex,
     trust: Trust,
     replay: Replay,
-    /// What the index added was written to its copy on disk at least once.
-    spilled: bool,
-    /// A write to that copy failed: what follows stays in memory, and `verify` fails.
-    spill_failed: bool,
+    copy: DiskCopy,
+}
+
+/// The state of the index's copy on disk.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DiskCopy {
+    /// Nothing written yet: a small store's index stays in memory alone.
+    Unused,
+    /// What the index added was written there at least once.
+    Used,
+    /// A write there failed: what follows stays in memory, and `verify` fails.
+    Failed,
 }
 
 impl Visit for Full {
@@ -101,12 +109,12 @@ impl Visit for Full {
         if let Some(path) = self.replay.take_checked() {
             self.index.mark_checked(&path);
         }
-        if self.index.added_count() >= SPILL_EVERY && !self.spill_failed {
-            match crate::cache::index::spill(&mut self.index) {
-                true => self.spilled = true,
-                // The temporary folder is full or failing: say so at the end, once.
-                false => self.spill_failed = true,
-            }
+        if self.index.added_count() >= SPILL_EVERY && self.copy != DiskCopy::Failed {
+            // The temporary folder full or failing is said at the end, once.
+            self.copy = match crate::cache::index::spill(&mut self.index) {
+                true => DiskCopy::Used,
+                false => DiskCopy::Failed,
+            };
         }
         Ok(())
     }
@@ -178,8 +186,7 @@ fn check(
                 index: crate::cache::index::scratch().unwrap_or_else(LogIndex::lean),
                 trust: Trust::new(Registry::default(), &store.root),
                 replay: Replay::new(store, true).read_ahead(),
-                spilled: false,
-                spill_failed: false,
+                copy: DiskCopy::Unused,
             }
         });
         let present = lister
@@ -193,12 +200,11 @@ fn check(
         mut index,
         mut trust,
         replay,
-        spilled,
-        spill_failed,
+        copy,
     } = walked.state;
-    if !spilled && !spill_failed {
+    if copy == DiskCopy::Unused {
         index.drop_base();
-    } else if spill_failed || !crate::cache::index::spill(&mut index) {
+    } else if copy == DiskCopy::Failed || !crate::cache::index::spill(&mut index) {
         return Err(crate::error::Error::io_hint(
             std::env::temp_dir(),
             std::io::Error::other(t!("verify-scratch-not-written")),
@@ -328,7 +334,7 @@ fn file_problems(
     // Starting the thread pool costs more than reading a small store's files.
     let chunks = present.chunks(1024).enumerate();
     // An index on disk answers one look at a time: more threads would only wait.
-    let parallel = present.len() > PARALLEL_FILES && !index.has_base();
+    let parallel = present.len() > PARALLEL_FILES && index.base().is_none();
     let mut found: Vec<Result<(usize, Vec<Problem>, usize)>> = if parallel {
         chunks.par_bridge().map(check_chunk).collect()
     } else {
