@@ -97,7 +97,9 @@ fn targets(root: &Path) -> Vec<String> {
                 .unwrap()
                 .to_string_lossy()
                 .into_owned();
-            let outside = rel == ".gitignore" || rel == ".git";
+            // Not the store's: git's files, and which site this clone writes as (a changed
+            // one only stops this clone writing).
+            let outside = rel == ".gitignore" || rel == ".git" || rel == ".docket-site";
             if rel == "records/.lock" || rel.starts_with("records/.cache") || outside {
                 continue;
             }

@@ -16,7 +16,7 @@ help-docket-init-arg-dir = Where to create the store (default: here)
 help-docket-init-arg-admin = The first administrator's actor name
 help-docket-init-arg-key = The administrator's OpenSSH Ed25519 public key: a .pub file or the `ssh-ed25519 AAAA…` line
 help-docket-init-arg-name = The store's display name (default: the folder's name)
-help-docket-init-arg-site_code = The site code of this company or branch
+help-docket-init-arg-site_code = The code of the store's first site (office), which this folder writes as
 help-docket-init-arg-agreement_signed = When the administrator signed the security agreement (default: today)
 help-docket-init-arg-trained_on = When the administrator was last trained (default: today)
 help-docket-actor-about = Manage the staff register (admin only)
@@ -268,6 +268,18 @@ help-docket-hook-install-about = Install a git pre-commit hook that runs `docket
 help-docket-hook-install-examples = 
     Examples:
       docket hook install
+help-docket-site-about = Which office (site) this clone writes as, and making a clone one
+help-docket-site-show-about = Which site this clone writes as, and the store's sites
+help-docket-site-show-examples = 
+    Examples:
+      docket site show
+help-docket-site-init-about = Make this clone a site, so it may write
+help-docket-site-init-examples = 
+    Examples:
+      git clone /srv/git/gas-store.git && cd gas-store && docket site init HZ
+      docket site init MAIN --take-over   # this clone replaces the head office's old one
+help-docket-site-init-arg-code = The site's code: an upper-case letter, then one to seven letters or digits
+help-docket-site-init-arg-take_over = Write as a site the store already has: this clone replaces the one that wrote as it
 help-docket-policy-about = The rules in force: what changed in the policy files, and applying them
 help-docket-policy-diff-about = Show how docket.toml and schemas/ differ from the policy in force
 help-docket-policy-diff-examples = 

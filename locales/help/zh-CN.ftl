@@ -15,7 +15,7 @@ help-docket-init-arg-dir = 在何处创建数据库（默认：当前位置）
 help-docket-init-arg-admin = 第一位管理员的操作员名
 help-docket-init-arg-key = 管理员的 OpenSSH Ed25519 公钥：.pub 文件或 `ssh-ed25519 AAAA…` 这一行
 help-docket-init-arg-name = 数据库的显示名称（默认：文件夹名）
-help-docket-init-arg-site_code = 本公司或分支机构的站点代码
+help-docket-init-arg-site_code = 数据库第一个站点（营业点）的代码，本文件夹以它的身份写入
 help-docket-init-arg-agreement_signed = 管理员签署安全协议的日期（默认：今天）
 help-docket-init-arg-trained_on = 管理员最近一次培训的日期（默认：今天）
 help-docket-actor-about = 管理人员名册（仅限管理员）
@@ -267,6 +267,18 @@ help-docket-hook-install-about = 安装运行 `docket verify --staged` 的 git p
 help-docket-hook-install-examples =
     示例：
       docket hook install
+help-docket-site-about = 本副本以哪个营业点（站点）的身份写入，以及把副本设为站点
+help-docket-site-show-about = 本副本以哪个站点的身份写入，以及数据库的各个站点
+help-docket-site-show-examples =
+    示例：
+      docket site show
+help-docket-site-init-about = 把本副本设为站点，使它可以写入
+help-docket-site-init-examples =
+    示例：
+      git clone /srv/git/gas-store.git && cd gas-store && docket site init HZ
+      docket site init MAIN --take-over   # 本副本接替总部原来的副本
+help-docket-site-init-arg-code = 站点代码：一个大写字母，后接一到七个字母或数字
+help-docket-site-init-arg-take_over = 以数据库已有的站点身份写入：本副本接替以该站点身份写入的那个副本
 help-docket-policy-about = 生效中的规则：制度文件有何改动，以及应用改动
 help-docket-policy-diff-about = 显示 docket.toml 和 schemas/ 与生效中的制度有何不同
 help-docket-policy-diff-examples =

@@ -30,8 +30,8 @@ pub struct InitArgs {
     /// The store's display name (default: the folder's name)
     #[arg(long)]
     name: Option<String>,
-    /// The site code of this company or branch
-    #[arg(long, default_value = "MAIN")]
+    /// The code of the store's first site (office), which this folder writes as
+    #[arg(long, visible_alias = "site", default_value = "MAIN")]
     site_code: String,
     /// When the administrator signed the security agreement (default: today)
     #[arg(long, value_name = "DATE")]

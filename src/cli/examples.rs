@@ -108,3 +108,8 @@ pub const COMPLETIONS: &str = "Examples:
   docket completions zsh > ~/.zfunc/_docket";
 pub const MANPAGES: &str = "Examples:
   docket manpages ~/.local/share/man/man1 && man docket";
+pub const SITE_SHOW: &str = "Examples:
+  docket site show";
+pub const SITE_INIT: &str = "Examples:
+  git clone /srv/git/gas-store.git && cd gas-store && docket site init HZ
+  docket site init MAIN --take-over   # this clone replaces the head office's old one";

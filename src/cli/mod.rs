@@ -21,6 +21,7 @@ mod localize;
 mod manual;
 mod output;
 mod records;
+mod sites;
 mod transfer;
 
 use clap::{Args, Parser, Subcommand};
@@ -175,6 +176,9 @@ enum Command {
     /// Git hooks that keep the audit log honest
     #[command(subcommand)]
     Hook(admin::HookCommand),
+    /// Which office (site) this clone writes as, and making a clone one
+    #[command(subcommand)]
+    Site(sites::SiteCommand),
     /// The rules in force: what changed in the policy files, and applying them
     #[command(subcommand)]
     Policy(admin::PolicyCommand),
@@ -394,6 +398,7 @@ fn run(cli: Cli) -> Result<Output> {
         Command::Verify(a) => admin::verify(g, a),
         Command::Recover => admin::recover(g),
         Command::Hook(c) => admin::hook(g, c),
+        Command::Site(c) => sites::site(g, c),
         Command::Policy(c) => admin::policy(g, c),
         Command::Whoami(_) => about::whoami(g),
         Command::Status(_) => about::store_status(g),
@@ -422,6 +427,7 @@ impl Command {
                 | Command::Completions(_)
                 | Command::Manpages(_)
                 | Command::Policy(admin::PolicyCommand::Diff)
+                | Command::Site(sites::SiteCommand::Show)
                 | Command::Actor(admin::ActorCommand::List(_))
                 | Command::Actor(admin::ActorCommand::AllowedSigners)
         )

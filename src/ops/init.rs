@@ -13,6 +13,7 @@ use crate::session::Writer;
 use crate::store::Store;
 use crate::store::config::{Config, PolicySettings, StoreInfo};
 use crate::store::ids::is_actor_name;
+use crate::store::site::{SITE_FILE, bad_code, is_site_code};
 use chrono::NaiveDate;
 use ssh_key::rand_core::{OsRng, RngCore};
 use std::path::{Path, PathBuf};
@@ -28,7 +29,8 @@ pub struct InitSpec<'a> {
     pub trained_on: Option<NaiveDate>,
 }
 
-const GITIGNORE: &str = "records/.cache/\nrecords/.lock\n";
+/// What git should never carry: caches, the lock, and which site this clone writes as.
+const GITIGNORE: [&str; 3] = ["records/.cache/", "records/.lock", SITE_FILE];
 
 /// What `init` created, removed again if it fails.
 #[derive(Default)]
@@ -66,6 +68,9 @@ impl Drop for Made {
 }
 
 fn check_place(spec: &InitSpec) -> Result<()> {
+    if !is_site_code(spec.site_code) {
+        return Err(bad_code(spec.site_code));
+    }
     if !is_actor_name(spec.admin) {
         return Err(Error::usage(
             t!("init-not-usable-actor-name", admin = spec.admin),
@@ -125,9 +130,8 @@ fn lay_out(spec: &InitSpec, made: &mut Made) -> Result<Store> {
         made.file(abs.join(SCHEMAS_DIR).join(file), text)?;
     }
     made.dir(abs.join(RECORDS_DIR))?;
-    if !abs.join(".gitignore").exists() {
-        made.file(abs.join(".gitignore"), GITIGNORE)?;
-    }
+    crate::store::site::write(&abs, spec.site_code)?;
+    made.paths.push(abs.join(SITE_FILE));
     Store::open(&abs)
 }
 
@@ -205,5 +209,31 @@ pub fn init(spec: InitSpec) -> Result<Store> {
     txn.act(&add, vec![file]);
     txn.commit()?;
     made.done = true;
+    ignore_local_files(&store.root)?;
     Ok(store)
+}
+
+/// Add to the folder's `.gitignore` the lines of `GITIGNORE` it lacks, keeping the rest.
+fn ignore_local_files(root: &Path) -> Result<()> {
+    let path = root.join(".gitignore");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    let missing: Vec<&str> = GITIGNORE
+        .iter()
+        .copied()
+        .filter(|want| !text.lines().any(|l| l.trim() == *want))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let sep = if text.is_empty() || text.ends_with('\n') {
+        ""
+    } else {
+        "\n"
+    };
+    let added = format!("{text}{sep}{}\n", missing.join("\n"));
+    std::fs::write(&path, added).at(&path)
 }

@@ -15,6 +15,7 @@ pub mod path_list;
 pub mod policy;
 pub mod read;
 pub mod runs;
+pub mod site;
 pub mod staged;
 pub mod status;
 pub mod unique;

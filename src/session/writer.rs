@@ -52,6 +52,20 @@ impl std::ops::DerefMut for Writer {
 impl Writer {
     /// Open the store to write as the acting actor, signing with their registered key.
     pub fn open(store: Store, opts: Options) -> Result<Writer> {
+        // The first site's code as applied: a live docket.toml changing it is for
+        // `policy apply` to refuse.
+        let applied = match opts.policy_drift {
+            true => Store::open_applied(&store.root).ok(),
+            false => None,
+        };
+        let first = applied
+            .as_ref()
+            .unwrap_or(&store)
+            .config
+            .store
+            .site_code
+            .clone();
+        crate::store::site::writing_as(&store.root, &first)?;
         let session = Session::open_with(store, &opts, LockMode::Exclusive)?;
         let actor = session.actor()?.name.clone();
         let mut session = session;

@@ -3,6 +3,7 @@
 pub mod config;
 pub mod ids;
 pub mod lock;
+pub mod site;
 pub mod version;
 
 use crate::error::{Error, IoContext, Result};

@@ -1,0 +1,48 @@
+//! `site`: which office this clone writes as, and making a clone one.
+
+use super::{Global, Output};
+use clap::{Args, Subcommand};
+use docket::error::Result;
+use docket::ops::site;
+use docket::t;
+
+#[derive(Subcommand)]
+pub enum SiteCommand {
+    /// Which site this clone writes as, and the store's sites
+    #[command(after_help = super::examples::SITE_SHOW)]
+    Show,
+    /// Make this clone a site, so it may write
+    #[command(after_help = super::examples::SITE_INIT)]
+    Init(SiteInitArgs),
+}
+
+#[derive(Args)]
+pub struct SiteInitArgs {
+    /// The site's code: an upper-case letter, then one to seven letters or digits
+    code: String,
+    /// Write as a site the store already has: this clone replaces the one that wrote as it
+    #[arg(long)]
+    take_over: bool,
+}
+
+pub fn site(g: &Global, c: SiteCommand) -> Result<Output> {
+    let store = g.store()?;
+    match c {
+        SiteCommand::Show => {
+            let view = site::show(&store)?;
+            let mut out = match &view.this_clone {
+                Some(code) => t!("site-show-this-clone", code = code),
+                None => t!("site-show-no-site"),
+            };
+            out.push('\n');
+            out.push_str(&t!("site-show-sites", sites = view.sites.join(", ")));
+            out.push('\n');
+            Ok(out)
+        }
+        SiteCommand::Init(a) => {
+            site::init(&store, &a.code, a.take_over)?;
+            g.note(&t!("site-init-done", code = a.code));
+            Ok(String::new())
+        }
+    }
+}
