@@ -25,6 +25,9 @@ pub const ACTORS_DIR: &str = "_actors";
 /// The folder under `records/` holding a copy of every applied policy version.
 pub const POLICY_DIR: &str = "_policy";
 
+/// The folder of the other sites' logs, one folder per site code.
+pub const SITES_DIR: &str = "records/_sites";
+
 /// Where one log lives, store-relative: the folder holding its open segment (`audit.log`)
 /// and the folder of its sealed segments (`_log/NNNN/<first entry>.log`). The store's
 /// first site keeps its log in `records/`, where a store made before sites has its one.
@@ -39,6 +42,19 @@ impl LogRoot {
         LogRoot {
             dir: RECORDS_DIR.to_string(),
         }
+    }
+
+    /// Site `code`'s log, when it is not the store's first site:
+    /// `records/_sites/<code>/audit.log` and `records/_sites/<code>/_log/`.
+    pub fn of_site(code: &str) -> LogRoot {
+        LogRoot {
+            dir: format!("{SITES_DIR}/{code}"),
+        }
+    }
+
+    /// The folder holding this log (`records`, `records/_sites/HZ`).
+    pub fn dir(&self) -> &str {
+        &self.dir
     }
 
     /// The open segment every act appends to (`records/audit.log`).
@@ -72,6 +88,42 @@ impl LogRoot {
         }
         let first: u64 = first.parse().ok()?;
         (first >= 1 && self.segment_rel(first) == rel).then_some(first)
+    }
+}
+
+/// One site's log: the site's code and where its log lives. The store's first site (its
+/// code in `docket.toml`) keeps the log in `records/`; every other in `records/_sites/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteLog {
+    pub code: String,
+    pub root: LogRoot,
+    pub first: bool,
+}
+
+impl SiteLog {
+    pub fn first(code: &str) -> SiteLog {
+        SiteLog {
+            code: code.to_string(),
+            root: LogRoot::first(),
+            first: true,
+        }
+    }
+
+    pub fn other(code: &str) -> SiteLog {
+        SiteLog {
+            code: code.to_string(),
+            root: LogRoot::of_site(code),
+            first: false,
+        }
+    }
+
+    /// What ids this site gives begin with: `CUS` at the first site, `CUS-HZ` at site HZ.
+    /// Numbered per prefix, ids are unique across sites by construction.
+    pub fn id_prefix(&self, prefix: &str) -> String {
+        match self.first {
+            true => prefix.to_string(),
+            false => format!("{prefix}-{}", self.code),
+        }
     }
 }
 
@@ -122,11 +174,11 @@ fn shard_of<'a>(kind: &str, id: &'a str) -> Option<(&'a str, &'a str)> {
     if kind == ACTORS_DIR {
         return None;
     }
-    let mut parts = id.split('-');
-    let (Some(_), Some(year), Some(seq), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return None;
+    // `CUS-2026-000123`, or `CUS-HZ-2026-000123` as site HZ numbers them.
+    let parts: Vec<&str> = id.split('-').collect();
+    let (year, seq) = match parts[..] {
+        [_, year, seq] | [_, _, year, seq] => (year, seq),
+        _ => return None,
     };
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if year.len() != 4 || !digits(year) || seq.len() < 4 || !digits(seq) {

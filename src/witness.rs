@@ -9,6 +9,7 @@ use crate::audit::trust::Registry;
 use crate::error::{Error, Result};
 use crate::layout::sha256_hex;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -25,9 +26,21 @@ pub struct Witness {
     /// The sealed segments of the log as verified here (trusted while unchanged).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sealed: Option<crate::audit::segments::SealedTrust>,
+    /// In a store of several sites, the head verified of each other site's log (the
+    /// fields above are the first site's).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sites: BTreeMap<String, Head>,
 }
 
 impl Witness {
+    /// The head verified of `log`, if this machine has read it.
+    pub fn head_of(&self, log: &crate::layout::SiteLog) -> Option<Head> {
+        match log.first {
+            true => Some(self.head()),
+            false => self.sites.get(&log.code).cloned(),
+        }
+    }
+
     pub fn head(&self) -> Head {
         Head {
             entries: self.entries,

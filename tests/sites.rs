@@ -140,3 +140,368 @@ fn site_codes_are_short_upper_case_words() {
     );
     assert!(!dir.path().join("store").exists());
 }
+
+/// One clone of a store on this test machine: its folder and its own state folder (two
+/// clones on one machine keep separate checkpoints), acting with the test's keys.
+struct Clone {
+    root: std::path::PathBuf,
+    state: std::path::PathBuf,
+    keys: std::path::PathBuf,
+    now: String,
+}
+
+impl Clone {
+    fn run(&self, actor: &str, args: &[&str]) -> Out {
+        let mut c = docket_process();
+        c.current_dir(&self.root)
+            .env("DOCKET_NOW", &self.now)
+            .env("XDG_STATE_HOME", &self.state);
+        if !actor.is_empty() {
+            c.args(["--as", actor])
+                .env("DOCKET_IDENTITY", self.keys.join(actor));
+        }
+        let out = c.args(args).output().expect("runs");
+        Out {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    fn ok(&self, actor: &str, args: &[&str]) -> String {
+        let o = self.run(actor, args);
+        assert_eq!(
+            o.code,
+            0,
+            "docket {args:?} as {actor} at {}:\n{}",
+            self.root.display(),
+            o.stderr
+        );
+        o.stdout
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        git_in(&self.root, args)
+    }
+
+    /// Commit everything, pull what the other sites pushed, and push.
+    fn sync(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-qm", message, "--allow-empty"]);
+        self.git(&["pull", "-q", "--no-rebase", "--no-edit"]);
+        self.git(&["push", "-q"]);
+    }
+}
+
+fn git_in(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?} in {}: {}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The store `s` in git, pushed to a bare repository in `place`, and a fresh clone of it
+/// there (no site yet).
+fn two_clones(s: &TestStore, place: &std::path::Path) -> (Clone, Clone) {
+    let keys = s.key("root").parent().unwrap().to_path_buf();
+    let main = Clone {
+        root: s.root(),
+        state: s.state(),
+        keys: keys.clone(),
+        now: s.now.clone(),
+    };
+    main.git(&["init", "-q"]);
+    main.git(&["add", "-A"]);
+    main.git(&["commit", "-qm", "the store"]);
+    main.git(&["branch", "-M", "main"]);
+    let hub = place.join("hub.git");
+    let hub = hub.to_string_lossy();
+    git_in(
+        place,
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            &main.root.to_string_lossy(),
+            "hub.git",
+        ],
+    );
+    main.git(&["remote", "add", "origin", &hub]);
+    main.git(&["fetch", "-q", "origin"]);
+    main.git(&["branch", "-q", "-u", "origin/main"]);
+    git_in(place, &["clone", "-q", &hub, "hz"]);
+    let hz = Clone {
+        root: place.join("hz"),
+        state: place.join("hz-state"),
+        keys,
+        now: s.now.clone(),
+    };
+    (main, hz)
+}
+
+/// The fields of `id` as `audrey` sees them (masked), without the time it was read.
+fn shown(c: &Clone, id: &str) -> serde_json::Value {
+    serde_json::from_str(&c.ok("audrey", &["show", "--format", "json", id])).unwrap()
+}
+
+#[test]
+fn two_offices_exchange_work_through_git_and_agree() {
+    let s = TestStore::new();
+    let place = tempfile::tempdir().unwrap();
+    let (main, hz) = two_clones(&s, place.path());
+    // A fresh clone reads; an administrator makes it site HZ, whose log it opens.
+    let o = hz.run("root", &["site", "init", "HZ"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(hz.root.join("records/_sites/HZ/audit.log").is_file());
+    assert_eq!(
+        hz.ok("", &["site", "show"]),
+        "this clone writes as site HZ\nthe store's sites: MAIN, HZ\n"
+    );
+    // Each office acts on its own clone; ids given at HZ say so.
+    let at_hz = hz.ok("alice", &customer_args(2)).trim().to_string();
+    assert_eq!(at_hz, "CUS-HZ-2026-000001");
+    let at_main = main.ok("alice", &customer_args(3)).trim().to_string();
+    assert_eq!(at_main, "CUS-2026-000001");
+    hz.sync("HZ: a customer");
+    main.sync("MAIN: a customer");
+    // MAIN acts on HZ's record after the pull; HZ sees it after its own.
+    main.ok(
+        "alice",
+        &[
+            "amend",
+            &at_hz,
+            "--set",
+            "meter_number=M9",
+            "--reason",
+            "新表",
+        ],
+    );
+    main.sync("MAIN: HZ's customer's meter");
+    hz.sync("HZ: nothing new");
+    for c in [&main, &hz] {
+        c.ok("", &["verify"]);
+        assert_eq!(shown(c, &at_hz)["fields"]["meter_number"], "M9");
+        assert_eq!(shown(c, &at_main)["status"], "active");
+        assert_eq!(shown(c, &at_hz)["version"], 2);
+    }
+    // The log reads every site's entries, another site's numbered in its own log.
+    let created = main.ok("", &["log", "--record", &at_hz, "--format", "csv"]);
+    let seqs: Vec<&str> = created
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(seqs.len(), 2, "{created}");
+    assert_eq!(seqs[0], "HZ:2", "{created}");
+    assert!(!seqs[1].contains(':'), "{created}");
+    let main_log = std::fs::read(main.root.join("records/_sites/HZ/audit.log")).unwrap();
+    let hz_log = std::fs::read(hz.root.join("records/_sites/HZ/audit.log")).unwrap();
+    assert_eq!(main_log, hz_log);
+}
+
+/// The arguments creating the `n`th residential customer of this test.
+fn customer_args(n: u32) -> Vec<&'static str> {
+    let id = Box::leak(format!("id_number={}", resident_id(n)).into_boxed_str());
+    let mut args = vec!["create", "customer"];
+    for pair in [
+        "name=张三",
+        "id_kind=resident-id",
+        id,
+        "category=residential",
+        "phone=13800001111",
+        "address=杭州市西湖区文三路1号",
+        "account_opened_on=2026-02-01",
+    ] {
+        args.push("--set");
+        args.push(pair);
+    }
+    args
+}
+
+/// An HZ clone that is site HZ, its log pushed, and MAIN up to date with it.
+fn hz_site_open(s: &TestStore, place: &std::path::Path) -> (Clone, Clone) {
+    let (main, hz) = two_clones(s, place);
+    hz.ok("root", &["site", "init", "HZ"]);
+    hz.sync("HZ opens");
+    main.sync("MAIN pulls");
+    (main, hz)
+}
+
+fn status_at(c: &Clone, id: &str) -> String {
+    shown(c, id)["status"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn a_contract_drafted_at_one_office_is_approved_at_another() {
+    let s = TestStore::new();
+    let place = tempfile::tempdir().unwrap();
+    let (main, hz) = hz_site_open(&s, place.path());
+    let customer = hz.ok("alice", &customer_args(4)).trim().to_string();
+    let supply_id = hz
+        .ok(
+            "alice",
+            &[
+                "create",
+                "residential-supply",
+                "--set",
+                &format!("customer={customer}"),
+                "--set",
+                "delivery_notice_no=SQ1",
+                "--set",
+                "acceptance_drawing_no=YS1",
+                "--set",
+                "installation_fee_settled=false",
+                "--set",
+                "meter_number=M1",
+                "--set",
+                "start_date=2026-03-05",
+            ],
+        )
+        .trim()
+        .to_string();
+    assert!(supply_id.contains("-HZ-2026-"), "{supply_id}");
+    assert_eq!(status_at(&hz, &supply_id), "pending");
+    hz.sync("HZ drafts a supply contract");
+    main.sync("MAIN pulls it");
+    // The general manager at the head office takes the step the contract waits for.
+    assert!(main.ok("gina", &["pending"]).contains(&supply_id));
+    main.ok("gina", &["approve", &supply_id, "--comment", "结清承诺"]);
+    main.sync("MAIN approves");
+    hz.sync("HZ pulls");
+    for c in [&main, &hz] {
+        c.ok("", &["verify"]);
+        assert_eq!(status_at(c, &supply_id), "active");
+        assert!(!c.ok("gina", &["pending"]).contains(&supply_id));
+    }
+}
+
+#[test]
+fn the_register_and_the_policy_change_at_the_first_site_only() {
+    let s = TestStore::new();
+    let place = tempfile::tempdir().unwrap();
+    let (_main, hz) = hz_site_open(&s, place.path());
+    let o = hz.run("root", &["actor", "revoke", "bob", "--reason", "离职"]);
+    assert_eq!(o.code, 6, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        "error: this clone writes as site HZ, and the staff register and the policy change at the store's first site only\n\
+         hint: do it on a clone of site MAIN, then push; site HZ acts by it once it has pulled\n"
+    );
+    hz.ok("", &["verify"]);
+}
+
+#[test]
+fn a_site_whose_log_was_cut_after_another_read_it_is_named() {
+    let s = TestStore::new();
+    let place = tempfile::tempdir().unwrap();
+    let (main, hz) = hz_site_open(&s, place.path());
+    hz.ok("alice", &customer_args(5));
+    hz.sync("HZ: a customer");
+    main.sync("MAIN pulls");
+    // MAIN acts after reading HZ's whole log: its entry records how far.
+    main.ok("alice", &customer_args(6));
+    let log = main.root.join("records/_sites/HZ/audit.log");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let kept: Vec<&str> = text.lines().collect();
+    let held = kept.len() - 1;
+    std::fs::write(&log, format!("{}\n", kept[..held].join("\n"))).unwrap();
+    // A machine that never read the store (a fresh state folder) still names the fork.
+    let fresh = Clone {
+        state: place.path().join("fresh-state"),
+        ..Clone {
+            root: main.root.clone(),
+            state: main.state.clone(),
+            keys: main.keys.clone(),
+            now: main.now.clone(),
+        }
+    };
+    let o = fresh.run("", &["verify"]);
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    let n = kept.len();
+    assert!(
+        o.stderr.contains(&format!(
+            "site HZ forked at entry {n}: site MAIN had read its log up to there, and that entry is not in it now (it holds {held})"
+        )),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn one_identity_number_created_at_two_sites_between_pulls_breaks_no_rule() {
+    let s = TestStore::new();
+    let place = tempfile::tempdir().unwrap();
+    let (main, hz) = hz_site_open(&s, place.path());
+    let at_hz = hz.ok("alice", &customer_args(7)).trim().to_string();
+    let at_main = main.ok("alice", &customer_args(7)).trim().to_string();
+    hz.sync("HZ: a customer");
+    main.sync("MAIN: the same customer");
+    hz.sync("HZ pulls");
+    for c in [&main, &hz] {
+        c.ok("", &["verify"]);
+        // Both records stand; the next act at either site is told of the other.
+        let holders = c.ok(
+            "alice",
+            &[
+                "exists",
+                "customer",
+                &format!("id_number={}", resident_id(7)),
+            ],
+        );
+        assert!(
+            holders.contains(&at_hz) && holders.contains(&at_main),
+            "{holders}"
+        );
+    }
+    // A site that had read the other's record and still creates one is caught.
+    let forged = hz.run("alice", &customer_args(7));
+    assert_eq!(forged.code, 6, "{}", forged.stderr);
+}
+
+#[test]
+fn one_record_amended_at_two_sites_between_pulls_stops_the_pull() {
+    let s = TestStore::new();
+    let place = tempfile::tempdir().unwrap();
+    let (main, hz) = hz_site_open(&s, place.path());
+    let id = main.ok("alice", &customer_args(8)).trim().to_string();
+    main.sync("MAIN: a customer");
+    hz.sync("HZ pulls");
+    hz.ok(
+        "alice",
+        &["amend", &id, "--set", "meter_number=H1", "--reason", "新表"],
+    );
+    main.ok(
+        "alice",
+        &["amend", &id, "--set", "meter_number=M1", "--reason", "新表"],
+    );
+    hz.sync("HZ: a meter");
+    main.git(&["add", "-A"]);
+    main.git(&["commit", "-qm", "MAIN: a meter"]);
+    let pulled = std::process::Command::new("git")
+        .current_dir(&main.root)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(["pull", "-q", "--no-rebase", "--no-edit"])
+        .output()
+        .unwrap();
+    assert!(!pulled.status.success());
+    let conflicted = main.git(&["diff", "--name-only", "--diff-filter=U"]);
+    assert!(
+        conflicted.contains(&format!("{id}/v0002.toml")),
+        "{conflicted}"
+    );
+}

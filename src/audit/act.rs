@@ -39,6 +39,11 @@ pub enum Act {
     Genesis {
         store: String,
     },
+    /// A site's log begins: the first entry of `records/_sites/<site>/audit.log`.
+    SiteOpen {
+        store: String,
+        site: String,
+    },
     /// A policy version made the rules in force; `proposal`: the proposal it co-signs.
     Policy {
         version: u32,
@@ -344,6 +349,13 @@ impl Act {
                     store: d.req("store")?,
                 }
             }
+            "site-open" => {
+                check_shape(e, Shape::Bare)?;
+                Act::SiteOpen {
+                    store: d.req("store")?,
+                    site: d.req("site")?,
+                }
+            }
             "policy" => {
                 check_shape(e, Shape::Writes).or_else(|m| {
                     match d.map.contains_key("proposal") {
@@ -549,6 +561,7 @@ impl Act {
     pub fn action(&self) -> &'static str {
         match self {
             Act::Genesis { .. } => "genesis",
+            Act::SiteOpen { .. } => "site-open",
             Act::Policy { .. } => "policy",
             Act::PolicyPropose { .. } => "policy-propose",
             Act::ActorAdd { .. } => "actor-add",
@@ -577,6 +590,7 @@ impl Act {
     pub fn target(&self) -> (String, u32) {
         match self {
             Act::Genesis { .. }
+            | Act::SiteOpen { .. }
             | Act::ImportBatch { .. }
             | Act::Recover { .. }
             | Act::Probe { .. } => (String::new(), 0),
@@ -639,6 +653,10 @@ impl Act {
         };
         match self {
             Act::Genesis { store } => put("store", store.clone()),
+            Act::SiteOpen { store, site } => {
+                put("store", store.clone());
+                put("site", site.clone());
+            }
             Act::Policy {
                 reason,
                 changed,
@@ -859,6 +877,7 @@ impl Act {
             version,
             files,
             detail: self.detail(),
+            seen: Default::default(),
         }
     }
 }

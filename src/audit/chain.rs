@@ -26,7 +26,7 @@ pub fn is_torn_tail(p: &Problem) -> bool {
 }
 
 /// Where a walk ended: the last committed entry.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Head {
     pub entries: u64,
     pub hash: String,
@@ -81,12 +81,16 @@ pub struct Seen<'a> {
 pub struct TxnEnd<'a> {
     pub first: u64,
     pub last: u64,
+    /// The hash of its last entry: the log's head once it is in.
+    pub hash: &'a str,
     pub sig: &'a [u8],
     pub digest: [u8; 64],
 }
 
 /// What a walk does with the entries it parses.
 pub trait Visit {
+    /// The entries that follow come from `log` (a merged walk of several sites' logs).
+    fn enter_log(&mut self, _log: &crate::layout::SiteLog) {}
     fn entry(&mut self, seen: &Seen) -> Result<()>;
     fn txn_end(&mut self, _end: &TxnEnd) -> Result<()> {
         Ok(())
@@ -422,6 +426,7 @@ impl Cursor<'_> {
         visit.txn_end(&TxnEnd {
             first: open.first,
             last: self.line_no,
+            hash: &self.head.hash,
             sig: raw.sig,
             digest: open.digest.finalize().into(),
         })

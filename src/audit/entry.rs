@@ -41,6 +41,11 @@ pub struct Entry {
     pub files: Vec<FileHash>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub detail: BTreeMap<String, String>,
+    /// On the first entry of a transaction, in a store of several sites: how far this
+    /// site had read each other site's log, `site → "N HASH"` (entry N, its hash). It
+    /// orders the sites' acts and catches a site whose log was cut or rewritten since.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub seen: BTreeMap<String, String>,
 }
 
 fn is_zero(v: &u32) -> bool {
@@ -171,6 +176,7 @@ mod tests {
             version: 0,
             files: Vec::new(),
             detail: BTreeMap::new(),
+            seen: BTreeMap::new(),
         };
         assert_eq!(
             e.body(),

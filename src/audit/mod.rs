@@ -6,6 +6,7 @@ pub mod chain;
 pub mod entry;
 pub mod heads;
 pub mod index;
+pub mod merge;
 pub mod segments;
 pub mod trust;
 

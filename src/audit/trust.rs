@@ -320,7 +320,8 @@ impl Registry {
 
 /// A signature to check once the walk is done (on every core).
 pub struct SigCheck {
-    pub line: u64,
+    /// Where the signed transaction ends (`records/audit.log:12`).
+    pub at: String,
     pub actor: String,
     pub key: Key,
     pub sig: SshSig,
@@ -352,6 +353,29 @@ pub struct Trust {
     pub ahead: Vec<Problem>,
     /// The policy settings in force, read when first needed.
     settings: Option<crate::store::config::PolicySettings>,
+    /// The log the entries come from: the first site's unless told (`enter_log`).
+    log: LogPlace,
+    /// The other logs' clocks while entries of another log are read: time runs forward
+    /// per site, never across them.
+    clocks: BTreeMap<String, SiteClock>,
+}
+
+/// The first site's clock among the others' (no site code is this word).
+const FIRST_CLOCK: &str = "";
+
+/// The log being read, as far as the checks care.
+struct LogPlace {
+    code: Option<String>,
+    first: bool,
+    open: String,
+}
+
+/// One log's clock: its last entry's time, that entry's line, and the time before it.
+#[derive(Default)]
+struct SiteClock {
+    last_time: Option<String>,
+    last_line: u64,
+    time_before: Option<String>,
 }
 
 /// A policy version's settings (`docket.toml`'s `[policy]`) from its copy, if it reads.
@@ -384,10 +408,6 @@ fn load_roles(
     Roles::load(&rel, &text).map_err(|e| e.to_string())
 }
 
-fn at(line: u64) -> String {
-    format!("{LOG_NAME}:{line}")
-}
-
 impl Trust {
     pub fn new(registry: Registry, root: &Path) -> Self {
         Trust {
@@ -399,7 +419,57 @@ impl Trust {
             problems: Vec::new(),
             ahead: Vec::new(),
             settings: None,
+            log: LogPlace {
+                code: None,
+                first: true,
+                open: LOG_NAME.to_string(),
+            },
+            clocks: BTreeMap::new(),
         }
+    }
+
+    /// The entries that follow come from `log` (a store of several sites): problems are
+    /// placed in it, and its clock is the one entries must follow.
+    pub fn enter_log(&mut self, log: &crate::layout::SiteLog) {
+        let same = match (self.log.first, log.first) {
+            (true, true) => true,
+            (false, false) => self.log.code.as_deref() == Some(log.code.as_str()),
+            _ => false,
+        };
+        if same {
+            self.log.code = Some(log.code.clone());
+            return;
+        }
+        let r = &mut self.registry;
+        let leaving = SiteClock {
+            last_time: r.last_time.take(),
+            last_line: std::mem::take(&mut r.last_line),
+            time_before: r.time_before.take(),
+        };
+        let left = match self.log.first {
+            true => FIRST_CLOCK.to_string(),
+            false => self.log.code.take().unwrap_or_default(),
+        };
+        self.clocks.insert(left, leaving);
+        let key = if log.first {
+            FIRST_CLOCK
+        } else {
+            log.code.as_str()
+        };
+        let entering = self.clocks.remove(key).unwrap_or_default();
+        r.last_time = entering.last_time;
+        r.last_line = entering.last_line;
+        r.time_before = entering.time_before;
+        self.log = LogPlace {
+            code: Some(log.code.clone()),
+            first: log.first,
+            open: log.root.open(),
+        };
+    }
+
+    /// Where entry `line` of the log being read is.
+    fn at(&self, line: u64) -> String {
+        format!("{}:{line}", self.log.open)
     }
 
     /// The roles of the policy in force, read when first needed.
@@ -423,7 +493,7 @@ impl Trust {
 
     fn problem(&mut self, line: u64, message: String) {
         self.problems.push(Problem {
-            at: at(line),
+            at: self.at(line),
             message,
             ..Default::default()
         });
@@ -441,7 +511,7 @@ impl Trust {
         match self.registry.mark_time(line, t, &e.time, skew) {
             TimeMark::InOrder => {}
             TimeMark::Ahead(earlier) => self.ahead.push(Problem {
-                at: at(earlier),
+                at: self.at(earlier),
                 message: t!(
                     "trust-entry-dated-ahead",
                     time = last,
@@ -489,7 +559,7 @@ impl Trust {
     /// The first entry of a transaction: its actor must be registered, in standing, and
     /// acting in the role the register gives them.
     fn open(&mut self, line: u64, e: &Entry) -> InTxn {
-        let genesis = line == 1;
+        let genesis = line == 1 && self.log.first;
         if genesis != (e.action == "genesis") {
             let m = if genesis {
                 t!("trust-first-entry-not-genesis")
@@ -562,7 +632,7 @@ impl Trust {
             }
             (_, None) => self.problem(end.last, t!("trust-transaction-s-signature-malformed")),
             (Some(Ok(key)), Some(sig)) => self.signatures.push(SigCheck {
-                line: end.last,
+                at: self.at(end.last),
                 actor: txn.actor.clone(),
                 key,
                 sig,
@@ -600,7 +670,7 @@ impl Trust {
     pub fn verify_signatures(&mut self) {
         let bad = |c: &SigCheck| {
             (!c.key.verifies(&c.digest, &c.sig)).then(|| Problem {
-                at: at(c.line),
+                at: c.at.clone(),
                 message: t!(
                     "trust-signature-not-s-registered",
                     actor = c.actor,
@@ -620,6 +690,10 @@ impl Trust {
 }
 
 impl Visit for Trust {
+    fn enter_log(&mut self, log: &crate::layout::SiteLog) {
+        Trust::enter_log(self, log);
+    }
+
     fn entry(&mut self, seen: &Seen) -> Result<()> {
         let (line, e) = (seen.line, seen.entry);
         self.check_time(line, e);

@@ -585,17 +585,23 @@ pub fn log(g: &Global, a: LogArgs) -> Result<Output> {
     audit_log::check_filter(&filter, &actors)?;
     let mut entries = audit_log::entries(session.store(), &filter)?;
     if let Some(n) = a.entry {
-        entries.retain(|e| e.seq == n);
+        entries.retain(|e| e.site.is_none() && e.entry.seq == n);
     }
     let header = [
         "seq", "time", "actor", "role", "action", "record", "version", "detail",
     ];
     let mut rows: Vec<Vec<String>> = entries
         .iter()
-        .map(|e| {
+        .map(|logged| {
+            let e = &logged.entry;
             let detail: Vec<String> = e.detail.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            // Another site's entries are numbered in its own log: `HZ:3`.
+            let seq = match &logged.site {
+                Some(site) => format!("{site}:{}", e.seq),
+                None => e.seq.to_string(),
+            };
             vec![
-                e.seq.to_string(),
+                seq,
                 e.time.clone(),
                 e.actor.clone(),
                 e.role.clone(),

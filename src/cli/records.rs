@@ -237,8 +237,8 @@ fn archived_under(session: &docket::session::Session, id: &str) -> Result<Option
     let entries = docket::ops::log::entries(session.store(), &filter)?;
     Ok(entries
         .into_iter()
-        .find(|e| e.detail.get("archive_number") == Some(&upper))
-        .map(|e| e.record))
+        .find(|e| e.entry.detail.get("archive_number") == Some(&upper))
+        .map(|e| e.entry.record))
 }
 
 fn show_table(session: &docket::session::Session, v: &RecordView) -> String {

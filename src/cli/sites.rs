@@ -40,8 +40,14 @@ pub fn site(g: &Global, c: SiteCommand) -> Result<Output> {
             Ok(out)
         }
         SiteCommand::Init(a) => {
-            site::init(&store, &a.code, a.take_over)?;
-            g.note(&t!("site-init-done", code = a.code));
+            let on_wait = g.waiting();
+            let opts = g.options(&on_wait, false);
+            match site::init(store, opts, &a.code, a.take_over)? {
+                site::Became::Opened => g.note(&t!("site-init-opened", code = a.code)),
+                site::Became::TookOver | site::Became::Already => {
+                    g.note(&t!("site-init-done", code = a.code))
+                }
+            }
             Ok(String::new())
         }
     }

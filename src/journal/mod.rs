@@ -251,6 +251,10 @@ impl Transaction<'_> {
     /// Log `act` by the acting actor, with the files it wrote.
     pub fn act(&mut self, act: &crate::audit::act::Act, files: Vec<FileHash>) {
         let mut entry = self.writer.entry("", "", 0, files.clone());
+        if self.entries.is_empty() && self.lines.count == 0 {
+            // The first entry says how far this site had read the others' logs.
+            entry.seen = self.writer.seen_heads();
+        }
         let made = act.entry(&entry.time, &entry.actor, &entry.role, files);
         entry.action = made.action;
         entry.record = made.record;
@@ -321,11 +325,15 @@ impl Transaction<'_> {
             )));
         }
         let log = self.writer.store().abs(&self.writer.log().open());
+        let root = self.writer.store().root.clone();
+        // A new site's log is the first file of its folder.
+        if let Some(folder) = log.parent() {
+            self.make_dirs(&root, folder)?;
+        }
         // Which files and folders this journal made must be known should it be dropped.
         self.written.check().at(&log)?;
         self.made.check().at(&log)?;
         self.make_durable()?;
-        let root = self.writer.store().root.clone();
         self.recover_files(&root, &log)?;
         let first = self.writer.head().entries + 1;
         for e in std::mem::take(&mut self.entries) {

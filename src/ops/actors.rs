@@ -228,6 +228,7 @@ fn may_manage(w: &Writer, department: Option<&str>, role: Option<&str>) -> Resul
 }
 
 pub fn add(w: &mut Writer, name: &str, change: ActorChange) -> Result<Registered> {
+    w.require_first_site()?;
     let department = change.department.clone().flatten();
     check_department(w, department.as_deref())?;
     may_manage(w, department.as_deref(), change.role.as_deref())?;
@@ -342,6 +343,7 @@ fn only_key(change: &ActorChange) -> bool {
 }
 
 pub fn update(w: &mut Writer, name: &str, change: ActorChange) -> Result<Registered> {
+    w.require_first_site()?;
     let actor = current(w, name)?;
     let me = w.actor()?.name.clone();
     let rotates_own_key = me == name && only_key(&change);
@@ -429,6 +431,7 @@ fn updated(w: &Writer, mut actor: Actor, terms: &ActorTerms) -> Result<Actor> {
 /// Co-sign register proposal `entry` as a second administrator: the change is made now,
 /// checked again against the register as it stands.
 pub fn approve(w: &mut Writer, entry: u64) -> Result<Actor> {
+    w.require_first_site()?;
     w.require("manage-actors", &t!("actors-cosign-register-change"))?;
     let me = w.actor()?.name.clone();
     let (by, name, adds, terms) = match proposal(w, entry)? {
@@ -529,6 +532,7 @@ fn no_proposal(entry: u64) -> Error {
 }
 
 pub fn revoke(w: &mut Writer, name: &str, reason: &str) -> Result<Actor> {
+    w.require_first_site()?;
     w.stated("--reason", reason)?;
     let mut actor = current(w, name)?;
     may_manage(w, actor.department.as_deref(), None)?;

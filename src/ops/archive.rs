@@ -117,7 +117,9 @@ pub fn archive(
         Some(head) => head.dir(id),
         None => crate::layout::record_dir(&kind.name, id),
     };
-    let number = session.index().next_id("ARC", session.now().year());
+    let number = session
+        .index()
+        .next_id(&session.site_log().id_prefix("ARC"), session.now().year());
     let now = session.timestamp();
     let me = session.actor()?.name.clone();
     let papers = read_papers(files, session.store().config.policy.paper_limit())?;

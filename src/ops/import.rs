@@ -314,7 +314,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     // Pass 2: the rows are known good; convert them again and write them as they come,
     // so memory holds the plan and the log lines, never every record at once.
     let year = session.now().year();
-    let stem = format!("{}-{year}-", kind.prefix);
+    let stem = format!("{}-{year}-", session.site_log().id_prefix(&kind.prefix));
     let mut number = session.index().last_number(&stem);
     let source = Path::new(&shown)
         .file_name()

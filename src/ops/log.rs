@@ -70,7 +70,17 @@ pub struct LogFilter<'a> {
     pub limit: Option<usize>,
 }
 
-pub fn entries(store: &Store, filter: &LogFilter) -> Result<Vec<Entry>> {
+/// An entry as `docket log` reads it: with its site, when it is not the first site's.
+#[derive(serde::Serialize)]
+pub struct Logged {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    #[serde(flatten)]
+    pub entry: Entry,
+}
+
+/// The entries `filter` keeps: of the one log, or of every site's log in merged order.
+pub fn entries(store: &Store, filter: &LogFilter) -> Result<Vec<Logged>> {
     let keep = |e: &Entry| {
         filter.record.is_none_or(|r| {
             e.record == r
@@ -82,27 +92,45 @@ pub fn entries(store: &Store, filter: &LogFilter) -> Result<Vec<Entry>> {
             && filter.since.is_none_or(|s| e.time.as_str() >= s)
             && filter.before.is_none_or(|b| e.time.as_str() < b)
     };
-    struct Keep<F>(Vec<Entry>, F);
+    struct Keep<F> {
+        kept: Vec<Logged>,
+        keep: F,
+        site: Option<String>,
+    }
     impl<F: Fn(&Entry) -> bool> Visit for Keep<F> {
+        fn enter_log(&mut self, log: &crate::layout::SiteLog) {
+            self.site = (!log.first).then(|| log.code.clone());
+        }
         fn entry(&mut self, seen: &Seen) -> Result<()> {
-            if (self.1)(seen.entry) {
-                self.0.push(seen.entry.clone());
+            if (self.keep)(seen.entry) {
+                self.kept.push(Logged {
+                    site: self.site.clone(),
+                    entry: seen.entry.clone(),
+                });
             }
             Ok(())
         }
     }
-    let w = walk_fresh(
-        &store.root,
-        &crate::layout::LogRoot::first(),
-        Plan::default(),
-        || Keep(Vec::new(), keep),
-    )?;
-    if !w.problems.is_empty() {
-        return Err(crate::error::Error::Integrity {
-            problems: w.problems,
-        });
+    let fresh = || Keep {
+        kept: Vec::new(),
+        keep: &keep,
+        site: None,
+    };
+    let logs = crate::store::site::logs(&store.root, &store.config.store.site_code)?;
+    let (state, problems) = match logs.len() {
+        1 => {
+            let w = walk_fresh(&store.root, &logs[0].root, Plan::default(), fresh)?;
+            (w.state, w.problems)
+        }
+        _ => {
+            let w = crate::audit::merge::walk_sites(&store.root, &logs, &|_| None, false, fresh())?;
+            (w.state, w.problems)
+        }
+    };
+    if !problems.is_empty() {
+        return Err(crate::error::Error::Integrity { problems });
     }
-    let mut kept = w.state.0;
+    let mut kept = state.kept;
     if let Some(n) = filter.limit {
         kept.drain(..kept.len().saturating_sub(n));
     }

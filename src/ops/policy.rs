@@ -198,6 +198,7 @@ fn check_managers_reveal_nothing(new: &Schemas) -> Result<()> {
 /// A change that widens access or weakens a rule is proposed instead, and takes effect
 /// when a second administrator co-signs it (`approve`).
 pub fn apply(w: &mut Writer, reason: &str) -> Result<Outcome> {
+    w.require_first_site()?;
     w.stated("--reason", reason)?;
     w.require("manage-actors", &t!("policy-apply-policy"))?;
     let changed = applied::drift(w.store(), &w.registry().policy_files)?;
@@ -293,6 +294,7 @@ fn pending_with(w: &Writer, texts: &BTreeMap<String, String>) -> Option<u64> {
 /// Co-sign policy proposal `entry` as a second administrator: its version becomes the
 /// rules in force. Returns the version.
 pub fn approve(w: &mut Writer, entry: u64) -> Result<u32> {
+    w.require_first_site()?;
     w.require("manage-actors", &t!("policy-apply-policy"))?;
     let me = w.actor()?.name.clone();
     let (by, what) = super::actors::proposal(w, entry)?;

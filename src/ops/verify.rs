@@ -2,17 +2,18 @@
 //! interrupted command left behind (never deleting), so the store verifies again.
 
 use crate::audit::chain::{Nothing, Plan, Seen, TxnEnd, Visit, walk_fresh};
+use crate::audit::merge::walk_sites;
 use crate::audit::trust::{Registry, Trust};
 use crate::audit::{Head, LogIndex};
 use crate::error::{IoContext, Problem, Result};
 use crate::journal::Transaction;
-use crate::layout::{CACHE_DIR, LOCK_NAME, LOG_NAME, LogRoot, QUARANTINE_DIR, sha256_hex};
+use crate::layout::{CACHE_DIR, LOCK_NAME, LOG_NAME, QUARANTINE_DIR, SiteLog, sha256_hex};
 use crate::ops::path_list::PathList;
 use crate::replay::{At, Replay};
 use crate::session::Writer;
 use crate::store::Store;
 use crate::witness;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 
 pub struct Report {
@@ -37,15 +38,23 @@ fn store_file_list(store: &Store) -> Result<PathList> {
     Ok(out)
 }
 
+/// Whether `rel` is a segment of one of the store's logs.
+fn is_log_file(logs: &[SiteLog], rel: &str) -> bool {
+    logs.iter()
+        .any(|l| l.root.open() == rel || l.root.parse_segment(rel).is_some())
+}
+
 /// Each file `store_files` lists, in order.
 fn each_store_file(store: &Store, each: &mut dyn FnMut(String)) -> Result<()> {
     let skip: BTreeSet<&str> = [LOG_NAME, LOCK_NAME, CACHE_DIR, QUARANTINE_DIR]
         .into_iter()
         .collect();
+    let logs = crate::store::site::logs(&store.root, &store.config.store.site_code)?;
     fn walk(
         root: &Path,
         rel: &str,
         skip: &BTreeSet<&str>,
+        logs: &[SiteLog],
         each: &mut dyn FnMut(String),
     ) -> Result<()> {
         let dir = root.join(rel);
@@ -56,19 +65,19 @@ fn each_store_file(store: &Store, each: &mut dyn FnMut(String)) -> Result<()> {
         entries.sort_by_key(|e| e.file_name());
         for e in entries {
             let child = format!("{rel}/{}", e.file_name().to_string_lossy());
-            if skip.contains(child.as_str()) || LogRoot::first().parse_segment(&child).is_some() {
+            if skip.contains(child.as_str()) || is_log_file(logs, &child) {
                 continue;
             }
             let ty = e.file_type().at(e.path())?;
             if ty.is_dir() {
-                walk(root, &child, skip, each)?;
+                walk(root, &child, skip, logs, each)?;
             } else {
                 each(child);
             }
         }
         Ok(())
     }
-    walk(&store.root, "records", &skip, each)
+    walk(&store.root, "records", &skip, &logs, each)
 }
 
 /// Records and other files added to `verify`'s index in memory before they are written
@@ -97,6 +106,11 @@ enum DiskCopy {
 }
 
 impl Visit for Full {
+    fn enter_log(&mut self, log: &SiteLog) {
+        self.trust.enter_log(log);
+        self.replay.enter_log(log);
+    }
+
     fn entry(&mut self, seen: &Seen) -> Result<()> {
         self.trust.entry(seen)?;
         self.replay.entry(&At {
@@ -141,9 +155,10 @@ pub fn verify_copy(store: &Store) -> Result<Report> {
 /// staged for a commit, when they are the folder's own bytes), with no machine's witness.
 pub fn verify_as_staged(store: &Store, present: Vec<String>) -> Result<Report> {
     let skip = [LOG_NAME, LOCK_NAME, CACHE_DIR, QUARANTINE_DIR];
+    let logs = crate::store::site::logs(&store.root, &store.config.store.site_code)?;
     let kept: Vec<String> = present
         .into_iter()
-        .filter(|p| p.starts_with("records/") && LogRoot::first().parse_segment(p).is_none())
+        .filter(|p| p.starts_with("records/") && !is_log_file(&logs, p))
         .filter(|p| {
             !skip
                 .iter()
@@ -171,37 +186,30 @@ fn check(
         None => None,
     };
     let seen_head = seen.as_ref().map(|w| w.head());
-    let plan = Plan {
-        parse_after: 0,
-        checkpoint: None,
-        witness: seen_head.as_ref(),
-        collect_all: true,
-        sealed: None,
-    };
+    let logs = crate::store::site::logs(&store.root, &store.config.store.site_code)?;
     // Two cores: one lists the files present while the other walks and replays the log.
     let (walked, present) = std::thread::scope(|s| {
         let lister = s.spawn(list);
-        let walked = walk_fresh(&store.root, &crate::layout::LogRoot::first(), plan, || {
-            Full {
-                index: crate::cache::index::scratch().unwrap_or_else(LogIndex::lean),
-                trust: Trust::new(Registry::default(), &store.root),
-                replay: Replay::new(store, true).read_ahead(),
-                copy: DiskCopy::Unused,
-            }
-        });
+        let walked = walk_all(store, &logs, seen.as_ref());
         let present = lister
             .join()
             .unwrap_or_else(|_| Err(crate::error::Error::Internal("listing failed".into())));
         (walked, present)
     });
     let (walked, present) = (walked?, present?);
-    let (head, mut problems, sealed) = (walked.head, walked.problems, walked.files.sealed);
-    let Full {
-        mut index,
-        mut trust,
-        replay,
-        copy,
-    } = walked.state;
+    let Walk {
+        state:
+            Full {
+                mut index,
+                mut trust,
+                replay,
+                copy,
+            },
+        head,
+        mut problems,
+        sealed,
+        sites,
+    } = walked;
     if copy == DiskCopy::Unused {
         index.drop_base();
     } else if copy == DiskCopy::Failed || !crate::cache::index::spill(&mut index) {
@@ -234,7 +242,10 @@ fn check(
     }
     if problems.is_empty()
         && let Some(file) = &witness_file
-        && (seen_head.as_ref() != Some(&head) || seen.as_ref().is_some_and(|w| w.sealed != sealed))
+        && (seen_head.as_ref() != Some(&head)
+            || seen
+                .as_ref()
+                .is_some_and(|w| w.sealed != sealed || w.sites != sites))
     {
         let w = witness::Witness {
             store: store.config.store.id.clone(),
@@ -244,6 +255,7 @@ fn check(
             head: head.hash.clone(),
             registry: trust.registry.clone(),
             sealed,
+            sites,
         };
         witness::save(file, &w)?;
     }
@@ -252,6 +264,67 @@ fn check(
         files: present.len(),
         records: index.record_count(),
         problems,
+    })
+}
+
+/// `verify`'s walk of the log, or of every site's log merged (`audit::merge`).
+struct Walk {
+    state: Full,
+    /// The first site's log: its head and its sealed segments as verified.
+    head: Head,
+    sealed: Option<crate::audit::segments::SealedTrust>,
+    problems: Vec<Problem>,
+    /// Every other site's head.
+    sites: BTreeMap<String, Head>,
+}
+
+fn walk_all(store: &Store, logs: &[SiteLog], seen: Option<&witness::Witness>) -> Result<Walk> {
+    let full = |read_ahead: bool| Full {
+        index: crate::cache::index::scratch().unwrap_or_else(LogIndex::lean),
+        trust: Trust::new(Registry::default(), &store.root),
+        replay: match read_ahead {
+            true => Replay::new(store, true).read_ahead(),
+            false => Replay::new(store, true),
+        },
+        copy: DiskCopy::Unused,
+    };
+    if logs.len() == 1 {
+        let seen_head = seen.map(|w| w.head());
+        let plan = Plan {
+            parse_after: 0,
+            checkpoint: None,
+            witness: seen_head.as_ref(),
+            collect_all: true,
+            sealed: None,
+        };
+        let walked = walk_fresh(&store.root, &logs[0].root, plan, || full(true))?;
+        return Ok(Walk {
+            state: walked.state,
+            head: walked.head,
+            sealed: walked.files.sealed,
+            problems: walked.problems,
+            sites: BTreeMap::new(),
+        });
+    }
+    // The read-ahead follows one log; merged, each act's file is read in its turn.
+    let witnessed = |log: &SiteLog| seen.and_then(|w| w.head_of(log));
+    let merged = walk_sites(&store.root, logs, &witnessed, true, full(false))?;
+    let first = merged
+        .logs
+        .iter()
+        .find(|w| w.log.first)
+        .expect("a first site");
+    Ok(Walk {
+        head: first.head.clone(),
+        sealed: first.files.sealed.clone(),
+        sites: merged
+            .logs
+            .iter()
+            .filter(|w| !w.log.first)
+            .map(|w| (w.log.code.clone(), w.head.clone()))
+            .collect(),
+        state: merged.state,
+        problems: merged.problems,
     })
 }
 

@@ -120,7 +120,10 @@ pub fn create(
     let kind = schemas.kind(kind_name)?;
     require_drafter(session, kind)?;
     require_in_force(session, kind)?;
-    let id = session.index().next_id(&kind.prefix, session.now().year());
+    let id = session.index().next_id(
+        &session.site_log().id_prefix(&kind.prefix),
+        session.now().year(),
+    );
     let Findings {
         warnings,
         status,

@@ -12,6 +12,7 @@ mod compare;
 mod prefetch;
 mod records;
 pub mod register;
+mod sites;
 mod unique;
 
 use crate::audit::act::Act;
@@ -19,7 +20,6 @@ use crate::audit::trust::Registry;
 use crate::audit::{Entry, LogIndex};
 use crate::error::Problem;
 use crate::judge::Reach;
-use crate::layout::LOG_NAME;
 use crate::reader::{Policies, Reader};
 use crate::schema::Schemas;
 use crate::schema::expr::Engine;
@@ -57,6 +57,11 @@ pub struct Replay {
     pub problems: Vec<Problem>,
     /// The acts' version files, read ahead on another thread (`verify`'s replay).
     prefetch: Option<prefetch::Prefetch>,
+    /// The log the entries come from: the first site's unless told (`enter_log`).
+    log: crate::layout::SiteLog,
+    /// In a merged replay of several sites' logs: where each record was last written,
+    /// and what the transaction being replayed had seen (`sites`).
+    sites: Option<sites::Causal>,
 }
 
 /// One entry at its place in the log: the register and the index as they stood before it.
@@ -97,7 +102,18 @@ impl Replay {
             quarantines: Vec::new(),
             problems: Vec::new(),
             prefetch: None,
+            log: crate::layout::SiteLog::first(&store.config.store.site_code),
+            sites: None,
         }
+    }
+
+    /// The transaction that follows comes from `log` (a merged walk of several sites'
+    /// logs calls this before each).
+    pub fn enter_log(&mut self, log: &crate::layout::SiteLog) {
+        if self.log != *log {
+            self.log = log.clone();
+        }
+        self.sites.get_or_insert_default().next_transaction();
     }
 
     /// The version file the last entry's replay read and found as logged, if any.
@@ -122,7 +138,7 @@ impl Replay {
 
     fn problem(&mut self, line: u64, message: String) {
         self.problems.push(Problem {
-            at: format!("{LOG_NAME}:{line}"),
+            at: format!("{}:{line}", self.log.root.open()),
             message,
             ..Default::default()
         });
@@ -175,6 +191,9 @@ impl Replay {
                 return;
             }
         };
+        if let Some(sites) = &mut self.sites {
+            sites.entry(at.entry);
+        }
         self.check_standing(at);
         self.check_texts(at, &act);
         match &act {
@@ -198,8 +217,12 @@ impl Replay {
             | Act::ActorRevoke { .. }
             | Act::ActorPropose { .. }
             | Act::Policy { .. }
-            | Act::PolicyPropose { .. } => self.register_act(at, &act),
+            | Act::PolicyPropose { .. } => {
+                self.register_at_first_site(at, &act);
+                self.register_act(at, &act)
+            }
             Act::Genesis { .. } => {}
+            Act::SiteOpen { store, site } => self.site_open(at, store, site),
         }
     }
 

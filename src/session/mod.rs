@@ -79,6 +79,11 @@ pub struct Session {
     policies: Policies,
     /// The log this store's acts append to.
     log: LogRoot,
+    /// The site whose log that is (the first site's for a clone that is no site).
+    site_log: crate::layout::SiteLog,
+    /// In a store of several sites, every log and its head as read; empty in a store of
+    /// one. This clone's own is `head`, kept current across commits.
+    sites: Vec<(crate::layout::SiteLog, Head)>,
     /// Where the log's open segment begins, and its sealed segments as verified.
     log_files: LogFiles,
     witness_file: Option<PathBuf>,
@@ -119,6 +124,45 @@ impl Session {
     /// The log this store's acts append to.
     pub fn log(&self) -> &LogRoot {
         &self.log
+    }
+
+    /// The site this view's log is of: ids it gives are qualified by it unless it is the
+    /// store's first site.
+    pub fn site_log(&self) -> &crate::layout::SiteLog {
+        &self.site_log
+    }
+
+    /// The staff register and the policy change at the store's first site only: every
+    /// site judges acts by the register it had seen of that site's log (`audit::merge`).
+    pub fn require_first_site(&self) -> Result<()> {
+        if self.site_log.first {
+            return Ok(());
+        }
+        let first = &self.store.config.store.site_code;
+        Err(Error::conflict(
+            t!(
+                "site-register-first-only",
+                site = self.site_log.code.as_str()
+            ),
+            Some(
+                t!(
+                    "site-register-first-only-hint",
+                    first = first,
+                    site = self.site_log.code.as_str()
+                )
+                .to_string(),
+            ),
+        ))
+    }
+
+    /// How far this clone has read every other site's log, as the first entry of each of
+    /// its transactions records it (`audit::merge`); empty in a store of one site.
+    pub fn seen_heads(&self) -> BTreeMap<String, String> {
+        self.sites
+            .iter()
+            .filter(|(log, _)| *log != self.site_log)
+            .map(|(log, head)| (log.code.clone(), crate::audit::merge::seen_value(head)))
+            .collect()
     }
 
     /// Where the log's open segment begins, and its sealed segments as verified.
@@ -167,6 +211,10 @@ impl Session {
 
     /// This machine's settled index of the store (none without a state folder).
     pub fn index_db(&self) -> Option<PathBuf> {
+        // A store of several sites is read whole every run (`reading::read_sites`).
+        if !self.sites.is_empty() {
+            return None;
+        }
         let witness = self.witness_file.as_deref()?;
         Some(crate::cache::index::path_for(witness))
     }
@@ -284,6 +332,7 @@ impl Session {
             version,
             files,
             detail: BTreeMap::new(),
+            seen: BTreeMap::new(),
         }
     }
 }

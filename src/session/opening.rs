@@ -10,7 +10,7 @@ use crate::cache::Caches;
 use crate::clock;
 use crate::error::{Error, Problem, Result};
 use crate::keys::Signer;
-use crate::layout::{LOCK_NAME, LogRoot};
+use crate::layout::LOCK_NAME;
 use crate::policy::applied;
 use crate::reader::Policies;
 use crate::schema::Schemas;
@@ -80,9 +80,13 @@ impl Session {
             actor: None,
             engine: Engine::default(),
             warnings: Vec::new(),
-            caches,
+            // A store of several sites caches nothing: a pull may bring acts of another
+            // site that come before acts already read (`reading::read_sites`).
+            caches: caches.filter(|_| read.sites.is_empty()),
             policies: Policies::default(),
-            log: LogRoot::first(),
+            log: read.own.root.clone(),
+            site_log: read.own,
+            sites: read.sites,
             log_files: read.files,
             witness_file,
             _lock: lock,
@@ -93,9 +97,10 @@ impl Session {
         session
             .warnings
             .extend(read.ahead.iter().map(|p| p.to_string()));
-        let seen = witnessed.as_ref().map(|w| (w.head(), w.sealed.clone()));
-        let now_seen = (session.head.clone(), session.log_files.sealed.clone());
-        if !session.torn_tail && seen.as_ref() != Some(&now_seen) {
+        let seen = witnessed.as_ref().map(|w| (w.head(), &w.sealed, &w.sites));
+        let now = session.witness_now();
+        let now_seen = (now.head(), &now.sealed, &now.sites);
+        if !session.torn_tail && seen != Some(now_seen) {
             session.remember();
         }
         if let Some(name) = &opts.actor {
@@ -109,18 +114,47 @@ impl Session {
         let Some(file) = &self.witness_file else {
             return;
         };
-        let witness = Witness {
-            store: self.store.config.store.id.clone(),
-            root: self.store.root.to_string_lossy().into_owned(),
-            entries: self.head.entries,
-            len: self.head.len,
-            head: self.head.hash.clone(),
-            registry: self.registry.clone(),
-            sealed: self.log_files.sealed.clone(),
-        };
+        let witness = self.witness_now();
         if let Err(e) = witness::save(file, &witness) {
             self.warnings
                 .push(t!("session-machine-could-not-remember", e = e));
+        }
+    }
+}
+
+impl Session {
+    /// What this machine has verified, as of this view: the first site's head (and its
+    /// sealed segments, when this clone's log is the first site's), and in a store of
+    /// several sites every other site's head.
+    fn witness_now(&self) -> Witness {
+        let head_of = |log: &crate::layout::SiteLog, read: &audit::Head| match *log == self.site_log
+        {
+            true => self.head.clone(),
+            false => read.clone(),
+        };
+        let first = self
+            .sites
+            .iter()
+            .find(|(log, _)| log.first)
+            .map_or_else(|| self.head.clone(), |(log, h)| head_of(log, h));
+        Witness {
+            store: self.store.config.store.id.clone(),
+            root: self.store.root.to_string_lossy().into_owned(),
+            entries: first.entries,
+            len: first.len,
+            head: first.hash,
+            registry: self.registry.clone(),
+            sealed: self
+                .site_log
+                .first
+                .then(|| self.log_files.sealed.clone())
+                .flatten(),
+            sites: self
+                .sites
+                .iter()
+                .filter(|(log, _)| !log.first)
+                .map(|(log, h)| (log.code.clone(), head_of(log, h)))
+                .collect(),
         }
     }
 }

@@ -4,16 +4,22 @@
 //! witness checked, and their acts replayed.
 
 use crate::audit::chain::{LogFiles, Plan, Seen, TxnEnd, Visit, Walked, walk, walk_fresh};
+use crate::audit::merge::walk_sites;
 use crate::audit::trust::{Registry, Trust};
 use crate::audit::{Entry, Head, LogIndex};
 use crate::error::{Problem, Result};
-use crate::layout::LogRoot;
+use crate::layout::{LogRoot, SiteLog};
 use crate::replay::{At, Replay};
 use crate::store::Store;
 use crate::witness::Witness;
 
 /// What reading the log found.
 pub(super) struct LogRead {
+    /// The log this clone appends to (its site's; the first site's for a clone that is
+    /// no site), which `head` and `files` are of.
+    pub own: SiteLog,
+    /// In a store of several sites, every log and its head; empty in a store of one.
+    pub sites: Vec<(SiteLog, Head)>,
     pub index: LogIndex,
     pub head: Head,
     pub files: LogFiles,
@@ -43,8 +49,8 @@ struct Kept {
     line: u64,
     entry: Entry,
     sig: Vec<u8>,
-    /// Set on the last entry of a transaction: its first line and signed digest.
-    end: Option<(u64, [u8; 64])>,
+    /// Set on the last entry of a transaction: its first line, signed digest and hash.
+    end: Option<(u64, [u8; 64], String)>,
 }
 
 impl Reading {
@@ -80,10 +86,11 @@ impl Reading {
                 sig: &k.sig,
             };
             Reading::check(&mut self.trust, &mut self.replay, index, &seen)?;
-            if let Some((first, digest)) = k.end {
+            if let Some((first, digest, hash)) = k.end {
                 self.trust.txn_end(&TxnEnd {
                     first,
                     last: k.line,
+                    hash: &hash,
                     sig: &k.sig,
                     digest,
                 })?;
@@ -120,7 +127,7 @@ impl Visit for Reading {
         }
         match self.kept.last_mut() {
             Some(k) if self.index.is_none() && k.line == end.last => {
-                k.end = Some((end.first, end.digest));
+                k.end = Some((end.first, end.digest, end.hash.to_string()));
                 Ok(())
             }
             _ => self.trust.txn_end(end),
@@ -138,6 +145,10 @@ pub(super) fn read_log(
     store: &Store,
     witness: Option<&Witness>,
 ) -> Result<LogRead> {
+    let logs = crate::store::site::logs(&store.root, &store.config.store.site_code)?;
+    if logs.len() > 1 {
+        return read_sites(store, witness, &logs);
+    }
     let (root, log) = (&store.root, &LogRoot::first());
     let trust_after = witness.map_or(0, |w| w.entries);
     let registry = witness.map(|w| w.registry.clone()).unwrap_or_default();
@@ -163,7 +174,7 @@ pub(super) fn read_log(
         };
         if let Some(mut w) = walk(root, log, plan, || reading(checkpoint.head.entries, false))? {
             w.state.catch_up(&mut index)?;
-            return Ok(finish(index_db, index, w));
+            return Ok(finish(index_db, index, w, &store.config.store.site_code));
         }
     }
     let plan = Plan {
@@ -175,10 +186,15 @@ pub(super) fn read_log(
     };
     let mut w = walk_fresh(root, log, plan, || reading(0, true))?;
     let index = w.state.index.take().unwrap_or_default();
-    Ok(finish(index_db, index, w))
+    Ok(finish(index_db, index, w, &store.config.store.site_code))
 }
 
-fn finish(index_db: Option<&std::path::Path>, index: LogIndex, walked: Walked<Reading>) -> LogRead {
+fn finish(
+    index_db: Option<&std::path::Path>,
+    index: LogIndex,
+    walked: Walked<Reading>,
+    store_site: &str,
+) -> LogRead {
     let Walked {
         state: Reading {
             mut trust, replay, ..
@@ -197,6 +213,8 @@ fn finish(index_db: Option<&std::path::Path>, index: LogIndex, walked: Walked<Re
         crate::cache::index::save(db, &head, &index);
     }
     LogRead {
+        own: SiteLog::first(store_site),
+        sites: Vec::new(),
         index,
         head,
         files,
@@ -204,4 +222,76 @@ fn finish(index_db: Option<&std::path::Path>, index: LogIndex, walked: Walked<Re
         problems,
         ahead: trust.ahead,
     }
+}
+
+/// The merged walk of a store of several sites: each transaction checked against the
+/// register and replayed, told which log it comes from.
+struct Sites {
+    index: LogIndex,
+    trust: Trust,
+    replay: Replay,
+}
+
+impl Visit for Sites {
+    fn enter_log(&mut self, log: &SiteLog) {
+        self.trust.enter_log(log);
+        self.replay.enter_log(log);
+    }
+
+    fn entry(&mut self, seen: &Seen) -> Result<()> {
+        Reading::check(&mut self.trust, &mut self.replay, &mut self.index, seen)
+    }
+
+    fn txn_end(&mut self, end: &TxnEnd) -> Result<()> {
+        self.trust.txn_end(end)
+    }
+}
+
+/// A store of several sites: every run walks every log from its start, checks each
+/// signature and replays every act in merged order (`audit::merge`), and caches no
+/// index: a pull may bring acts of another site that come before acts read already.
+fn read_sites(store: &Store, witness: Option<&Witness>, logs: &[SiteLog]) -> Result<LogRead> {
+    let own_code = crate::store::site::of_clone(&store.root).ok().flatten();
+    let own = logs
+        .iter()
+        .find(|l| Some(&l.code) == own_code.as_ref())
+        .unwrap_or(&logs[0])
+        .clone();
+    let witnessed = |log: &SiteLog| witness.and_then(|w| w.head_of(log));
+    let state = Sites {
+        index: LogIndex::default(),
+        trust: Trust::new(Registry::default(), &store.root),
+        replay: Replay::new(store, true),
+    };
+    let merged = walk_sites(&store.root, logs, &witnessed, false, state)?;
+    let Sites {
+        index,
+        mut trust,
+        replay,
+    } = merged.state;
+    // The register's clock is left at this clone's own log, which its next act follows.
+    trust.enter_log(&own);
+    trust.verify_signatures();
+    let mut problems = merged.problems;
+    problems.append(&mut trust.problems);
+    problems.extend(replay.problems);
+    let mine = merged
+        .logs
+        .iter()
+        .find(|w| w.log == own)
+        .expect("this clone's log is among the store's");
+    Ok(LogRead {
+        own: own.clone(),
+        sites: merged
+            .logs
+            .iter()
+            .map(|w| (w.log.clone(), w.head.clone()))
+            .collect(),
+        index,
+        head: mine.head.clone(),
+        files: mine.files.clone(),
+        registry: trust.registry,
+        problems,
+        ahead: trust.ahead,
+    })
 }

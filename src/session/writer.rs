@@ -78,6 +78,27 @@ impl Writer {
         Ok(Writer { session, signer })
     }
 
+    /// A writer that opens site `code`'s log (`site init`): this clone is no site yet, and
+    /// its one transaction is the `site-open` act, the first entry of the new log.
+    pub fn open_site(store: Store, opts: Options, code: &str) -> Result<Writer> {
+        let mut session = Session::open_with(store, &opts, LockMode::Exclusive)?;
+        let actor = session.actor()?.name.clone();
+        let key = session.registered_key(&actor)?;
+        let signer = Signer::find(&actor, &key, &opts.keys)?;
+        let s = &mut session;
+        if s.sites.is_empty() {
+            s.sites = vec![(s.site_log.clone(), s.head.clone())];
+        }
+        let new = crate::layout::SiteLog::other(code);
+        s.sites.push((new.clone(), Head::genesis()));
+        s.log = new.root.clone();
+        s.site_log = new;
+        s.head = Head::genesis();
+        s.log_files = LogFiles::default();
+        s.caches = None;
+        Ok(Writer { session, signer })
+    }
+
     /// A writer on a store that has no log yet (`init`), acting as its first administrator.
     pub fn create(store: Store, admin: Actor, signer: Signer) -> Result<Writer> {
         let timeout = Duration::from_secs(store.config.policy.lock_timeout_seconds);
@@ -86,6 +107,7 @@ impl Writer {
         let now = clock::now(store.tz)?;
         let witness_file = witness::file_for(&store.config.store.id, &store.root);
         let caches = Caches::open();
+        let site = store.config.store.site_code.clone();
         let session = Session {
             store,
             schemas,
@@ -100,6 +122,8 @@ impl Writer {
             caches,
             policies: Policies::default(),
             log: LogRoot::first(),
+            site_log: crate::layout::SiteLog::first(&site),
+            sites: Vec::new(),
             log_files: LogFiles::default(),
             witness_file,
             _lock: lock,

@@ -3,6 +3,7 @@
 //! through git each keep their own; a clone without one may read but not write.
 
 use crate::error::{Error, IoContext, Result};
+use crate::layout::{LogRoot, SITES_DIR, SiteLog};
 use std::path::Path;
 
 /// The untracked file naming this clone's site, at the store's root.
@@ -58,12 +59,38 @@ pub fn writing_as(root: &Path, first: &str) -> Result<String> {
             t!("site-clone-not-a-site", file = SITE_FILE),
             Some(t!("site-clone-not-a-site-hint", first = first).to_string()),
         )),
-        Some(code) if code == first => Ok(code),
+        Some(code) if code == first || has_log(root, &code) => Ok(code),
         Some(code) => Err(Error::conflict(
             t!("site-unknown", code = code, file = SITE_FILE),
             Some(t!("site-unknown-hint", first = first).to_string()),
         )),
     }
+}
+
+/// Whether site `code` (not the first) has a log in the store.
+pub fn has_log(root: &Path, code: &str) -> bool {
+    root.join(LogRoot::of_site(code).dir()).is_dir()
+}
+
+/// The store's logs: the first site's, then every other site's in `records/_sites/`, by
+/// code. A folder there whose name is no site code is not a log (`verify` names it).
+pub fn logs(root: &Path, first: &str) -> Result<Vec<SiteLog>> {
+    let mut out = vec![SiteLog::first(first)];
+    let dir = root.join(SITES_DIR);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(Error::io(dir, e)),
+    };
+    let mut codes: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|code| is_site_code(code) && code != first)
+        .collect();
+    codes.sort();
+    out.extend(codes.iter().map(|c| SiteLog::other(c)));
+    Ok(out)
 }
 
 /// Name this clone's site: written whole to a temporary file, then renamed over.

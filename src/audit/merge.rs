@@ -1,0 +1,267 @@
+//! A store of several sites keeps one log per site, each appended to by one clone only,
+//! so offices exchanging work through git never conflict in it. Replay needs them as one
+//! sequence. The first entry of each transaction records how far its site had read
+//! every other log (`seen`): a transaction comes after what it had seen. Among the
+//! transactions whose seen entries are all placed, another site's goes first (the
+//! earliest by time, then site code), and the first site's log moves on only when none
+//! is ready. As the register and the policy change at the first site alone, every act
+//! is then judged by the register its site had seen. The order is the same on every
+//! machine, so every clone replays the same history.
+//!
+//! A `seen` entry another log does not hold with that hash names a fork: that site's log
+//! was cut or rewritten after another site had read it.
+
+use super::chain::{Head, LogFiles, Plan, Seen, TxnEnd, Visit, walk_fresh};
+use super::entry::Entry;
+use crate::error::{Problem, ProblemKind, Result};
+use crate::layout::SiteLog;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// One log as its walk left it.
+pub struct WalkedLog {
+    pub log: SiteLog,
+    pub head: Head,
+    pub files: LogFiles,
+}
+
+/// Every log walked and their transactions visited in merged order.
+pub struct MergedWalk<V> {
+    pub state: V,
+    pub logs: Vec<WalkedLog>,
+    pub problems: Vec<Problem>,
+}
+
+/// How a `seen` value writes a head: `N HASH`.
+pub fn seen_value(head: &Head) -> String {
+    format!("{} {}", head.entries, head.hash)
+}
+
+fn parse_seen(value: &str) -> Option<(u64, &str)> {
+    let (n, hash) = value.split_once(' ')?;
+    Some((n.parse().ok()?, hash))
+}
+
+/// One entry kept for the merged visit.
+struct Held {
+    line: u64,
+    entry: Entry,
+    sig: Vec<u8>,
+}
+
+/// One transaction of one log.
+struct Txn {
+    entries: Vec<Held>,
+    first: u64,
+    last: u64,
+    sig: Vec<u8>,
+    digest: [u8; 64],
+    hash: String,
+}
+
+impl Txn {
+    /// When it was written (an unreadable time, named by the register checks, sorts first).
+    fn when(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        crate::clock::parse(&self.entries[0].entry.time)
+    }
+
+    fn seen(&self) -> impl Iterator<Item = (&str, Option<(u64, &str)>)> {
+        self.entries[0]
+            .entry
+            .seen
+            .iter()
+            .map(|(site, v)| (site.as_str(), parse_seen(v)))
+    }
+}
+
+/// A log's transactions, as its walk found them.
+#[derive(Default)]
+struct Collect {
+    txns: Vec<Txn>,
+    open: Vec<Held>,
+}
+
+impl Visit for Collect {
+    fn entry(&mut self, seen: &Seen) -> Result<()> {
+        self.open.push(Held {
+            line: seen.line,
+            entry: seen.entry.clone(),
+            sig: seen.sig.to_vec(),
+        });
+        Ok(())
+    }
+
+    fn txn_end(&mut self, end: &TxnEnd) -> Result<()> {
+        self.txns.push(Txn {
+            entries: std::mem::take(&mut self.open),
+            first: end.first,
+            last: end.last,
+            sig: end.sig.to_vec(),
+            digest: end.digest,
+            hash: end.hash.to_string(),
+        });
+        Ok(())
+    }
+}
+
+/// Walk every log (each must extend the head `witnessed` gives for it) and visit their
+/// transactions in merged order, telling the visitor which log each comes from.
+pub fn walk_sites<V: Visit>(
+    root: &Path,
+    logs: &[SiteLog],
+    witnessed: &dyn Fn(&SiteLog) -> Option<Head>,
+    collect_all: bool,
+    mut state: V,
+) -> Result<MergedWalk<V>> {
+    let mut problems = Vec::new();
+    let mut walked = Vec::new();
+    let mut txns = Vec::new();
+    for log in logs {
+        let seen = witnessed(log);
+        let plan = Plan {
+            parse_after: 0,
+            checkpoint: None,
+            witness: seen.as_ref(),
+            collect_all,
+            sealed: None,
+        };
+        let w = walk_fresh(root, &log.root, plan, Collect::default)?;
+        problems.extend(w.problems);
+        txns.push(w.state.txns);
+        walked.push(WalkedLog {
+            log: log.clone(),
+            head: w.head,
+            files: w.files,
+        });
+    }
+    problems.extend(forks(&walked, &txns));
+    let (order, stuck) = merge(&walked, &txns);
+    problems.extend(stuck);
+    for (i, t) in order {
+        visit(&mut state, &walked[i].log, &txns[i][t])?;
+    }
+    Ok(MergedWalk {
+        state,
+        logs: walked,
+        problems,
+    })
+}
+
+fn visit<V: Visit>(state: &mut V, log: &SiteLog, txn: &Txn) -> Result<()> {
+    state.enter_log(log);
+    for h in &txn.entries {
+        state.entry(&Seen {
+            line: h.line,
+            entry: &h.entry,
+            sig: &h.sig,
+        })?;
+    }
+    state.txn_end(&TxnEnd {
+        first: txn.first,
+        last: txn.last,
+        hash: &txn.hash,
+        sig: &txn.sig,
+        digest: txn.digest,
+    })
+}
+
+fn problem(log: &SiteLog, line: u64, message: String, kind: ProblemKind) -> Problem {
+    Problem {
+        at: format!("{}:{line}", log.root.open()),
+        message,
+        kind,
+    }
+}
+
+/// Every `seen` entry that its log does not hold with that hash: a fork or a cut.
+fn forks(walked: &[WalkedLog], txns: &[Vec<Txn>]) -> Vec<Problem> {
+    let ends: Vec<HashMap<u64, &str>> = txns
+        .iter()
+        .map(|ts| ts.iter().map(|t| (t.last, t.hash.as_str())).collect())
+        .collect();
+    let by_code: HashMap<&str, usize> = walked
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (w.log.code.as_str(), i))
+        .collect();
+    let mut found = Vec::new();
+    for (i, ts) in txns.iter().enumerate() {
+        let log = &walked[i].log;
+        for t in ts {
+            for (site, value) in t.seen() {
+                let (message, kind) = match (by_code.get(site), value) {
+                    (_, None) => (
+                        t!("merge-seen-unreadable", site = site),
+                        ProblemKind::Integrity,
+                    ),
+                    (_, Some((0, _))) => continue,
+                    (None, Some((n, _))) => (
+                        t!("merge-seen-site-missing", site = site, n = n),
+                        ProblemKind::Integrity,
+                    ),
+                    (Some(&j), Some((n, hash))) => match ends[j].get(&n) {
+                        Some(h) if *h == hash => continue,
+                        _ => (
+                            t!(
+                                "merge-site-forked",
+                                site = site,
+                                n = n,
+                                held = walked[j].head.entries,
+                                by = log.code.as_str()
+                            ),
+                            ProblemKind::Integrity,
+                        ),
+                    },
+                };
+                found.push(problem(log, t.first, message, kind));
+            }
+        }
+    }
+    found
+}
+
+/// The merged order, as (log, transaction) pairs, and a problem for each log whose
+/// transactions could not all be placed.
+fn merge(walked: &[WalkedLog], txns: &[Vec<Txn>]) -> (Vec<(usize, usize)>, Vec<Problem>) {
+    let by_code: HashMap<&str, usize> = walked
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (w.log.code.as_str(), i))
+        .collect();
+    let mut next = vec![0usize; walked.len()];
+    let mut placed = vec![0u64; walked.len()];
+    let mut order = Vec::new();
+    loop {
+        let ready = |i: usize| {
+            txns[i].get(next[i]).filter(|t| {
+                t.seen()
+                    .all(|(site, value)| match (by_code.get(site), value) {
+                        (Some(&j), Some((n, _))) => j == i || placed[j] >= n,
+                        _ => false,
+                    })
+            })
+        };
+        let other = (0..walked.len())
+            .filter(|&i| !walked[i].log.first)
+            .filter_map(|i| ready(i).map(|t| (i, t)))
+            .min_by_key(|(i, t)| (t.when(), walked[*i].log.code.as_str()))
+            .map(|(i, _)| i);
+        let first = (0..walked.len()).find(|&i| walked[i].log.first && ready(i).is_some());
+        let Some(i) = other.or(first) else { break };
+        placed[i] = txns[i][next[i]].last;
+        order.push((i, next[i]));
+        next[i] += 1;
+    }
+    let stuck = (0..walked.len())
+        .filter_map(|i| {
+            let t = txns[i].get(next[i])?;
+            Some(problem(
+                &walked[i].log,
+                t.first,
+                t!("merge-cannot-place", left = txns[i].len() - next[i]),
+                ProblemKind::Integrity,
+            ))
+        })
+        .collect();
+    (order, stuck)
+}
