@@ -96,7 +96,7 @@ fn a_site_file_naming_no_site_of_the_store_stops_writing() {
         "error: this store has no site HZ (named in .docket-site)\n\
          hint: this store's site is MAIN; a clone writes as it with `docket site init MAIN --take-over`\n"
     );
-    std::fs::write(s.path(".docket-site"), "site = \"hz\"\n").unwrap();
+    std::fs::write(s.path(".docket-site"), "site = \"H Z\"\n").unwrap();
     let err = s.fails_unchanged(
         "alice",
         &["amend", &id, "--set", "meter_number=M9", "--reason", "新表"],
@@ -504,4 +504,90 @@ fn one_record_amended_at_two_sites_between_pulls_stops_the_pull() {
         conflicted.contains(&format!("{id}/v0002.toml")),
         "{conflicted}"
     );
+}
+
+#[test]
+fn a_run_killed_while_it_replays_a_pull_leaves_the_store_as_it_was() {
+    let s = TestStore::new();
+    let place = tempfile::tempdir().unwrap();
+    let (main, hz) = hz_site_open(&s, place.path());
+    for n in 10..14 {
+        hz.ok("alice", &customer_args(n));
+    }
+    hz.sync("HZ: customers");
+    main.git(&["pull", "-q", "--no-rebase", "--no-edit"]);
+    let before = std::fs::read(main.root.join("records/_sites/HZ/audit.log")).unwrap();
+    // Kill the first run after the pull at moments spread over its replay.
+    for delay_ms in [0u64, 5, 20, 60, 150] {
+        let mut c = docket_process();
+        let mut child = c
+            .current_dir(&main.root)
+            .env("DOCKET_NOW", &main.now)
+            .env("XDG_STATE_HOME", &main.state)
+            .args(["--as", "alice"])
+            .env("DOCKET_IDENTITY", main.keys.join("alice"))
+            .args(["query", "customer"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let after = std::fs::read(main.root.join("records/_sites/HZ/audit.log")).unwrap();
+    assert_eq!(before, after);
+    main.ok("", &["verify"]);
+    assert!(
+        main.ok("alice", &["query", "customer"])
+            .contains("CUS-HZ-2026-000004")
+    );
+}
+
+#[test]
+fn a_site_is_opened_by_its_signed_act_never_by_a_folder() {
+    let s = TestStore::new();
+    let id = s.residential();
+    std::fs::create_dir_all(s.path("records/_sites/ZZ")).unwrap();
+    std::fs::write(s.path(".docket-site"), "site = \"ZZ\"\n").unwrap();
+    let err = s.fails(
+        "alice",
+        &["amend", &id, "--set", "meter_number=M9", "--reason", "新表"],
+        6,
+    );
+    assert!(
+        err.starts_with("error: this store has no site ZZ (named in .docket-site)\n"),
+        "{err}"
+    );
+    // A log put there by hand, not opened by a site-open act, is named.
+    std::fs::copy(
+        s.path("records/audit.log"),
+        s.path("records/_sites/ZZ/audit.log"),
+    )
+    .unwrap();
+    let o = s.run("", &["verify"]);
+    assert_eq!(o.code, 3);
+    assert!(
+        o.stderr.contains("records/_sites/ZZ/audit.log:1: a site's log begins with the signed site-open act that opened it, and this one does not"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn a_site_log_removed_after_this_machine_read_it_is_named() {
+    let s = TestStore::new();
+    let place = tempfile::tempdir().unwrap();
+    let (main, _hz) = hz_site_open(&s, place.path());
+    main.ok("", &["verify"]);
+    std::fs::remove_dir_all(main.root.join("records/_sites/HZ")).unwrap();
+    for args in [&["verify"][..], &["status"][..]] {
+        let o = main.run("", args);
+        assert_eq!(o.code, 3, "{args:?}: {}", o.stderr);
+        assert!(
+            o.stderr.contains("records/_sites/HZ/audit.log: site HZ's log, which this machine had read up to entry 1, is gone from the store"),
+            "{}",
+            o.stderr
+        );
+    }
 }

@@ -147,6 +147,26 @@ pub fn walk_sites<V: Visit>(
     })
 }
 
+/// A site whose log this machine had read and the store no longer holds.
+pub fn gone(
+    logs: &[SiteLog],
+    witnessed: &std::collections::BTreeMap<String, Head>,
+) -> Vec<Problem> {
+    witnessed
+        .iter()
+        .filter(|(code, _)| !logs.iter().any(|l| !l.first && l.code == **code))
+        .map(|(code, head)| Problem {
+            at: crate::layout::LogRoot::of_site(code).open(),
+            message: t!(
+                "merge-site-log-gone",
+                site = code.as_str(),
+                n = head.entries
+            ),
+            kind: ProblemKind::Rollback,
+        })
+        .collect()
+}
+
 fn visit<V: Visit>(state: &mut V, log: &SiteLog, txn: &Txn) -> Result<()> {
     state.enter_log(log);
     for h in &txn.entries {
@@ -187,7 +207,27 @@ fn forks(walked: &[WalkedLog], txns: &[Vec<Txn>]) -> Vec<Problem> {
     let mut found = Vec::new();
     for (i, ts) in txns.iter().enumerate() {
         let log = &walked[i].log;
+        // What this log's transactions had read never shrinks: a site cannot claim to
+        // have read less than it had, to be judged by an older register.
+        let mut read_so_far: HashMap<&str, u64> = HashMap::new();
         for t in ts {
+            for (site, had) in &read_so_far {
+                let now = t
+                    .seen()
+                    .find(|(s, _)| s == site)
+                    .and_then(|(_, v)| v.map(|(n, _)| n))
+                    .unwrap_or(0);
+                if now < *had {
+                    let m = t!("merge-seen-went-back", site = *site, had = *had, now = now);
+                    found.push(problem(log, t.first, m, ProblemKind::Integrity));
+                }
+            }
+            for (site, value) in t.seen() {
+                if let Some((n, _)) = value {
+                    let had = read_so_far.entry(site).or_default();
+                    *had = (*had).max(n);
+                }
+            }
             for (site, value) in t.seen() {
                 let (message, kind) = match (by_code.get(site), value) {
                     (_, None) => (
@@ -264,4 +304,98 @@ fn merge(walked: &[WalkedLog], txns: &[Vec<Txn>]) -> (Vec<(usize, usize)>, Vec<P
         })
         .collect();
     (order, stuck)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-entry transaction at `line`, written at `time` (minutes past 9), having
+    /// read `seen` of the other logs, its hash `h<line>`.
+    fn txn(line: u64, minute: u32, seen: &[(&str, u64, &str)]) -> Txn {
+        let entry = Entry {
+            seq: line,
+            time: format!("2026-03-01T09:{minute:02}:00+08:00"),
+            actor: "a".into(),
+            role: "r".into(),
+            action: "x".into(),
+            txn: None,
+            record: String::new(),
+            version: 0,
+            files: Vec::new(),
+            detail: Default::default(),
+            seen: seen
+                .iter()
+                .map(|(s, n, h)| (s.to_string(), format!("{n} {h}")))
+                .collect(),
+        };
+        Txn {
+            entries: vec![Held {
+                line,
+                entry,
+                sig: Vec::new(),
+            }],
+            first: line,
+            last: line,
+            sig: Vec::new(),
+            digest: [0; 64],
+            hash: format!("h{line}"),
+        }
+    }
+
+    fn walked(code: &str, first: bool, entries: u64) -> WalkedLog {
+        WalkedLog {
+            log: match first {
+                true => SiteLog::first(code),
+                false => SiteLog::other(code),
+            },
+            head: Head {
+                entries,
+                hash: format!("h{entries}"),
+                len: 0,
+            },
+            files: LogFiles::default(),
+        }
+    }
+
+    #[test]
+    fn each_transaction_comes_after_what_it_had_read_and_other_sites_go_first() {
+        let logs = [walked("MAIN", true, 3), walked("HZ", false, 2)];
+        let txns = vec![
+            // MAIN 3 had read HZ up to 2; HZ 1 and 2 had read MAIN up to 1.
+            vec![
+                txn(1, 0, &[]),
+                txn(2, 5, &[]),
+                txn(3, 1, &[("HZ", 2, "h2")]),
+            ],
+            vec![
+                txn(1, 9, &[("MAIN", 1, "h1")]),
+                txn(2, 9, &[("MAIN", 1, "h1")]),
+            ],
+        ];
+        let (order, stuck) = merge(&logs, &txns);
+        assert!(stuck.is_empty());
+        // HZ's go as soon as MAIN 1 is placed, before MAIN 2 though it is dated earlier.
+        assert_eq!(order, vec![(0, 0), (1, 0), (1, 1), (0, 1), (0, 2)]);
+        assert!(forks(&logs, &txns).is_empty());
+    }
+
+    #[test]
+    fn a_read_entry_the_log_no_longer_holds_is_a_fork_and_reading_never_shrinks() {
+        let logs = [walked("MAIN", true, 2), walked("HZ", false, 2)];
+        let txns = vec![
+            vec![txn(1, 0, &[]), txn(2, 5, &[("HZ", 2, "other")])],
+            vec![txn(1, 1, &[("MAIN", 1, "h1")]), txn(2, 2, &[])],
+        ];
+        let found: Vec<String> = forks(&logs, &txns).iter().map(|p| p.to_string()).collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("records/audit.log:2: site HZ forked at entry 2"));
+        assert!(found[1].starts_with("records/_sites/HZ/audit.log:2: this transaction says its site had read 0 entries of site MAIN's log, fewer than the 1"));
+        // A transaction that read past a log's end waits for ever: named, never placed.
+        let cut = [walked("MAIN", true, 1), walked("HZ", false, 1)];
+        let txns = vec![vec![txn(1, 0, &[("HZ", 5, "h5")])], vec![txn(1, 1, &[])]];
+        let (order, stuck) = merge(&cut, &txns);
+        assert_eq!(order, vec![(1, 0)]);
+        assert_eq!(stuck.len(), 1);
+    }
 }

@@ -560,6 +560,9 @@ impl Trust {
     /// acting in the role the register gives them.
     fn open(&mut self, line: u64, e: &Entry) -> InTxn {
         let genesis = line == 1 && self.log.first;
+        if !self.log.first && line == 1 && e.action != "site-open" {
+            self.problem(line, t!("trust-site-log-not-opened"));
+        }
         if genesis != (e.action == "genesis") {
             let m = if genesis {
                 t!("trust-first-entry-not-genesis")
@@ -696,6 +699,11 @@ impl Visit for Trust {
 
     fn entry(&mut self, seen: &Seen) -> Result<()> {
         let (line, e) = (seen.line, seen.entry);
+        if self.log.code.is_none() && !e.seen.is_empty() {
+            // Read as a store of one site, yet it had read other sites' logs: gone since.
+            let sites: Vec<&str> = e.seen.keys().map(String::as_str).collect();
+            self.problem(line, t!("trust-sites-gone", sites = sites.join(", ")));
+        }
         self.check_time(line, e);
         self.check_plain(line, e);
         let mut txn = match self.txn.take() {

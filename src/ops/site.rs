@@ -38,7 +38,8 @@ pub enum Became {
 /// manages the staff register), or, when the user says so (`take_over`), a site the
 /// store has — two clones writing as one site fork its log.
 pub fn init(store: Store, opts: Options, code: &str, take_over: bool) -> Result<Became> {
-    if !is_site_code(code) {
+    let first = store.config.store.site_code.as_str();
+    if code != first && !is_site_code(code) {
         return Err(bad_code(code));
     }
     match site::of_clone(&store.root)? {
@@ -51,7 +52,7 @@ pub fn init(store: Store, opts: Options, code: &str, take_over: bool) -> Result<
         }
         None => {}
     }
-    let exists = code == store.config.store.site_code || site::has_log(&store.root, code);
+    let exists = code == first || site::has_log(&store.root, code);
     match (exists, take_over) {
         (true, false) => Err(Error::conflict(
             t!("site-exists-take-over", code = code),

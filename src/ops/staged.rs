@@ -68,10 +68,13 @@ pub fn same_as_folder(store: &Store) -> Result<Option<Vec<String>>> {
     // The walk reads the folder's log: every file of it must be staged (after a segment is
     // sealed, `git commit -a` would leave the new segment out).
     let staged: std::collections::HashSet<&str> = files.iter().map(String::as_str).collect();
-    let sealed = crate::audit::segments::sealed(&store.root, &crate::layout::LogRoot::first())?;
-    let open_unstaged = store.log_path().exists() && !staged.contains(LOG_NAME);
-    if open_unstaged || sealed.iter().any(|s| !staged.contains(s.rel.as_str())) {
-        return Ok(None);
+    for log in crate::store::site::logs(&store.root, &store.config.store.site_code)? {
+        let open = log.root.open();
+        let sealed = crate::audit::segments::sealed(&store.root, &log.root)?;
+        let open_unstaged = store.abs(&open).exists() && !staged.contains(open.as_str());
+        if open_unstaged || sealed.iter().any(|s| !staged.contains(s.rel.as_str())) {
+            return Ok(None);
+        }
     }
     Ok(Some(files))
 }

@@ -288,7 +288,8 @@ fn walk_all(store: &Store, logs: &[SiteLog], seen: Option<&witness::Witness>) ->
         },
         copy: DiskCopy::Unused,
     };
-    if logs.len() == 1 {
+    let witnessed_sites = seen.is_some_and(|w| !w.sites.is_empty());
+    if logs.len() == 1 && !witnessed_sites {
         let seen_head = seen.map(|w| w.head());
         let plan = Plan {
             parse_after: 0,
@@ -308,7 +309,14 @@ fn walk_all(store: &Store, logs: &[SiteLog], seen: Option<&witness::Witness>) ->
     }
     // The read-ahead follows one log; merged, each act's file is read in its turn.
     let witnessed = |log: &SiteLog| seen.and_then(|w| w.head_of(log));
-    let merged = walk_sites(&store.root, logs, &witnessed, true, full(false))?;
+    let mut merged = walk_sites(&store.root, logs, &witnessed, true, full(false))?;
+    if let Some(w) = seen {
+        merged
+            .problems
+            .extend(crate::audit::merge::gone(logs, &w.sites));
+    }
+    // The register's clock as the witness keeps it: the first site's log's.
+    merged.state.trust.enter_log(&logs[0]);
     let first = merged
         .logs
         .iter()
@@ -316,7 +324,8 @@ fn walk_all(store: &Store, logs: &[SiteLog], seen: Option<&witness::Witness>) ->
         .expect("a first site");
     Ok(Walk {
         head: first.head.clone(),
-        sealed: first.files.sealed.clone(),
+        // Several sites' logs are walked whole every run: no sealed segment is trusted.
+        sealed: None,
         sites: merged
             .logs
             .iter()
@@ -452,10 +461,15 @@ pub fn verify_chain(store: &Store) -> Result<(Head, Vec<Problem>)> {
         collect_all: true,
         ..Plan::default()
     };
-    let w = walk_fresh(&store.root, &crate::layout::LogRoot::first(), plan, || {
-        Nothing
-    })?;
-    Ok((w.head, w.problems))
+    let logs = crate::store::site::logs(&store.root, &store.config.store.site_code)?;
+    let mut first = None;
+    let mut problems = Vec::new();
+    for log in &logs {
+        let w = walk_fresh(&store.root, &log.root, plan, || Nothing)?;
+        problems.extend(w.problems);
+        first.get_or_insert(w.head);
+    }
+    Ok((first.unwrap_or_else(Head::genesis), problems))
 }
 
 pub struct Recovered {

@@ -36,7 +36,6 @@ impl Replay {
         let Some(step) = step_of(act) else { return };
         let mut broken = Vec::new();
         self.judge_record_act(at, act, &step, &mut broken);
-        self.note_written(&step.record, at.line);
         for m in broken {
             self.problem(at.line, m);
         }
@@ -363,11 +362,16 @@ impl Replay {
             return;
         };
         let id = &at.entry.record;
+        let claimed = unique::keys_of(kind, &actual.fields);
         if let Some(p) = prior {
             unique.release(id, &unique::keys_of(kind, &p.fields));
         }
+        // Where a record took its unique values: another site had seen them from there.
+        if prior.is_none_or(|p| unique::keys_of(kind, &p.fields) != claimed) {
+            self.note_written(id, at.line);
+        }
         let mut others = BTreeSet::new();
-        for (key, holder) in unique.claim(id, &unique::keys_of(kind, &actual.fields)) {
+        for (key, holder) in unique.claim(id, &claimed) {
             // A holder another site wrote after this act's site last read its log could
             // not have been known: two sites meeting on one value is no broken rule.
             if !self.had_seen(&holder) {

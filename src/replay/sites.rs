@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 /// What a merged replay knows of who could have known what.
 #[derive(Default)]
 pub(super) struct Causal {
-    /// Where each record was last written: the site and the entry of its log.
+    /// Where each record took its unique values: the site and the entry of its log.
     written: HashMap<Box<str>, (Box<str>, u64)>,
     /// How far the transaction being replayed had read each other site's log.
     seen: BTreeMap<String, u64>,
@@ -35,7 +35,8 @@ impl Causal {
 }
 
 impl Replay {
-    /// Note that the entry at `line` of the log being replayed wrote `record`.
+    /// Note that the entry at `line` of the log being replayed gave `record` its unique
+    /// values.
     pub(super) fn note_written(&mut self, record: &str, line: u64) {
         if let Some(sites) = &mut self.sites {
             let code: Box<str> = self.log.code.as_str().into();
@@ -43,8 +44,8 @@ impl Replay {
         }
     }
 
-    /// Whether the transaction being replayed could have known `record`'s current
-    /// version: written at its own site, or at a site whose log it had read that far.
+    /// Whether the transaction being replayed could have known `record`'s unique values:
+    /// given at its own site, or at a site whose log it had read that far.
     pub(super) fn had_seen(&self, record: &str) -> bool {
         let Some(sites) = &self.sites else {
             return true;
@@ -63,6 +64,11 @@ impl Replay {
         let place_ok = !self.log.first && self.log.code == site && at.line == 1;
         if !place_ok {
             let m = t!("replay-site-open-out-of-place", site = site);
+            self.problem(at.line, m);
+        }
+        let first = &self.store.config.store.site_code;
+        if !at.entry.seen.contains_key(first) {
+            let m = t!("replay-site-open-unread", first = first.as_str());
             self.problem(at.line, m);
         }
         if store != self.store.config.store.id {

@@ -146,7 +146,7 @@ pub(super) fn read_log(
     witness: Option<&Witness>,
 ) -> Result<LogRead> {
     let logs = crate::store::site::logs(&store.root, &store.config.store.site_code)?;
-    if logs.len() > 1 {
+    if logs.len() > 1 || witness.is_some_and(|w| !w.sites.is_empty()) {
         return read_sites(store, witness, &logs);
     }
     let (root, log) = (&store.root, &LogRoot::first());
@@ -273,6 +273,9 @@ fn read_sites(store: &Store, witness: Option<&Witness>, logs: &[SiteLog]) -> Res
     trust.enter_log(&own);
     trust.verify_signatures();
     let mut problems = merged.problems;
+    if let Some(w) = witness {
+        problems.extend(crate::audit::merge::gone(logs, &w.sites));
+    }
     problems.append(&mut trust.problems);
     problems.extend(replay.problems);
     let mine = merged

@@ -41,8 +41,11 @@ pub fn of_clone(root: &Path) -> Result<Option<String>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(path, e)),
     };
+    // The first site's code is whatever `init` was given, which earlier versions did not
+    // check; it is matched against the store's sites by the caller.
+    let plausible = |c: &str| !c.is_empty() && !c.chars().any(|ch| ch.is_whitespace() || ch == '/');
     match toml::from_str::<SiteFile>(&text) {
-        Ok(f) if is_site_code(&f.site) => Ok(Some(f.site)),
+        Ok(f) if plausible(&f.site) => Ok(Some(f.site)),
         _ => Err(Error::usage(
             t!("site-file-unreadable", file = SITE_FILE),
             Some(t!("site-file-unreadable-hint").to_string()),
@@ -69,11 +72,12 @@ pub fn writing_as(root: &Path, first: &str) -> Result<String> {
 
 /// Whether site `code` (not the first) has a log in the store.
 pub fn has_log(root: &Path, code: &str) -> bool {
-    root.join(LogRoot::of_site(code).dir()).is_dir()
+    is_site_code(code) && crate::audit::segments::exists(root, &LogRoot::of_site(code))
 }
 
 /// The store's logs: the first site's, then every other site's in `records/_sites/`, by
-/// code. A folder there whose name is no site code is not a log (`verify` names it).
+/// code. A folder there without a log, or whose name is no site code, holds no log
+/// (`verify` names its files as strays).
 pub fn logs(root: &Path, first: &str) -> Result<Vec<SiteLog>> {
     let mut out = vec![SiteLog::first(first)];
     let dir = root.join(SITES_DIR);
@@ -86,7 +90,7 @@ pub fn logs(root: &Path, first: &str) -> Result<Vec<SiteLog>> {
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|code| is_site_code(code) && code != first)
+        .filter(|code| code != first && has_log(root, code))
         .collect();
     codes.sort();
     out.extend(codes.iter().map(|c| SiteLog::other(c)));
