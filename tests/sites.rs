@@ -298,6 +298,17 @@ fn two_offices_exchange_work_through_git_and_agree() {
         assert_eq!(shown(c, &at_hz)["fields"]["meter_number"], "M9");
         assert_eq!(shown(c, &at_main)["status"], "active");
         assert_eq!(shown(c, &at_hz)["version"], 2);
+        // The second run finds nothing new and reads the index it settled.
+        for _ in 0..2 {
+            let listed = c.ok(
+                "alice",
+                &["query", "customer", "--where", "meter_number == 'M9'"],
+            );
+            assert!(
+                listed.contains(&at_hz) && !listed.contains(&at_main),
+                "{listed}"
+            );
+        }
     }
     // The log reads every site's entries, another site's numbered in its own log.
     let created = main.ok("", &["log", "--record", &at_hz, "--format", "csv"]);
@@ -538,10 +549,8 @@ fn a_run_killed_while_it_replays_a_pull_leaves_the_store_as_it_was() {
     let after = std::fs::read(main.root.join("records/_sites/HZ/audit.log")).unwrap();
     assert_eq!(before, after);
     main.ok("", &["verify"]);
-    assert!(
-        main.ok("alice", &["query", "customer"])
-            .contains("CUS-HZ-2026-000004")
-    );
+    let q = main.ok("alice", &["query", "customer"]);
+    assert!(q.contains("CUS-HZ-2026-000004"), "{q}");
 }
 
 #[test]

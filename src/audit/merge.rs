@@ -32,6 +32,20 @@ pub struct MergedWalk<V> {
     pub problems: Vec<Problem>,
 }
 
+/// Every log's head as one key for the settled index of a store of several sites: the
+/// entries and bytes of all of them, and a hash over each site's code, length and hash.
+pub fn combined_head(heads: &[(SiteLog, Head)]) -> Head {
+    let listed: String = heads
+        .iter()
+        .map(|(log, h)| format!("{} {} {}\n", log.code, h.entries, h.hash))
+        .collect();
+    Head {
+        entries: heads.iter().map(|(_, h)| h.entries).sum(),
+        hash: crate::layout::sha256_hex(listed.as_bytes()),
+        len: heads.iter().map(|(_, h)| h.len).sum(),
+    }
+}
+
 /// How a `seen` value writes a head: `N HASH`.
 pub fn seen_value(head: &Head) -> String {
     format!("{} {}", head.entries, head.hash)

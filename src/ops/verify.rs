@@ -315,8 +315,10 @@ fn walk_all(store: &Store, logs: &[SiteLog], seen: Option<&witness::Witness>) ->
             .problems
             .extend(crate::audit::merge::gone(logs, &w.sites));
     }
-    // The register's clock as the witness keeps it: the first site's log's.
-    merged.state.trust.enter_log(&logs[0]);
+    // The register's clock as the witness keeps it: this clone's own log's.
+    let own = crate::store::site::of_clone(&store.root).ok().flatten();
+    let own = logs.iter().find(|l| Some(&l.code) == own.as_ref());
+    merged.state.trust.enter_log(own.unwrap_or(&logs[0]));
     let first = merged
         .logs
         .iter()

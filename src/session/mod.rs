@@ -84,6 +84,9 @@ pub struct Session {
     /// In a store of several sites, every log and its head as read; empty in a store of
     /// one. This clone's own is `head`, kept current across commits.
     sites: Vec<(crate::layout::SiteLog, Head)>,
+    /// The settled index and rows on disk are of this view's heads (always, in a store of
+    /// one site: they are brought up to them).
+    settled: bool,
     /// Where the log's open segment begins, and its sealed segments as verified.
     log_files: LogFiles,
     witness_file: Option<PathBuf>,
@@ -209,10 +212,28 @@ impl Session {
         Ok(rows)
     }
 
+    /// What the settled index is keyed by once it holds this view: the head, or in a
+    /// store of several sites every log's head (this clone's own as of now).
+    pub(crate) fn settled_key(&self) -> Head {
+        if self.sites.is_empty() {
+            return self.head.clone();
+        }
+        let heads: Vec<_> = self
+            .sites
+            .iter()
+            .map(|(log, h)| match *log == self.site_log {
+                true => (log.clone(), self.head.clone()),
+                false => (log.clone(), h.clone()),
+            })
+            .collect();
+        crate::audit::merge::combined_head(&heads)
+    }
+
     /// This machine's settled index of the store (none without a state folder).
     pub fn index_db(&self) -> Option<PathBuf> {
-        // A store of several sites is read whole every run (`reading::read_sites`).
-        if !self.sites.is_empty() {
+        // A store of several sites whose index could not be settled for this run's heads
+        // (`reading::read_sites`): what the database holds is of another state.
+        if !self.settled {
             return None;
         }
         let witness = self.witness_file.as_deref()?;

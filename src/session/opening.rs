@@ -80,13 +80,12 @@ impl Session {
             actor: None,
             engine: Engine::default(),
             warnings: Vec::new(),
-            // A store of several sites caches nothing: a pull may bring acts of another
-            // site that come before acts already read (`reading::read_sites`).
-            caches: caches.filter(|_| read.sites.is_empty()),
+            caches,
             policies: Policies::default(),
             log: read.own.root.clone(),
             site_log: read.own,
             sites: read.sites,
+            settled: read.settled,
             log_files: read.files,
             witness_file,
             _lock: lock,

@@ -20,6 +20,8 @@ pub(super) struct LogRead {
     pub own: SiteLog,
     /// In a store of several sites, every log and its head; empty in a store of one.
     pub sites: Vec<(SiteLog, Head)>,
+    /// The settled index and rows on disk are of these heads (`Session::index_db`).
+    pub settled: bool,
     pub index: LogIndex,
     pub head: Head,
     pub files: LogFiles,
@@ -147,7 +149,7 @@ pub(super) fn read_log(
 ) -> Result<LogRead> {
     let logs = crate::store::site::logs(&store.root, &store.config.store.site_code)?;
     if logs.len() > 1 || witness.is_some_and(|w| !w.sites.is_empty()) {
-        return read_sites(store, witness, &logs);
+        return read_sites(index_db, store, witness, &logs);
     }
     let (root, log) = (&store.root, &LogRoot::first());
     let trust_after = witness.map_or(0, |w| w.entries);
@@ -215,6 +217,7 @@ fn finish(
     LogRead {
         own: SiteLog::first(store_site),
         sites: Vec::new(),
+        settled: true,
         index,
         head,
         files,
@@ -247,16 +250,28 @@ impl Visit for Sites {
     }
 }
 
-/// A store of several sites: every run walks every log from its start, checks each
-/// signature and replays every act in merged order (`audit::merge`), and caches no
-/// index: a pull may bring acts of another site that come before acts read already.
-fn read_sites(store: &Store, witness: Option<&Witness>, logs: &[SiteLog]) -> Result<LogRead> {
+/// A store of several sites. When no log has grown since this machine last read them all,
+/// the index settled then is used as it is (`unchanged`). Otherwise every log is walked
+/// from its start, each signature checked and every act replayed in merged order
+/// (`audit::merge`), and the index settled anew: a pull may bring acts of another site
+/// that come before acts already read, so nothing is replayed on top of an old state.
+fn read_sites(
+    index_db: Option<&std::path::Path>,
+    store: &Store,
+    witness: Option<&Witness>,
+    logs: &[SiteLog],
+) -> Result<LogRead> {
     let own_code = crate::store::site::of_clone(&store.root).ok().flatten();
     let own = logs
         .iter()
         .find(|l| Some(&l.code) == own_code.as_ref())
         .unwrap_or(&logs[0])
         .clone();
+    if let (Some(db), Some(w)) = (index_db, witness)
+        && let Some(read) = unchanged(db, store, w, logs, &own)?
+    {
+        return Ok(read);
+    }
     let witnessed = |log: &SiteLog| witness.and_then(|w| w.head_of(log));
     let state = Sites {
         index: LogIndex::default(),
@@ -283,13 +298,20 @@ fn read_sites(store: &Store, witness: Option<&Witness>, logs: &[SiteLog]) -> Res
         .iter()
         .find(|w| w.log == own)
         .expect("this clone's log is among the store's");
+    let heads: Vec<(SiteLog, Head)> = merged
+        .logs
+        .iter()
+        .map(|w| (w.log.clone(), w.head.clone()))
+        .collect();
+    // Saved whole, which also drops the rows made of an earlier state.
+    let settled = problems.is_empty()
+        && index_db.is_some_and(|db| {
+            crate::cache::index::save(db, &crate::audit::merge::combined_head(&heads), &index)
+        });
     Ok(LogRead {
         own: own.clone(),
-        sites: merged
-            .logs
-            .iter()
-            .map(|w| (w.log.clone(), w.head.clone()))
-            .collect(),
+        sites: heads,
+        settled,
         index,
         head: mine.head.clone(),
         files: mine.files.clone(),
@@ -297,4 +319,65 @@ fn read_sites(store: &Store, witness: Option<&Witness>, logs: &[SiteLog]) -> Res
         problems,
         ahead: trust.ahead,
     })
+}
+
+/// When every log still ends where this machine last read it (each chain hashed whole)
+/// and the index settled then is at exactly those heads: that index and the register
+/// this machine kept, with no act replayed again. `None` when anything differs.
+fn unchanged(
+    db: &std::path::Path,
+    store: &Store,
+    witness: &Witness,
+    logs: &[SiteLog],
+    own: &SiteLog,
+) -> Result<Option<LogRead>> {
+    if !crate::audit::merge::gone(logs, &witness.sites).is_empty() {
+        return Ok(None);
+    }
+    let mut heads = Vec::new();
+    let mut own_files = None;
+    for log in logs {
+        let Some(seen) = witness.head_of(log) else {
+            return Ok(None);
+        };
+        let plan = Plan {
+            parse_after: u64::MAX,
+            checkpoint: None,
+            witness: Some(&seen),
+            collect_all: false,
+            sealed: None,
+        };
+        let walked = walk_fresh(&store.root, &log.root, plan, || {
+            crate::audit::chain::Nothing
+        })?;
+        if !walked.problems.is_empty() || walked.head != seen {
+            return Ok(None);
+        }
+        if log == own {
+            own_files = Some(walked.files);
+        }
+        heads.push((log.clone(), walked.head));
+    }
+    let Some((checkpoint, index)) = crate::cache::index::load(db) else {
+        return Ok(None);
+    };
+    if checkpoint.head != crate::audit::merge::combined_head(&heads) {
+        return Ok(None);
+    }
+    let head = heads
+        .iter()
+        .find(|(l, _)| l == own)
+        .map(|(_, h)| h.clone())
+        .expect("this clone's log is among the store's");
+    Ok(Some(LogRead {
+        own: own.clone(),
+        sites: heads,
+        settled: true,
+        index,
+        head,
+        files: own_files.unwrap_or_default(),
+        registry: witness.registry.clone(),
+        problems: Vec::new(),
+        ahead: Vec::new(),
+    }))
 }

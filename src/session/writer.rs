@@ -95,7 +95,8 @@ impl Writer {
         s.site_log = new;
         s.head = Head::genesis();
         s.log_files = LogFiles::default();
-        s.caches = None;
+        // The settled index is of the heads before this log was opened.
+        s.settled = false;
         Ok(Writer { session, signer })
     }
 
@@ -124,6 +125,7 @@ impl Writer {
             log: LogRoot::first(),
             site_log: crate::layout::SiteLog::first(&site),
             sites: Vec::new(),
+            settled: true,
             log_files: LogFiles::default(),
             witness_file,
             _lock: lock,
@@ -177,8 +179,10 @@ impl Writer {
         }
         match (parts, s.index_db()) {
             _ if part_failed => {}
-            (Some(parts), _) => parts.finish(&s.head, &mut s.index),
-            (None, Some(db)) => crate::cache::index::settle(&db, &s.head, &mut s.index),
+            // A store of several sites: this act is the last of every log's merged order
+            // (it had read all the others), so the index is their state.
+            (Some(parts), _) => parts.finish(&s.settled_key(), &mut s.index),
+            (None, Some(db)) => crate::cache::index::settle(&db, &s.settled_key(), &mut s.index),
             (None, None) => {}
         }
     }
