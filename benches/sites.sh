@@ -55,3 +55,17 @@ measure whoami "$as whoami"
 measure show "$as show $first"
 measure create "$as create customer $fields"
 measure verify "verify"
+# The first run after a pull that brought another site's acts replays every log: timed
+# here as a run with this machine's settled index removed before it, at each store.
+cold() { # the store
+  local db="$XDG_STATE_HOME/docket"
+  hyperfine -i --runs 3 --prepare "rm -f $db/*.index.sqlite*" --export-json "$out/run.json" \
+    "$bin --store $1 $as show $first" >/dev/null 2>&1 || { echo failed; return; }
+  python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["mean"])' "$out/run.json"
+}
+coldpeak() {
+  rm -f "$XDG_STATE_HOME"/docket/*.index.sqlite*
+  peak "$bin --store $1 $as show $first"
+}
+printf '%s\t%s\t%s\t%s\t%s\n' "show, no settled index" "$(cold "$one")" "$(cold "$two")" \
+  "$(coldpeak "$one")" "$(coldpeak "$two")" | tee -a "$results"
