@@ -600,3 +600,67 @@ fn a_site_log_removed_after_this_machine_read_it_is_named() {
         );
     }
 }
+
+#[test]
+fn three_offices_acting_between_pulls_hold_every_act_once_and_agree() {
+    let s = TestStore::new();
+    let place = tempfile::tempdir().unwrap();
+    let (main, hz) = hz_site_open(&s, place.path());
+    git_in(
+        place.path(),
+        &[
+            "clone",
+            "-q",
+            &place.path().join("hub.git").to_string_lossy(),
+            "sh",
+        ],
+    );
+    let sh = Clone {
+        root: place.path().join("sh"),
+        state: place.path().join("sh-state"),
+        keys: main.keys.clone(),
+        now: main.now.clone(),
+    };
+    sh.ok("root", &["site", "init", "SH"]);
+    sh.sync("SH opens");
+    // Each office acts before it has seen the others' latest acts.
+    let mut made = Vec::new();
+    for (round, c) in [(30, &main), (40, &hz), (50, &sh)] {
+        made.push(c.ok("alice", &customer_args(round)).trim().to_string());
+        made.push(c.ok("alice", &customer_args(round + 1)).trim().to_string());
+    }
+    for c in [&main, &hz, &sh, &main, &hz] {
+        c.sync("exchange");
+    }
+    // An act on another office's record, after the exchange.
+    sh.ok(
+        "alice",
+        &[
+            "amend",
+            &made[0],
+            "--set",
+            "meter_number=S1",
+            "--reason",
+            "新表",
+        ],
+    );
+    for c in [&sh, &main, &hz] {
+        c.sync("the amendment");
+    }
+    let mut seen = Vec::new();
+    for c in [&main, &hz, &sh] {
+        c.ok("", &["verify"]);
+        let listed = c.ok("audrey", &["query", "customer", "--format", "csv"]);
+        for id in &made {
+            assert_eq!(
+                listed.matches(id.as_str()).count(),
+                1,
+                "{id} at {}",
+                c.root.display()
+            );
+        }
+        assert_eq!(shown(c, &made[0])["fields"]["meter_number"], "S1");
+        seen.push(listed);
+    }
+    assert!(seen.windows(2).all(|w| w[0] == w[1]));
+}

@@ -149,7 +149,7 @@ pub fn walk_sites<V: Visit>(
         });
     }
     problems.extend(forks(&walked, &txns));
-    let (order, stuck) = merge(&walked, &txns);
+    let (order, stuck) = merge(&walked, &txns, &vec![0; walked.len()]);
     problems.extend(stuck);
     for (i, t) in order {
         visit(&mut state, &walked[i].log, &txns[i][t])?;
@@ -205,6 +205,81 @@ fn problem(log: &SiteLog, line: u64, message: String, kind: ProblemKind) -> Prob
         message,
         kind,
     }
+}
+
+/// Walk every log from where this machine had read it (`read`, each log's head then),
+/// and visit the transactions added since in merged order, when every one of them had
+/// read every other log at least that far: then they all come after what was read
+/// before, on any machine, and replaying them on that state is replaying the whole.
+/// `None`, with nothing visited, when one had not or a log has a problem: the caller
+/// then replays every log from its start (`walk_sites`), which names the problem.
+pub fn walk_sites_after<V: Visit>(
+    root: &Path,
+    logs: &[SiteLog],
+    read: &[Head],
+    mut state: V,
+) -> Result<Option<MergedWalk<V>>> {
+    let mut walked = Vec::new();
+    let mut txns = Vec::new();
+    for (log, seen) in logs.iter().zip(read) {
+        let plan = Plan {
+            parse_after: seen.entries,
+            checkpoint: None,
+            witness: Some(seen),
+            collect_all: false,
+            sealed: None,
+        };
+        let w = walk_fresh(root, &log.root, plan, Collect::default)?;
+        if !w.problems.is_empty() {
+            return Ok(None);
+        }
+        txns.push(w.state.txns);
+        walked.push(WalkedLog {
+            log: log.clone(),
+            head: w.head,
+            files: w.files,
+        });
+    }
+    if !all_after(&walked, &txns, read) {
+        return Ok(None);
+    }
+    let start: Vec<u64> = read.iter().map(|h| h.entries).collect();
+    let (order, stuck) = merge(&walked, &txns, &start);
+    if !stuck.is_empty() {
+        return Ok(None);
+    }
+    for (i, t) in order {
+        visit(&mut state, &walked[i].log, &txns[i][t])?;
+    }
+    Ok(Some(MergedWalk {
+        state,
+        logs: walked,
+        problems: Vec::new(),
+    }))
+}
+
+/// Whether every new transaction had read every other log at least as far as `read`,
+/// each entry it names being that log's (the head read, or a new transaction's end).
+fn all_after(walked: &[WalkedLog], txns: &[Vec<Txn>], read: &[Head]) -> bool {
+    let ends: Vec<HashMap<u64, &str>> = txns
+        .iter()
+        .map(|ts| ts.iter().map(|t| (t.last, t.hash.as_str())).collect())
+        .collect();
+    txns.iter().enumerate().all(|(i, ts)| {
+        ts.iter().all(|t| {
+            (0..walked.len()).filter(|&j| j != i).all(|j| {
+                let named = t
+                    .seen()
+                    .find(|(site, _)| *site == walked[j].log.code)
+                    .and_then(|(_, v)| v);
+                match named {
+                    None => read[j].entries == 0,
+                    Some((n, hash)) if n == read[j].entries => hash == read[j].hash,
+                    Some((n, hash)) => n > read[j].entries && ends[j].get(&n) == Some(&hash),
+                }
+            })
+        })
+    })
 }
 
 /// Every `seen` entry that its log does not hold with that hash: a fork or a cut.
@@ -275,15 +350,20 @@ fn forks(walked: &[WalkedLog], txns: &[Vec<Txn>]) -> Vec<Problem> {
 }
 
 /// The merged order, as (log, transaction) pairs, and a problem for each log whose
-/// transactions could not all be placed.
-fn merge(walked: &[WalkedLog], txns: &[Vec<Txn>]) -> (Vec<(usize, usize)>, Vec<Problem>) {
+/// transactions could not all be placed; `start`: how many entries of each log are
+/// placed already.
+fn merge(
+    walked: &[WalkedLog],
+    txns: &[Vec<Txn>],
+    start: &[u64],
+) -> (Vec<(usize, usize)>, Vec<Problem>) {
     let by_code: HashMap<&str, usize> = walked
         .iter()
         .enumerate()
         .map(|(i, w)| (w.log.code.as_str(), i))
         .collect();
     let mut next = vec![0usize; walked.len()];
-    let mut placed = vec![0u64; walked.len()];
+    let mut placed = start.to_vec();
     let mut order = Vec::new();
     loop {
         let ready = |i: usize| {
@@ -387,7 +467,7 @@ mod tests {
                 txn(2, 9, &[("MAIN", 1, "h1")]),
             ],
         ];
-        let (order, stuck) = merge(&logs, &txns);
+        let (order, stuck) = merge(&logs, &txns, &[0, 0]);
         assert!(stuck.is_empty());
         // HZ's go as soon as MAIN 1 is placed, before MAIN 2 though it is dated earlier.
         assert_eq!(order, vec![(0, 0), (1, 0), (1, 1), (0, 1), (0, 2)]);
@@ -408,7 +488,7 @@ mod tests {
         // A transaction that read past a log's end waits for ever: named, never placed.
         let cut = [walked("MAIN", true, 1), walked("HZ", false, 1)];
         let txns = vec![vec![txn(1, 0, &[("HZ", 5, "h5")])], vec![txn(1, 1, &[])]];
-        let (order, stuck) = merge(&cut, &txns);
+        let (order, stuck) = merge(&cut, &txns, &[0, 0]);
         assert_eq!(order, vec![(1, 0)]);
         assert_eq!(stuck.len(), 1);
     }

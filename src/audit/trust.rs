@@ -467,6 +467,15 @@ impl Trust {
         };
     }
 
+    /// The register's clock is `log`'s: the log this machine's checkpoint kept it of.
+    pub fn clock_of(&mut self, log: &crate::layout::SiteLog) {
+        self.log = LogPlace {
+            code: Some(log.code.clone()),
+            first: log.first,
+            open: log.root.open(),
+        };
+    }
+
     /// Where entry `line` of the log being read is.
     fn at(&self, line: u64) -> String {
         format!("{}:{line}", self.log.open)

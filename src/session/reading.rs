@@ -267,10 +267,13 @@ fn read_sites(
         .find(|l| Some(&l.code) == own_code.as_ref())
         .unwrap_or(&logs[0])
         .clone();
-    if let (Some(db), Some(w)) = (index_db, witness)
-        && let Some(read) = unchanged(db, store, w, logs, &own)?
-    {
-        return Ok(read);
+    if let (Some(db), Some(w)) = (index_db, witness) {
+        if let Some(read) = unchanged(db, store, w, logs, &own)? {
+            return Ok(read);
+        }
+        if let Some(read) = pulled(db, store, w, logs, &own)? {
+            return Ok(read);
+        }
     }
     let witnessed = |log: &SiteLog| witness.and_then(|w| w.head_of(log));
     let state = Sites {
@@ -379,5 +382,81 @@ fn unchanged(
         registry: witness.registry.clone(),
         problems: Vec::new(),
         ahead: Vec::new(),
+    }))
+}
+
+/// After a pull whose new transactions had all read everything this machine had read
+/// (the usual case: a site that pulled before it acted): only those are checked and
+/// replayed, in merged order, on the index settled at the heads read before and the
+/// register kept then, and the index is settled at the new heads. `None` otherwise.
+fn pulled(
+    db: &std::path::Path,
+    store: &Store,
+    witness: &Witness,
+    logs: &[SiteLog],
+    own: &SiteLog,
+) -> Result<Option<LogRead>> {
+    if !crate::audit::merge::gone(logs, &witness.sites).is_empty() {
+        return Ok(None);
+    }
+    let Some(read): Option<Vec<Head>> = logs.iter().map(|l| witness.head_of(l)).collect() else {
+        return Ok(None);
+    };
+    let before: Vec<(SiteLog, Head)> = logs.iter().cloned().zip(read.iter().cloned()).collect();
+    let Some((checkpoint, index)) = crate::cache::index::load(db) else {
+        return Ok(None);
+    };
+    if checkpoint.head != crate::audit::merge::combined_head(&before) {
+        return Ok(None);
+    }
+    let mut trust = Trust::new(witness.registry.clone(), &store.root);
+    trust.clock_of(own);
+    let state = Sites {
+        index,
+        trust,
+        replay: Replay::new(store, false),
+    };
+    let Some(merged) = crate::audit::merge::walk_sites_after(&store.root, logs, &read, state)?
+    else {
+        return Ok(None);
+    };
+    let Sites {
+        mut index,
+        mut trust,
+        replay,
+    } = merged.state;
+    trust.enter_log(own);
+    trust.verify_signatures();
+    let mut problems = trust.problems;
+    problems.extend(replay.problems);
+    let heads: Vec<(SiteLog, Head)> = merged
+        .logs
+        .iter()
+        .map(|w| (w.log.clone(), w.head.clone()))
+        .collect();
+    if problems.is_empty() {
+        let key = crate::audit::merge::combined_head(&heads);
+        crate::cache::index::settle(db, &key, &mut index);
+    }
+    // Rows are made up to an entry number, which says nothing across logs: all again.
+    let settled = index
+        .settled_at()
+        .is_some_and(|h| *h == crate::audit::merge::combined_head(&heads))
+        && crate::cache::index::drop_rows(db);
+    let mine = merged
+        .logs
+        .iter()
+        .find(|w| w.log == *own)
+        .expect("this clone's log is among the store's");
+    Ok(Some(LogRead {
+        own: own.clone(),
+        head: mine.head.clone(),
+        files: mine.files.clone(),
+        sites: heads,
+        settled,
+        index,
+        registry: trust.registry,
+        problems,
+        ahead: trust.ahead,
     }))
 }
