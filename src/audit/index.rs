@@ -216,6 +216,13 @@ impl LogIndex {
     }
 
     pub fn add(&mut self, entry: &Entry) {
+        self.add_at(entry, entry.seq);
+    }
+
+    /// `add`, the entry being the `position`th of the history: its line in a store of one
+    /// log, its place in the merged order of several (`audit::merge`), which a record's
+    /// `changed` keeps so the rows made up to a position know what changed since.
+    pub fn add_at(&mut self, entry: &Entry, position: u64) {
         for f in &entry.files {
             let is_new_head = parse_version_path(&f.path).is_some_and(|(kind, id, v)| {
                 kind != ACTORS_DIR && id == entry.record && v == entry.version
@@ -273,7 +280,7 @@ impl LogIndex {
             sha256: file.sha256.clone(),
             department,
             flat: crate::layout::is_flat_version_path(&file.path),
-            changed: entry.seq,
+            changed: position,
         };
         let old_in_memory = self.records.contains(&entry.record);
         let old_checked = self.records.insert(&entry.record, &head);

@@ -259,24 +259,29 @@ pub fn walk_sites_after<V: Visit>(
 }
 
 /// Whether every new transaction had read every other log at least as far as `read`,
-/// each entry it names being that log's (the head read, or a new transaction's end).
+/// and no less than the new transaction before it in its log, each entry it names being
+/// that log's (the head read, or a new transaction's end).
 fn all_after(walked: &[WalkedLog], txns: &[Vec<Txn>], read: &[Head]) -> bool {
     let ends: Vec<HashMap<u64, &str>> = txns
         .iter()
         .map(|ts| ts.iter().map(|t| (t.last, t.hash.as_str())).collect())
         .collect();
     txns.iter().enumerate().all(|(i, ts)| {
+        let mut so_far: Vec<u64> = read.iter().map(|h| h.entries).collect();
         ts.iter().all(|t| {
             (0..walked.len()).filter(|&j| j != i).all(|j| {
                 let named = t
                     .seen()
                     .find(|(site, _)| *site == walked[j].log.code)
                     .and_then(|(_, v)| v);
-                match named {
-                    None => read[j].entries == 0,
+                let holds = match named {
+                    None => so_far[j] == 0,
+                    Some((n, _)) if n < so_far[j] => false,
                     Some((n, hash)) if n == read[j].entries => hash == read[j].hash,
-                    Some((n, hash)) => n > read[j].entries && ends[j].get(&n) == Some(&hash),
-                }
+                    Some((n, hash)) => ends[j].get(&n) == Some(&hash),
+                };
+                so_far[j] = so_far[j].max(named.map_or(0, |(n, _)| n));
+                holds
             })
         })
     })
@@ -491,5 +496,29 @@ mod tests {
         let (order, stuck) = merge(&cut, &txns, &[0, 0]);
         assert_eq!(order, vec![(1, 0)]);
         assert_eq!(stuck.len(), 1);
+    }
+
+    #[test]
+    fn only_what_had_read_all_that_was_read_before_is_replayed_on_it() {
+        // This machine read MAIN up to 2 and HZ up to 1; HZ then wrote 2 and 3.
+        let logs = [walked("MAIN", true, 2), walked("HZ", false, 3)];
+        let read = [logs[0].head.clone(), walked("HZ", false, 1).head];
+        let after = |hz: Vec<Txn>| all_after(&logs, &[Vec::new(), hz], &read);
+        assert!(after(vec![
+            txn(2, 1, &[("MAIN", 2, "h2")]),
+            txn(3, 2, &[("MAIN", 2, "h2")])
+        ]));
+        // Had read less of MAIN than this machine: it may come before what was read.
+        assert!(!after(vec![txn(2, 1, &[("MAIN", 1, "h1")])]));
+        // Named a MAIN entry with another hash, or read less than the one before it.
+        assert!(!after(vec![txn(2, 1, &[("MAIN", 2, "other")])]));
+        let more = [walked("MAIN", true, 3), walked("HZ", false, 3)];
+        let read = [walked("MAIN", true, 2).head, walked("HZ", false, 1).head];
+        let main_new = vec![txn(3, 0, &[("HZ", 1, "h1")])];
+        let went_back = vec![
+            txn(2, 1, &[("MAIN", 3, "h3")]),
+            txn(3, 2, &[("MAIN", 2, "h2")]),
+        ];
+        assert!(!all_after(&more, &[main_new, went_back], &read));
     }
 }

@@ -443,16 +443,6 @@ pub fn settle(path: &Path, head: &Head, index: &mut LogIndex) {
     }
 }
 
-/// Forget the rows made beside the settled index, so the next run makes them all again:
-/// after a store of several sites settled another site's acts, whose entry numbers are
-/// of another log than the ones the rows were made up to. False when they may remain.
-pub fn drop_rows(path: &Path) -> bool {
-    open(path).is_some_and(|conn| {
-        conn.execute_batch("DELETE FROM rows; DELETE FROM uniques; DELETE FROM rows_made;")
-            .is_ok()
-    })
-}
-
 /// A transaction too big to hold in memory (an import of a million rows), settled a part
 /// at a time: every part is written by the settled index's own connection inside one
 /// database transaction, so the lookups of later parts read what earlier parts wrote,

@@ -208,7 +208,9 @@ impl Session {
     pub fn rows(&self) -> Result<crate::cache::rows::Rows> {
         let mut rows =
             crate::cache::rows::Rows::open(self.caches.clone(), self.index_db().as_deref());
-        rows.bring_current(self.reader(), self.head.entries)?;
+        // Up to this view's place in the history: in a store of several sites, the
+        // entries of every log (records are indexed at their merged position).
+        rows.bring_current(self.reader(), self.settled_key().entries)?;
         Ok(rows)
     }
 

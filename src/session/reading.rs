@@ -56,12 +56,14 @@ struct Kept {
 }
 
 impl Reading {
-    /// Check one entry against the register and replay it, then index it.
+    /// Check one entry against the register and replay it, then index it as the
+    /// `position`th of the history.
     fn check(
         trust: &mut Trust,
         replay: &mut Replay,
         index: &mut LogIndex,
         seen: &Seen,
+        position: u64,
     ) -> Result<()> {
         trust.entry(seen)?;
         replay.entry(&At {
@@ -70,7 +72,7 @@ impl Reading {
             registry: &trust.registry,
             index,
         });
-        index.add(seen.entry);
+        index.add_at(seen.entry, position);
         Ok(())
     }
 
@@ -87,7 +89,7 @@ impl Reading {
                 entry: &k.entry,
                 sig: &k.sig,
             };
-            Reading::check(&mut self.trust, &mut self.replay, index, &seen)?;
+            Reading::check(&mut self.trust, &mut self.replay, index, &seen, k.line)?;
             if let Some((first, digest, hash)) = k.end {
                 self.trust.txn_end(&TxnEnd {
                     first,
@@ -110,7 +112,7 @@ impl Visit for Reading {
         }
         match &mut self.index {
             Some(index) if seen.line > self.trust_after => {
-                Reading::check(&mut self.trust, &mut self.replay, index, seen)?;
+                Reading::check(&mut self.trust, &mut self.replay, index, seen, seen.line)?;
             }
             Some(index) => index.add(seen.entry),
             None => self.kept.push(Kept {
@@ -233,6 +235,8 @@ struct Sites {
     index: LogIndex,
     trust: Trust,
     replay: Replay,
+    /// How many entries of the merged history are placed: every run numbers them alike.
+    position: u64,
 }
 
 impl Visit for Sites {
@@ -242,7 +246,9 @@ impl Visit for Sites {
     }
 
     fn entry(&mut self, seen: &Seen) -> Result<()> {
-        Reading::check(&mut self.trust, &mut self.replay, &mut self.index, seen)
+        self.position += 1;
+        let (trust, replay, index) = (&mut self.trust, &mut self.replay, &mut self.index);
+        Reading::check(trust, replay, index, seen, self.position)
     }
 
     fn txn_end(&mut self, end: &TxnEnd) -> Result<()> {
@@ -280,12 +286,14 @@ fn read_sites(
         index: LogIndex::default(),
         trust: Trust::new(Registry::default(), &store.root),
         replay: Replay::new(store, true),
+        position: 0,
     };
     let merged = walk_sites(&store.root, logs, &witnessed, false, state)?;
     let Sites {
         index,
         mut trust,
         replay,
+        ..
     } = merged.state;
     // The register's clock is left at this clone's own log, which its next act follows.
     trust.enter_log(&own);
@@ -411,10 +419,12 @@ fn pulled(
     }
     let mut trust = Trust::new(witness.registry.clone(), &store.root);
     trust.clock_of(own);
+    // The new transactions come after every one read before, in any machine's order.
     let state = Sites {
         index,
         trust,
         replay: Replay::new(store, false),
+        position: checkpoint.head.entries,
     };
     let Some(merged) = crate::audit::merge::walk_sites_after(&store.root, logs, &read, state)?
     else {
@@ -424,6 +434,7 @@ fn pulled(
         mut index,
         mut trust,
         replay,
+        ..
     } = merged.state;
     trust.enter_log(own);
     trust.verify_signatures();
@@ -438,11 +449,9 @@ fn pulled(
         let key = crate::audit::merge::combined_head(&heads);
         crate::cache::index::settle(db, &key, &mut index);
     }
-    // Rows are made up to an entry number, which says nothing across logs: all again.
     let settled = index
         .settled_at()
-        .is_some_and(|h| *h == crate::audit::merge::combined_head(&heads))
-        && crate::cache::index::drop_rows(db);
+        .is_some_and(|h| *h == crate::audit::merge::combined_head(&heads));
     let mine = merged
         .logs
         .iter()

@@ -146,6 +146,8 @@ impl Writer {
         // A part that failed to be written leaves the earlier ones unsettled and forgotten
         // here: nothing more is settled from this run.
         let mut part_failed = false;
+        // The entries' places in the history: after every entry this view had read.
+        let mut position = s.settled_key().entries;
         let read_back = lines.each_chunk(
             |e| e,
             |chunk| {
@@ -153,7 +155,8 @@ impl Writer {
                     let entry = crate::audit::entry::split_line(line.as_bytes())
                         .and_then(|raw| serde_json::from_slice::<Entry>(raw.body).ok())
                         .expect("a line just encoded reads back");
-                    s.index.add(&entry);
+                    position += 1;
+                    s.index.add_at(&entry, position);
                     s.registry.apply(&entry);
                     if let Some(t) = clock::parse(&entry.time) {
                         s.registry.mark_time(entry.seq, t, &entry.time, skew);
