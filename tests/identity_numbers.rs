@@ -237,11 +237,7 @@ fn said(s: &TestStore, lang: &str, args: &[&str]) -> Out {
         .env("LANG", lang)
         .output()
         .expect("runs");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Out::from(out)
 }
 
 /// `create customer` with `id_kind` and `id_number`.

@@ -10,11 +10,7 @@ const ZH: &str = "zh_CN.UTF-8";
 /// `docket --as actor args` with the locale `lang`.
 fn said(s: &TestStore, lang: &str, actor: &str, args: &[&str]) -> Out {
     let out = s.cmd(actor, args).env("LANG", lang).output().expect("runs");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Out::from(out)
 }
 
 fn customer_args(id_number: &str, category: &str) -> Vec<String> {

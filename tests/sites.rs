@@ -14,11 +14,7 @@ fn plain(s: &TestStore, args: &[&str]) -> Out {
         .args(args)
         .output()
         .expect("runs");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Out::from(out)
 }
 
 #[test]
@@ -161,11 +157,7 @@ impl Clone {
                 .env("DOCKET_IDENTITY", self.keys.join(actor));
         }
         let out = c.args(args).output().expect("runs");
-        Out {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Out::from(out)
     }
 
     fn ok(&self, actor: &str, args: &[&str]) -> String {

@@ -273,7 +273,10 @@ fn read_sites(
         .find(|l| Some(&l.code) == own_code.as_ref())
         .unwrap_or(&logs[0])
         .clone();
-    if let (Some(db), Some(w)) = (index_db, witness) {
+    // A site's log gone is named by the replay of every log below.
+    if let (Some(db), Some(w)) = (index_db, witness)
+        && crate::audit::merge::gone(logs, &w.sites).is_empty()
+    {
         if let Some(read) = unchanged(db, store, w, logs, &own)? {
             return Ok(read);
         }
@@ -342,9 +345,6 @@ fn unchanged(
     logs: &[SiteLog],
     own: &SiteLog,
 ) -> Result<Option<LogRead>> {
-    if !crate::audit::merge::gone(logs, &witness.sites).is_empty() {
-        return Ok(None);
-    }
     let mut heads = Vec::new();
     let mut own_files = None;
     for log in logs {
@@ -404,9 +404,6 @@ fn pulled(
     logs: &[SiteLog],
     own: &SiteLog,
 ) -> Result<Option<LogRead>> {
-    if !crate::audit::merge::gone(logs, &witness.sites).is_empty() {
-        return Ok(None);
-    }
     let Some(read): Option<Vec<Head>> = logs.iter().map(|l| witness.head_of(l)).collect() else {
         return Ok(None);
     };

@@ -48,6 +48,16 @@ pub struct Out {
     pub stderr: String,
 }
 
+impl From<std::process::Output> for Out {
+    fn from(out: std::process::Output) -> Out {
+        Out {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
 /// A temporary place for a test: the store in `store/`, actors' keys in `keys/`, and
 /// this "machine's" state (its witness of the log) in `state/`.
 pub struct TestStore {
@@ -302,12 +312,7 @@ impl TestStore {
     }
 
     pub fn run(&self, actor: &str, args: &[&str]) -> Out {
-        let out = self.cmd(actor, args).output().expect("runs");
-        Out {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Out::from(self.cmd(actor, args).output().expect("runs"))
     }
 
     /// Run and insist on success; returns stdout.
