@@ -656,3 +656,29 @@ fn three_offices_acting_between_pulls_hold_every_act_once_and_agree() {
     }
     assert!(seen.windows(2).all(|w| w[0] == w[1]));
 }
+
+#[test]
+fn identity_numbers_checked_at_an_office_are_counted_at_the_head_office() {
+    let s = TestStore::new();
+    let place = tempfile::tempdir().unwrap();
+    let (main, hz) = hz_site_open(&s, place.path());
+    for n in 60..63 {
+        hz.ok(
+            "bob",
+            &[
+                "exists",
+                "customer",
+                &format!("id_number={}", resident_id(n)),
+            ],
+        );
+    }
+    hz.sync("HZ: checks");
+    main.sync("MAIN pulls");
+    let status = main.ok("audrey", &["status"]);
+    assert!(
+        status
+            .lines()
+            .any(|l| l.starts_with("bob ") && l.contains(" 3 ")),
+        "{status}"
+    );
+}

@@ -128,10 +128,20 @@ impl Collect {
 struct Walker<'a> {
     collect: Collect,
     admin_role: &'a dyn Fn(&str) -> bool,
+    /// Reading another site's log than the first: its entries' numbers are its own, and
+    /// only its checks of identity numbers count here (its register acts are refused).
+    elsewhere: bool,
 }
 
 impl Visit for Walker<'_> {
+    fn enter_log(&mut self, log: &crate::layout::SiteLog) {
+        self.elsewhere = !log.first;
+    }
+
     fn entry(&mut self, seen: &Seen) -> Result<()> {
+        if self.elsewhere && !matches!(seen.entry.action.as_str(), "probe" | "lookup") {
+            return Ok(());
+        }
         self.collect.take(seen.line, seen.entry, self.admin_role);
         Ok(())
     }
@@ -141,17 +151,26 @@ impl Visit for Walker<'_> {
 pub fn oversight(session: &Session) -> Result<Oversight> {
     let roles = &session.schemas().roles;
     let admin_role = |role: &str| roles.permits(role, "act:manage-actors");
-    let plan = Plan::default();
-    let walked = walk_fresh(
-        &session.store().root,
-        &crate::layout::LogRoot::first(),
-        plan,
-        || Walker {
-            collect: Collect::default(),
-            admin_role: &admin_role,
-        },
-    )?;
-    let collect = walked.state.collect;
+    let walker = || Walker {
+        collect: Collect::default(),
+        admin_role: &admin_role,
+        elsewhere: false,
+    };
+    let store = session.store();
+    // Register acts are the first site's alone; identity numbers are checked at every site.
+    let logs = crate::store::site::logs(&store.root, &store.config.store.site_code)?;
+    let collect = match logs.len() {
+        1 => {
+            walk_fresh(&store.root, &logs[0].root, Plan::default(), walker)?
+                .state
+                .collect
+        }
+        _ => {
+            let merged =
+                crate::audit::merge::walk_sites(&store.root, &logs, &|_| None, false, walker())?;
+            merged.state.collect
+        }
+    };
     let allowance = session.store().config.policy.probe_allowance;
     let probes = collect
         .probes
