@@ -77,9 +77,8 @@ pub struct Session {
     caches: Option<Caches>,
     /// Earlier policy versions' schemas, read when needed.
     policies: Policies,
-    /// The log this store's acts append to.
-    log: LogRoot,
-    /// The site whose log that is (the first site's for a clone that is no site).
+    /// The site whose log this store's acts append to (the first site's for a clone
+    /// that is no site).
     site_log: crate::layout::SiteLog,
     /// In a store of several sites, every log and its head as read; empty in a store of
     /// one. This clone's own is `head`, kept current across commits.
@@ -126,7 +125,7 @@ impl Session {
 
     /// The log this store's acts append to.
     pub fn log(&self) -> &LogRoot {
-        &self.log
+        &self.site_log.root
     }
 
     /// The site this view's log is of: ids it gives are qualified by it unless it is the

@@ -82,7 +82,6 @@ impl Session {
             warnings: Vec::new(),
             caches,
             policies: Policies::default(),
-            log: read.own.root.clone(),
             site_log: read.own,
             sites: read.sites,
             settled: read.settled,

@@ -14,7 +14,7 @@ use crate::clock;
 use crate::error::Result;
 use crate::journal::spool::Spool;
 use crate::keys::Signer;
-use crate::layout::{LOCK_NAME, LogRoot};
+use crate::layout::LOCK_NAME;
 use crate::policy::actors::Actor;
 use crate::reader::Policies;
 use crate::schema::Schemas;
@@ -91,7 +91,6 @@ impl Writer {
         }
         let new = crate::layout::SiteLog::other(code);
         s.sites.push((new.clone(), Head::genesis()));
-        s.log = new.root.clone();
         s.site_log = new;
         s.head = Head::genesis();
         s.log_files = LogFiles::default();
@@ -122,7 +121,6 @@ impl Writer {
             warnings: Vec::new(),
             caches,
             policies: Policies::default(),
-            log: LogRoot::first(),
             site_log: crate::layout::SiteLog::first(&site),
             sites: Vec::new(),
             settled: true,
@@ -210,7 +208,7 @@ impl Writer {
         let first = start.entries + 1;
         match crate::audit::segments::seal_if_full(
             &s.store.root,
-            &s.log,
+            &s.site_log.root,
             first,
             s.head.len - start.len,
         ) {
