@@ -256,11 +256,13 @@ impl Visit for Sites {
     }
 }
 
-/// A store of several sites. When no log has grown since this machine last read them all,
-/// the index settled then is used as it is (`unchanged`). Otherwise every log is walked
-/// from its start, each signature checked and every act replayed in merged order
-/// (`audit::merge`), and the index settled anew: a pull may bring acts of another site
-/// that come before acts already read, so nothing is replayed on top of an old state.
+/// A store of several sites. When every transaction added since this machine last read
+/// the logs had read them all at least that far (none at all, or the other offices
+/// pulled before they acted), only those are replayed on the index settled then
+/// (`pulled`). Otherwise every log is walked from its start, each signature checked and
+/// every act replayed in merged order (`audit::merge`), and the index settled anew: a
+/// pull may bring acts of another site that come before acts already read, so nothing is
+/// replayed on top of an old state.
 fn read_sites(
     index_db: Option<&std::path::Path>,
     store: &Store,
@@ -276,13 +278,9 @@ fn read_sites(
     // A site's log gone is named by the replay of every log below.
     if let (Some(db), Some(w)) = (index_db, witness)
         && crate::audit::merge::gone(logs, &w.sites).is_empty()
+        && let Some(read) = pulled(db, store, w, logs, &own)?
     {
-        if let Some(read) = unchanged(db, store, w, logs, &own)? {
-            return Ok(read);
-        }
-        if let Some(read) = pulled(db, store, w, logs, &own)? {
-            return Ok(read);
-        }
+        return Ok(read);
     }
     let witnessed = |log: &SiteLog| witness.and_then(|w| w.head_of(log));
     let state = Sites {
@@ -292,111 +290,84 @@ fn read_sites(
         position: 0,
     };
     let merged = walk_sites(&store.root, logs, &witnessed, false, state)?;
-    let Sites {
-        index,
-        mut trust,
-        replay,
-        ..
-    } = merged.state;
-    // The register's clock is left at this clone's own log, which its next act follows.
-    trust.enter_log(&own);
-    trust.verify_signatures();
     let mut problems = merged.problems;
     if let Some(w) = witness {
         problems.extend(crate::audit::merge::gone(logs, &w.sites));
     }
-    problems.append(&mut trust.problems);
-    problems.extend(replay.problems);
-    let mine = merged
-        .logs
-        .iter()
-        .find(|w| w.log == own)
-        .expect("this clone's log is among the store's");
-    let heads: Vec<(SiteLog, Head)> = merged
-        .logs
-        .iter()
-        .map(|w| (w.log.clone(), w.head.clone()))
-        .collect();
+    let Sites {
+        index,
+        trust,
+        replay,
+        ..
+    } = merged.state;
+    let (trust, checked) = checked(trust, replay, &own);
+    problems.extend(checked);
+    let heads = heads_of(&merged.logs);
     // Saved whole, which also drops the rows made of an earlier state.
     let settled = problems.is_empty()
         && index_db.is_some_and(|db| {
             crate::cache::index::save(db, &crate::audit::merge::combined_head(&heads), &index)
         });
-    Ok(LogRead {
-        own: own.clone(),
-        sites: heads,
-        settled,
+    Ok(LogRead::of_sites(
+        &own,
+        &merged.logs,
         index,
-        head: mine.head.clone(),
-        files: mine.files.clone(),
-        registry: trust.registry,
+        trust,
         problems,
-        ahead: trust.ahead,
-    })
+        settled,
+    ))
 }
 
-/// When every log still ends where this machine last read it (each chain hashed whole)
-/// and the index settled then is at exactly those heads: that index and the register
-/// this machine kept, with no act replayed again. `None` when anything differs.
-fn unchanged(
-    db: &std::path::Path,
-    store: &Store,
-    witness: &Witness,
-    logs: &[SiteLog],
-    own: &SiteLog,
-) -> Result<Option<LogRead>> {
-    let mut heads = Vec::new();
-    let mut own_files = None;
-    for log in logs {
-        let Some(seen) = witness.head_of(log) else {
-            return Ok(None);
-        };
-        let plan = Plan {
-            parse_after: u64::MAX,
-            checkpoint: None,
-            witness: Some(&seen),
-            collect_all: false,
-            sealed: None,
-        };
-        let walked = walk_fresh(&store.root, &log.root, plan, || {
-            crate::audit::chain::Nothing
-        })?;
-        if !walked.problems.is_empty() || walked.head != seen {
-            return Ok(None);
-        }
-        if log == own {
-            own_files = Some(walked.files);
-        }
-        heads.push((log.clone(), walked.head));
-    }
-    let Some((checkpoint, index)) = crate::cache::index::load(db) else {
-        return Ok(None);
-    };
-    if checkpoint.head != crate::audit::merge::combined_head(&heads) {
-        return Ok(None);
-    }
-    let head = heads
+/// The problems the register and the replay found, every signature checked, the
+/// register's clock left at this clone's own log (which its next act follows).
+fn checked(mut trust: Trust, replay: Replay, own: &SiteLog) -> (Trust, Vec<Problem>) {
+    trust.enter_log(own);
+    trust.verify_signatures();
+    let mut problems = std::mem::take(&mut trust.problems);
+    problems.extend(replay.problems);
+    (trust, problems)
+}
+
+fn heads_of(walked: &[crate::audit::merge::WalkedLog]) -> Vec<(SiteLog, Head)> {
+    walked
         .iter()
-        .find(|(l, _)| l == own)
-        .map(|(_, h)| h.clone())
-        .expect("this clone's log is among the store's");
-    Ok(Some(LogRead {
-        own: own.clone(),
-        sites: heads,
-        settled: true,
-        index,
-        head,
-        files: own_files.unwrap_or_default(),
-        registry: witness.registry.clone(),
-        problems: Vec::new(),
-        ahead: Vec::new(),
-    }))
+        .map(|w| (w.log.clone(), w.head.clone()))
+        .collect()
 }
 
-/// After a pull whose new transactions had all read everything this machine had read
-/// (the usual case: a site that pulled before it acted): only those are checked and
-/// replayed, in merged order, on the index settled at the heads read before and the
-/// register kept then, and the index is settled at the new heads. `None` otherwise.
+impl LogRead {
+    /// What reading every site's log found, seen from this clone's own.
+    fn of_sites(
+        own: &SiteLog,
+        walked: &[crate::audit::merge::WalkedLog],
+        index: LogIndex,
+        trust: Trust,
+        problems: Vec<Problem>,
+        settled: bool,
+    ) -> LogRead {
+        let mine = walked
+            .iter()
+            .find(|w| w.log == *own)
+            .expect("this clone's log is among the store's");
+        LogRead {
+            own: own.clone(),
+            sites: heads_of(walked),
+            settled,
+            index,
+            head: mine.head.clone(),
+            files: mine.files.clone(),
+            registry: trust.registry,
+            problems,
+            ahead: trust.ahead,
+        }
+    }
+}
+
+/// When every transaction added since this machine last read the logs had read them all
+/// at least that far (`merge::walk_sites_after`): only those are checked and replayed,
+/// in merged order, on the index settled at the heads read before and the register kept
+/// then, and the index is settled at the new heads. With none added, that is the index
+/// and the register as they were. `None` when it cannot be done so.
 fn pulled(
     db: &std::path::Path,
     store: &Store,
@@ -429,40 +400,22 @@ fn pulled(
     };
     let Sites {
         mut index,
-        mut trust,
+        trust,
         replay,
         ..
     } = merged.state;
-    trust.enter_log(own);
-    trust.verify_signatures();
-    let mut problems = trust.problems;
-    problems.extend(replay.problems);
-    let heads: Vec<(SiteLog, Head)> = merged
-        .logs
-        .iter()
-        .map(|w| (w.log.clone(), w.head.clone()))
-        .collect();
-    if problems.is_empty() {
-        let key = crate::audit::merge::combined_head(&heads);
+    let (trust, problems) = checked(trust, replay, own);
+    let key = crate::audit::merge::combined_head(&heads_of(&merged.logs));
+    if problems.is_empty() && key != checkpoint.head {
         crate::cache::index::settle(db, &key, &mut index);
     }
-    let settled = index
-        .settled_at()
-        .is_some_and(|h| *h == crate::audit::merge::combined_head(&heads));
-    let mine = merged
-        .logs
-        .iter()
-        .find(|w| w.log == *own)
-        .expect("this clone's log is among the store's");
-    Ok(Some(LogRead {
-        own: own.clone(),
-        head: mine.head.clone(),
-        files: mine.files.clone(),
-        sites: heads,
-        settled,
+    let settled = index.settled_at() == Some(&key);
+    Ok(Some(LogRead::of_sites(
+        own,
+        &merged.logs,
         index,
-        registry: trust.registry,
+        trust,
         problems,
-        ahead: trust.ahead,
-    }))
+        settled,
+    )))
 }
