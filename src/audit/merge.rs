@@ -127,27 +127,8 @@ pub fn walk_sites<V: Visit>(
     collect_all: bool,
     mut state: V,
 ) -> Result<MergedWalk<V>> {
-    let mut problems = Vec::new();
-    let mut walked = Vec::new();
-    let mut txns = Vec::new();
-    for log in logs {
-        let seen = witnessed(log);
-        let plan = Plan {
-            parse_after: 0,
-            checkpoint: None,
-            witness: seen.as_ref(),
-            collect_all,
-            sealed: None,
-        };
-        let w = walk_fresh(root, &log.root, plan, Collect::default)?;
-        problems.extend(w.problems);
-        txns.push(w.state.txns);
-        walked.push(WalkedLog {
-            log: log.clone(),
-            head: w.head,
-            files: w.files,
-        });
-    }
+    let heads: Vec<Option<Head>> = logs.iter().map(witnessed).collect();
+    let (walked, txns, mut problems) = walk_each(root, logs, &heads, false, collect_all)?;
     problems.extend(forks(&walked, &txns));
     let (order, stuck) = merge(&walked, &txns, &vec![0; walked.len()]);
     problems.extend(stuck);
@@ -178,6 +159,58 @@ pub fn gone(
             ),
             kind: ProblemKind::Rollback,
         })
+        .collect()
+}
+
+/// The logs walked, each log's transactions, and what the walks found wrong.
+type Walks = (Vec<WalkedLog>, Vec<Vec<Txn>>, Vec<Problem>);
+
+/// Every log walked (each must extend its head in `read`), with its transactions: from
+/// its start, or only those after that head (`after_read`).
+fn walk_each(
+    root: &Path,
+    logs: &[SiteLog],
+    read: &[Option<Head>],
+    after_read: bool,
+    collect_all: bool,
+) -> Result<Walks> {
+    let (mut walked, mut txns, mut problems) = (Vec::new(), Vec::new(), Vec::new());
+    for (log, seen) in logs.iter().zip(read) {
+        let plan = Plan {
+            parse_after: seen
+                .as_ref()
+                .filter(|_| after_read)
+                .map_or(0, |h| h.entries),
+            checkpoint: None,
+            witness: seen.as_ref(),
+            collect_all,
+            sealed: None,
+        };
+        let w = walk_fresh(root, &log.root, plan, Collect::default)?;
+        problems.extend(w.problems);
+        txns.push(w.state.txns);
+        walked.push(WalkedLog {
+            log: log.clone(),
+            head: w.head,
+            files: w.files,
+        });
+    }
+    Ok((walked, txns, problems))
+}
+
+/// Each log's transactions' last entries and their hashes: what a `seen` may name.
+fn ends_of(txns: &[Vec<Txn>]) -> Vec<HashMap<u64, &str>> {
+    txns.iter()
+        .map(|ts| ts.iter().map(|t| (t.last, t.hash.as_str())).collect())
+        .collect()
+}
+
+/// Each log's place among `walked`, by its site's code.
+fn by_code(walked: &[WalkedLog]) -> HashMap<&str, usize> {
+    walked
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (w.log.code.as_str(), i))
         .collect()
 }
 
@@ -219,28 +252,9 @@ pub fn walk_sites_after<V: Visit>(
     read: &[Head],
     mut state: V,
 ) -> Result<Option<MergedWalk<V>>> {
-    let mut walked = Vec::new();
-    let mut txns = Vec::new();
-    for (log, seen) in logs.iter().zip(read) {
-        let plan = Plan {
-            parse_after: seen.entries,
-            checkpoint: None,
-            witness: Some(seen),
-            collect_all: false,
-            sealed: None,
-        };
-        let w = walk_fresh(root, &log.root, plan, Collect::default)?;
-        if !w.problems.is_empty() {
-            return Ok(None);
-        }
-        txns.push(w.state.txns);
-        walked.push(WalkedLog {
-            log: log.clone(),
-            head: w.head,
-            files: w.files,
-        });
-    }
-    if !all_after(&walked, &txns, read) {
+    let heads: Vec<Option<Head>> = read.iter().cloned().map(Some).collect();
+    let (walked, txns, problems) = walk_each(root, logs, &heads, true, false)?;
+    if !problems.is_empty() || !all_after(&walked, &txns, read) {
         return Ok(None);
     }
     let start: Vec<u64> = read.iter().map(|h| h.entries).collect();
@@ -262,10 +276,7 @@ pub fn walk_sites_after<V: Visit>(
 /// and no less than the new transaction before it in its log, each entry it names being
 /// that log's (the head read, or a new transaction's end).
 fn all_after(walked: &[WalkedLog], txns: &[Vec<Txn>], read: &[Head]) -> bool {
-    let ends: Vec<HashMap<u64, &str>> = txns
-        .iter()
-        .map(|ts| ts.iter().map(|t| (t.last, t.hash.as_str())).collect())
-        .collect();
+    let ends = ends_of(txns);
     txns.iter().enumerate().all(|(i, ts)| {
         let mut so_far: Vec<u64> = read.iter().map(|h| h.entries).collect();
         ts.iter().all(|t| {
@@ -289,15 +300,8 @@ fn all_after(walked: &[WalkedLog], txns: &[Vec<Txn>], read: &[Head]) -> bool {
 
 /// Every `seen` entry that its log does not hold with that hash: a fork or a cut.
 fn forks(walked: &[WalkedLog], txns: &[Vec<Txn>]) -> Vec<Problem> {
-    let ends: Vec<HashMap<u64, &str>> = txns
-        .iter()
-        .map(|ts| ts.iter().map(|t| (t.last, t.hash.as_str())).collect())
-        .collect();
-    let by_code: HashMap<&str, usize> = walked
-        .iter()
-        .enumerate()
-        .map(|(i, w)| (w.log.code.as_str(), i))
-        .collect();
+    let ends = ends_of(txns);
+    let by_code = by_code(walked);
     let mut found = Vec::new();
     for (i, ts) in txns.iter().enumerate() {
         let log = &walked[i].log;
@@ -362,11 +366,7 @@ fn merge(
     txns: &[Vec<Txn>],
     start: &[u64],
 ) -> (Vec<(usize, usize)>, Vec<Problem>) {
-    let by_code: HashMap<&str, usize> = walked
-        .iter()
-        .enumerate()
-        .map(|(i, w)| (w.log.code.as_str(), i))
-        .collect();
+    let by_code = by_code(walked);
     let mut next = vec![0usize; walked.len()];
     let mut placed = start.to_vec();
     let mut order = Vec::new();
