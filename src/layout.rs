@@ -125,6 +125,23 @@ impl SiteLog {
             false => format!("{prefix}-{}", self.code),
         }
     }
+
+    /// What the names of the version files this site writes carry: nothing at the first
+    /// site (`v0002.toml`), the code elsewhere (`v0002.HZ.toml`), so two sites writing a
+    /// record's next version between pulls write two files and git never conflicts.
+    pub fn version_site(&self) -> Option<&str> {
+        (!self.first).then_some(self.code.as_str())
+    }
+}
+
+/// A site code: an upper-case letter, then one to seven upper-case letters or digits
+/// (`MAIN`, `HZ`, `SH2`). Short, so ids qualified by it stay short.
+pub fn is_site_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    (2..=8).contains(&b.len())
+        && b[0].is_ascii_uppercase()
+        && b.iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 /// SHA-256 of `bytes`, as lowercase hex.
@@ -152,8 +169,17 @@ pub fn hex(bytes: &[u8]) -> String {
 /// (`records/customer/2026/000/CUS-2026-000123/v0001.toml`), so no folder holds more than
 /// a thousand entries and a commit rewrites only small trees. Actors, and ids of another
 /// shape, keep one folder per kind.
-pub fn version_path(kind: &str, id: &str, version: u32) -> String {
-    format!("{}/v{version:04}.toml", record_dir(kind, id))
+pub fn version_path(kind: &str, id: &str, version: u32, site: Option<&str>) -> String {
+    format!("{}/{}", record_dir(kind, id), version_file(version, site))
+}
+
+/// A version file's name: `v0002.toml`, or `v0002.HZ.toml` when site HZ wrote it
+/// (`SiteLog::version_site`).
+pub fn version_file(version: u32, site: Option<&str>) -> String {
+    match site {
+        None => format!("v{version:04}.toml"),
+        Some(code) => format!("v{version:04}.{code}.toml"),
+    }
 }
 
 /// A new record's folder (see `version_path`).
@@ -227,11 +253,29 @@ pub fn parse_version_path(path: &str) -> Option<(&str, &str, u32)> {
         }
         _ => return None,
     };
-    let n = file.strip_prefix('v')?.strip_suffix(".toml")?;
+    let (n, _) = parse_version_file(file)?;
+    Some((kind, id, n))
+}
+
+/// `v0002.toml` → (2, none); `v0002.HZ.toml` → (2, `HZ`).
+fn parse_version_file(file: &str) -> Option<(u32, Option<&str>)> {
+    let rest = file.strip_prefix('v')?.strip_suffix(".toml")?;
+    let (n, site) = match rest.split_once('.') {
+        None => (rest, None),
+        Some((n, site)) if is_site_code(site) => (n, Some(site)),
+        Some(_) => return None,
+    };
     if n.len() != 4 || !n.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    Some((kind, id, n.parse().ok()?))
+    Some((n.parse().ok()?, site))
+}
+
+/// The site a version file's name says wrote it (none: the first site, or a store made
+/// before sites).
+pub fn version_site(path: &str) -> Option<&str> {
+    let file = path.rsplit('/').next()?;
+    parse_version_file(file)?.1
 }
 
 /// Whether a version file's path is in the layout of stores made before records were
@@ -246,7 +290,7 @@ mod tests {
 
     #[test]
     fn version_paths_round_trip() {
-        let p = version_path("customer", "CUS-1", 2);
+        let p = version_path("customer", "CUS-1", 2, None);
         assert_eq!(p, "records/customer/CUS-1/v0002.toml");
         assert_eq!(parse_version_path(&p), Some(("customer", "CUS-1", 2)));
         assert_eq!(
@@ -266,8 +310,23 @@ mod tests {
 
     #[test]
     fn new_records_are_sharded_by_year_and_thousands() {
-        let p = version_path("customer", "CUS-2026-000123", 1);
+        let p = version_path("customer", "CUS-2026-000123", 1, None);
         assert_eq!(p, "records/customer/2026/000/CUS-2026-000123/v0001.toml");
+        let at_hz = version_path("customer", "CUS-2026-000123", 2, Some("HZ"));
+        assert_eq!(
+            at_hz,
+            "records/customer/2026/000/CUS-2026-000123/v0002.HZ.toml"
+        );
+        assert_eq!(
+            parse_version_path(&at_hz),
+            Some(("customer", "CUS-2026-000123", 2))
+        );
+        assert_eq!(version_site(&at_hz), Some("HZ"));
+        assert_eq!(version_site(&p), None);
+        assert_eq!(
+            parse_version_path("records/customer/2026/000/CUS-2026-000123/v0002.hz.toml"),
+            None
+        );
         assert_eq!(
             parse_version_path(&p),
             Some(("customer", "CUS-2026-000123", 1))

@@ -108,19 +108,57 @@ impl Reader<'_> {
             .hint(t!("reader-docket-history-lists-versions", id = id))
             .into());
         }
-        let rel = head.version_path(id, version);
-        let bytes = if version == head.version {
-            self.read_checked(&rel, &head.sha256)?
+        let (rel, bytes) = if version == head.version {
+            let rel = head.file(id);
+            let bytes = self.read_checked(&rel, &head.sha256)?;
+            (rel, bytes)
         } else {
-            self.read_logged(&rel)?
+            let rel = self.older_path(id, head, version);
+            let bytes = self.read_logged(&rel)?;
+            (rel, bytes)
         };
+        self.parse_version(&rel, bytes, &head.kind)
+    }
+
+    /// A version file at `rel` of a record of kind `kind`, checked against the log: one
+    /// set aside by a conflict between sites, or the version a `resolve` keeps.
+    pub fn version_at(&self, rel: &str, kind: &str) -> Result<Version> {
+        let bytes = self.read_logged(rel)?;
+        self.parse_version(rel, bytes, kind)
+    }
+
+    fn parse_version(&self, rel: &str, bytes: Vec<u8>, kind: &str) -> Result<Version> {
         let text =
-            String::from_utf8(bytes).map_err(|_| Error::integrity(&rel, t!("applied-not-utf")))?;
+            String::from_utf8(bytes).map_err(|_| Error::integrity(rel, t!("applied-not-utf")))?;
         // Read by the rules it was written under.
         let policy = policy_of(&text)
-            .ok_or_else(|| Error::integrity(&rel, t!("reader-version-names-no-policy")))?;
+            .ok_or_else(|| Error::integrity(rel, t!("reader-version-names-no-policy")))?;
         let schemas = self.schemas_at(policy)?;
-        let kind = schemas.kind(&head.kind)?;
-        Version::parse(&rel, &text, kind).map_err(|e| Error::integrity(rel.clone(), e.to_string()))
+        let kind = schemas.kind(kind)?;
+        Version::parse(rel, &text, kind).map_err(|e| Error::integrity(rel, e.to_string()))
+    }
+
+    /// Where an earlier version of a record lives: the file of that number the log holds
+    /// and no conflict set aside, its name carrying the site that wrote it when that was
+    /// not the first (`v0002.toml`, `v0002.HZ.toml`).
+    fn older_path(&self, id: &str, head: &RecordHead, version: u32) -> String {
+        let plain = head.version_path(id, version, None);
+        let kept = |p: &str| self.index.sha_of(p).is_some() && !self.index.is_set_aside(p);
+        if kept(&plain) {
+            return plain;
+        }
+        let dir = head.dir(id);
+        let names = std::fs::read_dir(self.store.abs(&dir))
+            .into_iter()
+            .flatten();
+        names
+            .flatten()
+            .filter_map(|e| Some(format!("{dir}/{}", e.file_name().to_str()?)))
+            .find(|p| {
+                crate::layout::parse_version_path(p).is_some_and(|(_, _, v)| v == version)
+                    && crate::layout::version_site(p).is_some()
+                    && kept(p)
+            })
+            .unwrap_or(plain)
     }
 }

@@ -689,3 +689,63 @@ fn a_look_alike_actor_registered_by_hand_is_named() {
         "{problems:?}"
     );
 }
+
+/// Customer `c`'s next version by hand as `action`, with a reason, at `file_name`.
+fn customer_by_hand(s: &TestStore, c: &str, action: &str, file_name: &str) -> Value {
+    let text = s
+        .version_text("customer", c, 1)
+        .replace("version = 1\n", "version = 2\n")
+        .replace(
+            "action = \"create\"",
+            &format!("action = \"{action}\"\nreason = \"两处同时修改\""),
+        );
+    s.write_by_hand(&format!("records/customer/2026/000/{c}/{file_name}"), &text)
+}
+
+#[test]
+fn a_resolve_written_by_hand_where_no_sites_met_is_named() {
+    let s = TestStore::new();
+    let c = s.customer("residential", &[]);
+    let file = customer_by_hand(&s, &c, "resolve", "v0002.toml");
+    let keep = format!("records/customer/2026/000/{c}/v0001.toml");
+    let line = append_entries(
+        &s,
+        &[
+            json!({"actor": "alice", "role": "business-staff", "action": "resolve",
+                 "record": c, "version": 2, "files": [file],
+                 "detail": {"reason": "两处同时修改", "keep": keep, "settles": "",
+                            "status": "active", "policy": "1"}}),
+        ],
+    );
+    assert_eq!(
+        s.verify_problems(),
+        [at(
+            line,
+            &format!("the act resolves `{c}`, which is in no conflict between sites here")
+        )]
+    );
+}
+
+#[test]
+fn a_version_file_named_for_another_site_is_named() {
+    let s = TestStore::new();
+    let c = s.customer("residential", &[]);
+    let file = customer_by_hand(&s, &c, "amend", "v0002.HZ.toml");
+    let line = append_entries(
+        &s,
+        &[
+            json!({"actor": "alice", "role": "business-staff", "action": "amend",
+                 "record": c, "version": 2, "files": [file],
+                 "detail": {"reason": "两处同时修改", "fields": "",
+                            "status": "active", "policy": "1"}}),
+        ],
+    );
+    let problems = s.verify_problems();
+    let expected = at(
+        line,
+        &format!(
+            "the act writes `records/customer/2026/000/{c}/v0002.HZ.toml`, but a version written at site MAIN is named `v0002.toml`"
+        ),
+    );
+    assert!(problems.contains(&expected), "{problems:?}");
+}

@@ -446,7 +446,7 @@ fn a_site_whose_log_was_cut_after_another_read_it_is_named() {
 }
 
 #[test]
-fn one_identity_number_created_at_two_sites_between_pulls_breaks_no_rule() {
+fn one_identity_number_created_at_two_sites_between_pulls_breaks_no_rule_and_meets_in_status() {
     let s = TestStore::new();
     let place = tempfile::tempdir().unwrap();
     let (main, hz) = hz_site_open(&s, place.path());
@@ -474,39 +474,258 @@ fn one_identity_number_created_at_two_sites_between_pulls_breaks_no_rule() {
     // A site that had read the other's record and still creates one is caught.
     let forged = hz.run("alice", &customer_args(7));
     assert_eq!(forged.code, 6, "{}", forged.stderr);
+    // They meet: `status` names both records and the field, never the number.
+    for c in [&main, &hz] {
+        let status = c.ok("audrey", &["status", "--format", "json"]);
+        let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+        let shared = &status["shared_across_sites"];
+        assert_eq!(shared[0]["field"], "id_number", "{status}");
+        let ids: Vec<&str> = shared[0]["ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert!(ids.contains(&at_hz.as_str()) && ids.contains(&at_main.as_str()));
+        let table = c.ok("audrey", &["status"]);
+        assert!(
+            table.contains("records of different sites hold one `id_number`"),
+            "{table}"
+        );
+        assert!(!table.contains(&resident_id(7)), "{table}");
+    }
+    // Kept with a reason at HZ: both stand, and the meeting is settled everywhere.
+    hz.ok(
+        "alice",
+        &[
+            "amend",
+            &at_hz,
+            "--set",
+            "phone=13900002222",
+            "--allow-duplicate",
+            "--reason",
+            "同一用户在两处开户，分别供气",
+        ],
+    );
+    hz.sync("HZ keeps its record");
+    main.sync("MAIN pulls");
+    for c in [&main, &hz] {
+        c.ok("", &["verify"]);
+        let status = c.ok("audrey", &["status", "--format", "json"]);
+        assert!(status.contains("\"shared_across_sites\": []"), "{status}");
+    }
+}
+
+/// `id`'s acts at two sites between pulls: HZ sets meter H1, MAIN sets M1, and both
+/// exchange them through git.
+fn amended_at_both_sites(main: &Clone, hz: &Clone, id: &str) {
+    hz.ok(
+        "alice",
+        &["amend", id, "--set", "meter_number=H1", "--reason", "换表"],
+    );
+    main.ok(
+        "alice",
+        &["amend", id, "--set", "meter_number=M1", "--reason", "换表"],
+    );
+    hz.sync("HZ: a meter");
+    main.sync("MAIN: a meter");
+    hz.sync("HZ pulls");
+}
+
+fn meter_at(c: &Clone, id: &str) -> String {
+    shown(c, id)["fields"]["meter_number"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[test]
-fn one_record_amended_at_two_sites_between_pulls_stops_the_pull() {
+fn one_record_amended_at_two_sites_between_pulls_meets_as_a_conflict_kept_until_resolved() {
     let s = TestStore::new();
     let place = tempfile::tempdir().unwrap();
     let (main, hz) = hz_site_open(&s, place.path());
     let id = main.ok("alice", &customer_args(8)).trim().to_string();
     main.sync("MAIN: a customer");
     hz.sync("HZ pulls");
-    hz.ok(
+    // Each site names its version file after itself, so git merges the two acts.
+    amended_at_both_sites(&main, &hz, &id);
+    let dir = main.git(&["ls-files", &format!("*{id}*")]);
+    assert!(
+        dir.contains("/v0002.toml") && dir.contains("/v0002.HZ.toml"),
+        "{dir}"
+    );
+    for c in [&main, &hz] {
+        c.ok("", &["verify"]);
+        // Another site's act goes first: HZ's version stands, MAIN's is set aside.
+        assert_eq!(meter_at(c, &id), "H1");
+        let shown = c.run("audrey", &["show", &id]);
+        assert!(
+            shown.stderr.contains(&format!(
+                "{id} is in conflict between sites: the version shown is site HZ's; set aside: MAIN"
+            )),
+            "{}",
+            shown.stderr
+        );
+        let status = c.ok("audrey", &["status", "--format", "json"]);
+        let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+        let conflict = &status["conflicts"][0];
+        assert_eq!(conflict["id"], id.as_str(), "{status}");
+        assert_eq!(conflict["current_site"], "HZ");
+        assert_eq!(conflict["set_aside"][0]["site"], "MAIN");
+        assert_eq!(conflict["set_aside"][0]["action"], "amend");
+        // Nothing more is done to the record until someone settles it.
+        let o = c.run(
+            "alice",
+            &["amend", &id, "--set", "meter_number=X1", "--reason", "再换"],
+        );
+        assert_eq!(o.code, 6, "{}", o.stderr);
+        assert!(
+            o.stderr.contains(&format!(
+                "record `{id}` is in conflict: site(s) MAIN changed it while another site's change came first, and both versions are kept"
+            )),
+            "{}",
+            o.stderr
+        );
+    }
+    // A site the conflict holds no version of is no choice.
+    let o = main.run(
         "alice",
-        &["amend", &id, "--set", "meter_number=H1", "--reason", "新表"],
+        &["resolve", &id, "--keep", "SH", "--reason", "核对"],
+    );
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(&format!(
+            "no version of `{id}` in its conflict was written at site SH"
+        )),
+        "{}",
+        o.stderr
     );
     main.ok(
         "alice",
-        &["amend", &id, "--set", "meter_number=M1", "--reason", "新表"],
+        &[
+            "resolve",
+            &id,
+            "--keep",
+            "MAIN",
+            "--reason",
+            "总部核对过表号",
+        ],
     );
-    hz.sync("HZ: a meter");
-    main.git(&["add", "-A"]);
-    main.git(&["commit", "-qm", "MAIN: a meter"]);
-    let pulled = std::process::Command::new("git")
-        .current_dir(&main.root)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(["pull", "-q", "--no-rebase", "--no-edit"])
-        .output()
-        .unwrap();
-    assert!(!pulled.status.success());
-    let conflicted = main.git(&["diff", "--name-only", "--diff-filter=U"]);
+    main.sync("MAIN resolves");
+    hz.sync("HZ pulls");
+    for c in [&main, &hz] {
+        c.ok("", &["verify"]);
+        assert_eq!(meter_at(c, &id), "M1");
+        assert_eq!(shown(c, &id)["version"], 3);
+        // No act is lost: the version set aside stays in the record's history.
+        let history = c.ok("audrey", &["history", &id]);
+        assert!(history.contains("2 (site MAIN, set aside)"), "{history}");
+        assert!(history.contains("resolve"), "{history}");
+        let status = c.ok("audrey", &["status", "--format", "json"]);
+        assert!(status.contains("\"conflicts\": []"), "{status}");
+        let log = c.ok("audrey", &["log", "--action", "resolve"]);
+        assert!(log.contains(&id), "{log}");
+        c.ok(
+            "alice",
+            &[
+                "amend",
+                &id,
+                "--set",
+                "meter_number=M2",
+                "--reason",
+                "再换表",
+            ],
+        );
+    }
+    // No conflict, nothing to resolve.
+    let o = hz.run(
+        "alice",
+        &["resolve", &id, "--keep", "HZ", "--reason", "核对"],
+    );
+    assert_eq!(o.code, 6, "{}", o.stderr);
     assert!(
-        conflicted.contains(&format!("{id}/v0002.toml")),
-        "{conflicted}"
+        o.stderr.contains(&format!(
+            "record `{id}` is in no conflict between sites: there is nothing to resolve"
+        )),
+        "{}",
+        o.stderr
     );
+}
+
+#[test]
+fn an_approval_at_one_office_and_an_amendment_at_another_meet_and_the_step_is_taken_again() {
+    let s = TestStore::new();
+    let place = tempfile::tempdir().unwrap();
+    let (main, hz) = hz_site_open(&s, place.path());
+    let customer = main.ok("alice", &customer_args(9)).trim().to_string();
+    let supply = main
+        .ok(
+            "alice",
+            &[
+                "create",
+                "residential-supply",
+                "--set",
+                &format!("customer={customer}"),
+                "--set",
+                "delivery_notice_no=SQ1",
+                "--set",
+                "acceptance_drawing_no=YS1",
+                "--set",
+                "installation_fee_settled=false",
+                "--set",
+                "meter_number=M1",
+                "--set",
+                "start_date=2026-03-05",
+            ],
+        )
+        .trim()
+        .to_string();
+    main.sync("MAIN drafts");
+    hz.sync("HZ pulls");
+    // The general manager approves at the head office while HZ changes the terms.
+    main.ok("gina", &["approve", &supply, "--comment", "同意"]);
+    hz.ok(
+        "bob",
+        &[
+            "amend",
+            &supply,
+            "--set",
+            "meter_number=M9",
+            "--reason",
+            "换表",
+        ],
+    );
+    main.sync("MAIN approves");
+    hz.sync("HZ amends");
+    main.sync("MAIN pulls");
+    for c in [&main, &hz] {
+        c.ok("", &["verify"]);
+        assert_eq!(status_at(c, &supply), "pending");
+        let o = c.run("gina", &["approve", &supply, "--comment", "同意"]);
+        assert_eq!(o.code, 6, "{}", o.stderr);
+    }
+    // Keeping HZ's terms keeps where their approval stands: the step is due again.
+    hz.ok(
+        "bob",
+        &[
+            "resolve",
+            &supply,
+            "--keep",
+            "HZ",
+            "--reason",
+            "以新表号为准",
+        ],
+    );
+    hz.sync("HZ resolves");
+    main.sync("MAIN pulls");
+    main.ok("gina", &["approve", &supply, "--comment", "新表号同意"]);
+    main.sync("MAIN approves again");
+    hz.sync("HZ pulls");
+    for c in [&main, &hz] {
+        c.ok("", &["verify"]);
+        assert_eq!(status_at(c, &supply), "active");
+        assert_eq!(meter_at(c, &supply), "M9");
+    }
 }
 
 #[test]

@@ -38,7 +38,7 @@ fn unknown_columns_statuses_and_sort_keys_say_what_was_meant() {
 fn log_filters_name_real_actions_and_actors() {
     let s = TestStore::new();
     let err = s.fails_unchanged("", &["log", "--action", "aprove"], INVALID);
-    assert!(err.starts_with("error: --action: no action `aprove`\nhint: did you mean `approve`? (actions: genesis, policy,"), "{err}");
+    assert!(err.starts_with("error: --action: no action `aprove`\nhint: did you mean `approve`? (actions: genesis, site-open, policy,"), "{err}");
     let err = s.fails_unchanged("", &["log", "--actor", "alcie"], INVALID);
     assert!(
         err.starts_with(

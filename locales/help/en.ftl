@@ -280,6 +280,15 @@ help-docket-site-init-examples =
       docket site init MAIN --take-over   # this clone replaces the head office's old one
 help-docket-site-init-arg-code = The site's code: an upper-case letter, then one to seven letters or digits
 help-docket-site-init-arg-take_over = Write as a site the store already has: this clone replaces the one that wrote as it
+help-docket-resolve-about = Settle a record two sites changed between pulls: keep one site's terms
+help-docket-resolve-examples = 
+    Examples:
+      docket status                                   # lists the records in conflict
+      docket --actor wang.fang resolve CUS-2026-000001 --keep HZ --reason '杭州营业厅的地址是用户本人更正的'
+      docket --actor wang.fang resolve CON-2026-000003 --keep MAIN --reason '保留总部已审批的条款'
+help-docket-resolve-arg-id = The record in conflict (any case), e.g. CUS-2026-000001
+help-docket-resolve-arg-keep = The site whose version's terms the record keeps, e.g. HZ (`docket show` lists them)
+help-docket-resolve-arg-reason = Why these terms stand (kept in the version and the audit log)
 help-docket-policy-about = The rules in force: what changed in the policy files, and applying them
 help-docket-policy-diff-about = Show how docket.toml and schemas/ differ from the policy in force
 help-docket-policy-diff-examples = 

@@ -279,6 +279,15 @@ help-docket-site-init-examples =
       docket site init MAIN --take-over   # 本副本接替总部原来的副本
 help-docket-site-init-arg-code = 站点代码：一个大写字母，后接一到七个字母或数字
 help-docket-site-init-arg-take_over = 以数据库已有的站点身份写入：本副本接替以该站点身份写入的那个副本
+help-docket-resolve-about = 裁决两个站点在同步之间都修改过的记录：保留其中一个站点的条款
+help-docket-resolve-examples = 
+    示例：
+      docket status                                   # 列出存在冲突的记录
+      docket --actor wang.fang resolve CUS-2026-000001 --keep HZ --reason '杭州营业厅的地址是用户本人更正的'
+      docket --actor wang.fang resolve CON-2026-000003 --keep MAIN --reason '保留总部已审批的条款'
+help-docket-resolve-arg-id = 存在冲突的记录编号（不分大小写），例如 CUS-2026-000001
+help-docket-resolve-arg-keep = 记录采用哪个站点版本的条款，例如 HZ（`docket show` 会列出）
+help-docket-resolve-arg-reason = 为何采用这些条款（记入版本和审计日志）
 help-docket-policy-about = 生效中的规则：制度文件有何改动，以及应用改动
 help-docket-policy-diff-about = 显示 docket.toml 和 schemas/ 与生效中的制度有何不同
 help-docket-policy-diff-examples =

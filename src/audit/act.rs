@@ -140,6 +140,15 @@ pub enum Act {
         number: String,
         attachments: u32,
     },
+    /// A conflict between sites settled: the record's next version takes the terms of
+    /// the version file `keep` (its current one, or one set aside) and closes every act
+    /// set aside on it (`settles`, their files).
+    Resolve {
+        written: Written,
+        reason: String,
+        keep: String,
+        settles: Vec<String>,
+    },
     Reveal {
         record: String,
         command: String,
@@ -178,7 +187,7 @@ pub enum Act {
 }
 
 /// The record acts that write a new version of a contract or customer.
-pub const VERSION_ACTS: [&str; 9] = [
+pub const VERSION_ACTS: [&str; 10] = [
     "create",
     "import",
     "amend",
@@ -188,6 +197,7 @@ pub const VERSION_ACTS: [&str; 9] = [
     "complete",
     "terminate",
     "archive",
+    "resolve",
 ];
 
 /// An entry's detail, taken key by key; what is left over was not written by docket.
@@ -283,7 +293,8 @@ impl<'e> Detail<'e> {
     }
 }
 
-fn split_list(text: &str) -> Vec<String> {
+/// A list detail (`duplicate_of`, `settles`) as its items.
+pub fn split_list(text: &str) -> Vec<String> {
     text.split(',')
         .filter(|s| !s.is_empty())
         .map(str::to_string)
@@ -488,6 +499,12 @@ impl Act {
                 written: Act::written(e, d)?,
                 reason: d.req("reason")?,
             },
+            "resolve" => Act::Resolve {
+                written: Act::written(e, d)?,
+                reason: d.req("reason")?,
+                keep: d.req("keep")?,
+                settles: d.list("settles"),
+            },
             "archive" => {
                 check_shape(e, Shape::Writes)?;
                 if d.req("status")? != "archived" {
@@ -577,6 +594,7 @@ impl Act {
             Act::Withdraw { .. } => "withdraw",
             Act::Complete { .. } => "complete",
             Act::Terminate { .. } => "terminate",
+            Act::Resolve { .. } => "resolve",
             Act::Archive { .. } => "archive",
             Act::Reveal { .. } => "reveal",
             Act::Lookup { .. } => "lookup",
@@ -608,7 +626,8 @@ impl Act {
             | Act::Reject { written, .. }
             | Act::Withdraw { written, .. }
             | Act::Complete { written }
-            | Act::Terminate { written, .. } => (written.record.clone(), written.version),
+            | Act::Terminate { written, .. }
+            | Act::Resolve { written, .. } => (written.record.clone(), written.version),
             Act::Archive {
                 record, version, ..
             } => (record.clone(), *version),
@@ -792,6 +811,17 @@ impl Act {
                 put("reason", reason.clone());
             }
             Act::Complete { written: w } => written(&mut put, w),
+            Act::Resolve {
+                written: w,
+                reason,
+                keep,
+                settles,
+            } => {
+                written(&mut put, w);
+                put("reason", reason.clone());
+                put("keep", keep.clone());
+                put("settles", join(settles));
+            }
             Act::Archive {
                 number,
                 attachments,
@@ -916,6 +946,12 @@ mod tests {
                 step: "market-manager".into(),
                 rule: "R-C3".into(),
                 comment: Some("ok".into()),
+            },
+            Act::Resolve {
+                written: written(),
+                reason: "两处同时修改，保留杭州的".into(),
+                keep: "records/installation/INS-2026-000001/v0002.HZ.toml".into(),
+                settles: vec!["records/installation/INS-2026-000001/v0002.toml".into()],
             },
             Act::Import {
                 written: Written {

@@ -1,6 +1,6 @@
 //! The current version of every record, packed: an index built from genesis (`verify`'s,
 //! or a first run's) holds one per record, so at a million records each byte of a head
-//! is a megabyte. A head is 56 bytes and its id one allocation: the hash as bytes, the
+//! is a megabyte. A head is 64 bytes and its id one allocation: the hash as bytes, the
 //! kind and department as numbers into a table of names, instead of three strings.
 
 use super::index::RecordHead;
@@ -17,6 +17,8 @@ struct Packed {
     kind: u32,
     /// Into `Heads::names`, plus one; 0: none (the centre).
     department: u32,
+    /// Into `Heads::names`, plus one; 0: none (the first site's file).
+    site: u32,
     flat: bool,
     /// `verify` read this version's file and found it as logged.
     checked: bool,
@@ -24,6 +26,9 @@ struct Packed {
     /// so it is compared (and fails) exactly as logged.
     odd: bool,
 }
+
+/// Which file of a record a version path names: (kind, version, flat layout, site).
+pub type FileAt<'a> = (&'a str, u32, bool, Option<&'a str>);
 
 /// Record id → its current version, in id order.
 #[derive(Default)]
@@ -57,7 +62,9 @@ impl Heads {
             .department
             .as_deref()
             .map_or(0, |d| self.intern(d).1 + 1);
+        let site = head.site.as_deref().map_or(0, |s| self.intern(s).1 + 1);
         let packed = Packed {
+            site,
             sha: sha.unwrap_or([0; 32]),
             changed: head.changed,
             version: head.version,
@@ -77,31 +84,33 @@ impl Heads {
             .is_some_and(|old| old.checked)
     }
 
-    /// Note that the file of record `id`'s current version, when that is `version` of
-    /// `kind` in the layout `flat` says, was read and found as logged; whether it was.
-    pub fn mark_checked(&mut self, id: &str, (kind, version, flat): (&str, u32, bool)) -> bool {
+    /// Note that the file of record `id`'s current version, when that is the file `at`
+    /// names, was read and found as logged; whether it was.
+    pub fn mark_checked(&mut self, id: &str, at: FileAt) -> bool {
         let Some(p) = self.heads.get(id) else {
             return false;
         };
-        if !self.is_at(p, kind, version, flat) {
+        if !self.is_at(p, at) {
             return false;
         }
         self.heads.get_mut(id).expect("just found").checked = true;
         true
     }
 
-    /// Whether record `id`'s current version is `version` of `kind` in the layout `flat`
-    /// says, and its file was checked.
-    pub fn is_checked(&self, id: &str, (kind, version, flat): (&str, u32, bool)) -> bool {
+    /// Whether record `id`'s current version is the file `at` names, and it was checked.
+    pub fn is_checked(&self, id: &str, at: FileAt) -> bool {
         self.heads
             .get(id)
-            .is_some_and(|p| p.checked && self.is_at(p, kind, version, flat))
+            .is_some_and(|p| p.checked && self.is_at(p, at))
     }
 
-    /// Whether `p` is version `version` of `kind`, in the layout `flat` says: the file a
-    /// version path names, without making the path.
-    fn is_at(&self, p: &Packed, kind: &str, version: u32, flat: bool) -> bool {
-        p.version == version && p.flat == flat && &*self.names[p.kind as usize] == kind
+    /// Whether `p` is the file `at` names, without making the path.
+    fn is_at(&self, p: &Packed, (kind, version, flat, site): FileAt) -> bool {
+        let name = |n: u32| n.checked_sub(1).map(|n| &*self.names[n as usize]);
+        p.version == version
+            && p.flat == flat
+            && &*self.names[p.kind as usize] == kind
+            && name(p.site) == site
     }
 
     pub fn get(&self, id: &str) -> Option<RecordHead> {
@@ -161,6 +170,10 @@ impl Heads {
                 .map(|d| self.names[d as usize].clone()),
             flat: p.flat,
             changed: p.changed,
+            site: p
+                .site
+                .checked_sub(1)
+                .map(|n| self.names[n as usize].clone()),
         }
     }
 }
@@ -196,6 +209,7 @@ mod tests {
             department: department.map(Arc::from),
             flat: false,
             changed: 41,
+            site: None,
         }
     }
 
@@ -240,13 +254,18 @@ mod tests {
         );
         assert_eq!(heads.first_after(None).unwrap().0, "CON-2026-000001");
         assert!(heads.first_after(Some("CUS-2026-000003")).is_none());
-        let at = |version| ("customer", version, false);
+        let at = |version| ("customer", version, false, None);
         assert!(
             !heads.mark_checked("CUS-2026-000001", at(2)),
             "not its current version"
         );
-        assert!(!heads.mark_checked("CUS-2026-000001", ("contract", 3, false)));
-        assert!(!heads.mark_checked("CUS-2026-000001", ("customer", 3, true)));
+        assert!(!heads.mark_checked("CUS-2026-000001", ("contract", 3, false, None)));
+        assert!(!heads.mark_checked("CUS-2026-000001", ("customer", 3, true, None)));
+        let at_hz = ("customer", 3, false, Some("HZ"));
+        assert!(
+            !heads.mark_checked("CUS-2026-000001", at_hz),
+            "another site's file"
+        );
         assert!(heads.mark_checked("CUS-2026-000001", at(3)));
         assert!(heads.is_checked("CUS-2026-000001", at(3)));
         assert!(!heads.is_checked("CUS-2026-000002", at(3)));

@@ -4,12 +4,15 @@
 //! on disk as of a checkpoint (`Settled`), with the entries after it held in memory on
 //! top: a command looks up the few records it needs instead of loading them all.
 
-use super::entry::Entry;
-use super::heads::Heads;
+use super::conflict::{SetAside, SetAsides};
+use super::entry::{Entry, FileHash};
+use super::heads::{FileAt, Heads};
 use crate::layout::{ACTORS_DIR, parse_policy_copy, parse_version_path};
 
 /// The act that applies a policy version (and the record it is logged under).
 pub const POLICY_ACT: &str = "policy";
+/// The act that settles a conflict between sites on a record.
+pub const RESOLVE_ACT: &str = "resolve";
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
@@ -27,6 +30,9 @@ pub struct RecordHead {
     pub flat: bool,
     /// The entry that wrote the current version.
     pub changed: u64,
+    /// The site whose name the current version's file carries (`v0002.HZ.toml`); none:
+    /// the first site's (`v0002.toml`).
+    pub site: Option<Arc<str>>,
 }
 
 impl RecordHead {
@@ -39,9 +45,19 @@ impl RecordHead {
         }
     }
 
-    /// Where version `version` of the record lives.
-    pub fn version_path(&self, id: &str, version: u32) -> String {
-        format!("{}/v{version:04}.toml", self.dir(id))
+    /// Where the record's current version lives.
+    pub fn file(&self, id: &str) -> String {
+        self.version_path(id, self.version, self.site.as_deref())
+    }
+
+    /// Where version `version` of the record lives when site `site` wrote it (none: the
+    /// first site).
+    pub fn version_path(&self, id: &str, version: u32, site: Option<&str>) -> String {
+        format!(
+            "{}/{}",
+            self.dir(id),
+            crate::layout::version_file(version, site)
+        )
     }
 }
 
@@ -112,6 +128,12 @@ pub struct LogIndex {
     /// The records written to a copy on disk by `forget_spilled` (`verify`'s): one not
     /// among them is not looked up there.
     spilled: Option<crate::bloom::Bloom>,
+    /// Record id → the acts set aside on it by a conflict between sites (few: held whole).
+    pub conflicts: BTreeMap<String, SetAsides>,
+    /// Record id → the records its current terms were allowed to share a unique value
+    /// with, as its act logged (`--allow-duplicate`), when one of them was numbered at
+    /// another site (few: held whole).
+    pub allowed: BTreeMap<String, Vec<String>>,
 }
 
 /// What the entries after a settled index's checkpoint added, to write into it.
@@ -124,6 +146,8 @@ pub struct Added<'a> {
     pub fingerprints: &'a HashMap<String, String>,
     pub actors: &'a BTreeMap<String, u32>,
     pub policies: &'a BTreeMap<u32, BTreeMap<String, String>>,
+    pub conflicts: &'a BTreeMap<String, SetAsides>,
+    pub allowed: &'a BTreeMap<String, Vec<String>>,
 }
 
 impl LogIndex {
@@ -212,6 +236,8 @@ impl LogIndex {
             fingerprints: &self.fingerprints,
             actors: &self.actors,
             policies: &self.policies,
+            conflicts: &self.conflicts,
+            allowed: &self.allowed,
         }
     }
 
@@ -249,8 +275,11 @@ impl LogIndex {
         if entry.record.is_empty() || entry.version == 0 {
             return;
         }
-        let suffix = format!("/v{:04}.toml", entry.version);
-        let Some(file) = entry.files.iter().find(|f| f.path.ends_with(&suffix)) else {
+        let Some(file) = entry
+            .files
+            .iter()
+            .find(|f| parse_version_path(&f.path).is_some_and(|(_, _, v)| v == entry.version))
+        else {
             return;
         };
         let kind = file.path.split('/').nth(1).unwrap_or_default().to_string();
@@ -266,6 +295,19 @@ impl LogIndex {
             self.fingerprints.insert(f.clone(), entry.record.clone());
         }
         let old = self.record(&entry.record);
+        if let Some(aside) = old
+            .as_ref()
+            .and_then(|head| self.set_aside(head, entry, file, position))
+        {
+            // Kept as an ordinary logged file; the record stays as it was.
+            self.other_files
+                .insert(file.path.clone(), file.sha256.clone());
+            self.conflicts
+                .entry(entry.record.clone())
+                .or_default()
+                .push(aside);
+            return;
+        }
         // A record keeps the department it was created under.
         let department = match &old {
             Some(old) => old.department.clone(),
@@ -281,12 +323,26 @@ impl LogIndex {
             department,
             flat: crate::layout::is_flat_version_path(&file.path),
             changed: position,
+            site: crate::layout::version_site(&file.path).map(|s| self.records.intern(s).0),
         };
+        if matches!(
+            entry.action.as_str(),
+            "create" | "import" | "amend" | RESOLVE_ACT
+        ) {
+            self.note_allowed(entry);
+        }
+        if entry.action == RESOLVE_ACT
+            && let Some(asides) = self.conflicts.get_mut(&entry.record)
+        {
+            for a in asides.iter_mut().filter(|a| a.resolved.is_none()) {
+                a.resolved = Some(position);
+            }
+        }
         let old_in_memory = self.records.contains(&entry.record);
         let old_checked = self.records.insert(&entry.record, &head);
         if let Some(old) = old {
             // The superseded version stays logged as an ordinary file.
-            let path = old.version_path(&entry.record, old.version);
+            let path = old.file(&entry.record);
             // A head written to `verify`'s copy on disk has its mark there (only that copy
             // keeps marks: a settled index is not asked).
             let checked_on_disk = || {
@@ -297,6 +353,88 @@ impl LogIndex {
                 self.checked_older.insert(crate::layout::path_key(&path));
             }
             self.other_files.insert(path, old.sha256);
+        }
+    }
+
+    /// The act `entry` writes `file` as the next version of a record another site's act
+    /// had moved on without this act's site knowing: set aside. Its site's file names
+    /// the site, so the two acts wrote two files; the merged order placed this one second.
+    /// A site writes on top of what it has read, so an act whose version is not the
+    /// current one's next, on a record last written at another site, was taken on an
+    /// older state; and one that follows its site's own act set aside continues it
+    /// (once a site has read the conflict, docket lets it only resolve it).
+    fn set_aside(
+        &self,
+        head: &RecordHead,
+        entry: &Entry,
+        file: &FileHash,
+        position: u64,
+    ) -> Option<SetAside> {
+        let site = crate::layout::version_site(&file.path);
+        // A site that had pulled acts on the record only to resolve it.
+        let resolves = entry.action == RESOLVE_ACT;
+        let continues = !resolves
+            && self.conflicts.get(&entry.record).is_some_and(|asides| {
+                asides.iter().any(|a| {
+                    a.resolved.is_none()
+                        && a.site.as_deref() == site
+                        && a.version + 1 == entry.version
+                })
+            });
+        let behind = entry.version <= head.version && head.site.as_deref() != site;
+        (continues || behind).then(|| SetAside {
+            path: file.path.clone(),
+            sha256: file.sha256.clone(),
+            version: entry.version,
+            site: site.map(str::to_string),
+            action: entry.action.clone(),
+            actor: entry.actor.clone(),
+            time: entry.time.clone(),
+            position,
+            resolved: None,
+        })
+    }
+
+    /// Whether `entry`, writing `file` on the record whose current version is `head`, is
+    /// set aside by a conflict (as `add_at` decides).
+    pub fn sets_aside(&self, head: &RecordHead, entry: &Entry, file: &FileHash) -> bool {
+        self.set_aside(head, entry, file, 0).is_some()
+    }
+
+    /// The acts set aside on record `id` and not yet resolved.
+    pub fn open_conflict(&self, id: &str) -> Option<&[SetAside]> {
+        self.conflicts
+            .get(id)
+            .filter(|a| super::conflict::is_open(a))
+            .map(Vec::as_slice)
+    }
+
+    /// Whether the version file at `path` holds an act set aside by a conflict.
+    pub fn is_set_aside(&self, path: &str) -> bool {
+        parse_version_path(path).is_some_and(|(_, id, _)| {
+            self.conflicts
+                .get(id)
+                .is_some_and(|a| a.iter().any(|a| a.path == path))
+        })
+    }
+
+    /// Note which records `entry`'s new terms were allowed to share a unique value with:
+    /// only allowances across sites are kept, what `status` asks of them.
+    fn note_allowed(&mut self, entry: &Entry) {
+        let site = crate::store::ids::site_of_id;
+        let of = entry
+            .detail
+            .get("duplicate_of")
+            .map(|of| super::act::split_list(of))
+            .filter(|of| of.iter().any(|o| site(o) != site(&entry.record)));
+        match of {
+            Some(of) => {
+                self.allowed.insert(entry.record.clone(), of);
+            }
+            None if !self.allowed.is_empty() => {
+                self.allowed.remove(&entry.record);
+            }
+            None => {}
         }
     }
 
@@ -426,11 +564,12 @@ impl LogIndex {
 
     /// The logged hash of a store file, if the log knows it.
     pub fn sha_of(&self, path: &str) -> Option<String> {
-        if let Some((kind, id, v)) = parse_version_path(path)
+        if let Some((id, (kind, v, flat, site))) = head_of_path(path)
             && let Some(head) = self.record(id)
             && head.kind == kind
             && head.version == v
-            && head.flat == crate::layout::is_flat_version_path(path)
+            && head.flat == flat
+            && head.site.as_deref() == site
         {
             return Some(head.sha256);
         }
@@ -459,7 +598,12 @@ impl LogIndex {
     pub fn logged(&self, path: &str) -> Option<(String, bool)> {
         if let Some((id, at)) = head_of_path(path)
             && let Some(head) = self.records.get(id)
-            && (head.kind.as_str(), head.version, head.flat) == at
+            && (
+                head.kind.as_str(),
+                head.version,
+                head.flat,
+                head.site.as_deref(),
+            ) == at
         {
             return Some((head.sha256, self.records.is_checked(id, at)));
         }
@@ -497,9 +641,7 @@ impl LogIndex {
     /// Every logged file and its hash (an index built from genesis, as `file_count`).
     pub fn all_files(&self) -> Box<dyn Iterator<Item = (String, String)> + '_> {
         if self.base.is_some() {
-            let heads = self
-                .records()
-                .map(|(id, h)| (h.version_path(&id, h.version), h.sha256));
+            let heads = self.records().map(|(id, h)| (h.file(&id), h.sha256));
             return Box::new(heads.chain(BaseFiles {
                 index: self,
                 page: VecDeque::new(),
@@ -507,10 +649,7 @@ impl LogIndex {
                 done: false,
             }));
         }
-        let heads = self
-            .records
-            .iter()
-            .map(|(id, h)| (h.version_path(id, h.version), h.sha256));
+        let heads = self.records.iter().map(|(id, h)| (h.file(id), h.sha256));
         Box::new(heads.chain(self.other_files.iter().map(|(p, h)| (p.clone(), h.clone()))))
     }
 }
@@ -537,13 +676,11 @@ impl Iterator for BaseFiles<'_> {
     }
 }
 
-/// A version path as the record it belongs to and (kind, version, flat layout).
-fn head_of_path(path: &str) -> Option<(&str, (&str, u32, bool))> {
+/// A version path as the record it belongs to and the file it names.
+fn head_of_path(path: &str) -> Option<(&str, FileAt<'_>)> {
     let (kind, id, version) = parse_version_path(path)?;
-    Some((
-        id,
-        (kind, version, crate::layout::is_flat_version_path(path)),
-    ))
+    let flat = crate::layout::is_flat_version_path(path);
+    Some((id, (kind, version, flat, crate::layout::version_site(path))))
 }
 
 /// Every record in id order: the settled copy's, read a page at a time, merged with those

@@ -3,6 +3,7 @@
 
 pub mod act;
 pub mod chain;
+pub mod conflict;
 pub mod entry;
 pub mod heads;
 pub mod index;

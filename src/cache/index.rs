@@ -20,14 +20,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The database's layout; a database of another is thrown away and rebuilt.
-const FORMAT: i64 = 7;
+const FORMAT: i64 = 8;
 
 const SCHEMA: &str = "
 CREATE TABLE checkpoint(one INTEGER PRIMARY KEY CHECK (one = 1),
     entries INTEGER NOT NULL, len INTEGER NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE records(id TEXT PRIMARY KEY, kind TEXT NOT NULL, version INTEGER NOT NULL,
-    sha TEXT NOT NULL, department TEXT, flat INTEGER NOT NULL, changed INTEGER NOT NULL)
-    WITHOUT ROWID;
+    sha TEXT NOT NULL, department TEXT, flat INTEGER NOT NULL, changed INTEGER NOT NULL,
+    site TEXT) WITHOUT ROWID;
 CREATE INDEX records_changed ON records(changed);
 CREATE TABLE files(path TEXT PRIMARY KEY, sha TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE numbers(stem TEXT PRIMARY KEY, last INTEGER NOT NULL) WITHOUT ROWID;
@@ -45,6 +45,8 @@ CREATE TABLE uniques(kind TEXT NOT NULL, field TEXT NOT NULL, digest TEXT NOT NU
     id TEXT NOT NULL, version INTEGER NOT NULL, sha TEXT NOT NULL,
     PRIMARY KEY (kind, field, digest, id)) WITHOUT ROWID;
 CREATE INDEX uniques_id ON uniques(id);
+CREATE TABLE conflicts(record TEXT PRIMARY KEY, set_aside TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE allowed(record TEXT PRIMARY KEY, shares_with TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE rows_made(one INTEGER PRIMARY KEY CHECK (one = 1), entry INTEGER NOT NULL,
     policy INTEGER NOT NULL);
 ";
@@ -207,13 +209,23 @@ pub fn load(path: &Path) -> Option<(Checkpoint, LogIndex)> {
         policies.entry(v as u32).or_default().insert(source, sha);
     }
     drop(stmt);
+    let conflicts = small_map(&conn, "SELECT record, set_aside FROM conflicts")?
+        .into_iter()
+        .map(|(id, json): (String, String)| Some((id, serde_json::from_str(&json).ok()?)))
+        .collect::<Option<_>>()?;
+    let allowed = small_map(&conn, "SELECT record, shares_with FROM allowed")?
+        .into_iter()
+        .map(|(id, of): (String, String)| (id, crate::audit::act::split_list(&of)))
+        .collect();
     let base = Box::new(Db {
         conn: Mutex::new(conn),
         path: path.to_path_buf(),
         departments: Default::default(),
         scratch: false,
     });
-    let index = LogIndex::settled(base, at.head.clone(), actors, policies);
+    let mut index = LogIndex::settled(base, at.head.clone(), actors, policies);
+    index.conflicts = conflicts;
+    index.allowed = allowed;
     Some((at, index))
 }
 
@@ -258,7 +270,8 @@ fn write(tx: &Connection, whole: bool, head: &Head, index: &LogIndex) -> rusqlit
             "DELETE FROM checkpoint; DELETE FROM records; DELETE FROM files;
              DELETE FROM numbers; DELETE FROM archive; DELETE FROM legacy;
              DELETE FROM fingerprints; DELETE FROM actors; DELETE FROM policies;
-             DELETE FROM rows; DELETE FROM uniques; DELETE FROM rows_made;",
+             DELETE FROM rows; DELETE FROM uniques; DELETE FROM rows_made;
+             DELETE FROM conflicts; DELETE FROM allowed;",
         )?;
     }
     write_added(tx, index)?;
@@ -282,16 +295,18 @@ fn write_heads_and_files(
     use rusqlite::ToSql;
     let added = index.added();
     let (extra, bound) = match noting_checked {
-        true => (", checked", ", ?8"),
+        true => (", checked", ", ?9"),
         false => ("", ""),
     };
     let mut put = tx.prepare(&format!(
-        "INSERT OR REPLACE INTO records(id, kind, version, sha, department, flat, changed{extra})
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7{bound})"
+        "INSERT OR REPLACE INTO records(id, kind, version, sha, department, flat, changed,
+             site{extra})
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8{bound})"
     ))?;
     for (id, h, checked) in added.records.iter_noting_checked() {
         let changed = h.changed as i64;
         let department = h.department.as_deref();
+        let site = h.site.as_deref();
         let mut values: Vec<&dyn ToSql> = vec![
             &id,
             &h.kind,
@@ -300,6 +315,7 @@ fn write_heads_and_files(
             &department,
             &h.flat,
             &changed,
+            &site,
         ];
         if noting_checked {
             values.push(&checked);
@@ -353,8 +369,19 @@ fn write_numbers(tx: &Connection, index: &LogIndex) -> rusqlite::Result<()> {
 /// The small parts held whole (actors, policies) and the checkpoint, `head`.
 fn write_head(tx: &Connection, head: &Head, index: &LogIndex) -> rusqlite::Result<()> {
     let added = index.added();
-    // Actors and policies are few and held whole: written whole.
-    tx.execute_batch("DELETE FROM actors; DELETE FROM policies;")?;
+    // Actors, policies and conflicts are few and held whole: written whole.
+    tx.execute_batch(
+        "DELETE FROM actors; DELETE FROM policies; DELETE FROM conflicts; DELETE FROM allowed;",
+    )?;
+    let mut put = tx.prepare("INSERT INTO allowed(record, shares_with) VALUES (?1, ?2)")?;
+    for (id, of) in added.allowed {
+        put.execute(params![id, of.join(",")])?;
+    }
+    let mut put = tx.prepare("INSERT INTO conflicts(record, set_aside) VALUES (?1, ?2)")?;
+    for (id, asides) in added.conflicts {
+        let json = serde_json::to_string(asides).expect("set-aside acts encode");
+        put.execute(params![id, json])?;
+    }
     let mut put = tx.prepare("INSERT INTO actors(name, version) VALUES (?1, ?2)")?;
     for (name, v) in added.actors {
         put.execute(params![name, v])?;
@@ -546,6 +573,7 @@ impl Db {
             department,
             flat: row.get(from + 4)?,
             changed: row.get::<_, i64>(from + 5)? as u64,
+            site: row.get::<_, Option<String>>(from + 6)?.map(Arc::from),
         })
     }
 
@@ -565,7 +593,8 @@ impl Db {
 
 impl Settled for Db {
     fn record(&self, id: &str) -> Option<RecordHead> {
-        let sql = "SELECT kind, version, sha, department, flat, changed FROM records WHERE id = ?1";
+        let sql =
+            "SELECT kind, version, sha, department, flat, changed, site FROM records WHERE id = ?1";
         let conn = self.conn.lock().expect("never poisoned");
         let answer = conn
             .prepare_cached(sql)
@@ -581,7 +610,7 @@ impl Settled for Db {
     }
 
     fn records_after(&self, after: Option<&str>, limit: usize) -> Vec<(String, RecordHead)> {
-        let sql = "SELECT id, kind, version, sha, department, flat, changed FROM records
+        let sql = "SELECT id, kind, version, sha, department, flat, changed, site FROM records
                    WHERE id > ?1 ORDER BY id LIMIT ?2";
         let conn = self.conn.lock().expect("never poisoned");
         let answer = conn.prepare_cached(sql).and_then(|mut stmt| {
@@ -594,7 +623,7 @@ impl Settled for Db {
     }
 
     fn changed_after(&self, entry: u64) -> Vec<(String, RecordHead)> {
-        let sql = "SELECT id, kind, version, sha, department, flat, changed FROM records
+        let sql = "SELECT id, kind, version, sha, department, flat, changed, site FROM records
                    WHERE changed > ?1";
         let conn = self.conn.lock().expect("never poisoned");
         let answer = conn.prepare_cached(sql).and_then(|mut stmt| {
@@ -665,12 +694,13 @@ impl Settled for Db {
         let row = |r: &rusqlite::Row| Ok((r.get(0)?, r.get(1)?));
         if let Some((kind, id, version)) = crate::layout::parse_version_path(path) {
             let flat = crate::layout::is_flat_version_path(path);
+            let site = crate::layout::version_site(path);
             let sql = format!(
                 "SELECT sha, {checked} FROM records
-                 WHERE id = ?1 AND kind = ?2 AND version = ?3 AND flat = ?4"
+                 WHERE id = ?1 AND kind = ?2 AND version = ?3 AND flat = ?4 AND site IS ?5"
             );
             let answer = conn.prepare_cached(&sql).and_then(|mut stmt| {
-                stmt.query_row(params![id, kind, version, flat], row)
+                stmt.query_row(params![id, kind, version, flat, site], row)
                     .optional()
             });
             if let Some(found) = self.sure(answer) {

@@ -23,7 +23,7 @@ use crate::schema::kind::Kind;
 use crate::schema::value::Value;
 use crate::store::version::Version;
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -346,7 +346,7 @@ impl Rows {
         // The kind's table drives the walk, so the filter runs on it alone and only the
         // rows it lets through are joined to the index.
         let query = format!(
-            "SELECT k.id, i.kind, i.version, i.sha, i.department, i.flat, i.changed,
+            "SELECT k.id, i.kind, i.version, i.sha, i.department, i.flat, i.changed, i.site,
                     k.status, k.shown{names}
              FROM {} k CROSS JOIN records i
              WHERE k.id > ? AND ({sql} OR k.shown IS NULL)
@@ -488,6 +488,29 @@ impl Rows {
         out
     }
 
+    /// Every unique value more than one record holds: its kind, field and holders (callers
+    /// check `Held::is_of`). The value itself is never named, only who shares it.
+    pub fn shared(&self) -> Vec<(String, String, Vec<Held>)> {
+        let sql = "SELECT kind, field, digest FROM uniques
+                   GROUP BY kind, field, digest HAVING count(*) > 1";
+        let conn = self.conn.lock().expect("never poisoned");
+        let answer = conn.prepare_cached(sql).and_then(|mut stmt| {
+            let key = |r: &rusqlite::Row| Ok((r.get(0)?, r.get(1)?, r.get(2)?));
+            stmt.query_map([], key)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        });
+        let mut keys: BTreeSet<(String, String, String)> =
+            super::index::sure(&self.path, answer).into_iter().collect();
+        drop(conn);
+        keys.extend(self.fresh_holding.keys().cloned());
+        keys.into_iter()
+            .filter_map(|(kind, field, digest)| {
+                let holders = self.holding(&kind, &field, &digest);
+                (holders.len() > 1).then_some((kind, field, holders))
+            })
+            .collect()
+    }
+
     /// The records of `kind` whose row holds `digest` in unique field `field` (callers
     /// check `Held::is_of`).
     pub fn holding(&self, kind: &str, field: &str, digest: &str) -> Vec<Held> {
@@ -606,13 +629,14 @@ fn narrowed_row(r: &rusqlite::Row, kind: &Kind) -> rusqlite::Result<(Narrowed, b
         department: department.map(std::sync::Arc::from),
         flat: r.get(5)?,
         changed: r.get::<_, i64>(6)? as u64,
+        site: r.get::<_, Option<String>>(7)?.map(std::sync::Arc::from),
     };
-    let shown: Option<String> = r.get(8)?;
+    let shown: Option<String> = r.get(9)?;
     let exact = shown.is_some();
     let cells = match exact {
         true => Some(
             (0..kind.fields.len())
-                .map(|i| r.get(9 + i))
+                .map(|i| r.get(10 + i))
                 .collect::<rusqlite::Result<_>>()?,
         ),
         false => None,
@@ -620,7 +644,7 @@ fn narrowed_row(r: &rusqlite::Row, kind: &Kind) -> rusqlite::Result<(Narrowed, b
     let row = Row {
         version: head.version,
         sha: head.sha256.clone(),
-        status: r.get(7)?,
+        status: r.get(8)?,
         packed: String::new(),
         cells,
     };

@@ -108,6 +108,7 @@ pub fn store_status(g: &Global) -> Result<Output> {
         let mut json = serde_json::json!({
             "records": s.counts, "waiting": s.waiting, "to_archive": s.to_archive,
             "overdue": s.overdue, "entries": s.entries, "head": s.head,
+            "conflicts": s.conflicts, "shared_across_sites": s.shared,
         });
         if let Some(w) = &watch {
             json["oversight"] = oversight_json(w);
@@ -145,6 +146,20 @@ pub fn store_status(g: &Global) -> Result<Output> {
         t!("about-archive"),
         s.overdue.to_string(),
     ]);
+    for c in &s.conflicts {
+        rows.push(vec![
+            "conflict".into(),
+            c.id.clone(),
+            c.set_aside.len().to_string(),
+        ]);
+    }
+    for sh in &s.shared {
+        rows.push(vec![
+            "shared".into(),
+            sh.ids.join(" "),
+            sh.ids.len().to_string(),
+        ]);
+    }
     rows.push(vec!["log".into(), "entries".into(), s.entries.to_string()]);
     rows.push(vec!["log".into(), "head".into(), s.head[..16].to_string()]);
     let header = ["what", "which", "count"];
@@ -158,12 +173,52 @@ pub fn store_status(g: &Global) -> Result<Output> {
                 r[0] = super::output::heading(&r[0]);
             }
             let mut out = table(&header, &rows);
+            out.push_str(&conflict_lines(&s.conflicts));
+            for sh in &s.shared {
+                out.push('\n');
+                out.push_str(&t!(
+                    "about-shared-across-sites",
+                    ids = sh.ids.join(", "),
+                    field = sh.field.as_str()
+                ));
+                out.push('\n');
+            }
             if let Some(w) = &watch {
                 out.push_str(&oversight_tables(w));
             }
             out
         }
     })
+}
+
+/// Each record in conflict: whose version stands, what was set aside, how to settle it.
+fn conflict_lines(conflicts: &[status::ConflictView]) -> String {
+    let mut out = String::new();
+    for c in conflicts {
+        let asides: Vec<String> = c
+            .set_aside
+            .iter()
+            .map(|a| {
+                t!(
+                    "about-conflict-set-aside",
+                    site = a.site.as_str(),
+                    version = a.version,
+                    action = docket::text::action(&a.action),
+                    actor = a.actor.as_str(),
+                    time = a.time.as_str()
+                )
+            })
+            .collect();
+        out.push('\n');
+        out.push_str(&t!(
+            "about-conflict",
+            id = c.id.as_str(),
+            site = c.current_site.as_str(),
+            set_aside = asides.join("; ")
+        ));
+        out.push('\n');
+    }
+    out
 }
 
 /// The auditor's view: register, key and policy acts with who proposed and co-signed

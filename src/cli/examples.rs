@@ -110,6 +110,10 @@ pub const MANPAGES: &str = "Examples:
   docket manpages ~/.local/share/man/man1 && man docket";
 pub const SITE_SHOW: &str = "Examples:
   docket site show";
+pub const RESOLVE: &str = "Examples:
+  docket status                                   # lists the records in conflict
+  docket --actor wang.fang resolve CUS-2026-000001 --keep HZ --reason '杭州营业厅的地址是用户本人更正的'
+  docket --actor wang.fang resolve CON-2026-000003 --keep MAIN --reason '保留总部已审批的条款'";
 pub const SITE_INIT: &str = "Examples:
   git clone /srv/git/gas-store.git && cd gas-store && docket site init HZ
   docket site init MAIN --take-over   # this clone replaces the head office's old one";

@@ -179,6 +179,9 @@ enum Command {
     /// Which office (site) this clone writes as, and making a clone one
     #[command(subcommand)]
     Site(sites::SiteCommand),
+    /// Settle a record two sites changed between pulls: keep one site's terms
+    #[command(after_help = examples::RESOLVE)]
+    Resolve(sites::ResolveArgs),
     /// The rules in force: what changed in the policy files, and applying them
     #[command(subcommand)]
     Policy(admin::PolicyCommand),
@@ -399,6 +402,7 @@ fn run(cli: Cli) -> Result<Output> {
         Command::Recover => admin::recover(g),
         Command::Hook(c) => admin::hook(g, c),
         Command::Site(c) => sites::site(g, c),
+        Command::Resolve(a) => sites::resolve(g, a),
         Command::Policy(c) => admin::policy(g, c),
         Command::Whoami(_) => about::whoami(g),
         Command::Status(_) => about::store_status(g),

@@ -194,6 +194,16 @@ pub fn show(g: &Global, a: ShowArgs) -> Result<Output> {
     let reveal = reveal_request(&session, &a.reveal)?;
     let (v, revealed) = read::show(&session, &id, a.version, reveal.as_ref())?;
     session.log(revealed)?;
+    let in_conflict = docket::ops::status::conflicts(&session);
+    if let Some(c) = in_conflict.iter().find(|c| c.id == id) {
+        let sites: Vec<&str> = c.set_aside.iter().map(|a| a.site.as_str()).collect();
+        g.note(&t!(
+            "records-in-conflict",
+            id = id.as_str(),
+            site = c.current_site.as_str(),
+            sites = sites.join(", ")
+        ));
+    }
     if reveal.is_some() && !v.still_masked.is_empty() {
         let classes: Vec<String> = v
             .still_masked
@@ -344,8 +354,16 @@ pub fn history(g: &Global, a: HistoryArgs) -> Result<Output> {
     let mut rows: Vec<Vec<String>> = lines
         .iter()
         .map(|l| {
+            let version = match &l.set_aside {
+                None => l.version.to_string(),
+                Some(site) => t!(
+                    "records-version-set-aside",
+                    version = l.version,
+                    site = site
+                ),
+            };
             vec![
-                l.version.to_string(),
+                version,
                 l.action.clone(),
                 l.status.clone(),
                 l.at.clone(),
@@ -365,6 +383,7 @@ pub fn history(g: &Global, a: HistoryArgs) -> Result<Output> {
                         serde_json::json!({
                             "version": l.version, "action": l.action, "status": l.status,
                             "at": l.at, "by": l.by, "note": l.note,
+                            "set_aside_from": l.set_aside,
                         })
                     })
                     .collect(),

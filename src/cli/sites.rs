@@ -2,7 +2,7 @@
 
 use super::{Global, Output};
 use clap::{Args, Subcommand};
-use docket::error::Result;
+use docket::error::{Error, Result};
 use docket::ops::site;
 use docket::t;
 
@@ -51,4 +51,37 @@ pub fn site(g: &Global, c: SiteCommand) -> Result<Output> {
             Ok(String::new())
         }
     }
+}
+
+#[derive(Args)]
+pub struct ResolveArgs {
+    /// The record in conflict (any case), e.g. CUS-2026-000001
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::complete::ids))]
+    id: String,
+    /// The site whose version's terms the record keeps, e.g. HZ (`docket show` lists them)
+    #[arg(long, value_name = "SITE")]
+    keep: String,
+    /// Why these terms stand (kept in the version and the audit log)
+    #[arg(long)]
+    reason: String,
+}
+
+pub fn resolve(g: &Global, a: ResolveArgs) -> Result<Output> {
+    if a.reason.trim().is_empty() {
+        return Err(Error::usage(
+            t!("records-reason-must-say-why"),
+            Some(t!("admin-say-why-few-words").to_string()),
+        ));
+    }
+    let mut session = g.writer()?;
+    let id = session.canonical_id(&a.id);
+    let w = docket::ops::write::resolve(&mut session, &id, &a.keep, &a.reason)?;
+    g.note(&t!(
+        "resolve-done",
+        id = w.id,
+        version = w.version,
+        site = a.keep,
+        status = w.status
+    ));
+    Ok(String::new())
 }

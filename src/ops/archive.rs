@@ -92,6 +92,7 @@ pub fn archive(
         super::input::plain_text("--note", n, session.max_text())?;
     }
     let v = session.load(id)?;
+    super::write::refuse_conflicted(session, id)?;
     // Judged by the rules its terms were written under (R-C18).
     let schemas = session.schemas_at(v.policy)?;
     let kind = schemas.kind(&v.kind)?;
@@ -123,6 +124,7 @@ pub fn archive(
     let now = session.timestamp();
     let me = session.actor()?.name.clone();
     let papers = read_papers(files, session.store().config.policy.paper_limit())?;
+    let site = session.site_log().version_site().map(str::to_string);
     let mut txn = Transaction::begin(session);
     let mut logged = Vec::new();
     let mut attachments = Vec::new();
@@ -153,7 +155,10 @@ pub fn archive(
         note: note.map(str::to_string),
         attachments: attachments.clone(),
     });
-    let rel = format!("{folder}/v{:04}.toml", next.version);
+    let rel = format!(
+        "{folder}/{}",
+        crate::layout::version_file(next.version, site.as_deref())
+    );
     let vf = txn.write(&rel, next.to_toml().as_bytes())?;
     logged.insert(0, vf);
     let act = Act::Archive {

@@ -324,6 +324,7 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
     let department = session.actor()?.department.clone();
     let now = session.timestamp();
     let policy = session.registry().policy;
+    let site = session.site_log().version_site().map(str::to_string);
     // The rows of what is written, kept as it goes (`Rows::keep`), a batch at a time.
     let rows =
         crate::cache::rows::Rows::open(session.caches().cloned(), session.index_db().as_deref());
@@ -373,7 +374,8 @@ pub fn import(session: &mut Writer, spec: &ImportSpec, progress: Progress) -> Re
         };
         let mut v = Version::first(&id, &kind.name, &status, writing, legacy.clone(), fields);
         v.steps = rare.steps;
-        let file = txn.write(&version_path(&kind.name, &id, 1), v.to_toml().as_bytes())?;
+        let path = version_path(&kind.name, &id, 1, site.as_deref());
+        let file = txn.write(&path, v.to_toml().as_bytes())?;
         made.push((
             id.clone(),
             rows.make(txn.writer().reader(), &v, &file.sha256)?,

@@ -19,7 +19,8 @@ pub struct Acted {
     pub next: Option<String>,
 }
 
-/// Everyone who wrote the record's terms (created or amended it): none of them may approve.
+/// Everyone who wrote the record's terms (created, imported, amended it, or resolved a
+/// conflict on it): none of them may approve.
 fn authors(session: &Session, v: &Version) -> Result<BTreeSet<String>> {
     let mut out = BTreeSet::new();
     for n in 1..=v.version {
@@ -28,7 +29,10 @@ fn authors(session: &Session, v: &Version) -> Result<BTreeSet<String>> {
         } else {
             session.load_version(&v.id, n)?
         };
-        if old.action == "create" || old.action == "amend" {
+        if matches!(
+            old.action.as_str(),
+            "create" | "import" | "amend" | "resolve"
+        ) {
             out.insert(old.written_by);
         }
     }

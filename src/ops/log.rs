@@ -7,8 +7,9 @@ use crate::error::Result;
 use crate::store::Store;
 
 /// Every act an entry can record.
-pub const ACTIONS: [&str; 22] = [
+pub const ACTIONS: [&str; 24] = [
     "genesis",
+    "site-open",
     "policy",
     "actor-add",
     "actor-update",
@@ -21,6 +22,7 @@ pub const ACTIONS: [&str; 22] = [
     "terminate",
     "withdraw",
     "archive",
+    "resolve",
     "attachment-get",
     "reveal",
     "lookup",

@@ -80,7 +80,8 @@ pub fn encode(m: &Match) -> String {
         h.sha256,
         h.department.as_deref(),
         h.flat,
-        h.changed
+        h.changed,
+        h.site.as_deref()
     ])
     .to_string()
 }
@@ -99,7 +100,8 @@ pub fn decode<'k>(line: &str, schemas: &'k Schemas) -> Option<Match<'k>> {
         department,
         flat,
         changed,
-    ] = <[Json; 10]>::try_from(v).ok()?;
+        site,
+    ] = <[Json; 11]>::try_from(v).ok()?;
     let text = |j: &Json| j.as_str().map(str::to_string);
     let key = match key.as_array().map(Vec::as_slice) {
         None => None,
@@ -124,6 +126,7 @@ pub fn decode<'k>(line: &str, schemas: &'k Schemas) -> Option<Match<'k>> {
             department: department.as_str().map(std::sync::Arc::from),
             flat: flat.as_bool()?,
             changed: changed.as_u64()?,
+            site: site.as_str().map(std::sync::Arc::from),
         },
     })
 }

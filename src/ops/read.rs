@@ -1084,8 +1084,12 @@ pub struct HistoryLine {
     pub at: String,
     pub by: String,
     pub note: Option<String>,
+    /// The site of a version set aside by a conflict between sites (`audit::conflict`).
+    pub set_aside: Option<String>,
 }
 
+/// Every version of a record, with those set aside by a conflict between sites after the
+/// version of the same number that stood.
 pub fn history(session: &Session, id: &str) -> Result<Vec<HistoryLine>> {
     let head = session
         .index()
@@ -1094,40 +1098,55 @@ pub fn history(session: &Session, id: &str) -> Result<Vec<HistoryLine>> {
     let mut out = Vec::new();
     for n in 1..=head.version {
         let v = session.load_version(id, n)?;
-        let note = match v.action.as_str() {
-            "approve" | "reject" => v.approvals.last().map(|a| {
-                let c = a
-                    .comment
-                    .as_deref()
-                    .map(|c| format!(": {c}"))
-                    .unwrap_or_default();
-                t!(
-                    "read-decision-at-step",
-                    decision = crate::text::decision(&a.decision),
-                    step = a.step,
-                    rule = a.rule,
-                    comment = c
-                )
-            }),
-            "archive" => v.archive.as_ref().map(|a| {
-                t!(
-                    "read-archive-number-attachment-s",
-                    number = a.number,
-                    len = a.attachments.len()
-                )
-            }),
-            _ => v.reason.clone(),
-        };
-        out.push(HistoryLine {
-            version: n,
-            action: v.action,
-            status: v.status,
-            at: v.written_at,
-            by: v.written_by,
-            note,
-        });
+        out.push(history_line(v, None));
+    }
+    let first = &session.store().config.store.site_code;
+    for a in session.index().conflicts.get(id).into_iter().flatten() {
+        let v = session.reader().version_at(&a.path, &head.kind)?;
+        let site = crate::audit::conflict::site_of(a.site.as_deref(), first);
+        let at = out
+            .iter()
+            .rposition(|l| l.version <= a.version)
+            .map_or(out.len(), |i| i + 1);
+        out.insert(at, history_line(v, Some(site.to_string())));
     }
     Ok(out)
+}
+
+fn history_line(v: Version, set_aside: Option<String>) -> HistoryLine {
+    let note = match v.action.as_str() {
+        "approve" | "reject" => v.approvals.last().map(|a| {
+            let c = a
+                .comment
+                .as_deref()
+                .map(|c| format!(": {c}"))
+                .unwrap_or_default();
+            t!(
+                "read-decision-at-step",
+                decision = crate::text::decision(&a.decision),
+                step = a.step,
+                rule = a.rule,
+                comment = c
+            )
+        }),
+        "archive" => v.archive.as_ref().map(|a| {
+            t!(
+                "read-archive-number-attachment-s",
+                number = a.number,
+                len = a.attachments.len()
+            )
+        }),
+        _ => v.reason.clone(),
+    };
+    HistoryLine {
+        version: v.version,
+        action: v.action,
+        status: v.status,
+        at: v.written_at,
+        by: v.written_by,
+        note,
+        set_aside,
+    }
 }
 
 /// One changed field between two versions.

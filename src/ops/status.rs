@@ -11,7 +11,7 @@ use crate::policy::approval::next_step;
 use crate::schema::roles::Scope;
 use crate::session::Session;
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What `whoami` tells.
 pub struct WhoAmI {
@@ -99,6 +99,103 @@ pub struct Status {
     pub overdue: usize,
     pub entries: u64,
     pub head: String,
+    /// Records two sites changed between pulls, not yet resolved.
+    pub conflicts: Vec<ConflictView>,
+    /// Records numbered at different sites that hold one unique value (an identity
+    /// number) without a logged allowance.
+    pub shared: Vec<SharedView>,
+}
+
+/// Records of different sites sharing a unique value: which field, never the value.
+#[derive(Debug, serde::Serialize)]
+pub struct SharedView {
+    pub kind: String,
+    pub field: String,
+    pub ids: Vec<String>,
+}
+
+/// The records in reach numbered at different sites that share a unique value, unless
+/// one of them was allowed to (`--allow-duplicate`, logged): two offices that created
+/// one customer between pulls. Amending one of them settles it: its number corrected,
+/// or the duplicate allowed with a reason.
+fn shared_across_sites(session: &Session, rows: &crate::cache::rows::Rows) -> Vec<SharedView> {
+    let index = session.index();
+    let mut out = Vec::new();
+    for (kind, field, holders) in rows.shared() {
+        let ids: Vec<String> = holders
+            .into_iter()
+            .filter(|h| {
+                index.record(&h.id).is_some_and(|head| {
+                    h.is_of(&head) && session.reaches(head.department.as_deref())
+                })
+            })
+            .map(|h| h.id)
+            .collect();
+        let sites: BTreeSet<Option<&str>> = ids
+            .iter()
+            .map(|id| crate::store::ids::site_of_id(id))
+            .collect();
+        let allowed = ids.iter().any(|id| {
+            index
+                .allowed
+                .get(id)
+                .is_some_and(|of| of.iter().any(|o| ids.contains(o)))
+        });
+        if sites.len() > 1 && !allowed {
+            out.push(SharedView { kind, field, ids });
+        }
+    }
+    out
+}
+
+/// A record in conflict between sites: the site of its current version, and the acts
+/// set aside on it.
+#[derive(Debug, serde::Serialize)]
+pub struct ConflictView {
+    pub id: String,
+    pub current_site: String,
+    pub set_aside: Vec<SetAsideView>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct SetAsideView {
+    pub site: String,
+    pub version: u32,
+    pub action: String,
+    pub actor: String,
+    pub time: String,
+}
+
+/// The records in the actor's reach that are in conflict between sites, in id order.
+pub fn conflicts(session: &Session) -> Vec<ConflictView> {
+    let index = session.index();
+    let first = &session.store().config.store.site_code;
+    let site = |s: Option<&str>| crate::audit::conflict::site_of(s, first).to_string();
+    index
+        .conflicts
+        .keys()
+        .filter_map(|id| {
+            let open = index.open_conflict(id)?;
+            let head = index.record(id)?;
+            session
+                .reaches(head.department.as_deref())
+                .then(|| ConflictView {
+                    id: id.clone(),
+                    current_site: site(head.site.as_deref()),
+                    set_aside: open
+                        .iter()
+                        .filter(|a| a.resolved.is_none())
+                        .map(|a| SetAsideView {
+                            site: site(a.site.as_deref()),
+                            version: a.version,
+                            action: a.action.clone(),
+                            actor: a.actor.clone(),
+                            time: a.time.clone(),
+                        })
+                        .collect(),
+                })
+        })
+        .collect()
 }
 
 /// The store at a glance, over the records the acting actor (if any) reaches.
@@ -120,6 +217,10 @@ pub fn status(session: &Session) -> Result<Status> {
         }
         Ok::<(), crate::error::Error>(())
     })?;
+    out.conflicts = conflicts(session);
+    if session.has_sites() {
+        out.shared = shared_across_sites(session, &rows);
+    }
     Ok(out)
 }
 

@@ -150,7 +150,9 @@ pub fn create(
     let mut v = Version::first(&id, &kind.name, &status, writing, None, fields);
     v.steps = steps;
     let mut txn = Transaction::begin(session);
-    let file = txn.write(&version_path(&kind.name, &id, 1), v.to_toml().as_bytes())?;
+    let site = txn.writer().site_log().version_site();
+    let path = version_path(&kind.name, &id, 1, site);
+    let file = txn.write(&path, v.to_toml().as_bytes())?;
     let act = Act::Create {
         written: act::Written {
             record: id.clone(),
@@ -182,6 +184,27 @@ pub fn refuse_archived(v: &Version) -> Result<()> {
     Ok(())
 }
 
+/// Refuse any act but `resolve` on a record in conflict between sites (exit 6): which
+/// terms stand is for someone to decide first.
+pub fn refuse_conflicted(session: &Session, id: &str) -> Result<()> {
+    let Some(open) = session.index().open_conflict(id) else {
+        return Ok(());
+    };
+    let first = &session.store().config.store.site_code;
+    let sites: Vec<&str> = open
+        .iter()
+        .map(|a| crate::audit::conflict::site_of(a.site.as_deref(), first))
+        .collect();
+    Err(Error::conflict(
+        t!(
+            "write-record-in-conflict",
+            id = id,
+            sites = sites.join(", ")
+        ),
+        Some(t!("write-resolve-conflict-first", id = id).to_string()),
+    ))
+}
+
 /// Write `next` as the record's next version, logged as the act `make` gives for it.
 pub fn write_next(
     session: &mut Writer,
@@ -197,12 +220,16 @@ pub fn write_next(
         policy: next.policy,
     };
     let act = make(written);
+    if act.action() != crate::audit::index::RESOLVE_ACT {
+        refuse_conflicted(session, &next.id)?;
+    }
     next.written_at = session.timestamp();
     next.written_by = session.actor()?.name.clone();
     next.action = act.action().to_string();
+    let site = session.site_log().version_site();
     let rel = match session.index().record(&next.id) {
-        Some(head) => head.version_path(&next.id, next.version),
-        None => version_path(&kind.name, &next.id, next.version),
+        Some(head) => head.version_path(&next.id, next.version, site),
+        None => version_path(&kind.name, &next.id, next.version, site),
     };
     let mut txn = Transaction::begin(session);
     let file = txn.write(&rel, next.to_toml().as_bytes())?;
@@ -224,22 +251,6 @@ pub fn amend(
     let current = session.load(id)?;
     let schemas = session.schemas().clone();
     let kind = schemas.kind(&current.kind)?;
-    refuse_archived(&current)?;
-    require_drafter(session, kind)?;
-    require_in_force(session, kind)?;
-    if matches!(
-        current.status.as_str(),
-        "completed" | "terminated" | "withdrawn"
-    ) {
-        return Err(Error::conflict(
-            t!(
-                "write-record-finished-withdrawn-contract",
-                id = id,
-                status = current.status
-            ),
-            Some(t!("write-archive-draft-new-contract").to_string()),
-        ));
-    }
     let mut fields = current.fields.clone();
     for u in unsets {
         if kind.field(u).is_none() {
@@ -250,23 +261,93 @@ pub fn amend(
     }
     fields.extend(sets);
     if fields == current.fields {
+        refuse_changing(session, &current, kind)?;
         return Err(Error::invalid(
             crate::error::Location::default(),
             t!("write-amendment-changes-nothing", id = id),
             &t!("write-give-new-values-set"),
         ));
     }
+    let terms = Terms {
+        fields,
+        reason,
+        origin,
+        allow_duplicate,
+    };
+    write_terms(
+        session,
+        &current,
+        kind,
+        terms,
+        &|written, changed, duplicate| Act::Amend {
+            written,
+            reason: reason.to_string(),
+            fields: changed,
+            duplicate,
+        },
+    )
+}
+
+/// New terms for a record, and what justifies them.
+struct Terms<'a> {
+    fields: BTreeMap<String, Value>,
+    reason: &'a str,
+    origin: &'a Origin,
+    allow_duplicate: bool,
+}
+
+/// Refuse to change the terms of a record that is archived, finished or withdrawn, or of
+/// a kind the actor may not draft or that is not yet in force.
+fn refuse_changing(session: &Writer, current: &Version, kind: &Kind) -> Result<()> {
+    refuse_archived(current)?;
+    require_drafter(session, kind)?;
+    require_in_force(session, kind)?;
+    if matches!(
+        current.status.as_str(),
+        "completed" | "terminated" | "withdrawn"
+    ) {
+        return Err(Error::conflict(
+            t!(
+                "write-record-finished-withdrawn-contract",
+                id = current.id,
+                status = current.status
+            ),
+            Some(t!("write-archive-draft-new-contract").to_string()),
+        ));
+    }
+    Ok(())
+}
+
+/// Write `terms` as the record's next version, judged by the rules in force now, logged
+/// as the act `make` gives from the version written, the fields changed and the logged
+/// duplicate. Terms that change nothing keep where the record's approval stands.
+fn write_terms(
+    session: &mut Writer,
+    current: &Version,
+    kind: &Kind,
+    terms: Terms,
+    make: &dyn Fn(act::Written, Vec<String>, Option<act::Duplicate>) -> Act,
+) -> Result<Written> {
+    refuse_changing(session, current, kind)?;
+    let Terms {
+        fields,
+        reason,
+        origin,
+        allow_duplicate,
+    } = terms;
+    let id = current.id.as_str();
     let Findings {
         warnings, steps, ..
     } = check(session, kind, &fields, id, origin, Some(&current.fields))?;
     let shares_with =
         super::unique::check(session, kind, &fields, origin, Some(id), allow_duplicate)?;
     let mut next = current.clone();
+    let unchanged = fields == current.fields;
     next.fields = fields;
     next.reason = Some(reason.to_string());
     // New terms are judged by the rules in force now.
     next.policy = session.registry().policy;
-    if kind.lifecycle == Lifecycle::Contract {
+    if kind.lifecycle == Lifecycle::Contract && !unchanged {
         // Amending resets approvals: whoever signed, signed the old terms. The new terms
         // are judged afresh, with the records they refer to as they are now — and a step
         // that was awaited and not yet signed stays due, so no amendment (nor a change
@@ -291,16 +372,71 @@ pub fn amend(
         .into_iter()
         .collect();
     let duplicate = duplicate(&shares_with, allow_duplicate.then_some(reason));
-    let version = write_next(session, kind, next, &|written| Act::Amend {
-        written,
-        reason: reason.to_string(),
-        fields: changed.clone(),
-        duplicate: duplicate.clone(),
+    let version = write_next(session, kind, next, &|written| {
+        make(written, changed.clone(), duplicate.clone())
     })?;
     Ok(Written {
         id: id.to_string(),
         version,
         status,
         warnings,
+    })
+}
+
+/// Settle a conflict between sites on record `id`: its next version takes the terms of
+/// the version written at site `keep` (the current one, or one set aside; a site's last
+/// when it wrote several), and every act set aside on it is closed. Terms taken from a
+/// set-aside act are the resolver's new terms, judged as an amendment: approvals given
+/// on either side are not carried over to them.
+pub fn resolve(session: &mut Writer, id: &str, keep: &str, reason: &str) -> Result<Written> {
+    session.stated("--reason", reason)?;
+    let current = session.load(id)?;
+    let first = session.store().config.store.site_code.clone();
+    let Some(open) = session.index().open_conflict(id).map(<[_]>::to_vec) else {
+        return Err(Error::conflict(
+            t!("write-no-conflict-to-resolve", id = id),
+            Some(t!("write-status-lists-conflicts").to_string()),
+        ));
+    };
+    let site_of = |s: Option<&str>| crate::audit::conflict::site_of(s, &first).to_string();
+    let head = session
+        .index()
+        .record(id)
+        .ok_or_else(|| crate::reader::unknown_id(id))?;
+    let kept_path = if site_of(head.site.as_deref()) == keep {
+        head.file(id)
+    } else {
+        let aside = open
+            .iter()
+            .rev()
+            .find(|a| site_of(a.site.as_deref()) == keep);
+        let Some(aside) = aside else {
+            let mut sites: Vec<String> = open.iter().map(|a| site_of(a.site.as_deref())).collect();
+            sites.insert(0, site_of(head.site.as_deref()));
+            sites.dedup();
+            return Err(Error::usage(
+                t!("write-conflict-site-unknown", id = id, site = keep),
+                Some(t!("write-conflict-sites-are", sites = sites.join(", ")).to_string()),
+            ));
+        };
+        aside.path.clone()
+    };
+    let schemas = session.schemas().clone();
+    let kind = schemas.kind(&current.kind)?;
+    let kept = session.reader().version_at(&kept_path, &current.kind)?;
+    let settles: Vec<String> = open.iter().map(|a| a.path.clone()).collect();
+    let terms = Terms {
+        fields: kept.fields,
+        reason,
+        origin: &Origin::Set,
+        allow_duplicate: false,
+    };
+    write_terms(session, &current, kind, terms, &|written, _, _| {
+        Act::Resolve {
+            written,
+            reason: reason.to_string(),
+            keep: kept_path.clone(),
+            settles: settles.clone(),
+        }
     })
 }

@@ -205,7 +205,8 @@ impl Replay {
             | Act::Withdraw { .. }
             | Act::Complete { .. }
             | Act::Terminate { .. }
-            | Act::Archive { .. } => self.record_act(at, &act),
+            | Act::Archive { .. }
+            | Act::Resolve { .. } => self.record_act(at, &act),
             Act::Reveal { .. }
             | Act::Lookup { .. }
             | Act::AttachmentGet { .. }
@@ -265,6 +266,7 @@ impl Replay {
             | Act::Reject { reason, .. }
             | Act::Withdraw { reason, .. }
             | Act::Terminate { reason, .. }
+            | Act::Resolve { reason, .. }
             | Act::ActorRevoke { reason, .. } => vec![("--reason", reason)],
             Act::Approve {
                 comment: Some(c), ..

@@ -51,7 +51,24 @@ impl Replay {
             broken.push(t!("replay-no-version-file", version = step.version));
             return;
         };
+        if crate::layout::version_site(&file.path) != self.log.version_site() {
+            broken.push(t!(
+                "replay-version-file-of-other-site",
+                path = file.path.clone(),
+                site = self.log.code.as_str(),
+                name = crate::layout::version_file(step.version, self.log.version_site())
+            ));
+            return;
+        }
+        // Another site's act moved the record on first: this one is kept aside, never
+        // applied, until a `resolve` takes its terms as the resolver's (`audit::conflict`).
         let head = at.index.record(&step.record);
+        if head
+            .as_ref()
+            .is_some_and(|h| at.index.sets_aside(h, e, file))
+        {
+            return;
+        }
         let creates = matches!(act, Act::Create { .. } | Act::Import { .. });
         let expected_version = head.as_ref().map_or(1, |h| h.version + 1);
         if creates && head.is_some() {
@@ -76,7 +93,7 @@ impl Replay {
         }
         // A record's versions stay in the folder its first one was written to.
         if let Some(h) = &head
-            && file.path != h.version_path(&step.record, step.version)
+            && file.path != h.version_path(&step.record, step.version, self.log.version_site())
         {
             broken.push(t!(
                 "replay-version-elsewhere",
@@ -140,8 +157,11 @@ impl Replay {
             Some(p) => self.authors_of(at, &schemas_now, p),
             None => BTreeSet::new(),
         };
+        if let (Act::Resolve { keep, settles, .. }, Some(p)) = (act, &prior) {
+            self.resolve_checks(at, (keep, settles), p, &actual, broken);
+        }
         let expected = match act {
-            Act::Create { .. } | Act::Import { .. } | Act::Amend { .. } => {
+            Act::Create { .. } | Act::Import { .. } | Act::Amend { .. } | Act::Resolve { .. } => {
                 self.terms_act(at, act, &schemas_now, prior.as_ref(), &actual, broken)
             }
             _ => {
@@ -171,13 +191,52 @@ impl Replay {
         if kind.is_contract()
             && matches!(
                 act,
-                Act::Create { .. } | Act::Import { .. } | Act::Amend { .. }
+                Act::Create { .. } | Act::Import { .. } | Act::Amend { .. } | Act::Resolve { .. }
             )
         {
             self.authors
                 .entry(step.record.to_string())
                 .or_insert(authors)
                 .insert(e.actor.clone());
+        }
+    }
+
+    /// A resolve settles exactly the acts set aside on the record and takes the terms of
+    /// its current version or of one of them.
+    fn resolve_checks(
+        &mut self,
+        at: &At,
+        (keep, settles): (&String, &[String]),
+        prior: &Version,
+        actual: &Version,
+        broken: &mut Vec<String>,
+    ) {
+        let id = &prior.id;
+        let Some(open) = at.index.open_conflict(id) else {
+            broken.push(t!("replay-resolve-no-conflict", id = id.clone()));
+            return;
+        };
+        let mut named: Vec<&str> = settles.iter().map(String::as_str).collect();
+        let mut asides: Vec<&str> = open.iter().map(|a| a.path.as_str()).collect();
+        named.sort_unstable();
+        asides.sort_unstable();
+        if named != asides {
+            broken.push(t!("replay-resolve-settles-other", id = id.clone()));
+        }
+        let current = at.index.record(id).map(|h| h.file(id));
+        if current.as_deref() != Some(keep.as_str()) && !asides.contains(&keep.as_str()) {
+            broken.push(t!("replay-resolve-keeps-other", path = keep.clone()));
+            return;
+        }
+        let schemas = match self.policy(at.index, at.registry.policy) {
+            Some(p) => p.schemas.clone(),
+            None => return,
+        };
+        match self.reader(at, &schemas).version_at(keep, &prior.kind) {
+            Ok(kept) if kept.fields != actual.fields => {
+                broken.push(t!("replay-resolve-terms-differ", path = keep.clone()));
+            }
+            _ => {} // an unreadable file is named by the file checks
         }
     }
 
@@ -198,7 +257,7 @@ impl Replay {
                 reader.load_version(&prior.id, n)
             };
             if let Ok(v) = v
-                && matches!(v.action.as_str(), "create" | "import" | "amend")
+                && matches!(v.action.as_str(), "create" | "import" | "amend" | "resolve")
             {
                 out.insert(v.written_by);
             }
@@ -251,7 +310,7 @@ impl Replay {
                     action = e.action.clone()
                 ));
             }
-            if p.fields == actual.fields {
+            if p.fields == actual.fields && !matches!(act, Act::Resolve { .. }) {
                 broken.push(t!("replay-amend-changes-nothing"));
             }
         }
@@ -307,6 +366,12 @@ impl Replay {
         }
         self.check_unique(at, schemas, kind, act, prior, actual, broken);
         let mut expected = match prior {
+            // A resolve that keeps the current terms keeps where their approval stands.
+            Some(p) if matches!(act, Act::Resolve { .. }) && p.fields == actual.fields => {
+                let mut next = p.clone();
+                next.policy = at.registry.policy;
+                next
+            }
             Some(p) => {
                 let mut next = p.clone();
                 next.fields = actual.fields.clone();
@@ -333,7 +398,7 @@ impl Replay {
             }
         };
         expected.reason = match act {
-            Act::Amend { reason, .. } => Some(reason.clone()),
+            Act::Amend { reason, .. } | Act::Resolve { reason, .. } => Some(reason.clone()),
             _ => None,
         };
         if let Act::Import { legacy_no, .. } = act

@@ -157,6 +157,11 @@ impl Session {
         ))
     }
 
+    /// Whether the store has more than one site.
+    pub fn has_sites(&self) -> bool {
+        self.sites.len() > 1
+    }
+
     /// How far this clone has read every other site's log, as the first entry of each of
     /// its transactions records it (`audit::merge`); empty in a store of one site.
     pub fn seen_heads(&self) -> BTreeMap<String, String> {

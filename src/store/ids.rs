@@ -11,6 +11,16 @@ pub fn is_safe_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
 }
 
+/// The site an id was numbered at: `HZ` for `CUS-HZ-2026-000001`, none for an id of
+/// the first site (`CUS-2026-000001`) or of another shape.
+pub fn site_of_id(id: &str) -> Option<&str> {
+    let parts: Vec<&str> = id.split('-').collect();
+    match parts[..] {
+        [_, site, year, _] if year.len() == 4 => Some(site),
+        _ => None,
+    }
+}
+
 /// An actor's name: letters of any script (`王芳`, `wang.fang`), digits, `.`, `_`, `-`,
 /// starting with a letter or digit, at most 64 characters. ASCII letters are never mixed
 /// with letters of another script, so `wаng.fang` with a Cyrillic `а` cannot pass for

@@ -9,15 +9,7 @@ use std::path::Path;
 /// The untracked file naming this clone's site, at the store's root.
 pub const SITE_FILE: &str = ".docket-site";
 
-/// A site code: an upper-case letter, then one to seven upper-case letters or digits
-/// (`MAIN`, `HZ`, `SH2`). Short, so ids qualified by it stay short.
-pub fn is_site_code(code: &str) -> bool {
-    let b = code.as_bytes();
-    (2..=8).contains(&b.len())
-        && b[0].is_ascii_uppercase()
-        && b.iter()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-}
+pub use crate::layout::is_site_code;
 
 /// The usage error for a site code that is not one.
 pub fn bad_code(code: &str) -> Error {
