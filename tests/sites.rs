@@ -730,6 +730,11 @@ fn an_approval_at_one_office_and_an_amendment_at_another_meet_and_the_step_is_ta
 
 #[test]
 fn a_run_killed_while_it_replays_a_pull_leaves_the_store_as_it_was() {
+    // `DOCKET_CRASH_PULLS` runs more kills (README "Crashes").
+    let kills: u64 = std::env::var("DOCKET_CRASH_PULLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
     let s = TestStore::new();
     let place = tempfile::tempdir().unwrap();
     let (main, hz) = hz_site_open(&s, place.path());
@@ -737,10 +742,24 @@ fn a_run_killed_while_it_replays_a_pull_leaves_the_store_as_it_was() {
         hz.ok("alice", &customer_args(n));
     }
     hz.sync("HZ: customers");
+    // MAIN acts between the pulls too, so the run after the pull replays every log.
+    main.ok("alice", &customer_args(20));
+    main.git(&["add", "-A"]);
+    main.git(&["commit", "-qm", "MAIN: a customer"]);
     main.git(&["pull", "-q", "--no-rebase", "--no-edit"]);
     let before = std::fs::read(main.root.join("records/_sites/HZ/audit.log")).unwrap();
-    // Kill the first run after the pull at moments spread over its replay.
-    for delay_ms in [0u64, 5, 20, 60, 150] {
+    // This machine's state as the pull left it: every round replays the pull afresh.
+    let pulled = place.path().join("state-after-pull");
+    copy_tree(&main.state, &pulled);
+    let mut seed: u64 = 11;
+    for round in 0..kills {
+        std::fs::remove_dir_all(&main.state).unwrap();
+        copy_tree(&pulled, &main.state);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        // Kill the first run after the pull at moments spread over its replay.
+        let delay_ms = (seed >> 33) % 200;
         let mut c = docket_process();
         let mut child = c
             .current_dir(&main.root)
@@ -756,12 +775,27 @@ fn a_run_killed_while_it_replays_a_pull_leaves_the_store_as_it_was() {
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
         let _ = child.kill();
         let _ = child.wait();
+        let after = std::fs::read(main.root.join("records/_sites/HZ/audit.log")).unwrap();
+        assert_eq!(before, after, "round {round}");
+        // The next run finds the store and this machine's state whole.
+        let q = main.ok("alice", &["query", "customer"]);
+        assert!(q.contains("CUS-HZ-2026-000004"), "round {round}: {q}");
     }
-    let after = std::fs::read(main.root.join("records/_sites/HZ/audit.log")).unwrap();
-    assert_eq!(before, after);
     main.ok("", &["verify"]);
-    let q = main.ok("alice", &["query", "customer"]);
-    assert!(q.contains("CUS-HZ-2026-000004"), "{q}");
+}
+
+/// Copy the folder `from` to `to`, which must not exist.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
 }
 
 #[test]
