@@ -975,3 +975,4 @@ about-conflict = conflict { $id }: site { $site }'s version stands; set aside: {
 about-conflict-set-aside = version { $version } from site { $site } ({ $action } by { $actor }, { $time })
 records-version-set-aside = { $version } (site { $site }, set aside)
 about-shared-across-sites = records of different sites hold one `{ $field }`: { $ids } (created between pulls?) — amend one of them: correct its number, or keep it with `--allow-duplicate` and a reason
+replay-acts-on-conflict = the act ({ $action }) follows a conflict between sites on `{ $id }` that its site had read: only a resolve may

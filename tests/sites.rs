@@ -851,23 +851,7 @@ fn three_offices_acting_between_pulls_hold_every_act_once_and_agree() {
     let s = TestStore::new();
     let place = tempfile::tempdir().unwrap();
     let (main, hz) = hz_site_open(&s, place.path());
-    git_in(
-        place.path(),
-        &[
-            "clone",
-            "-q",
-            &place.path().join("hub.git").to_string_lossy(),
-            "sh",
-        ],
-    );
-    let sh = Clone {
-        root: place.path().join("sh"),
-        state: place.path().join("sh-state"),
-        keys: main.keys.clone(),
-        now: main.now.clone(),
-    };
-    sh.ok("root", &["site", "init", "SH"]);
-    sh.sync("SH opens");
+    let sh = site_sh(&main, place.path());
     // Each office acts before it has seen the others' latest acts.
     let mut made = Vec::new();
     for (round, c) in [(30, &main), (40, &hz), (50, &sh)] {
@@ -934,4 +918,269 @@ fn identity_numbers_checked_at_an_office_are_counted_at_the_head_office() {
             .any(|l| l.starts_with("bob ") && l.contains(" 3 ")),
         "{status}"
     );
+}
+
+/// A third clone of the store's hub in `place`, made site SH, its log pushed.
+fn site_sh(main: &Clone, place: &std::path::Path) -> Clone {
+    let hub = place.join("hub.git");
+    git_in(place, &["clone", "-q", &hub.to_string_lossy(), "sh"]);
+    let sh = Clone {
+        root: place.join("sh"),
+        state: place.join("sh-state"),
+        keys: main.keys.clone(),
+        now: main.now.clone(),
+    };
+    sh.ok("root", &["site", "init", "SH"]);
+    sh.sync("SH opens");
+    sh
+}
+
+/// The sites of the acts set aside on `id`, as `status` lists them at `c`.
+fn set_aside_at(c: &Clone, id: &str) -> Vec<(String, u64)> {
+    let status = c.ok("audrey", &["status", "--format", "json"]);
+    let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+    let Some(conflict) = status["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+    else {
+        return Vec::new();
+    };
+    conflict["set_aside"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let site = a["site"].as_str().unwrap().to_string();
+            (site, a["version"].as_u64().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn an_act_on_a_version_another_site_set_aside_is_set_aside_too() {
+    let s = TestStore::new();
+    let place = tempfile::tempdir().unwrap();
+    let (main, hz) = hz_site_open(&s, place.path());
+    let sh = site_sh(&main, place.path());
+    let id = main.ok("alice", &customer_args(60)).trim().to_string();
+    for c in [&main, &hz, &sh] {
+        c.sync("the customer");
+    }
+    // HZ and MAIN change the meter between pulls; SH reads MAIN's change only and
+    // builds on it.
+    hz.ok(
+        "alice",
+        &["amend", &id, "--set", "meter_number=H1", "--reason", "换表"],
+    );
+    main.ok(
+        "alice",
+        &["amend", &id, "--set", "meter_number=M1", "--reason", "换表"],
+    );
+    main.sync("MAIN: a meter");
+    sh.sync("SH pulls MAIN's meter");
+    sh.ok(
+        "alice",
+        &[
+            "amend",
+            &id,
+            "--set",
+            "address=杭州市上城区解放路9号",
+            "--reason",
+            "搬家",
+        ],
+    );
+    for c in [&sh, &hz, &main, &sh, &hz] {
+        c.sync("exchange");
+    }
+    for c in [&main, &hz, &sh] {
+        c.ok("", &["verify"]);
+        // HZ's change stands; neither MAIN's nor SH's, built on MAIN's, is lost or applied.
+        assert_eq!(meter_at(c, &id), "H1");
+        let asides = set_aside_at(c, &id);
+        assert_eq!(
+            asides,
+            [("MAIN".to_string(), 2), ("SH".to_string(), 3)],
+            "at {}",
+            c.root.display()
+        );
+    }
+    // SH's terms (MAIN's meter and its new address) are taken as the resolver's.
+    hz.ok(
+        "bob",
+        &[
+            "resolve",
+            &id,
+            "--keep",
+            "SH",
+            "--reason",
+            "以搬家后的资料为准",
+        ],
+    );
+    for c in [&hz, &main, &sh] {
+        c.sync("resolved");
+    }
+    for c in [&main, &hz, &sh] {
+        c.ok("", &["verify"]);
+        assert_eq!(meter_at(c, &id), "M1");
+        assert!(set_aside_at(c, &id).is_empty());
+    }
+}
+
+#[test]
+fn a_resolve_leaves_open_what_its_site_had_not_read() {
+    let s = TestStore::new();
+    let place = tempfile::tempdir().unwrap();
+    let (main, hz) = hz_site_open(&s, place.path());
+    let sh = site_sh(&main, place.path());
+    let id = main.ok("alice", &customer_args(61)).trim().to_string();
+    for c in [&main, &hz, &sh] {
+        c.sync("the customer");
+    }
+    hz.ok(
+        "alice",
+        &["amend", &id, "--set", "meter_number=H1", "--reason", "换表"],
+    );
+    sh.ok(
+        "alice",
+        &["amend", &id, "--set", "meter_number=S1", "--reason", "换表"],
+    );
+    sh.sync("SH: a meter");
+    hz.sync("HZ: a meter, and SH's");
+    // SH acts again before it pulls; HZ settles what it has read.
+    sh.ok(
+        "alice",
+        &[
+            "amend",
+            &id,
+            "--set",
+            "meter_number=S2",
+            "--reason",
+            "又换表",
+        ],
+    );
+    sh.git(&["add", "-A"]);
+    sh.git(&["commit", "-qm", "SH: another meter"]);
+    assert_eq!(set_aside_at(&hz, &id), [("SH".to_string(), 2)]);
+    hz.ok(
+        "bob",
+        &[
+            "resolve",
+            &id,
+            "--keep",
+            "HZ",
+            "--reason",
+            "以杭州的表号为准",
+        ],
+    );
+    for c in [&hz, &sh, &main, &hz] {
+        c.sync("exchange");
+    }
+    for c in [&main, &hz, &sh] {
+        c.ok("", &["verify"]);
+        assert_eq!(meter_at(c, &id), "H1");
+        // What HZ had not read stays open, for the next resolve.
+        assert_eq!(set_aside_at(c, &id), [("SH".to_string(), 3)]);
+    }
+    main.ok(
+        "alice",
+        &[
+            "resolve",
+            &id,
+            "--keep",
+            "HZ",
+            "--reason",
+            "仍以杭州的表号为准",
+        ],
+    );
+    for c in [&main, &hz, &sh] {
+        c.sync("resolved");
+    }
+    for c in [&main, &hz, &sh] {
+        c.ok("", &["verify"]);
+        assert!(set_aside_at(c, &id).is_empty());
+        let history = c.ok("audrey", &["history", &id]);
+        assert!(
+            history.contains("2 (site SH, set aside)")
+                && history.contains("3 (site SH, set aside)"),
+            "{history}"
+        );
+    }
+}
+
+#[test]
+fn a_contract_terminated_at_one_office_and_amended_at_another_is_settled_and_archived() {
+    let s = TestStore::new();
+    let place = tempfile::tempdir().unwrap();
+    let (main, hz) = hz_site_open(&s, place.path());
+    let customer = main.ok("alice", &customer_args(62)).trim().to_string();
+    let id = main
+        .ok(
+            "alice",
+            &[
+                "create",
+                "installation",
+                "--set",
+                &format!("customer={customer}"),
+                "--set",
+                "installation_fee=2800.00",
+                "--set",
+                "payment_plan=lump-sum",
+                "--set",
+                "schedule_required=false",
+                "--set",
+                "property_dispute=false",
+                "--set",
+                "signed_on=2026-03-01",
+                "--set",
+                "fee_basis=tariff",
+            ],
+        )
+        .trim()
+        .to_string();
+    assert_eq!(status_at(&main, &id), "active");
+    main.sync("MAIN: an installation");
+    hz.sync("HZ pulls");
+    hz.ok("alice", &["terminate", &id, "--reason", "用户搬走"]);
+    main.ok(
+        "alice",
+        &[
+            "amend",
+            &id,
+            "--set",
+            "signed_on=2026-02-28",
+            "--reason",
+            "签约日期更正",
+        ],
+    );
+    hz.sync("HZ terminates");
+    main.sync("MAIN amends");
+    hz.sync("HZ pulls");
+    for c in [&main, &hz] {
+        c.ok("", &["verify"]);
+        assert_eq!(status_at(c, &id), "terminated");
+        assert_eq!(set_aside_at(c, &id), [("MAIN".to_string(), 2)]);
+    }
+    // Keeping the version that stands writes nothing: a finished contract stays as it is.
+    main.ok(
+        "alice",
+        &[
+            "resolve",
+            &id,
+            "--keep",
+            "HZ",
+            "--reason",
+            "合同已终止，更正作废",
+        ],
+    );
+    assert_eq!(shown(&main, &id)["version"], 2);
+    main.ok("arch", &["archive", &id, "--attach", "docket.toml"]);
+    main.sync("MAIN resolves and files");
+    hz.sync("HZ pulls");
+    for c in [&main, &hz] {
+        c.ok("", &["verify"]);
+        assert_eq!(status_at(c, &id), "archived");
+        assert!(set_aside_at(c, &id).is_empty());
+    }
 }

@@ -289,6 +289,7 @@ help-docket-resolve-examples =
 help-docket-resolve-arg-id = The record in conflict (any case), e.g. CUS-2026-000001
 help-docket-resolve-arg-keep = The site whose version's terms the record keeps, e.g. HZ (`docket show` lists them)
 help-docket-resolve-arg-reason = Why these terms stand (kept in the version and the audit log)
+help-docket-resolve-arg-allow_duplicate = Keep them even though another record holds their identity number (logged)
 help-docket-policy-about = The rules in force: what changed in the policy files, and applying them
 help-docket-policy-diff-about = Show how docket.toml and schemas/ differ from the policy in force
 help-docket-policy-diff-examples = 

@@ -288,6 +288,7 @@ help-docket-resolve-examples =
 help-docket-resolve-arg-id = 存在冲突的记录编号（不分大小写），例如 CUS-2026-000001
 help-docket-resolve-arg-keep = 记录采用哪个站点版本的条款，例如 HZ（`docket show` 会列出）
 help-docket-resolve-arg-reason = 为何采用这些条款（记入版本和审计日志）
+help-docket-resolve-arg-allow_duplicate = 即使另一条记录持有同一证件号码，也予以保留（记入日志）
 help-docket-policy-about = 生效中的规则：制度文件有何改动，以及应用改动
 help-docket-policy-diff-about = 显示 docket.toml 和 schemas/ 与生效中的制度有何不同
 help-docket-policy-diff-examples =

@@ -140,14 +140,17 @@ pub enum Act {
         number: String,
         attachments: u32,
     },
-    /// A conflict between sites settled: the record's next version takes the terms of
-    /// the version file `keep` (its current one, or one set aside) and closes every act
-    /// set aside on it (`settles`, their files).
+    /// A conflict between sites settled: the acts set aside on `record` that it names
+    /// (`settles`, their files) are closed. Keeping the current version (`keep` its file)
+    /// writes nothing; keeping one set aside writes the record's next version with its
+    /// terms (`written`).
     Resolve {
-        written: Written,
+        record: String,
+        written: Option<Written>,
         reason: String,
         keep: String,
         settles: Vec<String>,
+        duplicate: Option<Duplicate>,
     },
     Reveal {
         record: String,
@@ -499,12 +502,23 @@ impl Act {
                 written: Act::written(e, d)?,
                 reason: d.req("reason")?,
             },
-            "resolve" => Act::Resolve {
-                written: Act::written(e, d)?,
-                reason: d.req("reason")?,
-                keep: d.req("keep")?,
-                settles: d.list("settles"),
-            },
+            "resolve" => {
+                let written = match e.version {
+                    0 if !e.record.is_empty() => {
+                        check_shape(e, Shape::About)?;
+                        None
+                    }
+                    _ => Some(Act::written(e, d)?),
+                };
+                Act::Resolve {
+                    record: record(),
+                    written,
+                    reason: d.req("reason")?,
+                    keep: d.req("keep")?,
+                    settles: d.list("settles"),
+                    duplicate: d.duplicate()?,
+                }
+            }
             "archive" => {
                 check_shape(e, Shape::Writes)?;
                 if d.req("status")? != "archived" {
@@ -626,8 +640,10 @@ impl Act {
             | Act::Reject { written, .. }
             | Act::Withdraw { written, .. }
             | Act::Complete { written }
-            | Act::Terminate { written, .. }
-            | Act::Resolve { written, .. } => (written.record.clone(), written.version),
+            | Act::Terminate { written, .. } => (written.record.clone(), written.version),
+            Act::Resolve {
+                record, written, ..
+            } => (record.clone(), written.as_ref().map_or(0, |w| w.version)),
             Act::Archive {
                 record, version, ..
             } => (record.clone(), *version),
@@ -816,11 +832,16 @@ impl Act {
                 reason,
                 keep,
                 settles,
+                duplicate: dup,
+                ..
             } => {
-                written(&mut put, w);
+                if let Some(w) = w {
+                    written(&mut put, w);
+                }
                 put("reason", reason.clone());
                 put("keep", keep.clone());
                 put("settles", join(settles));
+                duplicate(&mut put, dup);
             }
             Act::Archive {
                 number,
@@ -948,10 +969,12 @@ mod tests {
                 comment: Some("ok".into()),
             },
             Act::Resolve {
-                written: written(),
+                record: "INS-2026-000001".into(),
+                written: Some(written()),
                 reason: "两处同时修改，保留杭州的".into(),
                 keep: "records/installation/INS-2026-000001/v0002.HZ.toml".into(),
                 settles: vec!["records/installation/INS-2026-000001/v0002.toml".into()],
+                duplicate: None,
             },
             Act::Import {
                 written: Written {
@@ -972,6 +995,18 @@ mod tests {
             let e = act.entry("t", "alice", "business-staff", file());
             assert_eq!(Act::parse(&e).unwrap(), act);
         }
+        // Keeping the current version writes nothing.
+        let keeps = Act::Resolve {
+            record: "INS-2026-000001".into(),
+            written: None,
+            reason: "保留现行版本".into(),
+            keep: "records/installation/INS-2026-000001/v0002.HZ.toml".into(),
+            settles: vec!["records/installation/INS-2026-000001/v0002.toml".into()],
+            duplicate: None,
+        };
+        let e = keeps.entry("t", "alice", "business-staff", Vec::new());
+        assert_eq!((e.version, e.files.len()), (0, 0));
+        assert_eq!(Act::parse(&e).unwrap(), keeps);
     }
 
     #[test]

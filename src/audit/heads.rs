@@ -1,6 +1,6 @@
 //! The current version of every record, packed: an index built from genesis (`verify`'s,
 //! or a first run's) holds one per record, so at a million records each byte of a head
-//! is a megabyte. A head is 64 bytes and its id one allocation: the hash as bytes, the
+//! is a megabyte. A head is 72 bytes and its id one allocation: the hash as bytes, the
 //! kind and department as numbers into a table of names, instead of three strings.
 
 use super::index::RecordHead;
@@ -12,6 +12,7 @@ use std::sync::Arc;
 struct Packed {
     sha: [u8; 32],
     changed: u64,
+    line: u64,
     version: u32,
     /// Into `Heads::names`.
     kind: u32,
@@ -65,6 +66,7 @@ impl Heads {
         let site = head.site.as_deref().map_or(0, |s| self.intern(s).1 + 1);
         let packed = Packed {
             site,
+            line: head.line,
             sha: sha.unwrap_or([0; 32]),
             changed: head.changed,
             version: head.version,
@@ -170,6 +172,7 @@ impl Heads {
                 .map(|d| self.names[d as usize].clone()),
             flat: p.flat,
             changed: p.changed,
+            line: p.line,
             site: p
                 .site
                 .checked_sub(1)
@@ -210,6 +213,7 @@ mod tests {
             flat: false,
             changed: 41,
             site: None,
+            line: 41,
         }
     }
 

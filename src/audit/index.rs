@@ -4,7 +4,7 @@
 //! on disk as of a checkpoint (`Settled`), with the entries after it held in memory on
 //! top: a command looks up the few records it needs instead of loading them all.
 
-use super::conflict::{SetAside, SetAsides};
+use super::conflict::{SetAside, SetAsides, TxnSeen};
 use super::entry::{Entry, FileHash};
 use super::heads::{FileAt, Heads};
 use crate::layout::{ACTORS_DIR, parse_policy_copy, parse_version_path};
@@ -33,6 +33,9 @@ pub struct RecordHead {
     /// The site whose name the current version's file carries (`v0002.HZ.toml`); none:
     /// the first site's (`v0002.toml`).
     pub site: Option<Arc<str>>,
+    /// The entry that wrote the current version, numbered in its own site's log: what
+    /// another site must have read to have known this version (`audit::conflict`).
+    pub line: u64,
 }
 
 impl RecordHead {
@@ -134,6 +137,11 @@ pub struct LogIndex {
     /// with, as its act logged (`--allow-duplicate`), when one of them was numbered at
     /// another site (few: held whole).
     pub allowed: BTreeMap<String, Vec<String>>,
+    /// In a merged walk of several sites' logs, what the transaction being added had read
+    /// (`begin_txn`); none: an act of this clone's own, which had read all it holds.
+    txn: Option<TxnSeen>,
+    /// The conflicts or allowances changed since it was loaded: written back then.
+    small_parts_changed: bool,
 }
 
 /// What the entries after a settled index's checkpoint added, to write into it.
@@ -148,6 +156,8 @@ pub struct Added<'a> {
     pub policies: &'a BTreeMap<u32, BTreeMap<String, String>>,
     pub conflicts: &'a BTreeMap<String, SetAsides>,
     pub allowed: &'a BTreeMap<String, Vec<String>>,
+    /// Whether the conflicts or allowances changed since the index was loaded.
+    pub small_parts_changed: bool,
 }
 
 impl LogIndex {
@@ -238,6 +248,7 @@ impl LogIndex {
             policies: &self.policies,
             conflicts: &self.conflicts,
             allowed: &self.allowed,
+            small_parts_changed: self.small_parts_changed,
         }
     }
 
@@ -249,6 +260,12 @@ impl LogIndex {
     /// log, its place in the merged order of several (`audit::merge`), which a record's
     /// `changed` keeps so the rows made up to a position know what changed since.
     pub fn add_at(&mut self, entry: &Entry, position: u64) {
+        if let Some(txn) = &mut self.txn {
+            txn.note(entry);
+        }
+        if entry.action == RESOLVE_ACT {
+            self.close_set_asides(entry, position);
+        }
         for f in &entry.files {
             let is_new_head = parse_version_path(&f.path).is_some_and(|(kind, id, v)| {
                 kind != ACTORS_DIR && id == entry.record && v == entry.version
@@ -306,6 +323,7 @@ impl LogIndex {
                 .entry(entry.record.clone())
                 .or_default()
                 .push(aside);
+            self.small_parts_changed = true;
             return;
         }
         // A record keeps the department it was created under.
@@ -324,6 +342,7 @@ impl LogIndex {
             flat: crate::layout::is_flat_version_path(&file.path),
             changed: position,
             site: crate::layout::version_site(&file.path).map(|s| self.records.intern(s).0),
+            line: entry.seq,
         };
         if matches!(
             entry.action.as_str(),
@@ -331,13 +350,7 @@ impl LogIndex {
         ) {
             self.note_allowed(entry);
         }
-        if entry.action == RESOLVE_ACT
-            && let Some(asides) = self.conflicts.get_mut(&entry.record)
-        {
-            for a in asides.iter_mut().filter(|a| a.resolved.is_none()) {
-                a.resolved = Some(position);
-            }
-        }
+
         let old_in_memory = self.records.contains(&entry.record);
         let old_checked = self.records.insert(&entry.record, &head);
         if let Some(old) = old {
@@ -359,10 +372,12 @@ impl LogIndex {
     /// The act `entry` writes `file` as the next version of a record another site's act
     /// had moved on without this act's site knowing: set aside. Its site's file names
     /// the site, so the two acts wrote two files; the merged order placed this one second.
-    /// A site writes on top of what it has read, so an act whose version is not the
-    /// current one's next, on a record last written at another site, was taken on an
-    /// older state; and one that follows its site's own act set aside continues it
-    /// (once a site has read the conflict, docket lets it only resolve it).
+    /// An act on a record whose current version was written at another site is set aside
+    /// when its transaction had not read that version's entry, or when its version is not
+    /// the current one's next (it was taken on an older state); and one that follows its
+    /// site's own act set aside continues it (once a site has read the conflict, docket
+    /// lets it only resolve it). A record is created once: a second create is for replay
+    /// to name, not a conflict.
     fn set_aside(
         &self,
         head: &RecordHead,
@@ -370,8 +385,10 @@ impl LogIndex {
         file: &FileHash,
         position: u64,
     ) -> Option<SetAside> {
+        if matches!(entry.action.as_str(), "create" | "import") {
+            return None;
+        }
         let site = crate::layout::version_site(&file.path);
-        // A site that had pulled acts on the record only to resolve it.
         let resolves = entry.action == RESOLVE_ACT;
         let continues = !resolves
             && self.conflicts.get(&entry.record).is_some_and(|asides| {
@@ -381,8 +398,14 @@ impl LogIndex {
                         && a.version + 1 == entry.version
                 })
             });
-        let behind = entry.version <= head.version && head.site.as_deref() != site;
-        (continues || behind).then(|| SetAside {
+        let elsewhere = head.site.as_deref() != site;
+        let behind = elsewhere && entry.version <= head.version;
+        let unread = elsewhere
+            && self
+                .txn
+                .as_ref()
+                .is_some_and(|t| !t.had_read(entry, head.site.as_deref(), head.line));
+        (continues || behind || unread).then(|| SetAside {
             path: file.path.clone(),
             sha256: file.sha256.clone(),
             version: entry.version,
@@ -391,8 +414,44 @@ impl LogIndex {
             actor: entry.actor.clone(),
             time: entry.time.clone(),
             position,
+            line: entry.seq,
             resolved: None,
         })
+    }
+
+    /// A resolve closes the acts set aside that it names (`settles`): one set aside after
+    /// the resolver had read the conflict stays open, for the next resolve.
+    fn close_set_asides(&mut self, entry: &Entry, position: u64) {
+        let named = entry
+            .detail
+            .get("settles")
+            .map(|s| super::act::split_list(s))
+            .unwrap_or_default();
+        if let Some(asides) = self.conflicts.get_mut(&entry.record) {
+            for a in asides.iter_mut() {
+                if a.resolved.is_none() && named.contains(&a.path) {
+                    a.resolved = Some(position);
+                    self.small_parts_changed = true;
+                }
+            }
+        }
+    }
+
+    /// The transaction that follows comes from `log`, in a merged walk of several sites'
+    /// logs whose first site is `first`.
+    pub fn begin_txn(&mut self, log: &crate::layout::SiteLog, first: &str) {
+        self.txn = Some(TxnSeen::new(&log.code, first));
+    }
+
+    /// The merged walk is over: what follows is this clone's own.
+    pub fn end_txn(&mut self) {
+        self.txn = None;
+    }
+
+    /// Whether the transaction being added (of which `e` is an entry) had read entry
+    /// `line` of the log of the site a version file's name gives (none: the first).
+    pub fn had_read(&self, e: &Entry, site: Option<&str>, line: u64) -> bool {
+        self.txn.as_ref().is_none_or(|t| t.had_read(e, site, line))
     }
 
     /// Whether `entry`, writing `file` on the record whose current version is `head`, is
@@ -430,9 +489,10 @@ impl LogIndex {
         match of {
             Some(of) => {
                 self.allowed.insert(entry.record.clone(), of);
+                self.small_parts_changed = true;
             }
             None if !self.allowed.is_empty() => {
-                self.allowed.remove(&entry.record);
+                self.small_parts_changed |= self.allowed.remove(&entry.record).is_some();
             }
             None => {}
         }

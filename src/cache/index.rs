@@ -20,14 +20,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The database's layout; a database of another is thrown away and rebuilt.
-const FORMAT: i64 = 8;
+const FORMAT: i64 = 9;
 
 const SCHEMA: &str = "
 CREATE TABLE checkpoint(one INTEGER PRIMARY KEY CHECK (one = 1),
     entries INTEGER NOT NULL, len INTEGER NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE records(id TEXT PRIMARY KEY, kind TEXT NOT NULL, version INTEGER NOT NULL,
     sha TEXT NOT NULL, department TEXT, flat INTEGER NOT NULL, changed INTEGER NOT NULL,
-    site TEXT) WITHOUT ROWID;
+    site TEXT, line INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX records_changed ON records(changed);
 CREATE TABLE files(path TEXT PRIMARY KEY, sha TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE numbers(stem TEXT PRIMARY KEY, last INTEGER NOT NULL) WITHOUT ROWID;
@@ -295,18 +295,19 @@ fn write_heads_and_files(
     use rusqlite::ToSql;
     let added = index.added();
     let (extra, bound) = match noting_checked {
-        true => (", checked", ", ?9"),
+        true => (", checked", ", ?10"),
         false => ("", ""),
     };
     let mut put = tx.prepare(&format!(
         "INSERT OR REPLACE INTO records(id, kind, version, sha, department, flat, changed,
-             site{extra})
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8{bound})"
+             site, line{extra})
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9{bound})"
     ))?;
     for (id, h, checked) in added.records.iter_noting_checked() {
         let changed = h.changed as i64;
         let department = h.department.as_deref();
         let site = h.site.as_deref();
+        let line = h.line as i64;
         let mut values: Vec<&dyn ToSql> = vec![
             &id,
             &h.kind,
@@ -316,6 +317,7 @@ fn write_heads_and_files(
             &h.flat,
             &changed,
             &site,
+            &line,
         ];
         if noting_checked {
             values.push(&checked);
@@ -366,21 +368,30 @@ fn write_numbers(tx: &Connection, index: &LogIndex) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// The small parts held whole (actors, policies) and the checkpoint, `head`.
-fn write_head(tx: &Connection, head: &Head, index: &LogIndex) -> rusqlite::Result<()> {
+/// The conflicts between sites and the allowances across them, held whole: written whole.
+fn write_conflicts(tx: &Connection, index: &LogIndex) -> rusqlite::Result<()> {
     let added = index.added();
-    // Actors, policies and conflicts are few and held whole: written whole.
-    tx.execute_batch(
-        "DELETE FROM actors; DELETE FROM policies; DELETE FROM conflicts; DELETE FROM allowed;",
-    )?;
-    let mut put = tx.prepare("INSERT INTO allowed(record, shares_with) VALUES (?1, ?2)")?;
-    for (id, of) in added.allowed {
-        put.execute(params![id, of.join(",")])?;
-    }
+    tx.execute_batch("DELETE FROM conflicts; DELETE FROM allowed;")?;
     let mut put = tx.prepare("INSERT INTO conflicts(record, set_aside) VALUES (?1, ?2)")?;
     for (id, asides) in added.conflicts {
         let json = serde_json::to_string(asides).expect("set-aside acts encode");
         put.execute(params![id, json])?;
+    }
+    let mut put = tx.prepare("INSERT INTO allowed(record, shares_with) VALUES (?1, ?2)")?;
+    for (id, of) in added.allowed {
+        put.execute(params![id, of.join(",")])?;
+    }
+    Ok(())
+}
+
+/// The small parts held whole (actors, policies, and the conflicts when they changed) and
+/// the checkpoint, `head`.
+fn write_head(tx: &Connection, head: &Head, index: &LogIndex) -> rusqlite::Result<()> {
+    let added = index.added();
+    // Actors and policies are few and held whole: written whole.
+    tx.execute_batch("DELETE FROM actors; DELETE FROM policies;")?;
+    if index.settled_at().is_none() || added.small_parts_changed {
+        write_conflicts(tx, index)?;
     }
     let mut put = tx.prepare("INSERT INTO actors(name, version) VALUES (?1, ?2)")?;
     for (name, v) in added.actors {
@@ -574,6 +585,7 @@ impl Db {
             flat: row.get(from + 4)?,
             changed: row.get::<_, i64>(from + 5)? as u64,
             site: row.get::<_, Option<String>>(from + 6)?.map(Arc::from),
+            line: row.get::<_, i64>(from + 7)? as u64,
         })
     }
 
@@ -593,8 +605,7 @@ impl Db {
 
 impl Settled for Db {
     fn record(&self, id: &str) -> Option<RecordHead> {
-        let sql =
-            "SELECT kind, version, sha, department, flat, changed, site FROM records WHERE id = ?1";
+        let sql = "SELECT kind, version, sha, department, flat, changed, site, line FROM records WHERE id = ?1";
         let conn = self.conn.lock().expect("never poisoned");
         let answer = conn
             .prepare_cached(sql)
@@ -610,7 +621,8 @@ impl Settled for Db {
     }
 
     fn records_after(&self, after: Option<&str>, limit: usize) -> Vec<(String, RecordHead)> {
-        let sql = "SELECT id, kind, version, sha, department, flat, changed, site FROM records
+        let sql =
+            "SELECT id, kind, version, sha, department, flat, changed, site, line FROM records
                    WHERE id > ?1 ORDER BY id LIMIT ?2";
         let conn = self.conn.lock().expect("never poisoned");
         let answer = conn.prepare_cached(sql).and_then(|mut stmt| {
@@ -623,7 +635,8 @@ impl Settled for Db {
     }
 
     fn changed_after(&self, entry: u64) -> Vec<(String, RecordHead)> {
-        let sql = "SELECT id, kind, version, sha, department, flat, changed, site FROM records
+        let sql =
+            "SELECT id, kind, version, sha, department, flat, changed, site, line FROM records
                    WHERE changed > ?1";
         let conn = self.conn.lock().expect("never poisoned");
         let answer = conn.prepare_cached(sql).and_then(|mut stmt| {

@@ -347,7 +347,7 @@ impl Rows {
         // rows it lets through are joined to the index.
         let query = format!(
             "SELECT k.id, i.kind, i.version, i.sha, i.department, i.flat, i.changed, i.site,
-                    k.status, k.shown{names}
+                    i.line, k.status, k.shown{names}
              FROM {} k CROSS JOIN records i
              WHERE k.id > ? AND ({sql} OR k.shown IS NULL)
                AND i.id = k.id AND i.version = k.version AND i.sha = k.sha
@@ -630,13 +630,14 @@ fn narrowed_row(r: &rusqlite::Row, kind: &Kind) -> rusqlite::Result<(Narrowed, b
         flat: r.get(5)?,
         changed: r.get::<_, i64>(6)? as u64,
         site: r.get::<_, Option<String>>(7)?.map(std::sync::Arc::from),
+        line: r.get::<_, i64>(8)? as u64,
     };
-    let shown: Option<String> = r.get(9)?;
+    let shown: Option<String> = r.get(10)?;
     let exact = shown.is_some();
     let cells = match exact {
         true => Some(
             (0..kind.fields.len())
-                .map(|i| r.get(10 + i))
+                .map(|i| r.get(11 + i))
                 .collect::<rusqlite::Result<_>>()?,
         ),
         false => None,
@@ -644,7 +645,7 @@ fn narrowed_row(r: &rusqlite::Row, kind: &Kind) -> rusqlite::Result<(Narrowed, b
     let row = Row {
         version: head.version,
         sha: head.sha256.clone(),
-        status: r.get(8)?,
+        status: r.get(9)?,
         packed: String::new(),
         cells,
     };

@@ -64,6 +64,9 @@ pub struct ResolveArgs {
     /// Why these terms stand (kept in the version and the audit log)
     #[arg(long)]
     reason: String,
+    /// Keep them even though another record holds their identity number (logged)
+    #[arg(long)]
+    allow_duplicate: bool,
 }
 
 pub fn resolve(g: &Global, a: ResolveArgs) -> Result<Output> {
@@ -75,7 +78,7 @@ pub fn resolve(g: &Global, a: ResolveArgs) -> Result<Output> {
     }
     let mut session = g.writer()?;
     let id = session.canonical_id(&a.id);
-    let w = docket::ops::write::resolve(&mut session, &id, &a.keep, &a.reason)?;
+    let w = docket::ops::write::resolve(&mut session, &id, &a.keep, &a.reason, a.allow_duplicate)?;
     g.note(&t!(
         "resolve-done",
         id = w.id,

@@ -36,6 +36,9 @@ fn authors(session: &Session, v: &Version) -> Result<BTreeSet<String>> {
             out.insert(old.written_by);
         }
     }
+    // Who drafted terms set aside by a conflict may see them kept by a resolve.
+    let asides = session.index().conflicts.get(&v.id).into_iter().flatten();
+    out.extend(asides.filter(|a| a.writes_terms()).map(|a| a.actor.clone()));
     Ok(out)
 }
 

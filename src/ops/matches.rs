@@ -81,7 +81,8 @@ pub fn encode(m: &Match) -> String {
         h.department.as_deref(),
         h.flat,
         h.changed,
-        h.site.as_deref()
+        h.site.as_deref(),
+        h.line
     ])
     .to_string()
 }
@@ -101,7 +102,8 @@ pub fn decode<'k>(line: &str, schemas: &'k Schemas) -> Option<Match<'k>> {
         flat,
         changed,
         site,
-    ] = <[Json; 11]>::try_from(v).ok()?;
+        line,
+    ] = <[Json; 12]>::try_from(v).ok()?;
     let text = |j: &Json| j.as_str().map(str::to_string);
     let key = match key.as_array().map(Vec::as_slice) {
         None => None,
@@ -127,6 +129,7 @@ pub fn decode<'k>(line: &str, schemas: &'k Schemas) -> Option<Match<'k>> {
             flat: flat.as_bool()?,
             changed: changed.as_u64()?,
             site: site.as_str().map(std::sync::Arc::from),
+            line: line.as_u64()?,
         },
     })
 }

@@ -1102,7 +1102,9 @@ pub fn history(session: &Session, id: &str) -> Result<Vec<HistoryLine>> {
     }
     let first = &session.store().config.store.site_code;
     for a in session.index().conflicts.get(id).into_iter().flatten() {
-        let v = session.reader().version_at(&a.path, &head.kind)?;
+        let mut v = session.reader().version_at(&a.path, &head.kind)?;
+        // Who and when as the signed entry says: nothing replayed the file set aside.
+        (v.written_by, v.written_at) = (a.actor.clone(), a.time.clone());
         let site = crate::audit::conflict::site_of(a.site.as_deref(), first);
         let at = out
             .iter()

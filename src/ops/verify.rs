@@ -92,6 +92,8 @@ struct Full {
     trust: Trust,
     replay: Replay,
     copy: DiskCopy,
+    /// The store's first site's code.
+    first: String,
 }
 
 /// The state of the index's copy on disk.
@@ -109,6 +111,7 @@ impl Visit for Full {
     fn enter_log(&mut self, log: &SiteLog) {
         self.trust.enter_log(log);
         self.replay.enter_log(log);
+        self.index.begin_txn(log, &self.first);
     }
 
     fn entry(&mut self, seen: &Seen) -> Result<()> {
@@ -133,6 +136,7 @@ impl Visit for Full {
         Ok(())
     }
     fn txn_end(&mut self, end: &TxnEnd) -> Result<()> {
+        self.index.end_txn();
         self.trust.txn_end(end)
     }
 }
@@ -204,6 +208,7 @@ fn check(
                 mut trust,
                 replay,
                 copy,
+                ..
             },
         head,
         mut problems,
@@ -287,6 +292,7 @@ fn walk_all(store: &Store, logs: &[SiteLog], seen: Option<&witness::Witness>) ->
             false => Replay::new(store, true),
         },
         copy: DiskCopy::Unused,
+        first: store.config.store.site_code.clone(),
     };
     let witnessed_sites = seen.is_some_and(|w| !w.sites.is_empty());
     if logs.len() == 1 && !witnessed_sites {

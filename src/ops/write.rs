@@ -249,6 +249,7 @@ pub fn amend(
 ) -> Result<Written> {
     session.stated("--reason", reason)?;
     let current = session.load(id)?;
+    refuse_conflicted(session, id)?;
     let schemas = session.schemas().clone();
     let kind = schemas.kind(&current.kind)?;
     let mut fields = current.fields.clone();
@@ -383,60 +384,94 @@ fn write_terms(
     })
 }
 
-/// Settle a conflict between sites on record `id`: its next version takes the terms of
-/// the version written at site `keep` (the current one, or one set aside; a site's last
-/// when it wrote several), and every act set aside on it is closed. Terms taken from a
-/// set-aside act are the resolver's new terms, judged as an amendment: approvals given
-/// on either side are not carried over to them.
-pub fn resolve(session: &mut Writer, id: &str, keep: &str, reason: &str) -> Result<Written> {
+/// Settle a conflict between sites on record `id`: keep the version written at site
+/// `keep` (a site's last when it wrote several) and close every act set aside on it.
+/// Keeping the current version writes nothing more. Keeping one set aside writes the
+/// record's next version with its terms, judged as the resolver's amendment: approvals
+/// given on either side are not carried over to terms that change, and no act set
+/// aside (an approval, a termination) takes effect; it is taken again if still wanted.
+pub fn resolve(
+    session: &mut Writer,
+    id: &str,
+    keep: &str,
+    reason: &str,
+    allow_duplicate: bool,
+) -> Result<Written> {
     session.stated("--reason", reason)?;
     let current = session.load(id)?;
-    let first = session.store().config.store.site_code.clone();
+    let schemas = session.schemas().clone();
+    let kind = schemas.kind(&current.kind)?;
+    require_drafter(session, kind)?;
     let Some(open) = session.index().open_conflict(id).map(<[_]>::to_vec) else {
         return Err(Error::conflict(
             t!("write-no-conflict-to-resolve", id = id),
             Some(t!("write-status-lists-conflicts").to_string()),
         ));
     };
-    let site_of = |s: Option<&str>| crate::audit::conflict::site_of(s, &first).to_string();
     let head = session
         .index()
         .record(id)
         .ok_or_else(|| crate::reader::unknown_id(id))?;
-    let kept_path = if site_of(head.site.as_deref()) == keep {
-        head.file(id)
-    } else {
-        let aside = open
-            .iter()
-            .rev()
-            .find(|a| site_of(a.site.as_deref()) == keep);
-        let Some(aside) = aside else {
-            let mut sites: Vec<String> = open.iter().map(|a| site_of(a.site.as_deref())).collect();
-            sites.insert(0, site_of(head.site.as_deref()));
-            sites.dedup();
-            return Err(Error::usage(
-                t!("write-conflict-site-unknown", id = id, site = keep),
-                Some(t!("write-conflict-sites-are", sites = sites.join(", ")).to_string()),
-            ));
-        };
-        aside.path.clone()
-    };
-    let schemas = session.schemas().clone();
-    let kind = schemas.kind(&current.kind)?;
+    let kept_path = kept_version(session, id, &head, &open, keep)?;
+    let settles: Vec<String> = open
+        .iter()
+        .filter(|a| a.resolved.is_none())
+        .map(|a| a.path.clone())
+        .collect();
     let kept = session.reader().version_at(&kept_path, &current.kind)?;
-    let settles: Vec<String> = open.iter().map(|a| a.path.clone()).collect();
+    let make = |written, duplicate| Act::Resolve {
+        record: id.to_string(),
+        written,
+        reason: reason.to_string(),
+        keep: kept_path.clone(),
+        settles: settles.clone(),
+        duplicate,
+    };
+    if kept.fields == current.fields {
+        let mut txn = Transaction::begin(session);
+        txn.act(&make(None, None), Vec::new());
+        txn.commit()?;
+        return Ok(Written {
+            id: id.to_string(),
+            version: current.version,
+            status: current.status,
+            warnings: Vec::new(),
+        });
+    }
     let terms = Terms {
         fields: kept.fields,
         reason,
         origin: &Origin::Set,
-        allow_duplicate: false,
+        allow_duplicate,
     };
-    write_terms(session, &current, kind, terms, &|written, _, _| {
-        Act::Resolve {
-            written,
-            reason: reason.to_string(),
-            keep: kept_path.clone(),
-            settles: settles.clone(),
-        }
+    write_terms(session, &current, kind, terms, &|written, _, duplicate| {
+        make(Some(written), duplicate)
     })
+}
+
+/// The file of the version written at site `keep` in record `id`'s conflict: the current
+/// one, or the last of those set aside from there.
+fn kept_version(
+    session: &Writer,
+    id: &str,
+    head: &crate::audit::RecordHead,
+    open: &[crate::audit::conflict::SetAside],
+    keep: &str,
+) -> Result<String> {
+    let first = &session.store().config.store.site_code;
+    let site_of = |s: Option<&str>| crate::audit::conflict::site_of(s, first).to_string();
+    if site_of(head.site.as_deref()) == keep {
+        return Ok(head.file(id));
+    }
+    let open = || open.iter().filter(|a| a.resolved.is_none());
+    if let Some(aside) = open().rfind(|a| site_of(a.site.as_deref()) == keep) {
+        return Ok(aside.path.clone());
+    }
+    let mut sites = vec![site_of(head.site.as_deref())];
+    sites.extend(open().map(|a| site_of(a.site.as_deref())));
+    sites.dedup();
+    Err(Error::usage(
+        t!("write-conflict-site-unknown", id = id, site = keep),
+        Some(t!("write-conflict-sites-are", sites = sites.join(", ")).to_string()),
+    ))
 }

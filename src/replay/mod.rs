@@ -9,6 +9,7 @@
 //! steps, the drafting and reach rules), so what a command writes replays cleanly.
 
 mod compare;
+mod conflicts;
 mod prefetch;
 mod records;
 pub mod register;

@@ -35,7 +35,10 @@ impl Replay {
     pub(super) fn record_act(&mut self, at: &At, act: &Act) {
         let Some(step) = step_of(act) else { return };
         let mut broken = Vec::new();
-        self.judge_record_act(at, act, &step, &mut broken);
+        match act {
+            Act::Resolve { written: None, .. } => self.resolve_in_place(at, act, &mut broken),
+            _ => self.judge_record_act(at, act, &step, &mut broken),
+        }
         for m in broken {
             self.problem(at.line, m);
         }
@@ -63,11 +66,14 @@ impl Replay {
         // Another site's act moved the record on first: this one is kept aside, never
         // applied, until a `resolve` takes its terms as the resolver's (`audit::conflict`).
         let head = at.index.record(&step.record);
-        if head
-            .as_ref()
-            .is_some_and(|h| at.index.sets_aside(h, e, file))
-        {
-            return;
+        if let Some(h) = &head {
+            if at.index.sets_aside(h, e, file) {
+                self.set_aside_checks(at, act, h, broken);
+                return;
+            }
+            if !matches!(act, Act::Resolve { .. }) {
+                self.acts_on_conflict(at, &step.record, broken);
+            }
         }
         let creates = matches!(act, Act::Create { .. } | Act::Import { .. });
         let expected_version = head.as_ref().map_or(1, |h| h.version + 1);
@@ -158,7 +164,7 @@ impl Replay {
             None => BTreeSet::new(),
         };
         if let (Act::Resolve { keep, settles, .. }, Some(p)) = (act, &prior) {
-            self.resolve_checks(at, (keep, settles), p, &actual, broken);
+            self.resolve_checks(at, (keep, settles), p, &actual.fields, broken);
         }
         let expected = match act {
             Act::Create { .. } | Act::Import { .. } | Act::Amend { .. } | Act::Resolve { .. } => {
@@ -201,45 +207,6 @@ impl Replay {
         }
     }
 
-    /// A resolve settles exactly the acts set aside on the record and takes the terms of
-    /// its current version or of one of them.
-    fn resolve_checks(
-        &mut self,
-        at: &At,
-        (keep, settles): (&String, &[String]),
-        prior: &Version,
-        actual: &Version,
-        broken: &mut Vec<String>,
-    ) {
-        let id = &prior.id;
-        let Some(open) = at.index.open_conflict(id) else {
-            broken.push(t!("replay-resolve-no-conflict", id = id.clone()));
-            return;
-        };
-        let mut named: Vec<&str> = settles.iter().map(String::as_str).collect();
-        let mut asides: Vec<&str> = open.iter().map(|a| a.path.as_str()).collect();
-        named.sort_unstable();
-        asides.sort_unstable();
-        if named != asides {
-            broken.push(t!("replay-resolve-settles-other", id = id.clone()));
-        }
-        let current = at.index.record(id).map(|h| h.file(id));
-        if current.as_deref() != Some(keep.as_str()) && !asides.contains(&keep.as_str()) {
-            broken.push(t!("replay-resolve-keeps-other", path = keep.clone()));
-            return;
-        }
-        let schemas = match self.policy(at.index, at.registry.policy) {
-            Some(p) => p.schemas.clone(),
-            None => return,
-        };
-        match self.reader(at, &schemas).version_at(keep, &prior.kind) {
-            Ok(kept) if kept.fields != actual.fields => {
-                broken.push(t!("replay-resolve-terms-differ", path = keep.clone()));
-            }
-            _ => {} // an unreadable file is named by the file checks
-        }
-    }
-
     /// Everyone who wrote the record's terms up to `prior`.
     fn authors_of(&mut self, at: &At, schemas: &Arc<Schemas>, prior: &Version) -> BTreeSet<String> {
         if let Some(known) = self.authors.get(&prior.id) {
@@ -262,6 +229,9 @@ impl Replay {
                 out.insert(v.written_by);
             }
         }
+        // Who drafted terms set aside may see them kept by a resolve.
+        let asides = at.index.conflicts.get(&prior.id).into_iter().flatten();
+        out.extend(asides.filter(|a| a.writes_terms()).map(|a| a.actor.clone()));
         self.authors.insert(prior.id.clone(), out.clone());
         out
     }
@@ -455,7 +425,8 @@ impl Replay {
         let allowed: Option<&Duplicate> = match act {
             Act::Create { duplicate, .. }
             | Act::Import { duplicate, .. }
-            | Act::Amend { duplicate, .. } => duplicate.as_ref(),
+            | Act::Amend { duplicate, .. }
+            | Act::Resolve { duplicate, .. } => duplicate.as_ref(),
             _ => None,
         };
         if allowed.is_none() {

@@ -237,12 +237,15 @@ struct Sites {
     replay: Replay,
     /// How many entries of the merged history are placed: every run numbers them alike.
     position: u64,
+    /// The store's first site's code.
+    first: String,
 }
 
 impl Visit for Sites {
     fn enter_log(&mut self, log: &SiteLog) {
         self.trust.enter_log(log);
         self.replay.enter_log(log);
+        self.index.begin_txn(log, &self.first);
     }
 
     fn entry(&mut self, seen: &Seen) -> Result<()> {
@@ -252,6 +255,7 @@ impl Visit for Sites {
     }
 
     fn txn_end(&mut self, end: &TxnEnd) -> Result<()> {
+        self.index.end_txn();
         self.trust.txn_end(end)
     }
 }
@@ -288,6 +292,7 @@ fn read_sites(
         trust: Trust::new(Registry::default(), &store.root),
         replay: Replay::new(store, true),
         position: 0,
+        first: store.config.store.site_code.clone(),
     };
     let merged = walk_sites(&store.root, logs, &witnessed, false, state)?;
     let mut problems = merged.problems;
@@ -393,6 +398,7 @@ fn pulled(
         trust,
         replay: Replay::new(store, false),
         position: checkpoint.head.entries,
+        first: store.config.store.site_code.clone(),
     };
     let Some(merged) = crate::audit::merge::walk_sites_after(&store.root, logs, &read, state)?
     else {
