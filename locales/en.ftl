@@ -976,3 +976,4 @@ about-conflict-set-aside = version { $version } from site { $site } ({ $action }
 records-version-set-aside = { $version } (site { $site }, set aside)
 about-shared-across-sites = records of different sites hold one `{ $field }`: { $ids } (created between pulls?) — amend one of them: correct its number, or keep it with `--allow-duplicate` and a reason
 replay-acts-on-conflict = the act ({ $action }) follows a conflict between sites on `{ $id }` that its site had read: only a resolve may
+merge-log-changed-while-read = a site's log changed while it was read: run the command again

@@ -64,13 +64,31 @@ struct Held {
 }
 
 /// One transaction of one log.
-struct Txn {
+pub(super) struct Txn {
     entries: Vec<Held>,
     first: u64,
-    last: u64,
+    pub(super) last: u64,
     sig: Vec<u8>,
     digest: [u8; 64],
     hash: String,
+}
+
+/// What places a transaction in the merged order, from its first entry: its time and
+/// what it had read.
+fn slim(e: &Entry) -> Entry {
+    Entry {
+        seq: e.seq,
+        time: e.time.clone(),
+        actor: String::new(),
+        role: String::new(),
+        action: String::new(),
+        txn: None,
+        record: String::new(),
+        version: 0,
+        files: Vec::new(),
+        detail: Default::default(),
+        seen: e.seen.clone(),
+    }
 }
 
 impl Txn {
@@ -88,19 +106,48 @@ impl Txn {
     }
 }
 
-/// A log's transactions, as its walk found them.
-#[derive(Default)]
+/// A log's transactions, as its walk found them: whole while the walk of every log may
+/// still hold `WHOLE` entries (`budget`), and past that only what places them in the
+/// merged order, each one's first entry's time and `seen`: their entries are then read
+/// again as they are visited (`stream`).
 struct Collect {
     txns: Vec<Txn>,
     open: Vec<Held>,
+    budget: std::rc::Rc<std::cell::Cell<usize>>,
+}
+
+/// How many entries a merged walk holds whole, across every log, before it reads them
+/// again as it visits them: a few tens of megabytes.
+const WHOLE: usize = 20_000;
+
+/// `WHOLE`, or in a debug build what `DOCKET_MERGE_WHOLE` says, so that tests read small
+/// stores both ways.
+fn whole() -> usize {
+    #[cfg(debug_assertions)]
+    if let Some(n) = std::env::var("DOCKET_MERGE_WHOLE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return n;
+    }
+    WHOLE
 }
 
 impl Visit for Collect {
     fn entry(&mut self, seen: &Seen) -> Result<()> {
+        let left = self.budget.get();
+        if left == 0 && !self.open.is_empty() {
+            return Ok(());
+        }
+        self.budget.set(left.saturating_sub(1));
+        let (entry, sig) = match left {
+            0 => (slim(seen.entry), Vec::new()),
+            _ => (seen.entry.clone(), seen.sig.to_vec()),
+        };
         self.open.push(Held {
             line: seen.line,
-            entry: seen.entry.clone(),
-            sig: seen.sig.to_vec(),
+            entry,
+            sig,
         });
         Ok(())
     }
@@ -119,7 +166,10 @@ impl Visit for Collect {
 }
 
 /// Walk every log (each must extend the head `witnessed` gives for it) and visit their
-/// transactions in merged order, telling the visitor which log each comes from.
+/// transactions in merged order, telling the visitor which log each comes from. Past
+/// `WHOLE` entries no transaction is held whole: the walk keeps of each only what places
+/// it, and once the order is known every log is read again, on a thread of its own, its
+/// entries handed over one at a time as the visitor takes them (`stream`).
 pub fn walk_sites<V: Visit>(
     root: &Path,
     logs: &[SiteLog],
@@ -128,18 +178,39 @@ pub fn walk_sites<V: Visit>(
     mut state: V,
 ) -> Result<MergedWalk<V>> {
     let heads: Vec<Option<Head>> = logs.iter().map(witnessed).collect();
-    let (walked, txns, mut problems) = walk_each(root, logs, &heads, false, collect_all)?;
+    let (walked, txns, mut problems, held_whole) =
+        walk_each(root, logs, &heads, false, collect_all)?;
     problems.extend(forks(&walked, &txns));
     let (order, stuck) = merge(&walked, &txns, &vec![0; walked.len()]);
     problems.extend(stuck);
-    for (i, t) in order {
-        visit(&mut state, &walked[i].log, &txns[i][t])?;
+    if held_whole {
+        for (i, t) in order {
+            visit(&mut state, &walked[i].log, &txns[i][t])?;
+        }
+    } else {
+        let plans: Vec<Plan> = heads
+            .iter()
+            .map(|h| plan_of(h.as_ref(), false, collect_all))
+            .collect();
+        super::stream::visit_in_order(root, &walked, &plans, &order, &txns, &mut state)?;
     }
     Ok(MergedWalk {
         state,
         logs: walked,
         problems,
     })
+}
+
+/// How a log is walked, extending `witness`: every entry parsed, or (`after_read`) only
+/// those after it.
+fn plan_of(witness: Option<&Head>, after_read: bool, collect_all: bool) -> Plan<'_> {
+    Plan {
+        parse_after: witness.filter(|_| after_read).map_or(0, |h| h.entries),
+        checkpoint: None,
+        witness,
+        collect_all,
+        sealed: None,
+    }
 }
 
 /// A site whose log this machine had read and the store no longer holds.
@@ -162,8 +233,9 @@ pub fn gone(
         .collect()
 }
 
-/// The logs walked, each log's transactions, and what the walks found wrong.
-type Walks = (Vec<WalkedLog>, Vec<Vec<Txn>>, Vec<Problem>);
+/// The logs walked, each log's transactions, what the walks found wrong, and whether
+/// every transaction is held whole.
+type Walks = (Vec<WalkedLog>, Vec<Vec<Txn>>, Vec<Problem>, bool);
 
 /// Every log walked (each must extend its head in `read`), with its transactions: from
 /// its start, or only those after that head (`after_read`).
@@ -175,18 +247,15 @@ fn walk_each(
     collect_all: bool,
 ) -> Result<Walks> {
     let (mut walked, mut txns, mut problems) = (Vec::new(), Vec::new(), Vec::new());
+    let budget = std::rc::Rc::new(std::cell::Cell::new(whole()));
     for (log, seen) in logs.iter().zip(read) {
-        let plan = Plan {
-            parse_after: seen
-                .as_ref()
-                .filter(|_| after_read)
-                .map_or(0, |h| h.entries),
-            checkpoint: None,
-            witness: seen.as_ref(),
-            collect_all,
-            sealed: None,
+        let plan = plan_of(seen.as_ref(), after_read, collect_all);
+        let collect = || Collect {
+            txns: Vec::new(),
+            open: Vec::new(),
+            budget: budget.clone(),
         };
-        let w = walk_fresh(root, &log.root, plan, Collect::default)?;
+        let w = walk_fresh(root, &log.root, plan, collect)?;
         problems.extend(w.problems);
         txns.push(w.state.txns);
         walked.push(WalkedLog {
@@ -195,7 +264,7 @@ fn walk_each(
             files: w.files,
         });
     }
-    Ok((walked, txns, problems))
+    Ok((walked, txns, problems, budget.get() > 0))
 }
 
 /// Each log's transactions' last entries and their hashes: what a `seen` may name.
@@ -253,7 +322,7 @@ pub fn walk_sites_after<V: Visit>(
     mut state: V,
 ) -> Result<Option<MergedWalk<V>>> {
     let heads: Vec<Option<Head>> = read.iter().cloned().map(Some).collect();
-    let (walked, txns, problems) = walk_each(root, logs, &heads, true, false)?;
+    let (walked, txns, problems, held_whole) = walk_each(root, logs, &heads, true, false)?;
     if !problems.is_empty() || !all_after(&walked, &txns, read) {
         return Ok(None);
     }
@@ -262,8 +331,16 @@ pub fn walk_sites_after<V: Visit>(
     if !stuck.is_empty() {
         return Ok(None);
     }
-    for (i, t) in order {
-        visit(&mut state, &walked[i].log, &txns[i][t])?;
+    if held_whole {
+        for (i, t) in order {
+            visit(&mut state, &walked[i].log, &txns[i][t])?;
+        }
+    } else {
+        let plans: Vec<Plan> = heads
+            .iter()
+            .map(|h| plan_of(h.as_ref(), true, false))
+            .collect();
+        super::stream::visit_in_order(root, &walked, &plans, &order, &txns, &mut state)?;
     }
     Ok(Some(MergedWalk {
         state,

@@ -9,6 +9,7 @@ pub mod heads;
 pub mod index;
 pub mod merge;
 pub mod segments;
+mod stream;
 pub mod trust;
 
 pub use chain::{Head, is_torn_tail};
