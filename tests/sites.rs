@@ -760,6 +760,7 @@ fn a_run_killed_while_it_replays_a_pull_leaves_the_store_as_it_was() {
     let pulled = place.path().join("state-after-pull");
     copy_tree(&main.state, &pulled);
     let mut seed: u64 = 11;
+    let mut killed = 0;
     for round in 0..kills {
         std::fs::remove_dir_all(&main.state).unwrap();
         copy_tree(&pulled, &main.state);
@@ -781,6 +782,9 @@ fn a_run_killed_while_it_replays_a_pull_leaves_the_store_as_it_was() {
             .spawn()
             .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        if child.try_wait().unwrap().is_none() {
+            killed += 1;
+        }
         let _ = child.kill();
         let _ = child.wait();
         let after = std::fs::read(main.root.join("records/_sites/HZ/audit.log")).unwrap();
@@ -790,6 +794,7 @@ fn a_run_killed_while_it_replays_a_pull_leaves_the_store_as_it_was() {
         assert!(q.contains("CUS-HZ-2026-000004"), "round {round}: {q}");
     }
     main.ok("", &["verify"]);
+    println!("{kills} runs after a pull: {killed} killed before they finished");
 }
 
 /// Copy the folder `from` to `to`, which must not exist.

@@ -8,12 +8,17 @@ use super::chain::{Plan, Seen, TxnEnd, Visit, walk_fresh};
 use super::entry::Entry;
 use super::merge::{Txn, WalkedLog};
 use crate::error::{Error, Result};
+use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, atomic::AtomicU64, atomic::Ordering};
 
-/// How many entries a log's walk may run ahead of the visitor.
-const AHEAD: usize = 256;
+/// Entries go over in batches of this many (a transaction's end closes one early), so
+/// the threads wake once a batch, not once an entry.
+const BATCH: usize = 128;
+
+/// How many batches a log's walk may run ahead of the visitor.
+const AHEAD: usize = 8;
 
 /// What a log's walk hands over.
 enum Item {
@@ -35,10 +40,18 @@ enum Item {
 /// end over. Should the walk begin again (a log ending inside a transaction is walked
 /// again up to its start), what was handed over already is not handed over twice.
 struct Forward {
-    to: SyncSender<Item>,
+    to: SyncSender<Vec<Item>>,
+    batch: Vec<Item>,
     /// The last line handed over, shared by the walk's visitors.
     sent: Arc<AtomicU64>,
     from: u64,
+}
+
+impl Forward {
+    fn hand_over(&mut self) -> Result<()> {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        self.to.send(batch).map_err(|_| hung_up())
+    }
 }
 
 /// The visitor's side hung up: it has every transaction it needs.
@@ -51,13 +64,15 @@ impl Visit for Forward {
         if seen.line <= self.from {
             return Ok(());
         }
-        let item = Item::Entry {
+        self.batch.push(Item::Entry {
             line: seen.line,
             entry: seen.entry.clone(),
             sig: seen.sig.to_vec(),
-        };
-        self.to.send(item).map_err(|_| hung_up())?;
+        });
         self.sent.store(seen.line, Ordering::Relaxed);
+        if self.batch.len() >= BATCH {
+            self.hand_over()?;
+        }
         Ok(())
     }
 
@@ -65,14 +80,14 @@ impl Visit for Forward {
         if end.last <= self.from {
             return Ok(());
         }
-        let item = Item::End {
+        self.batch.push(Item::End {
             first: end.first,
             last: end.last,
             hash: end.hash.to_string(),
             sig: end.sig.to_vec(),
             digest: end.digest,
-        };
-        self.to.send(item).map_err(|_| hung_up())
+        });
+        self.hand_over()
     }
 }
 
@@ -95,17 +110,21 @@ pub(super) fn visit_in_order<V: Visit>(
             scope.spawn(move || {
                 let init = || Forward {
                     to: to.clone(),
+                    batch: Vec::with_capacity(BATCH),
                     from: sent.load(Ordering::Relaxed),
                     sent: sent.clone(),
                 };
                 // Its problems were found by the first walk; a stop is the visitor's.
                 let _ = walk_fresh(root, log, *plan, init);
             });
-            queues.push(from);
+            queues.push(Queue {
+                from,
+                held: VecDeque::new(),
+            });
         }
         let visited = order.iter().try_for_each(|&(i, t)| {
             state.enter_log(&walked[i].log);
-            one_transaction(&queues[i], txns[i][t].last, state)
+            one_transaction(&mut queues[i], txns[i][t].last, state)
         });
         // The walks still going stop at their next hand-over.
         drop(queues);
@@ -113,17 +132,32 @@ pub(super) fn visit_in_order<V: Visit>(
     })
 }
 
+/// A log's batches as they come, and what is left of the last one.
+struct Queue {
+    from: Receiver<Vec<Item>>,
+    held: VecDeque<Item>,
+}
+
+impl Queue {
+    fn next(&mut self) -> Option<Item> {
+        if self.held.is_empty() {
+            self.held = self.from.recv().ok()?.into();
+        }
+        self.held.pop_front()
+    }
+}
+
 /// Hand the visitor one transaction's entries and its end from `queue`, which must end
 /// it at line `last`, as the first walk found.
-fn one_transaction<V: Visit>(queue: &Receiver<Item>, last: u64, state: &mut V) -> Result<()> {
+fn one_transaction<V: Visit>(queue: &mut Queue, last: u64, state: &mut V) -> Result<()> {
     loop {
-        match queue.recv() {
-            Ok(Item::Entry { line, entry, sig }) => state.entry(&Seen {
+        match queue.next() {
+            Some(Item::Entry { line, entry, sig }) => state.entry(&Seen {
                 line,
                 entry: &entry,
                 sig: &sig,
             })?,
-            Ok(Item::End {
+            Some(Item::End {
                 first,
                 last: ended,
                 hash,
