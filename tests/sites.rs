@@ -768,7 +768,7 @@ fn a_run_killed_while_it_replays_a_pull_leaves_the_store_as_it_was() {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         // Kill the first run after the pull at moments spread over its replay.
-        let delay_ms = (seed >> 33) % 200;
+        let delay_ms = (seed >> 33) % 50;
         let mut c = docket_process();
         let mut child = c
             .current_dir(&main.root)
