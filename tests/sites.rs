@@ -353,6 +353,23 @@ fn hz_site_open(s: &TestStore, place: &std::path::Path) -> (Clone, Clone) {
     (main, hz)
 }
 
+/// A residential supply contract for `customer`, drafted by alice at `c`: it waits for
+/// the general manager (the installation fee is not settled).
+fn draft_supply(c: &Clone, customer: &str) -> String {
+    let customer = format!("customer={customer}");
+    let mut args = vec!["create", "residential-supply", "--set", &customer];
+    for pair in [
+        "delivery_notice_no=SQ1",
+        "acceptance_drawing_no=YS1",
+        "installation_fee_settled=false",
+        "meter_number=M1",
+        "start_date=2026-03-05",
+    ] {
+        args.extend(["--set", pair]);
+    }
+    c.ok("alice", &args).trim().to_string()
+}
+
 fn status_at(c: &Clone, id: &str) -> String {
     shown(c, id)["status"].as_str().unwrap().to_string()
 }
@@ -363,28 +380,7 @@ fn a_contract_drafted_at_one_office_is_approved_at_another() {
     let place = tempfile::tempdir().unwrap();
     let (main, hz) = hz_site_open(&s, place.path());
     let customer = hz.ok("alice", &customer_args(4)).trim().to_string();
-    let supply_id = hz
-        .ok(
-            "alice",
-            &[
-                "create",
-                "residential-supply",
-                "--set",
-                &format!("customer={customer}"),
-                "--set",
-                "delivery_notice_no=SQ1",
-                "--set",
-                "acceptance_drawing_no=YS1",
-                "--set",
-                "installation_fee_settled=false",
-                "--set",
-                "meter_number=M1",
-                "--set",
-                "start_date=2026-03-05",
-            ],
-        )
-        .trim()
-        .to_string();
+    let supply_id = draft_supply(&hz, &customer);
     assert!(supply_id.contains("-HZ-2026-"), "{supply_id}");
     assert_eq!(status_at(&hz, &supply_id), "pending");
     hz.sync("HZ drafts a supply contract");
@@ -527,14 +523,8 @@ fn one_identity_number_created_at_two_sites_between_pulls_breaks_no_rule_and_mee
 /// `id`'s acts at two sites between pulls: HZ sets meter H1, MAIN sets M1, and both
 /// exchange them through git.
 fn amended_at_both_sites(main: &Clone, hz: &Clone, id: &str) {
-    hz.ok(
-        "alice",
-        &["amend", id, "--set", "meter_number=H1", "--reason", "换表"],
-    );
-    main.ok(
-        "alice",
-        &["amend", id, "--set", "meter_number=M1", "--reason", "换表"],
-    );
+    set_meter(hz, id, "H1", "换表");
+    set_meter(main, id, "M1", "换表");
     hz.sync("HZ: a meter");
     main.sync("MAIN: a meter");
     hz.sync("HZ pulls");
@@ -666,28 +656,7 @@ fn an_approval_at_one_office_and_an_amendment_at_another_meet_and_the_step_is_ta
     let place = tempfile::tempdir().unwrap();
     let (main, hz) = hz_site_open(&s, place.path());
     let customer = main.ok("alice", &customer_args(9)).trim().to_string();
-    let supply = main
-        .ok(
-            "alice",
-            &[
-                "create",
-                "residential-supply",
-                "--set",
-                &format!("customer={customer}"),
-                "--set",
-                "delivery_notice_no=SQ1",
-                "--set",
-                "acceptance_drawing_no=YS1",
-                "--set",
-                "installation_fee_settled=false",
-                "--set",
-                "meter_number=M1",
-                "--set",
-                "start_date=2026-03-05",
-            ],
-        )
-        .trim()
-        .to_string();
+    let supply = draft_supply(&main, &customer);
     main.sync("MAIN drafts");
     hz.sync("HZ pulls");
     // The general manager approves at the head office while HZ changes the terms.
@@ -948,6 +917,27 @@ fn site_sh(main: &Clone, place: &std::path::Path) -> Clone {
     sh
 }
 
+/// Alice at `c` sets record `id`'s meter to `meter`, saying `reason`.
+fn set_meter(c: &Clone, id: &str, meter: &str, reason: &str) {
+    let meter = format!("meter_number={meter}");
+    c.ok("alice", &["amend", id, "--set", &meter, "--reason", reason]);
+}
+
+/// Three offices (MAIN, HZ, SH) sharing the `n`th customer of this test, made at MAIN.
+fn three_offices_and_a_customer(
+    s: &TestStore,
+    place: &std::path::Path,
+    n: u32,
+) -> (Clone, Clone, Clone, String) {
+    let (main, hz) = hz_site_open(s, place);
+    let sh = site_sh(&main, place);
+    let id = main.ok("alice", &customer_args(n)).trim().to_string();
+    for c in [&main, &hz, &sh] {
+        c.sync("the customer");
+    }
+    (main, hz, sh, id)
+}
+
 /// The sites of the acts set aside on `id`, as `status` lists them at `c`.
 fn set_aside_at(c: &Clone, id: &str) -> Vec<(String, u64)> {
     let status = c.ok("audrey", &["status", "--format", "json"]);
@@ -975,22 +965,11 @@ fn set_aside_at(c: &Clone, id: &str) -> Vec<(String, u64)> {
 fn an_act_on_a_version_another_site_set_aside_is_set_aside_too() {
     let s = TestStore::new();
     let place = tempfile::tempdir().unwrap();
-    let (main, hz) = hz_site_open(&s, place.path());
-    let sh = site_sh(&main, place.path());
-    let id = main.ok("alice", &customer_args(60)).trim().to_string();
-    for c in [&main, &hz, &sh] {
-        c.sync("the customer");
-    }
+    let (main, hz, sh, id) = three_offices_and_a_customer(&s, place.path(), 60);
     // HZ and MAIN change the meter between pulls; SH reads MAIN's change only and
     // builds on it.
-    hz.ok(
-        "alice",
-        &["amend", &id, "--set", "meter_number=H1", "--reason", "换表"],
-    );
-    main.ok(
-        "alice",
-        &["amend", &id, "--set", "meter_number=M1", "--reason", "换表"],
-    );
+    set_meter(&hz, &id, "H1", "换表");
+    set_meter(&main, &id, "M1", "换表");
     main.sync("MAIN: a meter");
     sh.sync("SH pulls MAIN's meter");
     sh.ok(
@@ -1045,20 +1024,9 @@ fn an_act_on_a_version_another_site_set_aside_is_set_aside_too() {
 fn a_resolve_leaves_open_what_its_site_had_not_read() {
     let s = TestStore::new();
     let place = tempfile::tempdir().unwrap();
-    let (main, hz) = hz_site_open(&s, place.path());
-    let sh = site_sh(&main, place.path());
-    let id = main.ok("alice", &customer_args(61)).trim().to_string();
-    for c in [&main, &hz, &sh] {
-        c.sync("the customer");
-    }
-    hz.ok(
-        "alice",
-        &["amend", &id, "--set", "meter_number=H1", "--reason", "换表"],
-    );
-    sh.ok(
-        "alice",
-        &["amend", &id, "--set", "meter_number=S1", "--reason", "换表"],
-    );
+    let (main, hz, sh, id) = three_offices_and_a_customer(&s, place.path(), 61);
+    set_meter(&hz, &id, "H1", "换表");
+    set_meter(&sh, &id, "S1", "换表");
     sh.sync("SH: a meter");
     hz.sync("HZ: a meter, and SH's");
     // SH acts again before it pulls; HZ settles what it has read.

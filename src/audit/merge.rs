@@ -183,22 +183,51 @@ pub fn walk_sites<V: Visit>(
     problems.extend(forks(&walked, &txns));
     let (order, stuck) = merge(&walked, &txns, &vec![0; walked.len()]);
     problems.extend(stuck);
-    if held_whole {
-        for (i, t) in order {
-            visit(&mut state, &walked[i].log, &txns[i][t])?;
-        }
-    } else {
-        let plans: Vec<Plan> = heads
-            .iter()
-            .map(|h| plan_of(h.as_ref(), false, collect_all))
-            .collect();
-        super::stream::visit_in_order(root, &walked, &plans, &order, &txns, &mut state)?;
-    }
+    let walk = Walk {
+        root,
+        walked: &walked,
+        txns: &txns,
+        held_whole,
+    };
+    walk.visit_in_order(&order, &heads, (false, collect_all), &mut state)?;
     Ok(MergedWalk {
         state,
         logs: walked,
         problems,
     })
+}
+
+/// The first walk of every log, as the visit in merged order needs it.
+struct Walk<'a> {
+    root: &'a Path,
+    walked: &'a [WalkedLog],
+    txns: &'a [Vec<Txn>],
+    held_whole: bool,
+}
+
+impl Walk<'_> {
+    /// Visit the transactions `order` names: from memory when the first walk held them
+    /// whole, else reading every log again (`stream`) as it was read first, after its
+    /// head in `heads` (`after_read`) or from its start.
+    fn visit_in_order<V: Visit>(
+        &self,
+        order: &[(usize, usize)],
+        heads: &[Option<Head>],
+        (after_read, collect_all): (bool, bool),
+        state: &mut V,
+    ) -> Result<()> {
+        if self.held_whole {
+            for &(i, t) in order {
+                visit(state, &self.walked[i].log, &self.txns[i][t])?;
+            }
+            return Ok(());
+        }
+        let plans: Vec<Plan> = heads
+            .iter()
+            .map(|h| plan_of(h.as_ref(), after_read, collect_all))
+            .collect();
+        super::stream::visit_in_order(self.root, self.walked, &plans, order, self.txns, state)
+    }
 }
 
 /// How a log is walked, extending `witness`: every entry parsed, or (`after_read`) only
@@ -331,17 +360,13 @@ pub fn walk_sites_after<V: Visit>(
     if !stuck.is_empty() {
         return Ok(None);
     }
-    if held_whole {
-        for (i, t) in order {
-            visit(&mut state, &walked[i].log, &txns[i][t])?;
-        }
-    } else {
-        let plans: Vec<Plan> = heads
-            .iter()
-            .map(|h| plan_of(h.as_ref(), true, false))
-            .collect();
-        super::stream::visit_in_order(root, &walked, &plans, &order, &txns, &mut state)?;
-    }
+    let walk = Walk {
+        root,
+        walked: &walked,
+        txns: &txns,
+        held_whole,
+    };
+    walk.visit_in_order(&order, &heads, (true, false), &mut state)?;
     Ok(Some(MergedWalk {
         state,
         logs: walked,
