@@ -1165,3 +1165,52 @@ fn a_contract_terminated_at_one_office_and_amended_at_another_is_settled_and_arc
         assert!(set_aside_at(c, &id).is_empty());
     }
 }
+
+#[test]
+fn verify_against_a_revision_checks_every_sites_log_along_git() {
+    let s = TestStore::new();
+    let place = tempfile::tempdir().unwrap();
+    let (main, hz) = hz_site_open(&s, place.path());
+    for n in 70..72 {
+        hz.ok("alice", &customer_args(n));
+    }
+    hz.sync("HZ: two customers");
+    main.sync("MAIN pulls");
+    let rev = main.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let hz_log = main.root.join("records/_sites/HZ/audit.log");
+    let text = std::fs::read_to_string(&hz_log).unwrap();
+    let held = text.lines().count();
+    assert!(
+        main.ok("", &["verify", "--against", &rev])
+            .contains("extends"),
+        "at {rev}"
+    );
+    // Someone at the head office cuts HZ's last act from its log and commits that.
+    let kept: String = text
+        .lines()
+        .take(held - 1)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&hz_log, kept).unwrap();
+    main.git(&["commit", "-qam", "a cut"]);
+    let o = main.run("", &["verify", "--against", &rev]);
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(&format!(
+            "records/_sites/HZ/audit.log:{held}: truncated behind entry {held}"
+        )),
+        "{}",
+        o.stderr
+    );
+    // Or removes HZ's log from git altogether.
+    main.git(&["rm", "-rq", "records/_sites/HZ"]);
+    main.git(&["commit", "-qm", "HZ gone"]);
+    let o = main.run("", &["verify", "--against", &rev]);
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("records/_sites/HZ/audit.log:1: truncated behind entry"),
+        "{}",
+        o.stderr
+    );
+}

@@ -856,8 +856,7 @@ fn verify_staged(store: &Store, rev: &str) -> Result<Output> {
             staged::open(&copy_folder)?
         }
     };
-    let log = docket::audit::segments::read_all(&checked.root, &docket::layout::LogRoot::first())?;
-    let c = docket::ops::against::against_log(store, rev, &log)?;
+    let c = docket::ops::against::against_logs(store, &checked, rev)?;
     let report = match staged_files {
         Some(files) => checking::verify_as_staged(&checked, files)?,
         None => checking::verify_copy(&checked)?,

@@ -4,7 +4,7 @@
 
 use crate::audit::segments;
 use crate::error::{Error, Problem, Result};
-use crate::layout::{LOG_NAME, LogRoot, SEGMENTS_DIR};
+use crate::layout::LogRoot;
 use crate::store::Store;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -84,9 +84,9 @@ fn commit_of(root: &Path, rev: &str) -> Result<Option<String>> {
     ))
 }
 
-/// The log as committed in `commit` (its sealed segments in order, then its open one),
-/// or `None` when that commit holds none.
-fn log_in(root: &Path, commit: &str) -> Result<Option<Vec<u8>>> {
+/// The log `log` as committed in `commit` (its sealed segments in order, then its open
+/// one), or `None` when that commit holds none.
+fn log_in(root: &Path, commit: &str, log: &LogRoot) -> Result<Option<Vec<u8>>> {
     let prefix = git_text(root, &["rev-parse", "--show-prefix"])?;
     let listed = git_text(
         root,
@@ -97,14 +97,14 @@ fn log_in(root: &Path, commit: &str) -> Result<Option<Vec<u8>>> {
             "--full-tree",
             commit,
             "--",
-            &format!("{prefix}{SEGMENTS_DIR}/"),
+            &format!("{prefix}{}/", log.sealed_dir()),
         ],
     )?;
     let mut sealed: Vec<(u64, &str)> = listed
         .lines()
         .filter_map(|path| {
             Some((
-                LogRoot::first().parse_segment(path.strip_prefix(prefix.as_str())?)?,
+                log.parse_segment(path.strip_prefix(prefix.as_str())?)?,
                 path,
             ))
         })
@@ -114,7 +114,7 @@ fn log_in(root: &Path, commit: &str) -> Result<Option<Vec<u8>>> {
         .iter()
         .map(|(_, path)| format!("{commit}:{path}"))
         .collect();
-    specs.push(format!("{commit}:{prefix}{LOG_NAME}"));
+    specs.push(format!("{commit}:{prefix}{}", log.open()));
     let blobs = cat_files(root, &specs)?;
     if blobs.iter().all(Option::is_none) {
         return Ok(None);
@@ -163,10 +163,10 @@ fn entries(log: &[u8]) -> usize {
     log.split_inclusive(|b| *b == b'\n').count()
 }
 
-fn integrity(line: usize, message: String) -> Error {
+fn integrity(log: &LogRoot, line: usize, message: String) -> Error {
     Error::Integrity {
         problems: vec![Problem {
-            at: segments::locate(&crate::layout::LogRoot::first(), line as u64),
+            at: segments::locate(log, line as u64),
             message,
             ..Default::default()
         }],
@@ -175,7 +175,7 @@ fn integrity(line: usize, message: String) -> Error {
 
 /// Check that `then` (the log in `rev`) is a prefix of `now`: the entry where they part
 /// is named, whether `now` rewrote it or ends before it.
-fn extends(then: &[u8], now: &[u8], rev: &str) -> Result<()> {
+fn extends(then: &[u8], now: &[u8], rev: &str, log: &LogRoot) -> Result<()> {
     let then_lines: Vec<&[u8]> = then.split_inclusive(|b| *b == b'\n').collect();
     let mut now_iter = now.split_inclusive(|b| *b == b'\n');
     for (i, line) in then_lines.iter().enumerate() {
@@ -191,7 +191,7 @@ fn extends(then: &[u8], now: &[u8], rev: &str) -> Result<()> {
                 i = i
             ),
         };
-        return Err(integrity(n, problem));
+        return Err(integrity(log, n, problem));
     }
     Ok(())
 }
@@ -221,18 +221,18 @@ fn commits_since(root: &Path, base: &str) -> Result<Vec<(String, Vec<String>)>> 
 /// or the staged log): each commit's log is a prefix of `now`, and no commit holds fewer
 /// entries than a parent, or none where a parent held some. A log cut in one commit and
 /// restored in the next, or dropped from git and added back cut, is named by its commit.
-fn grows_along(root: &Path, base: &str, now: &[u8]) -> Result<()> {
+fn grows_along(root: &Path, base: &str, now: &[u8], log: &LogRoot) -> Result<()> {
     let short = |c: &str| c.chars().take(12).collect::<String>();
     let mut held: std::collections::HashMap<String, Option<usize>> = Default::default();
     let mut length = |commit: &str| -> Result<Option<usize>> {
         if let Some(n) = held.get(commit) {
             return Ok(*n);
         }
-        let log = log_in(root, commit)?;
-        if let Some(log) = &log {
-            extends(log, now, &short(commit))?;
+        let then = log_in(root, commit, log)?;
+        if let Some(then) = &then {
+            extends(then, now, &short(commit), log)?;
         }
-        let n = log.as_deref().map(entries);
+        let n = then.as_deref().map(entries);
         held.insert(commit.to_string(), n);
         Ok(n)
     };
@@ -259,15 +259,15 @@ fn grows_along(root: &Path, base: &str, now: &[u8]) -> Result<()> {
                 ),
                 Some(_) => continue,
             };
-            return Err(integrity(mine.unwrap_or(0) + 1, message));
+            return Err(integrity(log, mine.unwrap_or(0) + 1, message));
         }
     }
     Ok(())
 }
 
-/// Check that the log in `rev`, and in every commit since, is a prefix of `now` (the
+/// Check that log `log` in `rev`, and in every commit since, is a prefix of `now` (the
 /// folder's log, or the staged one); exit 3 naming the entry and commit if not.
-pub fn against_log(store: &Store, rev: &str, now: &[u8]) -> Result<Compared> {
+pub fn against_log(store: &Store, rev: &str, now: &[u8], log: &LogRoot) -> Result<Compared> {
     let root = &store.root;
     let now_lines = entries(now);
     let Some(commit) = commit_of(root, rev)? else {
@@ -277,11 +277,11 @@ pub fn against_log(store: &Store, rev: &str, now: &[u8]) -> Result<Compared> {
             now: now_lines,
         });
     };
-    let then = log_in(root, &commit)?;
+    let then = log_in(root, &commit, log)?;
     if let Some(then) = &then {
-        extends(then, now, rev)?;
+        extends(then, now, rev, log)?;
     }
-    grows_along(root, &commit, now)?;
+    grows_along(root, &commit, now, log)?;
     Ok(Compared {
         rev: rev.to_string(),
         then: then.as_deref().map(entries),
@@ -289,10 +289,67 @@ pub fn against_log(store: &Store, rev: &str, now: &[u8]) -> Result<Compared> {
     })
 }
 
-/// Check that the folder's log extends the one in `rev`, along every commit since.
+/// Check every site's log in `checked` (the store's folder, or a copy of what is staged)
+/// against the same log in `rev` and every commit since: those the folder holds, and
+/// those the revision holds, so a site's log removed since is named too. The entries
+/// compared are counted over every log.
+pub fn against_logs(store: &Store, checked: &Store, rev: &str) -> Result<Compared> {
+    let first = &store.config.store.site_code;
+    let mut logs = crate::store::site::logs(&checked.root, first)?;
+    for code in sites_in(&store.root, rev)? {
+        if !logs.iter().any(|l| l.code == code) && code != *first {
+            logs.push(crate::layout::SiteLog::other(&code));
+        }
+    }
+    let mut total = Compared {
+        rev: rev.to_string(),
+        then: None,
+        now: 0,
+    };
+    for log in logs {
+        let now = match segments::read_all(&checked.root, &log.root) {
+            Ok(now) => now,
+            Err(_) if !log.first => Vec::new(), // gone since: named as cut below
+            Err(e) => return Err(e),
+        };
+        let c = against_log(store, rev, &now, &log.root)?;
+        total.now += c.now;
+        if let Some(then) = c.then {
+            total.then = Some(total.then.unwrap_or(0) + then);
+        }
+    }
+    Ok(total)
+}
+
+/// The codes of the sites whose logs the revision `rev` holds under `records/_sites/`.
+fn sites_in(root: &Path, rev: &str) -> Result<Vec<String>> {
+    let Some(commit) = commit_of(root, rev)? else {
+        return Ok(Vec::new());
+    };
+    let prefix = git_text(root, &["rev-parse", "--show-prefix"])?;
+    let listed = git_text(
+        root,
+        &[
+            "ls-tree",
+            "--name-only",
+            "--full-tree",
+            &commit,
+            "--",
+            &format!("{prefix}{}/", crate::layout::SITES_DIR),
+        ],
+    )?;
+    Ok(listed
+        .lines()
+        .filter_map(|path| path.rsplit('/').next())
+        .filter(|code| crate::layout::is_site_code(code))
+        .map(str::to_string)
+        .collect())
+}
+
+/// Check that the folder's every log extends the same log in `rev`, along every commit
+/// since.
 pub fn against(store: &Store, rev: &str) -> Result<Compared> {
-    let now = segments::read_all(&store.root, &crate::layout::LogRoot::first())?;
-    against_log(store, rev, &now)
+    against_logs(store, store, rev)
 }
 
 /// What `init` did about git.
