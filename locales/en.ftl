@@ -977,3 +977,5 @@ records-version-set-aside = { $version } (site { $site }, set aside)
 about-shared-across-sites = records of different sites hold one `{ $field }`: { $ids } (created between pulls?) — amend one of them: correct its number, or keep it with `--allow-duplicate` and a reason
 replay-acts-on-conflict = the act ({ $action }) follows a conflict between sites on `{ $id }` that its site had read: only a resolve may
 merge-log-changed-while-read = a site's log changed while it was read: run the command again
+admin-no-such-site-log = the store has no site `{ $site }` whose log to read
+admin-sites-are = its sites: { $sites } (`--entry N` reads the first site's log, `--entry SITE:N` another's)

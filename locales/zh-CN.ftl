@@ -977,3 +977,5 @@ records-version-set-aside = { $version }（站点 { $site }，已搁置）
 about-shared-across-sites = 不同站点的记录持有同一个 `{ $field }`：{ $ids }（是否在同步之间各自新建？）——修改其中一条：更正号码，或用 `--allow-duplicate` 并说明理由予以保留
 replay-acts-on-conflict = 该行为（{ $action }）发生在其站点已读到的 `{ $id }` 站点间冲突之后：此时只能裁决冲突
 merge-log-changed-while-read = 读取期间某站点的日志发生了变化：请重新运行该命令
+admin-no-such-site-log = 数据库中没有站点 `{ $site }`，无法读取其日志
+admin-sites-are = 其站点：{ $sites }（`--entry N` 读取第一个站点的日志，`--entry 站点:N` 读取其他站点的）

@@ -1214,3 +1214,65 @@ fn verify_against_a_revision_checks_every_sites_log_along_git() {
         o.stderr
     );
 }
+
+/// Another site's entry, read and exported at the head office by its number there.
+fn hz_entry_at_main(s: &TestStore, place: &std::path::Path) -> (Clone, String) {
+    let (main, hz) = hz_site_open(s, place);
+    let id = hz.ok("alice", &customer_args(80)).trim().to_string();
+    hz.sync("HZ: a customer");
+    main.sync("MAIN pulls");
+    (main, id)
+}
+
+#[test]
+fn log_reads_one_entry_of_another_sites_log_by_its_number_there() {
+    let s = TestStore::new();
+    let place = tempfile::tempdir().unwrap();
+    let (main, id) = hz_entry_at_main(&s, place.path());
+    let shown = main.ok("", &["log", "--entry", "HZ:2", "--format", "csv"]);
+    assert!(shown.contains("HZ:2,") && shown.contains(&id), "{shown}");
+    assert_eq!(shown.lines().count(), 2, "{shown}");
+    let o = main.run("", &["log", "--entry", "HZ:9"]);
+    assert_eq!(o.code, 5, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .starts_with("error: --entry: there is no entry 9: the log holds entries 1 to 2\n"),
+        "{}",
+        o.stderr
+    );
+    let o = main.run("", &["log", "--entry", "SH:1"]);
+    assert_eq!(o.code, 5, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        "error: --entry: the store has no site `SH` whose log to read\nhint: its sites: MAIN, HZ (`--entry N` reads the first site's log, `--entry SITE:N` another's)\n"
+    );
+}
+
+#[test]
+#[ignore = "needs OpenSSH's ssh-keygen; .ci/run runs it"]
+fn another_sites_entry_is_checkable_with_stock_ssh_keygen() {
+    let s = TestStore::new();
+    let place = tempfile::tempdir().unwrap();
+    let (main, id) = hz_entry_at_main(&s, place.path());
+    let signers = place.path().join("allowed_signers");
+    std::fs::write(&signers, main.ok("", &["actor", "allowed-signers"])).unwrap();
+    let dir = place.path().join("hz2");
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let o = main.run("", &["log", "--entry", "HZ:2", "--export-signed", &dir_arg]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let entry = std::fs::read_to_string(dir.join("entry")).unwrap();
+    assert!(entry.contains(&format!("\"record\":\"{id}\"")), "{entry}");
+    let checked = std::process::Command::new("ssh-keygen")
+        .args(["-Y", "verify", "-f"])
+        .arg(&signers)
+        .args(["-I", "alice", "-n", "docket", "-s"])
+        .arg(dir.join("entry.sig"))
+        .stdin(std::fs::File::open(dir.join("entry")).unwrap())
+        .output()
+        .expect("ssh-keygen is installed (.ci/run installs openssh-client)");
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+}

@@ -538,9 +538,9 @@ pub struct LogArgs {
     /// Only the most recent N of the entries that match
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
-    /// One entry, by its sequence number
+    /// One entry, by its number in its site's log: N at the first site, SITE:N elsewhere (HZ:3)
     #[arg(long, value_name = "N")]
-    entry: Option<u64>,
+    entry: Option<String>,
     /// With --entry: write the entry's transaction (DIR/entry) and its signature
     /// (DIR/entry.sig) for `ssh-keygen -Y verify`
     #[arg(long, value_name = "DIR", requires = "entry")]
@@ -550,18 +550,13 @@ pub struct LogArgs {
 pub fn log(g: &Global, a: LogArgs) -> Result<Output> {
     // The log holds no personal data: anyone who may read the folder may read it.
     let session = g.open(true)?;
-    if let Some(n) = a.entry
-        && (n == 0 || n > session.head().entries)
-    {
-        return Err(docket::error::InputError::new(
-            docket::error::Location::file("--entry"),
-            t!("admin-no-such-entry", n = n, last = session.head().entries),
-        )
-        .hint(t!("admin-entries-are-numbered"))
-        .into());
-    }
-    if let (Some(n), Some(dir)) = (a.entry, &a.export_signed) {
-        return export_signed(g, &session, n, dir);
+    let entry = a
+        .entry
+        .as_deref()
+        .map(|text| entry_arg(&session, text))
+        .transpose()?;
+    if let (Some((log, n)), Some(dir)) = (&entry, &a.export_signed) {
+        return export_signed(g, &session, (log, *n), dir);
     }
     let today = session.today();
     let since = day_arg("--since", a.since.as_ref(), today)?.map(|d| d.to_string());
@@ -584,8 +579,9 @@ pub fn log(g: &Global, a: LogArgs) -> Result<Output> {
         .collect();
     audit_log::check_filter(&filter, &actors)?;
     let mut entries = audit_log::entries(session.store(), &filter)?;
-    if let Some(n) = a.entry {
-        entries.retain(|e| e.site.is_none() && e.entry.seq == n);
+    if let Some((log, n)) = &entry {
+        let site = (!log.first).then_some(log.code.as_str());
+        entries.retain(|e| e.site.as_deref() == site && e.entry.seq == *n);
     }
     let header = [
         "seq", "time", "actor", "role", "action", "record", "version", "detail",
@@ -637,32 +633,59 @@ pub fn log(g: &Global, a: LogArgs) -> Result<Output> {
     })
 }
 
+/// `--entry N` (the first site's log) or `--entry SITE:N`: the log and the entry, which
+/// this view must have read.
+fn entry_arg(
+    session: &docket::session::Session,
+    text: &str,
+) -> Result<(docket::layout::SiteLog, u64)> {
+    let heads = session.log_heads();
+    let (site, number) = match text.split_once(':') {
+        Some((site, n)) => (Some(site), n),
+        None => (None, text),
+    };
+    let at = docket::error::Location::file("--entry");
+    let found = heads.iter().find(|(log, _)| match site {
+        None => log.first,
+        Some(code) => log.code == code,
+    });
+    let Some((log, head)) = found else {
+        let sites: Vec<&str> = heads.iter().map(|(l, _)| l.code.as_str()).collect();
+        return Err(docket::error::InputError::new(
+            at,
+            t!("admin-no-such-site-log", site = site.unwrap_or_default()),
+        )
+        .hint(t!("admin-sites-are", sites = sites.join(", ")))
+        .into());
+    };
+    let last = head.entries;
+    match number.parse::<u64>() {
+        Ok(n) if n >= 1 && n <= last => Ok((log.clone(), n)),
+        _ => Err(docket::error::InputError::new(
+            at,
+            t!("admin-no-such-entry", n = number, last = last),
+        )
+        .hint(t!("admin-entries-are-numbered"))
+        .into()),
+    }
+}
+
 /// Write entry `n`'s transaction and its signature where `ssh-keygen -Y verify` reads them.
 fn export_signed(
     g: &Global,
     session: &docket::session::Session,
-    n: u64,
+    (log, n): (&docket::layout::SiteLog, u64),
     dir: &std::path::Path,
 ) -> Result<Output> {
-    let txn = docket::audit::chain::transaction_of(
-        &session.store().root,
-        &docket::layout::LogRoot::first(),
-        n,
-    )?
-    .filter(|_| n <= session.head().entries)
-    .ok_or_else(|| {
-        Error::from(docket::error::InputError::new(
-            docket::error::Location::file("--entry"),
-            t!(
-                "admin-log-has-entries-not",
-                entries = session.head().entries,
-                n = n
-            ),
-        ))
-    })?;
-    let sig = docket::keys::decode_sig(&txn.sig).ok_or_else(|| {
-        Error::integrity(docket::layout::LOG_NAME, t!("trust-transaction-not-signed"))
-    })?;
+    let txn = docket::audit::chain::transaction_of(&session.store().root, &log.root, n)?
+        .ok_or_else(|| {
+            Error::from(docket::error::InputError::new(
+                docket::error::Location::file("--entry"),
+                t!("admin-log-has-entries-not", entries = n - 1, n = n),
+            ))
+        })?;
+    let sig = docket::keys::decode_sig(&txn.sig)
+        .ok_or_else(|| Error::integrity(log.root.open(), t!("trust-transaction-not-signed")))?;
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let entry = dir.join("entry");
     std::fs::write(&entry, &txn.message).map_err(|e| Error::io(&entry, e))?;

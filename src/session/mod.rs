@@ -157,6 +157,18 @@ impl Session {
         ))
     }
 
+    /// Every site's log and how far this view has read it (the first site's alone in a
+    /// store of one site).
+    pub fn log_heads(&self) -> Vec<(crate::layout::SiteLog, Head)> {
+        match self.sites.is_empty() {
+            true => vec![(
+                crate::layout::SiteLog::first(&self.store.config.store.site_code),
+                self.head.clone(),
+            )],
+            false => self.sites.clone(),
+        }
+    }
+
     /// Whether the store has more than one site.
     pub fn has_sites(&self) -> bool {
         self.sites.len() > 1
