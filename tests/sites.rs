@@ -1276,3 +1276,53 @@ fn another_sites_entry_is_checkable_with_stock_ssh_keygen() {
         String::from_utf8_lossy(&checked.stderr)
     );
 }
+
+#[test]
+fn an_act_after_a_conflict_its_site_had_read_is_named() {
+    let s = TestStore::new();
+    let place = tempfile::tempdir().unwrap();
+    let (main, hz) = hz_site_open(&s, place.path());
+    let id = main.ok("alice", &customer_args(90)).trim().to_string();
+    main.sync("MAIN: a customer");
+    hz.sync("HZ pulls");
+    amended_at_both_sites(&main, &hz, &id);
+    assert_eq!(set_aside_at(&hz, &id), [("MAIN".to_string(), 2)]);
+    // At HZ, someone writes the next version by hand and signs an amendment saying HZ
+    // had read the head office's log, the act set aside included.
+    let head_of = |log: &std::path::Path| {
+        let text = std::fs::read_to_string(log).unwrap();
+        let last = text.lines().last().unwrap().to_string();
+        format!("{} {}", text.lines().count(), &last[..64])
+    };
+    let dir = format!("records/customer/2026/000/{id}");
+    let v2 = std::fs::read_to_string(hz.root.join(format!("{dir}/v0002.HZ.toml"))).unwrap();
+    let v3 = v2
+        .replace("version = 2\n", "version = 3\n")
+        .replace("meter_number = \"H1\"", "meter_number = \"H2\"");
+    let v3_path = format!("{dir}/v0003.HZ.toml");
+    std::fs::write(hz.root.join(&v3_path), &v3).unwrap();
+    let hz_log = hz.root.join("records/_sites/HZ/audit.log");
+    let text = std::fs::read_to_string(&hz_log).unwrap();
+    let n = text.lines().count();
+    let entry = serde_json::json!({
+        "seq": n + 1, "time": NOW_LOCAL, "actor": "alice", "role": "business-staff",
+        "action": "amend", "record": id, "version": 3,
+        "files": [{"path": v3_path, "sha256": sha256_hex(v3.as_bytes())}],
+        "detail": {"reason": "换表", "fields": "meter_number", "status": "active",
+                   "policy": "1"},
+        "seen": {"MAIN": head_of(&main.root.join("records/audit.log"))},
+    });
+    let line = format!("{} {} {entry} -\n", "0".repeat(64), "0".repeat(64));
+    let forged = forge_log(&(text + &line), n + 1, &|_, _| {}, &|a| Some(s.key(a)));
+    std::fs::write(&hz_log, forged).unwrap();
+    let o = hz.run("", &["verify"]);
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(&format!(
+            "records/_sites/HZ/audit.log:{}: the act (amend) follows a conflict between sites on `{id}` that its site had read: only a resolve may",
+            n + 1
+        )),
+        "{}",
+        o.stderr
+    );
+}
