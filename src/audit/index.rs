@@ -266,10 +266,15 @@ impl LogIndex {
         if entry.action == RESOLVE_ACT {
             self.close_set_asides(entry, position);
         }
+        // The file of the version the entry writes, each path parsed once.
+        let mut version_file = None;
         for f in &entry.files {
-            let is_new_head = parse_version_path(&f.path).is_some_and(|(kind, id, v)| {
-                kind != ACTORS_DIR && id == entry.record && v == entry.version
-            });
+            let parsed = parse_version_path(&f.path).filter(|(_, _, v)| *v == entry.version);
+            if parsed.is_some() && version_file.is_none() {
+                version_file = Some(f);
+            }
+            let is_new_head =
+                parsed.is_some_and(|(kind, id, _)| kind != ACTORS_DIR && id == entry.record);
             if !is_new_head {
                 self.other_files.insert(f.path.clone(), f.sha256.clone());
             }
@@ -292,11 +297,7 @@ impl LogIndex {
         if entry.record.is_empty() || entry.version == 0 {
             return;
         }
-        let Some(file) = entry
-            .files
-            .iter()
-            .find(|f| parse_version_path(&f.path).is_some_and(|(_, _, v)| v == entry.version))
-        else {
+        let Some(file) = version_file else {
             return;
         };
         let kind = file.path.split('/').nth(1).unwrap_or_default().to_string();
