@@ -165,12 +165,63 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
-/// Where a new record's version lives: `records/<kind>/<year>/<thousands>/<id>/v0001.toml`
-/// (`records/customer/2026/000/CUS-2026-000123/v0001.toml`), so no folder holds more than
-/// a thousand entries and a commit rewrites only small trees. Actors, and ids of another
-/// shape, keep one folder per kind.
+/// How a record's files are laid out, as its first version was written. A version file's
+/// path is in the signed log, so a record keeps the layout it was created in; new records
+/// take the newest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Layout {
+    /// `records/<kind>/<id>/v0001.toml`: stores made before records were sharded, and
+    /// actors and ids of another shape still.
+    Flat,
+    /// `records/<kind>/<year>/<thousands>/<id>/v0001.toml`: sharded, a folder per record,
+    /// as stores made before records were kept without one have them.
+    Folders,
+    /// `records/<kind>/<year>/<thousands>/<id>.v0001.toml`: sharded, each version a file
+    /// in its shard. No folder per record: half the disk a record takes, and a thousand
+    /// times fewer folders for git to look at.
+    Files,
+}
+
+impl Layout {
+    /// The layout as a small number, for the settled index.
+    pub fn code(self) -> u8 {
+        match self {
+            Layout::Flat => 0,
+            Layout::Folders => 1,
+            Layout::Files => 2,
+        }
+    }
+
+    pub fn from_code(code: u8) -> Option<Layout> {
+        [Layout::Flat, Layout::Folders, Layout::Files]
+            .into_iter()
+            .find(|l| l.code() == code)
+    }
+}
+
+/// Where a new record's version lives: `records/<kind>/<year>/<thousands>/<id>.v0001.toml`
+/// (`records/customer/2026/000/CUS-2026-000123.v0001.toml`), so no folder holds more than
+/// a thousand records and a commit rewrites only small trees. Actors, and ids of another
+/// shape, keep one folder per record in one folder per kind.
 pub fn version_path(kind: &str, id: &str, version: u32, site: Option<&str>) -> String {
-    format!("{}/{}", record_dir(kind, id), version_file(version, site))
+    let layout = match shard_of(kind, id) {
+        Some(_) => Layout::Files,
+        None => Layout::Flat,
+    };
+    path_in(layout, kind, id, version, site)
+}
+
+/// Where version `version` of record `id`, written by site `site` (none: the first site),
+/// lives in layout `layout`.
+pub fn path_in(layout: Layout, kind: &str, id: &str, version: u32, site: Option<&str>) -> String {
+    let file = version_file(version, site);
+    match (layout, shard_of(kind, id)) {
+        (Layout::Files, Some((year, thousands))) => {
+            format!("{RECORDS_DIR}/{kind}/{year}/{thousands}/{id}.{file}")
+        }
+        (Layout::Flat, _) | (_, None) => format!("{}/{file}", flat_record_dir(kind, id)),
+        (Layout::Folders, Some(_)) => format!("{}/{file}", record_dir(kind, id)),
+    }
 }
 
 /// A version file's name: `v0002.toml`, or `v0002.HZ.toml` when site HZ wrote it
@@ -182,7 +233,9 @@ pub fn version_file(version: u32, site: Option<&str>) -> String {
     }
 }
 
-/// A new record's folder (see `version_path`).
+/// A sharded record's own folder (`records/customer/2026/000/CUS-2026-000123`): its
+/// versions in stores made before records were kept without one, and its archived
+/// papers in any.
 pub fn record_dir(kind: &str, id: &str) -> String {
     match shard_of(kind, id) {
         Some((year, thousands)) => format!("{RECORDS_DIR}/{kind}/{year}/{thousands}/{id}"),
@@ -240,21 +293,46 @@ pub fn parse_policy_copy(path: &str) -> Option<(u32, &str)> {
     Some((n.parse().ok()?, source))
 }
 
-/// A version file's path, in either layout, → (kind, id, version). A sharded path must
-/// sit in the folders its id gives.
+/// A version file's path, in any layout, → (kind, id, version). A sharded path must sit
+/// in the folders its id gives.
 pub fn parse_version_path(path: &str) -> Option<(&str, &str, u32)> {
+    let p = split_version_path(path)?;
+    Some((p.kind, p.id, p.version))
+}
+
+/// What a version file's path says.
+struct VersionPath<'a> {
+    kind: &'a str,
+    id: &'a str,
+    version: u32,
+    site: Option<&'a str>,
+    layout: Layout,
+}
+
+fn split_version_path(path: &str) -> Option<VersionPath<'_>> {
     let parts: Vec<&str> = path.split('/').collect();
-    let (kind, id, file) = match parts.as_slice() {
-        [RECORDS_DIR, kind, id, file] => (*kind, *id, *file),
+    let (kind, id, file, layout) = match parts.as_slice() {
+        [RECORDS_DIR, kind, id, file] => (*kind, *id, *file, Layout::Flat),
+        [RECORDS_DIR, kind, year, thousands, named] => {
+            let (id, file) = named.split_once('.')?;
+            (shard_of(kind, id) == Some((*year, *thousands))).then_some(())?;
+            (*kind, id, file, Layout::Files)
+        }
         [RECORDS_DIR, kind, year, thousands, id, file]
             if shard_of(kind, id) == Some((*year, *thousands)) =>
         {
-            (*kind, *id, *file)
+            (*kind, *id, *file, Layout::Folders)
         }
         _ => return None,
     };
-    let (n, _) = parse_version_file(file)?;
-    Some((kind, id, n))
+    let (version, site) = parse_version_file(file)?;
+    Some(VersionPath {
+        kind,
+        id,
+        version,
+        site,
+        layout,
+    })
 }
 
 /// `v0002.toml` → (2, none); `v0002.HZ.toml` → (2, `HZ`).
@@ -274,14 +352,12 @@ fn parse_version_file(file: &str) -> Option<(u32, Option<&str>)> {
 /// The site a version file's name says wrote it (none: the first site, or a store made
 /// before sites).
 pub fn version_site(path: &str) -> Option<&str> {
-    let file = path.rsplit('/').next()?;
-    parse_version_file(file)?.1
+    split_version_path(path)?.site
 }
 
-/// Whether a version file's path is in the layout of stores made before records were
-/// sharded (`records/<kind>/<id>/vNNNN.toml`).
-pub fn is_flat_version_path(path: &str) -> bool {
-    path.split('/').count() == 4
+/// The layout a version file's path is in (`Layout::Flat` for what is no version path).
+pub fn layout_of(path: &str) -> Layout {
+    split_version_path(path).map_or(Layout::Flat, |p| p.layout)
 }
 
 #[cfg(test)]
@@ -306,16 +382,21 @@ mod tests {
             parse_version_path("schemas/customer/CUS-1/v0002.toml"),
             None
         );
+        assert_eq!(
+            parse_version_path("records/_policy/v0001/schemas/customer.toml"),
+            None
+        );
     }
 
     #[test]
-    fn new_records_are_sharded_by_year_and_thousands() {
+    fn new_records_are_files_in_shards_by_year_and_thousands() {
         let p = version_path("customer", "CUS-2026-000123", 1, None);
-        assert_eq!(p, "records/customer/2026/000/CUS-2026-000123/v0001.toml");
+        assert_eq!(p, "records/customer/2026/000/CUS-2026-000123.v0001.toml");
+        assert_eq!(layout_of(&p), Layout::Files);
         let at_hz = version_path("customer", "CUS-2026-000123", 2, Some("HZ"));
         assert_eq!(
             at_hz,
-            "records/customer/2026/000/CUS-2026-000123/v0002.HZ.toml"
+            "records/customer/2026/000/CUS-2026-000123.v0002.HZ.toml"
         );
         assert_eq!(
             parse_version_path(&at_hz),
@@ -324,19 +405,53 @@ mod tests {
         assert_eq!(version_site(&at_hz), Some("HZ"));
         assert_eq!(version_site(&p), None);
         assert_eq!(
-            parse_version_path("records/customer/2026/000/CUS-2026-000123/v0002.hz.toml"),
+            parse_version_path("records/customer/2026/000/CUS-2026-000123.v0002.hz.toml"),
             None
         );
         assert_eq!(
             parse_version_path(&p),
             Some(("customer", "CUS-2026-000123", 1))
         );
-        assert!(!is_flat_version_path(&p));
         assert_eq!(
             record_dir("customer", "CUS-2026-1234567"),
             "records/customer/2026/1234/CUS-2026-1234567"
         );
         // In folders its id does not give, a version is no version.
+        assert_eq!(
+            parse_version_path("records/customer/2026/001/CUS-2026-000123.v0001.toml"),
+            None
+        );
+        // Archived papers sit in the record's own folder and are no version.
+        assert_eq!(
+            parse_version_path("records/customer/2026/000/CUS-2026-000123/attachments/x"),
+            None
+        );
+        assert_eq!(
+            actor_path("wang.fang", 1),
+            "records/_actors/wang.fang/v0001.toml"
+        );
+    }
+
+    /// Records written in the layouts of earlier stores are found where they are.
+    #[test]
+    fn earlier_layouts_are_read_where_they_are() {
+        let folders = "records/customer/2026/000/CUS-2026-000123/v0002.HZ.toml";
+        assert_eq!(
+            parse_version_path(folders),
+            Some(("customer", "CUS-2026-000123", 2))
+        );
+        assert_eq!(layout_of(folders), Layout::Folders);
+        assert_eq!(version_site(folders), Some("HZ"));
+        assert_eq!(
+            path_in(
+                Layout::Folders,
+                "customer",
+                "CUS-2026-000123",
+                2,
+                Some("HZ")
+            ),
+            folders
+        );
         assert_eq!(
             parse_version_path("records/customer/2026/001/CUS-2026-000123/v0001.toml"),
             None
@@ -346,11 +461,15 @@ mod tests {
             parse_version_path(flat),
             Some(("customer", "CUS-2026-000123", 2))
         );
-        assert!(is_flat_version_path(flat));
+        assert_eq!(layout_of(flat), Layout::Flat);
         assert_eq!(
-            actor_path("wang.fang", 1),
-            "records/_actors/wang.fang/v0001.toml"
+            path_in(Layout::Flat, "customer", "CUS-2026-000123", 2, None),
+            flat
         );
+        for layout in [Layout::Flat, Layout::Folders, Layout::Files] {
+            assert_eq!(Layout::from_code(layout.code()), Some(layout));
+        }
+        assert_eq!(Layout::from_code(3), None);
     }
 
     #[test]

@@ -147,15 +147,15 @@ impl Reader<'_> {
         if kept(&plain) {
             return plain;
         }
-        let dir = head.dir(id);
-        let names = std::fs::read_dir(self.store.abs(&dir))
-            .into_iter()
-            .flatten();
+        // The folder holding the record's versions: its own, or its shard's.
+        let dir = plain.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let names = std::fs::read_dir(self.store.abs(dir)).into_iter().flatten();
         names
             .flatten()
             .filter_map(|e| Some(format!("{dir}/{}", e.file_name().to_str()?)))
             .find(|p| {
-                crate::layout::parse_version_path(p).is_some_and(|(_, _, v)| v == version)
+                crate::layout::parse_version_path(p)
+                    .is_some_and(|(_, of, v)| of == id && v == version)
                     && crate::layout::version_site(p).is_some()
                     && kept(p)
             })

@@ -103,7 +103,7 @@ fn a_forged_record_file_is_caught_and_the_store_holds_nothing_derived() {
         !s.path("records/.cache").exists(),
         "nothing derived in the store"
     );
-    let rel = format!("records/installation/2026/000/{}/v0001.toml", ids[2]);
+    let rel = format!("records/installation/2026/000/{}.v0001.toml", ids[2]);
     let text = std::fs::read_to_string(s.path(&rel)).unwrap();
     let forged = text.replace("status = \"pending\"", "status = \"active\"");
     std::fs::write(s.path(&rel), &forged).unwrap();

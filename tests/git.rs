@@ -241,7 +241,7 @@ fn verify_against_checks_every_commit_since_the_revision() {
 #[test]
 fn verify_against_checks_the_store_itself() {
     let (s, id) = committed_store();
-    let file = s.path(&format!("records/customer/2026/000/{id}/v0001.toml"));
+    let file = s.path(&format!("records/customer/2026/000/{id}.v0001.toml"));
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, text.replace("residential", "commercial")).unwrap();
     let err = s.fails("", &["verify", "--against", "HEAD"], INTEGRITY);
@@ -268,14 +268,14 @@ fn the_pre_commit_hook_refuses_a_staged_tree_that_is_not_a_store() {
     let err = stderr(&refused);
     assert!(
         err.contains(&format!(
-            "records/customer/2026/000/{id}/v0002.toml: logged but missing: restore it from git or a backup"
+            "records/customer/2026/000/{id}.v0002.toml: logged but missing: restore it from git or a backup"
         )),
         "{err}"
     );
     git(&s, &["add", "-A"]);
     // What is checked is what the commit holds: a file changed in the folder after it was
     // staged (so the index is copied out and verified) does not stop a consistent commit.
-    let v2 = s.path(&format!("records/customer/2026/000/{id}/v0002.toml"));
+    let v2 = s.path(&format!("records/customer/2026/000/{id}.v0002.toml"));
     let staged_bytes = std::fs::read(&v2).unwrap();
     std::fs::write(&v2, b"changed after staging\n").unwrap();
     let ok = commit(&s, "amend");
@@ -283,7 +283,7 @@ fn the_pre_commit_hook_refuses_a_staged_tree_that_is_not_a_store() {
     std::fs::write(&v2, staged_bytes).unwrap();
     // A forged version staged under the folder's good one, hidden from `git diff` by
     // assume-unchanged: the index is what is checked, and the forgery is named.
-    let v1 = format!("records/customer/2026/000/{id}/v0001.toml");
+    let v1 = format!("records/customer/2026/000/{id}.v0001.toml");
     let good = std::fs::read(s.path(&v1)).unwrap();
     std::fs::write(s.path(&v1), b"forged = true\n").unwrap();
     git(&s, &["add", &v1]);

@@ -42,7 +42,7 @@ fn imports_utf8_and_says_what_it_did() {
     assert_eq!(out.stderr, "imported 3 of 3 rows (UTF-8)\n");
     assert_eq!(count(&s, "customer"), 3);
     let v1 =
-        std::fs::read_to_string(s.path("records/customer/2026/000/CUS-2026-000001/v0001.toml"))
+        std::fs::read_to_string(s.path("records/customer/2026/000/CUS-2026-000001.v0001.toml"))
             .unwrap();
     assert!(
         v1.contains("legacy_no = \"C0000001\"") && v1.contains("action = \"import\""),
@@ -327,7 +327,7 @@ separator = "、"
     // converted.
     let f = write(&s, "c.csv", customers.as_bytes());
     s.ok("alice", &["import", "customer", &f, "--map", &m]);
-    let v = std::fs::read_to_string(s.path("records/customer/2026/000/CUS-2026-000001/v0001.toml"))
+    let v = std::fs::read_to_string(s.path("records/customer/2026/000/CUS-2026-000001.v0001.toml"))
         .unwrap();
     assert!(v.contains("account_opened_on = 2021-03-05"), "{v}");
     assert!(
@@ -349,7 +349,7 @@ separator = "、"
     let f = write(&s, "i.csv", inst.as_bytes());
     s.ok("alice", &["import", "installation", &f, "--map", &bmap]);
     let v =
-        std::fs::read_to_string(s.path("records/installation/2026/000/INS-2026-000001/v0001.toml"))
+        std::fs::read_to_string(s.path("records/installation/2026/000/INS-2026-000001.v0001.toml"))
             .unwrap();
     assert!(
         v.contains("customer = \"CUS-2026-000001\"") && v.contains("schedule_required = false"),
@@ -673,7 +673,7 @@ fn a_full_disk_or_ctrl_c_during_an_import_leaves_the_store_exactly_as_it_was() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.starts_with(&format!(
-            "error: {}/records/customer/2026/000/CUS-2026-000002/v0001.toml: No space left on device",
+            "error: {}/records/customer/2026/000/CUS-2026-000002.v0001.toml: No space left on device",
             s.root().display()
         )),
         "{err}"

@@ -53,7 +53,7 @@ fn next_by_hand(
         );
     let next = edit(next);
     s.write_by_hand(
-        &format!("records/{kind}/2026/000/{id}/v{:04}.toml", version + 1),
+        &format!("records/{kind}/2026/000/{id}.v{:04}.toml", version + 1),
         &next,
     )
 }
@@ -94,7 +94,7 @@ fn r_c3_a_clerk_who_writes_an_active_version_by_hand_is_named() {
         [at(
             line,
             &format!(
-                "records/installation/2026/000/{id}/v0002.toml is not what the act gives: status is `active` where the act gives `pending`"
+                "records/installation/2026/000/{id}.v0002.toml is not what the act gives: status is `active` where the act gives `pending`"
             )
         )]
     );
@@ -176,7 +176,7 @@ fn r_c3_a_hand_made_approval_naming_ones_own_role_as_the_step_is_named() {
             at(
                 line,
                 &format!(
-                    "records/installation/2026/000/{id}/v0002.toml is not what the act gives: status is `active` where the act gives `pending`"
+                    "records/installation/2026/000/{id}.v0002.toml is not what the act gives: status is `active` where the act gives `pending`"
                 )
             ),
         ]
@@ -192,7 +192,7 @@ fn r_c6_drafting_a_kind_ones_role_may_not_draft_by_hand_is_named() {
         "id = \"{id}\"\nkind = \"take-or-pay\"\nversion = 1\nstatus = \"active\"\nwritten_at = \"{NOW_LOCAL}\"\nwritten_by = \"alice\"\npolicy = 1\naction = \"create\"\n\n[fields]\nannual_volume_m3 = 3960000\ncustomer = \"{c}\"\ndaily_volume_m3 = 10000\nfinance_data_ref = \"FIN-009\"\nmarket_data_ref = \"MKT-017\"\nprice_per_m3 = \"3.25\"\ntake_or_pay_percent = 80\nterm_end = 2026-10-31\nterm_start = 2026-03-01\n"
     );
     let file = s.write_by_hand(
-        &format!("records/take-or-pay/2026/000/{id}/v0001.toml"),
+        &format!("records/take-or-pay/2026/000/{id}.v0001.toml"),
         &text,
     );
     let line = append_entries(
@@ -213,13 +213,13 @@ fn r_c6_drafting_a_kind_ones_role_may_not_draft_by_hand_is_named() {
             at(
                 line,
                 &format!(
-                    "records/take-or-pay/2026/000/{id}/v0001.toml is not what the act gives: status is `active` where the act gives `pending`"
+                    "records/take-or-pay/2026/000/{id}.v0001.toml is not what the act gives: status is `active` where the act gives `pending`"
                 )
             ),
             at(
                 line,
                 &format!(
-                    "records/take-or-pay/2026/000/{id}/v0001.toml is not what the act gives: steps is `` where the act gives `general-manager`"
+                    "records/take-or-pay/2026/000/{id}.v0001.toml is not what the act gives: steps is `` where the act gives `general-manager`"
                 )
             ),
         ]
@@ -699,7 +699,7 @@ fn customer_by_hand(s: &TestStore, c: &str, action: &str, file_name: &str) -> Va
             "action = \"create\"",
             &format!("action = \"{action}\"\nreason = \"两处同时修改\""),
         );
-    s.write_by_hand(&format!("records/customer/2026/000/{c}/{file_name}"), &text)
+    s.write_by_hand(&format!("records/customer/2026/000/{c}.{file_name}"), &text)
 }
 
 #[test]
@@ -707,7 +707,7 @@ fn a_resolve_written_by_hand_where_no_sites_met_is_named() {
     let s = TestStore::new();
     let c = s.customer("residential", &[]);
     let file = customer_by_hand(&s, &c, "resolve", "v0002.toml");
-    let keep = format!("records/customer/2026/000/{c}/v0001.toml");
+    let keep = format!("records/customer/2026/000/{c}.v0001.toml");
     let line = append_entries(
         &s,
         &[
@@ -744,7 +744,7 @@ fn a_version_file_named_for_another_site_is_named() {
     let expected = at(
         line,
         &format!(
-            "the act writes `records/customer/2026/000/{c}/v0002.HZ.toml`, but a version written at site MAIN is named `v0002.toml`"
+            "the act writes `records/customer/2026/000/{c}.v0002.HZ.toml`, but a version written at site MAIN is named `v0002.toml`"
         ),
     );
     assert!(problems.contains(&expected), "{problems:?}");

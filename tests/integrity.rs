@@ -34,7 +34,7 @@ fn verify_summarises_a_good_store() {
 #[test]
 fn a_changed_version_file_stops_every_command_touching_it() {
     let (s, id) = store_with_records();
-    let rel = format!("records/customer/2026/000/{id}/v0002.toml");
+    let rel = format!("records/customer/2026/000/{id}.v0002.toml");
     let text = std::fs::read_to_string(s.path(&rel)).unwrap();
     std::fs::write(s.path(&rel), text.replace("M1", "M2")).unwrap();
     let err = s.fails_unchanged("alice", &["show", &id], INTEGRITY);
@@ -92,8 +92,8 @@ fn a_removed_log_entry_breaks_the_link() {
 fn verify_reports_every_problem_not_just_the_first() {
     let (s, id) = store_with_records();
     // 1: a changed version file; 2: a missing one; 3: a file nobody logged.
-    let v1 = format!("records/customer/2026/000/{id}/v0001.toml");
-    let v2 = format!("records/customer/2026/000/{id}/v0002.toml");
+    let v1 = format!("records/customer/2026/000/{id}.v0001.toml");
+    let v2 = format!("records/customer/2026/000/{id}.v0002.toml");
     std::fs::write(s.path(&v1), "tampered").unwrap();
     std::fs::remove_file(s.path(&v2)).unwrap();
     std::fs::write(s.path("records/customer/stray.toml"), "x").unwrap();
@@ -124,7 +124,7 @@ fn verify_reports_every_problem_not_just_the_first() {
 #[test]
 fn debris_never_blocks_reads_and_the_next_write_moves_it_aside() {
     let (s, id) = store_with_records();
-    let debris = format!("records/customer/2026/000/{id}/v0003.toml");
+    let debris = format!("records/customer/2026/000/{id}.v0003.toml");
     std::fs::write(s.path(&debris), "left over").unwrap();
     // Reads use logged files only.
     assert!(
@@ -142,7 +142,7 @@ fn debris_never_blocks_reads_and_the_next_write_moves_it_aside() {
         &["amend", &id, "--set", "meter_number=M3", "--reason", "x"],
     );
     let kept = s.path(&format!(
-        "records/.quarantine/20260301T170000/customer/2026/000/{id}/v0003.toml"
+        "records/.quarantine/20260301T170000/customer/2026/000/{id}.v0003.toml"
     ));
     assert_eq!(std::fs::read_to_string(kept).unwrap(), "left over");
     assert!(s.ok("", &["verify"]).starts_with("ok:"));
@@ -172,14 +172,14 @@ fn a_kill_after_writing_files_leaves_the_old_state_and_debris() {
         let err = s.fails("", &["verify"], INTEGRITY);
         assert!(
             err.contains(&format!(
-                "records/customer/2026/000/{id}/v0003.toml: present but not logged"
+                "records/customer/2026/000/{id}.v0003.toml: present but not logged"
             )),
             "{point}: {err}"
         );
         let moved = s.ok("root", &["recover"]);
         assert!(
             moved.contains(&format!(
-                "moved records/customer/2026/000/{id}/v0003.toml → records/.quarantine/20260301T170000/"
+                "moved records/customer/2026/000/{id}.v0003.toml → records/.quarantine/20260301T170000/"
             )),
             "{moved}"
         );
@@ -215,7 +215,7 @@ fn crash_mid_log_append_is_a_torn_tail_that_recover_repairs() {
         "{out}"
     );
     assert!(
-        out.contains(&format!("moved records/customer/2026/000/{id}/v0003.toml")),
+        out.contains(&format!("moved records/customer/2026/000/{id}.v0003.toml")),
         "{out}"
     );
     assert!(s.ok("", &["verify"]).starts_with("ok:"));
@@ -308,7 +308,7 @@ fn an_append_that_cannot_be_undone_says_so_and_recover_repairs_it() {
     );
     assert!(s.log_text().len() > whole.len());
     assert!(
-        !s.path(&format!("records/customer/2026/000/{id}/v0003.toml"))
+        !s.path(&format!("records/customer/2026/000/{id}.v0003.toml"))
             .exists()
     );
     let err = s.fails_unchanged("alice", &["show", &id], INTEGRITY);
@@ -509,7 +509,7 @@ fn verify_chain_checks_the_log_alone() {
     );
     // A changed record file is the full check's business, not the chain's…
     std::fs::write(
-        s.path(&format!("records/customer/2026/000/{id}/v0001.toml")),
+        s.path(&format!("records/customer/2026/000/{id}.v0001.toml")),
         "x",
     )
     .unwrap();
@@ -620,11 +620,11 @@ fn verify_names_problems_among_the_records_it_wrote_to_disk() {
     );
     let out = s.ok("", &["verify"]);
     assert!(out.contains(", 322 files, 300 records; "), "{out}");
-    let rel = |id: &str| format!("records/customer/2026/000/{id}/v0001.toml");
+    let rel = |id: &str| format!("records/customer/2026/000/{id}.v0001.toml");
     let text = std::fs::read_to_string(s.path(&rel(changed))).unwrap();
     std::fs::write(s.path(&rel(changed)), text.replace("客户", "客人")).unwrap();
     std::fs::remove_file(s.path(&rel(missing))).unwrap();
-    let stray = "records/customer/2026/000/CUS-2026-000999/v0001.toml";
+    let stray = "records/customer/2026/000/CUS-2026-000999.v0001.toml";
     std::fs::create_dir_all(s.path(stray).parent().unwrap()).unwrap();
     std::fs::write(s.path(stray), "id = \"x\"\n").unwrap();
     let problems = s.verify_problems();

@@ -434,7 +434,7 @@ fn a_cut_log_names_this_machines_record_in_either_language() {
             .collect::<Vec<_>>(),
     );
     std::fs::write(s.path("records/audit.log"), &before).unwrap();
-    std::fs::remove_dir_all(s.path(&format!("records/customer/2026/000/{id}"))).unwrap();
+    std::fs::remove_file(s.path(&format!("records/customer/2026/000/{id}.v0001.toml"))).unwrap();
     for lang in [EN, ZH] {
         let out = said(&s, lang, "alice", &["query"]);
         assert_eq!(out.code, INTEGRITY, "{}", out.stderr);
@@ -531,7 +531,7 @@ fn invisible_characters_are_refused_in_both_languages() {
     // So does a record file written by hand.
     let s = TestStore::new();
     let id = s.residential();
-    let rel = format!("records/customer/2026/000/{id}/v0001.toml");
+    let rel = format!("records/customer/2026/000/{id}.v0001.toml");
     let text = std::fs::read_to_string(s.path(&rel))
         .unwrap()
         .replace("name = \"张三丰\"", "name = \"张三丰\\u200B\"");

@@ -178,7 +178,7 @@ fn a_transaction_cut_at_a_line_end_counts_for_nothing_and_recover_moves_it_aside
         "{out}"
     );
     assert!(
-        out.contains("moved records/customer/2026/000/CUS-2026-000001/v0001.toml"),
+        out.contains("moved records/customer/2026/000/CUS-2026-000001.v0001.toml"),
         "{out}"
     );
     assert!(s.ok("", &["verify"]).starts_with("ok: 23 audit entries"));

@@ -29,7 +29,7 @@ fn a_commit_syncs_its_files_and_folders_before_the_append_and_the_log_after() {
     );
     let calls = traced(&s, SYNCS, "alice", &strs(&args));
     let append = first(&calls, "write", "records/audit.log").expect("the log is appended");
-    let file = "records/customer/2026/000/CUS-2026-000001/v0001.toml";
+    let file = "records/customer/2026/000/CUS-2026-000001.v0001.toml";
     // The new file, its new folder and the folder that folder was made in.
     for (name, path) in [
         ("fsync", file),
@@ -74,7 +74,7 @@ fn import_syncs(n: usize) -> (usize, usize, usize) {
     let before = &calls[..append];
     let each = before
         .iter()
-        .filter(|c| c.name == "fsync" && c.path.ends_with("/v0001.toml"))
+        .filter(|c| c.name == "fsync" && c.path.ends_with(".v0001.toml"))
         .count();
     let folders = before
         .iter()
@@ -151,7 +151,7 @@ fn recover_cuts_a_torn_end_that_left_no_files() {
 fn recover_syncs_the_folder_a_stray_file_leaves_as_well_as_the_one_it_enters() {
     let s = TestStore::new();
     let id = s.residential();
-    let stray = format!("records/customer/2026/000/{id}/v0009.toml");
+    let stray = format!("records/customer/2026/000/{id}.v0009.toml");
     std::fs::write(s.path(&stray), "left by a crash\n").unwrap();
     let calls = traced(&s, SYNCS, "root", &["recover"]);
     let synced = |dir: &str| calls.iter().any(|c| c.name == "fsync" && c.path == dir);

@@ -438,7 +438,7 @@ fn control_characters_are_refused_in_input_and_escaped_in_output() {
             "meter",
         ],
     );
-    let rel = format!("records/customer/2026/000/{id}/v0002.toml");
+    let rel = format!("records/customer/2026/000/{id}.v0002.toml");
     let text = std::fs::read_to_string(s.path(&rel)).unwrap();
     let crafted = text.replace(
         "meter_number = \"M1\"",
@@ -578,7 +578,7 @@ fn direction_and_invisible_characters_are_refused_in_input_and_escaped_in_output
 fn a_hand_made_record_with_invisible_characters_fails_every_check_and_is_shown_escaped() {
     let s = TestStore::new();
     let id = s.residential();
-    let rel = format!("records/customer/2026/000/{id}/v0001.toml");
+    let rel = format!("records/customer/2026/000/{id}.v0001.toml");
     let text = std::fs::read_to_string(s.path(&rel)).unwrap();
     let crafted = text
         .replace(

@@ -222,7 +222,7 @@ fn the_rows_cache_holds_no_personal_data_and_never_serves_a_stale_or_forged_reco
     // What is printed without a reveal is what the log vouched for when the row was
     // made: a version file changed since is not believed, and named by `show` and
     // `verify`.
-    let rel = format!("records/customer/2026/000/{}/v0001.toml", ids[2]);
+    let rel = format!("records/customer/2026/000/{}.v0001.toml", ids[2]);
     let text = std::fs::read_to_string(s.path(&rel)).unwrap();
     std::fs::write(s.path(&rel), text.replace("90000", "1")).unwrap();
     let out = s.ok(

@@ -143,7 +143,7 @@ fn version_files_are_canonical_toml() {
     let s = TestStore::new();
     let id = s.residential();
     let text =
-        std::fs::read_to_string(s.path(&format!("records/customer/2026/000/{id}/v0001.toml")))
+        std::fs::read_to_string(s.path(&format!("records/customer/2026/000/{id}.v0001.toml")))
             .unwrap();
     let expected = format!(
         "id = \"{id}\"\nkind = \"customer\"\nversion = 1\nstatus = \"active\"\nwritten_at = \"{NOW_LOCAL}\"\nwritten_by = \"alice\"\npolicy = 1\naction = \"create\"\n\n[fields]\naccount_opened_on = 2026-02-01\naddress = \"{SEEDED_ADDRESS}\"\ncategory = \"residential\"\nid_kind = \"resident-id\"\nid_number = \"{SEEDED_ID}\"\nname = \"{SEEDED_NAME}\"\nphone = \"{SEEDED_PHONE}\"\n"
@@ -169,7 +169,7 @@ fn file_input_and_money_as_exact_decimal() {
         .trim()
         .to_string();
     let text =
-        std::fs::read_to_string(s.path(&format!("records/installation/2026/000/{id}/v0001.toml")))
+        std::fs::read_to_string(s.path(&format!("records/installation/2026/000/{id}.v0001.toml")))
             .unwrap();
     assert!(text.contains("installation_fee = \"2800.00\""), "{text}");
 }
@@ -192,11 +192,11 @@ fn amend_writes_next_version_and_diff_history_show_it() {
         ],
     );
     assert!(
-        s.path(&format!("records/customer/2026/000/{id}/v0002.toml"))
+        s.path(&format!("records/customer/2026/000/{id}.v0002.toml"))
             .is_file()
     );
     assert!(
-        s.path(&format!("records/customer/2026/000/{id}/v0001.toml"))
+        s.path(&format!("records/customer/2026/000/{id}.v0001.toml"))
             .is_file(),
         "old versions stay"
     );
@@ -563,54 +563,66 @@ fn move_logged_file(s: &TestStore, from: &str, to: &str) {
     std::fs::remove_dir_all(s.state().join("docket")).unwrap();
 }
 
-/// A store made before records were sharded keeps its records in one folder per kind:
-/// they are read, amended (the next version beside the first) and verified where they
-/// are, while new records are sharded.
+/// Stores made before records were kept as files in their shards hold each record in a
+/// folder of its own: in one folder per kind (before sharding) or in its shard. Their
+/// records are read, amended (the next version beside the first) and verified where they
+/// are, while new records are files in their shards.
 #[test]
-fn records_of_a_store_made_before_sharding_stay_where_they_are() {
-    let s = TestStore::new();
-    let id = s.residential();
-    let sharded = format!("records/customer/2026/000/{id}/v0001.toml");
-    let flat = format!("records/customer/{id}/v0001.toml");
-    // The log as that store wrote it: the create's file at its flat path, re-signed.
-    move_logged_file(&s, &sharded, &flat);
-    std::fs::remove_dir_all(s.path("records/customer/2026")).unwrap();
-    s.drop_caches();
-    assert!(s.ok("", &["verify"]).starts_with("ok:"));
-    s.ok(
-        "alice",
-        &["amend", &id, "--set", "meter_number=M9", "--reason", "新表"],
-    );
-    assert!(
-        s.path(&format!("records/customer/{id}/v0002.toml"))
-            .is_file()
-    );
-    assert!(s.ok("alice", &["show", &id]).contains("M9"));
-    let other = s.customer("commercial", &[]);
-    assert!(
-        s.path(&format!("records/customer/2026/000/{other}/v0001.toml"))
-            .is_file()
-    );
-    assert!(s.ok("", &["verify"]).starts_with("ok:"));
+fn records_of_stores_made_in_earlier_layouts_stay_where_they_are() {
+    for (layout, folder) in [
+        ("flat", "records/customer/{id}"),
+        ("folders", "records/customer/2026/000/{id}"),
+    ] {
+        let s = TestStore::new();
+        let id = s.residential();
+        let now = format!("records/customer/2026/000/{id}.v0001.toml");
+        let folder = folder.replace("{id}", &id);
+        // The log as that store wrote it: the create's file in the record's folder,
+        // re-signed.
+        move_logged_file(&s, &now, &format!("{folder}/v0001.toml"));
+        s.drop_caches();
+        assert!(s.ok("", &["verify"]).starts_with("ok:"), "{layout}");
+        s.ok(
+            "alice",
+            &["amend", &id, "--set", "meter_number=M9", "--reason", "新表"],
+        );
+        assert!(
+            s.path(&format!("{folder}/v0002.toml")).is_file(),
+            "{layout}"
+        );
+        assert!(s.ok("alice", &["show", &id]).contains("M9"));
+        assert!(
+            s.ok("alice", &["show", &id, "--version", "1"])
+                .contains(&id)
+        );
+        let other = s.customer("commercial", &[]);
+        assert!(
+            s.path(&format!("records/customer/2026/000/{other}.v0001.toml"))
+                .is_file(),
+            "{layout}"
+        );
+        assert!(s.ok("", &["verify"]).starts_with("ok:"), "{layout}");
+    }
 }
 
-/// A record's versions stay in the folder its first one was written to: an amendment
-/// written elsewhere and logged there, signed by its own author, is named by `verify`.
+/// A record's versions stay where the layout its first one was written in puts them: an
+/// amendment written elsewhere and logged there, signed by its own author, is named by
+/// `verify`.
 #[test]
-fn a_version_written_outside_its_records_folder_is_named() {
+fn a_version_written_outside_its_records_place_is_named() {
     let s = TestStore::new();
     let id = s.residential();
     s.ok(
         "alice",
         &["amend", &id, "--set", "meter_number=M9", "--reason", "新表"],
     );
-    let sharded = format!("records/customer/2026/000/{id}/v0002.toml");
-    let flat = format!("records/customer/{id}/v0002.toml");
-    move_logged_file(&s, &sharded, &flat);
+    let files = format!("records/customer/2026/000/{id}.v0002.toml");
+    let folder = format!("records/customer/2026/000/{id}/v0002.toml");
+    move_logged_file(&s, &files, &folder);
     let err = s.fails("", &["verify"], INTEGRITY);
     assert!(
         err.contains(&format!(
-            "the act writes `{flat}`, but this record's versions live in `records/customer/2026/000/{id}/`"
+            "the act writes `{folder}`, but this record keeps that version at `{files}`"
         )),
         "{err}"
     );

@@ -694,7 +694,7 @@ fn a_cut_log_and_a_rewritten_log_are_caught_by_the_next_run() {
     // Cut the last entry together with the file it logged.
     let cut: String = full.lines().take(n - 1).map(|l| format!("{l}\n")).collect();
     std::fs::write(s.path("records/audit.log"), &cut).unwrap();
-    std::fs::remove_dir_all(s.path(&format!("records/customer/2026/000/{id}"))).unwrap();
+    std::fs::remove_file(s.path(&format!("records/customer/2026/000/{id}.v0001.toml"))).unwrap();
     let err = s.fails("alice", &["query"], INTEGRITY);
     assert!(err.starts_with(&format!("error: integrity check failed: records/audit.log: truncated behind entry {n}: this machine verified {n} entries (head ")), "{err}");
     assert!(

@@ -549,7 +549,7 @@ fn one_record_amended_at_two_sites_between_pulls_meets_as_a_conflict_kept_until_
     amended_at_both_sites(&main, &hz, &id);
     let dir = main.git(&["ls-files", &format!("*{id}*")]);
     assert!(
-        dir.contains("/v0002.toml") && dir.contains("/v0002.HZ.toml"),
+        dir.contains(&format!("{id}.v0002.toml")) && dir.contains(&format!("{id}.v0002.HZ.toml")),
         "{dir}"
     );
     for c in [&main, &hz] {
@@ -1295,11 +1295,11 @@ fn an_act_after_a_conflict_its_site_had_read_is_named() {
         format!("{} {}", text.lines().count(), &last[..64])
     };
     let dir = format!("records/customer/2026/000/{id}");
-    let v2 = std::fs::read_to_string(hz.root.join(format!("{dir}/v0002.HZ.toml"))).unwrap();
+    let v2 = std::fs::read_to_string(hz.root.join(format!("{dir}.v0002.HZ.toml"))).unwrap();
     let v3 = v2
         .replace("version = 2\n", "version = 3\n")
         .replace("meter_number = \"H1\"", "meter_number = \"H2\"");
-    let v3_path = format!("{dir}/v0003.HZ.toml");
+    let v3_path = format!("{dir}.v0003.HZ.toml");
     std::fs::write(hz.root.join(&v3_path), &v3).unwrap();
     let hz_log = hz.root.join("records/_sites/HZ/audit.log");
     let text = std::fs::read_to_string(&hz_log).unwrap();

@@ -274,7 +274,7 @@ fn one_customer_one_record_whatever_the_spelling_of_the_number() {
     let first = s.ok("alice", &strs(&customer_args("110105 19491231 002x")));
     let first = first.trim();
     let stored =
-        std::fs::read_to_string(s.path(&format!("records/customer/2026/000/{first}/v0001.toml")))
+        std::fs::read_to_string(s.path(&format!("records/customer/2026/000/{first}.v0001.toml")))
             .unwrap();
     assert!(
         stored.contains(&format!("id_number = \"{SEEDED_ID}\"")),
@@ -386,7 +386,7 @@ fn one_customer_one_record_a_resident_id_or_credit_code_is_filed_as_what_it_is()
     // A passport number is a passport number, compacted like any other.
     let passport = s.ok("alice", &strs(&customer_of_kind("passport", "e1234 5678")));
     let stored = std::fs::read_to_string(s.path(&format!(
-        "records/customer/2026/000/{}/v0001.toml",
+        "records/customer/2026/000/{}.v0001.toml",
         passport.trim()
     )))
     .unwrap();
@@ -433,7 +433,7 @@ fn one_customer_one_record_a_duplicate_written_by_hand_is_named_whoever_signed_i
     let text = s.version_text("customer", &first, 1);
     let second = "CUS-2026-000002";
     let file = s.write_by_hand(
-        &format!("records/customer/2026/000/{second}/v0001.toml"),
+        &format!("records/customer/2026/000/{second}.v0001.toml"),
         &text
             .replace(&first, second)
             .replace("written_by = \"alice\"", "written_by = \"bob\"")

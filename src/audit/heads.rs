@@ -4,6 +4,7 @@
 //! kind and department as numbers into a table of names, instead of three strings.
 
 use super::index::RecordHead;
+use crate::layout::Layout;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -20,7 +21,7 @@ struct Packed {
     department: u32,
     /// Into `Heads::names`, plus one; 0: none (the first site's file).
     site: u32,
-    flat: bool,
+    layout: Layout,
     /// `verify` read this version's file and found it as logged.
     checked: bool,
     /// The logged hash is not 64 lowercase hex digits: kept as written in `Heads::odd`,
@@ -28,8 +29,8 @@ struct Packed {
     odd: bool,
 }
 
-/// Which file of a record a version path names: (kind, version, flat layout, site).
-pub type FileAt<'a> = (&'a str, u32, bool, Option<&'a str>);
+/// Which file of a record a version path names: (kind, version, layout, site).
+pub type FileAt<'a> = (&'a str, u32, Layout, Option<&'a str>);
 
 /// Record id → its current version, in id order.
 #[derive(Default)]
@@ -72,7 +73,7 @@ impl Heads {
             version: head.version,
             kind,
             department,
-            flat: head.flat,
+            layout: head.layout,
             checked: false,
             odd: sha.is_none(),
         };
@@ -107,10 +108,10 @@ impl Heads {
     }
 
     /// Whether `p` is the file `at` names, without making the path.
-    fn is_at(&self, p: &Packed, (kind, version, flat, site): FileAt) -> bool {
+    fn is_at(&self, p: &Packed, (kind, version, layout, site): FileAt) -> bool {
         let name = |n: u32| n.checked_sub(1).map(|n| &*self.names[n as usize]);
         p.version == version
-            && p.flat == flat
+            && p.layout == layout
             && &*self.names[p.kind as usize] == kind
             && name(p.site) == site
     }
@@ -170,7 +171,7 @@ impl Heads {
                 .department
                 .checked_sub(1)
                 .map(|d| self.names[d as usize].clone()),
-            flat: p.flat,
+            layout: p.layout,
             changed: p.changed,
             line: p.line,
             site: p
@@ -210,7 +211,7 @@ mod tests {
             version: 3,
             sha256: sha.into(),
             department: department.map(Arc::from),
-            flat: false,
+            layout: Layout::Files,
             changed: 41,
             site: None,
             line: 41,
@@ -258,14 +259,15 @@ mod tests {
         );
         assert_eq!(heads.first_after(None).unwrap().0, "CON-2026-000001");
         assert!(heads.first_after(Some("CUS-2026-000003")).is_none());
-        let at = |version| ("customer", version, false, None);
+        let at = |version| ("customer", version, Layout::Files, None);
         assert!(
             !heads.mark_checked("CUS-2026-000001", at(2)),
             "not its current version"
         );
-        assert!(!heads.mark_checked("CUS-2026-000001", ("contract", 3, false, None)));
-        assert!(!heads.mark_checked("CUS-2026-000001", ("customer", 3, true, None)));
-        let at_hz = ("customer", 3, false, Some("HZ"));
+        assert!(!heads.mark_checked("CUS-2026-000001", ("contract", 3, Layout::Files, None)));
+        assert!(!heads.mark_checked("CUS-2026-000001", ("customer", 3, Layout::Folders, None)));
+        assert!(!heads.mark_checked("CUS-2026-000001", ("customer", 3, Layout::Flat, None)));
+        let at_hz = ("customer", 3, Layout::Files, Some("HZ"));
         assert!(
             !heads.mark_checked("CUS-2026-000001", at_hz),
             "another site's file"

@@ -7,7 +7,7 @@
 use super::conflict::{SetAside, SetAsides, TxnSeen};
 use super::entry::{Entry, FileHash};
 use super::heads::{FileAt, Heads};
-use crate::layout::{ACTORS_DIR, parse_policy_copy, parse_version_path};
+use crate::layout::{ACTORS_DIR, Layout, layout_of, parse_policy_copy, parse_version_path};
 
 /// The act that applies a policy version (and the record it is logged under).
 pub const POLICY_ACT: &str = "policy";
@@ -25,9 +25,8 @@ pub struct RecordHead {
     /// The department the record was filed under when created (R-B2), as its signed
     /// entry says; none: the centre.
     pub department: Option<Arc<str>>,
-    /// The record lives in one folder per kind, as stores made before records were
-    /// sharded keep it (`layout::flat_record_dir`).
-    pub flat: bool,
+    /// How the record's files are laid out: as its first version was written.
+    pub layout: Layout,
     /// The entry that wrote the current version.
     pub changed: u64,
     /// The site whose name the current version's file carries (`v0002.HZ.toml`); none:
@@ -39,12 +38,12 @@ pub struct RecordHead {
 }
 
 impl RecordHead {
-    /// The record's folder, in the layout it was created in.
+    /// The record's own folder, in the layout it was created in: where its archived
+    /// papers go (and its versions, in the layouts of earlier stores).
     pub fn dir(&self, id: &str) -> String {
-        if self.flat {
-            crate::layout::flat_record_dir(&self.kind, id)
-        } else {
-            crate::layout::record_dir(&self.kind, id)
+        match self.layout {
+            Layout::Flat => crate::layout::flat_record_dir(&self.kind, id),
+            Layout::Folders | Layout::Files => crate::layout::record_dir(&self.kind, id),
         }
     }
 
@@ -56,11 +55,7 @@ impl RecordHead {
     /// Where version `version` of the record lives when site `site` wrote it (none: the
     /// first site).
     pub fn version_path(&self, id: &str, version: u32, site: Option<&str>) -> String {
-        format!(
-            "{}/{}",
-            self.dir(id),
-            crate::layout::version_file(version, site)
-        )
+        crate::layout::path_in(self.layout, &self.kind, id, version, site)
     }
 }
 
@@ -340,7 +335,7 @@ impl LogIndex {
             version: entry.version,
             sha256: file.sha256.clone(),
             department,
-            flat: crate::layout::is_flat_version_path(&file.path),
+            layout: layout_of(&file.path),
             changed: position,
             site: crate::layout::version_site(&file.path).map(|s| self.records.intern(s).0),
             line: entry.seq,
@@ -625,11 +620,11 @@ impl LogIndex {
 
     /// The logged hash of a store file, if the log knows it.
     pub fn sha_of(&self, path: &str) -> Option<String> {
-        if let Some((id, (kind, v, flat, site))) = head_of_path(path)
+        if let Some((id, (kind, v, layout, site))) = head_of_path(path)
             && let Some(head) = self.record(id)
             && head.kind == kind
             && head.version == v
-            && head.flat == flat
+            && head.layout == layout
             && head.site.as_deref() == site
         {
             return Some(head.sha256);
@@ -662,7 +657,7 @@ impl LogIndex {
             && (
                 head.kind.as_str(),
                 head.version,
-                head.flat,
+                head.layout,
                 head.site.as_deref(),
             ) == at
         {
@@ -740,8 +735,15 @@ impl Iterator for BaseFiles<'_> {
 /// A version path as the record it belongs to and the file it names.
 fn head_of_path(path: &str) -> Option<(&str, FileAt<'_>)> {
     let (kind, id, version) = parse_version_path(path)?;
-    let flat = crate::layout::is_flat_version_path(path);
-    Some((id, (kind, version, flat, crate::layout::version_site(path))))
+    Some((
+        id,
+        (
+            kind,
+            version,
+            layout_of(path),
+            crate::layout::version_site(path),
+        ),
+    ))
 }
 
 /// Every record in id order: the settled copy's, read a page at a time, merged with those

@@ -13,6 +13,7 @@
 
 use crate::audit::chain::{Checkpoint, Head};
 use crate::audit::index::{LogIndex, RecordHead, Settled};
+use crate::layout::Layout;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,13 +21,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The database's layout; a database of another is thrown away and rebuilt.
-const FORMAT: i64 = 9;
+const FORMAT: i64 = 10;
 
 const SCHEMA: &str = "
 CREATE TABLE checkpoint(one INTEGER PRIMARY KEY CHECK (one = 1),
     entries INTEGER NOT NULL, len INTEGER NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE records(id TEXT PRIMARY KEY, kind TEXT NOT NULL, version INTEGER NOT NULL,
-    sha TEXT NOT NULL, department TEXT, flat INTEGER NOT NULL, changed INTEGER NOT NULL,
+    sha TEXT NOT NULL, department TEXT, layout INTEGER NOT NULL, changed INTEGER NOT NULL,
     site TEXT, line INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX records_changed ON records(changed);
 CREATE TABLE files(path TEXT PRIMARY KEY, sha TEXT NOT NULL) WITHOUT ROWID;
@@ -299,7 +300,7 @@ fn write_heads_and_files(
         false => ("", ""),
     };
     let mut put = tx.prepare(&format!(
-        "INSERT OR REPLACE INTO records(id, kind, version, sha, department, flat, changed,
+        "INSERT OR REPLACE INTO records(id, kind, version, sha, department, layout, changed,
              site, line{extra})
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9{bound})"
     ))?;
@@ -308,13 +309,14 @@ fn write_heads_and_files(
         let department = h.department.as_deref();
         let site = h.site.as_deref();
         let line = h.line as i64;
+        let layout = h.layout.code();
         let mut values: Vec<&dyn ToSql> = vec![
             &id,
             &h.kind,
             &h.version,
             &h.sha256,
             &department,
-            &h.flat,
+            &layout,
             &changed,
             &site,
             &line,
@@ -582,7 +584,7 @@ impl Db {
             version: row.get(from + 1)?,
             sha256: row.get(from + 2)?,
             department,
-            flat: row.get(from + 4)?,
+            layout: layout_at(row, from + 4)?,
             changed: row.get::<_, i64>(from + 5)? as u64,
             site: row.get::<_, Option<String>>(from + 6)?.map(Arc::from),
             line: row.get::<_, i64>(from + 7)? as u64,
@@ -605,7 +607,7 @@ impl Db {
 
 impl Settled for Db {
     fn record(&self, id: &str) -> Option<RecordHead> {
-        let sql = "SELECT kind, version, sha, department, flat, changed, site, line FROM records WHERE id = ?1";
+        let sql = "SELECT kind, version, sha, department, layout, changed, site, line FROM records WHERE id = ?1";
         let conn = self.conn.lock().expect("never poisoned");
         let answer = conn
             .prepare_cached(sql)
@@ -622,7 +624,7 @@ impl Settled for Db {
 
     fn records_after(&self, after: Option<&str>, limit: usize) -> Vec<(String, RecordHead)> {
         let sql =
-            "SELECT id, kind, version, sha, department, flat, changed, site, line FROM records
+            "SELECT id, kind, version, sha, department, layout, changed, site, line FROM records
                    WHERE id > ?1 ORDER BY id LIMIT ?2";
         let conn = self.conn.lock().expect("never poisoned");
         let answer = conn.prepare_cached(sql).and_then(|mut stmt| {
@@ -636,7 +638,7 @@ impl Settled for Db {
 
     fn changed_after(&self, entry: u64) -> Vec<(String, RecordHead)> {
         let sql =
-            "SELECT id, kind, version, sha, department, flat, changed, site, line FROM records
+            "SELECT id, kind, version, sha, department, layout, changed, site, line FROM records
                    WHERE changed > ?1";
         let conn = self.conn.lock().expect("never poisoned");
         let answer = conn.prepare_cached(sql).and_then(|mut stmt| {
@@ -706,14 +708,14 @@ impl Settled for Db {
         let conn = self.conn.lock().expect("never poisoned");
         let row = |r: &rusqlite::Row| Ok((r.get(0)?, r.get(1)?));
         if let Some((kind, id, version)) = crate::layout::parse_version_path(path) {
-            let flat = crate::layout::is_flat_version_path(path);
+            let layout = crate::layout::layout_of(path).code();
             let site = crate::layout::version_site(path);
             let sql = format!(
                 "SELECT sha, {checked} FROM records
-                 WHERE id = ?1 AND kind = ?2 AND version = ?3 AND flat = ?4 AND site IS ?5"
+                 WHERE id = ?1 AND kind = ?2 AND version = ?3 AND layout = ?4 AND site IS ?5"
             );
             let answer = conn.prepare_cached(&sql).and_then(|mut stmt| {
-                stmt.query_row(params![id, kind, version, flat, site], row)
+                stmt.query_row(params![id, kind, version, layout, site], row)
                     .optional()
             });
             if let Some(found) = self.sure(answer) {
@@ -726,4 +728,10 @@ impl Settled for Db {
             .and_then(|mut stmt| stmt.query_row(params![path], row).optional());
         self.sure(answer)
     }
+}
+
+/// Column `at` of `row`, a record's layout (`Layout::code`).
+pub(crate) fn layout_at(row: &rusqlite::Row, at: usize) -> rusqlite::Result<Layout> {
+    let code: u8 = row.get(at)?;
+    Layout::from_code(code).ok_or(rusqlite::Error::IntegralValueOutOfRange(at, code.into()))
 }

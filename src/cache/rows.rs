@@ -346,7 +346,7 @@ impl Rows {
         // The kind's table drives the walk, so the filter runs on it alone and only the
         // rows it lets through are joined to the index.
         let query = format!(
-            "SELECT k.id, i.kind, i.version, i.sha, i.department, i.flat, i.changed, i.site,
+            "SELECT k.id, i.kind, i.version, i.sha, i.department, i.layout, i.changed, i.site,
                     i.line, k.status, k.shown{names}
              FROM {} k CROSS JOIN records i
              WHERE k.id > ? AND ({sql} OR k.shown IS NULL)
@@ -627,7 +627,7 @@ fn narrowed_row(r: &rusqlite::Row, kind: &Kind) -> rusqlite::Result<(Narrowed, b
         version: r.get(2)?,
         sha256: r.get(3)?,
         department: department.map(std::sync::Arc::from),
-        flat: r.get(5)?,
+        layout: super::index::layout_at(r, 5)?,
         changed: r.get::<_, i64>(6)? as u64,
         site: r.get::<_, Option<String>>(7)?.map(std::sync::Arc::from),
         line: r.get::<_, i64>(8)? as u64,

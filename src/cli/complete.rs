@@ -47,8 +47,8 @@ pub fn kinds() -> Vec<CompletionCandidate> {
     )
 }
 
-/// The store's record ids: `records/KIND/YEAR/THOUSANDS/ID/`, or `records/KIND/ID/` in
-/// stores made before records were sharded.
+/// The store's record ids: `records/KIND/YEAR/THOUSANDS/ID.vNNNN.toml`, or the folders
+/// `records/KIND/YEAR/THOUSANDS/ID/` and `records/KIND/ID/` in stores made before.
 pub fn ids() -> Vec<CompletionCandidate> {
     let Some(root) = store_root() else {
         return Vec::new();
@@ -63,9 +63,15 @@ pub fn ids() -> Vec<CompletionCandidate> {
                 continue;
             }
             for thousands in names_in(&kind.join(&name), false) {
-                ids.extend(names_in(&kind.join(&name).join(thousands), false));
+                let shard = kind.join(&name).join(thousands);
+                // `ID.v0001.toml`, and `ID/` in stores made before records were files.
+                let files = names_in(&shard, true).into_iter();
+                ids.extend(files.filter_map(|f| Some(f.split_once('.')?.0.to_string())));
+                ids.extend(names_in(&shard, false));
             }
         }
+        ids.sort();
+        ids.dedup();
         ids
     };
     candidates(

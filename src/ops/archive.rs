@@ -114,7 +114,8 @@ pub fn archive(
             Some(t!("archive-e-g-docket-archive").to_string()),
         ));
     }
-    let folder = match session.index().record(id) {
+    let head = session.index().record(id);
+    let folder = match &head {
         Some(head) => head.dir(id),
         None => crate::layout::record_dir(&kind.name, id),
     };
@@ -155,10 +156,10 @@ pub fn archive(
         note: note.map(str::to_string),
         attachments: attachments.clone(),
     });
-    let rel = format!(
-        "{folder}/{}",
-        crate::layout::version_file(next.version, site.as_deref())
-    );
+    let rel = match &head {
+        Some(head) => head.version_path(id, next.version, site.as_deref()),
+        None => crate::layout::version_path(&kind.name, id, next.version, site.as_deref()),
+    };
     let vf = txn.write(&rel, next.to_toml().as_bytes())?;
     logged.insert(0, vf);
     let act = Act::Archive {

@@ -4,6 +4,7 @@
 
 use crate::audit::RecordHead;
 use crate::cache::rows::Kept;
+use crate::layout::Layout;
 use crate::schema::Schemas;
 use crate::schema::kind::Kind;
 use crate::schema::value::Value;
@@ -79,7 +80,7 @@ pub fn encode(m: &Match) -> String {
         h.version,
         h.sha256,
         h.department.as_deref(),
-        h.flat,
+        h.layout.code(),
         h.changed,
         h.site.as_deref(),
         h.line
@@ -99,7 +100,7 @@ pub fn decode<'k>(line: &str, schemas: &'k Schemas) -> Option<Match<'k>> {
         version,
         sha,
         department,
-        flat,
+        layout,
         changed,
         site,
         line,
@@ -126,7 +127,7 @@ pub fn decode<'k>(line: &str, schemas: &'k Schemas) -> Option<Match<'k>> {
             version: u32::try_from(version.as_u64()?).ok()?,
             sha256: text(&sha)?,
             department: department.as_str().map(std::sync::Arc::from),
-            flat: flat.as_bool()?,
+            layout: Layout::from_code(u8::try_from(layout.as_u64()?).ok()?)?,
             changed: changed.as_u64()?,
             site: site.as_str().map(std::sync::Arc::from),
             line: line.as_u64()?,

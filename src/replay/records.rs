@@ -97,16 +97,17 @@ impl Replay {
             broken.push(t!("replay-kind-changed", id = step.record));
             return;
         }
-        // A record's versions stay in the folder its first one was written to.
-        if let Some(h) = &head
-            && file.path != h.version_path(&step.record, step.version, self.log.version_site())
-        {
-            broken.push(t!(
-                "replay-version-elsewhere",
-                path = file.path.clone(),
-                dir = h.dir(&step.record)
-            ));
-            return;
+        // A record's versions stay where the layout its first one was written in puts them.
+        if let Some(h) = &head {
+            let expected = h.version_path(&step.record, step.version, self.log.version_site());
+            if file.path != expected {
+                broken.push(t!(
+                    "replay-version-elsewhere",
+                    path = file.path.clone(),
+                    expected = expected
+                ));
+                return;
+            }
         }
         let Some(in_force) = self.policy(at.index, at.registry.policy) else {
             return;

@@ -623,7 +623,7 @@ impl TestStore {
     /// A record's version file as text.
     pub fn version_text(&self, kind: &str, id: &str, version: u32) -> String {
         std::fs::read_to_string(
-            self.path(&format!("records/{kind}/2026/000/{id}/v{version:04}.toml")),
+            self.path(&format!("records/{kind}/2026/000/{id}.v{version:04}.toml")),
         )
         .unwrap()
     }
