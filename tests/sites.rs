@@ -1090,6 +1090,66 @@ fn a_resolve_leaves_open_what_its_site_had_not_read() {
     }
 }
 
+/// A resolve closes only the acts set aside that its site had read: one signed by hand
+/// naming an act its site had not read as settled is named by `verify` wherever both meet.
+#[test]
+fn a_resolve_naming_an_act_its_site_had_not_read_is_named() {
+    let s = TestStore::new();
+    let place = tempfile::tempdir().unwrap();
+    let (main, hz, sh, id) = three_offices_and_a_customer(&s, place.path(), 62);
+    set_meter(&hz, &id, "H1", "换表");
+    set_meter(&sh, &id, "S1", "换表");
+    sh.sync("SH: a meter");
+    hz.sync("HZ: a meter, and SH's");
+    set_meter(&sh, &id, "S2", "又换表");
+    // HZ resolves an hour later, so in the merged order SH's second act comes first.
+    let later = Clone {
+        root: hz.root.clone(),
+        state: hz.state.clone(),
+        keys: hz.keys.clone(),
+        now: "2026-03-01T10:00:00Z".to_string(),
+    };
+    later.ok(
+        "bob",
+        &[
+            "resolve",
+            &id,
+            "--keep",
+            "HZ",
+            "--reason",
+            "以杭州的表号为准",
+        ],
+    );
+    // At HZ, the resolve is re-signed saying it also settles SH's second act, which HZ
+    // had not read.
+    let hz_log = hz.root.join("records/_sites/HZ/audit.log");
+    let text = std::fs::read_to_string(&hz_log).unwrap();
+    let n = text.lines().count();
+    let unread = format!("records/customer/2026/000/{id}.v0003.SH.toml");
+    let forged = forge_log(
+        &text,
+        n,
+        &|_, e| {
+            let settles = e["detail"]["settles"].as_str().unwrap().to_string();
+            e["detail"]["settles"] = format!("{settles},{unread}").into();
+        },
+        &|a| Some(s.key(a)),
+    );
+    std::fs::write(&hz_log, forged).unwrap();
+    for c in [&hz, &sh, &main] {
+        c.sync("exchange");
+    }
+    let o = main.run("", &["verify"]);
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(&format!(
+            "records/_sites/HZ/audit.log:{n}: the resolve of `{id}` does not name exactly the acts set aside on it"
+        )),
+        "{}",
+        o.stderr
+    );
+}
+
 #[test]
 fn a_contract_terminated_at_one_office_and_amended_at_another_is_settled_and_archived() {
     let s = TestStore::new();

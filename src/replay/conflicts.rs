@@ -136,12 +136,14 @@ impl Replay {
             return;
         };
         let open: Vec<_> = open.iter().filter(|a| a.resolved.is_none()).collect();
-        let named_open = settles.iter().all(|p| open.iter().any(|a| &a.path == p));
-        let read_named = open
+        // Exactly the open acts its site had read: one it had not read stays open.
+        let read: Vec<_> = open
             .iter()
             .filter(|a| at.index.had_read(e, a.site.as_deref(), a.line))
-            .all(|a| settles.contains(&a.path));
-        if !named_open || !read_named {
+            .collect();
+        let named_read = settles.iter().all(|p| read.iter().any(|a| &a.path == p));
+        let read_named = read.iter().all(|a| settles.contains(&a.path));
+        if !named_read || !read_named {
             broken.push(t!("replay-resolve-settles-other", id = id.clone()));
         }
         let current = at.index.record(id).map(|h| h.file(id));
