@@ -895,6 +895,16 @@ input-text-placeholder = `{ $text }` is a placeholder, not a { $what ->
 input-state-purpose = say why you need to see it, e.g. --purpose "arrange meter visit"
 input-state-comment = say what you checked, e.g. --comment "budget checked against the sheet", or leave --comment out
 input-state-reason = say why, in a few words, e.g. { $flag } "customer moved house"
+input-text-holds-personal-number = the { $what ->
+        [purpose] purpose
+        [comment] comment
+        [note] note
+       *[reason] reason
+    } holds what reads as { $number ->
+        [resident-id] a resident identity number
+       *[mobile] a mobile number
+    }: free text is kept in the audit log for good, and personal data never goes there
+input-say-it-without-the-number = say it without the number: the record holds it, e.g. { $flag } "customer called to correct the address"
 formats-is-a-resident-id = this is a valid resident identity number (GB 11643): it is filed as a resident id, not as another kind of document
 formats-is-a-credit-code = this is a valid unified social credit code (GB 32100): it is filed as a credit code, not as another kind of document
 validate-file-as-what-it-is = file { $name } under the kind of document it is

@@ -895,6 +895,16 @@ input-text-placeholder = `{ $text }` 是占位词，不能作为{ $what ->
 input-state-purpose = 请说明为什么需要查看，例如 --purpose "预约上门抄表"
 input-state-comment = 请写明审核了什么，例如 --comment "预算核对无误"；或不写 --comment
 input-state-reason = 请用几句话说明原因，例如 { $flag } "用户搬迁"
+input-text-holds-personal-number = 该{ $what ->
+        [purpose] 用途
+        [comment] 意见
+        [note] 备注
+       *[reason] 理由
+    }中有形似{ $number ->
+        [resident-id] 居民身份证号码
+       *[mobile] 手机号码
+    }的内容：自由文本会永久保存在审计日志中，个人信息不得写入
+input-say-it-without-the-number = 请不写号码重新表述：号码已记在记录中，例如 { $flag } "用户来电更正地址"
 formats-is-a-resident-id = 这是有效的居民身份证号码（GB 11643）：应按居民身份证登记，不能登记为其他证件
 formats-is-a-credit-code = 这是有效的统一社会信用代码（GB 32100）：应按统一社会信用代码登记，不能登记为其他证件
 validate-file-as-what-it-is = 请按证件的实际类型登记 { $name }

@@ -97,6 +97,84 @@ fn r_a4_the_audit_log_never_holds_personal_data() {
     );
 }
 
+/// Free text reaches the audit log, which keeps it for good: a reason, purpose, comment
+/// or archive note holding a resident id or a mobile number is refused, the store left as
+/// it was, and the refusal names what the text holds, never the number.
+#[test]
+fn r_a4_free_text_holding_a_personal_number_never_reaches_the_log() {
+    let s = TestStore::new();
+    let id = s.residential();
+    let spaced = format!(
+        "{} {} {}",
+        &SEEDED_PHONE[..3],
+        &SEEDED_PHONE[3..7],
+        &SEEDED_PHONE[7..]
+    );
+    let cases: Vec<(&str, Vec<String>, &str)> = vec![
+        (
+            "alice",
+            vec![
+                "amend".into(),
+                id.clone(),
+                "--set".into(),
+                "meter_number=M9".into(),
+                "--reason".into(),
+                format!("用户来电 {SEEDED_PHONE}"),
+            ],
+            "the reason holds what reads as a mobile number",
+        ),
+        (
+            "alice",
+            vec![
+                "amend".into(),
+                id.clone(),
+                "--set".into(),
+                "meter_number=M9".into(),
+                "--reason".into(),
+                format!("来电 {spaced}"),
+            ],
+            "the reason holds what reads as a mobile number",
+        ),
+        (
+            "alice",
+            vec![
+                "show".into(),
+                id.clone(),
+                "--reveal".into(),
+                "--purpose".into(),
+                format!("核对证件 {}", SEEDED_ID.to_lowercase()),
+            ],
+            "the purpose holds what reads as a resident identity number",
+        ),
+    ];
+    for (actor, args, said) in &cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let err = s.fails_unchanged(actor, &args, INVALID);
+        assert!(
+            err.contains(&format!("error: {}: {said}: free text is kept in the audit log for good, and personal data never goes there", if said.contains("purpose") { "--purpose" } else { "--reason" })),
+            "{err}"
+        );
+        assert!(
+            err.contains("hint: say it without the number: the record holds it"),
+            "{err}"
+        );
+        assert_clean("the refusal", &err);
+    }
+    // A meter number, a contract's id and a reading are no personal numbers.
+    s.ok(
+        "alice",
+        &[
+            "amend",
+            &id,
+            "--set",
+            "meter_number=M13757103456",
+            "--reason",
+            "换表 M13757103456，读数 12757103456",
+        ],
+    );
+    assert_clean("audit.log", &s.log_text());
+}
+
 #[test]
 fn r_a3_reveal_needs_a_purpose() {
     let s = TestStore::new();

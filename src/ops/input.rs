@@ -121,7 +121,30 @@ pub fn stated(
     placeholders: &[String],
 ) -> Result<(), InputError> {
     plain_text(flag, text, max)?;
-    says_something(flag, text, placeholders)
+    says_something(flag, text, placeholders)?;
+    holds_no_personal_number(flag, text)
+}
+
+/// Free text is kept in the audit log for good, where personal data never goes: a
+/// resident id or a mobile number in it is refused (exit 5), naming what it looks like,
+/// never the number.
+pub fn holds_no_personal_number(flag: &str, text: &str) -> Result<(), InputError> {
+    let Some(found) = crate::schema::formats::personal_number_in(text) else {
+        return Ok(());
+    };
+    let what = match flag {
+        "--purpose" => "purpose",
+        "--comment" => "comment",
+        "--note" => "note",
+        _ => "reason",
+    };
+    let message = t!(
+        "input-text-holds-personal-number",
+        what = what,
+        number = found.name()
+    );
+    Err(InputError::new(Location::file(flag), message)
+        .hint(t!("input-say-it-without-the-number", flag = flag)))
 }
 
 /// `text`, given with `flag`, holds a letter or digit and is not a placeholder.

@@ -55,6 +55,7 @@ pub fn authorize(
         );
     }
     crate::ops::input::says_something("--purpose", purpose, placeholders)?;
+    crate::ops::input::holds_no_personal_number("--purpose", purpose)?;
     if role.reveal.is_empty() {
         return Err(Error::denied(
             t!("reveal-actor-role-may-not", actor = actor, name = role.name),

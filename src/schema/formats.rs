@@ -224,6 +224,78 @@ fn check_phone(text: &str) -> Option<String> {
     }
 }
 
+/// A personal number found in free text (`personal_number_in`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonalNumber {
+    /// A valid resident identity number (GB 11643, its check character right).
+    ResidentId,
+    /// A mainland mobile number: 11 digits, `1` then `3`–`9`, alone or after `+86`/`86`.
+    Mobile,
+}
+
+impl PersonalNumber {
+    pub fn name(self) -> &'static str {
+        match self {
+            PersonalNumber::ResidentId => "resident-id",
+            PersonalNumber::Mobile => "mobile",
+        }
+    }
+}
+
+/// The first personal number written in `text`: a resident id whose check character is
+/// right, or a mobile number. Numbers are read as runs of ASCII letters and digits (so
+/// `M13757103456`, a meter number, is none), and again with `-` and spaces between
+/// digits joined (`137-5710-3456`). Free text that reaches the audit log is kept for
+/// good, so it must not hold one.
+pub fn personal_number_in(text: &str) -> Option<PersonalNumber> {
+    let plain = runs(text, false);
+    let joined = runs(text, true);
+    plain
+        .iter()
+        .chain(&joined)
+        .find_map(|run| personal_number(run))
+}
+
+/// The runs of ASCII letters and digits in `text`; with `join`, a `-` or space between two
+/// digits does not end a run.
+fn runs(text: &str, join: bool) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = vec![String::new()];
+    for (i, &c) in chars.iter().enumerate() {
+        let between_digits = || {
+            i > 0
+                && chars[i - 1].is_ascii_digit()
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+        };
+        if c.is_ascii_alphanumeric() {
+            out.last_mut().expect("one run at least").push(c);
+        } else if !(join && (c == '-' || c == ' ') && between_digits()) {
+            out.push(String::new());
+        }
+    }
+    out.retain(|r| !r.is_empty());
+    out
+}
+
+fn personal_number(run: &str) -> Option<PersonalNumber> {
+    let upper = run.to_ascii_uppercase();
+    // The birth date bound is today's elsewhere; any date before the end of time will do
+    // for telling a number that is one.
+    if check_resident_id(&upper, NaiveDate::MAX).is_none() {
+        return Some(PersonalNumber::ResidentId);
+    }
+    let mobile = run
+        .strip_prefix("86")
+        .filter(|r| r.len() == 11)
+        .unwrap_or(run);
+    let b = mobile.as_bytes();
+    let is_mobile = b.len() == 11
+        && b.iter().all(u8::is_ascii_digit)
+        && b[0] == b'1'
+        && (b'3'..=b'9').contains(&b[1]);
+    is_mobile.then_some(PersonalNumber::Mobile)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -379,5 +451,32 @@ mod tests {
         assert_eq!(Format::Phone.check_on("13812341234"), None);
         assert_eq!(Format::Phone.check_on("0571-88881234"), None);
         assert!(Format::Phone.check_on("12345").is_some());
+    }
+
+    #[test]
+    fn personal_numbers_in_free_text() {
+        let id = "330106198503120423";
+        assert_eq!(check_resident_id(id, today()), None);
+        let found = |t: &str| personal_number_in(t);
+        assert_eq!(
+            found(&format!("客户证件号{id}有误")),
+            Some(PersonalNumber::ResidentId)
+        );
+        assert_eq!(
+            found(&format!("id {}", id.to_lowercase())),
+            Some(PersonalNumber::ResidentId)
+        );
+        // A wrong check character is no resident id.
+        assert_eq!(found("id 330106198503120424"), None);
+        assert_eq!(found("来电13757103456"), Some(PersonalNumber::Mobile));
+        assert_eq!(found("call 137-5710-3456"), Some(PersonalNumber::Mobile));
+        assert_eq!(found("call 137 5710 3456"), Some(PersonalNumber::Mobile));
+        assert_eq!(found("+86 13757103456"), Some(PersonalNumber::Mobile));
+        assert_eq!(found("tel:+8613757103456"), Some(PersonalNumber::Mobile));
+        assert_eq!(found("换表 M13757103456"), None);
+        assert_eq!(found("合同 TOP-2026-000001 完毕"), None);
+        assert_eq!(found("读数 12757103456"), None);
+        assert_eq!(found("2 13757103456"), Some(PersonalNumber::Mobile));
+        assert_eq!(found("用户搬迁"), None);
     }
 }
