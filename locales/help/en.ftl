@@ -280,6 +280,17 @@ help-docket-site-init-examples =
       docket site init MAIN --take-over   # this clone replaces the head office's old one
 help-docket-site-init-arg-code = The site's code: an upper-case letter, then one to seven letters or digits
 help-docket-site-init-arg-take_over = Write as a site the store already has: this clone replaces the one that wrote as it
+help-docket-subject-about = What the store holds about one customer, for the customer (R-A6)
+help-docket-subject-export-about = Everything held about one customer: its records and contracts, every version, and who acted on or read them (logged)
+help-docket-subject-export-examples = 
+    Examples:
+      docket --actor he.ping subject export CUS-2026-000001 --purpose '用户本人查阅申请' -o 张三.json
+      docket --actor he.ping subject export CUS-2026-000001 --purpose '用户本人查阅申请' --format html -o 张三.html
+help-docket-subject-export-arg-id = The customer's id
+help-docket-subject-export-arg-purpose = The request this answers (R-A6); written to the audit log
+help-docket-subject-export-arg-format = json, for the file the request is answered with, or html, a page to print or send
+help-docket-subject-export-arg-output = Write to this file instead of stdout (whole or not at all; never over an existing file without --force)
+help-docket-subject-export-arg-force = Replace the file -o names if it exists
 help-docket-resolve-about = Settle a record two sites changed between pulls: keep one site's terms
 help-docket-resolve-examples = 
     Examples:

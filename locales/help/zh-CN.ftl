@@ -279,6 +279,17 @@ help-docket-site-init-examples =
       docket site init MAIN --take-over   # 本副本接替总部原来的副本
 help-docket-site-init-arg-code = 站点代码：一个大写字母，后接一到七个字母或数字
 help-docket-site-init-arg-take_over = 以数据库已有的站点身份写入：本副本接替以该站点身份写入的那个副本
+help-docket-subject-about = 数据库中关于某一用户的全部信息，供用户本人查阅（R-A6）
+help-docket-subject-export-about = 关于某一用户的全部信息：其记录和合同、每个版本，以及谁处理或查看过它们（记入日志）
+help-docket-subject-export-examples = 
+    示例：
+      docket --actor he.ping subject export CUS-2026-000001 --purpose '用户本人查阅申请' -o 张三.json
+      docket --actor he.ping subject export CUS-2026-000001 --purpose '用户本人查阅申请' --format html -o 张三.html
+help-docket-subject-export-arg-id = 用户编号
+help-docket-subject-export-arg-purpose = 所答复的申请（R-A6）；写入审计日志
+help-docket-subject-export-arg-format = json：答复申请所用的文件；html：可打印或发送的网页
+help-docket-subject-export-arg-output = 写入此文件，而不是标准输出（要么完整写入，要么什么都不写；没有 --force 绝不覆盖已有文件）
+help-docket-subject-export-arg-force = 若 -o 指定的文件已存在，替换它
 help-docket-resolve-about = 裁决两个站点在同步之间都修改过的记录：保留其中一个站点的条款
 help-docket-resolve-examples = 
     示例：

@@ -114,6 +114,9 @@ pub const RESOLVE: &str = "Examples:
   docket status                                   # lists the records in conflict
   docket --actor wang.fang resolve CUS-2026-000001 --keep HZ --reason '杭州营业厅的地址是用户本人更正的'
   docket --actor wang.fang resolve CON-2026-000003 --keep MAIN --reason '保留总部已审批的条款'";
+pub const SUBJECT_EXPORT: &str = "Examples:
+  docket --actor he.ping subject export CUS-2026-000001 --purpose '用户本人查阅申请' -o 张三.json
+  docket --actor he.ping subject export CUS-2026-000001 --purpose '用户本人查阅申请' --format html -o 张三.html";
 pub const SITE_INIT: &str = "Examples:
   git clone /srv/git/gas-store.git && cd gas-store && docket site init HZ
   docket site init MAIN --take-over   # this clone replaces the head office's old one";

@@ -22,6 +22,7 @@ mod manual;
 mod output;
 mod records;
 mod sites;
+mod subject;
 mod transfer;
 
 use clap::{Args, Parser, Subcommand};
@@ -179,6 +180,9 @@ enum Command {
     /// Which office (site) this clone writes as, and making a clone one
     #[command(subcommand)]
     Site(sites::SiteCommand),
+    /// What the store holds about one customer, for the customer (R-A6)
+    #[command(subcommand)]
+    Subject(subject::SubjectCommand),
     /// Settle a record two sites changed between pulls: keep one site's terms
     #[command(after_help = examples::RESOLVE)]
     Resolve(sites::ResolveArgs),
@@ -403,6 +407,7 @@ fn run(cli: Cli) -> Result<Output> {
         Command::Hook(c) => admin::hook(g, c),
         Command::Site(c) => sites::site(g, c),
         Command::Resolve(a) => sites::resolve(g, a),
+        Command::Subject(c) => subject::subject(g, c),
         Command::Policy(c) => admin::policy(g, c),
         Command::Whoami(_) => about::whoami(g),
         Command::Status(_) => about::store_status(g),

@@ -84,16 +84,40 @@ pub struct Logged {
 /// The entries `filter` keeps: of the one log, or of every site's log in merged order.
 pub fn entries(store: &Store, filter: &LogFilter) -> Result<Vec<Logged>> {
     let keep = |e: &Entry| {
-        filter.record.is_none_or(|r| {
-            e.record == r
-                || e.detail
-                    .get("records")
-                    .is_some_and(|l| l.split(',').any(|x| x == r))
-        }) && filter.actor.is_none_or(|a| e.actor == a)
+        filter.record.is_none_or(|r| names_record(e, r))
+            && filter.actor.is_none_or(|a| e.actor == a)
             && filter.action.is_none_or(|a| e.action == a)
             && filter.since.is_none_or(|s| e.time.as_str() >= s)
             && filter.before.is_none_or(|b| e.time.as_str() < b)
     };
+    let mut kept = kept_by(store, &keep)?;
+    if let Some(n) = filter.limit {
+        kept.drain(..kept.len().saturating_sub(n));
+    }
+    Ok(kept)
+}
+
+/// The entries that act on, read or found any of `ids`, in the log's order.
+pub fn entries_about(
+    store: &Store,
+    ids: &std::collections::BTreeSet<String>,
+) -> Result<Vec<Logged>> {
+    kept_by(store, &|e: &Entry| ids.iter().any(|id| names_record(e, id)))
+}
+
+/// Whether entry `e` is about record `id`: its record, or one of the records it lists as
+/// read (`records`) or found (`found`).
+fn names_record(e: &Entry, id: &str) -> bool {
+    e.record == id
+        || ["records", "found"].iter().any(|key| {
+            e.detail
+                .get(*key)
+                .is_some_and(|l| l.split(',').any(|x| x == id))
+        })
+}
+
+/// Every entry `keep` keeps, walking every log.
+fn kept_by(store: &Store, keep: &dyn Fn(&Entry) -> bool) -> Result<Vec<Logged>> {
     struct Keep<F> {
         kept: Vec<Logged>,
         keep: F,
@@ -115,7 +139,7 @@ pub fn entries(store: &Store, filter: &LogFilter) -> Result<Vec<Logged>> {
     }
     let fresh = || Keep {
         kept: Vec::new(),
-        keep: &keep,
+        keep,
         site: None,
     };
     let logs = crate::store::site::logs(&store.root, &store.config.store.site_code)?;
@@ -132,9 +156,5 @@ pub fn entries(store: &Store, filter: &LogFilter) -> Result<Vec<Logged>> {
     if !problems.is_empty() {
         return Err(crate::error::Error::Integrity { problems });
     }
-    let mut kept = state.kept;
-    if let Some(n) = filter.limit {
-        kept.drain(..kept.len().saturating_sub(n));
-    }
-    Ok(kept)
+    Ok(state.kept)
 }

@@ -18,6 +18,7 @@ pub mod runs;
 pub mod site;
 pub mod staged;
 pub mod status;
+pub mod subject;
 pub mod unique;
 pub mod validate;
 pub mod verify;

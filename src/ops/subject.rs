@@ -1,0 +1,129 @@
+//! Everything a store holds about one customer, for the customer's right of access (R-A6;
+//! PIPL Art. 45, GDPR Art. 15): the customer record and every record referring to it
+//! (its contracts), every version of each, and every audit entry that acted on, read or
+//! found them. Shown as the acting actor's role may see it, and logged as a reveal with
+//! its purpose before anything is handed over.
+
+use super::log::Logged;
+use super::read::{QuerySpec, RecordView, Revealed};
+use crate::error::Result;
+use crate::policy::reveal::Reveal;
+use crate::schema::value::FieldType;
+use crate::session::Session;
+use std::collections::BTreeSet;
+
+/// The command a subject export's reveal entry names.
+pub const COMMAND: &str = "subject export";
+
+/// One record held about the subject, every version of it.
+pub struct SubjectRecord {
+    pub id: String,
+    pub kind: String,
+    /// Oldest first.
+    pub versions: Vec<RecordView>,
+}
+
+/// What a store holds about one customer.
+pub struct SubjectExport {
+    pub subject: String,
+    /// The customer first, then the records referring to it, in id order.
+    pub records: Vec<SubjectRecord>,
+    /// The entries about any of them, in the log's order.
+    pub entries: Vec<Logged>,
+    /// PII classes shown masked: those the role may not see.
+    pub still_masked: BTreeSet<String>,
+}
+
+/// What the store holds about customer `id`, revealed as `reveal` allows, and the reveal
+/// to log before it is shown.
+pub fn export(
+    session: &Session,
+    id: &str,
+    reveal: &Reveal,
+) -> Result<(SubjectExport, Option<Revealed>)> {
+    let subject = session.canonical_id(id);
+    let head = session
+        .index()
+        .record(&subject)
+        .ok_or_else(|| session.unknown_id(&subject))?;
+    let mut ids = vec![subject.clone()];
+    ids.extend(referring(session, &subject, &head.kind)?);
+    let mut classes = BTreeSet::new();
+    let mut still_masked = BTreeSet::new();
+    let mut records = Vec::new();
+    for rid in &ids {
+        let record = every_version(session, rid, reveal, &mut classes)?;
+        for v in &record.versions {
+            still_masked.extend(v.still_masked.iter().cloned());
+        }
+        records.push(record);
+    }
+    let about: BTreeSet<String> = ids.iter().cloned().collect();
+    let entries = super::log::entries_about(session.store(), &about)?;
+    let revealed = (!classes.is_empty()).then(|| Revealed {
+        command: COMMAND.to_string(),
+        ids,
+        classes,
+        purpose: reveal.purpose.clone(),
+        read: Vec::new(),
+        matched: Vec::new(),
+    });
+    Ok((
+        SubjectExport {
+            subject,
+            records,
+            entries,
+            still_masked,
+        },
+        revealed,
+    ))
+}
+
+/// The ids of the records referring to record `id` of kind `kind` (a customer's
+/// contracts), none when no kind refers to that kind.
+fn referring(session: &Session, id: &str, kind: &str) -> Result<Vec<String>> {
+    let referred = session.schemas().kinds.values().any(|k| {
+        k.fields
+            .iter()
+            .any(|f| matches!(&f.ty, FieldType::Ref(t) if t == kind))
+    });
+    if !referred {
+        return Ok(Vec::new());
+    }
+    let spec = QuerySpec {
+        command: COMMAND,
+        kind: None,
+        filter: None,
+        status: None,
+        sort: None,
+        limit: None,
+        refers_to: Some(id),
+    };
+    let (views, _) = super::read::query(session, &spec, None)?;
+    Ok(views.into_iter().map(|v| v.id).collect())
+}
+
+/// Every version of record `id`, each judged by the rules it was written under.
+fn every_version(
+    session: &Session,
+    id: &str,
+    reveal: &Reveal,
+    classes: &mut BTreeSet<String>,
+) -> Result<SubjectRecord> {
+    let head = session
+        .index()
+        .record(id)
+        .ok_or_else(|| session.unknown_id(id))?;
+    let mut versions = Vec::new();
+    for n in 1..=head.version {
+        let v = session.load_version(id, n)?;
+        let schemas = session.schemas_at(v.policy)?;
+        let kind = schemas.kind(&v.kind)?;
+        versions.push(super::read::view(kind, &v, Some(reveal), classes));
+    }
+    Ok(SubjectRecord {
+        id: id.to_string(),
+        kind: head.kind,
+        versions,
+    })
+}
