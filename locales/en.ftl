@@ -1001,3 +1001,5 @@ subject-html-col-actor = Who (role)
 subject-html-col-act = Act
 subject-html-col-record = Record
 subject-html-col-why = Reason or purpose
+subject-needs-every-department = a subject export holds everything the store holds about the customer, in every department: role { $role } reaches one
+subject-ask-auditor = ask someone whose role reaches every department and may see personal data, such as the auditor

@@ -1001,3 +1001,5 @@ subject-html-col-actor = 操作人（角色）
 subject-html-col-act = 操作
 subject-html-col-record = 记录
 subject-html-col-why = 理由或用途
+subject-needs-every-department = 用户信息导出包含数据库在各部门中关于该用户的全部信息：角色 { $role } 只能访问一个部门
+subject-ask-auditor = 请由角色可访问所有部门且可查看个人信息的人员（如审计员）导出

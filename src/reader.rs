@@ -147,18 +147,15 @@ impl Reader<'_> {
         if kept(&plain) {
             return plain;
         }
-        // The folder holding the record's versions: its own, or its shard's.
-        let dir = plain.rsplit_once('/').map_or("", |(dir, _)| dir);
-        let names = std::fs::read_dir(self.store.abs(dir)).into_iter().flatten();
-        names
-            .flatten()
-            .filter_map(|e| Some(format!("{dir}/{}", e.file_name().to_str()?)))
-            .find(|p| {
-                crate::layout::parse_version_path(p)
-                    .is_some_and(|(_, of, v)| of == id && v == version)
-                    && crate::layout::version_site(p).is_some()
-                    && kept(p)
-            })
+        // Written at another site: named after it. The sites are few; a shard holds a
+        // thousand records' versions.
+        let first = &self.store.config.store.site_code;
+        let sites = crate::store::site::logs(&self.store.root, first).unwrap_or_default();
+        sites
+            .iter()
+            .filter(|log| !log.first)
+            .map(|log| head.version_path(id, version, Some(&log.code)))
+            .find(|p| kept(p))
             .unwrap_or(plain)
     }
 }

@@ -48,6 +48,11 @@ fn exported(s: &TestStore, actor: &str, id: &str) -> Value {
 fn r_a6_subject_export_holds_every_record_version_and_act_about_the_customer() {
     let s = TestStore::new();
     let (customer, contract, other) = customer_with_a_contract(&s);
+    // A reveal of every customer: the export lists it, naming only this one.
+    s.ok(
+        "audrey",
+        &["query", "customer", "--reveal", "--purpose", "年度核查"],
+    );
     let before = s.log_text().lines().count();
     let got = exported(&s, "audrey", &customer);
     assert_eq!(got["subject"], customer.as_str());
@@ -68,15 +73,26 @@ fn r_a6_subject_export_holds_every_record_version_and_act_about_the_customer() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["action"].as_str().unwrap(), e["record"].as_str().unwrap()))
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["record"].as_str().unwrap_or(""),
+            )
+        })
         .collect();
     assert_eq!(
         acts,
         [
             ("create", customer.as_str()),
             ("amend", customer.as_str()),
-            ("create", contract.as_str())
+            ("create", contract.as_str()),
+            ("reveal", "")
         ]
+    );
+    assert_eq!(got["audit"][3]["detail"]["records"], customer.as_str());
+    assert!(
+        !got.to_string().contains(&other),
+        "another customer's id is handed over"
     );
     let amend = &got["audit"][1];
     assert_eq!(amend["actor"], "alice");
@@ -100,12 +116,12 @@ fn r_a6_subject_export_holds_every_record_version_and_act_about_the_customer() {
 }
 
 /// A role that may see some classes exports the rest masked, and says which; a role that
-/// may see none is refused, the store unchanged.
+/// may see none, or reaches one department only, is refused, the store unchanged.
 #[test]
 fn r_a6_subject_export_shows_only_what_the_role_may_see() {
     let s = TestStore::new();
     let (customer, _, _) = customer_with_a_contract(&s);
-    let got = exported(&s, "alice", &customer);
+    let got = exported(&s, "mona", &customer);
     let first = &got["records"][0]["versions"][0]["fields"];
     assert_eq!(first["phone"], SEEDED_PHONE);
     assert_ne!(first["id_number"], SEEDED_ID);
@@ -123,6 +139,30 @@ fn r_a6_subject_export_shows_only_what_the_role_may_see() {
     );
     assert!(
         err.contains("error: actor `fay` (role finance) may not see personal data"),
+        "{err}"
+    );
+    let config = std::fs::read_to_string(s.path("docket.toml")).unwrap();
+    std::fs::write(
+        s.path("docket.toml"),
+        format!("{config}\n[departments.hangzhou]\ntitle = \"杭州营业厅\"\n"),
+    )
+    .unwrap();
+    s.apply_policy("an office");
+    s.add_in_department("root", "hz.head", "department-head", "hangzhou");
+    s.add_in_department("hz.head", "hz.staff", "business-staff", "hangzhou");
+    let err = s.fails_unchanged(
+        "hz.staff",
+        &[
+            "subject",
+            "export",
+            &customer,
+            "--purpose",
+            "用户本人查阅申请",
+        ],
+        DENIED,
+    );
+    assert!(
+        err.contains("error: a subject export holds everything the store holds about the customer, in every department: role business-staff reaches one"),
         "{err}"
     );
     let err = s.fails_unchanged(

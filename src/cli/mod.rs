@@ -330,7 +330,7 @@ fn reveal_request(
         session.role()?,
         &actor.name,
         args.purpose.as_deref(),
-        session.max_text(),
+        (session.max_text(), session.today()),
         &session.store().config.policy.placeholders,
     )
     .map(Some)

@@ -68,7 +68,7 @@ fn export(g: &Global, a: SubjectExportArgs) -> Result<Output> {
         w.role()?,
         &actor,
         Some(&a.purpose),
-        w.max_text(),
+        (w.max_text(), w.today()),
         &w.store().config.policy.placeholders,
     )?;
     let (held, revealed) = subject::export(&w, &a.id, &reveal)?;

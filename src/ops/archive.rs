@@ -90,7 +90,7 @@ pub fn archive(
 ) -> Result<Archived> {
     if let Some(n) = note {
         super::input::plain_text("--note", n, session.max_text())?;
-        super::input::holds_no_personal_number("--note", n)?;
+        super::input::holds_no_personal_number("--note", n, session.today())?;
     }
     let v = session.load(id)?;
     super::write::refuse_conflicted(session, id)?;

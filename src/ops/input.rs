@@ -117,19 +117,23 @@ pub fn plain_text(flag: &str, text: &str, max: usize) -> Result<(), InputError> 
 pub fn stated(
     flag: &str,
     text: &str,
-    max: usize,
+    (max, today): (usize, chrono::NaiveDate),
     placeholders: &[String],
 ) -> Result<(), InputError> {
     plain_text(flag, text, max)?;
     says_something(flag, text, placeholders)?;
-    holds_no_personal_number(flag, text)
+    holds_no_personal_number(flag, text, today)
 }
 
 /// Free text is kept in the audit log for good, where personal data never goes: a
 /// resident id or a mobile number in it is refused (exit 5), naming what it looks like,
 /// never the number.
-pub fn holds_no_personal_number(flag: &str, text: &str) -> Result<(), InputError> {
-    let Some(found) = crate::schema::formats::personal_number_in(text) else {
+pub fn holds_no_personal_number(
+    flag: &str,
+    text: &str,
+    today: chrono::NaiveDate,
+) -> Result<(), InputError> {
+    let Some(found) = crate::schema::formats::personal_number_in(text, today) else {
         return Ok(());
     };
     let what = match flag {

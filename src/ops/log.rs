@@ -105,11 +105,14 @@ pub fn entries_about(
     kept_by(store, &|e: &Entry| ids.iter().any(|id| names_record(e, id)))
 }
 
-/// Whether entry `e` is about record `id`: its record, or one of the records it lists as
-/// read (`records`) or found (`found`).
+/// The details of an entry that list records: read (`records`), matched by a filter on
+/// personal fields (`matched`), found by a look-up (`found`).
+pub const RECORD_LISTS: [&str; 3] = ["records", "matched", "found"];
+
+/// Whether entry `e` is about record `id`: its record, or one of the records it lists.
 fn names_record(e: &Entry, id: &str) -> bool {
     e.record == id
-        || ["records", "found"].iter().any(|key| {
+        || RECORD_LISTS.iter().any(|key| {
             e.detail
                 .get(*key)
                 .is_some_and(|l| l.split(',').any(|x| x == id))

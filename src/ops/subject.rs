@@ -41,6 +41,15 @@ pub fn export(
     id: &str,
     reveal: &Reveal,
 ) -> Result<(SubjectExport, Option<Revealed>)> {
+    // Everything held means in every department: a role reaching one would hand over
+    // part of it as the whole.
+    if session.reach() != crate::judge::Reach::All {
+        let role = session.role()?.name.clone();
+        return Err(crate::error::Error::denied(
+            t!("subject-needs-every-department", role = role),
+            Some(t!("subject-ask-auditor")),
+        ));
+    }
     let subject = session.canonical_id(id);
     let head = session
         .index()
@@ -59,7 +68,10 @@ pub fn export(
         records.push(record);
     }
     let about: BTreeSet<String> = ids.iter().cloned().collect();
-    let entries = super::log::entries_about(session.store(), &about)?;
+    let mut entries = super::log::entries_about(session.store(), &about)?;
+    for logged in &mut entries {
+        keep_only_listed(&mut logged.entry, &about);
+    }
     let revealed = (!classes.is_empty()).then(|| Revealed {
         command: COMMAND.to_string(),
         ids,
@@ -126,4 +138,16 @@ fn every_version(
         kind: head.kind,
         versions,
     })
+}
+
+/// An entry as the customer may see it: the records its lists name (what a reveal read,
+/// a filter matched, a look-up found, what else shares a unique value) cut to the ones
+/// exported, so no other customer's id is handed over.
+fn keep_only_listed(entry: &mut crate::audit::Entry, about: &BTreeSet<String>) {
+    for key in super::log::RECORD_LISTS.iter().chain(&["duplicate_of"]) {
+        if let Some(list) = entry.detail.get_mut(*key) {
+            let kept: Vec<&str> = list.split(',').filter(|id| about.contains(*id)).collect();
+            *list = kept.join(",");
+        }
+    }
 }

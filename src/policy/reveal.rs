@@ -23,7 +23,7 @@ pub fn authorize(
     role: &Role,
     actor: &str,
     purpose: Option<&str>,
-    max_chars: usize,
+    (max_chars, today): (usize, chrono::NaiveDate),
     placeholders: &[String],
 ) -> Result<Reveal> {
     let purpose = purpose
@@ -55,7 +55,7 @@ pub fn authorize(
         );
     }
     crate::ops::input::says_something("--purpose", purpose, placeholders)?;
-    crate::ops::input::holds_no_personal_number("--purpose", purpose)?;
+    crate::ops::input::holds_no_personal_number("--purpose", purpose, today)?;
     if role.reveal.is_empty() {
         return Err(Error::denied(
             t!("reveal-actor-role-may-not", actor = actor, name = role.name),

@@ -243,45 +243,72 @@ impl PersonalNumber {
 }
 
 /// The first personal number written in `text`: a resident id whose check character is
-/// right, or a mobile number. Numbers are read as runs of ASCII letters and digits (so
-/// `M13757103456`, a meter number, is none), and again with `-` and spaces between
-/// digits joined (`137-5710-3456`). Free text that reaches the audit log is kept for
-/// good, so it must not hold one.
-pub fn personal_number_in(text: &str) -> Option<PersonalNumber> {
-    let plain = runs(text, false);
-    let joined = runs(text, true);
+/// right (born by `today`), or a mobile number. Full-width digits count as digits.
+/// Numbers are read as runs of ASCII letters and digits (so `M13757103456`, a meter
+/// number, is none), and again joined across `-` and spaces where the groups are those
+/// such numbers are written in (`137-5710-3456`, `330106 19850312 0423`), never a list
+/// of amounts or readings. Free text that reaches the audit log is kept for good, so it
+/// must not hold one.
+pub fn personal_number_in(text: &str, today: NaiveDate) -> Option<PersonalNumber> {
+    let text: String = text.chars().map(half_width).collect();
+    let plain = runs(&text, false).into_iter().map(|(run, _)| run);
+    let joined = runs(&text, true)
+        .into_iter()
+        .filter(|(_, groups)| GROUPINGS.contains(&groups.as_slice()))
+        .map(|(run, _)| run);
     plain
-        .iter()
-        .chain(&joined)
-        .find_map(|run| personal_number(run))
+        .chain(joined)
+        .find_map(|run| personal_number(&run, today))
 }
 
-/// The runs of ASCII letters and digits in `text`; with `join`, a `-` or space between two
-/// digits does not end a run.
-fn runs(text: &str, join: bool) -> Vec<String> {
+/// How a mobile number or a resident id is written in groups: 3-4-4 (after `86`, or
+/// not), 6-8-4 and 6-4-4-4.
+const GROUPINGS: [&[usize]; 5] = [
+    &[3, 4, 4],
+    &[2, 3, 4, 4],
+    &[2, 11],
+    &[6, 8, 4],
+    &[6, 4, 4, 4],
+];
+
+/// A full-width digit, letter X or ideographic space as its ASCII self.
+fn half_width(c: char) -> char {
+    match c {
+        '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+        'Ｘ' | 'ｘ' => 'X',
+        '\u{3000}' => ' ',
+        c => c,
+    }
+}
+
+/// The runs of ASCII letters and digits in `text`, each with the lengths of its groups;
+/// with `join`, a `-` or space between two digits does not end a run but starts a group.
+fn runs(text: &str, join: bool) -> Vec<(String, Vec<usize>)> {
     let chars: Vec<char> = text.chars().collect();
-    let mut out = vec![String::new()];
+    let mut out = vec![(String::new(), vec![0])];
     for (i, &c) in chars.iter().enumerate() {
         let between_digits = || {
             i > 0
                 && chars[i - 1].is_ascii_digit()
                 && chars.get(i + 1).is_some_and(char::is_ascii_digit)
         };
+        let (run, groups) = out.last_mut().expect("one run at least");
         if c.is_ascii_alphanumeric() {
-            out.last_mut().expect("one run at least").push(c);
-        } else if !(join && (c == '-' || c == ' ') && between_digits()) {
-            out.push(String::new());
+            run.push(c);
+            *groups.last_mut().expect("one group at least") += 1;
+        } else if join && (c == '-' || c == ' ') && between_digits() {
+            groups.push(0);
+        } else {
+            out.push((String::new(), vec![0]));
         }
     }
-    out.retain(|r| !r.is_empty());
+    out.retain(|(r, _)| !r.is_empty());
     out
 }
 
-fn personal_number(run: &str) -> Option<PersonalNumber> {
+fn personal_number(run: &str, today: NaiveDate) -> Option<PersonalNumber> {
     let upper = run.to_ascii_uppercase();
-    // The birth date bound is today's elsewhere; any date before the end of time will do
-    // for telling a number that is one.
-    if check_resident_id(&upper, NaiveDate::MAX).is_none() {
+    if check_resident_id(&upper, today).is_none() {
         return Some(PersonalNumber::ResidentId);
     }
     let mobile = run
@@ -457,7 +484,7 @@ mod tests {
     fn personal_numbers_in_free_text() {
         let id = "330106198503120423";
         assert_eq!(check_resident_id(id, today()), None);
-        let found = |t: &str| personal_number_in(t);
+        let found = |t: &str| personal_number_in(t, today());
         assert_eq!(
             found(&format!("客户证件号{id}有误")),
             Some(PersonalNumber::ResidentId)
@@ -478,5 +505,24 @@ mod tests {
         assert_eq!(found("读数 12757103456"), None);
         assert_eq!(found("2 13757103456"), Some(PersonalNumber::Mobile));
         assert_eq!(found("用户搬迁"), None);
+        // Lists of amounts and readings are no grouped numbers.
+        assert_eq!(found("分三期 150 200 300 50 元"), None);
+        assert_eq!(found("读数 1380 1450 120"), None);
+        assert_eq!(found("2026 0301 0001 10"), None);
+        assert_eq!(
+            found("330106 19850312 0423"),
+            Some(PersonalNumber::ResidentId)
+        );
+        // Typed with a Chinese input method.
+        assert_eq!(
+            found("来电１３７５７１０３４５６"),
+            Some(PersonalNumber::Mobile)
+        );
+        assert_eq!(
+            found("来电\u{3000}137\u{3000}5710\u{3000}3456"),
+            Some(PersonalNumber::Mobile)
+        );
+        // Born after today: no resident id.
+        assert_eq!(found("330106209903120427"), None);
     }
 }

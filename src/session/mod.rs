@@ -278,7 +278,7 @@ impl Session {
         crate::ops::input::stated(
             flag,
             text,
-            self.max_text(),
+            (self.max_text(), self.today()),
             &self.store.config.policy.placeholders,
         )
     }
