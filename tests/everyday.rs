@@ -5,15 +5,6 @@
 mod common;
 use common::*;
 
-const INSTALL: &[&str] = &[
-    "installation_fee=2800.00",
-    "fee_basis=tariff",
-    "payment_plan=lump-sum",
-    "schedule_required=false",
-    "property_dispute=false",
-    "signed_on=2026-03-01",
-];
-
 /// A residential installation by alice: active at once (R-C2).
 fn installation(s: &TestStore) -> String {
     let customer = s.residential();

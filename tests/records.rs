@@ -4,15 +4,6 @@
 mod common;
 use common::*;
 
-const INSTALL: &[&str] = &[
-    "installation_fee=2800.00",
-    "fee_basis=tariff",
-    "payment_plan=lump-sum",
-    "schedule_required=false",
-    "property_dispute=false",
-    "signed_on=2026-03-01",
-];
-
 fn installation(customer: &str) -> Vec<String> {
     let mut pairs = vec![format!("customer={customer}")];
     pairs.extend(INSTALL.iter().map(|p| p.to_string()));

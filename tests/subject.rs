@@ -6,15 +6,6 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-const INSTALL: &[&str] = &[
-    "installation_fee=2800.00",
-    "fee_basis=tariff",
-    "payment_plan=lump-sum",
-    "schedule_required=false",
-    "property_dispute=false",
-    "signed_on=2026-03-01",
-];
-
 /// A customer rectified once, with an installation contract, and another customer.
 fn customer_with_a_contract(s: &TestStore) -> (String, String, String) {
     let customer = s.residential();

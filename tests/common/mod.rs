@@ -36,6 +36,16 @@ pub const STAFF: &[(&str, &str)] = &[
 /// The administrator who co-signs what `root` proposes.
 pub const SECOND_ADMIN: &str = "root2";
 
+/// The terms of a residential installation at the template's tariff, but its customer.
+pub const INSTALL: &[&str] = &[
+    "installation_fee=2800.00",
+    "fee_basis=tariff",
+    "payment_plan=lump-sum",
+    "schedule_required=false",
+    "property_dispute=false",
+    "signed_on=2026-03-01",
+];
+
 /// The personal data every test customer carries, searched for in outputs.
 pub const SEEDED_NAME: &str = "张三丰";
 pub const SEEDED_ID: &str = "11010519491231002X";
