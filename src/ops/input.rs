@@ -136,12 +136,7 @@ pub fn holds_no_personal_number(
     let Some(found) = crate::schema::formats::personal_number_in(text, today) else {
         return Ok(());
     };
-    let what = match flag {
-        "--purpose" => "purpose",
-        "--comment" => "comment",
-        "--note" => "note",
-        _ => "reason",
-    };
+    let what = what_is(flag);
     let message = t!(
         "input-text-holds-personal-number",
         what = what,
@@ -151,13 +146,19 @@ pub fn holds_no_personal_number(
         .hint(t!("input-say-it-without-the-number", flag = flag)))
 }
 
-/// `text`, given with `flag`, holds a letter or digit and is not a placeholder.
-pub fn says_something(flag: &str, text: &str, placeholders: &[String]) -> Result<(), InputError> {
-    let what = match flag {
+/// What the free text given with `flag` is, as the messages about it name it.
+fn what_is(flag: &str) -> &'static str {
+    match flag {
         "--purpose" => "purpose",
         "--comment" => "comment",
+        "--note" => "note",
         _ => "reason",
-    };
+    }
+}
+
+/// `text`, given with `flag`, holds a letter or digit and is not a placeholder.
+pub fn says_something(flag: &str, text: &str, placeholders: &[String]) -> Result<(), InputError> {
+    let what = what_is(flag);
     let shown = crate::text::escape(text.trim()).into_owned();
     let message = if !text.chars().any(char::is_alphanumeric) {
         t!("input-text-says-nothing", text = shown, what = what)

@@ -711,6 +711,14 @@ fn is_reference_to(kind: &Kind, name: &str, target: &str) -> bool {
         .is_some_and(|f| matches!(&f.ty, FieldType::Ref(t) if t == target))
 }
 
+/// Whether some kind has a field referring to kind `target` (a contract to a customer).
+pub fn is_referred_to(schemas: &Schemas, target: &str) -> bool {
+    schemas
+        .kinds
+        .values()
+        .any(|k| k.fields.iter().any(|f| is_reference_to(k, &f.name, target)))
+}
+
 /// The record `--customer` names, as the store spells its id, with its kind: it must
 /// exist and be of a kind some other kind refers to.
 fn referred<'a>(session: &Session, schemas: &'a Schemas, id: &str) -> Result<(String, &'a str)> {
@@ -724,11 +732,7 @@ fn referred<'a>(session: &Session, schemas: &'a Schemas, id: &str) -> Result<(St
         .get(&head.kind)
         .map(|k| k.name.as_str())
         .ok_or_else(|| session.unknown_id(&id))?;
-    let referred_to = schemas
-        .kinds
-        .values()
-        .any(|k| k.fields.iter().any(|f| is_reference_to(k, &f.name, target)));
-    if !referred_to {
+    if !is_referred_to(schemas, target) {
         return Err(InputError::new(
             Location::file("--customer"),
             t!("read-no-kind-refers", kind = target, id = id),

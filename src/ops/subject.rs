@@ -8,7 +8,6 @@ use super::log::Logged;
 use super::read::{QuerySpec, RecordView, Revealed};
 use crate::error::Result;
 use crate::policy::reveal::Reveal;
-use crate::schema::value::FieldType;
 use crate::session::Session;
 use std::collections::BTreeSet;
 
@@ -94,12 +93,7 @@ pub fn export(
 /// The ids of the records referring to record `id` of kind `kind` (a customer's
 /// contracts), none when no kind refers to that kind.
 fn referring(session: &Session, id: &str, kind: &str) -> Result<Vec<String>> {
-    let referred = session.schemas().kinds.values().any(|k| {
-        k.fields
-            .iter()
-            .any(|f| matches!(&f.ty, FieldType::Ref(t) if t == kind))
-    });
-    if !referred {
+    if !super::read::is_referred_to(session.schemas(), kind) {
         return Ok(Vec::new());
     }
     let spec = QuerySpec {
